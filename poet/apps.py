@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PoetConfig(AppConfig):
+    name = "poet"
+    verbose_name = "POET core"

@@ -1,0 +1,1 @@
+"""Models arrive with the follow-up and comparison issues."""

@@ -1,0 +1,24 @@
+// Progressive enhancement only: every page works without this file.
+import { initAll } from "../vendor/govuk-frontend/govuk-frontend.min.js";
+
+initAll();
+
+// Job progress: poll the job's JSON and update the progress bar in place instead of the
+// page's meta refresh; when the job ends, reload so the page shows the result.
+const panel = document.querySelector("[data-job-url]");
+if (panel) {
+  document.querySelector("meta[http-equiv=refresh]")?.remove();
+  const bar = panel.querySelector("progress");
+  const status = panel.querySelector("[data-job-status]");
+  const poll = async () => {
+    const response = await fetch(panel.dataset.jobUrl, { headers: { Accept: "application/json" } });
+    if (!response.ok) return setTimeout(poll, 3000);
+    const job = await response.json();
+    bar.value = job.progress;
+    bar.textContent = `${job.progress}%`;
+    status.textContent = `${job.status_label}: ${job.progress}%${job.message ? ` – ${job.message}` : ""}`;
+    if (job.finished) window.location.reload();
+    else setTimeout(poll, 1000);
+  };
+  setTimeout(poll, 500);
+}

@@ -1,0 +1,94 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from poet.models import Membership, Organisation, Partnership, Role, StaffGroup, UserGroup, Wave
+from surveys.models import Response
+
+PASSWORD = "a-long-test-password"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    name = factory.Sequence(lambda n: f"Partnership {n}")
+    slug = factory.Sequence(lambda n: f"partnership-{n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.NHS
+
+
+class StaffGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffGroup
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Staff group {n}")
+
+
+class UserGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UserGroup
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"User group {n}")
+
+
+class WaveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Wave
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Wave {n}")
+    slug = factory.Sequence(lambda n: f"wave-{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    partnership = factory.SubFactory(PartnershipFactory)
+    role = Role.EVALUATOR
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Response
+
+    wave = factory.SubFactory(WaveFactory)
+    organisation = factory.SubFactory(
+        OrganisationFactory, partnership=factory.SelfAttribute("..wave.partnership")
+    )
+    staff_group = factory.SubFactory(
+        StaffGroupFactory, partnership=factory.SelfAttribute("..wave.partnership")
+    )
+    submitted_on = datetime.date(2026, 11, 2)
+
+
+def member(partnership: Partnership, role: str = Role.EVALUATOR, **kwargs):
+    """A user with one role in one partnership."""
+    return MembershipFactory(partnership=partnership, role=role, **kwargs).user

@@ -1,0 +1,71 @@
+import os
+import time
+
+import pytest
+from django_celery_results.models import TaskResult
+
+from poet.models import Job, Role
+from tests.factories import OrganisationFactory, ResponseFactory, WaveFactory, member
+
+
+def seed(wave, counts):
+    for name, n in counts.items():
+        organisation = OrganisationFactory(partnership=wave.partnership, name=name)
+        ResponseFactory.create_batch(n, wave=wave, organisation=organisation)
+    ResponseFactory(wave=wave, submitted_on=None)  # started, not submitted: never counted
+
+
+def recount_through_the_page(client, wave, on_commit=None):
+    url = f"/p/{wave.partnership.slug}/waves/{wave.slug}/survey/responses/"
+    if on_commit is None:  # a transactional test: callbacks run at once
+        response = client.post(url)
+    else:
+        with on_commit(execute=True):
+            response = client.post(url)
+    assert response.status_code == 302
+    return url
+
+
+@pytest.mark.django_db
+def test_recount_shows_counts_with_small_groups_hidden(client, django_capture_on_commit_callbacks):
+    wave = WaveFactory(partnership__minimum_group_size=10)
+    seed(wave, {"Trust": 14, "Council": 12, "Charity": 4})
+    client.force_login(member(wave.partnership, Role.MANAGER))
+    url = recount_through_the_page(client, wave, django_capture_on_commit_callbacks)
+    page = client.get(url).content.decode()
+    assert "<strong>30</strong> submitted responses" in page
+    # Charity (4) is below k; Council (12, next smallest) is hidden too, so 30 - 14 gives nothing.
+    assert ">14<" in page
+    assert ">12<" not in page and ">4<" not in page
+    assert page.count("fewer than 10") >= 2
+
+
+@pytest.mark.django_db
+def test_total_below_k_is_hidden(client, django_capture_on_commit_callbacks):
+    wave = WaveFactory(partnership__minimum_group_size=10)
+    seed(wave, {"Trust": 6})
+    client.force_login(member(wave.partnership, Role.EVALUATOR))
+    url = recount_through_the_page(client, wave, django_capture_on_commit_callbacks)
+    page = client.get(url).content.decode()
+    assert "fewer than 10</span> submitted responses" in page
+    assert ">6<" not in page
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_recounts_from_redis_into_postgresql(client, celery_worker):
+    wave = WaveFactory(partnership__minimum_group_size=3)
+    seed(wave, {"Trust": 5, "Council": 3})
+    client.force_login(member(wave.partnership, Role.EVALUATOR))
+    recount_through_the_page(client, wave)
+    job = Job.objects.get(wave=wave)
+    for _ in range(150):
+        job.refresh_from_db()
+        if job.is_finished:
+            break
+        time.sleep(0.2)
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.result == {"by_organisation": {"Council": 3, "Trust": 5}}
+    stored = TaskResult.objects.get(task_name="surveys.tasks.recount_responses")
+    assert stored.status == "SUCCESS"
+    assert stored.worker.startswith("test-worker-")
+    assert celery_worker.pid != os.getpid()
