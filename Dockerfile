@@ -1,0 +1,15 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY pyproject.toml constraints.txt README.md ./
+COPY poet poet
+COPY surveys surveys
+COPY outcomes outcomes
+COPY reports reports
+RUN pip install --no-cache-dir -c constraints.txt .
+COPY . .
+RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
+RUN useradd --system --uid 1000 poet && mkdir -p var/media && chown -R poet var
+USER poet
+EXPOSE 8000
+CMD ["gunicorn", "poet.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
