@@ -1,0 +1,77 @@
+"""Pure analysis for POET: plain functions over pandas DataFrames (pandas, NumPy, SciPy only).
+
+Nothing here imports Django or the rest of the project, so it can be tested and benchmarked alone.
+See README.md beside this file for the input contracts and the suppression rule.
+"""
+
+from .comparison import (
+    BREAKDOWNS,
+    COMPARISON_COLUMNS,
+    FLAGS,
+    compare_counts,
+    compare_outcomes,
+    priority_agreement,
+)
+from .consensus import (
+    CONSENSUS_COLUMNS,
+    TOP_PICK_COUNT_COLUMNS,
+    staff_consensus,
+    top_pick_counts,
+)
+from .frames import (
+    AUDIENCES,
+    MEASURES,
+    OUTCOME_ANSWER_COLUMNS,
+    PROCESS_ANSWER_COLUMNS,
+    TOP_PICK_COLUMNS,
+    FrameError,
+    empty_outcome_answers,
+    validate_outcome_answers,
+    validate_process_answers,
+    validate_top_picks,
+)
+from .process import (
+    DOMAIN_SUMMARY_COLUMNS,
+    SCORE_COLUMNS,
+    SPREAD_COLUMNS,
+    domain_scores,
+    organisation_spread,
+    summarise_domains,
+)
+from .suppression import below_k, blank, secondary_suppression
+from .waves import WAVE_AUDIENCES, WAVE_COLUMNS, wave_change
+
+__all__ = [
+    "AUDIENCES",
+    "BREAKDOWNS",
+    "COMPARISON_COLUMNS",
+    "CONSENSUS_COLUMNS",
+    "DOMAIN_SUMMARY_COLUMNS",
+    "FLAGS",
+    "MEASURES",
+    "OUTCOME_ANSWER_COLUMNS",
+    "PROCESS_ANSWER_COLUMNS",
+    "SCORE_COLUMNS",
+    "SPREAD_COLUMNS",
+    "TOP_PICK_COLUMNS",
+    "TOP_PICK_COUNT_COLUMNS",
+    "WAVE_AUDIENCES",
+    "WAVE_COLUMNS",
+    "FrameError",
+    "below_k",
+    "blank",
+    "compare_counts",
+    "compare_outcomes",
+    "domain_scores",
+    "empty_outcome_answers",
+    "organisation_spread",
+    "priority_agreement",
+    "secondary_suppression",
+    "staff_consensus",
+    "summarise_domains",
+    "top_pick_counts",
+    "validate_outcome_answers",
+    "validate_process_answers",
+    "validate_top_picks",
+    "wave_change",
+]

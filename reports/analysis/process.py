@@ -1,0 +1,199 @@
+"""Process domains of the staff survey: how working together feels (the formative report).
+
+A respondent's domain score is the mean of the items they answered in the domain, counted only
+when they answered at least half of its items, so one answered item cannot stand for a domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .frames import FrameError, validate_process_answers
+from .suppression import below_k, blank, check_k, secondary_suppression
+
+POSITIVE_SCORE = 4.0  # a domain score counts as positive from 4.0 (the mean of "agree" answers)
+CELEBRATE = "celebrate"
+DEVELOP = "develop"
+DOMAIN_BREAKDOWNS: tuple[str, ...] = ("all", "organisation", "staff_group")
+
+SCORE_COLUMNS: tuple[str, ...] = (
+    "respondent",
+    "organisation",
+    "staff_group",
+    "domain",
+    "n_items",
+    "n_answered",
+    "score",
+)
+DOMAIN_SUMMARY_COLUMNS: tuple[str, ...] = (
+    "domain",
+    "breakdown",
+    "group",
+    "n",
+    "mean",
+    "sd",
+    "pct_positive",
+    "area",
+    "suppressed",
+)
+SPREAD_COLUMNS: tuple[str, ...] = (
+    "domain",
+    "n_organisations",
+    "highest_organisation",
+    "highest_mean",
+    "lowest_organisation",
+    "lowest_mean",
+    "spread",
+)
+
+
+def _empty(columns: tuple[str, ...], dtypes: dict[str, object]) -> pd.DataFrame:
+    frame = pd.DataFrame({column: pd.Series(dtype="float64") for column in columns})
+    text = {c: object for c in ("domain", "breakdown", "group", "area") if c in columns}
+    text.update({c: object for c in columns if c.endswith("_organisation")})
+    return frame.astype({**text, **dtypes})
+
+
+def domain_scores(
+    process_answers: pd.DataFrame,
+    *,
+    items_per_domain: Mapping[str, int] | None = None,
+    check_unique: bool = True,
+) -> pd.DataFrame:
+    """One row per respondent and domain they met: ``score`` is the mean of the items they
+    answered there, NaN unless they answered at least half of the domain's items.
+
+    A domain's item count is ``items_per_domain[domain]`` when given (the questionnaire's count,
+    which is right even when nobody answered some item), else the number of distinct items of that
+    domain in the frame. Don't know (NaN) is not an answer.
+    """
+    answers = validate_process_answers(process_answers, check_unique=check_unique)
+    keys = ["respondent", "organisation", "staff_group", "domain"]
+    if len(answers) == 0:
+        frame = pd.DataFrame({column: pd.Series(dtype=object) for column in SCORE_COLUMNS})
+        return frame.astype({"n_items": "int64", "n_answered": "int64", "score": "float64"})
+    grouped = answers.groupby(keys, sort=True, observed=True)["value"]
+    scores = grouped.agg(["count", "sum"]).reset_index()
+    if scores.duplicated(["respondent", "domain"]).any():
+        raise FrameError("process_answers: a respondent has more than one organisation or group")
+    if items_per_domain is None:
+        n_items = answers.groupby("domain", observed=True)["item"].nunique()
+    else:
+        missing = sorted(set(scores["domain"]) - set(items_per_domain))
+        if missing:
+            raise FrameError(f"items_per_domain has no count for domains: {', '.join(missing)}")
+        n_items = pd.Series(dict(items_per_domain), dtype="int64")
+    scores["n_items"] = scores["domain"].map(n_items).to_numpy(dtype="int64")
+    answered = scores["count"].to_numpy(dtype="int64")
+    enough = (answered > 0) & (2 * answered >= scores["n_items"].to_numpy())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scores["score"] = np.where(enough, scores["sum"].to_numpy() / answered, np.nan)
+    scores["n_answered"] = answered
+    return scores[list(SCORE_COLUMNS)]
+
+
+def summarise_domains(
+    scores: pd.DataFrame, *, k: int, celebrate: float = 0.70, develop: float = 0.50
+) -> pd.DataFrame:
+    """Per domain, for all staff, each organisation and each staff group: n, mean, SD (ddof=1),
+    % positive (share of respondents whose domain score is >= 4.0, as 0-100) and the area.
+
+    ``area`` is ``celebrate`` at a positive share >= ``celebrate``, ``develop`` at <= ``develop``
+    (shares 0..1, settable per partnership). Groups under k are suppressed; the organisations of a
+    domain, and its staff groups, are families for secondary suppression (they add up to the
+    shown ``all`` row). Every domain gets a row for every organisation and staff group present.
+    """
+    k = check_k(k)
+    if not 0 <= develop < celebrate <= 1:
+        raise ValueError("thresholds must satisfy 0 <= develop < celebrate <= 1")
+    scored = scores[scores["score"].notna()].assign(
+        _positive=lambda frame: frame["score"] >= POSITIVE_SCORE
+    )
+    domains = pd.DataFrame({"domain": sorted(scores["domain"].dropna().unique())})
+    if len(domains) == 0:
+        return _empty(DOMAIN_SUMMARY_COLUMNS, {"n": "Int64", "suppressed": bool})
+    blocks = []
+    for breakdown, column in (
+        ("all", None),
+        ("organisation", "organisation"),
+        ("staff_group", "staff_group"),
+    ):
+        if column is None:
+            grid = domains.assign(group="all")
+            source = scored.assign(group="all")
+        else:
+            labels = pd.DataFrame({"group": sorted(scores[column].dropna().unique())})
+            grid = domains.merge(labels, how="cross")
+            source = scored.rename(columns={column: "group"})
+        figures = (
+            source.groupby(["domain", "group"], sort=True)
+            .agg(
+                n=("score", "size"),
+                mean=("score", "mean"),
+                sd=("score", "std"),
+                positive=("_positive", "sum"),
+            )
+            .reset_index()
+        )
+        block = grid.merge(figures, on=["domain", "group"], how="left")
+        blocks.append(block.assign(breakdown=breakdown))
+    table = pd.concat(blocks, ignore_index=True)
+    table["n"] = table["n"].fillna(0).astype("int64")
+    positive = table["positive"].fillna(0).to_numpy(dtype="float64")
+    n = table["n"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(n > 0, positive / n, np.nan)
+    table["pct_positive"] = 100 * share
+    table["mean"] = table["mean"].astype("float64")
+    table["sd"] = table["sd"].astype("float64")
+    table["area"] = np.select([share >= celebrate, share <= develop], [CELEBRATE, DEVELOP], "")
+    table["_rank"] = table["breakdown"].map({b: i for i, b in enumerate(DOMAIN_BREAKDOWNS)})
+    table = table.sort_values(["domain", "_rank", "group"], kind="stable").reset_index(drop=True)
+    primary = below_k(k, table["n"])
+    hidden = secondary_suppression(
+        table, family=["domain", "breakdown"], n="n", suppressed=primary, tie_break=["group"]
+    )
+    table["suppressed"] = hidden
+    table = blank(table, hidden, ["n", "mean", "sd", "pct_positive", "area"])
+    return table[list(DOMAIN_SUMMARY_COLUMNS)]
+
+
+def organisation_spread(summary: pd.DataFrame) -> pd.DataFrame:
+    """Per domain, the highest minus the lowest organisation mean among the organisations shown.
+
+    Only shown (unsuppressed) organisations count, so the spread never reveals a hidden group;
+    NaN with fewer than two. Ties go to the first organisation by name.
+    """
+    domains = pd.DataFrame({"domain": sorted(summary["domain"].dropna().unique())})
+    if len(domains) == 0:
+        return _empty(SPREAD_COLUMNS, {"n_organisations": "int64"})
+    shown = summary[
+        (summary["breakdown"] == "organisation")
+        & ~summary["suppressed"].astype(bool)
+        & summary["mean"].notna()
+    ].sort_values(["domain", "group"], kind="stable", ignore_index=True)
+    by_domain = shown.groupby("domain", sort=True)["mean"]
+    columns = ["domain", "group", "mean"]
+    highest = shown.loc[by_domain.idxmax().to_numpy(), columns] if len(shown) else shown[columns]
+    lowest = shown.loc[by_domain.idxmin().to_numpy(), columns] if len(shown) else shown[columns]
+    table = domains.merge(
+        shown.groupby("domain").size().rename("n_organisations"), on="domain", how="left"
+    )
+    table = table.merge(
+        highest.rename(columns={"group": "highest_organisation", "mean": "highest_mean"}),
+        on="domain",
+        how="left",
+    ).merge(
+        lowest.rename(columns={"group": "lowest_organisation", "mean": "lowest_mean"}),
+        on="domain",
+        how="left",
+    )
+    table["n_organisations"] = table["n_organisations"].fillna(0).astype("int64")
+    enough = table["n_organisations"] >= 2
+    table["spread"] = (table["highest_mean"] - table["lowest_mean"]).where(enough)
+    for column in ("highest_organisation", "highest_mean", "lowest_organisation", "lowest_mean"):
+        table[column] = table[column].where(enough)
+    return table[list(SPREAD_COLUMNS)]
