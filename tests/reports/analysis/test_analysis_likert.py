@@ -1,0 +1,208 @@
+"""The counts-based primitives against NumPy and SciPy on the expanded answers."""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from scipy import stats
+
+from reports.analysis.likert import (
+    VALUES,
+    benjamini_hochberg,
+    bootstrap_mean_diff,
+    category_counts,
+    cliffs_delta,
+    describe,
+    mann_whitney,
+    median,
+    percentile,
+    stable_hash,
+)
+
+from .helpers import reference_ci
+
+
+def expand(counts: np.ndarray) -> np.ndarray:
+    return np.repeat(VALUES, counts)
+
+
+count_rows = arrays(np.int64, (5,), elements=st.integers(0, 12))
+
+
+def random_counts(rng: np.random.Generator, rows: int, high: int = 30) -> np.ndarray:
+    counts = rng.integers(0, high, size=(rows, 5))
+    counts[rng.random((rows, 5)) < 0.3] = 0  # gaps between categories
+    return counts
+
+
+def test_describe_matches_numpy_on_generated_counts():
+    rng = np.random.default_rng(1)
+    counts = np.vstack([random_counts(rng, 300), [[0, 0, 7, 0, 0], [0, 1, 0, 0, 0], [0] * 5]])
+    got = describe(counts)
+    for i, row in enumerate(counts):
+        values = expand(row)
+        assert got["n"][i] == len(values)
+        if len(values) == 0:
+            assert np.isnan([got[f][i] for f in ("mean", "sd", "median", "pct_positive")]).all()
+            continue
+        assert got["mean"][i] == pytest.approx(np.mean(values), rel=1e-12)
+        assert got["median"][i] == np.median(values)
+        assert got["pct_positive"][i] == pytest.approx(100 * np.mean(values >= 4), rel=1e-12)
+        if len(values) >= 2:
+            assert got["sd"][i] == pytest.approx(np.std(values, ddof=1), rel=1e-10, abs=1e-12)
+        else:
+            assert np.isnan(got["sd"][i])
+
+
+@given(count_rows)
+def test_median_and_percentiles_match_numpy(row):
+    values = expand(row)
+    counts = row[None, :]
+    if len(values) == 0:
+        assert np.isnan(median(counts)[0]) and np.isnan(percentile(counts, 25)[0])
+        return
+    assert median(counts)[0] == np.median(values)
+    for q in (0, 2.5, 25, 50, 75, 97.5, 100):
+        assert percentile(counts, q)[0] == pytest.approx(np.percentile(values, q), abs=1e-12)
+    assert percentile(counts, 25)[0] == np.percentile(values, 25)
+    assert percentile(counts, 75)[0] == np.percentile(values, 75)
+
+
+def assert_mwu_matches_scipy(x_counts: np.ndarray, y_counts: np.ndarray) -> None:
+    u, p = mann_whitney(x_counts, y_counts)
+    for i in range(len(x_counts)):
+        x, y = expand(x_counts[i]), expand(y_counts[i])
+        if len(x) == 0 or len(y) == 0:
+            assert np.isnan(u[i]) and np.isnan(p[i])
+            continue
+        expected = stats.mannwhitneyu(x, y, method="asymptotic")
+        assert u[i] == pytest.approx(expected.statistic, abs=1e-9)
+        if np.isnan(expected.pvalue):
+            assert np.isnan(p[i])
+        else:
+            assert p[i] == pytest.approx(expected.pvalue, abs=1e-9)
+
+
+def test_mann_whitney_matches_scipy_on_generated_counts():
+    rng = np.random.default_rng(2)
+    x = random_counts(rng, 400)
+    y = random_counts(rng, 400)
+    y[:50] = rng.integers(0, 400, size=(50, 5))  # unequal, larger samples
+    assert_mwu_matches_scipy(x, y)
+
+
+def test_mann_whitney_edge_cases_match_scipy():
+    x = np.array(
+        [
+            [0, 0, 5, 0, 0],  # all identical on both sides: s = 0
+            [0, 0, 1, 0, 0],  # n = 1 each
+            [0, 0, 1, 0, 0],  # n = 1, different values
+            [1, 0, 0, 0, 0],  # complete separation
+            [0, 0, 0, 0, 0],  # empty side
+        ]
+    )
+    y = np.array(
+        [
+            [0, 0, 4, 0, 0],
+            [0, 0, 1, 0, 0],
+            [0, 0, 0, 1, 0],
+            [0, 0, 0, 0, 9],
+            [0, 3, 0, 0, 0],
+        ]
+    )
+    assert_mwu_matches_scipy(x, y)
+    _, p = mann_whitney(x[:1], y[:1])
+    assert p[0] == 1.0
+
+
+@given(count_rows, count_rows)
+def test_mann_whitney_property_matches_scipy(x, y):
+    assert_mwu_matches_scipy(x[None, :], y[None, :])
+
+
+@given(count_rows, count_rows)
+def test_cliffs_delta_is_two_u_over_n1n2_minus_one(x, y):
+    u, _ = mann_whitney(x[None, :], y[None, :])
+    nx, ny = x.sum(), y.sum()
+    delta = cliffs_delta(u, np.array([nx]), np.array([ny]))[0]
+    if nx == 0 or ny == 0:
+        assert np.isnan(delta)
+        return
+    xs, ys = expand(x), expand(y)
+    brute = np.mean(np.sign(xs[:, None] - ys[None, :]))
+    assert delta == pytest.approx(2 * u[0] / (nx * ny) - 1, abs=1e-12)
+    assert delta == pytest.approx(brute, abs=1e-12)
+
+
+def test_benjamini_hochberg_matches_scipy_per_family():
+    rng = np.random.default_rng(3)
+    p = rng.random(500) ** 3
+    p[rng.random(500) < 0.1] = np.nan
+    p[:20] = 0.04  # ties
+    family = rng.choice(["a", "b", "c", "d"], size=500)
+    family[0] = "alone"
+    q = benjamini_hochberg(p, family)
+    for label in np.unique(family):
+        members = (family == label) & np.isfinite(p)
+        if members.any():
+            expected = stats.false_discovery_control(p[members])
+            np.testing.assert_allclose(q[members], expected, rtol=0, atol=1e-12)
+    assert np.isnan(q[~np.isfinite(p)]).all()
+
+
+def test_benjamini_hochberg_empty_and_all_missing():
+    assert len(benjamini_hochberg(np.array([]), np.array([]))) == 0
+    assert np.isnan(benjamini_hochberg(np.array([np.nan, np.nan]), np.array(["a", "a"]))).all()
+
+
+def test_stable_hash_is_crc32_of_the_joined_key():
+    assert stable_hash("O-HOME", "importance", "all", "all") == zlib.crc32(
+        b"O-HOME\x1fimportance\x1fall\x1fall"
+    )
+
+
+def test_bootstrap_follows_the_documented_multinomial_scheme():
+    rng = np.random.default_rng(4)
+    x_values = rng.integers(1, 6, size=40).astype(float)
+    y_values = rng.integers(1, 6, size=17).astype(float)
+    x = np.array([[(x_values == v).sum() for v in range(1, 6)]])
+    y = np.array([[(y_values == v).sum() for v in range(1, 6)]])
+    key = ("O-01", "importance", "organisation", "Council")
+    low, high = bootstrap_mean_diff(x, y, [key], resamples=500, seed=11)
+    expected = reference_ci(x_values, y_values, key, seed=11, resamples=500)
+    assert (low[0], high[0]) == pytest.approx(expected, abs=1e-12)
+    assert low[0] < np.mean(y_values) - np.mean(x_values) < high[0]
+
+
+def test_bootstrap_cost_does_not_depend_on_n_and_empty_sides_are_nan():
+    x = np.array([[10**6, 2 * 10**6, 0, 5, 10**6], [0, 0, 0, 0, 0]])
+    y = np.array([[1, 2, 3, 4, 5], [1, 1, 1, 1, 1]])
+    low, high = bootstrap_mean_diff(x, y, [("a",), ("b",)], resamples=100, seed=0)
+    assert np.isfinite([low[0], high[0]]).all()
+    assert np.isnan([low[1], high[1]]).all()
+    low, high = bootstrap_mean_diff(x, y, [("a",), ("b",)], resamples=0, seed=0)
+    assert np.isnan(low).all() and np.isnan(high).all()
+
+
+def test_category_counts_drops_dont_know_but_keeps_the_key():
+    frame = pd.DataFrame(
+        {
+            "k": ["a", "a", "a", "b", "b", None],
+            "value": [1.0, 5.0, 5.0, np.nan, np.nan, 3.0],
+        }
+    )
+    counts = category_counts(frame, ["k"])
+    assert counts["k"].iloc[:2].tolist() == ["a", "b"]
+    assert pd.isna(counts["k"].iloc[2])
+    np.testing.assert_array_equal(
+        counts[["c1", "c2", "c3", "c4", "c5"]].to_numpy(),
+        [[1, 0, 0, 0, 2], [0, 0, 0, 0, 0], [0, 0, 1, 0, 0]],
+    )
+    shuffled = category_counts(frame.sample(frac=1, random_state=1), ["k"])
+    pd.testing.assert_frame_equal(counts, shuffled)
