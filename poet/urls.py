@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("s/", include(("surveys.urls_respond", "respond"))),
     path("p/<slug:partnership>/", views.partnership, name="partnership"),
     path("p/<slug:partnership>/settings/", views.partnership_settings, name="partnership_settings"),
     path("p/<slug:partnership>/jobs/<int:job_id>/", views.job, name="job"),

@@ -1,17 +1,217 @@
-"""Staff survey responses.
+"""The questionnaire engine and the staff survey on it.
 
-A response keeps a copy of the respondent's organisation and staff group, but no link to the
-invitation or e-mail address it came from, and only the day it was submitted, so timing cannot
-link it back to a person (anonymity by construction).
+Anonymity by construction: an invitation knows the person's e-mail, organisation and staff group;
+while they answer, their answers sit in a Draft tied to the invitation; on submit, a Response is
+created with a copy of organisation and staff group, the day only, and no link back, and the Draft
+is deleted in the same transaction.
 """
+
+import hashlib
+import secrets
 
 from django.db import models
 
-from poet.models import Organisation, StaffGroup, Wave
+from poet.models import Organisation, OutcomeStatement, StaffGroup, Wave
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh token and its hash; only the hash is stored."""
+    token = secrets.token_urlsafe(24)
+    return token, hash_token(token)
+
+
+class Questionnaire(models.Model):
+    """One version of a wave's questionnaire for one audience.
+
+    Frozen when the wave opens; editing a frozen one makes the next version, and answers keep
+    pointing at the version they were given against.
+    """
+
+    class For(models.TextChoices):
+        STAFF = "staff", "Staff"
+        FOLLOW_UP = "follow_up", "Service users and carers"
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="questionnaires")
+    audience = models.CharField(max_length=10, choices=For.choices, default=For.STAFF)
+    version = models.PositiveSmallIntegerField(default=1)
+    title = models.CharField(max_length=200)
+    introduction = models.TextField(
+        blank=True, help_text="Why the survey is being done and what happens to the answers."
+    )
+    privacy_notice = models.TextField(blank=True)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["wave", "audience", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave", "audience", "version"], name="questionnaire_unique_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+
+class Section(models.Model):
+    class Kind(models.TextChoices):
+        PROCESS = "process", "Working together"
+        OUTCOMES = "outcomes", "Outcomes for people"
+        OTHER = "other", "Other"
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="sections"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(max_length=200)
+    introduction = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Item(models.Model):
+    class Kind(models.TextChoices):
+        LIKERT = "likert", "Scale of 1 to 5"
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple choice"
+        RANKING = "ranking", "Ranking"
+        NUMBER = "number", "Number"
+        TEXT = "text", "Free text"
+
+    class Scale(models.TextChoices):
+        AGREEMENT = "agreement", "Strongly disagree … strongly agree"
+        IMPORTANCE = "importance", "Not important … essential"
+        ACHIEVEMENT = "achievement", "Not at all … completely"
+
+    class Measure(models.TextChoices):
+        IMPORTANCE = "importance", "Importance"
+        ACHIEVEMENT = "achievement", "Achievement"
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField(default=0)
+    code = models.CharField(
+        max_length=60, help_text="Stable code, the same in every version and export."
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.CharField(max_length=500)
+    easy_read_text = models.CharField(max_length=500, blank=True)
+    help_text = models.CharField(max_length=500, blank=True)
+    required = models.BooleanField(default=False)
+    scale = models.CharField(max_length=12, choices=Scale.choices, blank=True)
+    allow_dont_know = models.BooleanField(default=True)
+    choices = models.JSONField(
+        default=list, blank=True, help_text='Options as [{"value": "...", "label": "..."}].'
+    )
+    max_choices = models.PositiveSmallIntegerField(null=True, blank=True)
+    min_value = models.FloatField(null=True, blank=True)
+    max_value = models.FloatField(null=True, blank=True)
+    domain = models.CharField(max_length=30, blank=True, help_text="Process domain code.")
+    outcome = models.ForeignKey(
+        OutcomeStatement, on_delete=models.PROTECT, null=True, blank=True, related_name="items"
+    )
+    measure = models.CharField(max_length=12, choices=Measure.choices, blank=True)
+
+    class Meta:
+        ordering = ["section", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text}"
+
+
+class Invitation(models.Model):
+    """One member of staff: where they work and where to send the link, never their answers."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    staff_group = models.ForeignKey(StaffGroup, on_delete=models.PROTECT)
+    email = models.EmailField(blank=True, help_text="Only to send the link and reminders.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    completed_on = models.DateField(null=True, blank=True, help_text="Day only.")
+    email_purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["wave", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave", "email"],
+                condition=~models.Q(email=""),
+                name="invitation_unique_email_per_wave",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} to {self.wave}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_on is not None
+
+
+class InvitationToken(models.Model):
+    """A link sent to one invitee. Each e-mail (invitation, reminder) carries a fresh one, since
+    only hashes are stored; all of them stop working once the survey is submitted."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Link for invitation {self.invitation_id}"
+
+
+class OpenLink(models.Model):
+    """A link any member of staff may use, for partnerships without a staff list; the
+    respondent picks their organisation and staff group."""
+
+    wave = models.OneToOneField(Wave, on_delete=models.CASCADE, related_name="open_link")
+    token_hash = models.CharField(max_length=64, unique=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Open link to {self.wave}"
+
+
+class Draft(models.Model):
+    """Answers saved while someone is part-way through; deleted when they submit."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE)
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.CASCADE, null=True, blank=True, related_name="draft"
+    )
+    resume_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    staff_group = models.ForeignKey(StaffGroup, on_delete=models.PROTECT)
+    answers = models.JSONField(default=dict, blank=True, help_text="Item code → raw answer.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Draft {self.pk} of {self.questionnaire}"
 
 
 class Response(models.Model):
+    """A submitted staff response: organisation and staff group copied, the day only."""
+
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="staff_responses")
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
     staff_group = models.ForeignKey(StaffGroup, on_delete=models.PROTECT)
     submitted_on = models.DateField(null=True, blank=True, help_text="Day only, never the time.")
@@ -21,3 +221,22 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"Response {self.pk} to {self.wave}"
+
+
+class Answer(models.Model):
+    """One answer to one item. "Don't know" is stored as such, never as a number."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers")
+    number = models.FloatField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    choices = models.JSONField(null=True, blank=True, help_text="Chosen or ranked values.")
+    dont_know = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item"], name="one_answer_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.item_id} in response {self.response_id}"

@@ -1,9 +1,13 @@
-from django.urls import path
+"""Evaluator and manager pages of a wave's staff survey: /p/<partnership>/waves/<wave>/survey/."""
 
-from surveys import views
+from django.urls import include, path
+
+from surveys.views import responses
 
 app_name = "surveys"
 
 urlpatterns = [
-    path("responses/", views.responses, name="responses"),
+    path("responses/", responses.responses, name="responses"),
+    path("", include("surveys.urls_design")),
+    path("", include("surveys.urls_invitations")),
 ]

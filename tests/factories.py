@@ -3,8 +3,17 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from poet.models import Membership, Organisation, Partnership, Role, StaffGroup, UserGroup, Wave
-from surveys.models import Response
+from poet.models import (
+    Membership,
+    Organisation,
+    OutcomeStatement,
+    Partnership,
+    Role,
+    StaffGroup,
+    UserGroup,
+    Wave,
+)
+from surveys.models import Item, Questionnaire, Response, Section
 
 PASSWORD = "a-long-test-password"
 
@@ -92,3 +101,42 @@ class ResponseFactory(factory.django.DjangoModelFactory):
 def member(partnership: Partnership, role: str = Role.EVALUATOR, **kwargs):
     """A user with one role in one partnership."""
     return MembershipFactory(partnership=partnership, role=role, **kwargs).user
+
+
+class QuestionnaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Questionnaire
+
+    wave = factory.SubFactory(WaveFactory)
+    title = "Working together in our partnership"
+    introduction = "We want to know how the partnership feels to work in."
+    privacy_notice = "Your answers are anonymous."
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    title = factory.Sequence(lambda n: f"Section {n}")
+    order = factory.Sequence(int)
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Item
+
+    section = factory.SubFactory(SectionFactory)
+    code = factory.Sequence(lambda n: f"Q{n}")
+    kind = Item.Kind.LIKERT
+    scale = Item.Scale.AGREEMENT
+    text = factory.Sequence(lambda n: f"Statement number {n}")
+    order = factory.Sequence(int)
+
+
+class OutcomeStatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutcomeStatement
+
+    code = factory.Sequence(lambda n: f"O-TEST{n}")
+    text = factory.Sequence(lambda n: f"I can do thing number {n}")

@@ -1,0 +1,3 @@
+"""Design pages of the staff survey."""
+
+urlpatterns: list = []

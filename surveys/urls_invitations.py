@@ -1,0 +1,3 @@
+"""Invitations pages of the staff survey."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages for the member of staff answering (no account), under /s/."""
+
+urlpatterns: list = []
