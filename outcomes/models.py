@@ -1,1 +1,139 @@
-"""Models arrive with the follow-up and comparison issues."""
+"""The follow-up with service users and carers.
+
+Participants are pseudonymous codes (P-001 …): no names or contact details are stored, and
+anything identifying stays outside the product. Their answers are ordinary `surveys.Response`
+rows (audience service_user or carer) on the same questionnaire engine, linked from here so that
+a withdrawal can remove them from every analysis.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from poet.models import Audience, OutcomeStatement, UserGroup, Wave
+from surveys.models import Response
+
+
+class FollowUpSchedule(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Being designed"
+        OPEN = "open", "Collecting answers"
+        CLOSED = "closed", "Closed"
+
+    class Method(models.TextChoices):
+        QUESTIONNAIRE = "questionnaire", "Self-completion questionnaire"
+        INTERVIEW = "interview", "Interview"
+        FOCUS_GROUP = "focus_group", "Focus group"
+
+    wave = models.OneToOneField(Wave, on_delete=models.CASCADE, related_name="follow_up")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    methods = models.JSONField(default=list, blank=True, help_text="Method values in use.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Follow-up of {self.wave}"
+
+
+class ChosenOutcome(models.Model):
+    """An outcome on the follow-up shortlist, with why it is in."""
+
+    class Reason(models.TextChoices):
+        MOST_ENDORSED = "most_endorsed", "Most endorsed by staff"
+        CONTESTED = "contested", "Contested among staff"
+        PROPOSED = "proposed", "Proposed in free text"
+        OTHER = "other", "Other reason"
+
+    schedule = models.ForeignKey(
+        FollowUpSchedule, on_delete=models.CASCADE, related_name="chosen_outcomes"
+    )
+    outcome = models.ForeignKey(OutcomeStatement, on_delete=models.PROTECT)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["schedule", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "outcome"], name="outcome_chosen_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome.code} ({self.get_reason_display()})"
+
+
+class FollowUpSession(models.Model):
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        TELEPHONE = "telephone", "Telephone"
+        VIDEO = "video", "Video call"
+        ONLINE = "online", "Online, self-completed"
+        PAPER = "paper", "Paper"
+
+    schedule = models.ForeignKey(
+        FollowUpSchedule, on_delete=models.CASCADE, related_name="sessions"
+    )
+    method = models.CharField(max_length=20, choices=FollowUpSchedule.Method.choices)
+    date = models.DateField(null=True, blank=True)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+    facilitator = models.CharField(max_length=200, blank=True)
+    accessibility_needs = models.TextField(blank=True)
+    planned_service_users = models.PositiveSmallIntegerField(default=0)
+    planned_carers = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["schedule", "date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.date or ''}".strip()
+
+
+class Participant(models.Model):
+    class ConsentMethod(models.TextChoices):
+        WRITTEN = "written", "Written"
+        VERBAL = "verbal", "Verbal"
+        ONLINE = "online", "Online"
+
+    schedule = models.ForeignKey(
+        FollowUpSchedule, on_delete=models.CASCADE, related_name="participants"
+    )
+    code = models.CharField(max_length=20, help_text="Pseudonymous code such as P-017.")
+    audience = models.CharField(
+        max_length=12,
+        choices=[(a.value, a.label) for a in (Audience.SERVICE_USER, Audience.CARER)],
+    )
+    user_group = models.ForeignKey(UserGroup, on_delete=models.PROTECT)
+    consent_given_on = models.DateField(null=True, blank=True)
+    consent_method = models.CharField(max_length=10, choices=ConsentMethod.choices, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    withdrawn_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["schedule", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "code"], name="participant_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ParticipantResponse(models.Model):
+    """Which participant gave which response, and how it was collected."""
+
+    class Capture(models.TextChoices):
+        SELF = "self", "Self-completed by link"
+        ASSISTED = "assisted", "Entered by an evaluator"
+        IMPORTED = "imported", "Imported from a file"
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="responses")
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="participant")
+    session = models.ForeignKey(
+        FollowUpSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
+    capture = models.CharField(max_length=10, choices=Capture.choices)
+    easy_read = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.participant} → response {self.response_id}"

@@ -149,6 +149,14 @@ class Wave(models.Model):
         return reverse("wave", kwargs={"partnership": self.partnership.slug, "wave": self.slug})
 
 
+class Audience(models.TextChoices):
+    """Who answered: the three audiences of DESIGN §5's `audience` column."""
+
+    STAFF = "staff", "Staff"
+    SERVICE_USER = "service_user", "Service user"
+    CARER = "carer", "Carer"
+
+
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Partnership administrator"
     EVALUATOR = "evaluator", "Evaluator"

@@ -11,7 +11,7 @@ import secrets
 
 from django.db import models
 
-from poet.models import Organisation, OutcomeStatement, StaffGroup, Wave
+from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
 
 
 def hash_token(token: str) -> str:
@@ -206,18 +206,31 @@ class Draft(models.Model):
 
 
 class Response(models.Model):
-    """A submitted staff response: organisation and staff group copied, the day only."""
+    """A submitted response: who answered only as audience and group, and the day only.
 
-    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="staff_responses")
+    Staff responses copy organisation and staff group; service users' and carers' copy their
+    user group (the follow-up links its participants to their responses from above).
+    """
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="responses")
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
     )
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
-    staff_group = models.ForeignKey(StaffGroup, on_delete=models.PROTECT)
+    audience = models.CharField(max_length=12, choices=Audience.choices, default=Audience.STAFF)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True)
+    staff_group = models.ForeignKey(StaffGroup, on_delete=models.PROTECT, null=True, blank=True)
+    user_group = models.ForeignKey(UserGroup, on_delete=models.PROTECT, null=True, blank=True)
     submitted_on = models.DateField(null=True, blank=True, help_text="Day only, never the time.")
 
     class Meta:
         ordering = ["wave", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(audience="staff")
+                | models.Q(organisation__isnull=False, staff_group__isnull=False),
+                name="staff_response_has_organisation_and_group",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Response {self.pk} to {self.wave}"
