@@ -8,6 +8,7 @@ and DEBUG=false.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -144,6 +145,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Run by `celery -A poet beat`: daily reminders to staff who have not finished, and closing waves
+# whose closing date has passed.
+CELERY_BEAT_SCHEDULE = {
+    "survey-reminders": {
+        "task": "surveys.tasks.send_due_reminders",
+        "schedule": crontab(hour=env.int("SURVEY_REMINDER_HOUR", default=9), minute=0),
+    },
+    "close-overdue-waves": {
+        "task": "surveys.tasks.close_overdue_waves",
+        "schedule": crontab(hour=0, minute=10),
+    },
+}
+
+# Staff survey: links in e-mails are absolute, so the site's public address is needed.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+SURVEY_REMINDER_INTERVAL_DAYS = env.int("SURVEY_REMINDER_INTERVAL_DAYS", default=7)
+SURVEY_MAX_REMINDERS = env.int("SURVEY_MAX_REMINDERS", default=2)
 
 LOGGING = {
     "version": 1,
