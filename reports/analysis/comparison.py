@@ -21,10 +21,10 @@ from .frames import (
 )
 from .likert import (
     COUNT_COLUMNS,
-    align_counts,
     benjamini_hochberg,
     bootstrap_mean_diff,
     cliffs_delta,
+    count_matrix,
     describe,
     mann_whitney,
     outcome_counts,
@@ -166,14 +166,6 @@ def compare_counts(
     return blank(table, hidden, figures)
 
 
-def _cross(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
-    return left.merge(right, how="cross")
-
-
-def _sum_counts(base: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    return base.groupby(list(by), dropna=False, sort=True)[list(COUNT_COLUMNS)].sum().reset_index()
-
-
 def _empty_comparison() -> pd.DataFrame:
     frame = pd.DataFrame({column: pd.Series(dtype="float64") for column in COMPARISON_COLUMNS})
     return frame.astype(
@@ -221,6 +213,67 @@ def _flags(table: pd.DataFrame, user_proposed: frozenset[str] | set[str]) -> np.
     return flag
 
 
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted integer codes of a small key column (the labels sort as ``sorted`` would)."""
+    codes, labels = pd.factorize(values, sort=True)
+    return codes, np.asarray(labels, dtype=object)
+
+
+def _breakdown_counts(base: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Keys and staff / user count matrices of every comparison row, already in output order.
+
+    The counted frame is scattered once into dense arrays indexed by (outcome x measure, group):
+    staff by organisation and by staff group, users by audience. The all-staff and all-users
+    sides are their sums, and each breakdown block is a reshape, so there is no join per block.
+    Per outcome x measure the rows run: all, organisations, staff groups, audiences.
+    """
+    measure_rank = base["measure"].map({m: i for i, m in enumerate(MEASURES)}).to_numpy()
+    outcome_code, outcome_labels = _codes(base["outcome"])
+    pair_id = outcome_code * len(MEASURES) + measure_rank
+    pair_ids, pair = np.unique(pair_id, return_inverse=True)
+    pairs = len(pair_ids)
+    counts = count_matrix(base)
+    staff = (base["audience"] == STAFF).to_numpy()
+
+    def scatter(rows: np.ndarray, column: str) -> tuple[np.ndarray, np.ndarray]:
+        group, labels = _codes(base.loc[rows, column])
+        dense = np.zeros((pairs, len(labels), len(COUNT_COLUMNS)), dtype="int64")
+        np.add.at(dense, (pair[rows], group), counts[rows])
+        return dense, labels
+
+    by_org, organisations = scatter(staff, "organisation")
+    by_group, staff_groups = scatter(staff, "group")
+    by_audience, audiences = scatter(~staff, "audience")
+    staff_all = by_org.sum(axis=1, keepdims=True)
+    users_all = by_audience.sum(axis=1, keepdims=True)
+
+    def repeat(side: np.ndarray, width: int) -> np.ndarray:
+        return np.broadcast_to(side, (pairs, width, len(COUNT_COLUMNS)))
+
+    blocks = (
+        ("all", np.array([ALL], dtype=object), staff_all, users_all),
+        ("organisation", organisations, by_org, repeat(users_all, len(organisations))),
+        ("staff_group", staff_groups, by_group, repeat(users_all, len(staff_groups))),
+        ("audience", audiences, repeat(staff_all, len(audiences)), by_audience),
+    )
+    x = np.concatenate([block[2] for block in blocks], axis=1).reshape(-1, len(COUNT_COLUMNS))
+    y = np.concatenate([block[3] for block in blocks], axis=1).reshape(-1, len(COUNT_COLUMNS))
+    breakdown = np.concatenate([np.full(len(block[1]), block[0], dtype=object) for block in blocks])
+    group = np.concatenate([block[1] for block in blocks])
+    width = len(group)
+    keys = pd.DataFrame(
+        {
+            "outcome": np.repeat(outcome_labels[pair_ids // len(MEASURES)], width),
+            "measure": np.repeat(
+                np.asarray(MEASURES, dtype=object)[pair_ids % len(MEASURES)], width
+            ),
+            "breakdown": np.tile(breakdown, pairs),
+            "group": np.tile(group, pairs),
+        }
+    )
+    return keys, x, y
+
+
 def compare_outcomes(
     outcome_answers: pd.DataFrame,
     *,
@@ -254,50 +307,7 @@ def compare_outcomes(
             progress(1.0)
         return _empty_comparison()
 
-    is_staff = (base["audience"] == STAFF).to_numpy()
-    staff = base[is_staff]
-    users = base[~is_staff]
-    pairs = base[["outcome", "measure"]].drop_duplicates()
-    pair_keys = ["outcome", "measure"]
-
-    staff_all = _sum_counts(staff, pair_keys)
-    users_all = _sum_counts(users, pair_keys)
-    staff_org = _sum_counts(staff.rename(columns={"organisation": "g"}), [*pair_keys, "g"])
-    staff_grp = _sum_counts(staff.rename(columns={"group": "g"}), [*pair_keys, "g"])
-    users_aud = _sum_counts(users.rename(columns={"audience": "g"}), [*pair_keys, "g"])
-
-    def groups(values: pd.Series) -> pd.DataFrame:
-        return pd.DataFrame({"g": sorted(values.dropna().unique())})
-
-    with_group = [*pair_keys, "g"]
-    all_keys = pairs.assign(g=ALL)
-    org_keys = _cross(pairs, groups(staff["organisation"]))
-    grp_keys = _cross(pairs, groups(staff["group"]))
-    aud_keys = _cross(pairs, groups(users["audience"]))
-    blocks = (
-        ("all", all_keys, staff_all, pair_keys, users_all, pair_keys),
-        ("organisation", org_keys, staff_org, with_group, users_all, pair_keys),
-        ("staff_group", grp_keys, staff_grp, with_group, users_all, pair_keys),
-        ("audience", aud_keys, staff_all, pair_keys, users_aud, with_group),
-    )
-    frames, staff_counts, user_counts = [], [], []
-    for breakdown, block_keys, staff_side, staff_on, user_side, user_on in blocks:
-        frames.append(block_keys.rename(columns={"g": "group"}).assign(breakdown=breakdown))
-        staff_counts.append(align_counts(staff_side, block_keys, staff_on))
-        user_counts.append(align_counts(user_side, block_keys, user_on))
-    keys = pd.concat(frames, ignore_index=True)
-    x = np.concatenate(staff_counts)
-    y = np.concatenate(user_counts)
-
-    keys["_measure_rank"] = keys["measure"].map({m: i for i, m in enumerate(MEASURES)})
-    keys["_breakdown_rank"] = keys["breakdown"].map({b: i for i, b in enumerate(BREAKDOWNS)})
-    order = keys.sort_values(
-        ["outcome", "_measure_rank", "_breakdown_rank", "group"], kind="stable"
-    ).index.to_numpy()
-    keys = keys.iloc[order].reset_index(drop=True)[["outcome", "measure", "breakdown", "group"]]
-    x = x[order]
-    y = y[order]
-
+    keys, x, y = _breakdown_counts(base)
     # The secondary-suppression rank is the size of the subset the row breaks down: the staff
     # subset for organisation / staff_group rows, the user audience for audience rows.
     by_audience = (keys["breakdown"] == "audience").to_numpy()

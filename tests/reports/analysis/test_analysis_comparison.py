@@ -253,3 +253,21 @@ def test_priority_agreement_skips_suppressed_and_needs_three(comparison):
     hidden.loc[is_all & hidden["outcome"].isin(["O-00", "O-01", "O-02"]), "suppressed"] = True
     result = priority_agreement(hidden)
     assert result["n_outcomes"] == 2 and math.isnan(result["kendall_tau"])
+
+
+def test_secondary_suppression_in_the_comparison_table():
+    rows = []
+    sizes = {"Alpha": 3, "Beta": 12, "Gamma": 15}
+    number = 0
+    for organisation, size in sizes.items():
+        for _ in range(size):
+            rows.append((f"s{number}", "staff", organisation, "GP", "O-A", "importance", 4.0))
+            number += 1
+    rows += [(f"u{i}", "service_user", None, "x", "O-A", "importance", 3.0) for i in range(20)]
+    rows += [(f"c{i}", "carer", None, "x", "O-A", "importance", 2.0) for i in range(2)]
+    table = compare_outcomes(frame_of(rows), k=5, resamples=10).set_index(["breakdown", "group"])
+    hidden = table["suppressed"]
+    assert not hidden[("all", "all")] and not hidden[("staff_group", "GP")]
+    assert hidden[("organisation", "Alpha")] and hidden[("organisation", "Beta")]
+    assert not hidden[("organisation", "Gamma")]
+    assert hidden[("audience", "carer")] and hidden[("audience", "service_user")]

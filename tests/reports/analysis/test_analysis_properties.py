@@ -1,0 +1,125 @@
+"""Properties of compare_outcomes on arbitrary small partnerships (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reports.analysis import compare_outcomes
+
+COLUMNS = ["respondent", "audience", "organisation", "group", "outcome", "measure", "value"]
+VALUE = st.one_of(st.none(), st.integers(1, 5))
+FAMILIES = {"organisation", "staff_group", "audience"}
+
+
+@st.composite
+def partnerships(draw) -> pd.DataFrame:
+    """Staff in up to three organisations and groups, users and carers, a few outcomes, both
+    measures, with don't-know answers scattered through."""
+    outcomes = draw(st.lists(st.sampled_from(["O-A", "O-B", "O-C"]), min_size=1, unique=True))
+    people = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["staff", "staff", "service_user", "carer"]),
+                st.sampled_from(["Council", "Trust", "Charity"]),
+                st.sampled_from(["GP", "nurse", "porter"]),
+            ),
+            min_size=1,
+            max_size=40,
+        )
+    )
+    values = iter(draw(st.lists(VALUE, min_size=len(people) * len(outcomes) * 2, max_size=999)))
+    rows = []
+    for number, (audience, organisation, group) in enumerate(people):
+        for outcome in outcomes:
+            for measure in ("importance", "achievement"):
+                value = next(values)
+                rows.append(
+                    (
+                        f"R{number}",
+                        audience,
+                        organisation if audience == "staff" else None,
+                        group if audience == "staff" else "older people",
+                        outcome,
+                        measure,
+                        np.nan if value is None else float(value),
+                    )
+                )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(partnerships(), st.integers(1, 6))
+def test_no_shown_row_describes_fewer_than_k_people(answers, k):
+    table = compare_outcomes(answers, k=k, resamples=5)
+    shown = table[~table["suppressed"]]
+    assert (shown["n_staff"] >= k).all() and (shown["n_users"] >= k).all()
+    # n is a count of people: each shown n is the number of distinct respondents who answered
+    answered = answers[answers["value"].notna()]
+    for row in shown[shown["breakdown"] == "all"].itertuples():
+        mine = answered[(answered["outcome"] == row.outcome) & (answered["measure"] == row.measure)]
+        assert row.n_staff == mine.loc[mine["audience"] == "staff", "respondent"].nunique()
+        assert row.n_users == mine.loc[mine["audience"] != "staff", "respondent"].nunique()
+    hidden = table[table["suppressed"]]
+    assert hidden.iloc[:, 4:21].isna().all().all() and (hidden["flag"] == "").all()
+
+
+@SETTINGS
+@given(partnerships(), st.integers(1, 6))
+def test_a_family_never_has_exactly_one_suppressed_member(answers, k):
+    table = compare_outcomes(answers, k=k, resamples=5)
+    families = table[table["breakdown"].isin(FAMILIES)]
+    for _, family in families.groupby(["outcome", "measure", "breakdown"]):
+        if len(family) >= 2:
+            assert family["suppressed"].sum() != 1
+
+
+@SETTINGS
+@given(partnerships(), st.integers(1, 4))
+def test_cliffs_delta_is_two_u_over_n1n2_minus_one(answers, k):
+    table = compare_outcomes(answers, k=k, resamples=5)
+    shown = table[~table["suppressed"]]
+    n1 = shown["n_users"].astype(float)
+    n2 = shown["n_staff"].astype(float)
+    expected = 2 * shown["u_statistic"] / (n1 * n2) - 1
+    np.testing.assert_allclose(shown["cliffs_delta"], expected, atol=1e-12)
+    assert ((shown["cliffs_delta"] >= -1) & (shown["cliffs_delta"] <= 1)).all()
+
+
+@SETTINGS
+@given(partnerships(), st.integers(1, 5), st.integers(0, 2**32 - 1), st.randoms())
+def test_same_input_and_seed_give_identical_output(answers, k, seed, random):
+    first = compare_outcomes(answers, k=k, resamples=20, seed=seed)
+    order = list(range(len(answers)))
+    random.shuffle(order)
+    again = compare_outcomes(answers.iloc[order], k=k, resamples=20, seed=seed)
+    pd.testing.assert_frame_equal(first, again)
+
+
+@SETTINGS
+@given(partnerships(), st.integers(1, 5))
+def test_dont_know_is_never_counted(answers, k):
+    """A copy of each respondent who said "don't know" to everything changes nothing."""
+    table = compare_outcomes(answers, k=k, resamples=20)
+    ghosts = answers.assign(respondent="ghost-" + answers["respondent"], value=np.nan)
+    padded = pd.concat([answers, ghosts], ignore_index=True)
+    pd.testing.assert_frame_equal(table, compare_outcomes(padded, k=k, resamples=20))
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_dont_know_only_answers_give_suppressed_rows(k):
+    answers = pd.DataFrame(
+        [
+            ("s1", "staff", "Council", "GP", "O-A", "importance", np.nan),
+            ("u1", "carer", None, "older people", "O-A", "importance", np.nan),
+        ],
+        columns=COLUMNS,
+    )
+    table = compare_outcomes(answers, k=k, resamples=5)
+    assert table["suppressed"].all() and len(table) == 4
