@@ -1,0 +1,250 @@
+"""Forms of the evaluator's questionnaire pages (GOV.UK Design System through crispy-forms)."""
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
+from django import forms
+
+from poet.models import OutcomeStatement
+from surveys.design import CHOICE_KINDS, CODE_PATTERN, RESERVED_SUFFIXES, parse_choices
+from surveys.models import Item
+
+
+def _helper(*fields, button: str = "Save") -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*fields, Button("submit", button))
+    return helper
+
+
+class OutcomeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: OutcomeStatement) -> str:
+        return f"{obj.text} ({obj.code})"
+
+
+class OutcomesForm(forms.Form):
+    outcomes = OutcomeChoiceField(
+        queryset=OutcomeStatement.objects.none(),
+        label="Which outcomes should staff be asked about?",
+        help_text="Each outcome adds two questions: how important it is, and how far the "
+        "partnership has achieved it. About eight keeps the survey short.",
+        error_messages={"required": "Choose at least one outcome."},
+    )
+
+    def __init__(self, *args, queryset=None, button: str = "Save", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcomes"].queryset = queryset
+        self.helper = _helper(
+            Field.checkboxes("outcomes", legend_size=Size.MEDIUM, small=True), button=button
+        )
+
+    def clean_outcomes(self):
+        outcomes = list(self.cleaned_data["outcomes"])
+        codes = [o.code for o in outcomes]
+        clashes = sorted({c for c in codes if codes.count(c) > 1})
+        if clashes:
+            raise forms.ValidationError(
+                f"Two chosen outcomes share the code {', '.join(clashes)}: choose only one."
+            )
+        return outcomes
+
+
+class ItemForm(forms.Form):
+    """Wording and rules of an existing question; its code is shown, never edited."""
+
+    text = forms.CharField(
+        label="Question or statement",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter the question or statement."},
+    )
+    help_text = forms.CharField(
+        label="Hint (optional)",
+        max_length=500,
+        required=False,
+        help_text="Shown under the question to help people answer.",
+    )
+    required = forms.BooleanField(label="An answer is required", required=False)
+    allow_dont_know = forms.BooleanField(label="Offer “Don’t know”", required=False)
+
+    def __init__(self, *args, item: Item | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = [
+            Field.textarea("text", label_size=Size.SMALL),
+            Field.text("help_text", label_size=Size.SMALL),
+            Field.checkbox("required"),
+        ]
+        if item is not None and item.kind == Item.Kind.LIKERT:
+            fields.append(Field.checkbox("allow_dont_know"))
+        else:
+            del self.fields["allow_dont_know"]
+        self.helper = _helper(*fields)
+
+
+class AddItemForm(forms.Form):
+    section = forms.TypedChoiceField(
+        label="Which section?", coerce=int, error_messages={"required": "Choose a section."}
+    )
+    kind = forms.ChoiceField(
+        label="What kind of question?",
+        choices=Item.Kind.choices,
+        error_messages={"required": "Choose what kind of question this is."},
+    )
+    code = forms.CharField(
+        label="Code",
+        max_length=60,
+        help_text="Short and stable, for example EXTRA-1. It names the question in every "
+        "version, download and import, and cannot be changed later.",
+        error_messages={"required": "Enter a code."},
+    )
+    text = forms.CharField(
+        label="Question or statement",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter the question or statement."},
+    )
+    help_text = forms.CharField(label="Hint (optional)", max_length=500, required=False)
+    required = forms.BooleanField(label="An answer is required", required=False)
+    scale = forms.ChoiceField(
+        label="Scale of answers (scale of 1 to 5 only)",
+        choices=Item.Scale.choices,
+        required=False,
+        initial=Item.Scale.AGREEMENT,
+    )
+    allow_dont_know = forms.BooleanField(
+        label="Offer “Don’t know” (scale of 1 to 5 only)", required=False, initial=True
+    )
+    choices = forms.CharField(
+        label="Options, one per line (choice and ranking questions only)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    max_choices = forms.IntegerField(
+        label="Most options someone may pick (multiple choice only, optional)",
+        required=False,
+        min_value=1,
+        error_messages={
+            "invalid": "Enter a whole number for the most options someone may pick.",
+            "min_value": "The most options someone may pick must be at least 1.",
+        },
+    )
+    min_value = forms.FloatField(
+        label="Smallest number allowed (number questions only, optional)",
+        required=False,
+        error_messages={"invalid": "Enter a number for the smallest number allowed."},
+    )
+    max_value = forms.FloatField(
+        label="Largest number allowed (number questions only, optional)",
+        required=False,
+        error_messages={"invalid": "Enter a number for the largest number allowed."},
+    )
+
+    def __init__(self, *args, sections=(), existing_codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.existing_codes = {c.lower() for c in existing_codes}
+        self.fields["section"].choices = [
+            (i, f"{i}. {s.title}") for i, s in enumerate(sections, start=1)
+        ]
+        self.helper = _helper(
+            Field.radios("section", legend_size=Size.SMALL, small=True),
+            Field.radios("kind", legend_size=Size.SMALL, small=True),
+            Field.text("code", label_size=Size.SMALL, field_width=Fluid.ONE_THIRD),
+            Field.textarea("text", label_size=Size.SMALL),
+            Field.text("help_text", label_size=Size.SMALL),
+            Field.checkbox("required"),
+            Field.radios("scale", legend_size=Size.SMALL, small=True),
+            Field.checkbox("allow_dont_know"),
+            Field.textarea("choices", label_size=Size.SMALL),
+            Field.text("max_choices", label_size=Size.SMALL, field_width=Fluid.ONE_QUARTER),
+            Field.text("min_value", label_size=Size.SMALL, field_width=Fluid.ONE_QUARTER),
+            Field.text("max_value", label_size=Size.SMALL, field_width=Fluid.ONE_QUARTER),
+            button="Add question",
+        )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not CODE_PATTERN.match(code):
+            raise forms.ValidationError(
+                "Enter a code of letters, digits, dots, dashes or underscores, starting with a "
+                "letter or digit."
+            )
+        if code.lower().endswith(RESERVED_SUFFIXES):
+            raise forms.ValidationError(
+                "Codes ending in .importance or .achievement are kept for outcome questions."
+            )
+        if code.lower() in self.existing_codes:
+            raise forms.ValidationError(f"Another question already has the code {code}.")
+        return code
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == Item.Kind.LIKERT and not data.get("scale"):
+            self.add_error("scale", "Choose the scale of answers.")
+        if kind in CHOICE_KINDS:
+            options = parse_choices(data.get("choices", ""))
+            if len(options) < 2:
+                self.add_error("choices", "Enter at least two options, one per line.")
+            elif len({o["value"].lower() for o in options}) != len(options):
+                self.add_error("choices", "Each option must be different.")
+        low, high = data.get("min_value"), data.get("max_value")
+        if kind == Item.Kind.NUMBER and low is not None and high is not None and low > high:
+            self.add_error("max_value", "The largest number must not be less than the smallest.")
+        return data
+
+
+class SectionForm(forms.Form):
+    title = forms.CharField(
+        label="Section title", max_length=200, error_messages={"required": "Enter a title."}
+    )
+    introduction = forms.CharField(
+        label="Introduction (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown at the top of the section's page.",
+    )
+
+    def __init__(self, *args, button: str = "Save", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("title", label_size=Size.SMALL),
+            Field.textarea("introduction", label_size=Size.SMALL),
+            button=button,
+        )
+
+
+class TextsForm(forms.Form):
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter a title."}
+    )
+    introduction = forms.CharField(
+        label="Introduction: why the survey is being done",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Say why the survey is being done."},
+    )
+    privacy_notice = forms.CharField(
+        label="Privacy notice",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Enter the privacy notice."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("title", label_size=Size.SMALL),
+            Field.textarea("introduction", label_size=Size.SMALL),
+            Field.textarea("privacy_notice", label_size=Size.SMALL),
+        )
+
+
+class ClosingDateForm(forms.Form):
+    closes_on = DateInputField(
+        label="Closing date",
+        required=False,
+        help_text="The last day answers are accepted, for example 27 3 2027. Leave empty for "
+        "no closing date.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["closes_on"].require_all_fields = False
+        self.helper = _helper(Field("closes_on", context={"legend_size": Size.for_legend("s")}))
