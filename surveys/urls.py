@@ -2,12 +2,13 @@
 
 from django.urls import include, path
 
-from surveys.views import responses
+from surveys.views import preview, responses
 
 app_name = "surveys"
 
 urlpatterns = [
     path("responses/", responses.responses, name="responses"),
+    path("preview/", preview.preview, name="preview"),
     path("", include("surveys.urls_design")),
     path("", include("surveys.urls_invitations")),
 ]

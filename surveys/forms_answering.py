@@ -1,0 +1,433 @@
+"""A form built from one section's items, and what its page needs to show them.
+
+Field names are the item codes (a ranking item has one field per option, `<code>__<n>`), so a
+draft's answers map straight onto a form. Anything a browser can send is checked here: unknown
+codes are ignored, tampered choices, wrong types and oversized text get a message, never a 500.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+
+from surveys.answering import DONT_KNOW, TEXT_LIMIT, answered, option_values
+from surveys.models import Item, Section
+
+SCALE_LABELS = {
+    Item.Scale.AGREEMENT: [
+        "Strongly disagree",
+        "Disagree",
+        "Neither agree nor disagree",
+        "Agree",
+        "Strongly agree",
+    ],
+    Item.Scale.IMPORTANCE: [
+        "Not important",
+        "Slightly important",
+        "Moderately important",
+        "Very important",
+        "Essential",
+    ],
+    Item.Scale.ACHIEVEMENT: ["Not at all", "A little", "Partly", "Mostly", "Completely"],
+}
+DONT_KNOW_LABEL = "Don't know"
+NUMBER_CHARACTERS = 30
+
+
+def scale_of(item: Item) -> str:
+    if item.scale in SCALE_LABELS:
+        return item.scale
+    if item.measure in SCALE_LABELS:
+        return item.measure
+    return Item.Scale.AGREEMENT
+
+
+def likert_options(item: Item) -> list[tuple[str, str]]:
+    labels = SCALE_LABELS[scale_of(item)]
+    return [(str(n), f"{n} – {label}") for n, label in enumerate(labels, start=1)]
+
+
+def html_id(code: str) -> str:
+    return "q-" + re.sub(r"[^A-Za-z0-9_-]", "-", code)
+
+
+def short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def display_answer(item: Item, value) -> str:
+    """An answer in words, for the review page."""
+    if not answered(value):
+        return "Not answered"
+    if item.kind == Item.Kind.LIKERT:
+        if value == DONT_KNOW:
+            return DONT_KNOW_LABEL
+        return dict(likert_options(item)).get(str(value), str(value))
+    labels = {str(c.get("value")): str(c.get("label", c.get("value"))) for c in item.choices or []}
+    if item.kind == Item.Kind.SINGLE:
+        return labels.get(str(value), str(value))
+    if item.kind == Item.Kind.MULTIPLE:
+        return ", ".join(labels.get(str(v), str(v)) for v in value)
+    if item.kind == Item.Kind.RANKING:
+        return "; ".join(f"{n}. {labels.get(str(v), str(v))}" for n, v in enumerate(value, 1))
+    if item.kind == Item.Kind.NUMBER:
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    return str(value)
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    id: str
+    checked: bool = False
+
+
+@dataclass
+class RankRow:
+    name: str
+    id: str
+    label: str
+    selected: str
+
+
+@dataclass
+class Entry:
+    """One question as its page shows it."""
+
+    item: Item
+    name: str
+    id: str
+    errors: list[str] = field(default_factory=list)
+    options: list[Option] = field(default_factory=list)
+    dont_know: Option | None = None
+    value: str = ""
+    ranks: list[RankRow] = field(default_factory=list)
+    rank_choices: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.item.kind
+
+    @property
+    def hint_id(self) -> str:
+        return f"{self.id}-hint"
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.id}-error"
+
+
+@dataclass
+class Block:
+    """A question on its own, or an outcome statement with its importance and achievement."""
+
+    entries: list[Entry]
+    outcome: object | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return any(e.errors for e in self.entries)
+
+
+def _to_number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+class SectionForm(forms.Form):
+    """The questions of one section. `answers` (item code → raw value) fills it in."""
+
+    def __init__(self, section: Section, *args, answers: dict | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.section = section
+        self.items: list[Item] = list(section.items.all())
+        answers = answers or {}
+        for item in self.items:
+            self._add_fields(item, answers.get(item.code))
+
+    # Building
+
+    def _add_fields(self, item: Item, value) -> None:
+        text = short(item.text)
+        required = item.required
+        if item.kind == Item.Kind.LIKERT:
+            choices = likert_options(item)
+            if item.allow_dont_know:
+                choices.append((DONT_KNOW, DONT_KNOW_LABEL))
+            self.fields[item.code] = forms.ChoiceField(
+                choices=choices,
+                required=required,
+                error_messages={
+                    "required": f"Select an answer to “{text}”",
+                    "invalid_choice": f"Select one of the answers to “{text}”",
+                },
+            )
+            self.initial[item.code] = str(value) if answered(value) else None
+        elif item.kind == Item.Kind.SINGLE:
+            self.fields[item.code] = forms.ChoiceField(
+                choices=[(v, v) for v in option_values(item)],
+                required=required,
+                error_messages={
+                    "required": f"Select an answer to “{text}”",
+                    "invalid_choice": f"Select one of the answers to “{text}”",
+                },
+            )
+            self.initial[item.code] = value if isinstance(value, str) else None
+        elif item.kind == Item.Kind.MULTIPLE:
+            self.fields[item.code] = forms.MultipleChoiceField(
+                choices=[(v, v) for v in option_values(item)],
+                required=required,
+                error_messages={
+                    "required": f"Select at least one answer to “{text}”",
+                    "invalid_choice": f"Select only answers listed for “{text}”",
+                    "invalid_list": f"Select only answers listed for “{text}”",
+                },
+            )
+            self.initial[item.code] = value if isinstance(value, list) else []
+        elif item.kind == Item.Kind.RANKING:
+            values = option_values(item)
+            ranks = [str(n) for n in range(1, len(values) + 1)]
+            current = value if isinstance(value, list) else []
+            for n, option in enumerate(values):
+                name = f"{item.code}__{n}"
+                self.fields[name] = forms.ChoiceField(
+                    choices=[("", "")] + [(r, r) for r in ranks],
+                    required=False,
+                    error_messages={"invalid_choice": f"Choose ranks from the list for “{text}”"},
+                )
+                self.initial[name] = str(current.index(option) + 1) if option in current else ""
+        elif item.kind == Item.Kind.NUMBER:
+            self.fields[item.code] = forms.CharField(
+                required=required,
+                max_length=NUMBER_CHARACTERS,
+                error_messages={
+                    "required": f"Enter a number for “{text}”",
+                    "max_length": f"Enter a number for “{text}”",
+                },
+            )
+            self.initial[item.code] = "" if not answered(value) else display_answer(item, value)
+        else:
+            self.fields[item.code] = forms.CharField(
+                required=required,
+                max_length=TEXT_LIMIT,
+                widget=forms.Textarea,
+                error_messages={
+                    "required": f"Enter an answer to “{text}”",
+                    "max_length": (
+                        f"Your answer to “{text}” must be {TEXT_LIMIT} characters or fewer"
+                    ),
+                },
+            )
+            self.initial[item.code] = value if isinstance(value, str) else ""
+
+    # Checking
+
+    def clean(self):
+        cleaned = super().clean()
+        for item in self.items:
+            text = short(item.text)
+            if item.kind == Item.Kind.MULTIPLE and item.max_choices:
+                chosen = cleaned.get(item.code) or []
+                if len(chosen) > item.max_choices:
+                    self.add_error(
+                        item.code, f"Select no more than {item.max_choices} for “{text}”"
+                    )
+            elif item.kind == Item.Kind.NUMBER:
+                self._clean_number(item, cleaned, text)
+            elif item.kind == Item.Kind.RANKING:
+                self._clean_ranking(item, cleaned, text)
+        return cleaned
+
+    def _clean_number(self, item: Item, cleaned: dict, text: str) -> None:
+        raw = cleaned.get(item.code)
+        if raw in (None, ""):
+            cleaned[item.code] = None
+            return
+        try:
+            number = float(str(raw).replace(",", "").strip())
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            self.add_error(item.code, f"Enter a number for “{text}”, like 12")
+            return
+        low, high = item.min_value, item.max_value
+        if (low is not None and number < low) or (high is not None and number > high):
+            span = " and ".join(f"{v:g}" for v in (low, high) if v is not None)
+            if low is not None and high is not None:
+                message = f"Enter a number between {low:g} and {high:g} for “{text}”"
+            elif low is not None:
+                message = f"Enter a number of {span} or more for “{text}”"
+            else:
+                message = f"Enter a number of {span} or less for “{text}”"
+            self.add_error(item.code, message)
+            return
+        cleaned[item.code] = _to_number(number)
+
+    def _clean_ranking(self, item: Item, cleaned: dict, text: str) -> None:
+        values = option_values(item)
+        names = [f"{item.code}__{n}" for n in range(len(values))]
+        if any(name in self.errors for name in names):
+            return
+        ranked = [(cleaned.get(name), value) for name, value in zip(names, values, strict=True)]
+        ranked = [(int(rank), value) for rank, value in ranked if rank]
+        first = names[0] if names else None
+        if first is None:
+            return
+        if len({rank for rank, _ in ranked}) != len(ranked):
+            self.add_error(first, f"Give each option a different rank for “{text}”")
+        elif item.required and len(ranked) != len(values):
+            self.add_error(first, f"Rank every option for “{text}”")
+        else:
+            cleaned[item.code] = [value for _, value in sorted(ranked)] or None
+
+    # Results
+
+    def _value(self, item: Item):
+        value = self.cleaned_data.get(item.code)
+        if item.kind == Item.Kind.LIKERT and value not in (None, "", DONT_KNOW):
+            return int(value)
+        if item.kind == Item.Kind.MULTIPLE:
+            return list(value) if value else None
+        return value if answered(value) else None
+
+    def _names(self, item: Item) -> list[str]:
+        if item.kind == Item.Kind.RANKING:
+            return [f"{item.code}__{n}" for n in range(len(option_values(item)))]
+        return [item.code]
+
+    def answer_values(self) -> dict:
+        """Every item code of the section → its raw value (None when blank). Call when valid."""
+        return {item.code: self._value(item) for item in self.items}
+
+    def valid_answer_values(self) -> dict:
+        """The answers that passed their checks, for saving part-way (bad ones left out)."""
+        if not hasattr(self, "cleaned_data"):
+            self.full_clean()
+        return {
+            item.code: self._value(item)
+            for item in self.items
+            if not any(name in self.errors for name in self._names(item))
+        }
+
+    # Showing
+
+    def _raw(self, name: str):
+        return self[name].value()
+
+    def entries(self) -> list[Entry]:
+        result = []
+        for item in self.items:
+            base = html_id(item.code)
+            errors = []
+            for name in self._names(item):
+                errors.extend(self.errors.get(name, []) if self.is_bound else [])
+            entry = Entry(item=item, name=item.code, id=base, errors=list(errors))
+            if item.kind in (Item.Kind.LIKERT, Item.Kind.SINGLE, Item.Kind.MULTIPLE):
+                raw = self._raw(item.code)
+                chosen = {str(v) for v in raw} if isinstance(raw, list | tuple) else {str(raw)}
+                if item.kind == Item.Kind.LIKERT:
+                    pairs = likert_options(item)
+                else:
+                    pairs = [
+                        (str(c.get("value")), str(c.get("label", c.get("value"))))
+                        for c in item.choices or []
+                        if isinstance(c, dict)
+                    ]
+                entry.options = [
+                    Option(value, label, base if n == 0 else f"{base}-{n + 1}", value in chosen)
+                    for n, (value, label) in enumerate(pairs)
+                ]
+                if item.kind == Item.Kind.LIKERT and item.allow_dont_know:
+                    entry.dont_know = Option(
+                        DONT_KNOW, DONT_KNOW_LABEL, f"{base}-dk", DONT_KNOW in chosen
+                    )
+            elif item.kind == Item.Kind.RANKING:
+                values = option_values(item)
+                labels = {
+                    str(c.get("value")): str(c.get("label", c.get("value")))
+                    for c in item.choices or []
+                    if isinstance(c, dict)
+                }
+                entry.rank_choices = [str(n) for n in range(1, len(values) + 1)]
+                entry.ranks = [
+                    RankRow(
+                        name=f"{item.code}__{n}",
+                        id=base if n == 0 else f"{base}-{n + 1}",
+                        label=labels.get(value, value),
+                        selected=str(self._raw(f"{item.code}__{n}") or ""),
+                    )
+                    for n, value in enumerate(values)
+                ]
+            else:
+                raw = self._raw(item.code)
+                entry.value = "" if raw is None else str(raw)
+            result.append(entry)
+        return result
+
+    def blocks(self) -> list[Block]:
+        """Questions in order, an outcome's importance and achievement kept together."""
+        blocks: list[Block] = []
+        for entry in self.entries():
+            item = entry.item
+            last = blocks[-1] if blocks else None
+            if (
+                item.outcome_id
+                and item.measure
+                and last is not None
+                and last.outcome is not None
+                and last.outcome.pk == item.outcome_id
+            ):
+                last.entries.append(entry)
+            elif item.outcome_id and item.measure:
+                blocks.append(Block([entry], outcome=item.outcome))
+            else:
+                blocks.append(Block([entry]))
+        return blocks
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, message) for the error summary, in page order."""
+        return [(entry.id, message) for entry in self.entries() for message in entry.errors]
+
+
+class ChooseGroupForm(forms.Form):
+    """For the open link: where the respondent works, since no invitation says so."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=None,
+        empty_label=None,
+        label="Which organisation do you work for?",
+        error_messages={
+            "required": "Select the organisation you work for",
+            "invalid_choice": "Select the organisation you work for",
+        },
+    )
+    staff_group = forms.ModelChoiceField(
+        queryset=None,
+        empty_label=None,
+        label="Which staff group are you in?",
+        error_messages={
+            "required": "Select your staff group",
+            "invalid_choice": "Select your staff group",
+        },
+    )
+
+    def __init__(self, partnership, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = partnership.organisations.order_by("name")
+        self.fields["staff_group"].queryset = partnership.staff_groups.order_by("name")
+        self.fields["organisation"].widget = forms.RadioSelect()
+        self.fields["staff_group"].widget = forms.RadioSelect()
+        self.fields["organisation"].widget.choices = self.fields["organisation"].choices
+        self.fields["staff_group"].widget.choices = self.fields["staff_group"].choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("organisation", legend_size=Size.MEDIUM),
+            Field.radios("staff_group", legend_size=Size.MEDIUM),
+            Button("continue", "Continue"),
+        )

@@ -1,0 +1,297 @@
+"""Pages for a member of staff answering the survey, under /s/ (no account).
+
+The token in a link is exchanged for a session at once and the browser is sent on to /s/, so it
+does not linger in the address bar, history, logs or Referer headers. Every page here is sent
+with `Referrer-Policy: no-referrer` and `Cache-Control: no-store`.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from surveys.answering import (
+    ALREADY_SUBMITTED,
+    NO_SURVEY,
+    TEXT_LIMIT,
+    NotReady,
+    RespondentProblem,
+    check_wave,
+    draft_for_invitation,
+    draft_for_resume_token,
+    first_unanswered_section,
+    invitation_for_token,
+    missing_required,
+    open_link_for_token,
+    save_section,
+    sections_of,
+    start_open_draft,
+    submit,
+)
+from surveys.forms_answering import ChooseGroupForm, SectionForm, display_answer, html_id
+from surveys.models import Draft, Invitation
+
+SESSION = "poet_respond"
+DONE = "poet_respond_done"
+
+
+class Finished(Exception):
+    """This browser has just submitted: show the thank-you page."""
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def problem_page(request: HttpRequest, problem: RespondentProblem) -> HttpResponse:
+    return render(
+        request,
+        "surveys/respond/problem.html",
+        {"title": problem.title, "message": problem.message},
+        status=problem.status,
+    )
+
+
+def respondent_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page for someone answering: private headers, and a clear page instead of an error."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except Finished:
+            response = redirect("respond:thanks")
+        except RespondentProblem as problem:
+            response = problem_page(request, problem)
+        return private(response)
+
+    return wrapper
+
+
+def _begin(request: HttpRequest, state: dict) -> HttpResponse:
+    """A new session for this respondent (the key rotated), then on to the start page."""
+    request.session.cycle_key()
+    request.session.pop(DONE, None)
+    request.session[SESSION] = state
+    return redirect("respond:survey")
+
+
+def current_draft(request: HttpRequest) -> Draft:
+    """The draft of the person this session belongs to, or why there is none."""
+    state = request.session.get(SESSION) or {}
+    if "invitation" in state:
+        invitation = Invitation.objects.filter(pk=state["invitation"]).first()
+        if invitation is None:
+            raise NO_SURVEY
+        return draft_for_invitation(invitation)
+    if "draft" in state:
+        draft = (
+            Draft.objects.filter(pk=state["draft"]).select_related("questionnaire__wave").first()
+        )
+        if draft is None:
+            raise ALREADY_SUBMITTED
+        check_wave(draft.questionnaire.wave)
+        return draft
+    if request.session.get(DONE):
+        raise Finished
+    raise NO_SURVEY
+
+
+def _resume_url(request: HttpRequest) -> str | None:
+    token = (request.session.get(SESSION) or {}).get("resume")
+    if not token:
+        return None
+    return request.build_absolute_uri(reverse("respond:resume", kwargs={"token": token}))
+
+
+def paragraphs(text: str) -> list[str]:
+    """Text as paragraphs (split at blank lines), so each gets the page's body style."""
+    return [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def section_url(number: int) -> str:
+    return reverse("respond:section", kwargs={"number": number})
+
+
+@respondent_page
+def start(request: HttpRequest, token: str) -> HttpResponse:
+    """A personal invitation link: check it, remember the invitation, drop the token."""
+    invitation = invitation_for_token(token)
+    return _begin(request, {"invitation": invitation.pk})
+
+
+@respondent_page
+@require_http_methods(["GET", "POST"])
+def open_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The open link: the respondent says where they work, then answers like anyone else."""
+    link = open_link_for_token(token)
+    form = ChooseGroupForm(link.wave.partnership, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        draft, resume_token = start_open_draft(
+            link, form.cleaned_data["organisation"], form.cleaned_data["staff_group"]
+        )
+        return _begin(request, {"draft": draft.pk, "resume": resume_token})
+    return render(request, "surveys/respond/choose_group.html", {"form": form, "wave": link.wave})
+
+
+@respondent_page
+def resume(request: HttpRequest, token: str) -> HttpResponse:
+    """The "save and come back" link of someone who came by the open link."""
+    draft = draft_for_resume_token(token)
+    return _begin(request, {"draft": draft.pk, "resume": token})
+
+
+@respondent_page
+def survey(request: HttpRequest) -> HttpResponse:
+    """The start page: purpose, privacy notice, and where to begin or carry on."""
+    draft = current_draft(request)
+    sections = sections_of(draft.questionnaire)
+    next_number = first_unanswered_section(draft, sections)
+    continue_url = section_url(next_number) if next_number else reverse("respond:review")
+    return render(
+        request,
+        "surveys/respond/start.html",
+        {
+            "questionnaire": draft.questionnaire,
+            "introduction": paragraphs(draft.questionnaire.introduction),
+            "privacy_notice": paragraphs(draft.questionnaire.privacy_notice),
+            "section_count": len(sections),
+            "returning": bool(draft.answers),
+            "continue_url": continue_url if sections else None,
+        },
+    )
+
+
+@respondent_page
+@require_http_methods(["GET", "POST"])
+def section(request: HttpRequest, number: int) -> HttpResponse:
+    """One section of questions; Continue checks and saves them, Back and Save keep what is
+    valid so far."""
+    draft = current_draft(request)
+    sections = sections_of(draft.questionnaire)
+    if not 1 <= number <= len(sections):
+        return redirect("respond:survey")
+    current = sections[number - 1]
+    back_to_review = request.GET.get("return") == "review"
+    if request.method == "POST":
+        form = SectionForm(current, request.POST, answers=draft.answers)
+        action = request.POST.get("action", "continue")
+        if action in ("back", "save"):
+            save_section(draft, form.valid_answer_values(), complete=False)
+            if action == "save":
+                return redirect("respond:saved")
+            return redirect(section_url(number - 1) if number > 1 else reverse("respond:survey"))
+        if form.is_valid():
+            save_section(draft, form.answer_values(), complete=True)
+            if back_to_review or number == len(sections):
+                return redirect("respond:review")
+            return redirect(section_url(number + 1))
+    else:
+        form = SectionForm(current, answers=draft.answers)
+    return render(
+        request,
+        "surveys/respond/section.html",
+        section_context(form, number, len(sections), draft.questionnaire)
+        | {"action_url": request.get_full_path(), "can_save": True},
+    )
+
+
+def section_context(form: SectionForm, number: int, count: int, questionnaire) -> dict:
+    """What the section page needs, shared with the evaluators' preview."""
+    return {
+        "form": form,
+        "section": form.section,
+        "blocks": form.blocks(),
+        "errors": form.error_list() if form.is_bound else [],
+        "number": number,
+        "count": count,
+        "questionnaire": questionnaire,
+        "text_limit": TEXT_LIMIT,
+    }
+
+
+def review_rows(draft: Draft, sections: list) -> list[dict]:
+    answers = draft.answers or {}
+    return [
+        {
+            "section": s,
+            "number": number,
+            "items": [
+                {
+                    "item": item,
+                    "answer": display_answer(item, answers.get(item.code)),
+                    "change_url": f"{section_url(number)}?return=review#{html_id(item.code)}",
+                }
+                for item in s.items.all()
+            ],
+        }
+        for number, s in enumerate(sections, start=1)
+    ]
+
+
+@respondent_page
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest) -> HttpResponse:
+    """Every answer with a way to change it, then submit."""
+    try:
+        draft = current_draft(request)
+    except RespondentProblem as problem:
+        if request.method == "POST" and problem is ALREADY_SUBMITTED:
+            raise Finished from None  # a second click, the back button, a replayed request
+        raise
+    sections = sections_of(draft.questionnaire)
+    errors = []
+    if request.method == "POST":
+        try:
+            submit(draft.pk)
+        except NotReady as not_ready:
+            errors = [
+                (
+                    f"{section_url(m.section_number)}?return=review#{html_id(m.item.code)}",
+                    f"Answer “{m.item.text}” in section {m.section_number}",
+                )
+                for m in not_ready.missing
+            ]
+        else:
+            request.session.pop(SESSION, None)
+            request.session[DONE] = True
+            return redirect("respond:thanks")
+    missing = missing_required(draft, sections)
+    return render(
+        request,
+        "surveys/respond/review.html",
+        {
+            "questionnaire": draft.questionnaire,
+            "rows": review_rows(draft, sections),
+            "errors": errors,
+            "missing": missing,
+            "section_count": len(sections),
+        },
+    )
+
+
+@respondent_page
+def saved(request: HttpRequest) -> HttpResponse:
+    """After "Save and come back later": how to come back."""
+    draft = current_draft(request)
+    sections = sections_of(draft.questionnaire)
+    next_number = first_unanswered_section(draft, sections)
+    return render(
+        request,
+        "surveys/respond/saved.html",
+        {
+            "questionnaire": draft.questionnaire,
+            "resume_url": _resume_url(request),
+            "continue_url": section_url(next_number) if next_number else reverse("respond:review"),
+        },
+    )
+
+
+@respondent_page
+def thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "surveys/respond/thanks.html")

@@ -1,0 +1,76 @@
+"""Preview: an evaluator sees exactly the pages staff will see, and nothing is saved."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from poet.permissions import Access, Right, partnership_view, wave_of
+from surveys.answering import sections_of
+from surveys.forms_answering import SectionForm
+from surveys.questionnaires import latest_questionnaire
+from surveys.views.answering import paragraphs, section_context
+
+
+@partnership_view(Right.VIEW)
+def preview(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+    """The newest version (draft or frozen), the start page or one section (`?section=N`).
+
+    Continue checks the answers as the real page would, then moves on; nothing is stored.
+    """
+    w = wave_of(access, wave)
+    questionnaire = latest_questionnaire(w)
+    base = {"preview": True, "partnership": access.partnership, "wave": w, "access": access}
+    if questionnaire is None:
+        return render(
+            request,
+            "surveys/respond/problem.html",
+            base
+            | {
+                "title": "Nothing to preview yet",
+                "message": "This wave has no staff questionnaire yet.",
+                "questionnaire": None,
+            },
+            status=404,
+        )
+    sections = sections_of(questionnaire)
+    try:
+        number = int(request.GET.get("section", "0"))
+    except ValueError:
+        number = 0
+    number = max(0, min(number, len(sections) + 1))
+    here = request.path
+    if number == 0:
+        return render(
+            request,
+            "surveys/respond/start.html",
+            base
+            | {
+                "questionnaire": questionnaire,
+                "introduction": paragraphs(questionnaire.introduction),
+                "privacy_notice": paragraphs(questionnaire.privacy_notice),
+                "section_count": len(sections),
+                "returning": False,
+                "continue_url": f"{here}?section=1" if sections else None,
+            },
+        )
+    if number > len(sections):
+        return render(
+            request,
+            "surveys/respond/preview_end.html",
+            base | {"questionnaire": questionnaire, "last_url": f"{here}?section={len(sections)}"},
+        )
+    form_section = sections[number - 1]
+    if request.method == "POST":
+        form = SectionForm(form_section, request.POST)
+        if request.POST.get("action") == "back":
+            return redirect(f"{here}?section={number - 1}")
+        if form.is_valid():
+            return redirect(f"{here}?section={number + 1}")
+    else:
+        form = SectionForm(form_section)
+    return render(
+        request,
+        "surveys/respond/section.html",
+        base
+        | section_context(form, number, len(sections), questionnaire)
+        | {"action_url": f"{here}?section={number}", "can_save": False},
+    )
