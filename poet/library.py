@@ -114,7 +114,7 @@ OUTCOME_LIBRARY: list[LibraryOutcome] = [
     LibraryOutcome(
         "O-ENDLIFE",
         "When I am near the end of my life, I am comfortable and cared for where I choose.",
-        "At the end of my life I am comfortable, in the place I choose.",
+        "At the end of my life I am comfortable. I am in the place I choose.",
     ),
     LibraryOutcome(
         "O-CHANGE",
