@@ -1,8 +1,11 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils import timezone
 
-from poet.models import MAX_K, MIN_K
+from poet.models import MAX_K, MIN_K, Organisation, Role
 
 
 class MinimumGroupSizeForm(forms.Form):
@@ -27,3 +30,97 @@ class MinimumGroupSizeForm(forms.Form):
             Field.textarea("reason", label_size=Size.SMALL),
             Button("submit", "Save"),
         )
+
+
+def _helper(*fields, button: str = "Save") -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*fields, Button("submit", button))
+    return helper
+
+
+class PartnershipForm(forms.Form):
+    name = forms.CharField(label="Name of the partnership", max_length=200)
+    description = forms.CharField(
+        label="What the partnership does (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("name"), Field.textarea("description"), button="Create partnership"
+        )
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label="Organisation name", max_length=200)
+    kind = forms.ChoiceField(label="Kind of organisation", choices=Organisation.Kind.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("name"), Field.radios("kind", legend_size=Size.SMALL), button="Add"
+        )
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=100)
+
+    def __init__(self, *args, label: str = "Name", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = label
+        self.helper = _helper(Field.text("name", field_width=Fluid.TWO_THIRDS), button="Add")
+
+
+class WaveForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the wave", max_length=120, help_text="For example, Baseline 2026."
+    )
+    closes_on = forms.DateField(
+        label="Closing date (optional)",
+        required=False,
+        help_text="For example, 31/1/2027. Answers are not accepted after this day.",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("name"),
+            Field.text("closes_on", field_width=Fixed.TEN),
+            button="Create wave",
+        )
+
+    def clean_closes_on(self):
+        closes_on = self.cleaned_data["closes_on"]
+        if closes_on and closes_on < timezone.localdate():
+            raise forms.ValidationError("The closing date must be today or in the future.")
+        return closes_on
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(label="E-mail address", max_length=254)
+    name = forms.CharField(label="Full name", max_length=150)
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.radios("role", legend_size=Size.SMALL),
+            button="Add member",
+        )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+
+class NewMemberPasswordForm(PasswordResetForm):
+    """A password-reset e-mail for someone who has no password yet (Django skips those)."""
+
+    def get_users(self, email):
+        return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)

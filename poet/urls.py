@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from poet import views
+from poet.views import partnerships as views
+from poet.views import setup
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,7 +15,30 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("s/", include(("surveys.urls_respond", "respond"))),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("partnerships/new/", setup.new_partnership, name="new_partnership"),
     path("p/<slug:partnership>/", views.partnership, name="partnership"),
+    path(
+        "p/<slug:partnership>/organisations/",
+        setup.named_things,
+        {"kind": "organisations"},
+        name="organisations",
+    ),
+    path(
+        "p/<slug:partnership>/staff-groups/",
+        setup.named_things,
+        {"kind": "staff_groups"},
+        name="staff_groups",
+    ),
+    path(
+        "p/<slug:partnership>/user-groups/",
+        setup.named_things,
+        {"kind": "user_groups"},
+        name="user_groups",
+    ),
+    path("p/<slug:partnership>/members/", setup.members, name="members"),
+    path("p/<slug:partnership>/waves/new/", setup.new_wave, name="new_wave"),
+    path("p/<slug:partnership>/audit/", setup.audit_log, name="audit_log"),
     path("p/<slug:partnership>/settings/", views.partnership_settings, name="partnership_settings"),
     path("p/<slug:partnership>/jobs/<int:job_id>/", views.job, name="job"),
     path("p/<slug:partnership>/waves/<slug:wave>/", views.wave, name="wave"),
