@@ -71,6 +71,11 @@ def _position(request: HttpRequest) -> int:
         raise Http404("No such section.") from e
 
 
+def _data(request: HttpRequest):
+    """The posted data, even when empty (an empty form must still be validated)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _form_page(request: HttpRequest, context: dict) -> HttpResponse:
     return render(request, "surveys/design/form_page.html", context)
 
@@ -112,7 +117,7 @@ def create(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     queryset = design.available_outcomes(access.partnership)
     defaults = list(queryset.filter(partnership__isnull=True, code__in=DEFAULT_OUTCOME_CODES))
     form = OutcomesForm(
-        request.POST or None,
+        _data(request),
         queryset=queryset,
         initial={"outcomes": defaults},
         button="Create the questionnaire",
@@ -140,7 +145,7 @@ def edit_texts(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     w = wave_of(access, wave)
     before = _latest_or_404(w)
     form = TextsForm(
-        request.POST or None,
+        _data(request),
         initial={
             "title": before.title,
             "introduction": before.introduction,
@@ -173,7 +178,7 @@ def outcomes(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     w = wave_of(access, wave)
     before = _latest_or_404(w)
     form = OutcomesForm(
-        request.POST or None,
+        _data(request),
         queryset=design.available_outcomes(access.partnership),
         initial={"outcomes": design.chosen_outcomes(before)},
     )
@@ -212,7 +217,7 @@ def edit_item(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     except SurveyError as e:
         raise Http404(str(e)) from e
     form = ItemForm(
-        request.POST or None,
+        _data(request),
         item=item,
         initial={
             "text": item.text,
@@ -260,7 +265,7 @@ def add_item(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     if request.GET.get("section", "").isdigit():
         initial["section"] = int(request.GET["section"])
     form = AddItemForm(
-        request.POST or None, sections=sections, existing_codes=codes, initial=initial
+        _data(request), sections=sections, existing_codes=codes, initial=initial
     )
     if not sections:
         messages.info(request, "Add a section first: every question belongs to a section.")
@@ -371,7 +376,7 @@ def move(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
 def add_section(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     w = wave_of(access, wave)
     before = _latest_or_404(w)
-    form = SectionForm(request.POST or None, button="Add section")
+    form = SectionForm(_data(request), button="Add section")
     if request.method == "POST" and form.is_valid():
         try:
             section = design.add_section(w, **form.cleaned_data, actor=request.user)
@@ -403,7 +408,7 @@ def edit_section(request: HttpRequest, access: Access, wave: str) -> HttpRespons
     except SurveyError as e:
         raise Http404(str(e)) from e
     form = SectionForm(
-        request.POST or None,
+        _data(request),
         initial={"title": section.title, "introduction": section.introduction},
     )
     if request.method == "POST" and form.is_valid():
@@ -554,7 +559,7 @@ def close(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
 @partnership_view(Right.EVALUATE)
 def closing_date(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     w = wave_of(access, wave)
-    form = ClosingDateForm(request.POST or None, initial={"closes_on": w.closes_on})
+    form = ClosingDateForm(_data(request), initial={"closes_on": w.closes_on})
     if request.method == "POST" and form.is_valid():
         try:
             w = design.set_closing_date(w, form.cleaned_data["closes_on"], actor=request.user)
