@@ -264,9 +264,7 @@ def add_item(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     initial = {"scale": Item.Scale.AGREEMENT, "allow_dont_know": True}
     if request.GET.get("section", "").isdigit():
         initial["section"] = int(request.GET["section"])
-    form = AddItemForm(
-        _data(request), sections=sections, existing_codes=codes, initial=initial
-    )
+    form = AddItemForm(_data(request), sections=sections, existing_codes=codes, initial=initial)
     if not sections:
         messages.info(request, "Add a section first: every question belongs to a section.")
         return redirect("surveys:add_section", partnership=access.partnership.slug, wave=w.slug)

@@ -113,7 +113,7 @@ def test_create_from_template_with_default_outcomes_ticked(client, evaluator, wa
     assert "O-PLAN.importance" in codes(questionnaire)
     page = response.content.decode()
     assert "Version 1" in page and "Draft" in page and "P-PURPOSE-1" in page
-    assert "/p/%s/waves/baseline/survey/preview/" % wave.partnership.slug in page
+    assert f"/p/{wave.partnership.slug}/waves/baseline/survey/preview/" in page
     assert AuditEvent.objects.filter(action="questionnaire.created", actor=evaluator).exists()
     # The wave page now shows the questionnaire and links to it.
     page = client.get(wave.get_absolute_url()).content.decode()
