@@ -43,4 +43,5 @@ urlpatterns = [
     path("p/<slug:partnership>/jobs/<int:job_id>/", views.job, name="job"),
     path("p/<slug:partnership>/waves/<slug:wave>/", views.wave, name="wave"),
     path("p/<slug:partnership>/waves/<slug:wave>/survey/", include("surveys.urls")),
+    path("p/<slug:partnership>/waves/<slug:wave>/comparisons/", include("reports.urls")),
 ]

@@ -1,1 +1,124 @@
-"""Models arrive with the follow-up and comparison issues."""
+"""Comparison runs: one computation of DESIGN §4 over a wave's answers, and its stored results.
+
+A run row is written only when its computation has finished, in the same transaction as its result
+rows, so a half-stored run can never be read. Queued/running/failed state, progress, error text,
+attempts and timings of the work live on the `poet.Job` that computed it (`job`), the same job page
+every background task uses; a start that found an identical finished run (same fingerprint, which
+covers the input answers and the parameters) reuses it instead of computing again.
+
+The formative and summative reports read these rows and JSON tables, never raw answers.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from poet.models import Job, Wave
+
+FLAG_LABELS = {
+    "assumed_not_valued": "Assumed, not valued",
+    "blind_spot": "Blind spot",
+    "over_estimated": "Over-estimated",
+    "under_estimated": "Under-estimated",
+}
+DEFAULT_RESAMPLES = 2000
+DEFAULT_SEED = 0
+
+
+class ComparisonRun(models.Model):
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="comparison_runs")
+    job = models.ForeignKey(
+        Job,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comparison_runs",
+        help_text="The background job that computed this run (status, progress, timings).",
+    )
+    k = models.PositiveSmallIntegerField(help_text="Minimum reporting group size used.")
+    resamples = models.PositiveIntegerField(default=DEFAULT_RESAMPLES)
+    seed = models.PositiveBigIntegerField(default=DEFAULT_SEED)
+    celebrate_threshold = models.PositiveSmallIntegerField(default=70, help_text="% positive.")
+    develop_threshold = models.PositiveSmallIntegerField(default=50, help_text="% positive.")
+    fingerprint = models.CharField(
+        max_length=64, help_text="SHA-256 of the sorted input answers and the parameters."
+    )
+    n_outcome_answers = models.PositiveIntegerField(default=0)
+    n_process_answers = models.PositiveIntegerField(default=0)
+    n_staff = models.PositiveIntegerField(default=0)
+    n_users = models.PositiveIntegerField(default=0)
+    timings = models.JSONField(default=dict, blank=True, help_text="Seconds per stage.")
+    priority_agreement = models.JSONField(default=dict, blank=True)
+    staff_consensus = models.JSONField(default=list, blank=True)
+    top_picks = models.JSONField(default=list, blank=True)
+    domain_summary = models.JSONField(default=list, blank=True)
+    organisation_spread = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(
+        db_index=True, help_text="When this run was last computed or reused: the latest is shown."
+    )
+
+    class Meta:
+        ordering = ["-used_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave", "fingerprint"], name="comparison_run_unique_fingerprint"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Comparison run {self.pk} of {self.wave}"
+
+    @property
+    def parameters(self) -> dict[str, int]:
+        return {
+            "k": self.k,
+            "resamples": self.resamples,
+            "seed": self.seed,
+            "celebrate_threshold": self.celebrate_threshold,
+            "develop_threshold": self.develop_threshold,
+        }
+
+
+class ComparisonRow(models.Model):
+    """One outcome × measure × breakdown group, with exactly the columns of the CSV export."""
+
+    run = models.ForeignKey(ComparisonRun, on_delete=models.CASCADE, related_name="rows")
+    position = models.PositiveIntegerField(help_text="Order of the analysis output.")
+    outcome = models.CharField(max_length=30)
+    measure = models.CharField(max_length=12)
+    breakdown = models.CharField(max_length=20)
+    group = models.CharField(max_length=200)
+    n_staff = models.PositiveIntegerField(null=True, blank=True)
+    mean_staff = models.FloatField(null=True, blank=True)
+    sd_staff = models.FloatField(null=True, blank=True)
+    median_staff = models.FloatField(null=True, blank=True)
+    pct_positive_staff = models.FloatField(null=True, blank=True)
+    n_users = models.PositiveIntegerField(null=True, blank=True)
+    mean_users = models.FloatField(null=True, blank=True)
+    sd_users = models.FloatField(null=True, blank=True)
+    median_users = models.FloatField(null=True, blank=True)
+    pct_positive_users = models.FloatField(null=True, blank=True)
+    mean_diff = models.FloatField(null=True, blank=True)
+    ci_low = models.FloatField(null=True, blank=True)
+    ci_high = models.FloatField(null=True, blank=True)
+    u_statistic = models.FloatField(null=True, blank=True)
+    p_value = models.FloatField(null=True, blank=True)
+    q_value = models.FloatField(null=True, blank=True)
+    cliffs_delta = models.FloatField(null=True, blank=True)
+    flag = models.CharField(max_length=30, blank=True)
+    suppressed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["run", "position"]
+        indexes = [models.Index(fields=["run", "breakdown"], name="comparison_row_breakdown")]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} {self.measure} {self.breakdown}={self.group}"
+
+    @property
+    def flag_label(self) -> str:
+        return FLAG_LABELS.get(self.flag, self.flag)

@@ -1,0 +1,48 @@
+"""python manage.py export_comparison PARTNERSHIP WAVE --output FILE: the latest run as CSV."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from poet.services import record_audit
+from reports.management.commands.run_comparison import find_wave
+from reports.selectors import latest_run
+from reports.services import write_comparison_csv
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the latest finished comparison run of a wave as CSV: one row per outcome x "
+        "measure x breakdown group, suppressed rows with every figure empty."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("partnership", help="Partnership slug")
+        parser.add_argument("wave", help="Wave slug")
+        parser.add_argument("--output", required=True, help="CSV file to write ('-' for stdout)")
+
+    def handle(self, *args, **options) -> None:
+        wave = find_wave(options["partnership"], options["wave"])
+        run = latest_run(wave)
+        if run is None:
+            raise CommandError(
+                f"{wave} has no finished comparison run yet: run "
+                f"`python manage.py run_comparison {wave.partnership.slug} {wave.slug}` first."
+            )
+        output = options["output"]
+        if output == "-":
+            count = write_comparison_csv(run, self.stdout)
+        else:
+            try:
+                with open(output, "w", encoding="utf-8", newline="") as out:
+                    count = write_comparison_csv(run, out)
+            except OSError as exc:
+                raise CommandError(f"Could not write {output}: {exc.strerror}") from exc
+        record_audit(
+            "comparison.exported",
+            partnership=wave.partnership,
+            target=str(wave),
+            wave=wave.slug,
+            run=run.pk,
+            via="command",
+        )
+        if output != "-":
+            self.stdout.write(self.style.SUCCESS(f"Wrote {count} rows of run {run.pk} to {output}"))

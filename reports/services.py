@@ -1,0 +1,284 @@
+"""Comparison runs: start one, compute it (or reuse an identical finished one), store it.
+
+Called by the wave page, the `run_comparison` command and the Celery task alike; all of them go
+through `compute_comparison`, so a run from the command line is the same code a worker runs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from poet.models import Job, Wave
+from poet.services import create_job, enqueue, record_audit
+from reports.analysis import (
+    COMPARISON_COLUMNS,
+    compare_outcomes,
+    domain_scores,
+    organisation_spread,
+    priority_agreement,
+    staff_consensus,
+    summarise_domains,
+    top_pick_counts,
+)
+from reports.loaders import WaveFrames, fingerprint, load_wave
+from reports.models import DEFAULT_RESAMPLES, DEFAULT_SEED, ComparisonRow, ComparisonRun
+
+JOB_KIND = "comparison"
+Progress = Callable[..., None]
+
+
+class ComparisonError(Exception):
+    """A comparison cannot run; the message says why, in words an evaluator can act on."""
+
+
+def comparison_parameters(
+    wave: Wave, *, resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED
+) -> dict[str, int]:
+    """The parameters a run of this wave uses now: k and thresholds come from the partnership."""
+    partnership = wave.partnership
+    return {
+        "k": partnership.minimum_group_size,
+        "resamples": int(resamples),
+        "seed": int(seed),
+        "celebrate_threshold": partnership.celebrate_threshold,
+        "develop_threshold": partnership.develop_threshold,
+    }
+
+
+def start_comparison(
+    wave: Wave, user=None, *, resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED
+) -> Job:
+    """Queue a comparison of the wave on a background worker; returns the job to follow."""
+    from reports.tasks import run_comparison  # the task module imports this one
+
+    parameters = comparison_parameters(wave, resamples=resamples, seed=seed)
+    job = create_job(
+        JOB_KIND, partnership=wave.partnership, wave=wave, created_by=user, **parameters
+    )
+    record_audit(
+        "comparison.started",
+        actor=user,
+        partnership=wave.partnership,
+        target=str(wave),
+        wave=wave.slug,
+        job=job.pk,
+        **parameters,
+    )
+    enqueue(run_comparison, job)
+    return job
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame as JSON-safe records: NaN/NA become null, NumPy scalars plain numbers."""
+    return json.loads(frame.to_json(orient="records", double_precision=15))
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+KEY_COLUMNS = frozenset({"outcome", "measure", "breakdown", "group", "flag", "suppressed"})
+COUNT_FIGURES = frozenset({"n_staff", "n_users"})
+
+
+def _rows(run: ComparisonRun, comparison: pd.DataFrame) -> list[ComparisonRow]:
+    table = comparison[list(COMPARISON_COLUMNS)].astype(object)
+    table = table.where(comparison.notna(), None)
+    rows = []
+    for position, values in enumerate(table.itertuples(index=False, name=None)):
+        record = {c: _clean(v) for c, v in zip(COMPARISON_COLUMNS, values, strict=True)}
+        for column, value in record.items():
+            if value is None or column in KEY_COLUMNS:
+                continue
+            record[column] = int(value) if column in COUNT_FIGURES else float(value)
+        record["flag"] = record["flag"] or ""
+        record["suppressed"] = bool(record["suppressed"])
+        record["group"] = str(record["group"])
+        rows.append(ComparisonRow(run=run, position=position, **record))
+    return rows
+
+
+def _analyse(frames: WaveFrames, parameters: dict[str, int], progress: Progress) -> dict[str, Any]:
+    k = parameters["k"]
+    comparison = compare_outcomes(
+        frames.outcome_answers,
+        k=k,
+        resamples=parameters["resamples"],
+        seed=parameters["seed"],
+        user_proposed=frames.user_proposed,
+        progress=lambda f: progress(0.15 + 0.65 * f, "Comparing staff with users and carers"),
+    )
+    progress(0.82, "Staff consensus and top picks")
+    consensus = staff_consensus(frames.outcome_answers, k=k)
+    picks = top_pick_counts(frames.top_picks, k=k)
+    progress(0.86, "Working together: domain scores")
+    scores = domain_scores(frames.process_answers, items_per_domain=frames.items_per_domain or None)
+    summary = summarise_domains(
+        scores,
+        k=k,
+        celebrate=parameters["celebrate_threshold"] / 100,
+        develop=parameters["develop_threshold"] / 100,
+    )
+    return {
+        "comparison": comparison,
+        "priority_agreement": priority_agreement(comparison),
+        "staff_consensus": consensus,
+        "top_picks": picks,
+        "domain_summary": summary,
+        "organisation_spread": organisation_spread(summary),
+    }
+
+
+def _reuse(run: ComparisonRun) -> dict[str, Any]:
+    ComparisonRun.objects.filter(pk=run.pk).update(used_at=timezone.now())
+    return {"run": run.pk, "reused": True, "rows": run.rows.count()}
+
+
+def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
+    """The work of one comparison job: load, fingerprint, reuse or compute, store.
+
+    Safe to run twice: the fingerprint covers the input answers and the parameters, so a second
+    run over the same data finds the finished run (even one stored by an attempt that died before
+    it could mark its job finished) and returns it without computing.
+    """
+    wave = job.wave
+    if wave is None:
+        raise ComparisonError("This job is not about a wave.")
+    parameters = {**comparison_parameters(wave), **(job.parameters or {})}
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    progress(0.02, "Loading answers")
+    frames = load_wave(wave)
+    timings["load"] = round(time.perf_counter() - started, 3)
+    if len(frames.outcome_answers) == 0:
+        raise ComparisonError(
+            "This wave has no submitted answers to outcome questions yet: collect or import "
+            "answers from staff and from service users or carers first."
+        )
+    audiences = set(frames.outcome_answers["audience"].dropna().astype(str))
+    if "staff" not in audiences:
+        raise ComparisonError(
+            "This wave has no answers from staff yet, so there is nothing to compare."
+        )
+    if not audiences - {"staff"}:
+        raise ComparisonError(
+            "This wave has no answers from service users or carers yet, so there is nothing to "
+            "compare the staff answers with."
+        )
+    mark = time.perf_counter()
+    digest = fingerprint(frames, parameters)
+    timings["fingerprint"] = round(time.perf_counter() - mark, 3)
+    existing = ComparisonRun.objects.filter(wave=wave, fingerprint=digest).first()
+    if existing is not None:
+        progress(1.0, "The answers have not changed since the last run: reused its results")
+        return _reuse(existing)
+
+    progress(0.15, "Comparing staff with users and carers")
+    mark = time.perf_counter()
+    results = _analyse(frames, parameters, progress)
+    timings["analysis"] = round(time.perf_counter() - mark, 3)
+
+    progress(0.9, "Saving the results")
+    mark = time.perf_counter()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            run = ComparisonRun.objects.create(
+                wave=wave,
+                job=job if job.pk else None,
+                k=parameters["k"],
+                resamples=parameters["resamples"],
+                seed=parameters["seed"],
+                celebrate_threshold=parameters["celebrate_threshold"],
+                develop_threshold=parameters["develop_threshold"],
+                fingerprint=digest,
+                n_outcome_answers=len(frames.outcome_answers),
+                n_process_answers=len(frames.process_answers),
+                n_staff=frames.n_staff,
+                n_users=frames.n_users,
+                priority_agreement={
+                    key: _clean(value) for key, value in results["priority_agreement"].items()
+                },
+                staff_consensus=_records(results["staff_consensus"]),
+                top_picks=_records(results["top_picks"]),
+                domain_summary=_records(results["domain_summary"]),
+                organisation_spread=_records(results["organisation_spread"]),
+                created_by=job.created_by,
+                finished_at=now,
+                used_at=now,
+            )
+            ComparisonRow.objects.bulk_create(_rows(run, results["comparison"]), batch_size=1000)
+            timings["store"] = round(time.perf_counter() - mark, 3)
+            timings["total"] = round(time.perf_counter() - started, 3)
+            ComparisonRun.objects.filter(pk=run.pk).update(timings=timings)
+    except IntegrityError:
+        # Another attempt stored the same answers and parameters first: use its run.
+        existing = ComparisonRun.objects.filter(wave=wave, fingerprint=digest).first()
+        if existing is None:
+            raise
+        return _reuse(existing)
+    return {
+        "run": run.pk,
+        "reused": False,
+        "rows": len(results["comparison"]),
+        "timings": timings,
+    }
+
+
+# --- export ----------------------------------------------------------------------------------
+
+EXPORT_COLUMNS: tuple[str, ...] = tuple(COMPARISON_COLUMNS)
+TEXT_COLUMNS = frozenset({"outcome", "measure", "breakdown", "group", "flag"})
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A text cell that a spreadsheet would run as a formula, made inert with a leading '."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _cell(column: str, value: Any) -> str:
+    if column == "suppressed":
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if column in TEXT_COLUMNS:
+        return neutralise(str(value))
+    if isinstance(value, float):
+        return "" if math.isnan(value) else repr(value)
+    return str(value)
+
+
+def write_comparison_csv(run: ComparisonRun, out) -> int:
+    """Write a run's rows as the export CSV (header of issue 5, analysis order); returns rows.
+
+    Suppressed rows keep their keys and have every figure empty; figures are numbers, never
+    neutralised, so -0.25 stays a number.
+    """
+    import csv
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    count = 0
+    for values in run.rows.order_by("position").values_list(*EXPORT_COLUMNS).iterator():
+        record = dict(zip(EXPORT_COLUMNS, values, strict=True))
+        if record["suppressed"]:
+            record = {
+                c: (v if c in {"outcome", "measure", "breakdown", "group", "suppressed"} else None)
+                for c, v in record.items()
+            }
+        writer.writerow([_cell(c, record[c]) for c in EXPORT_COLUMNS])
+        count += 1
+    return count

@@ -1,0 +1,77 @@
+"""Pages of comparison runs: start one (evaluators), read and download the results (reports)."""
+
+from django.db.models import F, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from poet.models import OutcomeStatement
+from poet.permissions import Access, Right, partnership_view, wave_of
+from poet.services import record_audit
+from reports.selectors import latest_job, latest_run, run_rows
+from reports.services import start_comparison, write_comparison_csv
+
+
+def _results_url(access: Access, wave) -> str:
+    return reverse(
+        "reports:comparison", kwargs={"partnership": access.partnership.slug, "wave": wave.slug}
+    )
+
+
+@partnership_view(Right.VIEW_REPORTS)
+def results(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+    """The latest run's figures for all staff against all users and carers."""
+    w = wave_of(access, wave)
+    run = latest_run(w)
+    rows = list(run_rows(run, "all")) if run else []
+    statements = OutcomeStatement.objects.filter(
+        Q(partnership=access.partnership) | Q(partnership__isnull=True),
+        code__in={row.outcome for row in rows},
+    ).order_by(F("partnership").asc(nulls_first=True))  # the partnership's own wins
+    texts = dict(statements.values_list("code", "text"))
+    for row in rows:
+        row.outcome_text = texts.get(row.outcome, "")
+    context = {
+        "access": access,
+        "partnership": access.partnership,
+        "wave": w,
+        "run": run,
+        "rows": rows,
+        "job": latest_job(w),
+        "can_run": access.can(Right.EVALUATE),
+    }
+    return render(request, "reports/results.html", context)
+
+
+@partnership_view(Right.EVALUATE)
+def run(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+    """Start a comparison (POST) and send the person to its progress page; GET goes back."""
+    w = wave_of(access, wave)
+    if request.method != "POST":
+        return redirect(_results_url(access, w))
+    job = start_comparison(w, request.user)
+    job_url = reverse("job", kwargs={"partnership": access.partnership.slug, "job_id": job.pk})
+    return redirect(f"{job_url}?{urlencode({'next': _results_url(access, w)})}")
+
+
+@partnership_view(Right.VIEW_REPORTS)
+def download(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+    """The latest run as the export CSV; each download goes in the audit log."""
+    w = wave_of(access, wave)
+    run = latest_run(w)
+    if run is None:
+        return redirect(_results_url(access, w))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{access.partnership.slug}-{w.slug}-comparison.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    write_comparison_csv(run, response)
+    record_audit(
+        "comparison.downloaded",
+        actor=request.user,
+        partnership=access.partnership,
+        target=str(w),
+        wave=w.slug,
+        run=run.pk,
+    )
+    return response
