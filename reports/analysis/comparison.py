@@ -29,7 +29,7 @@ from .likert import (
     mann_whitney,
     outcome_counts,
 )
-from .suppression import below_k, blank, check_k, secondary_suppression
+from .suppression import below_k, blank_arrays, check_k, group_codes, secondary_suppression
 
 Progress = Callable[[float], None]
 
@@ -119,24 +119,20 @@ def compare_counts(
     side_x = describe(x)
     side_y = describe(y)
 
-    table = keys.reset_index(drop=True).copy()
-    for figure in SIDE_FIGURES:
-        table[f"{figure}_{suffix_x}"] = side_x[figure]
-    for figure in SIDE_FIGURES:
-        table[f"{figure}_{suffix_y}"] = side_y[figure]
-
+    keys = keys.reset_index(drop=True)
     primary = below_k(k, side_x["n"], side_y["n"])
-    table["_family_n"] = np.asarray(family_n)
     hidden = secondary_suppression(
-        table, family=family, n="_family_n", suppressed=primary, tie_break=tie_break
+        keys.assign(_family_n=np.asarray(family_n)),
+        family=family,
+        n="_family_n",
+        suppressed=primary,
+        tie_break=tie_break,
     )
-    table = table.drop(columns="_family_n")
     shown = ~hidden
 
     u, p = mann_whitney(y, x)
-    table["mean_diff"] = side_y["mean"] - side_x["mean"]
-    low = np.full(len(table), np.nan)
-    high = np.full(len(table), np.nan)
+    low = np.full(len(keys), np.nan)
+    high = np.full(len(keys), np.nan)
     rows = np.flatnonzero(shown)
     if len(rows):
         low[rows], high[rows] = bootstrap_mean_diff(
@@ -147,23 +143,21 @@ def compare_counts(
             seed=seed,
             progress=progress,
         )
-    table["ci_low"] = low
-    table["ci_high"] = high
-    table["u_statistic"] = u
-    table["p_value"] = p
-    family_labels = (
-        table[list(q_family)].astype(str).agg("\x1f".join, axis=1).to_numpy()
-        if len(table)
-        else np.array([], dtype=object)
-    )
-    table["q_value"] = benjamini_hochberg(np.where(shown, p, np.nan), family_labels)
-    table["cliffs_delta"] = cliffs_delta(u, side_y["n"], side_x["n"])
-    table["suppressed"] = hidden
-    figures = [
-        *(f"{figure}_{suffix}" for suffix in suffixes for figure in SIDE_FIGURES),
-        *DIFFERENCE_FIGURES,
-    ]
-    return blank(table, hidden, figures)
+    q_families = group_codes(keys, q_family)
+    columns: dict[str, object] = {}
+    for suffix, side in ((suffix_x, side_x), (suffix_y, side_y)):
+        for figure in SIDE_FIGURES:
+            columns[f"{figure}_{suffix}"] = side[figure]
+    columns["mean_diff"] = side_y["mean"] - side_x["mean"]
+    columns["ci_low"] = low
+    columns["ci_high"] = high
+    columns["u_statistic"] = u
+    columns["p_value"] = p
+    columns["q_value"] = benjamini_hochberg(np.where(shown, p, np.nan), q_families)
+    columns["cliffs_delta"] = cliffs_delta(u, side_y["n"], side_x["n"])
+    figures = pd.DataFrame(blank_arrays(columns, hidden))
+    figures["suppressed"] = hidden
+    return pd.concat([keys, figures], axis=1)
 
 
 def _empty_comparison() -> pd.DataFrame:

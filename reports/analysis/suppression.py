@@ -31,6 +31,19 @@ def below_k(k: int, *n: np.ndarray | pd.Series) -> np.ndarray:
     return hidden
 
 
+def group_codes(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """One integer per row naming its combination of ``columns`` (missing values form a group)."""
+    if len(frame) == 0:
+        return np.zeros(0, dtype="int64")
+    if not columns:
+        return np.zeros(len(frame), dtype="int64")
+    return frame.groupby(list(columns), dropna=False, sort=False).ngroup().to_numpy()
+
+
+def _sort_codes(values: pd.Series) -> np.ndarray:
+    return pd.factorize(values, sort=True, use_na_sentinel=False)[0]
+
+
 def secondary_suppression(
     frame: pd.DataFrame,
     *,
@@ -51,34 +64,43 @@ def secondary_suppression(
     hidden = np.asarray(suppressed, dtype=bool).copy()
     if len(frame) == 0:
         return hidden
-    family = list(family)
-    work = frame[[*family, n, *tie_break]].reset_index(drop=True)
-    work["_hidden"] = hidden
-    grouped = work.groupby(family, dropna=False, sort=False)["_hidden"]
-    size = grouped.transform("size").to_numpy()
-    hidden_in_family = grouped.transform("sum").to_numpy()
-    exposed = (size >= 2) & (hidden_in_family == 1) & ~hidden
+    codes = group_codes(frame, family)
+    size = np.bincount(codes)
+    hidden_in_family = np.bincount(codes, weights=hidden).astype("int64")
+    exposed = ((size >= 2) & (hidden_in_family == 1))[codes] & ~hidden
     if not exposed.any():
         return hidden
-    candidates = work[exposed].sort_values([*family, n, *tie_break], kind="stable")
-    chosen = candidates.drop_duplicates(family, keep="first").index
-    hidden[chosen.to_numpy()] = True
+    candidates = np.flatnonzero(exposed)
+    # np.lexsort sorts by the last key first: family, then n, then the tie-break columns.
+    sort_keys = [_sort_codes(frame[column].iloc[candidates]) for column in reversed(tie_break)]
+    sort_keys += [frame[n].to_numpy()[candidates], codes[candidates]]
+    ordered = candidates[np.lexsort(sort_keys)]
+    first_of_family = np.r_[True, codes[ordered][1:] != codes[ordered][:-1]]
+    hidden[ordered[first_of_family]] = True
     return hidden
 
 
-def blank(frame: pd.DataFrame, suppressed: np.ndarray, columns: Sequence[str]) -> pd.DataFrame:
-    """Empty every figure column of the suppressed rows (count columns become nullable Int64,
-    so a hidden n is <NA> rather than a float)."""
-    frame = frame.copy()
+def blank_arrays(columns: dict[str, object], suppressed: np.ndarray) -> dict[str, object]:
+    """``blank`` for a dict of arrays about to become a frame: figures of hidden rows emptied,
+    integer counts turned into nullable Int64."""
     hidden = np.asarray(suppressed, dtype=bool)
-    for column in columns:
-        series = frame[column]
-        if pd.api.types.is_integer_dtype(series.dtype):
-            frame[column] = series.astype("Int64").mask(hidden)
-        elif pd.api.types.is_float_dtype(series.dtype):
-            frame[column] = series.mask(hidden)
-        elif pd.api.types.is_bool_dtype(series.dtype):
-            frame[column] = series.astype("boolean").mask(hidden)
+    out: dict[str, object] = {}
+    for name, values in columns.items():
+        array = np.asarray(values)
+        if array.dtype.kind in "iu":
+            out[name] = pd.arrays.IntegerArray(array.astype("int64"), hidden.copy())
+        elif array.dtype.kind == "f":
+            out[name] = np.where(hidden, np.nan, array)
+        elif array.dtype.kind == "b":
+            out[name] = pd.arrays.BooleanArray(array, hidden.copy())
         else:
-            frame[column] = series.mask(hidden, "")
-    return frame
+            out[name] = np.where(hidden, "", array.astype(object)).astype(object)
+    return out
+
+
+def blank(frame: pd.DataFrame, suppressed: np.ndarray, columns: Sequence[str]) -> pd.DataFrame:
+    """Empty every figure column of the suppressed rows: floats NaN, counts <NA> (nullable
+    Int64), flags <NA> (nullable boolean), text ''."""
+    arrays = {column: frame[column].to_numpy() for column in columns}
+    emptied = blank_arrays(arrays, suppressed)
+    return frame.assign(**emptied)

@@ -28,7 +28,7 @@ def partnerships(draw) -> pd.DataFrame:
                 st.sampled_from(["GP", "nurse", "porter"]),
             ),
             min_size=1,
-            max_size=40,
+            max_size=30,
         )
     )
     values = iter(draw(st.lists(VALUE, min_size=len(people) * len(outcomes) * 2, max_size=999)))
@@ -51,7 +51,7 @@ def partnerships(draw) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS

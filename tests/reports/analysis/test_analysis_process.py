@@ -1,0 +1,180 @@
+"""Process domain scores and summaries against direct computations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reports.analysis import (
+    DOMAIN_SUMMARY_COLUMNS,
+    SPREAD_COLUMNS,
+    FrameError,
+    domain_scores,
+    organisation_spread,
+    summarise_domains,
+)
+
+
+def make_process_answers(rng: np.random.Generator, people: int = 150) -> pd.DataFrame:
+    items = {"TRUST": 4, "COMMS": 5, "LEAD": 3}
+    codes = [f"{domain}.{i}" for domain, count in items.items() for i in range(count)]
+    organisation = rng.choice(
+        ["Council", "Trust", "Practice", "Charity"], people, p=[0.4, 0.35, 0.2, 0.05]
+    )
+    staff_group = rng.choice(["GP", "nurse", "porter"], people, p=[0.45, 0.45, 0.1])
+    person = np.repeat(np.arange(people), len(codes))
+    value = rng.choice(np.arange(1.0, 6.0), size=len(person), p=[0.05, 0.1, 0.25, 0.35, 0.25])
+    value[rng.random(len(person)) < 0.35] = np.nan
+    return pd.DataFrame(
+        {
+            "respondent": [f"R{p}" for p in person],
+            "organisation": organisation[person],
+            "staff_group": staff_group[person],
+            "domain": [code.split(".")[0] for code in codes] * people,
+            "item": codes * people,
+            "value": value,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def answers() -> pd.DataFrame:
+    return make_process_answers(np.random.default_rng(8))
+
+
+@pytest.fixture(scope="module")
+def scores(answers) -> pd.DataFrame:
+    return domain_scores(answers)
+
+
+def test_domain_scores_match_a_direct_computation(answers, scores):
+    expected = {}
+    for (respondent, domain), rows in answers.groupby(["respondent", "domain"]):
+        items = answers.loc[answers["domain"] == domain, "item"].nunique()
+        answered = rows["value"].dropna()
+        ok = len(answered) >= items / 2 and len(answered) > 0
+        expected[(respondent, domain)] = answered.mean() if ok else np.nan
+    assert len(scores) == len(expected)
+    for row in scores.itertuples():
+        assert row.score == pytest.approx(expected[(row.respondent, row.domain)], nan_ok=True)
+    assert scores["score"].isna().any() and scores["score"].notna().any()
+
+
+@pytest.mark.parametrize(
+    ("items", "answered", "scored"), [(4, 2, True), (4, 1, False), (5, 2, False), (5, 3, True)]
+)
+def test_at_least_half_the_items(items, answered, scored):
+    values = [4.0] * answered + [np.nan] * (items - answered)
+    frame = pd.DataFrame(
+        {
+            "respondent": "R1",
+            "organisation": "Council",
+            "staff_group": "GP",
+            "domain": "D",
+            "item": [f"D.{i}" for i in range(items)],
+            "value": values,
+        }
+    )
+    row = domain_scores(frame).iloc[0]
+    assert row["n_items"] == items and row["n_answered"] == answered
+    assert (row["score"] == 4.0) if scored else np.isnan(row["score"])
+
+
+def test_explicit_item_counts(answers):
+    # The questionnaire had 10 TRUST items: nobody answered half, so nobody gets a TRUST score.
+    counts = {"TRUST": 10, "COMMS": 5, "LEAD": 3}
+    scores = domain_scores(answers, items_per_domain=counts)
+    assert scores.loc[scores["domain"] == "TRUST", "score"].isna().all()
+    with pytest.raises(FrameError, match="no count for domains: LEAD"):
+        domain_scores(answers, items_per_domain={"TRUST": 4, "COMMS": 5})
+
+
+def test_summary_matches_numpy(scores):
+    summary = summarise_domains(scores, k=1)
+    assert list(summary.columns) == list(DOMAIN_SUMMARY_COLUMNS)
+    assert not summary["suppressed"].any()
+    scored = scores[scores["score"].notna()]
+    for row in summary.itertuples():
+        rows = scored[scored["domain"] == row.domain]
+        if row.breakdown != "all":
+            rows = rows[rows[row.breakdown] == row.group]
+        values = rows["score"].to_numpy()
+        assert row.n == len(values)
+        assert row.mean == pytest.approx(np.mean(values), rel=1e-12)
+        assert row.sd == pytest.approx(np.std(values, ddof=1), rel=1e-9, nan_ok=True)
+        share = np.mean(values >= 4.0)
+        assert row.pct_positive == pytest.approx(100 * share)
+        assert row.area == ("celebrate" if share >= 0.7 else "develop" if share <= 0.5 else "")
+
+
+def test_summary_order_and_suppression(scores):
+    summary = summarise_domains(scores, k=15)
+    assert summary["domain"].tolist() == sorted(summary["domain"])
+    for _, family in summary[summary["breakdown"] != "all"].groupby(["domain", "breakdown"]):
+        assert family["suppressed"].sum() != 1
+        assert family["group"].tolist() == sorted(family["group"])
+    hidden = summary[summary["suppressed"]]
+    assert len(hidden) and hidden[["n", "mean", "sd", "pct_positive"]].isna().all().all()
+    assert (hidden["area"] == "").all()
+    assert (summary.loc[~summary["suppressed"], "n"] >= 15).all()
+
+
+def test_area_thresholds_are_inclusive():
+    def summary_for(scores: list[float], **thresholds) -> pd.Series:
+        frame = pd.DataFrame(
+            {
+                "respondent": [f"R{i}" for i in range(len(scores))],
+                "organisation": "Council",
+                "staff_group": "GP",
+                "domain": "D",
+                "score": scores,
+            }
+        )
+        return summarise_domains(frame, k=1, **thresholds).iloc[0]
+
+    assert summary_for([4.0] * 7 + [3.9] * 3)["area"] == "celebrate"  # exactly 70%
+    assert summary_for([4.5] * 5 + [2.0] * 5)["area"] == "develop"  # exactly 50%
+    assert summary_for([4.5] * 6 + [2.0] * 4)["area"] == ""
+    assert summary_for([4.5] * 6 + [2.0] * 4, celebrate=0.6)["area"] == "celebrate"
+    with pytest.raises(ValueError):
+        summary_for([4.0], celebrate=0.4, develop=0.5)
+
+
+def test_organisation_spread(scores):
+    summary = summarise_domains(scores, k=10)
+    spread = organisation_spread(summary)
+    assert list(spread.columns) == list(SPREAD_COLUMNS)
+    for row in spread.itertuples():
+        shown = summary[
+            (summary["domain"] == row.domain)
+            & (summary["breakdown"] == "organisation")
+            & ~summary["suppressed"]
+        ]
+        assert row.n_organisations == len(shown)
+        if len(shown) >= 2:
+            assert row.spread == pytest.approx(shown["mean"].max() - shown["mean"].min())
+            assert row.highest_organisation == shown.loc[shown["mean"].idxmax(), "group"]
+            assert row.lowest_organisation == shown.loc[shown["mean"].idxmin(), "group"]
+        else:
+            assert np.isnan(row.spread)
+
+
+def test_empty_process_answers():
+    scores = domain_scores(pd.DataFrame())
+    summary = summarise_domains(scores, k=5)
+    assert len(scores) == 0 and len(summary) == 0
+    assert list(organisation_spread(summary).columns) == list(SPREAD_COLUMNS)
+
+
+def test_bad_process_answers(answers):
+    broken = answers.head(20).copy()
+    broken.loc[4, "value"] = 0.0
+    with pytest.raises(FrameError, match="rows 4"):
+        domain_scores(broken)
+    moved = answers.head(20).copy()
+    moved.loc[0, "organisation"] = "Elsewhere"
+    with pytest.raises(FrameError, match="more than one organisation"):
+        domain_scores(moved)
+    with pytest.raises(FrameError, match="more than one row"):
+        domain_scores(pd.concat([answers.head(3), answers.head(1)]))
