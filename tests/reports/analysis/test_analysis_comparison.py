@@ -271,3 +271,14 @@ def test_secondary_suppression_in_the_comparison_table():
     assert hidden[("organisation", "Alpha")] and hidden[("organisation", "Beta")]
     assert not hidden[("organisation", "Gamma")]
     assert hidden[("audience", "carer")] and hidden[("audience", "service_user")]
+
+
+@pytest.mark.parametrize("audience", ["staff", "carer"])
+def test_a_frame_with_one_audience_only(answers, audience):
+    rows = answers[(answers["audience"] == "staff") == (audience == "staff")]
+    table = compare_outcomes(rows, k=1, resamples=5)
+    assert table["suppressed"].all()
+    expected = (
+        {"all", "organisation", "staff_group"} if audience == "staff" else {"all", "audience"}
+    )
+    assert set(table["breakdown"]) == expected
