@@ -135,3 +135,24 @@ DEFAULT_OUTCOME_CODES: list[str] = [
     "O-CONTACT",
     "O-TIMELY",
 ]
+
+
+def load_library(outcome_model) -> int:
+    """Create or refresh the library statements; returns how many were new.
+
+    Takes the model class so the data migration can pass its historical model; tests that flush
+    the database (browser tests) call it again with the real one.
+    """
+    created = 0
+    for outcome in OUTCOME_LIBRARY:
+        _, new = outcome_model.objects.update_or_create(
+            partnership=None,
+            code=outcome.code,
+            defaults={
+                "text": outcome.text,
+                "easy_read_text": outcome.easy_read_text,
+                "source": "library",
+            },
+        )
+        created += new
+    return created

@@ -24,6 +24,7 @@ class OutcomeChoiceField(forms.ModelMultipleChoiceField):
 class OutcomesForm(forms.Form):
     outcomes = OutcomeChoiceField(
         queryset=OutcomeStatement.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         label="Which outcomes should staff be asked about?",
         help_text="Each outcome adds two questions: how important it is, and how far the "
         "partnership has achieved it. About eight keeps the survey short.",
@@ -82,10 +83,14 @@ class ItemForm(forms.Form):
 
 class AddItemForm(forms.Form):
     section = forms.TypedChoiceField(
-        label="Which section?", coerce=int, error_messages={"required": "Choose a section."}
+        label="Which section?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a section."},
     )
     kind = forms.ChoiceField(
         label="What kind of question?",
+        widget=forms.RadioSelect,
         choices=Item.Kind.choices,
         error_messages={"required": "Choose what kind of question this is."},
     )
@@ -106,6 +111,7 @@ class AddItemForm(forms.Form):
     required = forms.BooleanField(label="An answer is required", required=False)
     scale = forms.ChoiceField(
         label="Scale of answers (scale of 1 to 5 only)",
+        widget=forms.RadioSelect,
         choices=Item.Scale.choices,
         required=False,
         initial=Item.Scale.AGREEMENT,

@@ -2,24 +2,14 @@
 
 from django.db import migrations
 
-from poet.library import OUTCOME_LIBRARY
+from poet.library import OUTCOME_LIBRARY, load_library
 
 
-def load_library(apps, schema_editor):
-    OutcomeStatement = apps.get_model("poet", "OutcomeStatement")
-    for outcome in OUTCOME_LIBRARY:
-        OutcomeStatement.objects.update_or_create(
-            partnership=None,
-            code=outcome.code,
-            defaults={
-                "text": outcome.text,
-                "easy_read_text": outcome.easy_read_text,
-                "source": "library",
-            },
-        )
+def load(apps, schema_editor):
+    load_library(apps.get_model("poet", "OutcomeStatement"))
 
 
-def unload_library(apps, schema_editor):
+def unload(apps, schema_editor):
     OutcomeStatement = apps.get_model("poet", "OutcomeStatement")
     OutcomeStatement.objects.filter(
         partnership=None, code__in=[o.code for o in OUTCOME_LIBRARY]
@@ -29,4 +19,4 @@ def unload_library(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("poet", "0001_initial")]
 
-    operations = [migrations.RunPython(load_library, unload_library)]
+    operations = [migrations.RunPython(load, unload)]
