@@ -115,6 +115,16 @@ class Entry:
         return self.item.kind
 
     @property
+    def limit_hint(self) -> str:
+        """ "Select up to N." for a multiple choice, unless its help text says so already."""
+        limit = self.item.max_choices
+        if self.item.kind != Item.Kind.MULTIPLE or not limit:
+            return ""
+        if "up to" in (self.item.help_text or "").lower():
+            return ""
+        return f"Select up to {limit}."
+
+    @property
     def hint_id(self) -> str:
         return f"{self.id}-hint"
 
@@ -159,13 +169,15 @@ class SectionForm(forms.Form):
             choices = likert_options(item)
             if item.allow_dont_know:
                 choices.append((DONT_KNOW, DONT_KNOW_LABEL))
+            message = f"Select an answer to “{text}”"
+            if item.outcome_id and item.measure == Item.Measure.IMPORTANCE:
+                message = f"Select how important “{short(item.outcome.text)}” is"
+            elif item.outcome_id and item.measure == Item.Measure.ACHIEVEMENT:
+                message = f"Select how far “{short(item.outcome.text)}” has been achieved"
             self.fields[item.code] = forms.ChoiceField(
                 choices=choices,
                 required=required,
-                error_messages={
-                    "required": f"Select an answer to “{text}”",
-                    "invalid_choice": f"Select one of the answers to “{text}”",
-                },
+                error_messages={"required": message, "invalid_choice": message},
             )
             self.initial[item.code] = str(value) if answered(value) else None
         elif item.kind == Item.Kind.SINGLE:

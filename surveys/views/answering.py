@@ -2,7 +2,9 @@
 
 The token in a link is exchanged for a session at once and the browser is sent on to /s/, so it
 does not linger in the address bar, history, logs or Referer headers. Every page here is sent
-with `Referrer-Policy: no-referrer` and `Cache-Control: no-store`.
+with `Cache-Control: no-store` and `Referrer-Policy: no-referrer`, except pages holding a form:
+under no-referrer a browser posts with `Origin: null`, which CSRF protection rightly refuses, so
+those get `same-origin` (no Referer ever leaves the site, and their addresses hold no token).
 """
 
 from collections.abc import Callable
@@ -24,7 +26,6 @@ from surveys.answering import (
     draft_for_resume_token,
     first_unanswered_section,
     invitation_for_token,
-    missing_required,
     open_link_for_token,
     save_section,
     sections_of,
@@ -43,8 +44,14 @@ class Finished(Exception):
 
 
 def private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
     response["Cache-Control"] = "no-store"
+    return response
+
+
+def form_page(response: HttpResponse) -> HttpResponse:
+    """A page that posts back to the site (see the module docstring)."""
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -136,7 +143,9 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
             link, form.cleaned_data["organisation"], form.cleaned_data["staff_group"]
         )
         return _begin(request, {"draft": draft.pk, "resume": resume_token})
-    return render(request, "surveys/respond/choose_group.html", {"form": form, "wave": link.wave})
+    return form_page(
+        render(request, "surveys/respond/choose_group.html", {"form": form, "wave": link.wave})
+    )
 
 
 @respondent_page
@@ -193,11 +202,13 @@ def section(request: HttpRequest, number: int) -> HttpResponse:
             return redirect(section_url(number + 1))
     else:
         form = SectionForm(current, answers=draft.answers)
-    return render(
-        request,
-        "surveys/respond/section.html",
-        section_context(form, number, len(sections), draft.questionnaire)
-        | {"action_url": request.get_full_path(), "can_save": True},
+    return form_page(
+        render(
+            request,
+            "surveys/respond/section.html",
+            section_context(form, number, len(sections), draft.questionnaire)
+            | {"action_url": request.get_full_path(), "can_save": True},
+        )
     )
 
 
@@ -261,17 +272,17 @@ def review(request: HttpRequest) -> HttpResponse:
             request.session.pop(SESSION, None)
             request.session[DONE] = True
             return redirect("respond:thanks")
-    missing = missing_required(draft, sections)
-    return render(
-        request,
-        "surveys/respond/review.html",
-        {
-            "questionnaire": draft.questionnaire,
-            "rows": review_rows(draft, sections),
-            "errors": errors,
-            "missing": missing,
-            "section_count": len(sections),
-        },
+    return form_page(
+        render(
+            request,
+            "surveys/respond/review.html",
+            {
+                "questionnaire": draft.questionnaire,
+                "rows": review_rows(draft, sections),
+                "errors": errors,
+                "section_count": len(sections),
+            },
+        )
     )
 
 

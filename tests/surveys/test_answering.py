@@ -39,8 +39,8 @@ def answer_all(client):
     return client.post(reverse("respond:review"))
 
 
-def assert_private(response):
-    assert response["Referrer-Policy"] == "no-referrer"
+def assert_private(response, referrer="no-referrer"):
+    assert response["Referrer-Policy"] == referrer
     assert "no-store" in response["Cache-Control"]
 
 
@@ -64,6 +64,10 @@ def test_the_token_is_exchanged_for_a_session_and_leaves_the_address(client):
     assert "how the partnership feels to work in" in html
     assert "Your answers are anonymous" in html
     assert token not in html
+    # Pages that post back use same-origin: under no-referrer browsers post `Origin: null`.
+    assert_private(client.get(section(1)), "same-origin")
+    assert_private(client.post(section(1), {"action": "continue"}), "same-origin")
+    assert_private(client.get(reverse("respond:review")), "same-origin")
 
 
 @pytest.mark.parametrize(
@@ -130,7 +134,7 @@ def test_a_section_shows_progress_scale_labels_and_dont_know(client):
     assert "I can stay living in my own home" in html  # the outcome as the group heading
     assert "5 – Essential" in html
     assert "1 – Not at all" in html
-    assert "Select up to 3" in html
+    assert "Select up to 3." in html
 
 
 def test_continue_saves_the_answers_in_the_draft(client):
