@@ -10,7 +10,13 @@ import zlib
 
 import numpy as np
 import pandas as pd
+from hypothesis import HealthCheck, settings
 from scipy import stats
+
+# No deadline (a loaded CI machine is not a failure), no example database written into the repo.
+PROPERTY_SETTINGS = settings(
+    deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 ORGANISATIONS = ("Council", "NHS Trust", "Practice", "Voluntary")
 STAFF_GROUPS = ("GP", "nurse", "social worker")

@@ -25,7 +25,7 @@ from reports.analysis.likert import (
     stable_hash,
 )
 
-from .helpers import reference_ci
+from .helpers import PROPERTY_SETTINGS, reference_ci
 
 
 def expand(counts: np.ndarray) -> np.ndarray:
@@ -60,6 +60,7 @@ def test_describe_matches_numpy_on_generated_counts():
             assert np.isnan(got["sd"][i])
 
 
+@PROPERTY_SETTINGS
 @given(count_rows)
 def test_median_and_percentiles_match_numpy(row):
     values = expand(row)
@@ -121,11 +122,13 @@ def test_mann_whitney_edge_cases_match_scipy():
     assert p[0] == 1.0
 
 
+@PROPERTY_SETTINGS
 @given(count_rows, count_rows)
 def test_mann_whitney_property_matches_scipy(x, y):
     assert_mwu_matches_scipy(x[None, :], y[None, :])
 
 
+@PROPERTY_SETTINGS
 @given(count_rows, count_rows)
 def test_cliffs_delta_is_two_u_over_n1n2_minus_one(x, y):
     u, _ = mann_whitney(x[None, :], y[None, :])

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reports.analysis import compare_outcomes
+
+from .helpers import PROPERTY_SETTINGS
 
 COLUMNS = ["respondent", "audience", "organisation", "group", "outcome", "measure", "value"]
 VALUE = st.one_of(st.none(), st.integers(1, 5))
@@ -51,7 +53,7 @@ def partnerships(draw) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(PROPERTY_SETTINGS, max_examples=30)
 
 
 @SETTINGS

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from reports.analysis.suppression import below_k, blank, check_k, secondary_suppression
 
+from .helpers import PROPERTY_SETTINGS
+
 
 def family_frame(groups: list[str], n: list[int], family: list[str] | None = None):
     return pd.DataFrame({"family": family or ["f"] * len(groups), "group": groups, "n": n})
@@ -70,6 +72,7 @@ def test_blank_empties_every_kind_of_column():
 families = st.lists(st.tuples(st.sampled_from("ABCD"), st.integers(0, 30)), min_size=0, max_size=25)
 
 
+@PROPERTY_SETTINGS
 @given(families, st.integers(1, 15))
 def test_secondary_suppression_properties(members, k):
     frame = pd.DataFrame(members, columns=["family", "n"])
