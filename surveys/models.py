@@ -196,8 +196,17 @@ class Draft(models.Model):
         Invitation, on_delete=models.CASCADE, null=True, blank=True, related_name="draft"
     )
     resume_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
-    staff_group = models.ForeignKey(StaffGroup, on_delete=models.PROTECT)
+    audience = models.CharField(max_length=12, choices=Audience.choices, default=Audience.STAFF)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True)
+    staff_group = models.ForeignKey(StaffGroup, on_delete=models.PROTECT, null=True, blank=True)
+    user_group = models.ForeignKey(UserGroup, on_delete=models.PROTECT, null=True, blank=True)
+    easy_read = models.BooleanField(default=False)
+    context = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What a higher part needs back on submit (e.g. the follow-up participant); "
+        "handed to the response_submitted signal, never stored on the response.",
+    )
     answers = models.JSONField(default=dict, blank=True, help_text="Item code → raw answer.")
     updated_at = models.DateTimeField(auto_now=True)
 
