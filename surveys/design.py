@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from poet.models import OutcomeStatement, Partnership, Wave
@@ -37,10 +37,10 @@ CHOICE_KINDS = {Item.Kind.SINGLE, Item.Kind.MULTIPLE, Item.Kind.RANKING}
 
 
 def available_outcomes(partnership: Partnership) -> QuerySet[OutcomeStatement]:
-    """The statements an evaluator may choose from: the library and the partnership's own."""
+    """The statements an evaluator may choose from: the library, then the partnership's own."""
     return OutcomeStatement.objects.filter(
         Q(partnership__isnull=True) | Q(partnership=partnership)
-    ).order_by("partnership_id", "code")
+    ).order_by(F("partnership_id").asc(nulls_first=True), "code")
 
 
 def chosen_outcomes(questionnaire: Questionnaire) -> list[OutcomeStatement]:
