@@ -86,7 +86,8 @@ def _values(frame: pd.DataFrame, name: str) -> np.ndarray:
 
 def _require_present(frame: pd.DataFrame, columns: Sequence[str], name: str, where=None) -> None:
     for column in columns:
-        missing = frame[column].isna().to_numpy().copy()
+        values = frame[column]
+        missing = (values.isna() | (values == "")).to_numpy(dtype=bool).copy()
         if where is not None:
             missing &= where
         if missing.any():

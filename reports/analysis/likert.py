@@ -70,9 +70,13 @@ def _valid_outcome_counts(base: pd.DataFrame) -> bool:
     return bool(
         base["audience"].isin(AUDIENCES).all()
         and base["measure"].isin(MEASURES).all()
-        and base["outcome"].notna().all()
-        and not base.loc[staff, ["organisation", "group"]].isna().any().any()
+        and not _blank(base["outcome"]).any()
+        and not (_blank(base["organisation"]) | _blank(base["group"]))[staff].any()
     )
+
+
+def _blank(values: pd.Series) -> np.ndarray:
+    return (values.isna() | (values == "")).to_numpy(dtype=bool)
 
 
 def outcome_counts(outcome_answers: pd.DataFrame, *, check_unique: bool = True) -> pd.DataFrame:

@@ -205,6 +205,7 @@ def test_one_answer_each_side():
         ("audience", "manager", "audience must be one of"),
         ("measure", "relevance", "measure must be one of"),
         ("organisation", None, "organisation is empty"),
+        ("group", "", "group is empty"),
     ],
 )
 @pytest.mark.parametrize("check_unique", [True, False])
