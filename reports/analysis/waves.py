@@ -77,7 +77,7 @@ def wave_change(
         grid.assign(_family=family),
         x,
         y,
-        k=check_k(k),
+        k=k,
         resamples=resamples,
         seed=seed,
         stream_keys=[(o, m, "wave", a) for o, m, a in grid.itertuples(index=False, name=None)],
