@@ -26,7 +26,7 @@ def _site_url(settings):
 
 @pytest.fixture
 def wave():
-    w = WaveFactory(partnership__name="Northshire Together", name="Baseline 2026")
+    w = WaveFactory(partnership__name="Northshire Health & Care", name="Baseline 2026")
     OrganisationFactory(partnership=w.partnership, name="Northshire NHS Trust")
     OrganisationFactory(partnership=w.partnership, name="Northshire Council")
     StaffGroupFactory(partnership=w.partnership, name="Nurse")
@@ -234,9 +234,10 @@ def test_invitations_are_sent_by_the_task_with_a_personal_link_and_only_hashes_a
     tokens = []
     for message in mail.outbox:
         body = message.body
-        assert "Northshire Together" in body and "anonymous" in body
+        assert "Northshire Health & Care" in body and "anonymous" in body
+        assert "Northshire Health &amp; Care" in message.alternatives[0][0]
         assert "Friday 18 December 2026" in body
-        assert message.subject.startswith("Northshire Together staff survey")
+        assert message.subject.startswith("Northshire Health & Care staff survey")
         html_body, mime = message.alternatives[0]
         assert mime == "text/html"
         (token,) = set(LINK.findall(body))
@@ -345,3 +346,33 @@ def test_the_wave_page_links_to_invitations_for_evaluators_only(client, wave):
     assert url(wave) not in page and url(wave, "responses/") in page
     client.force_login(member(wave.partnership, Role.EVALUATOR))
     assert url(wave) in client.get(wave.get_absolute_url()).content.decode()
+
+
+# --- the links work with the answering pages -------------------------------------------------
+
+
+def test_the_links_in_e_mails_and_the_open_link_lead_into_the_survey(
+    client, evaluator, wave, django_capture_on_commit_callbacks
+):
+    from surveys.questionnaires import open_wave as open_for_answers
+    from tests.factories import ItemFactory, QuestionnaireFactory, SectionFactory
+
+    questionnaire = QuestionnaireFactory(wave=wave)
+    ItemFactory(section=SectionFactory(questionnaire=questionnaire))
+    open_for_answers(wave)
+    upload(evaluator, wave, GOOD)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluator.post(url(wave, "invitations/send/"))
+    (token,) = LINK.findall(mail.outbox[0].body)
+    open_token = re.findall(
+        r"/s/open/([A-Za-z0-9_-]+)/", text_of(evaluator.post(url(wave, "invitations/open-link/")))
+    )[0]
+
+    client.logout()
+    for path in [f"/s/{token}/", f"/s/open/{open_token}/"]:
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, path
+        assert wave.partnership.name in text_of(response) or questionnaire.title in text_of(
+            response
+        ), path
+    assert client.get("/s/not-a-real-token/").status_code in {200, 404, 410}
