@@ -1,7 +1,7 @@
 """Forms of the invitations pages."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
 from poet.models import Wave
@@ -18,7 +18,7 @@ class StaffListForm(forms.Form):
             "each member of staff. Organisation and staff group must be names used in this "
             "partnership. Up to 5 MB."
         ),
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         error_messages={
             "required": "Choose a staff list CSV file to upload.",
             "empty": "The file is empty.",
@@ -31,10 +31,8 @@ class StaffListForm(forms.Form):
         self.members: list[StaffMember] = []
         self.helper = FormHelper()
         self.helper.form_tag = True
-        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
-        self.helper.layout = Layout(
-            Field("staff_list", label_size=Size.SMALL), Button("upload", "Upload staff list")
-        )
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(Field("staff_list"), Button("upload", "Upload staff list"))
 
     def clean_staff_list(self):
         upload = self.cleaned_data["staff_list"]
