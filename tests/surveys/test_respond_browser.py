@@ -11,14 +11,16 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 
-from poet.models import Wave
+from poet.models import Role, Wave
 from surveys.models import Answer, Draft, Invitation, InvitationToken, OpenLink, Response
 from surveys.questionnaires import open_wave
 from tests.factories import (
+    PASSWORD,
     OrganisationFactory,
     OutcomeStatementFactory,
     StaffGroupFactory,
     WaveFactory,
+    member,
 )
 from tests.surveys.test_answering_support import build_questionnaire, link_for, open_link
 
@@ -318,3 +320,25 @@ def test_the_open_link_on_a_320_px_phone_never_scrolls_sideways(browser, live_se
     response = Response.objects.get()
     assert (response.organisation.name, response.staff_group.name) == ("City Council", "Nurse")
     context.close()
+
+
+def test_an_evaluator_previews_the_pages_staff_will_see(page):
+    wave, _, _ = staff_survey()
+    evaluator = member(wave.partnership, Role.EVALUATOR, user__username="eve")
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(evaluator.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"/p/{wave.partnership.slug}/waves/{wave.slug}/survey/preview/")
+    assert "Preview: answers are not saved" in page.content()
+    check(page, "preview-01-start")
+    page.get_by_role("button", name="Start now").click()
+    continue_(page)
+    assert page.title().startswith("Error: ")
+    check(page, "preview-02-error")
+    answer_section(page)
+    continue_(page)
+    assert section_numbers(page)[0] == 2
+    assert "Save and come back later" not in page.content()
+    check(page, "preview-03-section-2")
+    assert not Draft.objects.exists() and not Response.objects.exists()
