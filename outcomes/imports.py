@@ -28,6 +28,7 @@ import hashlib
 import io
 import json
 import re
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +102,16 @@ class ImportResult:
 
 
 @dataclass
+class _Item:
+    pk: int
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    options: tuple[str, ...] = ()
+    max_choices: int | None = None
+
+
+@dataclass
 class _Lookups:
     """Everything the check needs from the database, loaded once."""
 
@@ -111,8 +122,32 @@ class _Lookups:
     user_groups: dict[str, int]
     outcomes: dict[str, int]  # partnership's own codes first, then the built-in library
     questionnaires: dict[str, Questionnaire | None]
-    items: pd.DataFrame  # key, questionnaire, code, item_id, kind, min, max, options, max_choices
+    items: dict[tuple[str, str], _Item]  # (questionnaire audience, item code) → item
     participant_codes: set[str]
+
+
+@dataclass
+class _Plan:
+    """The checked file as whole columns, ready to store."""
+
+    respondents: pd.Index  # unique respondent ids, in the order they first appear
+    respondent_of_row: np.ndarray  # index into `respondents` per row
+    first_row: np.ndarray  # row position of each respondent's first row
+    key_of_row: np.ndarray  # which * n_codes + item code index, per row
+    codes: pd.Index  # unique item codes
+    key_item: dict[int, _Item]  # key → existing item
+    new_items: list[dict]  # items to create, per key
+    kind_of_key: np.ndarray  # object array of item kinds per key
+    blank: np.ndarray
+    number: np.ndarray
+    chosen: dict[int, list[str]]  # row position → chosen option values
+    new_orgs: list[str] = field(default_factory=list)
+    new_staff_groups: list[str] = field(default_factory=list)
+    new_user_groups: list[str] = field(default_factory=list)
+    new_outcomes: list[str] = field(default_factory=list)
+
+
+WHICH = (STAFF, FOLLOW_UP)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -170,33 +205,15 @@ def _parse(data: bytes) -> pd.DataFrame:
 # --- lookups --------------------------------------------------------------------------------
 
 
-def _item_frame(questionnaire: Questionnaire | None, which: str) -> pd.DataFrame:
-    if questionnaire is None:
-        return pd.DataFrame(
-            columns=["key", "questionnaire", "code", "item_id", "kind", "min", "max", "options"]
-        )
+def _items_of(questionnaire: Questionnaire, which: str) -> dict[tuple[str, str], _Item]:
     rows = Item.objects.filter(section__questionnaire=questionnaire).values_list(
         "pk", "code", "kind", "min_value", "max_value", "choices", "max_choices"
     )
-    records = []
+    found: dict[tuple[str, str], _Item] = {}
     for pk, code, kind, low, high, choices, max_choices in rows:
-        options = [str(c.get("value")) for c in (choices or []) if isinstance(c, dict)]
-        records.append(
-            {
-                "key": f"{which}\x1f{code}",
-                "questionnaire": which,
-                "code": code,
-                "item_id": pk,
-                "kind": kind,
-                "min": low,
-                "max": high,
-                "options": (options, max_choices),
-            }
-        )
-    return pd.DataFrame.from_records(
-        records,
-        columns=["key", "questionnaire", "code", "item_id", "kind", "min", "max", "options"],
-    )
+        options = tuple(str(c.get("value")) for c in (choices or []) if isinstance(c, dict))
+        found.setdefault((which, code), _Item(pk, kind, low, high, options, max_choices))
+    return found
 
 
 def _load(partnership_slug: str, wave_slug: str, create: bool) -> _Lookups:
@@ -224,18 +241,17 @@ def _load(partnership_slug: str, wave_slug: str, create: bool) -> _Lookups:
             OutcomeStatement.objects.filter(partnership=partnership).values_list("code", "pk")
         )
     questionnaires: dict[str, Questionnaire | None] = {STAFF: None, FOLLOW_UP: None}
+    items: dict[tuple[str, str], _Item] = {}
     participant_codes: set[str] = set()
     if wave is not None:
-        for which in questionnaires:
-            questionnaires[which] = (
-                wave.questionnaires.filter(audience=which).order_by("-version").first()
-            )
+        for which in WHICH:
+            q = wave.questionnaires.filter(audience=which).order_by("-version").first()
+            questionnaires[which] = q
+            if q is not None:
+                items.update(_items_of(q, which))
         participant_codes = set(
             Participant.objects.filter(schedule__wave=wave).values_list("code", flat=True)
         )
-    items = pd.concat(
-        [_item_frame(q, which) for which, q in questionnaires.items()], ignore_index=True
-    ).drop_duplicates("key")
     return _Lookups(
         partnership=partnership,
         wave=wave,
@@ -259,14 +275,16 @@ class _Problems:
         self.frame = frame
         self.parts: list[pd.DataFrame] = []
 
-    def add(self, mask: pd.Series, reason) -> None:
+    def add(self, mask, reason) -> None:
         """`reason` is a string, or a function of the bad rows giving a Series of strings."""
-        mask = mask.fillna(False).astype(bool)
+        mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
         bad = self.frame[mask]
         text = reason(bad) if callable(reason) else pd.Series(reason, index=bad.index)
-        self.parts.append(pd.DataFrame({"line": bad["line"].to_numpy(), "reason": text.to_numpy()}))
+        self.parts.append(
+            pd.DataFrame({"line": bad["line"].to_numpy(), "reason": np.asarray(text, dtype=object)})
+        )
 
     def raise_if_any(self) -> None:
         if not self.parts:
@@ -281,23 +299,47 @@ def _q(series: pd.Series) -> pd.Series:
     return "'" + series.astype(str) + "'"
 
 
-def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> dict:
-    """Check every row; return the plan for storing (items to create, kinds) or raise."""
-    problems = _Problems(frame)
-    audience = frame["audience"]
-    is_staff = audience == Audience.STAFF
-    is_user = audience.isin([Audience.SERVICE_USER, Audience.CARER])
-    org, group, item, value = frame["organisation"], frame["group"], frame["item"], frame["value"]
+def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes per row and the unique values in order of appearance: checks run on the few
+    unique values, not the million rows."""
+    codes, uniques = pd.factorize(column, sort=False)
+    return codes, pd.Index(uniques, dtype=object)
 
-    problems.add(frame["respondent"] == "", "the respondent is empty")
+
+def _first_rows(codes: np.ndarray, count: int) -> np.ndarray:
+    """Row position of the first row of each code."""
+    _, first = np.unique(codes, return_index=True)
+    assert len(first) == count
+    return first
+
+
+def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
+    """Check every row; return the plan for storing, or raise ImportRefused."""
+    problems = _Problems(frame)
+    line = frame["line"].to_numpy()
+    r_codes, respondents = _factorize(frame["respondent"])
+    a_codes, audiences = _factorize(frame["audience"])
+    o_codes, org_names = _factorize(frame["organisation"])
+    g_codes, group_names = _factorize(frame["group"])
+    i_codes, item_codes = _factorize(frame["item"])
+    v_codes, values = _factorize(frame["value"])
+
+    is_staff = np.asarray(audiences == Audience.STAFF)[a_codes]
+    is_user = np.asarray(audiences.isin([Audience.SERVICE_USER, Audience.CARER]))[a_codes]
+    no_org = np.asarray(org_names == "")[o_codes]
+    no_group = np.asarray(group_names == "")[g_codes]
+    no_respondent = np.asarray(respondents == "")[r_codes]
+
+    problems.add(no_respondent, "the respondent is empty")
     problems.add(
-        ~audience.isin(AUDIENCES),
+        ~np.asarray(audiences.isin(list(AUDIENCES)))[a_codes],
         lambda bad: (
             "unknown audience " + _q(bad["audience"]) + " (use staff, service_user or carer)"
         ),
     )
+    too_long = np.asarray(respondents.str.len() > _max["code"])[r_codes]
     problems.add(
-        is_user & (frame["respondent"].str.len() > _max["code"]),
+        is_user & too_long,
         lambda bad: (
             "respondent "
             + _q(bad["respondent"])
@@ -306,10 +348,10 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> dict:
     )
 
     # Organisation and group.
-    problems.add(is_staff & (org == ""), "a staff row needs an organisation")
-    problems.add(is_staff & (group == ""), "a staff row needs a staff group")
+    problems.add(is_staff & no_org, "a staff row needs an organisation")
+    problems.add(is_staff & no_group, "a staff row needs a staff group")
     problems.add(
-        is_user & (org != ""),
+        is_user & ~no_org,
         lambda bad: (
             "organisation "
             + _q(bad["organisation"])
@@ -318,50 +360,54 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> dict:
             + ": leave it empty for service users and carers"
         ),
     )
-    problems.add(is_user & (group == ""), "a service user or carer row needs a user group")
-    new_orgs = new_staff_groups = new_user_groups = []
-    unknown_org = is_staff & (org != "") & ~org.isin(lookups.organisations.keys())
-    unknown_sg = is_staff & (group != "") & ~group.isin(lookups.staff_groups.keys())
-    unknown_ug = is_user & (group != "") & ~group.isin(lookups.user_groups.keys())
+    problems.add(is_user & no_group, "a service user or carer row needs a user group")
+    unknown_org = (
+        is_staff & ~no_org & ~np.asarray(org_names.isin(list(lookups.organisations)))[o_codes]
+    )
+    unknown_sg = (
+        is_staff & ~no_group & ~np.asarray(group_names.isin(list(lookups.staff_groups)))[g_codes]
+    )
+    unknown_ug = (
+        is_user & ~no_group & ~np.asarray(group_names.isin(list(lookups.user_groups)))[g_codes]
+    )
+    plan_names: dict[str, list[str]] = {}
     if create:
-        new_orgs = list(dict.fromkeys(org[unknown_org]))
-        new_staff_groups = list(dict.fromkeys(group[unknown_sg]))
-        new_user_groups = list(dict.fromkeys(group[unknown_ug]))
-        for mask, limit in (
-            (unknown_org & (org.str.len() > _max["organisation"]), _max["organisation"]),
-            (unknown_sg & (group.str.len() > _max["staff_group"]), _max["staff_group"]),
-            (unknown_ug & (group.str.len() > _max["user_group"]), _max["user_group"]),
+        for label, mask, names, codes, limit in (
+            ("new_orgs", unknown_org, org_names, o_codes, _max["organisation"]),
+            ("new_staff_groups", unknown_sg, group_names, g_codes, _max["staff_group"]),
+            ("new_user_groups", unknown_ug, group_names, g_codes, _max["user_group"]),
         ):
-            problems.add(mask, f"the name is too long (at most {limit} characters)")
+            plan_names[label] = [str(n) for n in names[pd.unique(codes[mask])]]
+            long_name = np.asarray(names.str.len() > limit)[codes]
+            problems.add(mask & long_name, f"the name is too long (at most {limit} characters)")
     else:
         problems.add(unknown_org, lambda bad: "unknown organisation " + _q(bad["organisation"]))
         problems.add(unknown_sg, lambda bad: "unknown staff group " + _q(bad["group"]))
         problems.add(unknown_ug, lambda bad: "unknown user group " + _q(bad["group"]))
 
     # One respondent, one audience, organisation and group.
-    firsts = frame.groupby("respondent", sort=False)[["audience", "organisation", "group"]]
-    first = firsts.transform("first")
-    first_line = frame.groupby("respondent", sort=False)["line"].transform("first")
-    differs = (frame[["audience", "organisation", "group"]] != first).any(axis=1)
+    first_row = _first_rows(r_codes, len(respondents))
+    first_of_row = first_row[r_codes]
+    differs = (
+        (a_codes != a_codes[first_of_row])
+        | (o_codes != o_codes[first_of_row])
+        | (g_codes != g_codes[first_of_row])
+    )
     problems.add(
-        differs & (frame["respondent"] != ""),
+        differs & ~no_respondent,
         lambda bad: (
             "respondent "
             + _q(bad["respondent"])
             + " has a different audience, organisation or group than on line "
-            + first_line[bad.index].astype(str)
+            + pd.Series(line[first_of_row[bad.index]], index=bad.index).astype(str)
         ),
     )
 
     # Re-import.
     if lookups.participant_codes:
-        again = (
-            is_user
-            & frame["respondent"].isin(lookups.participant_codes)
-            & (frame["line"] == first_line)
-        )
+        known = np.asarray(respondents.isin(list(lookups.participant_codes)))[r_codes]
         problems.add(
-            again,
+            is_user & known & (np.arange(len(frame)) == first_of_row),
             lambda bad: (
                 "respondent "
                 + _q(bad["respondent"])
@@ -371,9 +417,11 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> dict:
         )
 
     # Duplicate respondent + item.
-    dup = frame.duplicated(["respondent", "item"], keep="first") & (frame["respondent"] != "")
+    pair = r_codes.astype(np.int64) * max(len(item_codes), 1) + i_codes
+    dup = pd.Series(pair).duplicated(keep="first").to_numpy() & ~no_respondent
     if dup.any():
-        first_of_pair = frame.groupby(["respondent", "item"], sort=False)["line"].transform("first")
+        p_codes, p_uniques = pd.factorize(pair, sort=False)
+        first_of_pair = _first_rows(p_codes, len(p_uniques))[p_codes]
         problems.add(
             dup,
             lambda bad: (
@@ -382,32 +430,40 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> dict:
                 + " to item "
                 + _q(bad["item"])
                 + " (first on line "
-                + first_of_pair[bad.index].astype(str)
+                + pd.Series(line[first_of_pair[bad.index]], index=bad.index).astype(str)
                 + ")"
             ),
         )
 
     # Items: staff rows against the staff questionnaire, users and carers against the follow-up.
-    which = pd.Series(np.where(is_staff, STAFF, FOLLOW_UP), index=frame.index)
-    key = which + "\x1f" + item
-    known = lookups.items.set_index("key")
+    n_codes = len(item_codes)
+    which_of_row = np.where(is_staff, 0, 1)
+    key = which_of_row * n_codes + i_codes
+    key_item: dict[int, _Item] = {}
+    key_kind = np.full(2 * n_codes, None, dtype=object)
+    for w, which in enumerate(WHICH):
+        for j, code in enumerate(item_codes):
+            found = lookups.items.get((which, code))
+            if found is not None:
+                key_item[w * n_codes + j] = found
+                key_kind[w * n_codes + j] = found.kind
+    known_key = np.array([k in key_item for k in range(2 * n_codes)], dtype=bool)
     valid_audience = is_staff | is_user
-    problems.add(valid_audience & (item == ""), "the item is empty")
-    unknown_item = valid_audience & (item != "") & ~key.isin(known.index)
-    new_items = pd.DataFrame(columns=["key", "questionnaire", "code"])
-    buildable = pd.Series(False, index=frame.index)
-    if create:
-        for q_name, q in lookups.questionnaires.items():
-            if q is None:
-                buildable |= unknown_item & (which == q_name)
+    no_item = np.asarray(item_codes == "")[i_codes]
+    problems.add(valid_audience & no_item, "the item is empty")
+    unknown_item = valid_audience & ~no_item & ~known_key[key]
+    buildable_which = np.array(
+        [create and lookups.questionnaires[which] is None for which in WHICH], dtype=bool
+    )
+    buildable = unknown_item & buildable_which[which_of_row]
     missing_item = unknown_item & ~buildable
 
     def unknown_item_reason(bad: pd.DataFrame) -> pd.Series:
         text = "unknown item " + _q(bad["item"])
-        staff_bad = bad["audience"] == Audience.STAFF
-        for q_name, label in ((STAFF, "staff"), (FOLLOW_UP, "follow-up")):
-            q = lookups.questionnaires[q_name]
-            rows = staff_bad if q_name == STAFF else ~staff_bad
+        staff_bad = (bad["audience"] == Audience.STAFF).to_numpy()
+        for which, label in ((STAFF, "staff"), (FOLLOW_UP, "follow-up")):
+            q = lookups.questionnaires[which]
+            rows = staff_bad if which == STAFF else ~staff_bad
             if q is None:
                 note = f" (the wave has no {label} questionnaire yet)"
             else:
@@ -417,61 +473,63 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> dict:
 
     problems.add(missing_item, unknown_item_reason)
 
-    outcome_codes = item.str.extract(OUTCOME_MEASURE)
+    # Values: checked once per distinct value.
+    upper = values.str.upper()
+    blank_v = np.asarray((values == "") | (upper == DONT_KNOW))
+    number_v = pd.to_numeric(pd.Series(values.where(~blank_v)), errors="coerce").to_numpy(float)
+    likert_v = blank_v | np.isin(number_v, LIKERT_VALUES)
+    blank = blank_v[v_codes]
+    number = number_v[v_codes]
+
+    new_items: list[dict] = []
     new_outcomes: list[str] = []
     if buildable.any():
         problems.add(
-            buildable & (item.str.len() > _max["item"]),
+            buildable & np.asarray(item_codes.str.len() > _max["item"])[i_codes],
             f"the item code is too long (at most {_max['item']} characters)",
         )
-        new_items = pd.DataFrame(
-            {"key": key[buildable], "questionnaire": which[buildable], "code": item[buildable]}
-        ).drop_duplicates("key")
-        measure_codes = outcome_codes["outcome"][buildable].dropna()
-        new_outcomes = [c for c in dict.fromkeys(measure_codes) if c not in lookups.outcomes]
-        too_long = buildable & outcome_codes["outcome"].str.len().gt(_max["outcome"])
-        problems.add(
-            too_long, f"the outcome code is too long (at most {_max['outcome']} characters)"
-        )
-        # Kind of each new item: Likert when every value is 1–5, DK or empty, else free text.
-        numeric = pd.to_numeric(value.where(buildable), errors="coerce")
-        likert_value = (
-            (value == "") | (value.str.upper() == DONT_KNOW) | numeric.isin(LIKERT_VALUES)
-        )
-        all_likert = likert_value[buildable].groupby(key[buildable]).all()
-        new_items["measure"] = outcome_codes.loc[new_items.index, "measure"]
-        new_items["outcome"] = outcome_codes.loc[new_items.index, "outcome"]
-        new_items["kind"] = np.where(
-            new_items["measure"].notna() | new_items["key"].map(all_likert).fillna(True),
-            Item.Kind.LIKERT,
-            Item.Kind.TEXT,
-        )
+        not_likert_keys = set(pd.unique(key[buildable & ~likert_v[v_codes]]).tolist())
+        for k in pd.unique(key[buildable]).tolist():
+            which, code = WHICH[k // n_codes], str(item_codes[k % n_codes])
+            match = OUTCOME_MEASURE.match(code)
+            measure = match["measure"] if match else None
+            outcome = match["outcome"] if match else None
+            kind = Item.Kind.LIKERT if measure or k not in not_likert_keys else Item.Kind.TEXT
+            key_kind[k] = kind.value
+            new_items.append(
+                {
+                    "key": k,
+                    "questionnaire": which,
+                    "code": code,
+                    "kind": kind.value,
+                    "measure": measure,
+                    "outcome": outcome,
+                }
+            )
+            if outcome and len(outcome) > _max["outcome"]:
+                problems.add(
+                    buildable & (key == k),
+                    f"the outcome code is too long (at most {_max['outcome']} characters)",
+                )
+            elif outcome and outcome not in lookups.outcomes and outcome not in new_outcomes:
+                new_outcomes.append(outcome)
 
-    # Values, by the kind of item.
-    kinds = key.map(known["kind"])
-    if buildable.any():
-        kinds = kinds.where(~buildable, key.map(new_items.set_index("key")["kind"]))
-    blank = (value == "") | (value.str.upper() == DONT_KNOW)
-    number = pd.to_numeric(value.where(~blank & kinds.isin(["likert", "number"])), errors="coerce")
+    kinds = key_kind[key]
     likert = kinds == Item.Kind.LIKERT
     numeric_kind = likert | (kinds == Item.Kind.NUMBER)
     problems.add(
-        numeric_kind & ~blank & number.isna(),
+        numeric_kind & ~blank & np.isnan(number),
         lambda bad: (
             "value "
             + _q(bad["value"])
             + " of item "
             + _q(bad["item"])
             + " is not a number"
-            + np.where(
-                bad.index.isin(frame.index[likert]),
-                " (use 1 to 5, or DK or empty for don't know)",
-                "",
-            )
+            + np.where(likert[bad.index], " (use 1 to 5, or DK or empty for don't know)", "")
         ),
     )
     problems.add(
-        likert & number.notna() & ~number.isin(LIKERT_VALUES),
+        likert & ~np.isnan(number) & ~np.isin(number, LIKERT_VALUES),
         lambda bad: (
             "value "
             + _q(bad["value"])
@@ -480,43 +538,51 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> dict:
             + " is out of range (use 1 to 5, or DK or empty for don't know)"
         ),
     )
-    is_number = kinds == Item.Kind.NUMBER
-    if is_number.any():
-        low = key.map(known["min"]).astype(float)
-        high = key.map(known["max"]).astype(float)
+    number_rows = np.flatnonzero((kinds == Item.Kind.NUMBER) & ~np.isnan(number))
+    if len(number_rows):
+        low = np.array(
+            [key_item[k].low if k in key_item else None for k in key[number_rows]], float
+        )
+        high = np.array(
+            [key_item[k].high if k in key_item else None for k in key[number_rows]], float
+        )
+        outside = np.zeros(len(frame), dtype=bool)
+        outside[number_rows] = (number[number_rows] < low) | (number[number_rows] > high)
         problems.add(
-            is_number & number.notna() & ((number < low) | (number > high)),
+            outside,
             lambda bad: (
                 "value " + _q(bad["value"]) + " of item " + _q(bad["item"]) + " is out of range"
             ),
         )
     problems.add(
-        value.str.contains("\x00", regex=False),
+        np.asarray(values.str.contains("\x00", regex=False))[v_codes],
         "the value contains a null character",
     )
 
     # Choice items: each chosen value must be one of the item's options.
-    choice_rows = kinds.isin(CHOICE_KINDS) & ~blank
-    chosen = pd.Series(None, index=frame.index, dtype=object)
-    if choice_rows.any():
-        options = key[choice_rows].map(known["options"])
-        bad_choice = pd.Series(False, index=frame.index)
-        for index, raw, (allowed, max_choices), kind in zip(
-            frame.index[choice_rows], value[choice_rows], options, kinds[choice_rows], strict=True
-        ):
-            picked = [v.strip() for v in raw.split(";") if v.strip()]
-            allowed_set = set(allowed)
-            too_many = kind == Item.Kind.MULTIPLE and max_choices and len(picked) > max_choices
+    chosen: dict[int, list[str]] = {}
+    choice_rows = np.flatnonzero(np.isin(kinds, list(CHOICE_KINDS)) & ~blank)
+    if len(choice_rows):
+        bad_choice = np.zeros(len(frame), dtype=bool)
+        raw_values = values[v_codes[choice_rows]]
+        for row, raw in zip(choice_rows.tolist(), raw_values, strict=True):
+            item = key_item[int(key[row])]
+            picked = [v.strip() for v in str(raw).split(";") if v.strip()]
+            too_many = (
+                item.kind == Item.Kind.MULTIPLE
+                and item.max_choices
+                and (len(picked) > item.max_choices)
+            )
             if (
                 not picked
-                or any(v not in allowed_set for v in picked)
+                or any(v not in item.options for v in picked)
                 or len(set(picked)) != len(picked)
-                or (kind == Item.Kind.SINGLE and len(picked) != 1)
+                or (item.kind == Item.Kind.SINGLE and len(picked) != 1)
                 or too_many
             ):
-                bad_choice[index] = True
+                bad_choice[row] = True
             else:
-                chosen[index] = picked
+                chosen[row] = picked
         problems.add(
             bad_choice,
             lambda bad: (
@@ -529,19 +595,21 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> dict:
         )
 
     problems.raise_if_any()
-    return {
-        "is_staff": is_staff,
-        "key": key,
-        "kinds": kinds,
-        "blank": blank,
-        "number": number,
-        "chosen": chosen,
-        "new_orgs": new_orgs,
-        "new_staff_groups": new_staff_groups,
-        "new_user_groups": new_user_groups,
-        "new_items": new_items,
-        "new_outcomes": new_outcomes,
-    }
+    return _Plan(
+        respondents=respondents,
+        respondent_of_row=r_codes,
+        first_row=first_row,
+        key_of_row=key,
+        codes=item_codes,
+        key_item=key_item,
+        new_items=new_items,
+        kind_of_key=key_kind,
+        blank=blank,
+        number=number,
+        chosen=chosen,
+        new_outcomes=new_outcomes,
+        **plan_names,
+    )
 
 
 # --- storing --------------------------------------------------------------------------------
@@ -551,7 +619,7 @@ def _titled(slug: str) -> str:
     return slug.replace("-", " ").replace("_", " ").strip().title() or slug
 
 
-def _create_questionnaire(wave: Wave, which: str, items: pd.DataFrame, outcomes: dict) -> int:
+def _create_questionnaire(wave: Wave, which: str, items: list[dict], outcomes: dict) -> int:
     """Version 1 of an imported questionnaire, frozen since it holds answers."""
     questionnaire = Questionnaire.objects.create(
         wave=wave,
@@ -562,15 +630,15 @@ def _create_questionnaire(wave: Wave, which: str, items: pd.DataFrame, outcomes:
             if which == STAFF
             else "Questionnaire for service users and carers (imported)"
         ),
-        introduction="Created from an imported file: the item wording is the item code until "
+        introduction="Created from an imported file: the wording of each item is its code until "
         "an evaluator edits it.",
         frozen_at=timezone.now(),
     )
-    groups = {"process": [], "outcomes": [], "other": []}
-    for row in items.itertuples(index=False):
-        if isinstance(row.measure, str):
+    groups: dict[str, list[dict]] = {"process": [], "outcomes": [], "other": []}
+    for row in items:
+        if row["measure"]:
             groups["outcomes"].append(row)
-        elif PROCESS_ITEM.match(row.code):
+        elif PROCESS_ITEM.match(row["code"]):
             groups["process"].append(row)
         else:
             groups["other"].append(row)
@@ -593,18 +661,18 @@ def _create_questionnaire(wave: Wave, which: str, items: pd.DataFrame, outcomes:
             item = Item(
                 section=section,
                 order=position,
-                code=row.code,
-                kind=row.kind,
-                text=row.code,
-                allow_dont_know=row.kind == Item.Kind.LIKERT,
+                code=row["code"],
+                kind=row["kind"],
+                text=row["code"],
+                allow_dont_know=row["kind"] == Item.Kind.LIKERT,
             )
-            if isinstance(row.measure, str):
-                item.scale = row.measure
-                item.measure = row.measure
-                item.outcome_id = outcomes[row.outcome]
-            elif row.kind == Item.Kind.LIKERT:
+            if row["measure"]:
+                item.scale = row["measure"]
+                item.measure = row["measure"]
+                item.outcome_id = outcomes[row["outcome"]]
+            elif row["kind"] == Item.Kind.LIKERT:
                 item.scale = Item.Scale.AGREEMENT
-            match = PROCESS_ITEM.match(row.code)
+            match = PROCESS_ITEM.match(row["code"])
             if match:
                 item.domain = f"D-{match['domain'].upper()}"
             created.append(item)
@@ -612,40 +680,88 @@ def _create_questionnaire(wave: Wave, which: str, items: pd.DataFrame, outcomes:
     return questionnaire.pk
 
 
-def _copy_answers(answers: pd.DataFrame) -> None:
-    """PostgreSQL: COPY the answers in (the quickest way for a million rows)."""
+_ANSWER_FIELDS = ("response", "item", "number", "text", "choices", "dont_know")
+
+
+def _int_type(name: str) -> str:
+    """The big-endian NumPy type of a foreign key column, for binary COPY."""
+    target = Answer._meta.get_field(name).target_field
+    return ">i8" if target.get_internal_type() in ("BigAutoField", "BigIntegerField") else ">i4"
+
+
+def _copy_answers(answers: dict[str, np.ndarray]) -> None:
+    """PostgreSQL: COPY the answers in binary, most rows as one NumPy array each kind."""
     table = connection.ops.quote_name(Answer._meta.db_table)
     columns = ", ".join(
-        connection.ops.quote_name(Answer._meta.get_field(name).column)
-        for name in ("response", "item", "number", "text", "choices", "dont_know")
+        connection.ops.quote_name(Answer._meta.get_field(name).column) for name in _ANSWER_FIELDS
     )
-    text_column = connection.ops.quote_name(Answer._meta.get_field("text").column)
-    sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({text_column}))"
-    chunk = 200_000
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(sql) as copy:
-            for start in range(0, len(answers), chunk):
-                buffer = io.StringIO()
-                answers.iloc[start : start + chunk].to_csv(buffer, index=False, header=False)
-                copy.write(buffer.getvalue())
+    r_type, i_type = _int_type("response"), _int_type("item")
+    r_size, i_size = int(r_type[-1]), int(i_type[-1])
+    response, item, number = answers["response"], answers["item"], answers["number"]
+    dont_know, text, choices = answers["dont_know"], answers["text"], answers["choices"]
+    plain = (text == "") & (choices == "")
+    with_number = plain & ~np.isnan(number)
+    without_number = plain & np.isnan(number)
+    chunks = [b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)]
 
+    def fixed(mask: np.ndarray, has_number: bool) -> bytes:
+        fields = [("n", ">i2"), ("rl", ">i4"), ("r", r_type), ("il", ">i4"), ("i", i_type)]
+        fields += [("nl", ">i4")] + ([("v", ">f8")] if has_number else [])
+        fields += [("tl", ">i4"), ("cl", ">i4"), ("dl", ">i4"), ("d", "u1")]
+        rows = np.zeros(int(mask.sum()), dtype=np.dtype(fields))
+        rows["n"], rows["rl"], rows["il"] = 6, r_size, i_size
+        rows["r"], rows["i"] = response[mask], item[mask]
+        rows["nl"] = 8 if has_number else -1
+        if has_number:
+            rows["v"] = number[mask]
+        rows["tl"], rows["cl"], rows["dl"] = 0, -1, 1
+        rows["d"] = dont_know[mask]
+        return rows.tobytes()
 
-def _bulk_answers(answers: pd.DataFrame) -> None:
-    rows = (
-        Answer(
-            response_id=int(r),
-            item_id=int(i),
-            number=None if n != n else float(n),
-            text=t,
-            choices=None if c == "" else json.loads(c),
-            dont_know=bool(d),
+    chunks.append(fixed(with_number, True))
+    chunks.append(fixed(without_number, False))
+    for row in np.flatnonzero(~plain).tolist():
+        parts = [struct.pack(">h", 6)]
+        parts.append(
+            struct.pack(">i", r_size) + int(response[row]).to_bytes(r_size, "big", signed=True)
         )
-        for r, i, n, t, c, d in answers.itertuples(index=False)
-    )
+        parts.append(
+            struct.pack(">i", i_size) + int(item[row]).to_bytes(i_size, "big", signed=True)
+        )
+        value = number[row]
+        parts.append(struct.pack(">i", -1) if np.isnan(value) else struct.pack(">id", 8, value))
+        encoded = str(text[row]).encode("utf-8")
+        parts.append(struct.pack(">i", len(encoded)) + encoded)
+        if choices[row] == "":
+            parts.append(struct.pack(">i", -1))
+        else:
+            data = b"\x01" + str(choices[row]).encode("utf-8")  # jsonb binary: version 1, text
+            parts.append(struct.pack(">i", len(data)) + data)
+        parts.append(struct.pack(">ib", 1, bool(dont_know[row])))
+        chunks.append(b"".join(parts))
+    chunks.append(struct.pack(">h", -1))
+    sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT binary)"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for chunk in chunks:
+            for start in range(0, len(chunk), 1 << 24):
+                copy.write(chunk[start : start + (1 << 24)])
+
+
+def _bulk_answers(answers: dict[str, np.ndarray]) -> None:
+    """Other databases (SQLite in development): bulk_create in batches."""
     batch: list[Answer] = []
-    for answer in rows:
-        batch.append(answer)
+    columns = [answers[name] for name in _ANSWER_FIELDS]
+    for r, i, n, t, c, d in zip(*columns, strict=True):
+        batch.append(
+            Answer(
+                response_id=int(r),
+                item_id=int(i),
+                number=None if np.isnan(n) else float(n),
+                text=str(t),
+                choices=None if c == "" else json.loads(c),
+                dont_know=bool(d),
+            )
+        )
         if len(batch) >= BATCH_SIZE:
             Answer.objects.bulk_create(batch)
             batch = []
@@ -691,7 +807,7 @@ def _again_message(wave: Wave) -> str:
 def _store(
     frame: pd.DataFrame,
     lookups: _Lookups,
-    plan: dict,
+    plan: _Plan,
     partnership_slug: str,
     wave_slug: str,
     fingerprint: str,
@@ -709,7 +825,7 @@ def _store(
     if wave is None:
         wave = Wave.objects.create(partnership=partnership, name=_titled(wave_slug), slug=wave_slug)
         created["wave"] = [wave.slug]
-    # Lock the wave and look again, so two imports of the same file at once store one.
+    # Lock the wave and look again, so two imports of the same file at once store it once.
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     if _already_imported(wave, fingerprint):
         raise ImportRefused([_again_message(wave)])
@@ -718,21 +834,21 @@ def _store(
     staff_groups = dict(lookups.staff_groups)
     user_groups = dict(lookups.user_groups)
     for names, model, target, label in (
-        (plan["new_orgs"], Organisation, organisations, "organisations"),
-        (plan["new_staff_groups"], StaffGroup, staff_groups, "staff_groups"),
-        (plan["new_user_groups"], UserGroup, user_groups, "user_groups"),
+        (plan.new_orgs, Organisation, organisations, "organisations"),
+        (plan.new_staff_groups, StaffGroup, staff_groups, "staff_groups"),
+        (plan.new_user_groups, UserGroup, user_groups, "user_groups"),
     ):
         if not names:
             continue
         extra = {"kind": Organisation.Kind.OTHER} if model is Organisation else {}
-        objects = model.objects.bulk_create(
+        model.objects.bulk_create(
             [model(partnership=partnership, name=name, **extra) for name in names]
         )
-        target.update(dict(model.objects.filter(partnership=partnership).values_list("name", "pk")))
-        created[label] = [o.name for o in objects]
+        target.update(model.objects.filter(partnership=partnership).values_list("name", "pk"))
+        created[label] = list(names)
 
     outcomes = dict(lookups.outcomes)
-    if plan["new_outcomes"]:
+    if plan.new_outcomes:
         OutcomeStatement.objects.bulk_create(
             [
                 OutcomeStatement(
@@ -741,32 +857,38 @@ def _store(
                     text=code,
                     source=OutcomeStatement.Source.EVALUATOR,
                 )
-                for code in plan["new_outcomes"]
+                for code in plan.new_outcomes
             ]
         )
         outcomes.update(
             OutcomeStatement.objects.filter(partnership=partnership).values_list("code", "pk")
         )
-        created["outcomes"] = list(plan["new_outcomes"])
+        created["outcomes"] = list(plan.new_outcomes)
 
-    key = plan["key"]
-    item_ids = lookups.items.set_index("key")["item_id"]
+    # Item ids per key, the new questionnaires' included.
+    n_codes = len(plan.codes)
+    item_of_key = np.full(2 * n_codes, -1, dtype=np.int64)
+    for k, found in plan.key_item.items():
+        item_of_key[k] = found.pk
     questionnaire_ids = {w: (q.pk if q else None) for w, q in lookups.questionnaires.items()}
-    new_items: pd.DataFrame = plan["new_items"]
-    if len(new_items):
-        for which, rows in new_items.groupby("questionnaire", sort=False):
-            questionnaire_ids[which] = _create_questionnaire(wave, which, rows, outcomes)
-            created.setdefault("questionnaires", []).append(which)
-        fresh = Item.objects.filter(
-            section__questionnaire_id__in=[questionnaire_ids[w] for w in created["questionnaires"]]
-        ).values_list("section__questionnaire__audience", "code", "pk")
-        item_ids = pd.concat(
-            [item_ids, pd.Series({f"{w}\x1f{c}": pk for w, c, pk in fresh}, dtype="int64")]
+    for which in WHICH:
+        rows = [row for row in plan.new_items if row["questionnaire"] == which]
+        if not rows:
+            continue
+        questionnaire_ids[which] = _create_questionnaire(wave, which, rows, outcomes)
+        created.setdefault("questionnaires", []).append(which)
+        fresh = dict(
+            Item.objects.filter(section__questionnaire_id=questionnaire_ids[which]).values_list(
+                "code", "pk"
+            )
         )
+        for row in rows:
+            item_of_key[row["key"]] = fresh[row["code"]]
 
     # One response per respondent, in the order they first appear.
-    people = frame.drop_duplicates("respondent")
-    is_staff = (people["audience"] == Audience.STAFF).to_numpy()
+    people = frame.iloc[plan.first_row]
+    audience = people["audience"].to_numpy()
+    is_staff = audience == Audience.STAFF
     today = timezone.localdate()
     responses = [
         Response(
@@ -779,63 +901,63 @@ def _store(
             submitted_on=today,
         )
         for aud, org, grp, staff in zip(
-            people["audience"], people["organisation"], people["group"], is_staff, strict=True
+            audience, people["organisation"], people["group"], is_staff, strict=True
         )
     ]
     Response.objects.bulk_create(responses, batch_size=BATCH_SIZE)
-    response_ids = pd.Series([r.pk for r in responses], index=people["respondent"].to_numpy())
+    response_of_person = np.array([r.pk for r in responses], dtype=np.int64)
 
-    # Answers: blank free text and blank choices are no answer at all.
-    kinds, blank = plan["kinds"], plan["blank"]
-    keep = ~(blank & ~kinds.isin([Item.Kind.LIKERT, Item.Kind.NUMBER]))
-    keep &= ~((frame["value"] == "") & (kinds == Item.Kind.TEXT))
-    text_kind = kinds == Item.Kind.TEXT
-    single = kinds == Item.Kind.SINGLE
-    chosen = plan["chosen"]
-    numeric_dk = blank & kinds.isin([Item.Kind.LIKERT, Item.Kind.NUMBER])
-    text = pd.Series("", index=frame.index, dtype=object)
-    text[text_kind] = frame["value"][text_kind]
-    text[single & chosen.notna()] = chosen[single & chosen.notna()].str[0]
-    choices = pd.Series("", index=frame.index, dtype=object)
-    has_choices = chosen.notna()
-    if has_choices.any():
-        choices[has_choices] = chosen[has_choices].map(json.dumps)
-    answers = pd.DataFrame(
-        {
-            "response_id": frame["respondent"].map(response_ids),
-            "item_id": key.map(item_ids).astype("int64"),
-            "number": plan["number"].where(~numeric_dk),
-            "text": text,
-            "choices": choices,
-            "dont_know": numeric_dk,
-        }
-    )[keep.to_numpy()]
+    # Answers. Blank free text and blank choices are no answer at all; a blank Likert or number
+    # is "don't know", stored as such and never as a number.
+    kinds = plan.kind_of_key[plan.key_of_row]
+    numeric_kind = (kinds == Item.Kind.LIKERT) | (kinds == Item.Kind.NUMBER)
+    keep = numeric_kind | ~plan.blank
+    value = frame["value"].to_numpy(dtype=object)
+    text = np.full(len(frame), "", dtype=object)
+    is_text = kinds == Item.Kind.TEXT
+    text[is_text] = value[is_text]
+    choices = np.full(len(frame), "", dtype=object)
+    for row, picked in plan.chosen.items():
+        choices[row] = json.dumps(picked)
+        if plan.kind_of_key[plan.key_of_row[row]] == Item.Kind.SINGLE:
+            text[row] = picked[0]
+    answers = {
+        "response": response_of_person[plan.respondent_of_row][keep],
+        "item": item_of_key[plan.key_of_row][keep],
+        "number": np.where(numeric_kind & ~plan.blank, plan.number, np.nan)[keep],
+        "text": text[keep],
+        "choices": choices[keep],
+        "dont_know": (numeric_kind & plan.blank)[keep],
+    }
     if connection.vendor == "postgresql":
         _copy_answers(answers)
     else:
         _bulk_answers(answers)
 
     # Service users and carers: a participant each, linked to their response.
-    users = people[~is_staff]
+    users = np.flatnonzero(~is_staff)
     if len(users):
         schedule, made = FollowUpSchedule.objects.get_or_create(wave=wave)
         if made:
             created["follow_up_schedule"] = [wave.slug]
         participants = [
-            Participant(schedule=schedule, code=code, audience=aud, user_group_id=user_groups[grp])
-            for code, aud, grp in zip(
-                users["respondent"], users["audience"], users["group"], strict=True
+            Participant(
+                schedule=schedule,
+                code=str(plan.respondents[i]),
+                audience=audience[i],
+                user_group_id=user_groups[people["group"].iat[i]],
             )
+            for i in users.tolist()
         ]
         Participant.objects.bulk_create(participants, batch_size=BATCH_SIZE)
         ParticipantResponse.objects.bulk_create(
             [
                 ParticipantResponse(
                     participant=p,
-                    response_id=int(response_ids[code]),
+                    response_id=int(response_of_person[i]),
                     capture=ParticipantResponse.Capture.IMPORTED,
                 )
-                for p, code in zip(participants, users["respondent"], strict=True)
+                for p, i in zip(participants, users.tolist(), strict=True)
             ],
             batch_size=BATCH_SIZE,
         )
@@ -844,12 +966,11 @@ def _store(
             "record each one's consent on the follow-up pages."
         )
 
-    audiences = people["audience"].value_counts()
     result.responses = len(responses)
-    result.answers = len(answers)
-    result.staff = int(audiences.get(Audience.STAFF, 0))
-    result.service_users = int(audiences.get(Audience.SERVICE_USER, 0))
-    result.carers = int(audiences.get(Audience.CARER, 0))
+    result.answers = int(keep.sum())
+    result.staff = int(is_staff.sum())
+    result.service_users = int((audience == Audience.SERVICE_USER).sum())
+    result.carers = int((audience == Audience.CARER).sum())
     result.participants = len(users)
     result.created = created
     record_audit(
