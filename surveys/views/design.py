@@ -80,6 +80,23 @@ def _form_page(request: HttpRequest, context: dict) -> HttpResponse:
     return render(request, "surveys/design/form_page.html", context)
 
 
+def _with_moves(items: list[Item]) -> list[Item]:
+    """Mark which items get move buttons: an outcome's pair moves as one, from its first item."""
+    blocks: list[list[Item]] = []
+    for item in items:
+        if blocks and item.outcome_id and blocks[-1][0].outcome_id == item.outcome_id:
+            blocks[-1].append(item)
+        else:
+            blocks.append([item])
+    for i, block in enumerate(blocks):
+        for item in block:
+            item.movable = item is block[0]
+            item.moves_pair = len(block) > 1
+            item.can_move_up = i > 0
+            item.can_move_down = i < len(blocks) - 1
+    return items
+
+
 # --- overview and creation -------------------------------------------------------------------
 
 
@@ -90,7 +107,7 @@ def overview(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     if questionnaire is None:
         return redirect("surveys:create", partnership=access.partnership.slug, wave=w.slug)
     sections = [
-        (position, section, list(section.items.select_related("outcome")))
+        (position, section, _with_moves(list(section.items.select_related("outcome"))))
         for position, section in enumerate(design.sections_of(questionnaire), start=1)
     ]
     live = live_questionnaire(w)

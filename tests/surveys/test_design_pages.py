@@ -233,7 +233,11 @@ def test_move_items_and_sections(client, evaluator, drafted):
     # At the top nothing moves.
     client.post(url(drafted, "move"), {"move": "item:up:P-PURPOSE-1"})
     assert codes(q, 1) == first_page
-    # An outcome's two measures move together.
+    # An outcome's two measures move together, with one pair of buttons.
+    page = client.get(url(drafted, "design")).content.decode()
+    assert 'Move down<span class="govuk-visually-hidden"> outcome O-HOME</span>' in page
+    assert 'value="item:down:O-HOME.achievement"' not in page
+    assert 'Move up<span class="govuk-visually-hidden"> outcome O-HOME' not in page
     client.post(url(drafted, "move"), {"move": "item:down:O-HOME.achievement"})
     assert codes(q, 5)[:4] == [
         "O-STORY.importance",
