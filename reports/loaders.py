@@ -130,12 +130,11 @@ def _audiences(codes: pd.Series) -> pd.Categorical:
 
 def load_outcome_answers(wave: Wave) -> pd.DataFrame:
     """Answers to outcome measures, staff and users/carers: the ``outcome_answers`` frame."""
-    items = dict(
-        Item.objects.filter(
-            section__questionnaire__wave=wave, outcome__isnull=False, measure__in=MEASURES
-        ).values_list("pk", "outcome__code")
-    )
-    measures = dict(Item.objects.filter(pk__in=items).values_list("pk", "measure"))
+    item_rows = Item.objects.filter(
+        section__questionnaire__wave=wave, outcome__isnull=False, measure__in=MEASURES
+    ).values_list("pk", "outcome__code", "measure")
+    items = {pk: code for pk, code, _ in item_rows}
+    measures = {pk: measure for pk, _, measure in item_rows}
     qs = (
         _counted_answers(wave)
         .filter(item_id__in=list(items), response__audience__in=AUDIENCES)
@@ -159,17 +158,20 @@ def load_outcome_answers(wave: Wave) -> pd.DataFrame:
         StaffGroup.objects.filter(partnership=partnership).values_list("pk", "name")
     )
     user_groups = dict(UserGroup.objects.filter(partnership=partnership).values_list("pk", "name"))
+    # A staff answer's group is its staff group, a user's or carer's their user group.
     staff_group = _mapped(raw["staff_group"], staff_groups)
     user_group = _mapped(raw["user_group"], user_groups)
-    group = pd.Series(staff_group.astype(object)).where(
-        pd.notna(staff_group), pd.Series(user_group.astype(object))
-    )
+    labels = sorted(set(staff_group.categories) | set(user_group.categories))
+    staff_group = staff_group.set_categories(labels)
+    user_group = user_group.set_categories(labels)
+    codes = np.where(staff_group.codes >= 0, staff_group.codes, user_group.codes)
+    group = pd.Categorical.from_codes(codes, categories=labels)
     frame = pd.DataFrame(
         {
             "respondent": raw["respondent"].to_numpy(),
             "audience": _audiences(raw["audience"]),
             "organisation": _mapped(raw["organisation"], organisations),
-            "group": pd.Categorical(group),
+            "group": group,
             "outcome": _mapped(raw["item"], items),
             "measure": _mapped(raw["item"], measures),
             "value": raw["value"].to_numpy(dtype="float64"),
