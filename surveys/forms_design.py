@@ -128,6 +128,7 @@ class AddItemForm(forms.Form):
         label="Most options someone may pick (multiple choice only, optional)",
         required=False,
         min_value=1,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
             "invalid": "Enter a whole number for the most options someone may pick.",
             "min_value": "The most options someone may pick must be at least 1.",
@@ -136,11 +137,13 @@ class AddItemForm(forms.Form):
     min_value = forms.FloatField(
         label="Smallest number allowed (number questions only, optional)",
         required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         error_messages={"invalid": "Enter a number for the smallest number allowed."},
     )
     max_value = forms.FloatField(
         label="Largest number allowed (number questions only, optional)",
         required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         error_messages={"invalid": "Enter a number for the largest number allowed."},
     )
 

@@ -69,3 +69,55 @@ def test_evaluator_creates_edits_reorders_and_opens(page):
     wave.refresh_from_db()
     assert wave.status == Wave.Status.OPEN
     assert latest_questionnaire(wave).is_frozen
+
+
+def test_other_design_pages_are_accessible_on_a_phone(page):
+    load_library(OutcomeStatement)
+    wave = WaveFactory(partnership__name="Beta partnership", name="Twelve months")
+    member(wave.partnership, Role.EVALUATOR, user__username="eva")
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("eva")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(wave.get_absolute_url())
+    page.get_by_role("link", name="Create the staff questionnaire").click()
+    page.get_by_role("button", name="Create the questionnaire").click()
+    overview = page.url
+    # Nothing is wider than the phone's screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+    page.get_by_role("link", name="Add a question", exact=True).click()
+    page.get_by_label("1. Why we work together").check()
+    page.get_by_label("Code").fill("EXTRA-1")
+    page.get_by_label("Question or statement").fill("How many years have you worked here?")
+    page.get_by_role("radio", name="Number").check()
+    page.get_by_label("Smallest number allowed", exact=False).fill("lots")
+    page.get_by_role("button", name="Add question").click()
+    assert page.title().startswith("Error: ")
+    assert page.get_by_label("Question or statement").input_value().startswith("How many")
+    assert_accessible(page)
+    page.get_by_label("Smallest number allowed", exact=False).fill("0")
+    page.get_by_role("button", name="Add question").click()
+    assert "Question EXTRA-1 is added." in page.content(), page.locator(".govuk-error-summary")
+
+    page.get_by_role("link", name="Change outcomes").click()
+    assert_accessible(page)
+    page.get_by_label("I feel safe, at home and when I go out. (O-SAFE)").check()
+    page.get_by_role("button", name="Save").click()
+    assert "The outcomes are saved." in page.content()
+
+    page.get_by_role("link", name="Change closing date").click()
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("1")
+    page.get_by_label("Year").fill("2000")
+    page.get_by_role("button", name="Save").click()
+    assert page.title().startswith("Error: ")
+    assert "today or in the future" in page.content()
+    assert_accessible(page)
+
+    page.goto(overview)
+    page.get_by_role("link", name="Remove question EXTRA-1").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Remove the question").click()
+    assert "Question EXTRA-1 is removed." in page.content()
