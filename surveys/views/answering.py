@@ -172,6 +172,7 @@ def survey(request: HttpRequest) -> HttpResponse:
             "section_count": len(sections),
             "returning": bool(draft.answers),
             "continue_url": continue_url if sections else None,
+            "resume_url": _resume_url(request),
         },
     )
 
