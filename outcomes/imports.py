@@ -29,6 +29,7 @@ import io
 import json
 import re
 import struct
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,7 @@ from surveys.models import Answer, Item, Questionnaire, Response, Section
 
 COLUMNS = ["respondent", "audience", "organisation", "group", "item", "value"]
 MAX_MESSAGES = 200
+QUOTING = "put values that contain commas in double quotes."
 BATCH_SIZE = 5000
 DONT_KNOW = "DK"
 LIKERT_VALUES = [1.0, 2.0, 3.0, 4.0, 5.0]
@@ -166,19 +168,30 @@ def _parse(data: bytes) -> pd.DataFrame:
     if not data.strip():
         raise ImportRefused(["The file is empty: it needs a header row and at least one answer."])
     try:
-        frame = pd.read_csv(
-            io.BytesIO(data),
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8-sig",
-            skip_blank_lines=True,
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.BytesIO(data),
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                skip_blank_lines=True,
+                index_col=False,
+            )
     except UnicodeDecodeError:
         raise ImportRefused(
             ["The file is not UTF-8 text: save it as CSV UTF-8 and try again."]
         ) from None
+    except pd.errors.ParserWarning:
+        raise ImportRefused([f"Line 2: more values than columns; {QUOTING}"]) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise ImportRefused([f"The file is not a valid CSV file: {error}".strip()]) from None
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+        if found:
+            expected, line, saw = found.groups()
+            message = f"Line {line}: {saw} values where the header has {expected}; {QUOTING}"
+        else:
+            message = f"The file is not a valid CSV file: {error}".strip()
+        raise ImportRefused([message]) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
@@ -196,7 +209,7 @@ def _parse(data: bytes) -> pd.DataFrame:
     if frame.empty:
         raise ImportRefused(["The file has a header row but no answers."])
     for column in COLUMNS:
-        frame[column] = frame[column].str.strip()
+        frame[column] = frame[column].fillna("").str.strip()
     frame["audience"] = frame["audience"].str.lower()
     frame["line"] = np.arange(2, len(frame) + 2)
     return frame

@@ -388,3 +388,37 @@ def test_the_command_with_create_and_a_missing_file(tmp_path):
     assert "Created partnership: river" in out.getvalue()
     with pytest.raises(CommandError, match="no file"):
         call_command("import_answers", "river", "one", str(tmp_path / "nope.csv"))
+
+
+@pytest.mark.parametrize(
+    "csv, message",
+    [
+        (
+            HEADER + "s1,staff,Council,Nurse,STAFF-TEXT,more, time\n",
+            "Line 2: more values than columns; put values that contain commas in double quotes.",
+        ),
+        (
+            HEADER + "s1,staff,Council,Nurse,P-TRUST-1,4\ns1,staff,Council,Nurse,STAFF-TEXT,a,b\n",
+            "Line 3: 7 values where the header has 6; put values that contain commas in double "
+            "quotes.",
+        ),
+    ],
+)
+def test_rows_with_too_many_values_are_named(wave, csv, message):
+    assert refused(csv) == [message]
+
+
+def test_a_row_with_too_few_values_is_an_empty_item(wave):
+    assert refused(HEADER + "s1,staff,Council\n") == [
+        "Line 2: a staff row needs a staff group",
+        "Line 2: the item is empty",
+    ]
+
+
+def test_an_uploaded_file_is_read_like_a_path(wave):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("answers.csv", (DATA / "good.csv").read_bytes(), "text/csv")
+    assert import_answers("north", "baseline", upload).responses == 4
+    text = io.StringIO(HEADER + "s7,staff,Council,Nurse,P-TRUST-1,2\n")
+    assert import_answers("north", "baseline", text).answers == 1

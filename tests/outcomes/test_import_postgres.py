@@ -101,3 +101,35 @@ def test_twenty_thousand_rows_on_postgres(postgres):
     with pytest.raises(ImportRefused, match="already imported"):
         import_answers("gen", "one", data)
     assert Answer.objects.count() == expected["rows"]
+
+
+@pytest.mark.postgres
+def test_choice_number_and_text_answers_survive_binary_copy(postgres):
+    from tests.factories import ItemFactory, SectionFactory
+    from tests.outcomes.test_import_answers import HEADER
+
+    import_answers(
+        "x", "y", (HEADER + "s0,staff,Council,Nurse,P-TRUST-1,4\n").encode(), create=True
+    )
+    q = Response.objects.get().questionnaire
+    section = SectionFactory(questionnaire=q)
+    options = [{"value": v, "label": v} for v in ("O-A", "O-B", "O-Ü")]
+    ItemFactory(section=section, code="TOP3", kind="multiple", choices=options, max_choices=3)
+    ItemFactory(section=section, code="ONE", kind="single", choices=options, scale="")
+    ItemFactory(section=section, code="YEARS", kind="number", scale="")
+    ItemFactory(section=section, code="SAY", kind="text", scale="")
+    rows = (
+        "s1,staff,Council,Nurse,TOP3,O-A;O-Ü\n"
+        "s1,staff,Council,Nurse,ONE,O-B\n"
+        "s1,staff,Council,Nurse,YEARS,2.5\n"
+        "s1,staff,Council,Nurse,P-TRUST-1,DK\n"
+        's1,staff,Council,Nurse,SAY,"Tabs\tand ""quotes"", ünïcode"\n'
+    )
+    assert import_answers("x", "y", (HEADER + rows).encode()).answers == 5
+    got = {a.item.code: a for a in Answer.objects.filter(response__answers__item__code="TOP3")}
+    assert got["TOP3"].choices == ["O-A", "O-Ü"]
+    assert (got["ONE"].choices, got["ONE"].text) == (["O-B"], "O-B")
+    assert got["YEARS"].number == 2.5
+    assert (got["P-TRUST-1"].number, got["P-TRUST-1"].dont_know) == (None, True)
+    assert got["SAY"].text == 'Tabs\tand "quotes", ünïcode'
+    assert (got["SAY"].choices, got["SAY"].number, got["SAY"].dont_know) == (None, None, False)
