@@ -432,3 +432,28 @@ def test_a_turned_off_open_link_gets_a_clear_410_page(client):
     response = client.get(reverse("respond:open", kwargs={"token": token}))
     assert response.status_code == 410
     assert "turned off" in response.content.decode()
+
+
+def test_a_wave_closed_before_submit_stores_nothing(client):
+    invitation, token = build_survey()
+    enter(client, token)
+    for n, data in enumerate([SECTION_1, SECTION_2, SECTION_3], start=1):
+        client.post(section(n), data)
+    Wave.objects.filter(pk=invitation.wave_id).update(status=Wave.Status.CLOSED)
+    response = client.post(reverse("respond:review"))
+    assert response.status_code == 410
+    assert Response.objects.count() == 0
+    invitation.refresh_from_db()
+    assert invitation.completed_on is None
+
+
+def test_the_open_link_refuses_another_partnerships_organisation(client):
+    invitation, _ = build_survey()
+    other, _ = build_survey()
+    url = reverse("respond:open", kwargs={"token": open_link(invitation.wave)})
+    response = client.post(
+        url, {"organisation": other.organisation_id, "staff_group": other.staff_group_id}
+    )
+    assert response.status_code == 200
+    assert "Select the organisation you work for" in response.content.decode()
+    assert not Draft.objects.exists()
