@@ -376,3 +376,27 @@ def test_the_links_in_e_mails_and_the_open_link_lead_into_the_survey(
             response
         ), path
     assert client.get("/s/not-a-real-token/").status_code in {200, 404, 410}
+
+
+def test_many_bad_rows_are_summed_up_after_the_first_fifty(evaluator, wave):
+    rows = "".join(f"person{n}@x,Northshire Council,Nurse\n" for n in range(60))
+    page = text_of(upload(evaluator, wave, "email,organisation,staff_group\n" + rows))
+    assert "Row 51: 'person49@x' is not a valid e-mail address." in page
+    assert "Row 52:" not in page
+    assert "…and 10 more rows with problems." in page
+    assert not Invitation.objects.exists()
+
+
+def test_a_closed_wave_gets_no_open_link(evaluator, wave):
+    Wave.objects.filter(pk=wave.pk).update(status=Wave.Status.CLOSED)
+    response = evaluator.post(url(wave, "invitations/open-link/"), follow=True)
+    assert "This wave is closed: nobody more can be invited." in text_of(response)
+    assert not OpenLink.objects.exists()
+    assert "Make an open link" not in text_of(response)
+
+
+def test_the_purge_page_explains_why_it_waits_for_the_wave_to_close(evaluator, wave):
+    upload(evaluator, wave, GOOD)
+    page = text_of(evaluator.get(url(wave, "invitations/purge/")))
+    assert "can be deleted only once the wave is closed" in page
+    assert "Yes, delete" not in page
