@@ -93,6 +93,13 @@ def check_new_code(questionnaire: Questionnaire, code: str) -> None:
 # --- helpers ---------------------------------------------------------------------------------
 
 
+def _editable(wave: Wave) -> Questionnaire:
+    """The version to change, with the wave locked so two evaluators editing a frozen version
+    at once make one new version, not two."""
+    locked = Wave.objects.select_for_update().get(pk=wave.pk)
+    return editable_questionnaire(locked)
+
+
 def _renumber(objects: list) -> None:
     for i, obj in enumerate(objects):
         if obj.order != i:
@@ -123,7 +130,7 @@ def update_texts(
     wave: Wave, *, title: str, introduction: str, privacy_notice: str, actor=None
 ) -> Questionnaire:
     """Title, introduction (purpose) and privacy notice shown before the first question."""
-    questionnaire = editable_questionnaire(wave)
+    questionnaire = _editable(wave)
     questionnaire.title = title.strip()
     questionnaire.introduction = introduction.strip()
     questionnaire.privacy_notice = privacy_notice.strip()
@@ -134,7 +141,7 @@ def update_texts(
 
 @transaction.atomic
 def add_section(wave: Wave, *, title: str, introduction: str = "", actor=None) -> Section:
-    questionnaire = editable_questionnaire(wave)
+    questionnaire = _editable(wave)
     last = questionnaire.sections.aggregate(m=Max("order"))["m"]
     section = Section.objects.create(
         questionnaire=questionnaire,
@@ -151,7 +158,7 @@ def add_section(wave: Wave, *, title: str, introduction: str = "", actor=None) -
 def update_section(
     wave: Wave, position: int, *, title: str, introduction: str, actor=None
 ) -> Section:
-    questionnaire = editable_questionnaire(wave)
+    questionnaire = _editable(wave)
     section = section_at(questionnaire, position)
     section.title = title.strip()
     section.introduction = introduction.strip()
@@ -163,7 +170,7 @@ def update_section(
 @transaction.atomic
 def remove_section(wave: Wave, position: int, *, actor=None) -> Questionnaire:
     """Remove a page and its questions, except the outcome questions (change outcomes instead)."""
-    questionnaire = editable_questionnaire(wave)
+    questionnaire = _editable(wave)
     section = section_at(questionnaire, position)
     if section.items.filter(Q(outcome__isnull=False) | Q(code=TOP3)).exists():
         raise SurveyError(
@@ -179,7 +186,7 @@ def remove_section(wave: Wave, position: int, *, actor=None) -> Questionnaire:
 @transaction.atomic
 def move_section(wave: Wave, position: int, direction: int, *, actor=None) -> Questionnaire:
     """Move a section one place up (direction -1) or down (+1); at either end nothing moves."""
-    questionnaire = editable_questionnaire(wave)
+    questionnaire = _editable(wave)
     sections = sections_of(questionnaire)
     section_at(questionnaire, position)
     index, target = position - 1, position - 1 + direction
@@ -207,7 +214,7 @@ def update_item(
     """Change a question's wording and rules; its code never changes."""
     if not text.strip():
         raise SurveyError("Enter the question.")
-    questionnaire = editable_questionnaire(wave)
+    questionnaire = _editable(wave)
     item = item_with_code(questionnaire, code)
     item.text = text.strip()
     item.help_text = help_text.strip()
@@ -267,7 +274,7 @@ def add_item(
         and min_value > max_value
     ):
         raise SurveyError("The smallest number must not be more than the largest.")
-    questionnaire = editable_questionnaire(wave)
+    questionnaire = _editable(wave)
     check_new_code(questionnaire, code)
     section = section_at(questionnaire, section_position)
     last = section.items.aggregate(m=Max("order"))["m"]
@@ -292,7 +299,7 @@ def add_item(
 
 @transaction.atomic
 def remove_item(wave: Wave, code: str, *, actor=None) -> Questionnaire:
-    questionnaire = editable_questionnaire(wave)
+    questionnaire = _editable(wave)
     item = item_with_code(questionnaire, code)
     if item.outcome_id is not None:
         raise SurveyError(
@@ -311,7 +318,7 @@ def move_item(wave: Wave, code: str, direction: int, *, actor=None) -> Questionn
 
     An outcome's two measures stay together: they move as a pair, past the neighbouring pair.
     """
-    questionnaire = editable_questionnaire(wave)
+    questionnaire = _editable(wave)
     item = item_with_code(questionnaire, code)
     items = _items_of(item.section)
     # Blocks: an outcome's items move together, every other item alone.
@@ -344,7 +351,7 @@ def set_outcomes(wave: Wave, outcomes: Iterable[OutcomeStatement], *, actor=None
     allowed = set(available_outcomes(wave.partnership).values_list("pk", flat=True))
     if any(o.pk not in allowed for o in outcomes):
         raise SurveyError("Choose outcomes from the library or this partnership's own.")
-    questionnaire = editable_questionnaire(wave)
+    questionnaire = _editable(wave)
     current = chosen_outcomes(questionnaire)
     wanted = {o.pk for o in outcomes}
     removed = [o for o in current if o.pk not in wanted]
