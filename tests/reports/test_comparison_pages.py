@@ -112,3 +112,16 @@ def test_people_outside_the_partnership_get_404(client):
     for url in urls(wave)[1:]:
         assert client.get(url).status_code == 404
     assert client.post(urls(wave)[2]).status_code == 404
+
+
+def test_runs_are_listed_read_only_in_the_admin(client, django_user_model):
+    wave = build_wave(outcomes=1).wave
+    from django.core.management import call_command
+
+    call_command("run_comparison", wave.partnership.slug, wave.slug, "--resamples", "20")
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw-123456789")
+    client.force_login(admin)
+    run = ComparisonRun.objects.get()
+    assert client.get("/admin/reports/comparisonrun/").status_code == 200
+    assert client.get(f"/admin/reports/comparisonrun/{run.pk}/change/").status_code == 200
+    assert client.get("/admin/reports/comparisonrun/add/").status_code == 403
