@@ -164,6 +164,18 @@ def _read_bytes(file) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
+def _tidy(column: pd.Series, *, lower: bool = False) -> pd.Series:
+    """Missing cells empty, spaces around values gone (audience lower case); checked on the
+    distinct values first, since most files need nothing done."""
+    codes, uniques = pd.factorize(column, sort=False)
+    uniques = pd.Index(uniques, dtype=object)
+    tidy = uniques.str.strip().str.lower() if lower else uniques.str.strip()
+    if (codes >= 0).all() and (tidy == uniques).all():
+        return column
+    column = column.fillna("").str.strip()
+    return column.str.lower() if lower else column
+
+
 def _parse(data: bytes) -> pd.DataFrame:
     if not data.strip():
         raise ImportRefused(["The file is empty: it needs a header row and at least one answer."])
@@ -209,8 +221,7 @@ def _parse(data: bytes) -> pd.DataFrame:
     if frame.empty:
         raise ImportRefused(["The file has a header row but no answers."])
     for column in COLUMNS:
-        frame[column] = frame[column].fillna("").str.strip()
-    frame["audience"] = frame["audience"].str.lower()
+        frame[column] = _tidy(frame[column], lower=column == "audience")
     frame["line"] = np.arange(2, len(frame) + 2)
     return frame
 

@@ -422,3 +422,10 @@ def test_an_uploaded_file_is_read_like_a_path(wave):
     assert import_answers("north", "baseline", upload).responses == 4
     text = io.StringIO(HEADER + "s7,staff,Council,Nurse,P-TRUST-1,2\n")
     assert import_answers("north", "baseline", text).answers == 1
+
+
+def test_spaces_around_values_and_the_case_of_the_audience_do_not_matter(wave):
+    csv = HEADER + " s1 , Staff , Council , Nurse , P-TRUST-1 , 4 \n"
+    result = import_answers("north", "baseline", csv.encode())
+    assert (result.staff, result.answers) == (1, 1)
+    assert Answer.objects.get().number == 4
