@@ -138,10 +138,18 @@ def invitation_email(
 
 
 def _send(
-    invitations: QuerySet[Invitation], *, reminder: bool, progress: Progress | None = None
+    wave: Wave,
+    invitations: QuerySet[Invitation],
+    *,
+    reminder: bool,
+    progress: Progress | None = None,
 ) -> int:
     """E-mail each invitation a fresh link, one at a time, so a failure part-way loses nothing:
-    those already e-mailed are recorded and a retry carries on with the rest."""
+    those already e-mailed are recorded and a retry carries on with the rest.
+
+    Each one is checked again under a row lock just before its e-mail, so two runs at once (a
+    double click) never e-mail anyone twice, and someone who finished meanwhile is skipped.
+    """
     ids = list(invitations.values_list("pk", flat=True))
     sent = 0
     connection = get_connection()
@@ -150,23 +158,24 @@ def _send(
         for done, pk in enumerate(ids):
             with transaction.atomic():
                 invitation = (
-                    Invitation.objects.select_for_update()
-                    .select_related("wave__partnership", "organisation")
-                    .filter(pk=pk, completed_on__isnull=True)
-                    .exclude(email="")
+                    invitations.select_for_update(of=("self",))
+                    .select_related("organisation")
+                    .filter(pk=pk)
                     .first()
                 )
-                if invitation is None:  # finished or purged meanwhile
-                    continue
-                token = issue_token(invitation)
-                invitation_email(invitation, token, reminder=reminder, connection=connection).send()
-                invitation.last_sent_at = timezone.now()
-                fields = ["last_sent_at"]
-                if reminder:
-                    invitation.reminders_sent += 1
-                    fields.append("reminders_sent")
-                invitation.save(update_fields=fields)
-            sent += 1
+                if invitation is not None:
+                    invitation.wave = wave
+                    token = issue_token(invitation)
+                    invitation_email(
+                        invitation, token, reminder=reminder, connection=connection
+                    ).send()
+                    invitation.last_sent_at = timezone.now()
+                    fields = ["last_sent_at"]
+                    if reminder:
+                        invitation.reminders_sent += 1
+                        fields.append("reminders_sent")
+                    invitation.save(update_fields=fields)
+                    sent += 1
             if progress and (done % 20 == 0 or done == len(ids) - 1):
                 progress((done + 1) / len(ids), "Sending e-mails")
     finally:
@@ -184,7 +193,7 @@ def send_invitations(wave: Wave, *, progress: Progress | None = None) -> int:
     """E-mail everyone on the list who has not been e-mailed yet, while the wave is open."""
     if not is_accepting_answers(wave):
         raise SurveyError("The wave is not open: invitations are sent while it is open.")
-    return _send(unsent_invitations(wave), reminder=False, progress=progress)
+    return _send(wave, unsent_invitations(wave), reminder=False, progress=progress)
 
 
 def due_reminders(
@@ -209,7 +218,7 @@ def send_reminders(
     """Remind those who have not finished; never anyone who has."""
     if not is_accepting_answers(wave):
         return 0
-    return _send(due_reminders(wave, gap=gap), reminder=True, progress=progress)
+    return _send(wave, due_reminders(wave, gap=gap), reminder=True, progress=progress)
 
 
 def send_due_reminders() -> int:
