@@ -137,3 +137,53 @@ class ParticipantResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} → response {self.response_id}"
+
+
+class ParticipantLink(models.Model):
+    """A participant's link to answer by themselves; only the token's hash is stored."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Link for {self.participant}"
+
+
+class OutcomeProposal(models.Model):
+    """An outcome someone proposed in free text, waiting for an evaluator to decide."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Not yet decided"
+        ADOPTED = "adopted", "Adopted as a new outcome"
+        MERGED = "merged", "Merged into an existing outcome"
+        REJECTED = "rejected", "Not taken forward"
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="outcome_proposals")
+    source = models.CharField(
+        max_length=10,
+        choices=[
+            (OutcomeStatement.Source.STAFF.value, OutcomeStatement.Source.STAFF.label),
+            (OutcomeStatement.Source.USERS.value, OutcomeStatement.Source.USERS.label),
+        ],
+    )
+    text = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    outcome = models.ForeignKey(
+        OutcomeStatement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text="The outcome it was adopted as or merged into.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["wave", "status", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
