@@ -187,7 +187,7 @@ def _parse(data: bytes) -> pd.DataFrame:
                 dtype=str,
                 keep_default_na=False,
                 encoding="utf-8-sig",
-                skip_blank_lines=True,
+                skip_blank_lines=False,
                 index_col=False,
             )
     except UnicodeDecodeError:
@@ -218,11 +218,16 @@ def _parse(data: bytes) -> pd.DataFrame:
             ]
         )
     frame = frame[COLUMNS].copy()
-    if frame.empty:
-        raise ImportRefused(["The file has a header row but no answers."])
     for column in COLUMNS:
         frame[column] = _tidy(frame[column], lower=column == "audience")
+    # Line numbers as a spreadsheet shows them (the header is line 1), blank lines included;
+    # a value over several lines (quoted) makes the later lines count as one.
     frame["line"] = np.arange(2, len(frame) + 2)
+    empty = np.logical_and.reduce([frame[column].to_numpy() == "" for column in COLUMNS])
+    if empty.any():
+        frame = frame[~empty].reset_index(drop=True)
+    if frame.empty:
+        raise ImportRefused(["The file has a header row but no answers."])
     return frame
 
 

@@ -429,3 +429,14 @@ def test_spaces_around_values_and_the_case_of_the_audience_do_not_matter(wave):
     result = import_answers("north", "baseline", csv.encode())
     assert (result.staff, result.answers) == (1, 1)
     assert Answer.objects.get().number == 4
+
+
+def test_blank_lines_are_skipped_but_counted_in_line_numbers(wave):
+    csv = HEADER + "\ns1,staff,Council,Nurse,P-TRUST-1,4\n,,,,,\ns2,staff,Council,Nurse,NOPE,4\n\n"
+    assert refused(csv) == [
+        "Line 5: unknown item 'NOPE' (not in the staff questionnaire, version 1)"
+    ]
+    result = import_answers(
+        "north", "baseline", (HEADER + "\ns1,staff,Council,Nurse,P-TRUST-1,4\n\n").encode()
+    )
+    assert result.answers == 1
