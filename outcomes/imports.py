@@ -8,6 +8,13 @@ nothing stored. A good file is stored in one transaction: one `surveys.Response`
 its answers, and for service users and carers a pseudonymous `Participant` (code = the respondent
 id) with a `ParticipantResponse` captured as *imported*.
 
+Values by kind of item: Likert 1–5, with empty or `DK` stored as "don't know" (never a number);
+number items any number within the item's limits (empty or `DK` is "don't know"); single choice
+one option value, multiple choice and ranking option values separated by `;`; free text as is
+(an empty one is no answer). Staff rows are matched against the latest version of the wave's
+staff questionnaire, service users' and carers' against the latest follow-up questionnaire.
+Line numbers in messages count the header as line 1, blank lines included.
+
 Participants created by an import have no consent recorded (the file does not carry it): the
 evaluator records consent on the follow-up pages, as for any participant registered by hand.
 
