@@ -1,4 +1,4 @@
-"""Answering the staff survey without an account: links, drafts, sections, review and submit.
+"""Answering a questionnaire without an account: links, drafts, sections, review and submit.
 
 A member of staff reaches the survey by a personal invitation link or by the wave's open link.
 Their answers sit in a Draft (item code → raw value) until they submit; submitting creates a
@@ -9,10 +9,17 @@ Raw values in a draft: Likert an int 1–5 or "dk"; single choice a string; mult
 ranking a list of option values (ranking in rank order); number an int or float; free text a
 string. A code whose value is None was seen and left blank, so "where they left off" is the
 first section with a question not seen yet.
+
+Service users and carers answer the follow-up questionnaire on the same pages. The engine knows
+nothing of the follow-up (DESIGN §7): a higher part registers a *link starter* that turns its own
+link into a Draft (audience, user group, and a `context` it wants back), and receives that context
+with the new response through `surveys.signals.response_submitted`, sent inside the submit
+transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -33,6 +40,7 @@ from surveys.models import (
     new_token,
 )
 from surveys.questionnaires import is_accepting_answers, live_questionnaire
+from surveys.signals import response_submitted
 
 DONT_KNOW = "dk"
 TEXT_LIMIT = 2000
@@ -82,6 +90,20 @@ NO_SURVEY = RespondentProblem(
 def check_wave(wave: Wave) -> None:
     """Refuse a wave that is not open, or is past its closing date."""
     if not is_accepting_answers(wave):
+        raise CLOSED
+
+
+def check_draft(draft: Draft) -> None:
+    """Refuse a draft that may no longer be answered.
+
+    Staff answer while their wave is open. The follow-up runs on its own timetable (often after
+    the staff wave has closed): its link starter checks the schedule, and the engine only needs a
+    frozen questionnaire.
+    """
+    questionnaire = draft.questionnaire
+    if questionnaire.audience == Questionnaire.For.STAFF:
+        check_wave(questionnaire.wave)
+    elif not questionnaire.is_frozen:
         raise CLOSED
 
 
@@ -172,8 +194,54 @@ def draft_for_resume_token(token: str) -> Draft:
     )
     if draft is None:
         raise UNKNOWN_LINK
-    check_wave(draft.questionnaire.wave)
+    check_draft(draft)
     return draft
+
+
+LinkStarter = Callable[[str], Draft]
+_link_starters: dict[str, LinkStarter] = {}
+
+
+def register_link_starter(kind: str, starter: LinkStarter) -> None:
+    """Let a higher part turn its own kind of link (e.g. a participant's) into a Draft.
+
+    `starter(token)` returns the Draft to answer (an existing one to carry on, or a new one from
+    `start_draft`), or raises RespondentProblem.
+    """
+    _link_starters[kind] = starter
+
+
+def draft_for_link(kind: str, token: str) -> Draft:
+    starter = _link_starters.get(kind)
+    if starter is None:
+        raise UNKNOWN_LINK
+    return starter(token)
+
+
+def start_draft(
+    questionnaire: Questionnaire,
+    *,
+    audience: str,
+    user_group_id: int | None = None,
+    easy_read: bool = False,
+    context: dict | None = None,
+) -> Draft:
+    """A new draft for a service user or carer (no invitation, no organisation)."""
+    if not questionnaire.is_frozen:
+        raise CLOSED
+    return Draft.objects.create(
+        questionnaire=questionnaire,
+        audience=audience,
+        user_group_id=user_group_id,
+        easy_read=easy_read,
+        context=context or {},
+    )
+
+
+def set_easy_read(draft: Draft, on: bool) -> None:
+    """Switch between standard and easy-read wording for the rest of the questionnaire."""
+    draft.easy_read = on
+    draft.save(update_fields=["easy_read", "updated_at"])
 
 
 def sections_of(questionnaire: Questionnaire) -> list[Section]:
@@ -273,6 +341,42 @@ class NotReady(Exception):
         self.missing = missing
 
 
+def store_response(
+    questionnaire: Questionnaire,
+    answers: dict,
+    *,
+    audience: str,
+    organisation_id: int | None = None,
+    staff_group_id: int | None = None,
+    user_group_id: int | None = None,
+    sections: list[Section] | None = None,
+) -> Response:
+    """Store a complete set of answers (item code → raw value) as a Response, submitted today.
+
+    Shared by the respondent's submit and an evaluator's assisted entry, so both store answers
+    the same way. Call inside a transaction; values that are blank or no longer valid are left
+    out.
+    """
+    response = Response.objects.create(
+        wave=questionnaire.wave,
+        questionnaire=questionnaire,
+        audience=audience,
+        organisation_id=organisation_id,
+        staff_group_id=staff_group_id,
+        user_group_id=user_group_id,
+        submitted_on=timezone.localdate(),
+    )
+    rows = []
+    for section in sections if sections is not None else sections_of(questionnaire):
+        for item in section.items.all():
+            row = answer_row(item, (answers or {}).get(item.code))
+            if row is not None:
+                row.response = response
+                rows.append(row)
+    Answer.objects.bulk_create(rows)
+    return response
+
+
 def submit(draft_id: int) -> Response | None:
     """Turn a draft into a response, once.
 
@@ -288,36 +392,28 @@ def submit(draft_id: int) -> Response | None:
         )
         if draft is None:
             return None
-        wave = draft.questionnaire.wave
-        check_wave(wave)
+        check_draft(draft)
         sections = sections_of(draft.questionnaire)
         missing = missing_required(draft, sections)
         if missing:
             raise NotReady(missing)
-        today = timezone.localdate()
         if draft.invitation_id is not None:
             updated = Invitation.objects.filter(
                 pk=draft.invitation_id, completed_on__isnull=True
-            ).update(completed_on=today)
+            ).update(completed_on=timezone.localdate())
             if updated != 1:
                 draft.delete()
                 return None
-        response = Response.objects.create(
-            wave=wave,
-            questionnaire=draft.questionnaire,
-            audience=Audience.STAFF,
-            organisation_id=draft.organisation_id,
-            staff_group_id=draft.staff_group_id,
-            submitted_on=today,
+        staff = draft.audience == Audience.STAFF
+        response = store_response(
+            draft.questionnaire,
+            draft.answers or {},
+            audience=draft.audience,
+            organisation_id=draft.organisation_id if staff else None,
+            staff_group_id=draft.staff_group_id if staff else None,
+            user_group_id=None if staff else draft.user_group_id,
+            sections=sections,
         )
-        answers = draft.answers or {}
-        rows = []
-        for section in sections:
-            for item in section.items.all():
-                row = answer_row(item, answers.get(item.code))
-                if row is not None:
-                    row.response = response
-                    rows.append(row)
-        Answer.objects.bulk_create(rows)
+        response_submitted.send(sender=Draft, response=response, context=dict(draft.context or {}))
         draft.delete()
     return response

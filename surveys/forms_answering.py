@@ -36,6 +36,25 @@ SCALE_LABELS = {
     Item.Scale.ACHIEVEMENT: ["Not at all", "A little", "Partly", "Mostly", "Completely"],
 }
 DONT_KNOW_LABEL = "Don't know"
+# Easy read: plain words, no numbers, for service users and carers who choose it.
+EASY_SCALE_LABELS = {
+    Item.Scale.AGREEMENT: [
+        "I really disagree",
+        "I disagree",
+        "I am not sure",
+        "I agree",
+        "I really agree",
+    ],
+    Item.Scale.IMPORTANCE: [
+        "Not important",
+        "A little important",
+        "Quite important",
+        "Very important",
+        "The most important",
+    ],
+    Item.Scale.ACHIEVEMENT: ["Not at all", "A little", "Some", "A lot", "Completely"],
+}
+EASY_DONT_KNOW_LABEL = "I don't know"
 NUMBER_CHARACTERS = 30
 
 
@@ -47,9 +66,16 @@ def scale_of(item: Item) -> str:
     return Item.Scale.AGREEMENT
 
 
-def likert_options(item: Item) -> list[tuple[str, str]]:
+def likert_options(item: Item, easy_read: bool = False) -> list[tuple[str, str]]:
+    if easy_read:
+        return [(str(n), label) for n, label in enumerate(EASY_SCALE_LABELS[scale_of(item)], 1)]
     labels = SCALE_LABELS[scale_of(item)]
     return [(str(n), f"{n} – {label}") for n, label in enumerate(labels, start=1)]
+
+
+def item_text(item: Item, easy_read: bool = False) -> str:
+    """The wording shown: the easy-read wording when chosen and written, else the standard."""
+    return item.easy_read_text if easy_read and item.easy_read_text else item.text
 
 
 def html_id(code: str) -> str:
@@ -60,14 +86,14 @@ def short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def display_answer(item: Item, value) -> str:
+def display_answer(item: Item, value, easy_read: bool = False) -> str:
     """An answer in words, for the review page."""
     if not answered(value):
         return "Not answered"
     if item.kind == Item.Kind.LIKERT:
         if value == DONT_KNOW:
-            return DONT_KNOW_LABEL
-        return dict(likert_options(item)).get(str(value), str(value))
+            return EASY_DONT_KNOW_LABEL if easy_read else DONT_KNOW_LABEL
+        return dict(likert_options(item, easy_read)).get(str(value), str(value))
     labels = {str(c.get("value")): str(c.get("label", c.get("value"))) for c in item.choices or []}
     if item.kind == Item.Kind.SINGLE:
         return labels.get(str(value), str(value))
@@ -103,6 +129,7 @@ class Entry:
     item: Item
     name: str
     id: str
+    text: str = ""
     errors: list[str] = field(default_factory=list)
     options: list[Option] = field(default_factory=list)
     dont_know: Option | None = None
@@ -152,9 +179,17 @@ def _to_number(value: float) -> int | float:
 class SectionForm(forms.Form):
     """The questions of one section. `answers` (item code → raw value) fills it in."""
 
-    def __init__(self, section: Section, *args, answers: dict | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        section: Section,
+        *args,
+        answers: dict | None = None,
+        easy_read: bool = False,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.section = section
+        self.easy_read = easy_read
         self.items: list[Item] = list(section.items.all())
         answers = answers or {}
         for item in self.items:
@@ -166,7 +201,7 @@ class SectionForm(forms.Form):
         text = short(item.text)
         required = item.required
         if item.kind == Item.Kind.LIKERT:
-            choices = likert_options(item)
+            choices = likert_options(item, self.easy_read)
             if item.allow_dont_know:
                 choices.append((DONT_KNOW, DONT_KNOW_LABEL))
             message = f"Select an answer to “{text}”"
@@ -338,12 +373,18 @@ class SectionForm(forms.Form):
             errors = []
             for name in self._names(item):
                 errors.extend(self.errors.get(name, []) if self.is_bound else [])
-            entry = Entry(item=item, name=item.code, id=base, errors=list(errors))
+            entry = Entry(
+                item=item,
+                name=item.code,
+                id=base,
+                text=item_text(item, self.easy_read),
+                errors=list(errors),
+            )
             if item.kind in (Item.Kind.LIKERT, Item.Kind.SINGLE, Item.Kind.MULTIPLE):
                 raw = self._raw(item.code)
                 chosen = {str(v) for v in raw} if isinstance(raw, list | tuple) else {str(raw)}
                 if item.kind == Item.Kind.LIKERT:
-                    pairs = likert_options(item)
+                    pairs = likert_options(item, self.easy_read)
                 else:
                     pairs = [
                         (str(c.get("value")), str(c.get("label", c.get("value"))))
@@ -356,7 +397,10 @@ class SectionForm(forms.Form):
                 ]
                 if item.kind == Item.Kind.LIKERT and item.allow_dont_know:
                     entry.dont_know = Option(
-                        DONT_KNOW, DONT_KNOW_LABEL, f"{base}-dk", DONT_KNOW in chosen
+                        DONT_KNOW,
+                        EASY_DONT_KNOW_LABEL if self.easy_read else DONT_KNOW_LABEL,
+                        f"{base}-dk",
+                        DONT_KNOW in chosen,
                     )
             elif item.kind == Item.Kind.RANKING:
                 values = option_values(item)

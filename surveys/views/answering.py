@@ -1,4 +1,5 @@
-"""Pages for a member of staff answering the survey, under /s/ (no account).
+"""Pages for someone answering, under /s/ (no account): staff, and service users and carers
+who came by their participant link (`/s/p/<token>/`), who also get an easy-read switch.
 
 The token in a link is exchanged for a session at once and the browser is sent on to /s/, so it
 does not linger in the address bar, history, logs or Referer headers. Every page here is sent
@@ -15,24 +16,33 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from poet.models import Audience
 from surveys.answering import (
     ALREADY_SUBMITTED,
     NO_SURVEY,
     TEXT_LIMIT,
     NotReady,
     RespondentProblem,
-    check_wave,
+    check_draft,
     draft_for_invitation,
+    draft_for_link,
     draft_for_resume_token,
     first_unanswered_section,
     invitation_for_token,
     open_link_for_token,
     save_section,
     sections_of,
+    set_easy_read,
     start_open_draft,
     submit,
 )
-from surveys.forms_answering import ChooseGroupForm, SectionForm, display_answer, html_id
+from surveys.forms_answering import (
+    ChooseGroupForm,
+    SectionForm,
+    display_answer,
+    html_id,
+    item_text,
+)
 from surveys.models import Draft, Invitation
 
 SESSION = "poet_respond"
@@ -102,11 +112,23 @@ def current_draft(request: HttpRequest) -> Draft:
         )
         if draft is None:
             raise ALREADY_SUBMITTED
-        check_wave(draft.questionnaire.wave)
+        check_draft(draft)
         return draft
     if request.session.get(DONE):
         raise Finished
     raise NO_SURVEY
+
+
+def easy_read_context(draft: Draft) -> dict:
+    """The easy-read switch, offered to service users and carers (the staff flow is unchanged)."""
+    if draft.audience == Audience.STAFF:
+        return {"easy_read": False, "switch": False}
+    return {"easy_read": draft.easy_read, "switch": True}
+
+
+def _page(response: HttpResponse, draft: Draft) -> HttpResponse:
+    """Pages showing the easy-read switch post back to the site."""
+    return form_page(response) if draft.audience != Audience.STAFF else response
 
 
 def _resume_url(request: HttpRequest) -> str | None:
@@ -149,6 +171,25 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @respondent_page
+def participant(request: HttpRequest, token: str) -> HttpResponse:
+    """A service user's or carer's own link: exchanged for the session like staff links."""
+    draft = draft_for_link("participant", token)
+    return _begin(request, {"draft": draft.pk, "participant": True})
+
+
+@respondent_page
+@require_http_methods(["POST"])
+def easy_read(request: HttpRequest) -> HttpResponse:
+    """The easy-read switch: flip the wording and go back to the page it was pressed on."""
+    draft = current_draft(request)
+    set_easy_read(draft, request.POST.get("easy_read") == "1")
+    target = request.POST.get("next", "")
+    if not target.startswith("/s/") or "//" in target or "\\" in target:
+        target = reverse("respond:survey")
+    return redirect(target)
+
+
+@respondent_page
 def resume(request: HttpRequest, token: str) -> HttpResponse:
     """The "save and come back" link of someone who came by the open link."""
     draft = draft_for_resume_token(token)
@@ -162,18 +203,23 @@ def survey(request: HttpRequest) -> HttpResponse:
     sections = sections_of(draft.questionnaire)
     next_number = first_unanswered_section(draft, sections)
     continue_url = section_url(next_number) if next_number else reverse("respond:review")
-    return render(
-        request,
-        "surveys/respond/start.html",
-        {
-            "questionnaire": draft.questionnaire,
-            "introduction": paragraphs(draft.questionnaire.introduction),
-            "privacy_notice": paragraphs(draft.questionnaire.privacy_notice),
-            "section_count": len(sections),
-            "returning": bool(draft.answers),
-            "continue_url": continue_url if sections else None,
-            "resume_url": _resume_url(request),
-        },
+    return _page(
+        render(
+            request,
+            "surveys/respond/start.html",
+            {
+                "questionnaire": draft.questionnaire,
+                "introduction": paragraphs(draft.questionnaire.introduction),
+                "privacy_notice": paragraphs(draft.questionnaire.privacy_notice),
+                "section_count": len(sections),
+                "returning": bool(draft.answers),
+                "continue_url": continue_url if sections else None,
+                "resume_url": _resume_url(request),
+                "staff": draft.audience == Audience.STAFF,
+            }
+            | easy_read_context(draft),
+        ),
+        draft,
     )
 
 
@@ -189,7 +235,7 @@ def section(request: HttpRequest, number: int) -> HttpResponse:
     current = sections[number - 1]
     back_to_review = request.GET.get("return") == "review"
     if request.method == "POST":
-        form = SectionForm(current, request.POST, answers=draft.answers)
+        form = SectionForm(current, request.POST, answers=draft.answers, easy_read=draft.easy_read)
         action = request.POST.get("action", "continue")
         if action in ("back", "save"):
             save_section(draft, form.valid_answer_values(), complete=False)
@@ -202,13 +248,14 @@ def section(request: HttpRequest, number: int) -> HttpResponse:
                 return redirect("respond:review")
             return redirect(section_url(number + 1))
     else:
-        form = SectionForm(current, answers=draft.answers)
+        form = SectionForm(current, answers=draft.answers, easy_read=draft.easy_read)
     return form_page(
         render(
             request,
             "surveys/respond/section.html",
             section_context(form, number, len(sections), draft.questionnaire)
-            | {"action_url": request.get_full_path(), "can_save": True},
+            | {"action_url": request.get_full_path(), "can_save": True}
+            | easy_read_context(draft),
         )
     )
 
@@ -236,7 +283,8 @@ def review_rows(draft: Draft, sections: list) -> list[dict]:
             "items": [
                 {
                     "item": item,
-                    "answer": display_answer(item, answers.get(item.code)),
+                    "text": item_text(item, draft.easy_read),
+                    "answer": display_answer(item, answers.get(item.code), draft.easy_read),
                     "change_url": f"{section_url(number)}?return=review#{html_id(item.code)}",
                 }
                 for item in s.items.all()
@@ -271,7 +319,7 @@ def review(request: HttpRequest) -> HttpResponse:
             ]
         else:
             request.session.pop(SESSION, None)
-            request.session[DONE] = True
+            request.session[DONE] = draft.audience
             return redirect("respond:thanks")
     return form_page(
         render(
@@ -282,7 +330,9 @@ def review(request: HttpRequest) -> HttpResponse:
                 "rows": review_rows(draft, sections),
                 "errors": errors,
                 "section_count": len(sections),
-            },
+                "staff": draft.audience == Audience.STAFF,
+            }
+            | easy_read_context(draft),
         )
     )
 
@@ -293,17 +343,26 @@ def saved(request: HttpRequest) -> HttpResponse:
     draft = current_draft(request)
     sections = sections_of(draft.questionnaire)
     next_number = first_unanswered_section(draft, sections)
-    return render(
-        request,
-        "surveys/respond/saved.html",
-        {
-            "questionnaire": draft.questionnaire,
-            "resume_url": _resume_url(request),
-            "continue_url": section_url(next_number) if next_number else reverse("respond:review"),
-        },
+    return _page(
+        render(
+            request,
+            "surveys/respond/saved.html",
+            {
+                "questionnaire": draft.questionnaire,
+                "resume_url": _resume_url(request),
+                "continue_url": (
+                    section_url(next_number) if next_number else reverse("respond:review")
+                ),
+                "staff": draft.audience == Audience.STAFF,
+            }
+            | easy_read_context(draft),
+        ),
+        draft,
     )
 
 
 @respondent_page
 def thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "surveys/respond/thanks.html")
+    done = request.session.get(DONE)
+    staff = done in (None, True, Audience.STAFF)
+    return render(request, "surveys/respond/thanks.html", {"staff": staff})

@@ -1,0 +1,270 @@
+"""Participants of the follow-up: pseudonymous codes, consent, links, withdrawal.
+
+No names or contact details are stored: a participant is a code (P-001 …), service user or carer,
+and a user group. Nobody gives answers without recorded consent. Withdrawing deletes every
+response of the participant (their answers cascade), so they leave every analysis; the audit log
+keeps the event with the code only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from outcomes.models import FollowUpSchedule, Participant, ParticipantLink, ParticipantResponse
+from poet.models import Audience, UserGroup
+from poet.services import record_audit
+from surveys.answering import (
+    CLOSED,
+    UNKNOWN_LINK,
+    RespondentProblem,
+    start_draft,
+)
+from surveys.models import Draft, Questionnaire, Response, hash_token, new_token
+from surveys.questionnaires import live_questionnaire
+
+CODE = re.compile(r"^P-(\d+)$")
+AUDIENCES = (Audience.SERVICE_USER, Audience.CARER)
+
+LINK_STOPPED = RespondentProblem(
+    "This link no longer works",
+    "You can no longer answer with this link. If you think this is wrong, ask the person who "
+    "gave it to you.",
+    410,
+)
+LINK_USED = RespondentProblem(
+    "You have already answered",
+    "Answers have already been sent with this link. Thank you for taking part.",
+    410,
+)
+
+
+class ParticipantError(Exception):
+    """A rule about participants was broken; the message is for the evaluator."""
+
+
+def next_code(schedule: FollowUpSchedule) -> str:
+    """The next free code of the schedule: one more than the highest P-number so far."""
+    numbers = [
+        int(m.group(1))
+        for code in schedule.participants.values_list("code", flat=True)
+        if (m := CODE.match(code))
+    ]
+    return f"P-{max(numbers, default=0) + 1:03d}"
+
+
+def _check_consent(given_on: datetime.date | None, method: str) -> None:
+    if bool(given_on) != bool(method):
+        raise ParticipantError("Give both the date of consent and how it was given, or neither.")
+    if given_on and given_on > timezone.localdate():
+        raise ParticipantError("The date of consent must be today or in the past.")
+    if method and method not in Participant.ConsentMethod.values:
+        raise ParticipantError("Choose how consent was given.")
+
+
+def register_participant(
+    schedule: FollowUpSchedule,
+    *,
+    audience: str,
+    user_group: UserGroup,
+    consent_given_on: datetime.date | None = None,
+    consent_method: str = "",
+    actor=None,
+) -> Participant:
+    """Register a participant under the next free code; the signed-in evaluator records consent."""
+    if audience not in AUDIENCES:
+        raise ParticipantError("Choose service user or carer.")
+    if user_group.partnership_id != schedule.wave.partnership_id:
+        raise ParticipantError("Choose one of this partnership's user groups.")
+    _check_consent(consent_given_on, consent_method)
+    with transaction.atomic():
+        # The schedule row lock makes two evaluators registering at once take different codes.
+        locked = FollowUpSchedule.objects.select_for_update().get(pk=schedule.pk)
+        participant = Participant.objects.create(
+            schedule=locked,
+            code=next_code(locked),
+            audience=audience,
+            user_group=user_group,
+            consent_given_on=consent_given_on,
+            consent_method=consent_method,
+            consent_recorded_by=actor if consent_given_on else None,
+        )
+        record_audit(
+            "participant.registered",
+            actor=actor,
+            partnership=schedule.wave.partnership,
+            target=participant.code,
+            wave=schedule.wave.slug,
+            consent=bool(consent_given_on),
+        )
+    return participant
+
+
+def record_consent(
+    participant: Participant, *, given_on: datetime.date, method: str, actor=None
+) -> None:
+    """Record the consent of a participant registered without it (by hand or by an import)."""
+    if not given_on or not method:
+        raise ParticipantError("Give the date of consent and how it was given.")
+    _check_consent(given_on, method)
+    if participant.withdrawn_on:
+        raise ParticipantError(f"{participant.code} has withdrawn.")
+    participant.consent_given_on = given_on
+    participant.consent_method = method
+    participant.consent_recorded_by = actor
+    participant.save(update_fields=["consent_given_on", "consent_method", "consent_recorded_by"])
+    record_audit(
+        "participant.consent_recorded",
+        actor=actor,
+        partnership=participant.schedule.wave.partnership,
+        target=participant.code,
+        method=method,
+    )
+
+
+def check_can_answer(participant: Participant) -> None:
+    """Refuse answers from someone who has withdrawn or has not given consent."""
+    if participant.withdrawn_on:
+        raise ParticipantError(
+            f"{participant.code} withdrew on {participant.withdrawn_on:%-d %B %Y}: "
+            "they cannot give answers."
+        )
+    if not participant.consent_given_on:
+        raise ParticipantError(
+            f"{participant.code} has not given consent: record their consent before they "
+            "give any answers."
+        )
+
+
+def follow_up_questionnaire(schedule: FollowUpSchedule) -> Questionnaire | None:
+    """The questionnaire participants answer now: the newest frozen follow-up version."""
+    return live_questionnaire(schedule.wave, Questionnaire.For.FOLLOW_UP)
+
+
+def check_collecting(schedule: FollowUpSchedule) -> Questionnaire:
+    """The live follow-up questionnaire, if the schedule is collecting answers."""
+    questionnaire = follow_up_questionnaire(schedule)
+    if schedule.status != FollowUpSchedule.Status.OPEN or questionnaire is None:
+        raise ParticipantError(
+            "The follow-up is not collecting answers: open it from the follow-up schedule first."
+        )
+    return questionnaire
+
+
+def withdraw(participant: Participant, *, actor=None) -> int:
+    """Withdraw a participant: their responses are deleted so they leave every analysis.
+
+    Returns how many responses were deleted. The audit entry keeps the code, never the answers.
+    """
+    with transaction.atomic():
+        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        if locked.withdrawn_on:
+            return 0
+        response_ids = list(
+            ParticipantResponse.objects.filter(participant=locked).values_list(
+                "response_id", flat=True
+            )
+        )
+        deleted = (
+            Response.objects.filter(pk__in=response_ids).delete()[1].get(Response._meta.label, 0)
+        )
+        Draft.objects.filter(context__participant=locked.pk).delete()
+        ParticipantLink.objects.filter(participant=locked).delete()
+        locked.withdrawn_on = timezone.localdate()
+        locked.save(update_fields=["withdrawn_on"])
+        record_audit(
+            "participant.withdrawn",
+            actor=actor,
+            partnership=locked.schedule.wave.partnership,
+            target=locked.code,
+            wave=locked.schedule.wave.slug,
+            responses_deleted=deleted,
+        )
+    participant.withdrawn_on = locked.withdrawn_on
+    return deleted
+
+
+def participant_link_url(token: str) -> str:
+    """The participant's own link (the `respond:participant` page)."""
+    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}/s/p/{token}/"
+
+
+def create_link(participant: Participant, *, actor=None) -> str:
+    """A new link for the participant to answer by themselves; only its hash is kept."""
+    check_can_answer(participant)
+    check_collecting(participant.schedule)
+    token, token_hash = new_token()
+    ParticipantLink.objects.create(participant=participant, token_hash=token_hash)
+    record_audit(
+        "participant.link_created",
+        actor=actor,
+        partnership=participant.schedule.wave.partnership,
+        target=participant.code,
+    )
+    return token
+
+
+def draft_for_participant_token(token: str) -> Draft:
+    """The link starter of `respond:participant`: the participant's draft, started if need be."""
+    link = (
+        ParticipantLink.objects.filter(token_hash=hash_token(token or ""))
+        .select_related("participant__schedule__wave")
+        .first()
+    )
+    if link is None:
+        raise UNKNOWN_LINK
+    if link.used_on:
+        raise LINK_USED
+    participant = link.participant
+    try:
+        check_can_answer(participant)
+    except ParticipantError:
+        raise LINK_STOPPED from None
+    schedule = participant.schedule
+    questionnaire = follow_up_questionnaire(schedule)
+    if schedule.status != FollowUpSchedule.Status.OPEN or questionnaire is None:
+        raise CLOSED
+    existing = (
+        Draft.objects.filter(context__participant=participant.pk, context__link=link.pk)
+        .select_related("questionnaire__wave")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    return start_draft(
+        questionnaire,
+        audience=participant.audience,
+        user_group_id=participant.user_group_id,
+        context={"participant": participant.pk, "link": link.pk},
+    )
+
+
+def link_self_completed(response: Response, context: dict, easy_read: bool = False) -> None:
+    """Link a response submitted by a participant's link to them (inside the submit transaction).
+
+    Refuses (rolling the submit back) when they withdrew or lost consent meanwhile.
+    """
+    participant = (
+        Participant.objects.select_for_update().filter(pk=context.get("participant")).first()
+    )
+    if participant is None:
+        raise LINK_STOPPED
+    try:
+        check_can_answer(participant)
+    except ParticipantError:
+        raise LINK_STOPPED from None
+    ParticipantResponse.objects.create(
+        participant=participant,
+        response=response,
+        capture=ParticipantResponse.Capture.SELF,
+        easy_read=easy_read,
+    )
+    if context.get("link"):
+        ParticipantLink.objects.filter(pk=context["link"], participant=participant).update(
+            used_on=timezone.localdate()
+        )
