@@ -44,4 +44,5 @@ urlpatterns = [
     path("p/<slug:partnership>/waves/<slug:wave>/", views.wave, name="wave"),
     path("p/<slug:partnership>/waves/<slug:wave>/survey/", include("surveys.urls")),
     path("p/<slug:partnership>/waves/<slug:wave>/comparisons/", include("reports.urls")),
+    path("p/<slug:partnership>/waves/<slug:wave>/follow-up/", include("outcomes.urls")),
 ]

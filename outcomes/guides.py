@@ -1,0 +1,106 @@
+"""Printable guides for the follow-up: an interview guide and a focus-group topic guide (PDF).
+
+An HTML template (Django autoescape, so outcome texts are text, never markup) is turned into a
+PDF by WeasyPrint. A guide is a few pages and renders in well under a second, so it is made
+while the person waits rather than as a background job.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from outcomes.models import FollowUpSchedule
+from outcomes.questionnaire import (
+    ACHIEVEMENT_EASY,
+    ACHIEVEMENT_TEXT,
+    IMPORTANCE_EASY,
+    IMPORTANCE_TEXT,
+    PROPOSED_EASY,
+    PROPOSED_TEXT,
+    shortlist,
+)
+
+
+class GuideKind(StrEnum):
+    INTERVIEW = "interview"
+    FOCUS_GROUP = "focus-group"
+
+    @property
+    def title(self) -> str:
+        return "Interview guide" if self is GuideKind.INTERVIEW else "Focus group topic guide"
+
+    @property
+    def method(self) -> str:
+        return (
+            FollowUpSchedule.Method.INTERVIEW
+            if self is GuideKind.INTERVIEW
+            else FollowUpSchedule.Method.FOCUS_GROUP
+        )
+
+
+@dataclass(frozen=True)
+class Timing:
+    minutes: int
+    what: str
+
+
+FOCUS_GROUP_TIMINGS = [
+    Timing(10, "Welcome, consent and ground rules"),
+    Timing(5, "Introductions"),
+    Timing(50, "The outcomes, one at a time"),
+    Timing(15, "What have we missed?"),
+    Timing(10, "Which matter most, and closing"),
+]
+
+GROUND_RULES = [
+    "Everyone gets a chance to speak; one person at a time.",
+    "There are no right or wrong answers, and it is fine to disagree.",
+    "What is said in the group stays in the group: do not repeat who said what.",
+    "You do not have to answer anything you would rather not.",
+    "You can take a break or leave at any time, without giving a reason.",
+    "Phones on silent, please.",
+]
+
+PROMPTS = [
+    "Can you tell me about a time when this went well for you?",
+    "Can you tell me about a time when it did not?",
+    "What made the difference?",
+    "What would make it better?",
+]
+
+
+def filename(schedule: FollowUpSchedule, kind: GuideKind) -> str:
+    return f"{schedule.wave.partnership.slug}-{schedule.wave.slug}-{kind.value}-guide.pdf"
+
+
+def guide_html(schedule: FollowUpSchedule, kind: GuideKind) -> str:
+    wave = schedule.wave
+    context = {
+        "kind": kind,
+        "title": kind.title,
+        "partnership": wave.partnership,
+        "wave": wave,
+        "outcomes": shortlist(schedule),
+        "importance_text": IMPORTANCE_TEXT,
+        "importance_easy": IMPORTANCE_EASY,
+        "achievement_text": ACHIEVEMENT_TEXT,
+        "achievement_easy": ACHIEVEMENT_EASY,
+        "proposed_text": PROPOSED_TEXT,
+        "proposed_easy": PROPOSED_EASY,
+        "prompts": PROMPTS,
+        "ground_rules": GROUND_RULES,
+        "timings": FOCUS_GROUP_TIMINGS,
+        "total_minutes": sum(t.minutes for t in FOCUS_GROUP_TIMINGS),
+        "made_on": timezone.localdate(),
+        "is_focus_group": kind is GuideKind.FOCUS_GROUP,
+    }
+    return render_to_string("outcomes/schedule/guide.html", context)
+
+
+def render_guide(schedule: FollowUpSchedule, kind: GuideKind) -> bytes:
+    """The guide as PDF bytes."""
+    from weasyprint import HTML  # imported here: it loads Pango, which only guides need
+
+    return HTML(string=guide_html(schedule, kind)).write_pdf()

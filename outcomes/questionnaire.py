@@ -1,0 +1,227 @@
+"""The service users' and carers' questionnaire, generated from the follow-up shortlist.
+
+It asks, for each chosen outcome, the same two measures as the staff survey, with the SAME item
+codes (`<OUTCOME_CODE>.importance` / `.achievement`) and scales, so staff and users can be
+compared item by item. Every question has a standard and an easy-read wording. Pages stay short:
+a few outcomes per section.
+
+Versions follow the survey engine: a frozen version is never changed; regenerating it makes the
+next version and answers keep pointing at the version they were given against. The questionnaire
+is frozen when the follow-up opens.
+"""
+
+from django.db import transaction
+
+from outcomes.models import FollowUpSchedule
+from poet.models import OutcomeStatement
+from poet.services import record_audit
+from surveys.design import chosen_outcomes as outcomes_asked
+from surveys.models import Item, Questionnaire, Section
+from surveys.questionnaires import SurveyError, freeze, latest_questionnaire
+from surveys.template import (
+    PROPOSED_OUTCOMES,
+    TOP3,
+    achievement_code,
+    check_outcome_codes,
+    importance_code,
+    top3_choices,
+)
+
+FOLLOW_UP = Questionnaire.For.FOLLOW_UP
+OUTCOMES_PER_PAGE = 2
+
+TITLE = "What matters to you"
+INTRODUCTION = (
+    "We want to know what matters to you about the care and support you get, and how far the "
+    "services have made a difference. There are no right or wrong answers. It takes about 10 "
+    "minutes. You can stop at any time, and you do not have to answer every question.\n\n"
+    "If you are a carer, answer for yourself and the person you care for.\n\n"
+    "Easy read: We want to know what is important to you. We want to know if the service "
+    "helps you. There are no right or wrong answers. You can stop at any time."
+)
+PRIVACY_NOTICE = (
+    "We do not ask for your name. Your answers are kept with a code, not your name, and are "
+    "only shown together with other people's answers, in groups big enough that nobody can be "
+    "picked out. You can change your mind and take part no more: tell the person who asked you, "
+    "and your answers will be taken out.\n\n"
+    "Easy read: We do not ask your name. Nobody will know which answers are yours. You can stop "
+    "taking part at any time."
+)
+
+SECTION_TITLE = "What matters to you"
+SECTION_INTRODUCTION = (
+    "Each statement is something the services may help with. Say how important it is to you, "
+    "and how far the service has achieved it for you. If you cannot say, choose “Don’t know”."
+)
+LAST_TITLE = "What matters most"
+LAST_INTRODUCTION = "Think about everything we have asked about."
+
+IMPORTANCE_TEXT = "How important is this to you?"
+IMPORTANCE_EASY = "Is this important to you?"
+ACHIEVEMENT_TEXT = "How far has the service achieved this for you?"
+ACHIEVEMENT_EASY = "Has the service helped you with this?"
+TOP3_TEXT = "Which of these matter most to you?"
+TOP3_EASY = "Which 3 things are most important to you?"
+TOP3_HELP = "Choose up to three."
+PROPOSED_TEXT = "What matters to you that we have not asked about?"
+PROPOSED_EASY = "Is there something else that is important to you? Tell us here."
+PROPOSED_HELP = "Please do not write names or anything that would identify you or anyone else."
+
+
+def _pages(outcomes: list[OutcomeStatement]) -> list[list[OutcomeStatement]]:
+    return [outcomes[i : i + OUTCOMES_PER_PAGE] for i in range(0, len(outcomes), OUTCOMES_PER_PAGE)]
+
+
+def outcome_items(outcome: OutcomeStatement, section: Section, order: int) -> list[Item]:
+    """The two matched measures of one outcome (unsaved), coded and scaled as for staff."""
+    common = {
+        "section": section,
+        "kind": Item.Kind.LIKERT,
+        "outcome": outcome,
+        "required": False,
+        "allow_dont_know": True,
+    }
+    return [
+        Item(
+            **common,
+            order=order,
+            code=importance_code(outcome),
+            text=IMPORTANCE_TEXT,
+            easy_read_text=IMPORTANCE_EASY,
+            scale=Item.Scale.IMPORTANCE,
+            measure=Item.Measure.IMPORTANCE,
+        ),
+        Item(
+            **common,
+            order=order + 1,
+            code=achievement_code(outcome),
+            text=ACHIEVEMENT_TEXT,
+            easy_read_text=ACHIEVEMENT_EASY,
+            scale=Item.Scale.ACHIEVEMENT,
+            measure=Item.Measure.ACHIEVEMENT,
+        ),
+    ]
+
+
+def _build(questionnaire: Questionnaire, outcomes: list[OutcomeStatement]) -> None:
+    items: list[Item] = []
+    pages = _pages(outcomes)
+    for number, page in enumerate(pages):
+        part = f" (part {number + 1} of {len(pages)})" if len(pages) > 1 else ""
+        section = Section.objects.create(
+            questionnaire=questionnaire,
+            order=number,
+            kind=Section.Kind.OUTCOMES,
+            title=SECTION_TITLE + part,
+            introduction=SECTION_INTRODUCTION,
+        )
+        for i, outcome in enumerate(page):
+            items.extend(outcome_items(outcome, section, 2 * i))
+    last = Section.objects.create(
+        questionnaire=questionnaire,
+        order=len(pages),
+        kind=Section.Kind.OUTCOMES,
+        title=LAST_TITLE,
+        introduction=LAST_INTRODUCTION,
+    )
+    items.append(
+        Item(
+            section=last,
+            order=0,
+            code=TOP3,
+            kind=Item.Kind.MULTIPLE,
+            text=TOP3_TEXT,
+            easy_read_text=TOP3_EASY,
+            help_text=TOP3_HELP,
+            required=False,
+            allow_dont_know=False,
+            choices=top3_choices(outcomes),
+            max_choices=3,
+        )
+    )
+    items.append(
+        Item(
+            section=last,
+            order=1,
+            code=PROPOSED_OUTCOMES,
+            kind=Item.Kind.TEXT,
+            text=PROPOSED_TEXT,
+            easy_read_text=PROPOSED_EASY,
+            help_text=PROPOSED_HELP,
+            required=False,
+            allow_dont_know=False,
+        )
+    )
+    Item.objects.bulk_create(items)
+
+
+def shortlist(schedule: FollowUpSchedule) -> list[OutcomeStatement]:
+    return [
+        c.outcome
+        for c in schedule.chosen_outcomes.select_related("outcome").order_by("order", "pk")
+    ]
+
+
+def is_up_to_date(schedule: FollowUpSchedule, questionnaire: Questionnaire | None = None) -> bool:
+    """Whether the newest questionnaire asks about exactly the chosen outcomes, in order."""
+    questionnaire = questionnaire or latest_questionnaire(schedule.wave, FOLLOW_UP)
+    if questionnaire is None:
+        return False
+    return [o.pk for o in outcomes_asked(questionnaire)] == [o.pk for o in shortlist(schedule)]
+
+
+@transaction.atomic
+def create_follow_up_questionnaire(schedule: FollowUpSchedule, *, actor=None) -> Questionnaire:
+    """A questionnaire for the chosen outcomes: the draft is rebuilt, a frozen one gets a new
+    version. Frozen at once while the follow-up is open, so new respondents get it."""
+    wave = schedule.wave
+    if schedule.status == FollowUpSchedule.Status.CLOSED:
+        raise SurveyError("The follow-up is closed: its questionnaire can no longer change.")
+    outcomes = shortlist(schedule)
+    if not outcomes:
+        raise SurveyError("Choose at least one outcome first.")
+    check_outcome_codes(outcomes)
+    latest = (
+        Questionnaire.objects.select_for_update()
+        .filter(wave=wave, audience=FOLLOW_UP)
+        .order_by("-version")
+        .first()
+    )
+    if latest is not None and not latest.is_frozen and not latest.responses.exists():
+        version = latest.version
+        latest.delete()  # an unfrozen draft nobody answered: rebuild it in place
+    else:
+        version = (latest.version + 1) if latest else 1
+    questionnaire = Questionnaire.objects.create(
+        wave=wave,
+        audience=FOLLOW_UP,
+        version=version,
+        title=TITLE,
+        introduction=INTRODUCTION,
+        privacy_notice=PRIVACY_NOTICE,
+    )
+    _build(questionnaire, outcomes)
+    if schedule.status == FollowUpSchedule.Status.OPEN:
+        freeze(questionnaire)
+    record_audit(
+        "follow_up.questionnaire_created",
+        actor=actor,
+        partnership=wave.partnership,
+        target=str(questionnaire),
+        wave=wave.slug,
+        version=questionnaire.version,
+        outcomes=[o.code for o in outcomes],
+    )
+    return questionnaire
+
+
+@transaction.atomic
+def current_questionnaire(schedule: FollowUpSchedule, *, actor=None) -> Questionnaire:
+    """The questionnaire for the shortlist as it is now, generated when needed, frozen when the
+    follow-up is open (used when it opens)."""
+    latest = latest_questionnaire(schedule.wave, FOLLOW_UP)
+    if latest is None or not is_up_to_date(schedule, latest):
+        return create_follow_up_questionnaire(schedule, actor=actor)
+    if schedule.status == FollowUpSchedule.Status.OPEN:
+        freeze(latest)
+    return latest

@@ -1,0 +1,425 @@
+"""The follow-up schedule of a wave: methods, chosen outcomes, sessions, opening and closing.
+
+One schedule per wave. It is designed as a draft, opened (the users/carers questionnaire is then
+generated from the chosen outcomes and frozen) and closed. Closing is the moment the staff/users
+comparison should run, so it sends `outcomes.signals.follow_up_closed` once the change is
+committed; the reports part listens.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from outcomes.models import (
+    ChosenOutcome,
+    FollowUpSchedule,
+    FollowUpSession,
+    ParticipantResponse,
+)
+from outcomes.signals import follow_up_closed
+from poet.models import Audience, OutcomeStatement, Wave
+from poet.services import record_audit
+from surveys.models import Item, Questionnaire
+
+logger = logging.getLogger(__name__)
+
+Method = FollowUpSchedule.Method
+Status = FollowUpSchedule.Status
+
+
+class ScheduleError(Exception):
+    """A rule of the follow-up was broken; the message is for the person who broke it."""
+
+
+def _audit(action: str, schedule: FollowUpSchedule, actor=None, **detail) -> None:
+    record_audit(
+        action,
+        actor=actor,
+        partnership=schedule.wave.partnership,
+        target=str(schedule),
+        wave=schedule.wave.slug,
+        **detail,
+    )
+
+
+def schedule_of(wave: Wave) -> FollowUpSchedule | None:
+    return FollowUpSchedule.objects.filter(wave=wave).select_related("wave__partnership").first()
+
+
+def _locked(schedule: FollowUpSchedule) -> FollowUpSchedule:
+    """The schedule re-read under a row lock, so two evaluators cannot race a status change."""
+    return (
+        FollowUpSchedule.objects.select_for_update()
+        .select_related("wave__partnership")
+        .get(pk=schedule.pk)
+    )
+
+
+def _check_not_closed(schedule: FollowUpSchedule) -> None:
+    if schedule.status == Status.CLOSED:
+        raise ScheduleError("The follow-up is closed: it can no longer change.")
+
+
+# --- the schedule ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_schedule(wave: Wave, *, actor=None) -> FollowUpSchedule:
+    """The wave's schedule, created once; a second call returns the existing one."""
+    Wave.objects.select_for_update().get(pk=wave.pk)
+    schedule, created = FollowUpSchedule.objects.get_or_create(
+        wave=wave, defaults={"methods": [Method.QUESTIONNAIRE]}
+    )
+    if created:
+        _audit("follow_up.created", schedule, actor)
+    return schedule
+
+
+@transaction.atomic
+def set_methods(schedule: FollowUpSchedule, methods: list[str], *, actor=None) -> None:
+    """Which methods are in use; a method that still has sessions cannot be dropped."""
+    locked = _locked(schedule)
+    _check_not_closed(locked)
+    unknown = [m for m in methods if m not in Method.values]
+    if unknown:
+        raise ScheduleError("Choose methods from the list.")
+    if not methods:
+        raise ScheduleError("Choose at least one method.")
+    in_use = [m for m in Method.values if m in methods]  # keep the list's own order
+    dropped = set(locked.methods) - set(in_use)
+    still_planned = sorted(
+        set(locked.sessions.filter(method__in=dropped).values_list("method", flat=True))
+    )
+    if still_planned:
+        names = ", ".join(Method(m).label.lower() for m in still_planned)
+        raise ScheduleError(
+            f"Sessions are planned for {names}: remove those sessions before you stop using it."
+        )
+    locked.methods = in_use
+    locked.save(update_fields=["methods"])
+    schedule.methods = in_use
+    _audit("follow_up.methods_changed", locked, actor, methods=in_use)
+
+
+def method_labels(schedule: FollowUpSchedule) -> list[str]:
+    return [Method(m).label for m in Method.values if m in schedule.methods]
+
+
+# --- chosen outcomes ---------------------------------------------------------------------------
+
+
+def staff_outcomes(wave: Wave) -> list[OutcomeStatement]:
+    """The outcomes the wave's staff were asked about (any version), in the order asked."""
+    seen: dict[int, OutcomeStatement] = {}
+    items = (
+        Item.objects.filter(
+            section__questionnaire__wave=wave,
+            section__questionnaire__audience=Questionnaire.For.STAFF,
+            outcome__isnull=False,
+        )
+        .select_related("outcome")
+        .order_by("-section__questionnaire__version", "section__order", "order", "pk")
+    )
+    for item in items:
+        seen.setdefault(item.outcome_id, item.outcome)
+    return list(seen.values())
+
+
+def choosable_outcomes(schedule: FollowUpSchedule) -> list[OutcomeStatement]:
+    """What may be added: the wave's staff outcomes first, then the partnership's library."""
+    wave = schedule.wave
+    chosen = set(schedule.chosen_outcomes.values_list("outcome_id", flat=True))
+    staff = [o for o in staff_outcomes(wave) if o.pk not in chosen]
+    staff_ids = {o.pk for o in staff}
+    library = (
+        OutcomeStatement.objects.filter(
+            Q(partnership__isnull=True) | Q(partnership=wave.partnership)
+        )
+        .exclude(pk__in=chosen | staff_ids)
+        .order_by(F("partnership_id").asc(nulls_first=True), "code")
+    )
+    return staff + list(library)
+
+
+def chosen_outcomes(schedule: FollowUpSchedule) -> QuerySet[ChosenOutcome]:
+    return schedule.chosen_outcomes.select_related("outcome").order_by("order", "pk")
+
+
+@transaction.atomic
+def add_chosen_outcome(
+    schedule: FollowUpSchedule,
+    outcome: OutcomeStatement,
+    *,
+    reason: str,
+    note: str = "",
+    actor=None,
+) -> ChosenOutcome:
+    """Put an outcome on the follow-up shortlist, saying why it is in."""
+    locked = _locked(schedule)
+    _check_not_closed(locked)
+    if outcome.partnership_id not in (None, locked.wave.partnership_id):
+        raise ScheduleError("Choose an outcome from this partnership's library.")
+    if reason not in ChosenOutcome.Reason.values:
+        raise ScheduleError("Choose why this outcome is in.")
+    chosen = list(chosen_outcomes(locked))
+    if any(c.outcome_id == outcome.pk for c in chosen):
+        raise ScheduleError(f"{outcome.code} is already chosen.")
+    if any(c.outcome.code == outcome.code for c in chosen):
+        raise ScheduleError(
+            f"Another chosen outcome already has the code {outcome.code}: choose only one."
+        )
+    added = ChosenOutcome.objects.create(
+        schedule=locked,
+        outcome=outcome,
+        reason=reason,
+        note=note.strip(),
+        order=max((c.order for c in chosen), default=-1) + 1,
+    )
+    _audit("follow_up.outcome_chosen", locked, actor, outcome=outcome.code, reason=reason)
+    return added
+
+
+@transaction.atomic
+def remove_chosen_outcome(chosen: ChosenOutcome, *, actor=None) -> None:
+    locked = _locked(chosen.schedule)
+    _check_not_closed(locked)
+    code = chosen.outcome.code
+    chosen.delete()
+    _audit("follow_up.outcome_removed", locked, actor, outcome=code)
+
+
+# --- sessions ----------------------------------------------------------------------------------
+
+SESSION_FIELDS = (
+    "method",
+    "date",
+    "mode",
+    "facilitator",
+    "accessibility_needs",
+    "planned_service_users",
+    "planned_carers",
+)
+
+
+def check_session(schedule: FollowUpSchedule, values: dict) -> None:
+    """The rules a session must keep, whoever saves it (form, admin, import)."""
+    if values.get("method") not in schedule.methods:
+        label = dict(Method.choices).get(values.get("method"), "That method")
+        raise ScheduleError(
+            f"{label} is not one of the methods in use: add it to the methods first, or "
+            "choose another method."
+        )
+    for name, words in (("planned_service_users", "service users"), ("planned_carers", "carers")):
+        number = values.get(name) or 0
+        if not isinstance(number, int) or number < 0:
+            raise ScheduleError(f"The number of {words} planned must be 0 or more.")
+
+
+@transaction.atomic
+def save_session(
+    schedule: FollowUpSchedule,
+    values: dict,
+    *,
+    session: FollowUpSession | None = None,
+    actor=None,
+) -> FollowUpSession:
+    """Add a session, or change one of this schedule's sessions."""
+    locked = _locked(schedule)
+    _check_not_closed(locked)
+    check_session(locked, values)
+    if session is None:
+        session = FollowUpSession(schedule=locked)
+    elif session.schedule_id != locked.pk:
+        raise ScheduleError("That session belongs to another follow-up.")
+    for name in SESSION_FIELDS:
+        if name in values:
+            value = values[name]
+            setattr(session, name, value if value is not None or name == "date" else "")
+    session.facilitator = (session.facilitator or "").strip()
+    session.accessibility_needs = (session.accessibility_needs or "").strip()
+    created = session.pk is None
+    session.save()
+    _audit(
+        "follow_up.session_added" if created else "follow_up.session_changed",
+        locked,
+        actor,
+        session=session.pk,
+        method=session.method,
+    )
+    return session
+
+
+@transaction.atomic
+def remove_session(session: FollowUpSession, *, actor=None) -> None:
+    """Remove a session; answers collected in it stay, no longer tied to a session."""
+    locked = _locked(session.schedule)
+    _check_not_closed(locked)
+    pk, method = session.pk, session.method
+    session.delete()
+    _audit("follow_up.session_removed", locked, actor, session=pk, method=method)
+
+
+# --- opening and closing -----------------------------------------------------------------------
+
+
+def check_can_open(schedule: FollowUpSchedule) -> None:
+    if not schedule.methods:
+        raise ScheduleError("Choose at least one method before opening the follow-up.")
+    if not schedule.chosen_outcomes.exists():
+        raise ScheduleError("Choose at least one outcome before opening the follow-up.")
+
+
+def open_schedule(schedule: FollowUpSchedule, *, actor=None) -> Questionnaire:
+    """Open the follow-up: the users/carers questionnaire is brought up to date and frozen."""
+    from outcomes.questionnaire import current_questionnaire
+
+    with transaction.atomic():
+        locked = _locked(schedule)
+        if locked.status == Status.CLOSED:
+            raise ScheduleError("The follow-up is closed: it cannot be opened again.")
+        check_can_open(locked)
+        locked.status = Status.OPEN
+        locked.save(update_fields=["status"])
+        questionnaire = current_questionnaire(locked, actor=actor)
+        _audit("follow_up.opened", locked, actor, version=questionnaire.version)
+    schedule.status = locked.status
+    return questionnaire
+
+
+def close_schedule(schedule: FollowUpSchedule, *, actor=None) -> bool:
+    """Close the follow-up; once committed, `follow_up_closed` asks for the comparison.
+
+    Returns False when it was already closed (nothing is sent twice).
+    """
+    with transaction.atomic():
+        locked = _locked(schedule)
+        if locked.status == Status.CLOSED:
+            return False
+        if locked.status != Status.OPEN:
+            raise ScheduleError("Only an open follow-up can be closed.")
+        locked.status = Status.CLOSED
+        locked.save(update_fields=["status"])
+        _audit("follow_up.closed", locked, actor)
+        transaction.on_commit(lambda: _announce_closed(locked))
+    schedule.status = locked.status
+    return True
+
+
+def _announce_closed(schedule: FollowUpSchedule) -> None:
+    """A receiver that fails must not undo the closing: log it; the comparison can be rerun."""
+    results = follow_up_closed.send_robust(sender=FollowUpSchedule, schedule=schedule)
+    for receiver, result in results:
+        if isinstance(result, Exception):
+            logger.error(
+                "follow_up_closed receiver %r failed for schedule %s: %s",
+                receiver,
+                schedule.pk,
+                result,
+                exc_info=result,
+            )
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+AUDIENCES = [Audience.SERVICE_USER, Audience.CARER]
+
+
+@dataclass
+class Row:
+    label: str
+    planned: dict[str, int | None] = field(default_factory=dict)  # audience → planned
+    completed: dict[str, int] = field(default_factory=dict)  # audience → completed
+
+    @property
+    def planned_total(self) -> int | None:
+        values = [self.planned.get(a) for a in AUDIENCES]
+        return None if all(v is None for v in values) else sum(v or 0 for v in values)
+
+    @property
+    def completed_total(self) -> int:
+        return sum(self.completed.get(a, 0) for a in AUDIENCES)
+
+    def cells(self) -> list[tuple[int | None, int]]:
+        """(planned, completed) for service users, carers, then everyone."""
+        return [(self.planned.get(a), self.completed.get(a, 0)) for a in AUDIENCES] + [
+            (self.planned_total, self.completed_total)
+        ]
+
+
+@dataclass
+class Progress:
+    by_method: list[Row]
+    by_user_group: list[Row]
+    total: Row
+
+
+def progress(schedule: FollowUpSchedule) -> Progress:
+    """Completed against planned, by method, user group and audience.
+
+    Planned comes from the sessions (which plan by method and audience, not user group);
+    completed counts the responses of participants who have not withdrawn. Self-completed
+    responses without a session count as the self-completion questionnaire. Two queries.
+    """
+    planned_rows = (
+        schedule.sessions.values("method")
+        .annotate(users=Sum("planned_service_users"), carers=Sum("planned_carers"))
+        .order_by()
+    )
+    planned = {
+        r["method"]: {Audience.SERVICE_USER: r["users"] or 0, Audience.CARER: r["carers"] or 0}
+        for r in planned_rows
+    }
+    done_rows = (
+        ParticipantResponse.objects.filter(
+            participant__schedule=schedule, participant__withdrawn_on__isnull=True
+        )
+        .values(
+            "session__method",
+            "capture",
+            "participant__audience",
+            "participant__user_group_id",
+            "participant__user_group__name",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    not_recorded = "not_recorded"
+    by_method: dict[str, dict[str, int]] = {}
+    by_group: dict[int, tuple[str, dict[str, int]]] = {}
+    for r in done_rows:
+        self_completed = r["capture"] == ParticipantResponse.Capture.SELF
+        method = r["session__method"] or (Method.QUESTIONNAIRE if self_completed else not_recorded)
+        audience = r["participant__audience"]
+        counts = by_method.setdefault(method, {})
+        counts[audience] = counts.get(audience, 0) + r["n"]
+        name, group_counts = by_group.setdefault(
+            r["participant__user_group_id"], (r["participant__user_group__name"], {})
+        )
+        group_counts[audience] = group_counts.get(audience, 0) + r["n"]
+
+    method_rows = []
+    for method in Method.values:
+        if method in schedule.methods or method in planned or method in by_method:
+            method_rows.append(
+                Row(
+                    Method(method).label,
+                    planned.get(method, {a: 0 for a in AUDIENCES}),
+                    by_method.get(method, {}),
+                )
+            )
+    if not_recorded in by_method:
+        method_rows.append(
+            Row("Method not recorded", {a: None for a in AUDIENCES}, by_method[not_recorded])
+        )
+    group_rows = [
+        Row(name, {a: None for a in AUDIENCES}, counts)
+        for name, counts in sorted(by_group.values(), key=lambda nc: nc[0].lower())
+    ]
+    total = Row(
+        "All methods",
+        {a: sum(p.get(a, 0) for p in planned.values()) for a in AUDIENCES},
+        {a: sum(c.get(a, 0) for c in by_method.values()) for a in AUDIENCES},
+    )
+    return Progress(by_method=method_rows, by_user_group=group_rows, total=total)

@@ -1,0 +1,1 @@
+"""Pages of the follow-up with service users and carers."""
