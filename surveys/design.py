@@ -200,6 +200,9 @@ def move_section(wave: Wave, position: int, direction: int, *, actor=None) -> Qu
 # --- items -----------------------------------------------------------------------------------
 
 
+KEEP = object()  # an optional rule the caller leaves as it is
+
+
 @transaction.atomic
 def update_item(
     wave: Wave,
@@ -209,9 +212,16 @@ def update_item(
     help_text: str = "",
     required: bool = False,
     allow_dont_know: bool = True,
+    choices=KEEP,
+    max_choices=KEEP,
+    min_value=KEEP,
+    max_value=KEEP,
     actor=None,
 ) -> Item:
-    """Change a question's wording and rules; its code never changes."""
+    """Change a question's wording and rules; its code and kind never change.
+
+    Options of "pick the three that matter most" follow the chosen outcomes and are not edited
+    here."""
     if not text.strip():
         raise SurveyError("Enter the question.")
     questionnaire = _editable(wave)
@@ -220,9 +230,43 @@ def update_item(
     item.help_text = help_text.strip()
     item.required = required
     item.allow_dont_know = allow_dont_know if item.kind == Item.Kind.LIKERT else False
-    item.save(update_fields=["text", "help_text", "required", "allow_dont_know"])
+    fields = ["text", "help_text", "required", "allow_dont_know"]
+    if choices is not KEEP and item.kind in CHOICE_KINDS and item.code != TOP3:
+        item.choices = parse_choices(choices)
+        fields.append("choices")
+    if max_choices is not KEEP and item.kind == Item.Kind.MULTIPLE:
+        item.max_choices = max_choices
+        fields.append("max_choices")
+    if item.kind == Item.Kind.NUMBER:
+        if min_value is not KEEP:
+            item.min_value = min_value
+            fields.append("min_value")
+        if max_value is not KEEP:
+            item.max_value = max_value
+            fields.append("max_value")
+    check_rules(item.kind, item.choices, item.max_choices, item.min_value, item.max_value)
+    item.save(update_fields=fields)
     _audit("questionnaire.item_changed", questionnaire, actor, item=code)
     return item
+
+
+def check_rules(
+    kind: str,
+    options: list[dict[str, str]],
+    max_choices: int | None,
+    min_value: float | None,
+    max_value: float | None,
+) -> None:
+    """The rules every question of a kind must keep, whether new or changed."""
+    if kind in CHOICE_KINDS:
+        if len(options) < 2:
+            raise SurveyError("Enter at least two options, one per line.")
+        if len({o["value"].lower() for o in options}) != len(options):
+            raise SurveyError("Each option must be different.")
+    if kind == Item.Kind.MULTIPLE and max_choices is not None and max_choices < 1:
+        raise SurveyError("The most options someone may pick must be at least 1.")
+    if kind == Item.Kind.NUMBER and None not in (min_value, max_value) and min_value > max_value:
+        raise SurveyError("The smallest number must not be more than the largest.")
 
 
 def parse_choices(lines: str | Iterable[str]) -> list[dict[str, str]]:
@@ -258,22 +302,9 @@ def add_item(
     if not text.strip():
         raise SurveyError("Enter the question.")
     options = parse_choices(choices) if kind in CHOICE_KINDS else []
-    if kind in CHOICE_KINDS:
-        if len(options) < 2:
-            raise SurveyError("Enter at least two options, one per line.")
-        if len({o["value"].lower() for o in options}) != len(options):
-            raise SurveyError("Each option must be different.")
     if kind == Item.Kind.LIKERT and scale not in Item.Scale.values:
         raise SurveyError("Choose the scale of answers.")
-    if kind == Item.Kind.MULTIPLE and max_choices is not None and max_choices < 1:
-        raise SurveyError("The most options someone may pick must be at least 1.")
-    if (
-        kind == Item.Kind.NUMBER
-        and min_value is not None
-        and max_value is not None
-        and min_value > max_value
-    ):
-        raise SurveyError("The smallest number must not be more than the largest.")
+    check_rules(kind, options, max_choices, min_value, max_value)
     questionnaire = _editable(wave)
     check_new_code(questionnaire, code)
     section = section_at(questionnaire, section_position)

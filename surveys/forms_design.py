@@ -8,6 +8,7 @@ from django import forms
 from poet.models import OutcomeStatement
 from surveys.design import CHOICE_KINDS, CODE_PATTERN, RESERVED_SUFFIXES, parse_choices
 from surveys.models import Item
+from surveys.template import TOP3
 
 
 def _helper(*fields, button: str = "Save") -> FormHelper:
@@ -69,16 +70,86 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args, item: Item | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kind = item.kind if item is not None else ""
         fields = [
             Field.textarea("text", label_size=Size.SMALL),
             Field.text("help_text", label_size=Size.SMALL),
             Field.checkbox("required"),
         ]
-        if item is not None and item.kind == Item.Kind.LIKERT:
+        if self.kind == Item.Kind.LIKERT:
             fields.append(Field.checkbox("allow_dont_know"))
         else:
             del self.fields["allow_dont_know"]
+        if self.kind in CHOICE_KINDS and item.code != TOP3:
+            self.fields["choices"] = choices_field("Options, one per line", required=True)
+            self.initial.setdefault("choices", "\n".join(c["label"] for c in item.choices))
+            fields.append(Field.textarea("choices", label_size=Size.SMALL))
+        if self.kind == Item.Kind.MULTIPLE:
+            self.fields["max_choices"] = max_choices_field("Most options someone may pick")
+            self.initial.setdefault("max_choices", item.max_choices)
+            fields.append(
+                Field.text("max_choices", label_size=Size.SMALL, field_width=Fluid.ONE_QUARTER)
+            )
+        if self.kind == Item.Kind.NUMBER:
+            self.fields["min_value"] = number_field("Smallest number allowed (optional)")
+            self.fields["max_value"] = number_field("Largest number allowed (optional)")
+            self.initial.setdefault("min_value", item.min_value)
+            self.initial.setdefault("max_value", item.max_value)
+            for name in ("min_value", "max_value"):
+                fields.append(
+                    Field.text(name, label_size=Size.SMALL, field_width=Fluid.ONE_QUARTER)
+                )
         self.helper = _helper(*fields)
+
+    def clean(self):
+        data = super().clean()
+        check_option_rules(self, self.kind, data)
+        return data
+
+
+def choices_field(label: str, *, required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter at least two options, one per line."},
+    )
+
+
+def max_choices_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter a whole number for the most options someone may pick.",
+            "min_value": "The most options someone may pick must be at least 1.",
+        },
+    )
+
+
+def number_field(label: str) -> forms.FloatField:
+    name = label.split(" (")[0].lower()
+    return forms.FloatField(
+        label=label,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={"invalid": f"Enter a number for the {name}."},
+    )
+
+
+def check_option_rules(form: forms.Form, kind: str, data: dict) -> None:
+    """The rules of options and number bounds, as errors on the fields concerned."""
+    if kind in CHOICE_KINDS and "choices" in form.fields and "choices" not in form.errors:
+        options = parse_choices(data.get("choices", ""))
+        if len(options) < 2:
+            form.add_error("choices", "Enter at least two options, one per line.")
+        elif len({o["value"].lower() for o in options}) != len(options):
+            form.add_error("choices", "Each option must be different.")
+    low, high = data.get("min_value"), data.get("max_value")
+    if kind == Item.Kind.NUMBER and low is not None and high is not None and low > high:
+        form.add_error("max_value", "The largest number must not be less than the smallest.")
 
 
 class AddItemForm(forms.Form):
@@ -119,33 +190,12 @@ class AddItemForm(forms.Form):
     allow_dont_know = forms.BooleanField(
         label="Offer “Don’t know” (scale of 1 to 5 only)", required=False, initial=True
     )
-    choices = forms.CharField(
-        label="Options, one per line (choice and ranking questions only)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    choices = choices_field("Options, one per line (choice and ranking questions only)")
+    max_choices = max_choices_field(
+        "Most options someone may pick (multiple choice only, optional)"
     )
-    max_choices = forms.IntegerField(
-        label="Most options someone may pick (multiple choice only, optional)",
-        required=False,
-        min_value=1,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
-        error_messages={
-            "invalid": "Enter a whole number for the most options someone may pick.",
-            "min_value": "The most options someone may pick must be at least 1.",
-        },
-    )
-    min_value = forms.FloatField(
-        label="Smallest number allowed (number questions only, optional)",
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-        error_messages={"invalid": "Enter a number for the smallest number allowed."},
-    )
-    max_value = forms.FloatField(
-        label="Largest number allowed (number questions only, optional)",
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-        error_messages={"invalid": "Enter a number for the largest number allowed."},
-    )
+    min_value = number_field("Smallest number allowed (number questions only, optional)")
+    max_value = number_field("Largest number allowed (number questions only, optional)")
 
     def __init__(self, *args, sections=(), existing_codes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,15 +239,7 @@ class AddItemForm(forms.Form):
         kind = data.get("kind")
         if kind == Item.Kind.LIKERT and not data.get("scale"):
             self.add_error("scale", "Choose the scale of answers.")
-        if kind in CHOICE_KINDS:
-            options = parse_choices(data.get("choices", ""))
-            if len(options) < 2:
-                self.add_error("choices", "Enter at least two options, one per line.")
-            elif len({o["value"].lower() for o in options}) != len(options):
-                self.add_error("choices", "Each option must be different.")
-        low, high = data.get("min_value"), data.get("max_value")
-        if kind == Item.Kind.NUMBER and low is not None and high is not None and low > high:
-            self.add_error("max_value", "The largest number must not be less than the smallest.")
+        check_option_rules(self, kind, data)
         return data
 
 

@@ -252,6 +252,11 @@ def edit_item(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
                 help_text=form.cleaned_data["help_text"],
                 required=form.cleaned_data["required"],
                 allow_dont_know=form.cleaned_data.get("allow_dont_know", False),
+                **{
+                    name: form.cleaned_data[name]
+                    for name in ("choices", "max_choices", "min_value", "max_value")
+                    if name in form.cleaned_data
+                },
                 actor=request.user,
             )
         except SurveyError as e:

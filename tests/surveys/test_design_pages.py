@@ -434,3 +434,39 @@ def test_editing_an_open_wave_makes_version_two_and_answers_keep_version_one(
     assert live_questionnaire(drafted) == v2
     reply = client.post(url(drafted, "publish"), follow=True)
     assert "There are no changes to publish." in messages_of(reply)
+
+
+def test_edit_options_and_number_bounds(client, evaluator, drafted):
+    client.post(
+        url(drafted, "add_item"),
+        {"section": "1", "code": "PICK", "kind": "multiple", "text": "Pick", "choices": "A\nB"},
+    )
+    client.post(
+        url(drafted, "add_item"),
+        {"section": "1", "code": "YEARS", "kind": "number", "text": "Years?", "min_value": "0"},
+    )
+    page = client.get(url(drafted, "edit_item", "code=PICK")).content.decode()
+    assert "Options, one per line" in page and "A\nB" in page
+    response = client.post(
+        url(drafted, "edit_item", "code=PICK"),
+        {"text": "Pick some", "choices": "A\nB\nC", "max_choices": "2"},
+    )
+    assert response.status_code == 302
+    item = Item.objects.get(code="PICK")
+    assert [c["label"] for c in item.choices] == ["A", "B", "C"] and item.max_choices == 2
+    response = client.post(url(drafted, "edit_item", "code=PICK"), {"text": "x", "choices": "A"})
+    assert "Enter at least two options" in response.content.decode()
+    response = client.post(
+        url(drafted, "edit_item", "code=YEARS"),
+        {"text": "Years?", "min_value": "10", "max_value": "2"},
+    )
+    assert "must not be less than the smallest" in response.content.decode()
+    client.post(
+        url(drafted, "edit_item", "code=YEARS"),
+        {"text": "Years?", "min_value": "", "max_value": "60"},
+    )
+    item = Item.objects.get(code="YEARS")
+    assert (item.min_value, item.max_value) == (None, 60)
+    # The options of "pick the three that matter most" follow the outcomes, not this page.
+    page = client.get(url(drafted, "edit_item", "code=TOP3")).content.decode()
+    assert "Options, one per line" not in page
