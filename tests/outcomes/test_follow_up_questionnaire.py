@@ -48,8 +48,7 @@ def test_outcome_items_use_exactly_the_staff_codes_and_scales(schedule):
     follow_up = create_follow_up_questionnaire(schedule)
     staff = latest_questionnaire(schedule.wave)
     staff_items = {
-        i.code: i
-        for i in Item.objects.filter(section__questionnaire=staff, outcome__isnull=False)
+        i.code: i for i in Item.objects.filter(section__questionnaire=staff, outcome__isnull=False)
     }
     users_items = {i.code: i for i in items(follow_up) if i.outcome_id}
     assert set(users_items) == set(staff_items)

@@ -8,7 +8,6 @@ from django.urls import reverse
 from outcomes.models import (
     ChosenOutcome,
     FollowUpSchedule,
-    FollowUpSession,
     Participant,
     ParticipantResponse,
 )
@@ -282,9 +281,15 @@ def test_a_method_not_in_use_is_refused(client, evaluator, schedule, wave):
         save_session(schedule, {"method": Method.INTERVIEW})
 
 
-def test_open_and_close_pages(client, evaluator, schedule, wave, django_capture_on_commit_callbacks):
+def test_open_and_close_pages(
+    client, evaluator, schedule, wave, django_capture_on_commit_callbacks
+):
     received = []
-    follow_up_closed.connect(lambda sender, schedule, **kw: received.append(schedule.pk), weak=False)
+
+    def receiver(sender, schedule, **kwargs):
+        received.append(schedule.pk)
+
+    follow_up_closed.connect(receiver)
     try:
         assert client.get(url(wave, "open_schedule")).status_code == 200
         response = client.post(url(wave, "open_schedule"), follow=True)
@@ -293,8 +298,7 @@ def test_open_and_close_pages(client, evaluator, schedule, wave, django_capture_
             response = client.post(url(wave, "close_schedule"), follow=True)
         assert "The follow-up is closed" in " ".join(messages_of(response))
     finally:
-        follow_up_closed.receivers.clear()
-        follow_up_closed.sender_receivers_cache.clear()
+        follow_up_closed.disconnect(receiver)
     assert received == [schedule.pk]
     # a closed schedule can no longer change
     response = client.post(url(wave, "add_session"), session_data(), follow=True)
