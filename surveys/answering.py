@@ -414,6 +414,12 @@ def submit(draft_id: int) -> Response | None:
             user_group_id=None if staff else draft.user_group_id,
             sections=sections,
         )
-        response_submitted.send(sender=Draft, response=response, context=dict(draft.context or {}))
+        # Also `easy_read`: whether they finished on easy-read wording.
+        response_submitted.send(
+            sender=Draft,
+            response=response,
+            context=dict(draft.context or {}),
+            easy_read=draft.easy_read,
+        )
         draft.delete()
     return response

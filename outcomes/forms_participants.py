@@ -1,0 +1,201 @@
+"""Forms of the participants pages: registering, consent, assisted entry options, import."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.utils import timezone
+
+from outcomes.models import FollowUpSchedule, FollowUpSession, Participant
+from poet.models import Audience
+
+AUDIENCE_CHOICES = [(a.value, a.label) for a in (Audience.SERVICE_USER, Audience.CARER)]
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def _consent_date(required: bool) -> DateInputField:
+    field = DateInputField(
+        label="Date consent was given",
+        required=required,
+        help_text="For example 27 3 2027.",
+    )
+    field.require_all_fields = False
+    field.error_messages["required"] = "Enter the date consent was given"
+    return field
+
+
+def _consent_method(required: bool) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="How was consent given?",
+        choices=Participant.ConsentMethod.choices,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how consent was given",
+            "invalid_choice": "Select how consent was given",
+        },
+    )
+
+
+def _check_consent_date(form: forms.Form) -> None:
+    given_on = form.cleaned_data.get("consent_given_on")
+    if given_on and given_on > timezone.localdate():
+        form.add_error("consent_given_on", "The date consent was given must be today or earlier")
+
+
+class ParticipantForm(forms.Form):
+    """A new participant: who they are in the evaluation's terms only, and their consent."""
+
+    audience = forms.ChoiceField(
+        label="Service user or carer?",
+        choices=AUDIENCE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select service user or carer",
+            "invalid_choice": "Select service user or carer",
+        },
+    )
+    user_group = forms.ModelChoiceField(
+        queryset=None,
+        empty_label=None,
+        label="User group",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the user group",
+            "invalid_choice": "Select one of the user groups listed",
+        },
+    )
+    consent_given_on = _consent_date(required=False)
+    consent_method = _consent_method(required=False)
+
+    def __init__(self, *args, schedule: FollowUpSchedule, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent_given_on"] = _consent_date(required=False)
+        groups = schedule.wave.partnership.user_groups.order_by("name")
+        self.fields["user_group"].queryset = groups
+        self.fields["user_group"].widget.choices = self.fields["user_group"].choices
+        self.fields["consent_given_on"].help_text = (
+            "For example 27 3 2027. Leave the date and how consent was given empty if they have "
+            "not given consent yet: they cannot give answers until you record it."
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("audience", legend_size=Size.SMALL, inline=True),
+            Field.radios("user_group", legend_size=Size.SMALL),
+            Field("consent_given_on", context={"legend_size": Size.for_legend("s")}),
+            Field.radios("consent_method", legend_size=Size.SMALL, inline=True),
+            Button("register", "Register participant"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_consent_date(self)
+        given_on, method = cleaned.get("consent_given_on"), cleaned.get("consent_method")
+        if "consent_given_on" not in self.errors and given_on and not method:
+            self.add_error("consent_method", "Select how consent was given")
+        if method and not given_on and "consent_given_on" not in self.errors:
+            self.add_error("consent_given_on", "Enter the date consent was given")
+        return cleaned
+
+
+class ConsentForm(forms.Form):
+    """Consent of a participant registered without it."""
+
+    consent_given_on = _consent_date(required=True)
+    consent_method = _consent_method(required=True)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent_given_on"] = _consent_date(required=True)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("consent_given_on", context={"legend_size": Size.for_legend("s")}),
+            Field.radios("consent_method", legend_size=Size.SMALL, inline=True),
+            Button("consent", "Record consent"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_consent_date(self)
+        return cleaned
+
+
+class EntryOptionsForm(forms.Form):
+    """Assisted entry: which session the answers come from, and which wording was used."""
+
+    entry_session = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="Not in a session",
+        label="Session (optional)",
+        error_messages={"invalid_choice": "Select one of the sessions listed"},
+    )
+    entry_wording = forms.ChoiceField(
+        label="Which wording was used?",
+        choices=[("standard", "Standard wording"), ("easy_read", "Easy read")],
+        initial="standard",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select which wording was used",
+            "invalid_choice": "Select which wording was used",
+        },
+    )
+
+    def __init__(self, *args, schedule: FollowUpSchedule, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entry_session"].queryset = FollowUpSession.objects.filter(schedule=schedule)
+        self.fields["entry_session"].label_from_instance = session_label
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("entry_session", label_size=Size.SMALL),
+            Field.radios("entry_wording", legend_size=Size.SMALL, inline=True),
+        )
+
+    @property
+    def easy_read(self) -> bool:
+        return self.cleaned_data.get("entry_wording") == "easy_read"
+
+
+def session_label(session: FollowUpSession) -> str:
+    parts = [session.get_method_display()]
+    if session.date:
+        parts.append(f"{session.date:%-d %B %Y}")
+    parts.append(session.get_mode_display().lower())
+    if session.facilitator:
+        parts.append(f"with {session.facilitator}")
+    return ", ".join(parts)
+
+
+class ImportForm(forms.Form):
+    """A DESIGN §5 CSV of answers collected elsewhere."""
+
+    answers_file = forms.FileField(
+        label="Answers file",
+        help_text=(
+            "A CSV file (UTF-8) with the header respondent,audience,organisation,group,item,value "
+            "and one row for each respondent and question. Up to 20 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={
+            "required": "Choose a CSV file of answers to upload",
+            "empty": "The file is empty",
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = True
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(Field("answers_file"), Button("upload", "Import answers"))
+
+    def clean_answers_file(self):
+        upload = self.cleaned_data["answers_file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("The file is too large: it can be up to 20 MB")
+        return upload

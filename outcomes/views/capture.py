@@ -1,0 +1,127 @@
+"""Answers captured by an evaluator: assisted entry for one participant (the whole follow-up
+questionnaire on one page) and the upload of a DESIGN §5 CSV of answers collected elsewhere.
+Thin: the rules are in outcomes.capture, outcomes.participants and outcomes.imports."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from outcomes import capture as service
+from outcomes.forms_participants import EntryOptionsForm, ImportForm
+from outcomes.imports import ImportRefused, import_answers
+from outcomes.participants import ParticipantError, check_can_answer, check_collecting
+from outcomes.views.participants import base_context, page_url, participant_of, schedule_of
+from poet.permissions import Access, Right, partnership_view, wave_of
+from surveys.answering import TEXT_LIMIT
+from surveys.forms_answering import SectionForm
+
+
+def _option_errors(form: EntryOptionsForm) -> list[tuple[str, str]]:
+    targets = {"entry_session": "id_entry_session", "entry_wording": "id_entry_wording_1"}
+    return [
+        (targets.get(name, "entry-options"), message)
+        for name, errors in form.errors.items()
+        for message in errors
+    ]
+
+
+@partnership_view(Right.EVALUATE)
+def assisted_entry(request: HttpRequest, access: Access, wave: str, code: str) -> HttpResponse:
+    """Enter what a participant answered in an interview or a focus group, all on one page."""
+    w = wave_of(access, wave)
+    schedule = schedule_of(w)
+    person = participant_of(schedule, code)
+    back = redirect(page_url(access, w, "participant", code=person.code))
+    try:
+        check_can_answer(person)
+        questionnaire = check_collecting(schedule)
+    except ParticipantError as error:
+        messages.error(request, str(error))
+        return back
+    sections = service.assisted_sections(questionnaire)
+    data = request.POST if request.method == "POST" else None
+    options = EntryOptionsForm(
+        data,
+        schedule=schedule,
+        initial={
+            "entry_wording": "easy_read"
+            if request.GET.get("wording") == "easy_read"
+            else "standard"
+        },
+    )
+    if data is not None:
+        easy_read = data.get("entry_wording") == "easy_read"
+    else:
+        easy_read = request.GET.get("wording") == "easy_read"
+    forms = [SectionForm(s, data, easy_read=easy_read) for s in sections]
+    errors: list[tuple[str, str]] = []
+    if data is not None:
+        options_ok = options.is_valid()
+        sections_ok = all([f.is_valid() for f in forms])
+        if options_ok and sections_ok:
+            answers: dict = {}
+            for form in forms:
+                answers.update(form.answer_values())
+            try:
+                service.enter_answers(
+                    person,
+                    questionnaire,
+                    answers,
+                    session=options.cleaned_data.get("entry_session"),
+                    easy_read=options.easy_read,
+                    actor=request.user,
+                )
+            except ParticipantError as error:
+                errors.append(("entry-options", str(error)))
+            else:
+                messages.success(request, f"The answers of {person.code} are saved.")
+                return back
+        errors = _option_errors(options) + errors
+        for form in forms:
+            errors.extend(form.error_list())
+    context = base_context(access, w, schedule) | {
+        "participant": person,
+        "questionnaire": questionnaire,
+        "options": options,
+        "sections": [{"section": f.section, "blocks": f.blocks()} for f in forms],
+        "errors": errors,
+        "easy_read": easy_read,
+        "text_limit": TEXT_LIMIT,
+    }
+    return render(request, "outcomes/capture/assisted.html", context)
+
+
+@partnership_view(Right.EVALUATE)
+def import_page(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+    """Upload answers collected elsewhere: all of the file is stored, or none of it."""
+    w = wave_of(access, wave)
+    schedule = schedule_of(w)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = import_answers(
+                access.partnership.slug,
+                w.slug,
+                form.cleaned_data["answers_file"],
+                actor=request.user,
+            )
+        except ImportRefused as refused:
+            problems = list(refused.messages)
+        else:
+            messages.success(request, imported_message(result))
+            return redirect(page_url(access, w, "import_answers"))
+    context = base_context(access, w, schedule) | {"form": form, "problems": problems}
+    return render(request, "outcomes/capture/import.html", context)
+
+
+def imported_message(result) -> str:
+    def n(count: int, one: str, many: str) -> str:
+        return f"{count} {one if count == 1 else many}"
+
+    return (
+        f"Imported {n(result.responses, 'response', 'responses')} "
+        f"({n(result.staff, 'member of staff', 'staff')}, "
+        f"{n(result.service_users, 'service user', 'service users')}, "
+        f"{n(result.carers, 'carer', 'carers')}) with {n(result.answers, 'answer', 'answers')}."
+    )
