@@ -96,7 +96,7 @@ def import_page(request: HttpRequest, access: Access, wave: str) -> HttpResponse
     """Upload answers collected elsewhere: all of the file is stored, or none of it."""
     w = wave_of(access, wave)
     schedule = schedule_of(w)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,6 +108,12 @@ def import_page(request: HttpRequest, access: Access, wave: str) -> HttpResponse
             )
         except ImportRefused as refused:
             problems = list(refused.messages)
+            count = refused.problems
+            form.add_error(
+                "answers_file",
+                f"The file has {count} problem{'' if count == 1 else 's'}, listed at the top of "
+                "the page: nothing was stored",
+            )
         else:
             messages.success(request, imported_message(result))
             return redirect(page_url(access, w, "import_answers"))
