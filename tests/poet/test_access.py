@@ -1,9 +1,12 @@
 """Who sees what: per role, and nothing at all of another partnership."""
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from poet.models import Job, Role
+from outcomes.models import ChosenOutcome, FollowUpSchedule, FollowUpSession, Participant
+from poet.models import Job, OutcomeStatement, Role, UserGroup
 from tests.factories import PartnershipFactory, WaveFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -31,13 +34,36 @@ def two_partnerships():
     return a, b, wave_a, job_a
 
 
+def url_arguments(partnership, wave, job) -> dict:
+    """A real object of `partnership` for every URL argument, so 404s are not for missing rows."""
+    schedule = FollowUpSchedule.objects.get_or_create(wave=wave)[0]
+    outcome = OutcomeStatement.objects.create(partnership=partnership, code="O-A", text="A")
+    user_group = UserGroup.objects.create(partnership=partnership, name="Older people")
+    return {
+        "partnership": partnership.slug,
+        "wave": wave.slug,
+        "job_id": job.pk,
+        "chosen": ChosenOutcome.objects.create(
+            schedule=schedule, outcome=outcome, reason="other"
+        ).pk,
+        "session": FollowUpSession.objects.create(schedule=schedule, method="interview").pk,
+        "code": Participant.objects.create(
+            schedule=schedule, code="P-001", audience="carer", user_group=user_group
+        ).code,
+        "kind": "interview",
+    }
+
+
 def urls_of(partnership, wave, job):
-    values = {"partnership": partnership.slug, "wave": wave.slug, "job_id": job.pk}
+    """Every partnership page, with each URL argument filled by a rule: a new argument fails."""
+    values = url_arguments(partnership, wave, job)
     urls = []
     for name, route in partnership_url_patterns():
         assert name, f"URL {route} needs a name"
-        kwargs = {key: value for key, value in values.items() if f":{key}>" in route}
-        urls.append(reverse(name, kwargs=kwargs))
+        arguments = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        missing = [a for a in arguments if a not in values]
+        assert not missing, f"URL {name} takes {missing}: add a rule to url_arguments()"
+        urls.append(reverse(name, kwargs={a: values[a] for a in arguments}))
     return urls
 
 
