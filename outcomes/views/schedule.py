@@ -59,6 +59,14 @@ def _confirm(request: HttpRequest, context: dict) -> HttpResponse:
     return render(request, "outcomes/schedule/confirm.html", context)
 
 
+def _pk(request: HttpRequest, name: str) -> int:
+    """The id of a session or chosen outcome, from the query string or the posted form."""
+    try:
+        return int(request.GET.get(name) or request.POST.get(name) or "")
+    except ValueError as e:
+        raise Http404(f"No such {name}.") from e
+
+
 def _refuse_if_closed(request: HttpRequest, schedule: FollowUpSchedule) -> HttpResponse | None:
     if schedule.status == FollowUpSchedule.Status.CLOSED:
         messages.info(request, "The follow-up is closed: it can no longer change.")
@@ -84,7 +92,6 @@ def schedule(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
             live=live_questionnaire(w, FOLLOW_UP),
             up_to_date=is_up_to_date(s, questionnaire),
             editable=s.status != FollowUpSchedule.Status.CLOSED,
-            guides=list(GuideKind),
         )
         if access.can(Right.EVALUATE):
             context["progress"] = services.progress(s)
@@ -159,10 +166,12 @@ def add_outcome(request: HttpRequest, access: Access, wave: str) -> HttpResponse
 
 
 @partnership_view(Right.EVALUATE)
-def remove_outcome(request: HttpRequest, access: Access, wave: str, chosen: int) -> HttpResponse:
+def remove_outcome(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     w = wave_of(access, wave)
     s = _schedule_or_404(w)
-    c = get_object_or_404(ChosenOutcome.objects.select_related("outcome"), pk=chosen, schedule=s)
+    c = get_object_or_404(
+        ChosenOutcome.objects.select_related("outcome"), pk=_pk(request, "chosen"), schedule=s
+    )
     if refused := _refuse_if_closed(request, s):
         return refused
     if request.method == "POST":
@@ -217,20 +226,20 @@ def add_session(request: HttpRequest, access: Access, wave: str) -> HttpResponse
 
 
 @partnership_view(Right.EVALUATE)
-def edit_session(request: HttpRequest, access: Access, wave: str, session: int) -> HttpResponse:
+def edit_session(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     w = wave_of(access, wave)
     s = _schedule_or_404(w)
-    found = get_object_or_404(FollowUpSession, pk=session, schedule=s)
+    found = get_object_or_404(FollowUpSession, pk=_pk(request, "session"), schedule=s)
     if refused := _refuse_if_closed(request, s):
         return refused
     return _session_page(request, access, w, s, found)
 
 
 @partnership_view(Right.EVALUATE)
-def remove_session(request: HttpRequest, access: Access, wave: str, session: int) -> HttpResponse:
+def remove_session(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     w = wave_of(access, wave)
     s = _schedule_or_404(w)
-    found = get_object_or_404(FollowUpSession, pk=session, schedule=s)
+    found = get_object_or_404(FollowUpSession, pk=_pk(request, "session"), schedule=s)
     if refused := _refuse_if_closed(request, s):
         return refused
     if request.method == "POST":

@@ -91,15 +91,9 @@ def test_download_from_the_schedule_page_is_audited(client, schedule):
     wave = schedule.wave
     user = member(wave.partnership, Role.EVALUATOR)
     client.force_login(user)
-    page = client.get(
-        reverse(
-            "outcomes:schedule", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
-        )
-    )
-    guide_url = reverse(
-        "outcomes:guide",
-        kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "kind": "focus-group"},
-    )
+    kwargs = {"partnership": wave.partnership.slug, "wave": wave.slug}
+    page = client.get(reverse("outcomes:schedule", kwargs=kwargs))
+    guide_url = reverse("outcomes:focus_group_guide", kwargs=kwargs)
     assert guide_url in page.content.decode()
     response = client.get(guide_url)
     assert response.status_code == 200
@@ -110,13 +104,14 @@ def test_download_from_the_schedule_page_is_audited(client, schedule):
     assert event.actor == user and event.detail["guide"] == "focus-group"
     missing = guide_url.replace("focus-group", "survey")
     assert client.get(missing).status_code == 404
+    assert client.get(reverse("outcomes:interview_guide", kwargs=kwargs)).status_code == 200
 
 
 def test_strangers_cannot_download(client, schedule):
     wave = schedule.wave
     client.force_login(member(WaveFactory().partnership, Role.EVALUATOR))
     guide_url = reverse(
-        "outcomes:guide",
-        kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "kind": "interview"},
+        "outcomes:interview_guide",
+        kwargs={"partnership": wave.partnership.slug, "wave": wave.slug},
     )
     assert client.get(guide_url).status_code == 404

@@ -37,11 +37,11 @@ def library(*codes):
     return [OutcomeStatement.objects.get(partnership=None, code=c) for c in codes]
 
 
-def url(wave, name="schedule", **kwargs):
-    return reverse(
-        f"outcomes:{name}",
-        kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, **kwargs},
+def url(wave, name="schedule", **query):
+    path = reverse(
+        f"outcomes:{name}", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
     )
+    return path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
 def messages_of(response):
@@ -361,6 +361,8 @@ def test_sessions_of_another_wave_are_not_found(client, evaluator, schedule, wav
     set_methods(other, [Method.INTERVIEW])
     theirs = save_session(other, {"method": Method.INTERVIEW})
     assert client.get(url(wave, "edit_session", session=theirs.pk)).status_code == 404
+    assert client.get(url(wave, "edit_session", session="abc")).status_code == 404
+    assert client.get(url(wave, "remove_outcome")).status_code == 404
 
 
 # --- progress --------------------------------------------------------------------------------
