@@ -424,3 +424,20 @@ def test_progress_is_shown_to_evaluators(client, evaluator, schedule, wave):
     html = client.get(url(wave)).content.decode()
     assert "Progress" in html and "Older people" in html
     assert "Method not recorded" in html
+
+
+def test_wave_page_shows_the_follow_up(client, schedule, wave):
+    client.force_login(member(wave.partnership, Role.MANAGER))
+    html = client.get(wave.get_absolute_url()).content.decode()
+    assert "Follow-up with service users and carers" in html
+    assert "Being designed" in html and url(wave) in html
+    assert "Create the follow-up schedule" not in html
+
+
+def test_admin_lists_and_shows_schedules(client, django_user_model, schedule):
+    save_session(schedule, {"method": Method.INTERVIEW, "planned_carers": 2})
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.org", "pw"))
+    assert client.get("/admin/outcomes/followupschedule/").status_code == 200
+    page = client.get(f"/admin/outcomes/followupschedule/{schedule.pk}/change/")
+    assert page.status_code == 200
+    assert "O-HOME" in page.content.decode() or "I can stay" in page.content.decode()
