@@ -38,6 +38,7 @@ from .process import (
     organisation_spread,
     summarise_domains,
 )
+from .staff import STAFF_SUMMARY_COLUMNS, staff_outcome_summary
 from .suppression import below_k, blank, secondary_suppression
 from .waves import WAVE_AUDIENCES, WAVE_COLUMNS, wave_change
 
@@ -53,6 +54,7 @@ __all__ = [
     "PROCESS_ANSWER_COLUMNS",
     "SCORE_COLUMNS",
     "SPREAD_COLUMNS",
+    "STAFF_SUMMARY_COLUMNS",
     "TOP_PICK_COLUMNS",
     "TOP_PICK_COUNT_COLUMNS",
     "WAVE_AUDIENCES",
@@ -68,6 +70,7 @@ __all__ = [
     "priority_agreement",
     "secondary_suppression",
     "staff_consensus",
+    "staff_outcome_summary",
     "summarise_domains",
     "top_pick_counts",
     "validate_outcome_answers",
