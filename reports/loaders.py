@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 
@@ -86,7 +87,11 @@ def read_frame(
     qs: QuerySet, columns: list[str], dtypes: dict[str, str] | None = None
 ) -> pd.DataFrame:
     """Run one ``values_list`` query into a DataFrame: COPY on PostgreSQL, the cursor elsewhere."""
-    sql, params = qs.query.sql_with_params()
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # e.g. `__in=[]`: Django knows no row can match
+        frame = pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
+        return frame.astype(dtypes or {})
     if connection.vendor == "postgresql":
         buffer = io.BytesIO()
         with connection.cursor() as cursor:
