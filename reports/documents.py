@@ -1,0 +1,88 @@
+"""A report as data: the one structure that the page and every exporter (PDF, XLSX, CSV, HTML)
+render, so a figure hidden for a small group is hidden everywhere by construction.
+
+Builders (`reports/content/`) read stored comparison runs and produce a `Report`; exporters
+(`reports/exporters/`) and the on-screen templates only lay it out. Nothing here queries the
+database or computes a statistic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A cell about fewer than k people (or hidden so that one cannot be worked out)."""
+
+    k: int
+
+    def __str__(self) -> str:
+        return f"fewer than {self.k}"
+
+
+Cell = str | int | float | None | Hidden  # None: no figure (e.g. not asked), not suppression
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # stable and unique in a report: XLSX sheet and CSV names come from it
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]]
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        for row in self.rows:
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"Table {self.key}: a row has {len(row)} cells, not {len(self.columns)}"
+                )
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An interactive chart, always with its numbers as a table beside it."""
+
+    key: str
+    title: str
+    figure: dict  # a Plotly figure as plain JSON data (`fig.to_plotly_json()`)
+    table: Table
+    description: str  # one or two sentences saying what the chart shows, for screen readers
+
+
+Block = Table | Chart
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    kind: Literal["formative", "summative"]
+    title: str
+    partnership: str
+    wave: str
+    k: int
+    generated_at: datetime
+    run_id: int | None  # the comparison run the figures come from
+    compared_with: str | None = None  # an earlier wave, when change is shown
+    sections: list[Section] = field(default_factory=list)
+
+    def tables(self) -> Iterator[Table]:
+        """Every table, charts' tables included, in reading order."""
+        for section in self.sections:
+            for block in section.blocks:
+                yield block.table if isinstance(block, Chart) else block
+
+    def charts(self) -> Iterator[Chart]:
+        for section in self.sections:
+            yield from (b for b in section.blocks if isinstance(b, Chart))
