@@ -45,4 +45,5 @@ urlpatterns = [
     path("p/<slug:partnership>/waves/<slug:wave>/survey/", include("surveys.urls")),
     path("p/<slug:partnership>/waves/<slug:wave>/comparisons/", include("reports.urls")),
     path("p/<slug:partnership>/waves/<slug:wave>/follow-up/", include("outcomes.urls")),
+    path("p/<slug:partnership>/waves/<slug:wave>/shortlist/", include("reports.urls_shortlist")),
 ]
