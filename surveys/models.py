@@ -9,6 +9,7 @@ is deleted in the same transaction.
 import hashlib
 import secrets
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
@@ -262,3 +263,97 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer to {self.item_id} in response {self.response_id}"
+
+
+# Partnership context tools (Glasby & Dickinson's frameworks). Partner leads are named, not
+# anonymous: what they say is about their organisation's relationships, not about themselves.
+
+SCALE_1_5 = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class IntegrationLevel(models.IntegerChoices):
+    """Leutz's three levels of integration, lowest first."""
+
+    LINKAGE = 1, "Linkage"
+    COORDINATION = 2, "Co-ordination"
+    FULL = 3, "Full integration"
+
+
+class ContextRespondent(models.Model):
+    """A named partner lead who answers the context tools for a wave, by their own link."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="context_respondents")
+    name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="context_respondents"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(null=True, blank=True, help_text="Last answer saved.")
+
+    class Meta:
+        ordering = ["wave", "organisation__name", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class IntegrationAnswer(models.Model):
+    """For one user group: the level of integration a lead sees now and thinks is needed."""
+
+    respondent = models.ForeignKey(
+        ContextRespondent, on_delete=models.CASCADE, related_name="integration_answers"
+    )
+    user_group = models.ForeignKey(UserGroup, on_delete=models.CASCADE, related_name="+")
+    now = models.PositiveSmallIntegerField(choices=IntegrationLevel.choices)
+    needed = models.PositiveSmallIntegerField(choices=IntegrationLevel.choices)
+
+    class Meta:
+        ordering = ["respondent", "user_group__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["respondent", "user_group"], name="integration_answer_once"
+            )
+        ]
+
+
+class RelationshipPlacement(models.Model):
+    """One inter-agency relationship on the depth × breadth matrix, as it is and as it should be.
+
+    The relationship is a pair of partner organisations (stored lower pk first) or a named
+    service area.
+    """
+
+    respondent = models.ForeignKey(
+        ContextRespondent, on_delete=models.CASCADE, related_name="relationship_placements"
+    )
+    organisation_a = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    organisation_b = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    service_area = models.CharField(max_length=200, blank=True)
+    depth_now = models.PositiveSmallIntegerField(validators=SCALE_1_5)
+    breadth_now = models.PositiveSmallIntegerField(validators=SCALE_1_5)
+    depth_needed = models.PositiveSmallIntegerField(validators=SCALE_1_5)
+    breadth_needed = models.PositiveSmallIntegerField(validators=SCALE_1_5)
+
+    class Meta:
+        ordering = ["respondent", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["respondent", "organisation_a", "organisation_b", "service_area"],
+                name="relationship_placed_once",
+            )
+        ]
+
+
+class StrategicImportance(models.Model):
+    """How strategically important the joint work is to the lead's own organisation (1–5)."""
+
+    respondent = models.OneToOneField(
+        ContextRespondent, on_delete=models.CASCADE, related_name="strategic_importance"
+    )
+    importance = models.PositiveSmallIntegerField(validators=SCALE_1_5)
+    reason = models.TextField(blank=True)
