@@ -29,6 +29,10 @@ class Partnership(models.Model):
         default=50,
         validators=[MaxValueValidator(100)],
     )
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Evaluators and administrators must use two-factor authentication",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,6 +3,8 @@
 Every view resolves its partnership through `partnership_access` (or the `partnership_view`
 decorator). Someone who is not a member gets 404, as if the partnership did not exist, so nobody
 can even learn the names of other partnerships; a member whose role lacks the right gets 403.
+A member who must first set up or verify two-factor authentication is sent to do so
+(`poet.two_factor`).
 """
 
 from collections.abc import Callable
@@ -16,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from poet import two_factor
 from poet.models import Membership, Partnership, Role, Wave
 
 
@@ -59,7 +62,11 @@ def partnerships_for(user) -> QuerySet[Partnership]:
 
 
 def partnership_access(user, slug: str, right: Right = Right.VIEW) -> Access:
-    """Resolve a partnership for a person: 404 unless a member, 403 without the right."""
+    """Resolve a partnership for a person: 404 unless a member, 403 without the right.
+
+    Raises `TwoFactorRequired` (a redirect, via `TwoFactorMiddleware`) when the person must first
+    set up or verify two-factor authentication.
+    """
     if not user.is_authenticated:
         raise Http404
     partnership = Partnership.objects.filter(slug=slug).first()
@@ -74,6 +81,8 @@ def partnership_access(user, slug: str, right: Right = Right.VIEW) -> Access:
         access = Access(partnership, membership.role, ROLE_RIGHTS[membership.role])
     if not access.can(right):
         raise PermissionDenied
+    # Members only learn of the partnership's 2FA rule once membership is proven (else 404 above).
+    two_factor.check(user, partnership, access.role)
     return access
 
 

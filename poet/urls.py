@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from poet.views import partnerships as views
 from poet.views import setup
+from poet.views import two_factor as two_factor_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +14,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", two_factor_views.account, name="two_factor"),
+    path("accounts/two-factor/set-up/", two_factor_views.setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
     path("admin/", admin.site.urls),
     path("s/", include(("surveys.urls_respond", "respond"))),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -40,10 +44,16 @@ urlpatterns = [
     path("p/<slug:partnership>/waves/new/", setup.new_wave, name="new_wave"),
     path("p/<slug:partnership>/audit/", setup.audit_log, name="audit_log"),
     path("p/<slug:partnership>/settings/", views.partnership_settings, name="partnership_settings"),
+    path(
+        "p/<slug:partnership>/settings/two-factor/",
+        two_factor_views.partnership_requirement,
+        name="partnership_two_factor",
+    ),
     path("p/<slug:partnership>/jobs/<int:job_id>/", views.job, name="job"),
     path("p/<slug:partnership>/waves/<slug:wave>/", views.wave, name="wave"),
     path("p/<slug:partnership>/waves/<slug:wave>/survey/", include("surveys.urls")),
     path("p/<slug:partnership>/waves/<slug:wave>/comparisons/", include("reports.urls")),
     path("p/<slug:partnership>/waves/<slug:wave>/follow-up/", include("outcomes.urls")),
     path("p/<slug:partnership>/waves/<slug:wave>/shortlist/", include("reports.urls_shortlist")),
+    path("p/<slug:partnership>/waves/<slug:wave>/context/", include("surveys.urls_context")),
 ]
