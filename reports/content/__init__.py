@@ -1,0 +1,7 @@
+"""Formative and summative report content: builders that read stored comparison runs and return a
+`reports.documents.Report` for the page and every exporter to lay out."""
+
+from reports.content.formative import build_formative
+from reports.content.summative import build_summative
+
+__all__ = ["build_formative", "build_summative"]

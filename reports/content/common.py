@@ -1,0 +1,131 @@
+"""What both reports share: reading stored runs, outcome and domain names, hidden cells, and the
+staff free text with the k rule. Reads stored data only; no statistic is recomputed here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
+
+from outcomes.models import FollowUpSchedule
+from poet.models import Audience, OutcomeStatement, Wave
+from reports.documents import Cell, Hidden
+from reports.models import ComparisonRow, ComparisonRun
+from reports.selectors import latest_run
+from surveys.models import Answer, Item, Response
+
+MEASURE_LABELS = {"importance": "Importance", "achievement": "Achievement"}
+AUDIENCE_LABELS = {
+    "staff": "Staff",
+    "service_user": "Service users",
+    "carer": "Carers",
+    "users_and_carers": "Service users and carers",
+}
+COMMENTS_SHOWN = 200  # a page of comments, not a wall: the count of the rest is stated
+
+
+def r2(value: float | None) -> float | None:
+    """A figure rounded for reading (2 decimals); None stays None."""
+    return None if value is None else round(float(value), 2)
+
+
+def pct(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+def cell(value, hidden: bool, k: int) -> Cell:
+    """A figure, or `Hidden(k)` when the row it belongs to is suppressed."""
+    return Hidden(k) if hidden else value
+
+
+def outcome_texts(wave: Wave, codes: Iterable[str]) -> dict[str, str]:
+    """Outcome statement text per code; the partnership's own statement wins over the library."""
+    statements = OutcomeStatement.objects.filter(
+        Q(partnership=wave.partnership) | Q(partnership__isnull=True), code__in=set(codes)
+    ).order_by(F("partnership").asc(nulls_first=True))
+    return dict(statements.values_list("code", "text"))
+
+
+def domain_names() -> dict[str, str]:
+    from surveys.template import PROCESS_DOMAINS
+
+    return {d.code: d.name for d in PROCESS_DOMAINS}
+
+
+def domain_name(code: str) -> str:
+    return domain_names().get(code, code.replace("-", " ").replace("_", " ").capitalize())
+
+
+@dataclass
+class RunData:
+    """One finished run with its rows, read once."""
+
+    run: ComparisonRun
+    rows: list[ComparisonRow]
+
+    def rows_for(self, breakdown: str, measure: str | None = None) -> list[ComparisonRow]:
+        return [
+            r
+            for r in self.rows
+            if r.breakdown == breakdown and (measure is None or r.measure == measure)
+        ]
+
+
+def run_data(wave: Wave) -> RunData | None:
+    """The latest finished run of the wave and its rows, or None when none has been run."""
+    run = latest_run(wave)
+    if run is None:
+        return None
+    return RunData(run=run, rows=list(run.rows.order_by("position")))
+
+
+def chosen_outcomes(wave: Wave) -> list:
+    schedule = FollowUpSchedule.objects.filter(wave=wave).first()
+    if schedule is None:
+        return []
+    return list(schedule.chosen_outcomes.select_related("outcome").order_by("order", "pk"))
+
+
+@dataclass
+class Comments:
+    shown: list[tuple[str, str]]  # (organisation, comment)
+    total: int  # comments that may be shown (from groups of at least k)
+    withheld: bool  # some comments were withheld because their group is below k
+
+
+def staff_comments(wave: Wave, k: int, limit: int = COMMENTS_SHOWN) -> Comments:
+    """Staff free-text answers, only from organisations and staff groups with at least k
+    submitted responses (DESIGN §4: free text from a group below k is withheld from breakdowns).
+    Only the primary rule applies: a comment reveals no count to work out by subtraction."""
+    submitted = Response.objects.filter(
+        wave=wave, audience=Audience.STAFF, submitted_on__isnull=False
+    )
+    by_org = dict(submitted.values_list("organisation_id").annotate(n=Count("pk")).order_by())
+    by_group = dict(submitted.values_list("staff_group_id").annotate(n=Count("pk")).order_by())
+    hidden_orgs = {key for key, n in by_org.items() if n < k}
+    hidden_groups = {key for key, n in by_group.items() if n < k}
+    if sum(by_org.values()) < k:
+        return Comments(shown=[], total=0, withheld=bool(by_org))
+    answers = (
+        Answer.objects.filter(
+            response__in=submitted,
+            item__kind=Item.Kind.TEXT,
+        )
+        .exclude(text="")
+        .order_by("response__organisation__name", "pk")
+    )
+    allowed = answers.exclude(response__organisation_id__in=hidden_orgs).exclude(
+        response__staff_group_id__in=hidden_groups
+    )
+    total = allowed.count()
+    withheld = answers.count() > total
+    shown = [
+        (org or "", text.strip())
+        for org, text in allowed.values_list("response__organisation__name", "text")[:limit]
+    ]
+    return Comments(shown=shown, total=total, withheld=withheld)
+
+
+def earlier_run(compare_with: Wave | None) -> RunData | None:
+    return run_data(compare_with) if compare_with is not None else None

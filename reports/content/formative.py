@@ -1,0 +1,581 @@
+"""The formative report: how well partners work together (DESIGN §1, §4 "Process").
+
+Reads the wave's latest finished comparison run (domain summary, organisation spread, staff
+consensus, top picks, the `all` comparison rows), the live response rates and the staff free text
+with the k rule. Every figure about fewer than k people is a `Hidden(k)` cell, and is drawn as a
+gap, never a number.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from poet.models import Wave
+from reports.content import charts
+from reports.content.common import (
+    RunData,
+    cell,
+    domain_name,
+    earlier_run,
+    outcome_texts,
+    pct,
+    r2,
+    run_data,
+    staff_comments,
+)
+from reports.documents import Chart, Hidden, Report, Section, Table
+from surveys.selectors import response_rates
+
+
+def build_formative(wave: Wave, *, compare_with: Wave | None = None) -> Report:
+    """The formative report of a wave from its latest run (no sections when none has run)."""
+    data = run_data(wave)
+    k = data.run.k if data else wave.partnership.minimum_group_size
+    report = Report(
+        kind="formative",
+        title=f"Formative report: {wave.name}",
+        partnership=wave.partnership.name,
+        wave=wave.name,
+        k=k,
+        generated_at=timezone.now(),
+        run_id=data.run.pk if data else None,
+        compared_with=compare_with.name if compare_with else None,
+    )
+    if data is None:
+        return report
+    report.sections = [
+        _response_rates(wave, k),
+        _domains(data, k),
+        _seen_differently(data, k),
+        _areas(data),
+        _assumptions(wave, data, k),
+        _comments(wave, k),
+    ]
+    if compare_with is not None:
+        report.sections.append(_change(data, earlier_run(compare_with), compare_with, k))
+    return report
+
+
+# --- response rates ---------------------------------------------------------------------------
+
+
+def _rate_table(key: str, title: str, label: str, rows: list[dict], k: int) -> Table:
+    body = []
+    for row in rows:
+        hidden = row["completed"] is None
+        body.append(
+            [
+                row["name"],
+                row["invited"],
+                cell(row["completed"], hidden, k),
+                cell(row["rate"], hidden, k),
+            ]
+        )
+    return Table(
+        key=key,
+        title=title,
+        columns=[label, "Invited", "Completed", "Response rate (%)"],
+        rows=body,
+        note=f"Counts of fewer than {k} people are not shown, nor the next smallest.",
+    )
+
+
+def _response_rates(wave: Wave, k: int) -> Section:
+    rates = response_rates(wave)
+    section = Section(key="response-rates", title="Who answered")
+    overall = rates["overall"]
+    if not rates["any"]:
+        section.paragraphs.append("No invitations have been sent for this wave.")
+        return section
+    completed = f"fewer than {k}" if overall["completed"] is None else overall["completed"]
+    rate = "" if overall["rate"] is None else f" ({overall['rate']}%)"
+    section.paragraphs.append(
+        f"{overall['invited']} members of staff were invited and {completed} completed the "
+        f"survey through their invitation{rate}."
+    )
+    section.blocks = [
+        _rate_table(
+            "rates_by_organisation",
+            "Response rates by organisation",
+            "Organisation",
+            rates["by_organisation"],
+            k,
+        ),
+        _rate_table(
+            "rates_by_staff_group",
+            "Response rates by staff group",
+            "Staff group",
+            rates["by_staff_group"],
+            k,
+        ),
+    ]
+    return section
+
+
+# --- process domains --------------------------------------------------------------------------
+
+
+def _summary(data: RunData, breakdown: str) -> list[dict]:
+    return [r for r in data.run.domain_summary if r["breakdown"] == breakdown]
+
+
+def _domains_in(data: RunData) -> list[str]:
+    return sorted({r["domain"] for r in data.run.domain_summary})
+
+
+def _grid(data: RunData, breakdown: str) -> tuple[list[str], list[str], dict]:
+    rows = _summary(data, breakdown)
+    groups = sorted({r["group"] for r in rows}, key=str.casefold)
+    return _domains_in(data), groups, {(r["domain"], r["group"]): r for r in rows}
+
+
+def _domains(data: RunData, k: int) -> Section:
+    hidden_text = f"fewer than {k}"
+    section = Section(
+        key="domains",
+        title="How working together feels",
+        paragraphs=[
+            "Each member of staff's score for an aspect of working together is the mean of their "
+            "answers to its statements (1 strongly disagree to 5 strongly agree), counted when "
+            "they answered at least half of them. A score of 4 or more counts as positive."
+        ],
+    )
+    domains = _domains_in(data)
+    if not domains:
+        section.paragraphs.append("Staff did not answer questions about working together.")
+        return section
+    names = [domain_name(d) for d in domains]
+    overall = {r["domain"]: r for r in _summary(data, "all")}
+    table_rows = []
+    values: list[float | None] = []
+    for d, name in zip(domains, names, strict=True):
+        r = overall.get(d, {"suppressed": True})
+        hidden = bool(r.get("suppressed")) or r.get("n") is None
+        values.append(None if hidden else pct(r["pct_positive"]))
+        table_rows.append(
+            [
+                name,
+                cell(r.get("n"), hidden, k),
+                cell(r2(r.get("mean")), hidden, k),
+                cell(r2(r.get("sd")), hidden, k),
+                cell(pct(r.get("pct_positive")), hidden, k),
+            ]
+        )
+    overall_table = Table(
+        key="domains_overall",
+        title="Aspects of working together: all staff",
+        columns=["Aspect", "Staff (n)", "Mean", "SD", "Positive (%)"],
+        rows=table_rows,
+    )
+    section.blocks.append(
+        Chart(
+            key="domains_overall_chart",
+            title="Share of staff positive about each aspect of working together",
+            figure=charts.bar_chart(
+                names,
+                values,
+                title="Staff positive (%) by aspect",
+                value_title="Staff positive (%)",
+                hidden_text=hidden_text,
+                value_range=(0, 100),
+                fmt="{:.1f}%",
+            ),
+            table=overall_table,
+            description="Bar chart of the percentage of all staff with a positive score for "
+            "each aspect of working together. The table after it gives the numbers.",
+        )
+    )
+    for breakdown, plural in (
+        ("organisation", "organisation"),
+        ("staff_group", "staff group"),
+    ):
+        _, groups, by_key = _grid(data, breakdown)
+        if not groups:
+            continue
+        matrix = []
+        rows = []
+        for d, name in zip(domains, names, strict=True):
+            line = []
+            row: list = [name]
+            for g in groups:
+                r = by_key.get((d, g), {"suppressed": True})
+                hidden = bool(r.get("suppressed")) or r.get("mean") is None
+                line.append(None if hidden else r2(r["mean"]))
+                row.append(cell(r2(r.get("mean")), hidden, k))
+            matrix.append(line)
+            rows.append(row)
+        table = Table(
+            key=f"domains_by_{breakdown}",
+            title=f"Mean score by aspect and {plural}",
+            columns=["Aspect", *groups],
+            rows=rows,
+            note=f"A group of fewer than {k} staff is not shown, nor the next smallest.",
+        )
+        section.blocks.append(
+            Chart(
+                key=f"domains_by_{breakdown}_heatmap",
+                title=f"Mean score by aspect and {plural}",
+                figure=charts.heatmap(
+                    groups,
+                    names,
+                    matrix,
+                    title=f"Mean score (1–5) by aspect and {plural}",
+                    hidden_text=hidden_text,
+                    value_title="Mean",
+                ),
+                table=table,
+                description=f"Heatmap of the mean score of each aspect of working together "
+                f"(rows) for each {plural} (columns); a blank cell is a group of fewer than {k} "
+                "staff. The table after it gives the numbers.",
+            )
+        )
+        if breakdown == "organisation":
+            series = {g: [matrix[i][j] for i in range(len(domains))] for j, g in enumerate(groups)}
+            section.blocks.append(
+                Chart(
+                    key="domains_by_organisation_radar",
+                    title="Each organisation's profile of working together",
+                    figure=charts.radar_chart(
+                        names,
+                        series,
+                        title="Mean score (1–5) by aspect, one line per organisation",
+                        hidden_text=hidden_text,
+                    ),
+                    table=Table(
+                        key="domains_by_organisation_radar",
+                        title="Mean score by aspect and organisation (radar chart)",
+                        columns=table.columns,
+                        rows=table.rows,
+                        note=table.note,
+                    ),
+                    description="Radar chart with one line per organisation across the aspects "
+                    "of working together; a gap in a line is a group of fewer than "
+                    f"{k} staff. The table after it gives the numbers.",
+                )
+            )
+    return section
+
+
+def _seen_differently(data: RunData, k: int) -> Section:
+    section = Section(
+        key="seen-differently",
+        title="Where partners see the partnership differently",
+        paragraphs=[
+            "The spread is the highest organisation mean minus the lowest, among the "
+            f"organisations with at least {k} staff answering. A larger spread means partner "
+            "organisations experience that aspect differently."
+        ],
+    )
+    rows = []
+    spreads = sorted(
+        data.run.organisation_spread,
+        key=lambda r: (r.get("spread") is None, -(r.get("spread") or 0), r["domain"]),
+    )
+    for r in spreads:
+        if r.get("spread") is None:
+            rows.append(
+                [
+                    domain_name(r["domain"]),
+                    r.get("n_organisations", 0),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                ]
+            )
+            continue
+        rows.append(
+            [
+                domain_name(r["domain"]),
+                r["n_organisations"],
+                r["highest_organisation"],
+                r2(r["highest_mean"]),
+                r["lowest_organisation"],
+                r2(r["lowest_mean"]),
+                r2(r["spread"]),
+            ]
+        )
+    widest = [r for r in spreads if r.get("spread") is not None][:1]
+    if widest:
+        w = widest[0]
+        section.paragraphs.append(
+            f"Partners differ most on {domain_name(w['domain'])}: {w['highest_organisation']} "
+            f"scored it {w['highest_mean']:.2f} on average and {w['lowest_organisation']} "
+            f"{w['lowest_mean']:.2f}."
+        )
+    else:
+        section.paragraphs.append(
+            "Fewer than two organisations had enough staff answering to compare them."
+        )
+    section.blocks.append(
+        Table(
+            key="organisation_spread",
+            title="Spread between organisations, widest first",
+            columns=[
+                "Aspect",
+                "Organisations compared",
+                "Highest organisation",
+                "Highest mean",
+                "Lowest organisation",
+                "Lowest mean",
+                "Spread",
+            ],
+            rows=rows,
+            note="Empty: fewer than two organisations could be compared.",
+        )
+    )
+    return section
+
+
+def _areas(data: RunData) -> Section:
+    run = data.run
+    overall = [r for r in _summary(data, "all") if not r.get("suppressed")]
+    celebrate = [r for r in overall if r.get("area") == "celebrate"]
+    develop = [r for r in overall if r.get("area") == "develop"]
+    section = Section(key="areas", title="Areas for celebration and for development")
+
+    def listed(rows: list[dict]) -> str:
+        return "; ".join(
+            f"{domain_name(r['domain'])} ({r['pct_positive']:.0f}% positive)" for r in rows
+        )
+
+    section.paragraphs.append(
+        f"An aspect is an area for celebration when at least {run.celebrate_threshold}% of staff "
+        f"are positive about it, and an area for development when {run.develop_threshold}% or "
+        "fewer are."
+    )
+    section.paragraphs.append(
+        f"Areas for celebration: {listed(celebrate)}."
+        if celebrate
+        else "No aspect reached the level for celebration."
+    )
+    section.paragraphs.append(
+        f"Areas for development: {listed(develop)}."
+        if develop
+        else "No aspect fell to the level for development."
+    )
+    labels = {"celebrate": "Celebration", "develop": "Development", "": ""}
+    section.blocks.append(
+        Table(
+            key="areas",
+            title="Areas for celebration and development: all staff",
+            columns=["Aspect", "Positive (%)", "Area"],
+            rows=[
+                [
+                    domain_name(r["domain"]),
+                    pct(r["pct_positive"]),
+                    labels.get(r.get("area") or "", ""),
+                ]
+                for r in overall
+            ],
+        )
+    )
+    return section
+
+
+# --- what staff assume the partnership is for --------------------------------------------------
+
+
+def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
+    section = Section(
+        key="assumptions",
+        title="What staff assume the partnership is for",
+        paragraphs=[
+            "How important staff rated each outcome for the people the partnership serves "
+            "(1 not important to 5 essential), how closely they agree among themselves, and "
+            "which outcomes they picked among the three that matter most. An outcome is "
+            "contested when fewer than two in three staff answers are within one point of the "
+            "staff median."
+        ],
+    )
+    consensus = [r for r in data.run.staff_consensus if r.get("measure") == "importance"]
+    means = {r.outcome: r for r in data.rows_for("all", "importance")}
+    codes = sorted({r["outcome"] for r in consensus} | set(means))
+    texts = outcome_texts(wave, codes)
+    by_code = {r["outcome"]: r for r in consensus}
+    rows = []
+    contested = []
+    for code in codes:
+        c = by_code.get(code, {"suppressed": True})
+        hidden = bool(c.get("suppressed")) or c.get("n") is None
+        row = means.get(code)
+        mean_hidden = row is None or row.suppressed or row.mean_staff is None
+        if not hidden and c.get("contested"):
+            contested.append(code)
+        rows.append(
+            [
+                code,
+                texts.get(code, ""),
+                cell(c.get("n"), hidden, k),
+                cell(None if mean_hidden else r2(row.mean_staff), mean_hidden, k),
+                cell(r2(c.get("median")), hidden, k),
+                cell(r2(c.get("iqr")), hidden, k),
+                cell(
+                    pct(None if c.get("share_within_one") is None else 100 * c["share_within_one"]),
+                    hidden,
+                    k,
+                ),
+                cell("Contested" if c.get("contested") else "Agreed", hidden, k),
+            ]
+        )
+    section.blocks.append(
+        Table(
+            key="staff_importance",
+            title="Importance of each outcome to staff, and how far staff agree",
+            columns=[
+                "Outcome",
+                "Statement",
+                "Staff (n)",
+                "Mean",
+                "Median",
+                "Interquartile range",
+                "Within one point of the median (%)",
+                "Consensus",
+            ],
+            rows=rows,
+            note="The mean is not shown when the comparison with service users and carers "
+            f"for that outcome had fewer than {k} answers on either side.",
+        )
+    )
+    if contested:
+        section.paragraphs.append(
+            "Staff do not agree about: "
+            + "; ".join(f"{texts.get(c, c)} ({c})" for c in contested)
+            + "."
+        )
+    else:
+        section.paragraphs.append(
+            "Staff broadly agree about the importance of every outcome shown."
+        )
+
+    picks = [r for r in data.run.top_picks if r.get("audience") == "staff"]
+    if picks:
+        picks = sorted(picks, key=lambda r: r["outcome"])
+        shares = []
+        pick_rows = []
+        for r in picks:
+            hidden = bool(r.get("suppressed")) or r.get("n_picking") is None
+            share = None if hidden else pct(100 * r["share"])
+            shares.append(share)
+            pick_rows.append(
+                [
+                    r["outcome"],
+                    texts.get(r["outcome"], ""),
+                    cell(r.get("n_picking"), hidden, k),
+                    cell(r.get("n_respondents"), hidden, k),
+                    cell(share, hidden, k),
+                ]
+            )
+        section.blocks.append(
+            Chart(
+                key="top_picks_chart",
+                title="Outcomes staff picked among the three that matter most",
+                figure=charts.bar_chart(
+                    [r["outcome"] for r in picks],
+                    shares,
+                    title="Staff picking each outcome among their top three (%)",
+                    value_title="Staff picking it (%)",
+                    hidden_text=f"fewer than {k}",
+                    value_range=(0, 100),
+                    fmt="{:.1f}%",
+                ),
+                table=Table(
+                    key="top_picks",
+                    title="Top-three picks of staff",
+                    columns=[
+                        "Outcome",
+                        "Statement",
+                        "Staff picking it",
+                        "Staff answering",
+                        "Share (%)",
+                    ],
+                    rows=pick_rows,
+                    note=f"Counts of fewer than {k} are not shown, nor the next smallest.",
+                ),
+                description="Bar chart of the share of staff who picked each outcome among the "
+                "three that matter most. The table after it gives the numbers.",
+            )
+        )
+    return section
+
+
+def _comments(wave: Wave, k: int) -> Section:
+    comments = staff_comments(wave, k)
+    section = Section(key="comments", title="What staff said in their own words")
+    if comments.withheld:
+        section.paragraphs.append(
+            f"Comments from organisations or staff groups where fewer than {k} people answered "
+            "are withheld, so that nobody can be recognised from what they wrote."
+        )
+    if not comments.shown:
+        section.paragraphs.append("There are no comments to show.")
+        return section
+    if comments.total > len(comments.shown):
+        section.paragraphs.append(
+            f"The first {len(comments.shown)} of {comments.total} comments are shown, in "
+            "order of organisation."
+        )
+    section.blocks.append(
+        Table(
+            key="staff_comments",
+            title="Staff comments",
+            columns=["Organisation", "Comment"],
+            rows=[[org, text] for org, text in comments.shown],
+        )
+    )
+    return section
+
+
+# --- change since an earlier wave ----------------------------------------------------------------
+
+
+def _change(data: RunData, earlier: RunData | None, compare_with: Wave, k: int) -> Section:
+    section = Section(key="change", title=f"Change since {compare_with.name}")
+    if earlier is None:
+        section.paragraphs.append(
+            f"No comparison has been run for {compare_with.name}, so change cannot be shown."
+        )
+        return section
+    section.paragraphs.append(
+        "The figures of both waves side by side, as stored by each wave's latest comparison. "
+        "The change is the later mean minus the earlier one; no test of the change is made "
+        "here, so a small change may be chance. Different people may have answered each wave."
+    )
+    before = {r["domain"]: r for r in earlier.run.domain_summary if r["breakdown"] == "all"}
+    after = {r["domain"]: r for r in data.run.domain_summary if r["breakdown"] == "all"}
+    rows = []
+    for d in sorted(set(before) | set(after)):
+        b, a = before.get(d, {"suppressed": True}), after.get(d, {"suppressed": True})
+        bh = bool(b.get("suppressed")) or b.get("mean") is None
+        ah = bool(a.get("suppressed")) or a.get("mean") is None
+        rows.append(
+            [
+                domain_name(d),
+                cell(b.get("n"), bh, k),
+                cell(r2(b.get("mean")), bh, k),
+                cell(pct(b.get("pct_positive")), bh, k),
+                cell(a.get("n"), ah, k),
+                cell(r2(a.get("mean")), ah, k),
+                cell(pct(a.get("pct_positive")), ah, k),
+                Hidden(k) if bh or ah else r2(a["mean"] - b["mean"]),
+            ]
+        )
+    section.blocks.append(
+        Table(
+            key="change_domains",
+            title=f"Aspects of working together: {compare_with.name} and {data.run.wave.name}",
+            columns=[
+                "Aspect",
+                "Earlier: staff (n)",
+                "Earlier: mean",
+                "Earlier: positive (%)",
+                "Now: staff (n)",
+                "Now: mean",
+                "Now: positive (%)",
+                "Change in mean",
+            ],
+            rows=rows,
+        )
+    )
+    return section

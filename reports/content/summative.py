@@ -1,0 +1,443 @@
+"""The summative report: are the outcomes explicit, the right ones, and achieved (DESIGN §1, §4).
+
+Reads the wave's latest finished comparison run (its rows, priority agreement), the chosen
+outcomes of the follow-up and their reasons. A suppressed comparison row is `Hidden(k)` in every
+cell and is left out of every chart.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from poet.models import Wave
+from reports.content import charts
+from reports.content.common import (
+    AUDIENCE_LABELS,
+    MEASURE_LABELS,
+    RunData,
+    cell,
+    chosen_outcomes,
+    earlier_run,
+    outcome_texts,
+    r2,
+    run_data,
+)
+from reports.documents import Chart, Hidden, Report, Section, Table
+from reports.models import ComparisonRow
+
+FLAG_SENTENCES = {
+    "assumed_not_valued": "Staff rated “{text}” as more important than service users and "
+    "carers did (assumed, not valued).",
+    "blind_spot": "Service users and carers rated “{text}” as more important than staff did, or "
+    "proposed it themselves (a blind spot).",
+    "over_estimated": "Staff rated the achievement of “{text}” higher than service users and "
+    "carers did (over-estimated).",
+    "under_estimated": "Service users and carers rated the achievement of “{text}” higher than "
+    "staff did (under-estimated).",
+}
+COMPARISON_COLUMNS = [
+    "Outcome",
+    "Statement",
+    "Staff (n)",
+    "Staff mean",
+    "Users and carers (n)",
+    "Users and carers mean",
+    "Difference",
+    "95% CI low",
+    "95% CI high",
+    "q",
+    "Cliff's delta",
+    "Flag",
+]
+
+
+def build_summative(wave: Wave, *, compare_with: Wave | None = None) -> Report:
+    """The summative report of a wave from its latest run (no sections when none has run)."""
+    data = run_data(wave)
+    k = data.run.k if data else wave.partnership.minimum_group_size
+    report = Report(
+        kind="summative",
+        title=f"Summative report: {wave.name}",
+        partnership=wave.partnership.name,
+        wave=wave.name,
+        k=k,
+        generated_at=timezone.now(),
+        run_id=data.run.pk if data else None,
+        compared_with=compare_with.name if compare_with else None,
+    )
+    if data is None:
+        return report
+    texts = outcome_texts(wave, {r.outcome for r in data.rows})
+    report.sections = [
+        _chosen(wave, texts),
+        _measure(data, texts, "importance", k),
+        _measure(data, texts, "achievement", k),
+        _flags(data, texts),
+        _agreement(data, texts, k),
+        _audiences(data, texts, k),
+    ]
+    if compare_with is not None:
+        report.sections.append(_change(data, earlier_run(compare_with), compare_with, texts, k))
+    report.sections.append(_methods(data, k))
+    return report
+
+
+def _flag_label(row: ComparisonRow) -> str:
+    return row.flag_label if row.flag else ""
+
+
+def _chosen(wave: Wave, texts: dict[str, str]) -> Section:
+    section = Section(key="chosen", title="The outcomes chosen and why")
+    chosen = chosen_outcomes(wave)
+    if not chosen:
+        section.paragraphs.append(
+            "No outcomes have been chosen for the follow-up with service users and carers."
+        )
+        return section
+    section.paragraphs.append(
+        "These outcomes were taken to service users and carers in the follow-up, each for the "
+        "reason given."
+    )
+    section.blocks.append(
+        Table(
+            key="chosen_outcomes",
+            title="Outcomes chosen for the follow-up",
+            columns=["Outcome", "Statement", "Why it was chosen", "Note"],
+            rows=[[c.outcome.code, c.outcome.text, c.get_reason_display(), c.note] for c in chosen],
+        )
+    )
+    return section
+
+
+def _comparison_row(row: ComparisonRow, text: str, k: int) -> list:
+    hidden = row.suppressed
+    return [
+        row.outcome,
+        text,
+        cell(row.n_staff, hidden, k),
+        cell(r2(row.mean_staff), hidden, k),
+        cell(row.n_users, hidden, k),
+        cell(r2(row.mean_users), hidden, k),
+        cell(r2(row.mean_diff), hidden, k),
+        cell(r2(row.ci_low), hidden, k),
+        cell(r2(row.ci_high), hidden, k),
+        cell(None if row.q_value is None else round(row.q_value, 3), hidden, k),
+        cell(r2(row.cliffs_delta), hidden, k),
+        cell(_flag_label(row), hidden, k),
+    ]
+
+
+def _measure(data: RunData, texts: dict[str, str], measure: str, k: int) -> Section:
+    rows = data.rows_for("all", measure)
+    word = "important" if measure == "importance" else "achieved"
+    scale = (
+        "1 not important to 5 essential"
+        if measure == "importance"
+        else "1 not at all to 5 completely"
+    )
+    section = Section(
+        key=measure,
+        title=f"{MEASURE_LABELS[measure]}: staff and service users and carers",
+        paragraphs=[
+            f"How {word} each outcome is, rated by staff and by service users and carers "
+            f"({scale}). The difference is the mean of service users and carers minus the mean "
+            "of staff: below zero means staff rated it higher."
+        ],
+    )
+    shown = [
+        r
+        for r in rows
+        if not r.suppressed and r.mean_staff is not None and r.mean_users is not None
+    ]
+    hidden_count = len(rows) - len(shown)
+    if hidden_count:
+        section.paragraphs.append(
+            f"{hidden_count} outcome(s) had fewer than {k} answers on one side and are not shown "
+            "in the chart."
+        )
+    table = Table(
+        key=f"{measure}_comparison",
+        title=f"{MEASURE_LABELS[measure]}: all staff and all service users and carers",
+        columns=COMPARISON_COLUMNS,
+        rows=[_comparison_row(r, texts.get(r.outcome, ""), k) for r in rows],
+        note="q: p-value of the Mann–Whitney U test adjusted for many outcomes "
+        "(Benjamini–Hochberg). 95% CI: percentile bootstrap of the difference.",
+    )
+    if not shown:
+        section.blocks.append(table)
+        return section
+    section.blocks.append(
+        Chart(
+            key=f"{measure}_dumbbell",
+            title=f"{MEASURE_LABELS[measure]}: staff and service users and carers",
+            figure=charts.dumbbell_chart(
+                [r.outcome for r in shown],
+                [r2(r.mean_staff) for r in shown],
+                [r2(r.mean_users) for r in shown],
+                [None if r.ci_low is None else r2(r.mean_staff + r.ci_low) for r in shown],
+                [None if r.ci_high is None else r2(r.mean_staff + r.ci_high) for r in shown],
+                title=f"Mean {measure} (1–5): staff and service users and carers",
+                value_title=f"Mean {measure}",
+            ),
+            table=table,
+            description=f"Dumbbell chart of the mean {measure} of each outcome for staff (circle) "
+            "and service users and carers (diamond); the bar on the diamond is the 95% "
+            "confidence interval of the difference. The table after it gives the numbers.",
+        )
+    )
+    return section
+
+
+def _flags(data: RunData, texts: dict[str, str]) -> Section:
+    section = Section(
+        key="flags",
+        title="Where staff and service users and carers differ",
+        paragraphs=[
+            "An outcome is flagged when the difference between staff and service users and "
+            "carers is unlikely to be chance alone (q below 0.05), or when service users and "
+            "carers proposed the outcome themselves."
+        ],
+    )
+    flagged = [r for r in data.rows_for("all") if r.flag and not r.suppressed]
+    if not flagged:
+        section.paragraphs.append("No outcome was flagged.")
+        return section
+    for r in flagged:
+        text = texts.get(r.outcome) or r.outcome
+        section.paragraphs.append(FLAG_SENTENCES.get(r.flag, "{text}: " + r.flag).format(text=text))
+    section.blocks.append(
+        Table(
+            key="flags",
+            title="Flagged outcomes",
+            columns=["Outcome", "Statement", "Measure", "Difference", "q", "Flag"],
+            rows=[
+                [
+                    r.outcome,
+                    texts.get(r.outcome, ""),
+                    MEASURE_LABELS.get(r.measure, r.measure),
+                    r2(r.mean_diff),
+                    None if r.q_value is None else round(r.q_value, 3),
+                    _flag_label(r),
+                ]
+                for r in flagged
+            ],
+        )
+    )
+    return section
+
+
+def _agreement(data: RunData, texts: dict[str, str], k: int) -> Section:
+    agreement = data.run.priority_agreement or {}
+    rho, tau = agreement.get("spearman_rho"), agreement.get("kendall_tau")
+    n = agreement.get("n_outcomes") or 0
+    section = Section(
+        key="agreement",
+        title="Do staff and service users and carers put the same outcomes first?",
+        paragraphs=[
+            "Rank agreement between the mean importance given by staff and by service users and "
+            "carers, across the outcomes shown. 1 means the same order, 0 no relation, −1 the "
+            "opposite order."
+        ],
+    )
+    figures = Table(
+        key="priority_agreement",
+        title="Priority agreement",
+        columns=["Measure of agreement", "Value", "p"],
+        rows=[
+            ["Spearman's rho", r2(rho), None if rho is None else round(agreement["spearman_p"], 3)],
+            ["Kendall's tau", r2(tau), None if tau is None else round(agreement["kendall_p"], 3)],
+            ["Outcomes compared", n, None],
+        ],
+    )
+    shown = [
+        r
+        for r in data.rows_for("all", "importance")
+        if not r.suppressed and r.mean_staff is not None and r.mean_users is not None
+    ]
+    if rho is None:
+        section.paragraphs.append(
+            f"Too few outcomes could be shown ({n}; at least 3 are needed) to measure agreement."
+        )
+    section.blocks.append(figures)
+    if shown:
+        title = "Mean importance: staff against service users and carers"
+        if rho is not None:
+            title += f" (Spearman's rho {rho:.2f}, Kendall's tau {tau:.2f})"
+        section.blocks.append(
+            Chart(
+                key="agreement_scatter",
+                title=title,
+                figure=charts.scatter_chart(
+                    [r.outcome for r in shown],
+                    [r2(r.mean_staff) for r in shown],
+                    [r2(r.mean_users) for r in shown],
+                    title=title,
+                    x_title="Staff mean importance",
+                    y_title="Users and carers mean importance",
+                ),
+                table=Table(
+                    key="agreement_points",
+                    title="Mean importance of each outcome",
+                    columns=["Outcome", "Statement", "Staff mean", "Users and carers mean"],
+                    rows=[
+                        [r.outcome, texts.get(r.outcome, ""), r2(r.mean_staff), r2(r.mean_users)]
+                        for r in shown
+                    ],
+                    note=f"Only outcomes with at least {k} answers on each side.",
+                ),
+                description="Scatter chart, one point per outcome, of the mean importance given "
+                "by staff (across) and by service users and carers (up); points on the dashed "
+                "line were rated the same. The table after it gives the numbers.",
+            )
+        )
+    return section
+
+
+def _audiences(data: RunData, texts: dict[str, str], k: int) -> Section:
+    section = Section(
+        key="users-and-carers",
+        title="Service users and carers",
+        paragraphs=[
+            "Service users and carers each compared with all staff. Groups of fewer than "
+            f"{k} people are not shown, nor the next smallest."
+        ],
+    )
+    rows = data.rows_for("audience")
+    if not rows:
+        section.paragraphs.append("There are no answers from service users or carers.")
+        return section
+    section.blocks.append(
+        Table(
+            key="audience_comparison",
+            title="Service users and carers compared with staff",
+            columns=[
+                "Outcome",
+                "Measure",
+                "Audience",
+                "Audience (n)",
+                "Audience mean",
+                "Staff mean",
+                "Difference",
+                "q",
+            ],
+            rows=[
+                [
+                    r.outcome,
+                    MEASURE_LABELS.get(r.measure, r.measure),
+                    AUDIENCE_LABELS.get(r.group, r.group),
+                    cell(r.n_users, r.suppressed, k),
+                    cell(r2(r.mean_users), r.suppressed, k),
+                    cell(r2(r.mean_staff), r.suppressed, k),
+                    cell(r2(r.mean_diff), r.suppressed, k),
+                    cell(None if r.q_value is None else round(r.q_value, 3), r.suppressed, k),
+                ]
+                for r in rows
+            ],
+        )
+    )
+    return section
+
+
+def _change(
+    data: RunData, earlier: RunData | None, compare_with: Wave, texts: dict[str, str], k: int
+) -> Section:
+    section = Section(key="change", title=f"Change since {compare_with.name}")
+    if earlier is None:
+        section.paragraphs.append(
+            f"No comparison has been run for {compare_with.name}, so change cannot be shown."
+        )
+        return section
+    section.paragraphs.append(
+        "The means of both waves side by side, as stored by each wave's latest comparison. The "
+        "change is the later mean minus the earlier one; no test of the change is made here, so "
+        "a small change may be chance. Different people may have answered each wave."
+    )
+    before = {(r.outcome, r.measure): r for r in earlier.rows_for("all")}
+    after = {(r.outcome, r.measure): r for r in data.rows_for("all")}
+    rows = []
+    for key in sorted(set(before) | set(after), key=lambda x: (x[0], x[1] != "importance")):
+        b, a = before.get(key), after.get(key)
+        for audience, attr in (("Staff", "mean_staff"), ("Service users and carers", "mean_users")):
+            bv = None if b is None or b.suppressed else getattr(b, attr)
+            av = None if a is None or a.suppressed else getattr(a, attr)
+            bh = b is not None and b.suppressed
+            ah = a is not None and a.suppressed
+            rows.append(
+                [
+                    key[0],
+                    texts.get(key[0], ""),
+                    MEASURE_LABELS.get(key[1], key[1]),
+                    audience,
+                    cell(r2(bv), bh, k),
+                    cell(r2(av), ah, k),
+                    Hidden(k) if bh or ah else (None if bv is None or av is None else r2(av - bv)),
+                ]
+            )
+    section.blocks.append(
+        Table(
+            key="change_outcomes",
+            title=f"Outcomes: {compare_with.name} and {data.run.wave.name}",
+            columns=[
+                "Outcome",
+                "Statement",
+                "Measure",
+                "Who",
+                "Earlier mean",
+                "Now mean",
+                "Change",
+            ],
+            rows=rows,
+            note="Empty: the outcome was not asked in that wave.",
+        )
+    )
+    return section
+
+
+def _methods(data: RunData, k: int) -> Section:
+    run = data.run
+    section = Section(
+        key="methods",
+        title="Methods and limitations",
+        paragraphs=[
+            f"People: {run.n_staff} staff and {run.n_users} service users and carers answered "
+            f'questions about outcomes ({run.n_outcome_answers} answers). "Don\'t know" answers '
+            "are not counted.",
+            f'Small groups: any figure about fewer than {k} people is not shown ("fewer than '
+            f'{k}"), and a second figure is hidden where the first could otherwise be worked out '
+            "by subtraction. Comments from groups of fewer than "
+            f"{k} people are withheld.",
+            "Tests: staff and service users and carers are compared with the Mann–Whitney U "
+            "test (two-sided, normal approximation with tie and continuity correction). The 95% "
+            "confidence interval of each difference is a percentile bootstrap with "
+            f"{run.resamples:,} resamples (seed {run.seed}, so the figures can be reproduced). "
+            "Because many outcomes are tested, p-values are adjusted with the Benjamini–Hochberg "
+            "method (q). The size of a difference is given as Cliff's delta, from −1 to 1. "
+            "Agreement between priorities uses Spearman's rho and Kendall's tau.",
+            "What the figures can say: where staff and service users and carers see an outcome "
+            "differently, and how strongly. What they cannot say: they show associations, not "
+            "causes; they describe the people who answered, who may not be typical of everyone "
+            "the partnership serves; and with small numbers a real difference may not show, and "
+            "a difference shown may still be chance.",
+        ],
+    )
+    section.blocks.append(
+        Table(
+            key="methods_people",
+            title="Numbers and parameters of this comparison",
+            columns=["Figure", "Value"],
+            rows=[
+                ["Staff who answered outcome questions", run.n_staff],
+                ["Service users and carers who answered", run.n_users],
+                ["Answers to outcome questions", run.n_outcome_answers],
+                ["Answers to questions about working together", run.n_process_answers],
+                ["Minimum group size (k)", k],
+                ["Bootstrap resamples", run.resamples],
+                ["Random seed", run.seed],
+                [
+                    "Computed",
+                    run.finished_at.strftime("%d %B %Y %H:%M") if run.finished_at else None,
+                ],
+            ],
+        )
+    )
+    return section
