@@ -1,0 +1,240 @@
+"""Forms of the partnership context tools: the same forms for a partner lead answering by link
+and for an evaluator editing on their behalf."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Button, Field, Layout
+from django import forms
+from django.utils.html import format_html
+
+from poet.models import Organisation, Wave
+from surveys import context as service
+from surveys.models import ContextRespondent, IntegrationAnswer, IntegrationLevel
+
+
+def _helper(*fields, button: str = "Save and continue") -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False  # the template writes the <form> so the action stays the page's own
+    helper.layout = Layout(*fields, Button("save", button))
+    return helper
+
+
+def _heading(text: str) -> HTML:
+    return HTML(format_html('<h2 class="govuk-heading-m">{}</h2>', text))
+
+
+class LeadForm(forms.Form):
+    name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        error_messages={"required": "Enter the partner lead's name."},
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        help_text="The partner organisation this person speaks for.",
+        queryset=Organisation.objects.none(),
+        empty_label="Choose an organisation",
+        error_messages={"required": "Choose the partner lead's organisation."},
+    )
+
+    def __init__(self, *args, wave: Wave, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = wave.partnership.organisations.order_by("name")
+        self.helper = _helper(
+            Field.text("name", field_width=20),
+            Field.select("organisation"),
+            button="Add partner lead",
+        )
+
+
+def _level_choices() -> list[Choice]:
+    return [
+        Choice(int(level), level.label, hint=service.LEVEL_HINTS[level])
+        for level in IntegrationLevel
+    ]
+
+
+def _radio(label: str, choices, **kwargs) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=choices,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        **kwargs,
+    )
+
+
+class IntegrationForm(forms.Form):
+    """For each user group: the level of integration now and the level those people need."""
+
+    def __init__(self, *args, lead: ContextRespondent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lead = lead
+        self.groups = service.user_groups(lead.wave)
+        existing = {a.user_group_id: a for a in IntegrationAnswer.objects.filter(respondent=lead)}
+        layout = []
+        for group in self.groups:
+            answer = existing.get(group.pk)
+            self.fields[f"now_{group.pk}"] = _radio(
+                f"For {group.name}: the level of integration now",
+                _level_choices(),
+                initial=answer.now if answer else None,
+            )
+            self.fields[f"needed_{group.pk}"] = _radio(
+                f"For {group.name}: the level these people need",
+                _level_choices(),
+                initial=answer.needed if answer else None,
+            )
+            layout += [
+                _heading(group.name),
+                Field.radios(f"now_{group.pk}", legend_size="s", small=True),
+                Field.radios(f"needed_{group.pk}", legend_size="s", small=True),
+            ]
+        self.helper = _helper(*layout)
+
+    def clean(self):
+        data = super().clean()
+        for group in self.groups:
+            now, needed = data.get(f"now_{group.pk}"), data.get(f"needed_{group.pk}")
+            if (now is None) != (needed is None):
+                missing = f"now_{group.pk}" if now is None else f"needed_{group.pk}"
+                which = "now" if now is None else "needed"
+                self.add_error(
+                    missing,
+                    f"Choose the level {which} for {group.name}, or leave both empty.",
+                )
+        return data
+
+    def answers(self) -> dict[int, tuple[int, int] | None]:
+        result = {}
+        for group in self.groups:
+            now = self.cleaned_data.get(f"now_{group.pk}")
+            needed = self.cleaned_data.get(f"needed_{group.pk}")
+            result[group.pk] = None if now is None or needed is None else (now, needed)
+        return result
+
+
+PLACEMENT_FIELDS = (
+    ("depth_now", "depth", "How deep the relationship is now", service.DEPTH),
+    ("breadth_now", "breadth", "How broad the relationship is now", service.BREADTH),
+    (
+        "depth_needed",
+        "depth",
+        "How deep it should be for the outcomes wanted",
+        service.DEPTH,
+    ),
+    (
+        "breadth_needed",
+        "breadth",
+        "How broad it should be for the outcomes wanted",
+        service.BREADTH,
+    ),
+)
+
+
+class RelationshipsForm(forms.Form):
+    """Each relationship of the lead's organisation on the depth × breadth matrix, twice."""
+
+    def __init__(self, *args, lead: ContextRespondent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lead = lead
+        self.pairs = service.relationships_for(lead)
+        existing = {
+            (p.organisation_a_id, p.organisation_b_id): p
+            for p in lead.relationship_placements.all()
+        }
+        layout = []
+        for a, b in self.pairs:
+            label = service.pair_label(a, b)
+            placed = existing.get((a.pk, b.pk))
+            layout.append(_heading(label))
+            for name, _, question, scale in PLACEMENT_FIELDS:
+                key = f"{name}_{a.pk}_{b.pk}"
+                self.fields[key] = _radio(
+                    f"{label}: {question.lower()}",
+                    [Choice(i, f"{i} – {text}") for i, text in scale.items()],
+                    initial=getattr(placed, name) if placed else None,
+                )
+                layout.append(Field.radios(key, legend_size="s", small=True))
+        self.helper = _helper(*layout)
+
+    def clean(self):
+        data = super().clean()
+        for a, b in self.pairs:
+            keys = [f"{name}_{a.pk}_{b.pk}" for name, *_ in PLACEMENT_FIELDS]
+            given = [data.get(key) is not None for key in keys]
+            if any(given) and not all(given):
+                label = service.pair_label(a, b)
+                for key, ok, (_, _, question, _) in zip(keys, given, PLACEMENT_FIELDS, strict=True):
+                    if not ok:
+                        self.add_error(
+                            key,
+                            f"{label}: choose {question.lower()}, or leave all four empty.",
+                        )
+        return data
+
+    def placements(self) -> dict[tuple[int, int], tuple[int, int, int, int] | None]:
+        result = {}
+        for a, b in self.pairs:
+            values = tuple(
+                self.cleaned_data.get(f"{n}_{a.pk}_{b.pk}") for n, *_ in PLACEMENT_FIELDS
+            )
+            result[(a.pk, b.pk)] = None if None in values else values
+        return result
+
+
+class ImportanceForm(forms.Form):
+    importance = forms.TypedChoiceField(
+        label="How strategically important is the joint work to your own organisation?",
+        help_text="Think of your organisation's own priorities, not the partnership's.",
+        choices=[Choice(i, f"{i} – {text}") for i, text in service.IMPORTANCE.items()],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how important the joint work is to your organisation."},
+    )
+    reason = forms.CharField(
+        label="Why? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, lead: ContextRespondent, **kwargs):
+        rating = getattr(lead, "strategic_importance", None)
+        if rating is not None:
+            kwargs.setdefault("initial", {"importance": rating.importance, "reason": rating.reason})
+        super().__init__(*args, **kwargs)
+        self.lead = lead
+        self.fields[
+            "importance"
+        ].label = f"How strategically important is the joint work to {lead.organisation.name}?"
+        self.helper = _helper(Field.radios("importance", legend_size="m"), Field.textarea("reason"))
+
+
+TOOL_FORMS = {
+    "integration": IntegrationForm,
+    "relationships": RelationshipsForm,
+    "importance": ImportanceForm,
+}
+TOOL_TITLES = {
+    "integration": "Levels of integration",
+    "relationships": "Depth and breadth of relationships",
+    "importance": "Strategic importance",
+}
+
+
+def save(form: forms.Form, tool: str, *, actor=None) -> None:
+    """Store a valid form's answers through the service."""
+    lead = form.lead
+    if tool == "integration":
+        service.save_integration(lead, form.answers(), actor=actor)
+    elif tool == "relationships":
+        service.save_relationships(lead, form.placements(), actor=actor)
+    else:
+        service.save_importance(
+            lead, form.cleaned_data["importance"], form.cleaned_data["reason"], actor=actor
+        )

@@ -1,0 +1,219 @@
+"""Pages of the partnership context tools.
+
+Evaluators add named partner leads (each gets a link, shown once), see the results and edit
+answers on a lead's behalf. A lead opens their link without an account: the token is exchanged
+for a session at once and the browser goes on to a clean URL, so the token does not linger in the
+address bar, history or Referer. Without a lead session these pages behave like every other
+partnership page (sign in; 404 outside one's partnerships). Thin: rules are in surveys.context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from poet.models import Wave
+from poet.permissions import Access, Right, partnership_access, partnership_view, wave_of
+from surveys import context as service
+from surveys.forms_context import TOOL_FORMS, TOOL_TITLES, LeadForm, save
+from surveys.models import ContextRespondent
+
+SESSION = "context_lead"
+
+
+def _url(wave: Wave, name: str) -> str:
+    return reverse(
+        f"context:{name}", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
+    )
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# Evaluator pages
+
+
+@partnership_view(Right.VIEW_REPORTS)
+def results(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+    w = wave_of(access, wave)
+    context = {
+        "access": access,
+        "partnership": access.partnership,
+        "wave": w,
+        "integration": service.integration_summary(w),
+        "relationships": service.relationship_summary(w),
+        "grid": service.importance_grid(w),
+        "ratings": service.organisation_importance(w),
+        "quadrants": service.QUADRANTS,
+        "leads": ContextRespondent.objects.filter(wave=w).select_related("organisation"),
+    }
+    return render(request, "surveys/context/results.html", context)
+
+
+def _leads_page(request, access: Access, wave: Wave, form: LeadForm, link=None, status=200):
+    leads = ContextRespondent.objects.filter(wave=wave).select_related("organisation")
+    context = {
+        "access": access,
+        "partnership": access.partnership,
+        "wave": wave,
+        "form": form,
+        "leads": [(lead, service.tools_done(lead)) for lead in leads],
+        "link": link,
+        "titles": TOOL_TITLES,
+    }
+    return _private(render(request, "surveys/context/leads.html", context, status=status))
+
+
+def _link(request: HttpRequest, wave: Wave, lead: ContextRespondent, token: str) -> dict:
+    return {
+        "lead": lead,
+        "url": request.build_absolute_uri(_url(wave, "lead") + f"?token={token}"),
+    }
+
+
+@partnership_view(Right.EVALUATE)
+def leads(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+    """Partner leads of the wave; a POST adds one (or renews a link) and shows the link once."""
+    w = wave_of(access, wave)
+    if request.method != "POST":
+        return _leads_page(request, access, w, LeadForm(wave=w))
+    if "renew" in request.POST:
+        lead = get_object_or_404(ContextRespondent, wave=w, pk=_int(request.POST["renew"]))
+        token = service.new_link(lead, actor=request.user)
+        return _leads_page(request, access, w, LeadForm(wave=w), _link(request, w, lead, token))
+    form = LeadForm(request.POST, wave=w)
+    if not form.is_valid():
+        return _leads_page(request, access, w, form)
+    lead, token = service.create_lead(w, actor=request.user, **form.cleaned_data)
+    return _leads_page(request, access, w, LeadForm(wave=w), _link(request, w, lead, token))
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def _tool_page(request, *, wave, lead, tool, form, done_url, evaluator, access=None):
+    context = {
+        "access": access,
+        "partnership": wave.partnership,
+        "wave": wave,
+        "lead": lead,
+        "form": form,
+        "tool": tool,
+        "title": TOOL_TITLES[tool],
+        "evaluator": evaluator,
+        "back_url": done_url,
+        "level_hints": service.LEVEL_HINTS,
+        "depth": service.DEPTH,
+        "breadth": service.BREADTH,
+    }
+    return _private(render(request, "surveys/context/tool.html", context))
+
+
+@partnership_view(Right.EVALUATE)
+def edit(request: HttpRequest, access: Access, wave: str, tool: str) -> HttpResponse:
+    """An evaluator edits one tool's answers for a lead (?lead=<id>)."""
+    w = wave_of(access, wave)
+    lead_id = request.GET.get("lead") or request.POST.get("lead")
+    if lead_id is None:
+        return redirect(_url(w, "leads"))
+    lead = get_object_or_404(ContextRespondent, wave=w, pk=_int(lead_id))
+    form = TOOL_FORMS[tool](request.POST or None, lead=lead)
+    if request.method == "POST" and form.is_valid():
+        save(form, tool, actor=request.user)
+        messages.success(request, f"{TOOL_TITLES[tool]}: answers for {lead.name} saved.")
+        return redirect(_url(w, "leads"))
+    return _tool_page(
+        request,
+        wave=w,
+        lead=lead,
+        tool=tool,
+        form=form,
+        done_url=_url(w, "leads"),
+        evaluator=True,
+        access=access,
+    )
+
+
+# Partner lead pages (by link)
+
+
+def lead_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve the lead whose session this is; otherwise act as a partnership page for members."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, partnership: str, wave: str, **kwargs) -> HttpResponse:
+        w = Wave.objects.filter(partnership__slug=partnership, slug=wave).first()
+        state = request.session.get(SESSION) or {}
+        lead = None
+        if w is not None and state.get("wave") == w.pk:
+            lead = (
+                ContextRespondent.objects.filter(pk=state.get("lead"), wave=w)
+                .select_related("organisation", "wave__partnership")
+                .first()
+            )
+            if lead is not None and lead.token_hash != state.get("token_hash"):
+                lead = None  # the link was renewed: the old one no longer works
+        if lead is None:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            access = partnership_access(request.user, partnership, Right.EVALUATE)
+            return redirect(_url(wave_of(access, wave), "leads"))
+        return _private(view(request, lead, **kwargs))
+
+    return wrapper
+
+
+def lead_start(request: HttpRequest, partnership: str, wave: str) -> HttpResponse:
+    """A lead's link: the token becomes a session and the browser moves to the clean URL."""
+    token = request.GET.get("token")
+    if token is None:
+        return lead_home(request, partnership=partnership, wave=wave)
+    w = Wave.objects.filter(partnership__slug=partnership, slug=wave).first()
+    lead = service.lead_for_token(w, token) if w else None
+    if lead is None:
+        return _private(render(request, "surveys/context/link_problem.html", status=404))
+    request.session.cycle_key()
+    request.session[SESSION] = {"wave": w.pk, "lead": lead.pk, "token_hash": lead.token_hash}
+    return _private(redirect(_url(w, "lead")))
+
+
+@lead_page
+def lead_home(request: HttpRequest, lead: ContextRespondent) -> HttpResponse:
+    context = {
+        "lead": lead,
+        "wave": lead.wave,
+        "done": service.tools_done(lead),
+        "titles": TOOL_TITLES,
+    }
+    return render(request, "surveys/context/lead_home.html", context)
+
+
+@lead_page
+def lead_tool(request: HttpRequest, lead: ContextRespondent, tool: str) -> HttpResponse:
+    form = TOOL_FORMS[tool](request.POST or None, lead=lead)
+    if request.method == "POST" and form.is_valid():
+        save(form, tool)
+        messages.success(request, f"{TOOL_TITLES[tool]}: your answers are saved.")
+        return redirect(_url(lead.wave, "lead"))
+    return _tool_page(
+        request,
+        wave=lead.wave,
+        lead=lead,
+        tool=tool,
+        form=form,
+        done_url=_url(lead.wave, "lead"),
+        evaluator=False,
+    )
