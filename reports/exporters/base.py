@@ -1,0 +1,106 @@
+"""What every report exporter shares: the interface, cell formatting and formula neutralising.
+
+An exporter only lays out a `reports.documents.Report` (or, for the tidy answers, streams a
+wave's answers): it computes nothing, so a figure hidden on screen is hidden in every file.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, BinaryIO
+
+from reports.documents import Hidden, Report
+
+Progress = Callable[..., None]  # progress(fraction 0–1, message="")
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV/XLSX injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def no_progress(fraction: float, message: str = "") -> None:
+    """The default progress callback: nobody is waiting."""
+
+
+def neutralise(cell: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, made inert with a leading '.
+
+    Numbers stay numbers (so -0.25 is still -0.25); only text is ever changed.
+    """
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def format_cell(cell: Any) -> str:
+    """A cell as people read it in the PDF and HTML: hidden figures say why, no figure is empty."""
+    if cell is None:
+        return ""
+    if isinstance(cell, Hidden):
+        return str(cell)
+    if isinstance(cell, bool):
+        return "Yes" if cell else "No"
+    if isinstance(cell, float):
+        return "" if math.isnan(cell) else f"{cell:.2f}"
+    return str(cell)
+
+
+class Exporter:
+    """One file format of a report. Subclasses set the four attributes and `render`."""
+
+    identifier: str = ""
+    verbose_name: str = ""
+    extension: str = ""
+    content_type: str = "application/octet-stream"
+    source: str = "report"  # "report": renders a Report; "answers": streams a wave's answers
+
+    def render(self, report: Report, output: BinaryIO, progress: Progress = no_progress) -> None:
+        """Write the whole file to `output` (a binary file opened for writing)."""
+        raise NotImplementedError
+
+    def filename(self, partnership: str, wave: str, kind: str) -> str:
+        return f"{partnership}-{wave}-{kind}.{self.extension}"
+
+
+def layout(report: Report, svgs: dict[str, str | None] | None = None) -> list[dict]:
+    """The report's sections as plain data for the PDF and HTML templates, cells formatted."""
+    from reports.documents import Chart
+
+    def table(t) -> dict:
+        return {
+            "key": t.key,
+            "title": t.title,
+            "columns": t.columns,
+            "note": t.note,
+            "rows": [
+                [{"text": format_cell(c), "hidden": isinstance(c, Hidden)} for c in row]
+                for row in t.rows
+            ],
+        }
+
+    sections = []
+    for section in report.sections:
+        blocks = []
+        for block in section.blocks:
+            if isinstance(block, Chart):
+                blocks.append(
+                    {
+                        "chart": True,
+                        "key": block.key,
+                        "title": block.title,
+                        "description": block.description,
+                        "svg": (svgs or {}).get(block.key),
+                        "table": table(block.table),
+                    }
+                )
+            else:
+                blocks.append({"chart": False, "table": table(block)})
+        sections.append(
+            {
+                "key": section.key,
+                "title": section.title,
+                "paragraphs": section.paragraphs,
+                "blocks": blocks,
+            }
+        )
+    return sections

@@ -1,0 +1,189 @@
+"""CSV downloads: the report's comparison table, and the tidy answers of DESIGN §5.
+
+The tidy answers (`answers_csv`: RFC 4180 quoting, LF line ends as COPY writes them) are streamed
+straight out of PostgreSQL with `COPY … TO STDOUT` in chunks into the file, so memory stays
+flat however many people answered; formula neutralising
+is done in the SQL, so no row passes through Python. Respondent ids are numbers made up for this
+one file (a fresh random order every export), so they never link to invitations, to another
+export, or to the order people answered in. Withdrawn participants' answers are left out.
+"""
+
+from __future__ import annotations
+
+import csv as _csv
+import io
+import secrets
+from typing import BinaryIO
+
+from django.db import connection
+
+from poet.models import Organisation, StaffGroup, UserGroup, Wave
+from reports.documents import Report
+from reports.exporters import register
+from reports.exporters.base import Exporter, Progress, neutralise, no_progress
+
+ANSWER_COLUMNS = ["respondent", "audience", "organisation", "group", "item", "value"]
+
+
+@register
+class ComparisonCsvExporter(Exporter):
+    identifier = "csv"
+    verbose_name = "CSV (comparison table)"
+    extension = "csv"
+    content_type = "text/csv; charset=utf-8"
+
+    def render(self, report: Report, output: BinaryIO, progress: Progress = no_progress) -> None:
+        """The stored comparison rows of the report's run: suppressed rows have no figures."""
+        from reports.models import ComparisonRun
+        from reports.services import write_comparison_csv
+
+        run = ComparisonRun.objects.get(pk=report.run_id)
+        text = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=True)
+        try:
+            write_comparison_csv(run, text)
+        finally:
+            text.detach()
+        progress(1.0, "Comparison table written")
+
+
+def _neutralised_sql(expression: str) -> str:
+    starts = "'^[=+\\-@\\t\\r]'"  # FORMULA_STARTS as a regular expression
+    return f"CASE WHEN {expression} ~ {starts} THEN '''' || {expression} ELSE {expression} END"
+
+
+def answers_query() -> str:
+    """The SELECT behind the tidy answers file (parameters: salt, wave)."""
+    from outcomes.models import Participant, ParticipantResponse
+    from surveys.models import Answer, Item, Response
+
+    choices = (
+        "CASE jsonb_typeof(a.choices::jsonb) WHEN 'array' THEN "
+        "(SELECT string_agg(c.v, ';' ORDER BY c.n) "
+        "FROM jsonb_array_elements_text(a.choices::jsonb) WITH ORDINALITY AS c(v, n)) "
+        "ELSE a.choices::jsonb #>> '{}' END"
+    )
+    value = (
+        "CASE WHEN a.dont_know THEN 'DK' "
+        "WHEN a.number IS NOT NULL THEN a.number::text "
+        f"WHEN a.choices IS NOT NULL THEN {_neutralised_sql(f'({choices})')} "
+        f"ELSE {_neutralised_sql('a.text')} END"
+    )
+    group = "CASE WHEN r.audience = 'staff' THEN sg.name ELSE ug.name END"
+    return f"""
+        WITH counted AS (
+            SELECT r.id, r.audience, r.organisation_id, r.staff_group_id, r.user_group_id,
+                   row_number() OVER (ORDER BY md5(%(salt)s || r.id::text)) AS respondent
+            FROM {Response._meta.db_table} r
+            WHERE r.wave_id = %(wave)s AND r.submitted_on IS NOT NULL
+              AND NOT EXISTS (
+                SELECT 1 FROM {ParticipantResponse._meta.db_table} pr
+                JOIN {Participant._meta.db_table} p ON p.id = pr.participant_id
+                WHERE pr.response_id = r.id AND p.withdrawn_on IS NOT NULL)
+        )
+        SELECT r.respondent, r.audience,
+               COALESCE({_neutralised_sql("o.name")}, ''),
+               COALESCE({_neutralised_sql(group)}, ''),
+               {_neutralised_sql("i.code")},
+               {value}
+        FROM counted r
+        JOIN {Answer._meta.db_table} a ON a.response_id = r.id
+        JOIN {Item._meta.db_table} i ON i.id = a.item_id
+        LEFT JOIN {Organisation._meta.db_table} o ON o.id = r.organisation_id
+        LEFT JOIN {StaffGroup._meta.db_table} sg ON sg.id = r.staff_group_id
+        LEFT JOIN {UserGroup._meta.db_table} ug ON ug.id = r.user_group_id
+        ORDER BY r.respondent, i.code
+    """
+
+
+@register
+class AnswersCsvExporter(Exporter):
+    """Tidy answers of a wave, one row per respondent and item (DESIGN §5): `render(wave, …)`."""
+
+    identifier = "answers_csv"
+    verbose_name = "CSV (tidy raw answers)"
+    extension = "csv"
+    content_type = "text/csv; charset=utf-8"
+    source = "answers"
+
+    def filename(self, partnership: str, wave: str, kind: str = "answers") -> str:
+        return f"{partnership}-{wave}-answers.csv"
+
+    def render(self, wave: Wave, output: BinaryIO, progress: Progress = no_progress) -> int:  # type: ignore[override]
+        """Write the file; returns the bytes written."""
+        progress(0.05, "Reading answers")
+        if connection.vendor == "postgresql":
+            return self._copy(wave, output, progress)
+        return self._portable(wave, output, progress)
+
+    def _copy(self, wave: Wave, output: BinaryIO, progress: Progress) -> int:
+        sql = f"COPY ({answers_query()}) TO STDOUT WITH (FORMAT csv, HEADER false)"
+        header = (",".join(ANSWER_COLUMNS) + "\n").encode()
+        output.write(header)
+        written = len(header)
+        params = {"salt": secrets.token_hex(16), "wave": wave.pk}
+        with connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
+            for chunk in copy:
+                output.write(chunk)
+                written += len(chunk)
+        progress(1.0, "Answers written")
+        return written
+
+    def _portable(self, wave: Wave, output: BinaryIO, progress: Progress) -> int:
+        """The same file without COPY (SQLite in development): rows through Python, in order."""
+        import random
+
+        from reports.loaders import counted_responses
+        from surveys.models import Answer
+
+        responses = list(counted_responses(wave).values_list("pk", flat=True))
+        random.SystemRandom().shuffle(responses)
+        number = {pk: n for n, pk in enumerate(responses, start=1)}
+        answers = (
+            Answer.objects.filter(response_id__in=number)
+            .values_list(
+                "response_id",
+                "response__audience",
+                "response__organisation__name",
+                "response__staff_group__name",
+                "response__user_group__name",
+                "item__code",
+                "dont_know",
+                "number",
+                "choices",
+                "text",
+            )
+            .iterator(chunk_size=2000)
+        )
+        rows = []
+        for rid, audience, org, sg, ug, code, dk, num, choices, text in answers:
+            if dk:
+                value = "DK"
+            elif num is not None:
+                value = str(int(num)) if float(num).is_integer() else repr(num)
+            elif choices is not None:
+                value = neutralise(
+                    ";".join(map(str, choices)) if isinstance(choices, list) else str(choices)
+                )
+            else:
+                value = neutralise(text)
+            group = sg if audience == "staff" else ug
+            rows.append(
+                (
+                    number[rid],
+                    audience,
+                    neutralise(org or ""),
+                    neutralise(group or ""),
+                    neutralise(code),
+                    value,
+                )
+            )
+        rows.sort(key=lambda r: (r[0], r[4]))
+        text_out = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=True)
+        try:
+            writer = _csv.writer(text_out, lineterminator="\n")
+            writer.writerow(ANSWER_COLUMNS)
+            writer.writerows(rows)
+        finally:
+            text_out.detach()
+        progress(1.0, "Answers written")
+        return 0

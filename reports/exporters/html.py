@@ -1,0 +1,53 @@
+"""Self-contained interactive HTML: inline CSS and plotly.js, every chart with its table.
+
+Opens offline in any browser; all text goes through Django's autoescaping and figure data through
+`json_script`, so a statement like <script>…</script> is shown, never run.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO
+
+from django.template.loader import render_to_string
+
+from reports.documents import Report
+from reports.exporters import register
+from reports.exporters.base import Exporter, Progress, layout, no_progress
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> str:
+    import plotly
+
+    return (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text("utf-8")
+
+
+@register
+class HtmlExporter(Exporter):
+    identifier = "html"
+    verbose_name = "Interactive web page (HTML)"
+    extension = "html"
+    content_type = "text/html; charset=utf-8"
+
+    def render(self, report: Report, output: BinaryIO, progress: Progress = no_progress) -> None:
+        charts = [
+            {
+                "id": f"chart-{chart.key}",
+                "data_id": f"chart-data-{chart.key}",
+                "figure": chart.figure,
+            }
+            for chart in report.charts()
+        ]
+        html = render_to_string(
+            "reports/downloads/report.html",
+            {
+                "report": report,
+                "sections": layout(report),
+                "charts": charts,
+                "plotly_js": plotly_js(),
+            },
+        )
+        output.write(html.encode("utf-8"))
+        progress(1.0, "Web page written")
