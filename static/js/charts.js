@@ -1,0 +1,19 @@
+// Progressive enhancement only: draws each report chart from the Plotly figure embedded in the
+// page with json_script. Without JavaScript (or if Plotly fails to load) the tables beside the
+// charts carry every figure.
+(function () {
+  "use strict";
+  if (typeof window.Plotly === "undefined") return;
+  var config = { displayModeBar: false, responsive: true };
+  document.querySelectorAll("[data-chart]").forEach(function (element) {
+    var source = document.getElementById(element.getAttribute("data-chart"));
+    if (!source) return;
+    try {
+      var figure = JSON.parse(source.textContent);
+      window.Plotly.newPlot(element, figure.data, figure.layout, config);
+    } catch (error) {
+      // A chart that cannot be drawn leaves its table, which holds the same numbers.
+      if (window.console) window.console.error(error);
+    }
+  });
+})();
