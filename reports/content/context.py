@@ -1,0 +1,606 @@
+"""Report sections for the partnership context tools and for waves over time.
+
+`context_sections(wave)`: levels of integration, depth and breadth of relationships and the
+strategic importance grid, from the named partner leads' answers (surveys.context). Leads speak
+for their organisations and are named, so nothing here is suppressed.
+
+`change_section(wave, compare_with)` and `trend_section(wave)`: each outcome's staff and users'
+mean importance and achievement across waves, from each wave's latest stored comparison run; a
+figure the run suppressed stays hidden ("fewer than k") and is a gap in a chart.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from poet.models import Wave
+from reports.content.charts import FONT, SERIES_COLOURS, STAFF_COLOUR, USERS_COLOUR
+from reports.documents import Cell, Chart, Hidden, Section, Table
+from reports.models import ComparisonRow, ComparisonRun
+from reports.selectors import latest_run
+from surveys import context as tools
+from surveys.models import ContextRespondent, IntegrationLevel
+
+ALL = "all"
+MEASURES = {"importance": "Importance", "achievement": "Achievement"}
+TREND_MINIMUM_WAVES = 3
+Z95 = 1.959964
+
+
+def _r(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def _layout(title: str, **extra) -> dict:
+    return {
+        "title": {"text": title},
+        "template": "none",
+        "font": FONT,
+        "margin": {"l": 70, "r": 20, "t": 80, "b": 60},
+        "autosize": True,
+        **extra,
+    }
+
+
+def _json(fig: go.Figure) -> dict:
+    data = fig.to_plotly_json()
+    return {"data": data["data"], "layout": data["layout"]}
+
+
+# The context tools
+
+
+def context_sections(wave: Wave) -> list[Section]:
+    """The three context tools' sections; none when the wave has no partner leads."""
+    leads = ContextRespondent.objects.filter(wave=wave)
+    if not leads.exists():
+        return []
+    return [integration_section(wave), relationships_section(wave), importance_section(wave)]
+
+
+LEVEL_TICKS = {
+    "tickvals": [int(level) for level in IntegrationLevel],
+    "ticktext": [level.label for level in IntegrationLevel],
+    "range": [0.5, 3.5],
+}
+
+
+def integration_section(wave: Wave) -> Section:
+    section = Section(
+        key="context_integration",
+        title="Levels of integration",
+        paragraphs=[
+            "Different groups of people may need services to work together in different ways "
+            "(Leutz). Partner leads chose, for each user group, the level of integration there "
+            "is now and the level those people need: "
+            + "; ".join(
+                f"{level.label.lower()}: {tools.LEVEL_HINTS[level]}" for level in IntegrationLevel
+            ),
+        ],
+    )
+    rows = tools.integration_summary(wave)
+    if not rows:
+        section.paragraphs.append("No partner lead has answered this yet.")
+        return section
+    table = Table(
+        key="context_integration",
+        title="Level of integration per user group (1 linkage, 2 co-ordination, 3 full)",
+        columns=[
+            "User group",
+            "Leads",
+            "Now (mean)",
+            "Needed (mean)",
+            "Gap (needed minus now)",
+            "Leads wanting more",
+            "Leads wanting the same",
+            "Leads wanting less",
+        ],
+        rows=[
+            [r.user_group, r.n, _r(r.mean_now), _r(r.mean_needed), _r(r.gap)]
+            + [r.more, r.same, r.less]
+            for r in rows
+        ],
+        note="A positive gap means the leads think more integration is needed than there is now.",
+    )
+    names = [r.user_group for r in rows]
+    fig = go.Figure(
+        [
+            go.Bar(
+                name="Now",
+                y=names,
+                x=[r.mean_now for r in rows],
+                orientation="h",
+                marker={"color": STAFF_COLOUR},
+            ),
+            go.Bar(
+                name="Needed",
+                y=names,
+                x=[r.mean_needed for r in rows],
+                orientation="h",
+                marker={"color": USERS_COLOUR},
+            ),
+        ]
+    )
+    fig.update_layout(
+        **_layout("Level of integration now and needed"),
+        barmode="group",
+        xaxis={"title": {"text": "Level of integration"}, **LEVEL_TICKS},
+        yaxis={"automargin": True, "autorange": "reversed"},
+        legend={"orientation": "h", "y": -0.2},
+        height=max(300, 100 + 60 * len(rows)),
+    )
+    widest = max(rows, key=lambda r: r.gap)
+    section.blocks.append(
+        Chart(
+            key="context_integration_chart",
+            title="Level of integration now and needed, per user group",
+            figure=_json(fig),
+            table=table,
+            description=(
+                f"Bars for {len(rows)} user groups, the level now beside the level needed. "
+                f"The largest gap is for {widest.user_group} ({widest.gap:+.1f} levels)."
+            ),
+        )
+    )
+    return section
+
+
+SCALE_AXIS = {"range": [0.5, 5.5], "tickvals": [1, 2, 3, 4, 5], "zeroline": False}
+
+
+def relationships_section(wave: Wave) -> Section:
+    section = Section(
+        key="context_relationships",
+        title="Depth and breadth of relationships",
+        paragraphs=[
+            "Partner leads placed each inter-agency relationship on a depth × breadth matrix "
+            "twice: as it is, and as it should be for the outcomes wanted (Peck; Glasby). "
+            "Depth is how closely the organisations work together ("
+            + "; ".join(f"{i} {text.lower()}" for i, text in tools.DEPTH.items())
+            + "). Breadth is how much of their work it covers ("
+            + "; ".join(f"{i} {text.lower()}" for i, text in tools.BREADTH.items())
+            + ").",
+            "Collaboration with whom, and for what? Comparing the two plots shows where "
+            "relationships may need to deepen, broaden, or could be lighter.",
+        ],
+    )
+    rows = tools.relationship_summary(wave)
+    if not rows:
+        section.paragraphs.append("No partner lead has answered this yet.")
+        return section
+    table = Table(
+        key="context_relationships",
+        title="Depth and breadth of each relationship, as it is and as it should be (means)",
+        columns=[
+            "Relationship",
+            "Leads",
+            "Depth now",
+            "Breadth now",
+            "Depth should be",
+            "Breadth should be",
+            "Change in depth",
+            "Change in breadth",
+        ],
+        rows=[
+            [r.relationship, r.n, _r(r.depth_now), _r(r.breadth_now)]
+            + [_r(r.depth_needed), _r(r.breadth_needed), _r(r.depth_move), _r(r.breadth_move)]
+            for r in rows
+        ],
+    )
+    section.blocks.append(
+        Chart(
+            key="context_relationships_chart",
+            title="Relationships as they are and as they should be",
+            figure=depth_breadth_figure(rows),
+            table=table,
+            description=(
+                f"Two plots side by side placing {len(rows)} relationships by breadth "
+                "(across) and depth (up): as they are on the left, as they should be on the "
+                "right, where arrows show each move from where it is now."
+            ),
+        )
+    )
+    return section
+
+
+def depth_breadth_figure(rows: list[tools.RelationshipRow]) -> dict:
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=("As it is", "As it should be"),
+        shared_yaxes=True,
+        horizontal_spacing=0.08,
+    )
+    colours = [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(rows))]
+    for col, (depth, breadth) in enumerate(
+        (("depth_now", "breadth_now"), ("depth_needed", "breadth_needed")), start=1
+    ):
+        for row, colour in zip(rows, colours, strict=True):
+            fig.add_trace(
+                go.Scatter(
+                    x=[getattr(row, breadth)],
+                    y=[getattr(row, depth)],
+                    mode="markers+text",
+                    text=[row.relationship],
+                    textposition="top center",
+                    marker={"size": 14, "color": colour},
+                    name=row.relationship,
+                    legendgroup=row.relationship,
+                    showlegend=col == 1,
+                    hovertemplate=(
+                        f"{row.relationship}<br>breadth %{{x:.1f}}, depth %{{y:.1f}}<extra></extra>"
+                    ),
+                ),
+                row=1,
+                col=col,
+            )
+    for row, colour in zip(rows, colours, strict=True):
+        if row.depth_move or row.breadth_move:
+            fig.add_annotation(
+                x=row.breadth_needed,
+                y=row.depth_needed,
+                ax=row.breadth_now,
+                ay=row.depth_now,
+                xref="x2",
+                yref="y2",
+                axref="x2",
+                ayref="y2",
+                showarrow=True,
+                arrowhead=3,
+                arrowwidth=2,
+                arrowcolor=colour,
+                opacity=0.6,
+                text="",
+            )
+    fig.update_xaxes(title_text="Breadth", **SCALE_AXIS)
+    fig.update_yaxes(**SCALE_AXIS)
+    fig.update_yaxes(title_text="Depth", row=1, col=1)
+    fig.update_layout(
+        **_layout("Depth and breadth of relationships"),
+        legend={"orientation": "h", "y": -0.25},
+        height=480,
+    )
+    return _json(fig)
+
+
+def importance_section(wave: Wave) -> Section:
+    section = Section(
+        key="context_importance",
+        title="Strategic importance",
+        paragraphs=[
+            "Each partner lead rated how strategically important the joint work is to their "
+            f"own organisation (1 to 5; {tools.HIGH_IMPORTANCE} or more counts as important). "
+            "Joint work is most likely to succeed where it matters to both organisations. "
+            "Where it matters to only one, a contract may be a better way forward; where it "
+            "matters to neither, it is worth asking whether to do it together at all.",
+        ],
+    )
+    ratings = tools.organisation_importance(wave)
+    grid = tools.importance_grid(wave)
+    if not ratings:
+        section.paragraphs.append("No partner lead has answered this yet.")
+        return section
+    section.blocks.append(
+        Table(
+            key="context_importance_ratings",
+            title="How important the joint work is to each organisation",
+            columns=["Organisation", "Importance (1 to 5)"],
+            rows=[[name, _r(value)] for name, value in ratings.items()],
+            note="The mean when several leads of one organisation answered.",
+        )
+    )
+    if not grid:
+        section.paragraphs.append("At least two organisations need a rating to form the grid.")
+        return section
+    table = Table(
+        key="context_importance_grid",
+        title="Each pair of organisations in the strategic importance grid",
+        columns=[
+            "Relationship",
+            "First organisation",
+            "Importance to it",
+            "Second organisation",
+            "Importance to it",
+            "Grid",
+            "What it suggests",
+        ],
+        rows=[
+            [g.relationship, g.organisation_a, _r(g.importance_a)]
+            + [g.organisation_b, _r(g.importance_b), *tools.QUADRANTS[g.quadrant]]
+            for g in grid
+        ],
+    )
+    counts = {key: sum(g.quadrant == key for g in grid) for key in tools.QUADRANTS}
+    section.blocks.append(
+        Chart(
+            key="context_importance_chart",
+            title="Strategic importance grid",
+            figure=importance_figure(grid),
+            table=table,
+            description=(
+                f"{len(grid)} pairs of organisations placed by how important the joint work is "
+                f"to each: {counts['both']} important to both, {counts['one']} to one only, "
+                f"{counts['neither']} to neither."
+            ),
+        )
+    )
+    return section
+
+
+def importance_figure(grid: list[tools.GridRow]) -> dict:
+    high = tools.HIGH_IMPORTANCE - 0.5  # the boundary between a 3 and a 4
+    fig = go.Figure()
+    regions = [
+        (high, 5.5, high, 5.5, "#cce2d8", "Partnership"),
+        (high, 5.5, 0.5, high, "#fff7bf", "A contract may fit better"),
+        (0.5, high, high, 5.5, "#fff7bf", "A contract may fit better"),
+        (0.5, high, 0.5, high, "#f4cdc6", "Question it"),
+    ]
+    for x0, x1, y0, y1, colour, label in regions:
+        fig.add_shape(
+            type="rect",
+            x0=x0,
+            x1=x1,
+            y0=y0,
+            y1=y1,
+            fillcolor=colour,
+            line={"width": 0},
+            layer="below",
+        )
+        fig.add_annotation(
+            x=(x0 + x1) / 2, y=y1 - 0.2, text=label, showarrow=False, font={"size": 12}
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[g.importance_a for g in grid],
+            y=[g.importance_b for g in grid],
+            mode="markers+text",
+            text=[g.relationship for g in grid],
+            textposition="bottom center",
+            marker={"size": 14, "color": STAFF_COLOUR},
+            hovertext=[
+                f"{g.organisation_a}: {g.importance_a:.1f}<br>{g.organisation_b}: "
+                f"{g.importance_b:.1f}<br>{tools.QUADRANTS[g.quadrant][0]}"
+                for g in grid
+            ],
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+    fig.update_layout(
+        **_layout("Strategic importance grid"),
+        xaxis={"title": {"text": "Importance to the first organisation"}, **SCALE_AXIS},
+        yaxis={"title": {"text": "Importance to the second organisation"}, **SCALE_AXIS},
+        height=480,
+    )
+    return _json(fig)
+
+
+# Waves over time
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One mean of one wave's run: None with `hidden` when the run suppressed it."""
+
+    mean: float | None
+    sd: float | None
+    n: int | None
+    hidden: bool
+
+
+def _figures(row: ComparisonRow | None, side: str) -> Figure:
+    if row is None:
+        return Figure(None, None, None, False)
+    mean = getattr(row, f"mean_{side}")
+    hidden = row.suppressed or mean is None
+    return Figure(
+        None if hidden else mean,
+        None if hidden else getattr(row, f"sd_{side}"),
+        None if hidden else getattr(row, f"n_{side}"),
+        hidden,
+    )
+
+
+def _all_rows(run: ComparisonRun) -> dict[tuple[str, str], ComparisonRow]:
+    return {(r.outcome, r.measure): r for r in run.rows.filter(breakdown=ALL)}
+
+
+@dataclass(frozen=True)
+class OutcomeChange:
+    outcome: str
+    measure: str
+    side: str  # "staff" or "users"
+    earlier: Figure
+    now: Figure
+
+    @property
+    def hidden(self) -> bool:
+        return self.earlier.hidden or self.now.hidden
+
+    @property
+    def change(self) -> float | None:
+        if self.earlier.mean is None or self.now.mean is None:
+            return None
+        return self.now.mean - self.earlier.mean
+
+    @property
+    def ci(self) -> tuple[float, float] | None:
+        """An approximate 95% interval of the change (normal, unequal variances)."""
+        a, b = self.earlier, self.now
+        if self.change is None or not a.n or not b.n or a.sd is None or b.sd is None:
+            return None
+        half = Z95 * math.sqrt(a.sd**2 / a.n + b.sd**2 / b.n)
+        return (self.change - half, self.change + half)
+
+
+def outcome_changes(wave: Wave, compare_with: Wave) -> list[OutcomeChange] | None:
+    """Per outcome, measure and side: the earlier and the later mean; None without two runs."""
+    run, earlier_run = latest_run(wave), latest_run(compare_with)
+    if run is None or earlier_run is None:
+        return None
+    now_rows, earlier_rows = _all_rows(run), _all_rows(earlier_run)
+    changes = []
+    for outcome, measure in sorted(set(now_rows) | set(earlier_rows), key=_outcome_order):
+        for side in ("staff", "users"):
+            changes.append(
+                OutcomeChange(
+                    outcome=outcome,
+                    measure=measure,
+                    side=side,
+                    earlier=_figures(earlier_rows.get((outcome, measure)), side),
+                    now=_figures(now_rows.get((outcome, measure)), side),
+                )
+            )
+    return changes
+
+
+def _outcome_order(key: tuple[str, str]) -> tuple[str, int]:
+    outcome, measure = key
+    return outcome, list(MEASURES).index(measure) if measure in MEASURES else 99
+
+
+SIDES = {"staff": "Staff", "users": "Service users and carers"}
+
+
+def change_section(wave: Wave, compare_with: Wave) -> Section:
+    """Each outcome's means now and in an earlier wave, with the change and its rough CI."""
+    section = Section(
+        key="change_outcomes",
+        title=f"Outcomes: change since {compare_with.name}",
+        paragraphs=[
+            "Each outcome's mean importance and achievement in both waves, from each wave's "
+            "latest comparison. The change is the later mean minus the earlier one, with an "
+            "approximate 95% confidence interval; different people may have answered each wave.",
+        ],
+    )
+    changes = outcome_changes(wave, compare_with)
+    if changes is None:
+        section.paragraphs.append("Both waves need a comparison run before change can be shown.")
+        return section
+    k = latest_run(wave).k
+    rows: list[list[Cell]] = []
+    for c in changes:
+        ci = c.ci
+        rows.append(
+            [
+                c.outcome,
+                MEASURES.get(c.measure, c.measure),
+                SIDES[c.side],
+                _cell(c.earlier, k),
+                _cell(c.now, k),
+                Hidden(k) if c.hidden else _r(c.change),
+                Hidden(k) if c.hidden else (_r(ci[0]) if ci else None),
+                Hidden(k) if c.hidden else (_r(ci[1]) if ci else None),
+            ]
+        )
+    section.blocks.append(
+        Table(
+            key="change_outcomes",
+            title=f"Outcomes in {compare_with.name} and {wave.name}",
+            columns=[
+                "Outcome",
+                "Measure",
+                "Who",
+                f"Mean in {compare_with.name}",
+                f"Mean in {wave.name}",
+                "Change",
+                "95% CI from",
+                "95% CI to",
+            ],
+            rows=rows,
+        )
+    )
+    return section
+
+
+def _cell(figure: Figure, k: int) -> Cell:
+    return Hidden(k) if figure.hidden else _r(figure.mean)
+
+
+def trend_waves(wave: Wave) -> list[tuple[Wave, ComparisonRun]]:
+    """The partnership's waves up to this one (oldest first) that have a comparison run."""
+    waves = Wave.objects.filter(partnership=wave.partnership, created_at__lte=wave.created_at)
+    result = []
+    for w in waves.order_by("created_at", "pk"):
+        run = latest_run(w)
+        if run is not None:
+            result.append((w, run))
+    return result
+
+
+def trend_section(wave: Wave) -> Section | None:
+    """Each outcome's means across three or more waves; None with fewer waves to show."""
+    waves = trend_waves(wave)
+    if len(waves) < TREND_MINIMUM_WAVES:
+        return None
+    k = waves[-1][1].k
+    per_wave = [_all_rows(run) for _, run in waves]
+    keys = sorted({key for rows in per_wave for key in rows}, key=_outcome_order)
+    names = [w.name for w, _ in waves]
+    section = Section(
+        key="trend_outcomes",
+        title="Outcomes over time",
+        paragraphs=[
+            f"Each outcome's mean across {len(waves)} waves, from each wave's latest "
+            "comparison (1 to 5). A gap in a line is a figure about fewer than "
+            f"{k} people, which is not shown.",
+        ],
+    )
+    for measure, label in MEASURES.items():
+        rows: list[list[Cell]] = []
+        fig = go.Figure()
+        series = [(o, m) for o, m in keys if m == measure]
+        for i, (outcome, _) in enumerate(series):
+            colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+            for side, dash in (("staff", "solid"), ("users", "dash")):
+                figures = [_figures(rows_.get((outcome, measure)), side) for rows_ in per_wave]
+                rows.append([outcome, SIDES[side], *(_cell(f, k) for f in figures)])
+                fig.add_trace(
+                    go.Scatter(
+                        x=names,
+                        y=[f.mean for f in figures],
+                        mode="lines+markers",
+                        name=f"{outcome}: {SIDES[side].lower()}",
+                        line={"color": colour, "dash": dash},
+                        connectgaps=False,
+                        hovertext=[
+                            f"fewer than {k}"
+                            if f.hidden
+                            else ("no figure" if f.mean is None else f"{f.mean:.2f}")
+                            for f in figures
+                        ],
+                        hoverinfo="x+name+text",
+                    )
+                )
+        if not rows:
+            continue
+        fig.update_layout(
+            **_layout(f"{label} over time"),
+            xaxis={"title": {"text": "Wave"}, "type": "category"},
+            yaxis={"title": {"text": f"Mean {label.lower()} (1 to 5)"}, "range": [1, 5]},
+            legend={"orientation": "h", "y": -0.25},
+            height=480,
+        )
+        section.blocks.append(
+            Chart(
+                key=f"trend_{measure}",
+                title=f"{label} of each outcome over time",
+                figure=_json(fig),
+                table=Table(
+                    key=f"trend_{measure}",
+                    title=f"Mean {label.lower()} per wave",
+                    columns=["Outcome", "Who", *names],
+                    rows=rows,
+                ),
+                description=(
+                    f"Lines of mean {label.lower()} for {len(series)} outcomes over "
+                    f"{len(waves)} waves; staff solid, service users and carers dashed."
+                ),
+            )
+        )
+    return section
