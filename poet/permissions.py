@@ -79,10 +79,11 @@ def partnership_access(user, slug: str, right: Right = Right.VIEW) -> Access:
         if membership is None:
             raise Http404
         access = Access(partnership, membership.role, ROLE_RIGHTS[membership.role])
+    # Only members learn of the partnership's 2FA rule (others got 404 above); it comes before the
+    # right, so nothing more about the partnership is answered before the second factor.
+    two_factor.check(user, partnership, access.role)
     if not access.can(right):
         raise PermissionDenied
-    # Members only learn of the partnership's 2FA rule once membership is proven (else 404 above).
-    two_factor.check(user, partnership, access.role)
     return access
 
 

@@ -111,6 +111,14 @@ def verify(request: HttpRequest, token: str) -> bool:
     return False
 
 
+def is_throttled(user) -> bool:
+    """After a wrong code django-otp makes people wait (1, 2, 4… seconds) before the next try."""
+    return any(
+        not device.verify_is_allowed()[0]
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True)
+    )
+
+
 def set_requirement(partnership: Partnership, required: bool, *, actor, reason: str = "") -> None:
     """Turn the partnership's two-factor requirement on or off, with an audit entry."""
     if partnership.require_two_factor == required:

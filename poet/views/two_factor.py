@@ -114,9 +114,15 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('two_factor_setup')}?next={_next_url(request)}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if two_factor.verify(request, form.cleaned_data["code"]):
+        throttled = two_factor.is_throttled(request.user)
+        if not throttled and two_factor.verify(request, form.cleaned_data["code"]):
             return redirect(_next_url(request))
-        form.add_error("code", "That code is not right: enter the newest code from your app")
+        form.add_error(
+            "code",
+            "Too many wrong codes: wait a few seconds, then enter the newest code from your app"
+            if throttled
+            else "That code is not right: enter the newest code from your app",
+        )
     context = {
         "form": form,
         "next": _next_url(request),
