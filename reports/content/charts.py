@@ -155,7 +155,8 @@ def dumbbell_chart(
     value_title: str,
 ) -> dict:
     """Staff and users' means per outcome joined by a line; the users' point carries the 95% CI
-    of the difference, placed around it (staff mean + CI). Only shown outcomes are passed in."""
+    of the difference (users minus staff, `ci_low`/`ci_high`), drawn around it so that the bar
+    spans staff mean + CI. Only shown outcomes are passed in."""
     labels = list(labels)
     fig = go.Figure()
     line_x: list[Value] = []
@@ -184,18 +185,19 @@ def dumbbell_chart(
             hoverinfo="y+text",
         )
     )
+    differences = [u - s for s, u in zip(staff, users, strict=True)]
     plus = [
-        None if h is None else round(h - (u - s), 4)
-        for s, u, h in zip(staff, users, ci_high, strict=True)
+        None if hi is None else round(max(hi - d, 0), 4)
+        for d, hi in zip(differences, ci_high, strict=True)
     ]
     minus = [
-        None if lo is None else round((u - s) - lo, 4)
-        for s, u, lo in zip(staff, users, ci_low, strict=True)
+        None if lo is None else round(max(d - lo, 0), 4)
+        for d, lo in zip(differences, ci_low, strict=True)
     ]
     hover = []
-    for s, u, lo, hi in zip(staff, users, ci_low, ci_high, strict=True):
-        ci = "" if lo is None else f" (difference {u - s:+.2f}, 95% CI {lo:+.2f} to {hi:+.2f})"
-        hover.append(f"Service users and carers mean {u:.2f}{ci}")
+    for u, d, lo, hi in zip(users, differences, ci_low, ci_high, strict=True):
+        ci = "" if lo is None else f", 95% CI {lo:+.2f} to {hi:+.2f}"
+        hover.append(f"Service users and carers mean {u:.2f} (difference {d:+.2f}{ci})")
     fig.add_trace(
         go.Scatter(
             x=list(users),
@@ -212,7 +214,7 @@ def dumbbell_chart(
         **_layout(title),
         xaxis={"title": {"text": value_title}, "range": [1, 5]},
         yaxis={"automargin": True, "autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "y": -0.3},
         height=max(320, 100 + 45 * len(labels)),
     )
     return _figure(fig)

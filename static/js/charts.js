@@ -10,6 +10,11 @@
     if (!source) return;
     try {
       var figure = JSON.parse(source.textContent);
+      if (element.clientWidth < 560) {
+        // On a phone the heading above the chart names it; the plot keeps its width.
+        figure.layout.title = { text: "" };
+        figure.layout.margin = { l: 40, r: 10, t: 20, b: 50 };
+      }
       window.Plotly.newPlot(element, figure.data, figure.layout, config);
     } catch (error) {
       // A chart that cannot be drawn leaves its table, which holds the same numbers.
