@@ -59,22 +59,26 @@ def build_formative(wave: Wave, *, compare_with: Wave | None = None) -> Report:
 # --- response rates ---------------------------------------------------------------------------
 
 
-def _rate_table(key: str, title: str, label: str, rows: list[dict], k: int) -> Table:
+def _rate_table(
+    key: str, title: str, label: str, rows: list[dict], k: int, show_open: bool
+) -> Table:
     body = []
     for row in rows:
         hidden = row["completed"] is None
-        body.append(
-            [
-                row["name"],
-                row["invited"],
-                cell(row["completed"], hidden, k),
-                cell(row["rate"], hidden, k),
-            ]
-        )
+        line = [
+            row["name"],
+            row["invited"],
+            cell(row["completed"], hidden, k),
+            cell(row["rate"], hidden, k),
+        ]
+        if show_open:
+            line.append(cell(row["open"], row["open"] is None, k))
+        body.append(line)
+    columns = [label, "Invited", "Completed", "Response rate (%)"]
     return Table(
         key=key,
         title=title,
-        columns=[label, "Invited", "Completed", "Response rate (%)"],
+        columns=[*columns, "Through the open link"] if show_open else columns,
         rows=body,
         note=f"Counts of fewer than {k} people are not shown, nor the next smallest.",
     )
@@ -100,6 +104,7 @@ def _response_rates(wave: Wave, k: int) -> Section:
             "Organisation",
             rates["by_organisation"],
             k,
+            rates["show_open"],
         ),
         _rate_table(
             "rates_by_staff_group",
@@ -107,6 +112,7 @@ def _response_rates(wave: Wave, k: int) -> Section:
             "Staff group",
             rates["by_staff_group"],
             k,
+            rates["show_open"],
         ),
     ]
     return section
