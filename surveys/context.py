@@ -217,6 +217,28 @@ def save_relationships(
 
 
 @transaction.atomic
+def save_service_area(
+    lead: ContextRespondent,
+    name: str,
+    values: tuple[int, int, int, int] | None,
+    *,
+    actor=None,
+) -> None:
+    """The lead's one named service area on the matrix (replacing any earlier one), or none."""
+    RelationshipPlacement.objects.filter(respondent=lead, organisation_a__isnull=True).delete()
+    if values is not None and name.strip():
+        fields = dict(
+            zip(("depth_now", "breadth_now", "depth_needed", "breadth_needed"), values, strict=True)
+        )
+        RelationshipPlacement.objects.create(respondent=lead, service_area=name.strip(), **fields)
+    _touched(lead, actor, "relationships")
+
+
+def service_area_of(lead: ContextRespondent) -> RelationshipPlacement | None:
+    return lead.relationship_placements.filter(organisation_a__isnull=True).first()
+
+
+@transaction.atomic
 def save_importance(
     lead: ContextRespondent, importance: int, reason: str = "", *, actor=None
 ) -> None:

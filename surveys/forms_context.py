@@ -160,6 +160,26 @@ class RelationshipsForm(forms.Form):
                     initial=getattr(placed, name) if placed else None,
                 )
                 layout.append(Field.radios(key, legend_size="s", small=True))
+        area = service.service_area_of(lead)
+        self.fields["area"] = forms.CharField(
+            label="A service area (optional)",
+            help_text=(
+                "For example, hospital discharge for older people. Place it on the matrix below "
+                "in the same way."
+            ),
+            max_length=200,
+            required=False,
+            initial=area.service_area if area else "",
+        )
+        layout += [_heading("A service area"), Field.text("area")]
+        for name, _, question, scale in PLACEMENT_FIELDS:
+            key = f"{name}_area"
+            self.fields[key] = _radio(
+                f"The service area: {question.lower()}",
+                [Choice(i, f"{i} – {text}") for i, text in scale.items()],
+                initial=getattr(area, name) if area else None,
+            )
+            layout.append(Field.radios(key, legend_size="s", small=True))
         self.helper = _helper(*layout)
 
     def clean(self):
@@ -175,7 +195,22 @@ class RelationshipsForm(forms.Form):
                             key,
                             f"{label}: choose {question.lower()}, or leave all four empty.",
                         )
+        area_keys = [f"{name}_area" for name, *_ in PLACEMENT_FIELDS]
+        given = [data.get(key) is not None for key in area_keys]
+        if data.get("area") and not all(given):
+            for key, ok, (_, _, question, _) in zip(
+                area_keys, given, PLACEMENT_FIELDS, strict=True
+            ):
+                if not ok:
+                    self.add_error(key, f"The service area: choose {question.lower()}.")
+        elif any(given) and not data.get("area"):
+            self.add_error("area", "Enter the name of the service area, or leave its scales empty.")
         return data
+
+    def service_area(self) -> tuple[str, tuple[int, int, int, int] | None]:
+        values = tuple(self.cleaned_data.get(f"{n}_area") for n, *_ in PLACEMENT_FIELDS)
+        name = self.cleaned_data.get("area", "")
+        return name, (None if None in values or not name else values)
 
     def placements(self) -> dict[tuple[int, int], tuple[int, int, int, int] | None]:
         result = {}
@@ -234,6 +269,7 @@ def save(form: forms.Form, tool: str, *, actor=None) -> None:
         service.save_integration(lead, form.answers(), actor=actor)
     elif tool == "relationships":
         service.save_relationships(lead, form.placements(), actor=actor)
+        service.save_service_area(lead, *form.service_area(), actor=actor)
     else:
         service.save_importance(
             lead, form.cleaned_data["importance"], form.cleaned_data["reason"], actor=actor

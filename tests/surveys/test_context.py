@@ -247,3 +247,24 @@ def test_results_page_escapes_names(client, wave):
     assert "<b>Bold</b>" not in html and "&lt;b&gt;Bold&lt;/b&gt; charity" in html
     assert "Important to both" in html
     assert "<script>x" not in client.get(url("leads", wave)).content.decode()
+
+
+def test_a_lead_places_a_named_service_area_too(client, wave):
+    lead, token = add_lead(wave)
+    client.get(url("lead", wave, token=token))
+    area = {"area": "Hospital discharge"}
+    half = client.post(url("lead_relationships", wave), {**area, "depth_now_area": 2})
+    assert "The service area: choose how broad the relationship is now." in half.content.decode()
+    nameless = client.post(url("lead_relationships", wave), {"depth_now_area": 2})
+    assert "Enter the name of the service area" in nameless.content.decode()
+    values = {"depth_now_area": 2, "breadth_now_area": 1, "depth_needed_area": 3}
+    done = client.post(
+        url("lead_relationships", wave), {**area, **values, "breadth_needed_area": 5}
+    )
+    assert done.status_code == 302
+    [row] = service.relationship_summary(wave)
+    assert (row.relationship, row.depth_move, row.breadth_move) == ("Hospital discharge", 1, 4)
+    page = client.get(url("lead_relationships", wave)).content.decode()
+    assert 'value="Hospital discharge"' in page
+    client.post(url("lead_relationships", wave), {"area": ""})
+    assert service.relationship_summary(wave) == []
