@@ -1,11 +1,12 @@
 """The follow-up shortlist: what staff said about each outcome, what the product suggests asking
 users and carers about, the evaluator's choices, and the outcomes people proposed in free text.
 
-Figures come from the pure analysis (`reports.analysis`) over the frames of `reports.loaders`:
-one query per table, staff only, computed on request (counts of at most a few thousand groups, so
-fast even for a large staff survey). Every figure about fewer than k staff arrives here already
-suppressed; the page only shows the flags. Choosing and unchoosing go through the follow-up
-services of `outcomes.schedule`, which audit them; proposal decisions are audited here.
+Figures come from the pure analysis (`reports.analysis`), staff only, one query per table,
+computed on request: the staff answers are counted per item and value in the database, so the
+page stays well under a second even for 20,000 staff (measured on PostgreSQL). Every figure about
+fewer than k staff arrives here already suppressed; the page only shows the flags. Choosing and
+unchoosing go through the follow-up services of `outcomes.schedule`, which audit them; proposal
+decisions are audited here.
 """
 
 from __future__ import annotations
@@ -14,17 +15,24 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from outcomes import schedule as follow_up
 from outcomes.models import ChosenOutcome, FollowUpSchedule, OutcomeProposal
 from poet.models import Audience, OutcomeStatement, Wave
 from poet.services import record_audit
-from reports.analysis import staff_consensus, staff_outcome_summary, top_pick_counts
-from reports.loaders import counted_responses, load_outcome_answers, load_top_picks
-from surveys.models import Answer, Questionnaire
+from reports.analysis import (
+    MEASURES,
+    OUTCOME_ANSWER_COLUMNS,
+    staff_consensus,
+    staff_outcome_summary,
+    top_pick_counts,
+)
+from reports.loaders import counted_responses, load_top_picks
+from surveys.models import Answer, Item, Questionnaire
 from surveys.questionnaires import live_questionnaire
 from surveys.template import PROPOSED_OUTCOMES
 
@@ -129,11 +137,65 @@ def staff_outcomes(wave: Wave) -> list[OutcomeStatement]:
     return follow_up.staff_outcomes(wave)
 
 
+def staff_outcome_answers(wave: Wave) -> pd.DataFrame:
+    """Staff answers to outcome measures as an ``outcome_answers`` frame, counted in the
+    database: one grouped query returns a count per item and value (a few hundred rows however
+    many staff answered), expanded here into the rows the analysis reads.
+
+    The staff figures of the shortlist (n, mean, SD, median, % positive, consensus) depend only
+    on those counts, not on who gave which answer, so ``respondent`` is a row number and
+    organisation and group a single placeholder: this frame is for staff-wide figures only,
+    never for a breakdown. Loading every answer row instead took over 3 s for 20,000 staff.
+    """
+    items = {
+        pk: (code, measure)
+        for pk, code, measure in Item.objects.filter(
+            section__questionnaire__wave=wave, outcome__isnull=False, measure__in=MEASURES
+        ).values_list("pk", "outcome__code", "measure")
+    }
+    grouped = (
+        Answer.objects.filter(
+            response__in=counted_responses(wave).filter(audience=Audience.STAFF),
+            item_id__in=list(items),
+        )
+        .values("item_id", "number", "dont_know")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = [
+        (*items[g["item_id"]], None if g["dont_know"] else g["number"], g["n"]) for g in grouped
+    ]
+    sizes = np.array([r[3] for r in rows], dtype="int64")
+    total = int(sizes.sum())
+
+    def labels(position: int) -> pd.Categorical:
+        # Categoricals keep the later groupby over up to a million rows cheap.
+        names = sorted({r[position] for r in rows})
+        codes = np.array([names.index(r[position]) for r in rows], dtype="int64")
+        return pd.Categorical.from_codes(np.repeat(codes, sizes), categories=names)
+
+    values = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype="float64")
+    single = pd.Categorical.from_codes(np.zeros(total, dtype="int64"), categories=["all staff"])
+    frame = pd.DataFrame(
+        {
+            "respondent": np.arange(total),
+            "audience": pd.Categorical.from_codes(
+                np.zeros(total, dtype="int64"), categories=[Audience.STAFF.value]
+            ),
+            "organisation": single,
+            "group": single,
+            "outcome": labels(0),
+            "measure": labels(1),
+            "value": np.repeat(values, sizes),
+        }
+    )
+    return frame[list(OUTCOME_ANSWER_COLUMNS)]
+
+
 def shortlist(wave: Wave) -> Shortlist:
     """Staff figures for every outcome of the wave's staff questionnaire, and the suggestions."""
     k = wave.partnership.minimum_group_size
-    answers = load_outcome_answers(wave)
-    answers = answers[(answers["audience"] == Audience.STAFF).to_numpy()]
+    answers = staff_outcome_answers(wave)
     summary = staff_outcome_summary(answers, k=k, check_unique=False)
     consensus = staff_consensus(answers, k=k, check_unique=False)
     picks = load_top_picks(wave)
