@@ -19,10 +19,22 @@ from dataclasses import dataclass, field
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from outcomes.models import ChosenOutcome, FollowUpSchedule, FollowUpSession, OutcomeProposal
-from outcomes.models import Participant
-from poet.models import Job, Organisation, OutcomeStatement, Partnership, StaffGroup, UserGroup
-from poet.models import Wave
+from outcomes.models import (
+    ChosenOutcome,
+    FollowUpSchedule,
+    FollowUpSession,
+    OutcomeProposal,
+    Participant,
+)
+from poet.models import (
+    Job,
+    Organisation,
+    OutcomeStatement,
+    Partnership,
+    StaffGroup,
+    UserGroup,
+    Wave,
+)
 from poet.permissions import Right
 from surveys.answering import start_open_draft
 from surveys.models import Invitation, InvitationToken, Item, OpenLink, new_token

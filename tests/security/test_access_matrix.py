@@ -8,11 +8,10 @@ without a rule in `tests/security/access_rules.py` fails. Supersedes the partner
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-
-from django.contrib.auth import get_user_model
 
 from poet.models import Membership, Role
 from poet.permissions import ROLE_RIGHTS
@@ -32,7 +31,6 @@ from tests.security.access_rules import (
     Rule,
     build_side,
     named_routes,
-    rule_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -84,10 +82,7 @@ def url_of(route: Route, values: dict, query: str = "") -> str:
     """The route with every argument filled from `values`: a new argument fails, naming the fix."""
     kwargs = {}
     for argument in route.arguments:
-        if argument == "token":
-            key = TOKENS.get(route.name)
-        else:
-            key = ARGUMENTS.get(argument)
+        key = TOKENS.get(route.name) if argument == "token" else ARGUMENTS.get(argument)
         assert key, f"URL {route.name} takes <{argument}>: add it to ARGUMENTS or TOKENS"
         kwargs[argument] = values[key]
     url = reverse(route.name, kwargs=kwargs)
