@@ -84,7 +84,7 @@ def start_download(
             partnership=wave.partnership,
             wave=wave,
             created_by=user,
-            kind=ANSWERS,
+            report=ANSWERS,
             format="answers_csv",
         )
     else:
@@ -102,7 +102,7 @@ def start_download(
             partnership=wave.partnership,
             wave=wave,
             created_by=user,
-            kind=kind,
+            report=kind,
             format=format,
             compare_with=compare_with.slug if compare_with else None,
         )
@@ -135,7 +135,7 @@ def generate_download(job: Job, progress: Progress) -> dict:
     """The work of a download job: write the file next to its temporary name, then rename it."""
     params = job.parameters
     wave = job.wave
-    kind, format = params["kind"], params["format"]
+    kind, format = params["report"], params["format"]
     exporter = get_exporter(format)
     folder = _folder(job)
     folder.mkdir(parents=True, exist_ok=True)
@@ -197,7 +197,7 @@ def download_file(job: Job, *, user=None) -> DownloadFile:
         step="fetched",
         job=job.pk,
         wave=job.wave.slug if job.wave else "",
-        kind=job.parameters.get("kind"),
+        kind=job.parameters.get("report"),
         format=job.parameters.get("format"),
     )
     return DownloadFile(path, result["filename"], result["content_type"])

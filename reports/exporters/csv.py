@@ -54,7 +54,7 @@ def _neutralised_sql(expression: str) -> str:
 def answers_query() -> str:
     """The SELECT behind the tidy answers file (parameters: salt, wave)."""
     from outcomes.models import Participant, ParticipantResponse
-    from surveys.models import Answer, Item, Response
+    from surveys.models import Answer, Item, Questionnaire, Response, Section
 
     choices = (
         "CASE jsonb_typeof(a.choices::jsonb) WHEN 'array' THEN "
@@ -69,29 +69,37 @@ def answers_query() -> str:
         f"ELSE {_neutralised_sql('a.text')} END"
     )
     group = "CASE WHEN r.audience = 'staff' THEN sg.name ELSE ug.name END"
+    # Names and codes are neutralised once each in the small lookups; per answer row only the
+    # value is worked out. Rows come in the order of the (response, item) unique index, so each
+    # respondent's answers are together without sorting the whole file.
     return f"""
-        WITH counted AS (
-            SELECT r.id, r.audience, r.organisation_id, r.staff_group_id, r.user_group_id,
+        WITH people AS (
+            SELECT r.id, r.audience,
+                   COALESCE({_neutralised_sql("o.name")}, '') AS organisation,
+                   COALESCE({_neutralised_sql(group)}, '') AS grp,
                    row_number() OVER (ORDER BY md5(%(salt)s || r.id::text)) AS respondent
             FROM {Response._meta.db_table} r
+            LEFT JOIN {Organisation._meta.db_table} o ON o.id = r.organisation_id
+            LEFT JOIN {StaffGroup._meta.db_table} sg ON sg.id = r.staff_group_id
+            LEFT JOIN {UserGroup._meta.db_table} ug ON ug.id = r.user_group_id
             WHERE r.wave_id = %(wave)s AND r.submitted_on IS NOT NULL
               AND NOT EXISTS (
                 SELECT 1 FROM {ParticipantResponse._meta.db_table} pr
                 JOIN {Participant._meta.db_table} p ON p.id = pr.participant_id
                 WHERE pr.response_id = r.id AND p.withdrawn_on IS NOT NULL)
+        ),
+        items AS (
+            SELECT i.id, {_neutralised_sql("i.code")} AS code
+            FROM {Item._meta.db_table} i
+            JOIN {Section._meta.db_table} s ON s.id = i.section_id
+            JOIN {Questionnaire._meta.db_table} q ON q.id = s.questionnaire_id
+            WHERE q.wave_id = %(wave)s
         )
-        SELECT r.respondent, r.audience,
-               COALESCE({_neutralised_sql("o.name")}, ''),
-               COALESCE({_neutralised_sql(group)}, ''),
-               {_neutralised_sql("i.code")},
-               {value}
-        FROM counted r
+        SELECT r.respondent, r.audience, r.organisation, r.grp, i.code, {value}
+        FROM people r
         JOIN {Answer._meta.db_table} a ON a.response_id = r.id
-        JOIN {Item._meta.db_table} i ON i.id = a.item_id
-        LEFT JOIN {Organisation._meta.db_table} o ON o.id = r.organisation_id
-        LEFT JOIN {StaffGroup._meta.db_table} sg ON sg.id = r.staff_group_id
-        LEFT JOIN {UserGroup._meta.db_table} ug ON ug.id = r.user_group_id
-        ORDER BY r.respondent, i.code
+        JOIN items i ON i.id = a.item_id
+        ORDER BY a.response_id, a.item_id
     """
 
 
@@ -129,7 +137,7 @@ class AnswersCsvExporter(Exporter):
         return written
 
     def _portable(self, wave: Wave, output: BinaryIO, progress: Progress) -> int:
-        """The same file without COPY (SQLite in development): rows through Python, in order."""
+        """The same file without COPY (SQLite in development): rows through Python, streamed."""
         import random
 
         from reports.loaders import counted_responses
@@ -140,6 +148,7 @@ class AnswersCsvExporter(Exporter):
         number = {pk: n for n, pk in enumerate(responses, start=1)}
         answers = (
             Answer.objects.filter(response_id__in=number)
+            .order_by("response_id", "item_id")
             .values_list(
                 "response_id",
                 "response__audience",
@@ -154,36 +163,33 @@ class AnswersCsvExporter(Exporter):
             )
             .iterator(chunk_size=2000)
         )
-        rows = []
-        for rid, audience, org, sg, ug, code, dk, num, choices, text in answers:
-            if dk:
-                value = "DK"
-            elif num is not None:
-                value = str(int(num)) if float(num).is_integer() else repr(num)
-            elif choices is not None:
-                value = neutralise(
-                    ";".join(map(str, choices)) if isinstance(choices, list) else str(choices)
-                )
-            else:
-                value = neutralise(text)
-            group = sg if audience == "staff" else ug
-            rows.append(
-                (
-                    number[rid],
-                    audience,
-                    neutralise(org or ""),
-                    neutralise(group or ""),
-                    neutralise(code),
-                    value,
-                )
-            )
-        rows.sort(key=lambda r: (r[0], r[4]))
-        text_out = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=True)
+        text_out = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=False)
         try:
             writer = _csv.writer(text_out, lineterminator="\n")
             writer.writerow(ANSWER_COLUMNS)
-            writer.writerows(rows)
+            for rid, audience, org, sg, ug, code, dk, num, choices, text in answers:
+                if dk:
+                    value = "DK"
+                elif num is not None:
+                    value = str(int(num)) if float(num).is_integer() else repr(num)
+                elif choices is not None:
+                    joined = ";".join(map(str, choices)) if isinstance(choices, list) else choices
+                    value = neutralise(str(joined))
+                else:
+                    value = neutralise(text)
+                group = sg if audience == "staff" else ug
+                writer.writerow(
+                    (
+                        number[rid],
+                        audience,
+                        neutralise(org or ""),
+                        neutralise(group or ""),
+                        neutralise(code),
+                        value,
+                    )
+                )
         finally:
+            text_out.flush()
             text_out.detach()
         progress(1.0, "Answers written")
         return 0

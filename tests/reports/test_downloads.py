@@ -1,0 +1,217 @@
+"""Downloads page, download jobs, the files they make, who may fetch them, and the audit log."""
+
+import csv
+import io
+import os
+
+import pytest
+from django.urls import reverse
+
+from poet.models import AuditEvent, Job, Role
+from reports.downloads import DownloadError, start_download
+from reports.exporters import get_exporter
+from reports.tasks_downloads import build_download
+from tests.factories import WaveFactory, member
+from tests.reports.builders import participant_for
+from tests.reports.reporting import FORMULA, SCRIPT, TINY, seeded_wave
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def downloads():
+    return Job.objects.filter(kind__in=["report.download", "answers.download"])
+
+
+@pytest.fixture
+def built():
+    return seeded_wave()
+
+
+def page_url(wave) -> str:
+    return reverse(
+        "downloads:index", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
+    )
+
+
+def start(client, wave, capture, **data):
+    with capture(execute=True):
+        return client.post(page_url(wave), data)
+
+
+def test_manager_makes_a_pdf_and_downloads_it(
+    client, built, media, django_capture_on_commit_callbacks
+):
+    wave = built.wave
+    client.force_login(member(wave.partnership, Role.MANAGER))
+    page = client.get(page_url(wave))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<h1" in html and "Summative report" in html and "Raw answers" not in html
+
+    response = start(
+        client, wave, django_capture_on_commit_callbacks, kind="summative", format="pdf"
+    )
+    job = Job.objects.get(kind="report.download")
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/p/{wave.partnership.slug}/jobs/{job.pk}/?next=")
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.progress == 100
+    stored = media / "downloads" / wave.partnership.slug / str(job.pk) / job.result["filename"]
+    assert stored.is_file() and stored.read_bytes().startswith(b"%PDF")
+
+    listing = client.get(page_url(wave)).content.decode()
+    file_url = reverse(
+        "downloads:file",
+        kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": job.pk},
+    )
+    assert file_url in listing
+    download = client.get(file_url)
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    steps = list(
+        AuditEvent.objects.filter(action="report.downloaded").values_list("detail__step", flat=True)
+    )
+    assert sorted(steps) == ["fetched", "generated"]
+
+
+@pytest.mark.parametrize("format", ["xlsx", "csv", "html"])
+def test_every_report_format_makes_a_file(
+    client, built, format, django_capture_on_commit_callbacks
+):
+    wave = built.wave
+    client.force_login(member(wave.partnership, Role.MANAGER))
+    start(client, wave, django_capture_on_commit_callbacks, kind="formative", format=format)
+    job = Job.objects.get(kind="report.download")
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.result["filename"].endswith("." + get_exporter(format).extension)
+
+
+def test_someone_from_another_partnership_gets_404(
+    client, built, django_capture_on_commit_callbacks
+):
+    wave = built.wave
+    job = start_download(wave, "summative", "html", None)
+    build_download(job.pk)
+    outsider = member(WaveFactory().partnership, Role.ADMINISTRATOR)
+    client.force_login(outsider)
+    assert client.get(page_url(wave)).status_code == 404
+    file_url = reverse(
+        "downloads:file",
+        kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": job.pk},
+    )
+    assert client.get(file_url).status_code == 404
+    assert not AuditEvent.objects.filter(detail__step="fetched").exists()
+
+
+def test_raw_answers_need_the_evaluate_right(client, built, django_capture_on_commit_callbacks):
+    wave = built.wave
+    client.force_login(member(wave.partnership, Role.EVALUATOR))
+    assert "Raw answers" in client.get(page_url(wave)).content.decode()
+    start(client, wave, django_capture_on_commit_callbacks, kind="answers")
+    job = Job.objects.get(kind="answers.download")
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    url = reverse(
+        "downloads:file",
+        kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": job.pk},
+    )
+    assert client.get(url).status_code == 200
+    assert AuditEvent.objects.filter(action="answers.downloaded", detail__step="fetched").exists()
+
+    client.force_login(member(wave.partnership, Role.MANAGER))
+    assert client.get(url).status_code == 404
+    response = start(client, wave, django_capture_on_commit_callbacks, kind="answers")
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert downloads().count() == 1
+
+
+def test_bad_choices_are_explained_on_the_page(client, built, django_capture_on_commit_callbacks):
+    wave = built.wave
+    client.force_login(member(wave.partnership, Role.MANAGER))
+    response = start(client, wave, django_capture_on_commit_callbacks, kind="summative")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in html and "Choose a file format." in html
+    assert not downloads().exists()
+
+
+def test_no_comparison_run_says_so_instead_of_failing(client, django_capture_on_commit_callbacks):
+    wave = seeded_wave(run=False).wave
+    client.force_login(member(wave.partnership, Role.MANAGER))
+    assert "no finished comparison" in client.get(page_url(wave)).content.decode()
+    response = start(
+        client, wave, django_capture_on_commit_callbacks, kind="summative", format="pdf"
+    )
+    assert response.status_code == 200 and "run the comparison first" in response.content.decode()
+    with pytest.raises(DownloadError):
+        start_download(wave, "summative", "pdf", None)
+
+
+def test_a_redelivered_finished_job_is_not_redone(built):
+    job = start_download(built.wave, "summative", "csv", None)
+    build_download(job.pk)
+    job.refresh_from_db()
+    path = job.result["file"]
+    assert build_download(job.pk) is None
+    job.refresh_from_db()
+    assert job.attempts == 1 and job.result["file"] == path
+    assert AuditEvent.objects.filter(detail__step="generated").count() == 1
+
+
+def answers_rows(wave) -> list[dict[str, str]]:
+    out = io.BytesIO()
+    get_exporter("answers_csv").render(wave, out)
+    text = out.getvalue().decode()
+    assert text.splitlines()[0] == "respondent,audience,organisation,group,item,value"
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_tidy_answers_are_design_format_with_opaque_ids_and_inert_text(built):
+    wave = built.wave
+    participant_for(built.users[0], withdrawn=True)
+    rows = answers_rows(wave)
+    respondents = {r["respondent"] for r in rows}
+    counted = len(built.staff) + len(built.users) - 1  # the withdrawn participant left out
+    assert respondents == {str(n) for n in range(1, counted + 1)}
+    audiences = {r["respondent"]: r["audience"] for r in rows}
+    assert sum(1 for a in audiences.values() if a == "staff") == len(built.staff)
+    values = {r["value"] for r in rows if r["item"].startswith("O-")}
+    assert values <= {"1", "2", "3", "4", "5", "DK"} and "DK" in values
+    comments = {r["value"] for r in rows if r["item"] == "COMMENT"}
+    assert comments == {SCRIPT, "'" + FORMULA}
+    picks = [r["value"] for r in rows if r["item"] == "TOP3"]
+    assert picks and all(len(p.split(";")) == 3 for p in picks)
+    staff = [r for r in rows if r["audience"] == "staff"]
+    assert {r["group"] for r in staff} == {"Nurses X", "Nurses Y", TINY}
+    assert all(r["organisation"] == "" for r in rows if r["audience"] != "staff")
+    assert {r["group"] for r in rows if r["audience"] != "staff"} == {"Older people"}
+    # a fresh numbering each export: ids cannot be matched across files
+    again = answers_rows(wave)
+    first = [(r["respondent"], r["item"]) for r in rows if r["item"] == "COMMENT"]
+    second = [(r["respondent"], r["item"]) for r in again if r["item"] == "COMMENT"]
+    assert len(first) == len(second) == 2
+    order = [r["respondent"] for r in rows]
+    blocks = [n for i, n in enumerate(order) if i == 0 or order[i - 1] != n]
+    assert len(blocks) == len(set(blocks))  # each respondent's answers together
+
+
+def test_a_stored_file_outside_media_is_refused(built):
+    job = start_download(built.wave, "summative", "csv", None)
+    build_download(job.pk)
+    Job.objects.filter(pk=job.pk).update(
+        result={**Job.objects.get(pk=job.pk).result, "file": "../../etc/passwd"}
+    )
+    job.refresh_from_db()
+    with pytest.raises(DownloadError):
+        from reports.downloads import download_file
+
+        download_file(job)
+    assert os.path.exists("/etc/passwd")
