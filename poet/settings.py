@@ -159,12 +159,19 @@ X_FRAME_OPTIONS = "DENY"
 # nonce (`{{ CSP_NONCE }}`); style attributes allowed because templates and Plotly's SVG use them,
 # but no inline <style> blocks or stylesheets from elsewhere. tests/poet/test_csp_browser.py proves
 # the pages and a Plotly chart work under it.
+# Plotly.js (static/vendor/plotly) inserts two <style> elements of fixed text: an empty one it fills
+# through the CSSOM (allowed), and MapLibre's CSS at load. Only those exact texts are allowed; a
+# Plotly upgrade that changes them fails tests/poet/test_security.py, which prints the new hash.
+PLOTLY_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # "" (Plotly's rule sheet)
+    "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",  # MapLibre CSS in plotly.js 4.1.1
+]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "style-src-elem": [SELF],
+        "style-src-elem": [SELF, *PLOTLY_STYLE_HASHES],
         "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],

@@ -1,6 +1,9 @@
 """Accounts and headers: lockout, cookies, Content-Security-Policy, private /s/ headers."""
 
+import base64
+import hashlib
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -118,6 +121,9 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert len(csp["script-src"]) == 2 and csp["script-src"][1].startswith("'nonce-")
     assert "'unsafe-inline'" not in csp["script-src"] and "'unsafe-eval'" not in csp["script-src"]
     assert csp["style-src"] == ["'self'"]
+    assert csp["style-src-elem"][0] == "'self'"
+    assert all(source.startswith("'sha256-") for source in csp["style-src-elem"][1:])
+    assert csp["style-src-attr"] == ["'unsafe-inline'"]
     assert csp["img-src"] == ["'self'", "data:"]
     assert csp["frame-ancestors"] == ["'none'"]
     assert csp["form-action"] == ["'self'"]
@@ -188,3 +194,16 @@ def test_every_respondent_response_is_private(client):
     visit("get", f"/s/{token}/")  # the link again, after submitting
     visit("get", f"/s/open/{open_link(invitation.wave)}/")
     assert all(code < 500 for code in seen)
+
+
+def test_the_styles_plotly_injects_are_the_ones_the_policy_allows():
+    """Plotly.js inserts MapLibre's CSS as a <style>; the policy allows exactly that text."""
+    source = (Path(settings.BASE_DIR) / "static/vendor/plotly/plotly.min.js").read_text("utf-8")
+    found = re.search(r"\.textContent='(\.maplibregl-map(?:[^'\\]|\\.)*)'", source)
+    injected = [found.group(1)] if found else []
+    for text in [*injected, ""]:
+        digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in production.PLOTLY_STYLE_HASHES, (
+            f"Plotly injects a style the policy blocks: add 'sha256-{digest}' to "
+            "PLOTLY_STYLE_HASHES in poet/settings.py"
+        )
