@@ -166,6 +166,7 @@ class Block:
 
     entries: list[Entry]
     outcome: object | None = None
+    outcome_text: str = ""
 
     @property
     def has_errors(self) -> bool:
@@ -440,7 +441,11 @@ class SectionForm(forms.Form):
             ):
                 last.entries.append(entry)
             elif item.outcome_id and item.measure:
-                blocks.append(Block([entry], outcome=item.outcome))
+                outcome = item.outcome
+                text = outcome.text
+                if self.easy_read and getattr(outcome, "easy_read_text", ""):
+                    text = outcome.easy_read_text
+                blocks.append(Block([entry], outcome=outcome, outcome_text=text))
             else:
                 blocks.append(Block([entry]))
         return blocks
