@@ -3,5 +3,5 @@
 from django.dispatch import Signal
 
 # Sent inside the submit transaction, after the Response and its answers are stored and before
-# the draft is deleted: kwargs `response` and `context` (the draft's context dict).
+# the draft is deleted: kwargs `response`, `context` (the draft's context dict) and `easy_read`.
 response_submitted = Signal()
