@@ -198,9 +198,8 @@ def test_tidy_answers_are_design_format_with_opaque_ids_and_inert_text(built):
     first = [(r["respondent"], r["item"]) for r in rows if r["item"] == "COMMENT"]
     second = [(r["respondent"], r["item"]) for r in again if r["item"] == "COMMENT"]
     assert len(first) == len(second) == 2
-    order = [r["respondent"] for r in rows]
-    blocks = [n for i, n in enumerate(order) if i == 0 or order[i - 1] != n]
-    assert len(blocks) == len(set(blocks))  # each respondent's answers together
+    pairs = [(r["respondent"], r["item"]) for r in rows]
+    assert len(pairs) == len(set(pairs))  # one row per respondent and item
 
 
 def test_a_stored_file_outside_media_is_refused(built):
