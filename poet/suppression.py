@@ -20,3 +20,28 @@ def suppressed_keys(counts: Mapping[Hashable, int], k: int) -> set[Hashable]:
 
 def total_is_hidden(total: int, k: int) -> bool:
     return total < k
+
+
+def suppressed_keys_within_ceilings(
+    counts: Mapping[Hashable, int], ceilings: Mapping[Hashable, int], k: int
+) -> tuple[set[Hashable], bool]:
+    """Hidden keys of a family whose counts each have a shown ceiling (people who responded out
+    of people invited), and whether the family's total must be hidden too.
+
+    With the total and the ceilings shown, the hidden counts' sum can be worked out; when it is 0
+    or the sum of their ceilings, every hidden count is pinned (none or all of them responded).
+    So further siblings are hidden, next-smallest first, until the sum pins nothing; if even the
+    whole family stays pinned, the total is hidden as well.
+    """
+    hidden = suppressed_keys(counts, k)
+
+    def pinned() -> bool:
+        # A count whose ceiling is 0 is known to be 0 before anything is shown: it pins nothing.
+        bounded = [key for key in hidden if ceilings[key] > 0]
+        rest = sum(counts[key] for key in bounded)
+        return bool(bounded) and rest in (0, sum(ceilings[key] for key in bounded))
+
+    while pinned() and len(hidden) < len(counts):
+        shown = sorted((n, str(key), key) for key, n in counts.items() if key not in hidden)
+        hidden.add(shown[0][2])
+    return hidden, pinned()

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 
 from poet.models import Audience, Wave
-from poet.suppression import suppressed_keys, total_is_hidden
+from poet.suppression import suppressed_keys, suppressed_keys_within_ceilings, total_is_hidden
 from surveys.models import Invitation, OpenLink, Response
 
 
@@ -38,10 +38,16 @@ def _rate(completed: int, invited: int) -> int | None:
     return round(100 * completed / invited) if invited else None
 
 
-def _table(rows: dict[str, dict[str, int]], k: int) -> list[dict]:
-    """Rows of one breakdown with small counts hidden; completed and open-link responses are
-    each a family of siblings (the totals are shown, so one hidden figure hides another)."""
-    hidden_completed = suppressed_keys({n: r["completed"] for n, r in rows.items()}, k)
+def _table(rows: dict[str, dict[str, int]], k: int) -> tuple[list[dict], bool]:
+    """Rows of one breakdown with small counts hidden, and whether the completed total must be
+    hidden too. Completed and open-link responses are each a family of siblings (the totals are
+    shown, so one hidden figure hides another); completed counts also sit beside the numbers
+    invited, so a hidden set must not be pinned by those bounds."""
+    hidden_completed, total_pinned = suppressed_keys_within_ceilings(
+        {n: r["completed"] for n, r in rows.items()},
+        {n: r["invited"] for n, r in rows.items()},
+        k,
+    )
     hidden_open = suppressed_keys({n: r["open"] for n, r in rows.items()}, k)
     table = []
     for name in sorted(rows, key=str.casefold):
@@ -56,7 +62,7 @@ def _table(rows: dict[str, dict[str, int]], k: int) -> list[dict]:
                 "open": None if name in hidden_open else r["open"],
             }
         )
-    return table
+    return table, total_pinned
 
 
 def response_rates(wave: Wave) -> dict:
@@ -115,7 +121,12 @@ def response_rates(wave: Wave) -> dict:
     family = {"completed": totals["completed"]}
     if show_open:
         family["open"] = totals["open"]
+    by_organisation, organisations_pinned = _table(by_organisation, k)
+    by_staff_group, groups_pinned = _table(by_group, k)
     hidden_total = suppressed_keys(family, k)
+    if organisations_pinned or groups_pinned:
+        # The completed total would pin hidden groups: hide it, and its sibling beside the sum.
+        hidden_total |= set(family)
     completed = None if "completed" in hidden_total else totals["completed"]
     open_responses = None if "open" in hidden_total else totals["open"]
     all_responses = totals["completed"] + totals["open"]
@@ -130,6 +141,6 @@ def response_rates(wave: Wave) -> dict:
             "open": open_responses,
             "responses": None if total_is_hidden(all_responses, k) else all_responses,
         },
-        "by_organisation": _table(by_organisation, k),
-        "by_staff_group": _table(by_group, k),
+        "by_organisation": by_organisation,
+        "by_staff_group": by_staff_group,
     }

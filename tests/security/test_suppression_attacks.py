@@ -549,13 +549,6 @@ def test_csv_export_hides_what_the_screen_hides(manager_client, seeded):
             assert row["suppressed"] == "true", (outcome, measure, group)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by this test: the response-rate tables show 'Invited' beside a hidden "
-    "'Completed'; with the overall completed shown, total − visible = the hidden rows' invited "
-    "sum whenever those groups all answered, which pins a group below k (surveys/selectors.py "
-    "response_rates, and the formative report's rates tables)",
-)
 def test_bounds_invited_numbers_do_not_pin_a_hidden_count(sources):
     leaks = []
     for where, table in sources.items():
