@@ -316,6 +316,9 @@ class IntegrationAnswer(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_group}: {self.get_now_display()} → {self.get_needed_display()}"
+
 
 class RelationshipPlacement(models.Model):
     """One inter-agency relationship on the depth × breadth matrix, as it is and as it should be.
@@ -348,6 +351,11 @@ class RelationshipPlacement(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        if self.service_area:
+            return self.service_area
+        return f"{self.organisation_a} – {self.organisation_b}"
+
 
 class StrategicImportance(models.Model):
     """How strategically important the joint work is to the lead's own organisation (1–5)."""
@@ -357,3 +365,6 @@ class StrategicImportance(models.Model):
     )
     importance = models.PositiveSmallIntegerField(validators=SCALE_1_5)
     reason = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.importance}/5 from {self.respondent}"
