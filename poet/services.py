@@ -137,8 +137,15 @@ def run_job(job_id: int, work) -> Job | None:
     return job
 
 
+WAITING_FOR_WORKERS = "Waiting for background workers; this will run when they are back."
+
+
 def enqueue(task, job: Job) -> None:
-    """Queue a task for a job once the job row is committed, so the worker can find it."""
+    """Queue a task for a job once the job row is committed, so the worker can find it.
+
+    When the broker is down the job stays queued, says so, and remembers its task (in `result`,
+    empty until the job finishes), so `requeue_waiting_jobs` can send it once the broker is back.
+    """
 
     def send() -> None:
         try:
@@ -146,10 +153,34 @@ def enqueue(task, job: Job) -> None:
         except Exception as exc:  # broker down: the job stays queued and says so
             logger.warning("Could not queue job %s: %s", job.pk, exc)
             Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
-                message="Waiting for background workers; this will run when they are back."
+                message=WAITING_FOR_WORKERS, result={"waiting_task": task.name}
             )
 
     transaction.on_commit(send)
+
+
+def requeue_waiting_jobs() -> int:
+    """Send again the jobs that could not be queued while the broker was down; how many went.
+
+    Only jobs marked by `enqueue` as never sent: a job whose message reached the broker is never
+    sent twice. Run every minute by celery beat (`poet.tasks.requeue_waiting_jobs`).
+    """
+    from celery import current_app
+
+    sent = 0
+    waiting = Job.objects.filter(
+        status=Job.Status.QUEUED, message=WAITING_FOR_WORKERS, result__has_key="waiting_task"
+    )
+    for job in waiting:
+        name = job.result["waiting_task"]
+        try:
+            current_app.send_task(name, args=[job.pk])
+        except Exception as exc:  # still down: try again next time
+            logger.warning("Job %s is still waiting for the broker: %s", job.pk, exc)
+            break
+        Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(message="", result=None)
+        sent += 1
+    return sent
 
 
 # --- setting up a partnership ----------------------------------------------------------------

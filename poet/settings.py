@@ -212,6 +212,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.close_overdue_waves",
         "schedule": crontab(hour=0, minute=10),
     },
+    # Jobs started while Redis was down were kept, marked waiting; send them once it is back.
+    "requeue-waiting-jobs": {"task": "poet.tasks.requeue_waiting_jobs", "schedule": 60.0},
 }
 
 # Staff survey: links in e-mails are absolute, so the site's public address is needed.

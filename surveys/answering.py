@@ -145,6 +145,25 @@ def _live(wave: Wave) -> Questionnaire:
     return questionnaire
 
 
+def draft_for_invitation_id(invitation_id: int) -> Draft:
+    """The draft of the invitation a session holds: one query when the draft exists (every
+    page after the first), however many people have answered."""
+    draft = (
+        Draft.objects.filter(invitation_id=invitation_id)
+        .select_related("questionnaire", "invitation__wave")
+        .first()
+    )
+    if draft is not None:
+        if draft.invitation.is_completed:
+            raise ALREADY_SUBMITTED
+        check_wave(draft.invitation.wave)
+        return draft
+    invitation = Invitation.objects.filter(pk=invitation_id).first()
+    if invitation is None:
+        raise NO_SURVEY
+    return draft_for_invitation(invitation)
+
+
 def draft_for_invitation(invitation: Invitation) -> Draft:
     """The invitee's draft, started on the newest frozen version if they have none yet."""
     invitation = Invitation.objects.select_related("wave").get(pk=invitation.pk)
@@ -244,12 +263,30 @@ def set_easy_read(draft: Draft, on: bool) -> None:
     draft.save(update_fields=["easy_read", "updated_at"])
 
 
+_FROZEN_SECTIONS: dict[tuple, list[Section]] = {}
+_FROZEN_SECTIONS_KEPT = 64
+
+
 def sections_of(questionnaire: Questionnaire) -> list[Section]:
-    """Sections in order, each with its items (and their outcome statements) loaded."""
+    """Sections in order, each with its items (and their outcome statements) loaded.
+
+    A frozen version never changes (editing it makes the next version), so its sections are
+    loaded once per process: every page a respondent sees needs them, and building a few
+    hundred model objects per request was most of a section page's time. Treat them as
+    read-only.
+    """
+    key = (questionnaire.pk, questionnaire.frozen_at)
+    if questionnaire.frozen_at is not None and key in _FROZEN_SECTIONS:
+        return _FROZEN_SECTIONS[key]
     sections = list(
         questionnaire.sections.order_by("order", "pk").prefetch_related("items__outcome")
     )
-    return [s for s in sections if s.items.all()]
+    sections = [s for s in sections if s.items.all()]
+    if questionnaire.frozen_at is not None:
+        if len(_FROZEN_SECTIONS) >= _FROZEN_SECTIONS_KEPT:
+            _FROZEN_SECTIONS.pop(next(iter(_FROZEN_SECTIONS)))
+        _FROZEN_SECTIONS[key] = sections
+    return sections
 
 
 def answered(value) -> bool:

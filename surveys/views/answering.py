@@ -24,7 +24,7 @@ from surveys.answering import (
     NotReady,
     RespondentProblem,
     check_draft,
-    draft_for_invitation,
+    draft_for_invitation_id,
     draft_for_link,
     draft_for_resume_token,
     first_unanswered_section,
@@ -43,7 +43,7 @@ from surveys.forms_answering import (
     html_id,
     item_text,
 )
-from surveys.models import Draft, Invitation
+from surveys.models import Draft
 
 SESSION = "poet_respond"
 DONE = "poet_respond_done"
@@ -102,10 +102,7 @@ def current_draft(request: HttpRequest) -> Draft:
     """The draft of the person this session belongs to, or why there is none."""
     state = request.session.get(SESSION) or {}
     if "invitation" in state:
-        invitation = Invitation.objects.filter(pk=state["invitation"]).first()
-        if invitation is None:
-            raise NO_SURVEY
-        return draft_for_invitation(invitation)
+        return draft_for_invitation_id(state["invitation"])
     if "draft" in state:
         draft = (
             Draft.objects.filter(pk=state["draft"]).select_related("questionnaire__wave").first()

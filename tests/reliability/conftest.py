@@ -1,0 +1,199 @@
+"""Fixtures for fault tests against the real services of `scripts/test` (scripts/services.sh):
+Celery workers that can be killed, Redis that can be stopped and started again, PostgreSQL that
+can be restarted, gunicorn serving the test database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from poet.celery import app as celery_app
+from tests.conftest import ROOT, _database_url, require
+
+# A worker whose comparison first waits POET_TEST_COMPARISON_DELAY seconds, so a test can kill it
+# in the middle of one; the application code is untouched.
+SLOW_WORKER = """
+import os, sys, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "poet.settings")
+import django
+django.setup()
+import reports.tasks as tasks
+real = tasks.compute_comparison
+def slow(job, progress):
+    progress(0.01, "test worker: waiting before the comparison")
+    time.sleep(float(os.environ.get("POET_TEST_COMPARISON_DELAY", "0")))
+    return real(job, progress)
+tasks.compute_comparison = slow
+from poet.celery import app
+app.worker_main(sys.argv[1:])
+"""
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str, step: float = 0.3) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(step)
+
+
+@pytest.fixture
+def services(transactional_db) -> dict:
+    """The throwaway services' coordinates (fails under CI=true when they are missing)."""
+    require(connection.vendor == "postgresql", "fault tests need PostgreSQL (scripts/test)")
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    require(broker.startswith("redis://"), "fault tests need Redis (scripts/test)")
+    for name in ("POET_SERVICES_DIR", "POET_PG_BIN", "POET_PG_DATA", "POET_REDIS_PORT"):
+        require(bool(os.environ.get(name)), f"fault tests need {name} (scripts/test)")
+    return {
+        "database_url": _database_url(),
+        "broker": broker,
+        "redis_port": os.environ["POET_REDIS_PORT"],
+        "dir": Path(os.environ["POET_SERVICES_DIR"]),
+        "pg_bin": Path(os.environ["POET_PG_BIN"]),
+        "pg_data": os.environ["POET_PG_DATA"],
+    }
+
+
+@pytest.fixture
+def workers(services, tmp_path) -> Iterator[Callable[..., subprocess.Popen]]:
+    """Start real Celery workers (each in its own process group, so it can be killed whole)."""
+    started: list[subprocess.Popen] = []
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+
+    def start(name: str, *, comparison_delay: float = 0, **env) -> subprocess.Popen:
+        log = tmp_path / f"{name}.log"
+        environment = {
+            **os.environ,
+            "DATABASE_URL": services["database_url"],
+            "CELERY_BROKER_URL": services["broker"],
+            # Redelivery of an unacknowledged task after seconds, not the production hours.
+            "CELERY_VISIBILITY_TIMEOUT": "5",
+            "POET_TEST_COMPARISON_DELAY": str(comparison_delay),
+            **env,
+        }
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                SLOW_WORKER,
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=1",
+                "--without-gossip",
+                "--without-mingle",
+                f"--logfile={log}",
+                f"--hostname={name}-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=environment,
+            start_new_session=True,
+        )
+        started.append(process)
+        wait_for(
+            lambda: (
+                "ready." in (log.read_text() if log.exists() else "") or process.poll() is not None
+            ),
+            45,
+            f"worker {name} to start",
+        )
+        if process.poll() is not None:
+            pytest.fail(f"worker {name} died:\n{log.read_text()}")
+        process.log = log
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in started:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    celery_app.conf.task_always_eager = previous
+
+
+def kill_hard(process: subprocess.Popen) -> None:
+    """SIGKILL a worker and its pool processes at once, as the kernel's OOM killer would."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+def redis_ping(port: str) -> bool:
+    return (
+        subprocess.run(["redis-cli", "-p", port, "ping"], capture_output=True, text=True).stdout
+        == "PONG\n"
+    )
+
+
+@pytest.fixture
+def redis(services) -> Iterator[dict]:
+    """stop() and start() the test Redis, with the command line of scripts/services.sh."""
+    port, folder = services["redis_port"], services["dir"]
+
+    def stop() -> None:
+        subprocess.run(["redis-cli", "-p", port, "shutdown", "nosave"], capture_output=True)
+        wait_for(lambda: not redis_ping(port), 10, "Redis to stop")
+
+    def start() -> None:
+        subprocess.run(
+            [
+                "redis-server",
+                "--daemonize",
+                "yes",
+                "--port",
+                port,
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--pidfile",
+                str(folder / "redis.pid"),
+                "--logfile",
+                str(folder / "redis.log"),
+                "--dir",
+                str(folder),
+            ],
+            check=True,
+        )
+        wait_for(lambda: redis_ping(port), 10, "Redis to start", step=0.1)
+
+    yield {"stop": stop, "start": start}
+    if not redis_ping(port):
+        start()
+
+
+def restart_postgres(services: dict) -> None:
+    """`pg_ctl restart -m fast`: every open connection is cut, as in a failover or an upgrade."""
+    command = [str(services["pg_bin"] / "pg_ctl"), "-D", services["pg_data"]]
+    command += ["restart", "-m", "fast", "-w", "-t", "60", "-l", str(services["dir"] / "pg.log")]
+    if os.geteuid() == 0:
+        command = ["runuser", "-u", "postgres", "--", *command]
+    # The server inherits our stdout: send it nowhere, or waiting for the output never ends.
+    subprocess.run(
+        command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=90
+    )
+    connection.close()  # this process's connection was cut too
+
+
+@pytest.fixture
+def gunicorn(services, tmp_path) -> Iterator[int]:
+    """gunicorn (2 sync workers, real settings, DEBUG off) serving the test database: its port."""
+    from benchmarks.load import start_gunicorn, stop_gunicorn
+
+    process, port = start_gunicorn(services["database_url"], 2, tmp_path / "gunicorn.log")
+    yield port
+    stop_gunicorn(process)
