@@ -23,6 +23,7 @@ from reports.content.common import (
     run_data,
     staff_comments,
 )
+from reports.content.context import context_sections, trend_section
 from reports.documents import Chart, Hidden, Report, Section, Table
 from surveys.selectors import response_rates
 
@@ -53,6 +54,10 @@ def build_formative(wave: Wave, *, compare_with: Wave | None = None) -> Report:
     ]
     if compare_with is not None:
         report.sections.append(_change(data, earlier_run(compare_with), compare_with, k))
+    trend = trend_section(wave)
+    if trend is not None:
+        report.sections.append(trend)
+    report.sections.extend(context_sections(wave))
     return report
 
 

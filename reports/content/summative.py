@@ -17,12 +17,12 @@ from reports.content.common import (
     RunData,
     cell,
     chosen_outcomes,
-    earlier_run,
     outcome_texts,
     r2,
     run_data,
 )
-from reports.documents import Chart, Hidden, Report, Section, Table
+from reports.content.context import change_section, trend_section
+from reports.documents import Chart, Report, Section, Table
 from reports.models import ComparisonRow
 
 FLAG_SENTENCES = {
@@ -77,7 +77,10 @@ def build_summative(wave: Wave, *, compare_with: Wave | None = None) -> Report:
         _audiences(data, texts, k),
     ]
     if compare_with is not None:
-        report.sections.append(_change(data, earlier_run(compare_with), compare_with, texts, k))
+        report.sections.append(change_section(wave, compare_with))
+    trend = trend_section(wave)
+    if trend is not None:
+        report.sections.append(trend)
     report.sections.append(_methods(data, k))
     return report
 
@@ -333,61 +336,6 @@ def _audiences(data: RunData, texts: dict[str, str], k: int) -> Section:
                 ]
                 for r in rows
             ],
-        )
-    )
-    return section
-
-
-def _change(
-    data: RunData, earlier: RunData | None, compare_with: Wave, texts: dict[str, str], k: int
-) -> Section:
-    section = Section(key="change", title=f"Change since {compare_with.name}")
-    if earlier is None:
-        section.paragraphs.append(
-            f"No comparison has been run for {compare_with.name}, so change cannot be shown."
-        )
-        return section
-    section.paragraphs.append(
-        "The means of both waves side by side, as stored by each wave's latest comparison. The "
-        "change is the later mean minus the earlier one; no test of the change is made here, so "
-        "a small change may be chance. Different people may have answered each wave."
-    )
-    before = {(r.outcome, r.measure): r for r in earlier.rows_for("all")}
-    after = {(r.outcome, r.measure): r for r in data.rows_for("all")}
-    rows = []
-    for key in sorted(set(before) | set(after), key=lambda x: (x[0], x[1] != "importance")):
-        b, a = before.get(key), after.get(key)
-        for audience, attr in (("Staff", "mean_staff"), ("Service users and carers", "mean_users")):
-            bv = None if b is None or b.suppressed else getattr(b, attr)
-            av = None if a is None or a.suppressed else getattr(a, attr)
-            bh = b is not None and b.suppressed
-            ah = a is not None and a.suppressed
-            rows.append(
-                [
-                    key[0],
-                    texts.get(key[0], ""),
-                    MEASURE_LABELS.get(key[1], key[1]),
-                    audience,
-                    cell(r2(bv), bh, k),
-                    cell(r2(av), ah, k),
-                    Hidden(k) if bh or ah else (None if bv is None or av is None else r2(av - bv)),
-                ]
-            )
-    section.blocks.append(
-        Table(
-            key="change_outcomes",
-            title=f"Outcomes: {compare_with.name} and {data.run.wave.name}",
-            columns=[
-                "Outcome",
-                "Statement",
-                "Measure",
-                "Who",
-                "Earlier mean",
-                "Now mean",
-                "Change",
-            ],
-            rows=rows,
-            note="Empty: the outcome was not asked in that wave.",
         )
     )
     return section

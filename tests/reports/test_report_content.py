@@ -263,7 +263,7 @@ def test_a_suppressed_comparison_row_is_hidden_everywhere():
             assert not (isinstance(scalar, str) and scalar.startswith("O-")), chart.key
 
 
-def test_change_since_an_earlier_wave_sets_stored_means_side_by_side():
+def test_change_since_an_earlier_wave_sets_stored_means_side_by_side_with_a_ci():
     earlier = seeded()
     later = seeded(WaveFactory(name="12 months"))  # the page keeps both in one partnership
     report = build_summative(later.wave, compare_with=earlier.wave)
@@ -276,10 +276,11 @@ def test_change_since_an_earlier_wave_sets_stored_means_side_by_side():
         breakdown="all", measure="importance", outcome="O-0"
     )
     line = next(
-        r for r in change.rows if r[0] == "O-0" and r[2] == "Importance" and r[3] == "Staff"
+        r for r in change.rows if r[0] == "O-0" and r[1] == "Importance" and r[2] == "Staff"
     )
-    assert line[4:6] == [round(before.mean_staff, 2), round(after.mean_staff, 2)]
-    assert line[6] == round(after.mean_staff - before.mean_staff, 2)
+    assert line[3:5] == [round(before.mean_staff, 2), round(after.mean_staff, 2)]
+    assert line[5] == round(after.mean_staff - before.mean_staff, 2)
+    assert line[6] < line[5] < line[7]  # the change's 95% CI lies around it
     formative = build_formative(later.wave, compare_with=earlier.wave)
     assert "change_domains" in tables(formative)
 
