@@ -1,12 +1,14 @@
 """A partner lead answers the three context tools by link in real Chromium; an evaluator then
-sees the results. Every page passes axe (WCAG 2.2 AA)."""
+sees the results, and a manager finds them in the formative report and its PDF. Every page
+passes axe (WCAG 2.2 AA)."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from poet.models import Organisation, Role, UserGroup
 from surveys import context as tools
-from tests.factories import PASSWORD, WaveFactory, member
+from tests.factories import PASSWORD, member
+from tests.reports.reporting import pdf_text, seeded_wave
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,11 +21,14 @@ def assert_accessible(page):
     assert not serious, results.generate_report()
 
 
-def test_a_partner_lead_answers_by_link_and_an_evaluator_sees_the_results(page, live_server):
-    wave = WaveFactory(partnership__name="Alpha partnership", name="Baseline 2026")
+def test_a_partner_lead_answers_by_link_and_an_evaluator_sees_the_results(
+    page, live_server, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    wave = seeded_wave().wave  # with a finished comparison run, so the reports have content
     council = Organisation.objects.create(partnership=wave.partnership, name="Council")
     Organisation.objects.create(partnership=wave.partnership, name="Hospital")
-    UserGroup.objects.create(partnership=wave.partnership, name="Older people")
+    UserGroup.objects.get_or_create(partnership=wave.partnership, name="Older people")
     _, token = tools.create_lead(wave, name="Ann Lead", organisation=council)
     member(wave.partnership, Role.EVALUATOR, user__username="eve")
     page.set_viewport_size({"width": 320, "height": 800})
@@ -82,3 +87,31 @@ def test_a_partner_lead_answers_by_link_and_an_evaluator_sees_the_results(page, 
     page.get_by_role("link", name="Partner leads and their links").click()
     assert "Ann Lead" in page.content()
     assert_accessible(page)
+
+    # A manager sees the tools in the formative report, and in its PDF.
+    member(wave.partnership, Role.MANAGER, user__username="mona")
+    page.context.clear_cookies()
+    page.goto("/")
+    page.get_by_label("Username").fill("mona")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.set_viewport_size({"width": 1024, "height": 800})
+    page.goto(f"/p/{wave.partnership.slug}/waves/{wave.slug}/reports/formative/")
+    for heading in (
+        "Levels of integration",
+        "Depth and breadth of relationships",
+        "Strategic importance",
+    ):
+        assert page.get_by_role("heading", name=heading, exact=False).count() >= 1, heading
+    page.goto(f"/p/{wave.partnership.slug}/waves/{wave.slug}/downloads/")
+    page.get_by_label("Formative report").check()
+    page.get_by_label("PDF document").check()
+    page.get_by_role("button", name="Make the file").click()
+    page.get_by_role("heading", name="Done").wait_for(timeout=120_000)
+    page.get_by_role("link", name="Back").click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download").first.click()
+    path = tmp_path / "formative.pdf"
+    info.value.save_as(path)
+    text = pdf_text(path)
+    assert "Levels of integration" in text and "Older people" in text
