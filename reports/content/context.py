@@ -430,12 +430,18 @@ class OutcomeChange:
 
     @property
     def ci(self) -> tuple[float, float] | None:
-        """An approximate 95% interval of the change (normal, unequal variances)."""
-        a, b = self.earlier, self.now
-        if self.change is None or not a.n or not b.n or a.sd is None or b.sd is None:
-            return None
-        half = Z95 * math.sqrt(a.sd**2 / a.n + b.sd**2 / b.n)
-        return (self.change - half, self.change + half)
+        return change_ci(self.earlier, self.now)
+
+
+def change_ci(earlier: Figure, now: Figure) -> tuple[float, float] | None:
+    """An approximate 95% interval of now − earlier (normal, unequal variances), from the
+    stored means, SDs and counts of two runs (the raw answers are not read for reports)."""
+    a, b = earlier, now
+    if a.mean is None or b.mean is None or not a.n or not b.n or a.sd is None or b.sd is None:
+        return None
+    change = b.mean - a.mean
+    half = Z95 * math.sqrt(a.sd**2 / a.n + b.sd**2 / b.n)
+    return (change - half, change + half)
 
 
 def outcome_changes(wave: Wave, compare_with: Wave) -> list[OutcomeChange] | None:

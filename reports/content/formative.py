@@ -23,7 +23,7 @@ from reports.content.common import (
     run_data,
     staff_comments,
 )
-from reports.content.context import context_sections, trend_section
+from reports.content.context import Figure, change_ci, context_sections, trend_section
 from reports.documents import Chart, Hidden, Report, Section, Table
 from surveys.selectors import response_rates
 
@@ -550,8 +550,9 @@ def _change(data: RunData, earlier: RunData | None, compare_with: Wave, k: int) 
         return section
     section.paragraphs.append(
         "The figures of both waves side by side, as stored by each wave's latest comparison. "
-        "The change is the later mean minus the earlier one; no test of the change is made "
-        "here, so a small change may be chance. Different people may have answered each wave."
+        "The change is the later mean minus the earlier one, with an approximate 95% confidence "
+        "interval (normal approximation from each wave's mean, SD and number of staff); "
+        "different people may have answered each wave."
     )
     before = {r["domain"]: r for r in earlier.run.domain_summary if r["breakdown"] == "all"}
     after = {r["domain"]: r for r in data.run.domain_summary if r["breakdown"] == "all"}
@@ -570,6 +571,7 @@ def _change(data: RunData, earlier: RunData | None, compare_with: Wave, k: int) 
                 cell(r2(a.get("mean")), ah, k),
                 cell(pct(a.get("pct_positive")), ah, k),
                 Hidden(k) if bh or ah else r2(a["mean"] - b["mean"]),
+                *_domain_change_ci(b, a, bh or ah, k),
             ]
         )
     section.blocks.append(
@@ -585,8 +587,20 @@ def _change(data: RunData, earlier: RunData | None, compare_with: Wave, k: int) 
                 "Now: mean",
                 "Now: positive (%)",
                 "Change in mean",
+                "95% CI from",
+                "95% CI to",
             ],
             rows=rows,
         )
     )
     return section
+
+
+def _domain_change_ci(before: dict, after: dict, hidden: bool, k: int) -> list:
+    if hidden:
+        return [Hidden(k), Hidden(k)]
+    ci = change_ci(
+        Figure(before.get("mean"), before.get("sd"), before.get("n"), False),
+        Figure(after.get("mean"), after.get("sd"), after.get("n"), False),
+    )
+    return [r2(ci[0]), r2(ci[1])] if ci else [None, None]
