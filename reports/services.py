@@ -28,6 +28,7 @@ from reports.analysis import (
     summarise_domains,
     top_pick_counts,
 )
+from reports.exporters.base import neutralise
 from reports.loaders import WaveFrames, fingerprint, load_wave
 from reports.models import DEFAULT_RESAMPLES, DEFAULT_SEED, ComparisonRow, ComparisonRun
 
@@ -241,12 +242,6 @@ def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
 
 EXPORT_COLUMNS: tuple[str, ...] = tuple(COMPARISON_COLUMNS)
 TEXT_COLUMNS = frozenset({"outcome", "measure", "breakdown", "group", "flag"})
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """A text cell that a spreadsheet would run as a formula, made inert with a leading '."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _cell(column: str, value: Any) -> str:
