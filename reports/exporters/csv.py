@@ -73,9 +73,15 @@ def answers_query() -> str:
     # value is worked out. No ORDER BY: rows leave in storage order as they are joined, so the
     # file streams from the first row (a sort would hold it back and spill to disk). Both lookups
     # are MATERIALIZED: computed once, never once per item.
+    # Staff anonymity: an organisation with fewer than k staff respondents in the file is left
+    # blank, and a staff group is shown only where the group and its organisation × group cell
+    # both have at least k (so no row pins a small team). Users' and carers' rows keep their
+    # user group: evaluators register and interview them, so it tells them nothing new.
+    staff = "r.audience = 'staff'"
     return f"""
-        WITH people AS MATERIALIZED (
-            SELECT r.id, r.audience,
+        WITH base AS MATERIALIZED (
+            SELECT r.id, r.audience, r.organisation_id,
+                   CASE WHEN {staff} THEN r.staff_group_id ELSE r.user_group_id END AS gid,
                    COALESCE({_neutralised_sql("o.name")}, '') AS organisation,
                    COALESCE({_neutralised_sql(group)}, '') AS grp,
                    row_number() OVER (ORDER BY md5(%(salt)s || r.id::text)) AS respondent
@@ -88,6 +94,18 @@ def answers_query() -> str:
                 SELECT 1 FROM {ParticipantResponse._meta.db_table} pr
                 JOIN {Participant._meta.db_table} p ON p.id = pr.participant_id
                 WHERE pr.response_id = r.id AND p.withdrawn_on IS NOT NULL)
+        ),
+        people AS MATERIALIZED (
+            SELECT b.id, b.audience, b.respondent,
+                   CASE WHEN b.audience <> 'staff'
+                          OR count(*) OVER (PARTITION BY b.audience, b.organisation_id) >= %(k)s
+                        THEN b.organisation ELSE '' END AS organisation,
+                   CASE WHEN b.audience <> 'staff'
+                          OR (count(*) OVER (PARTITION BY b.audience, b.gid) >= %(k)s
+                              AND count(*) OVER (
+                                  PARTITION BY b.audience, b.organisation_id, b.gid) >= %(k)s)
+                        THEN b.grp ELSE '' END AS grp
+            FROM base b
         ),
         items AS MATERIALIZED (
             SELECT i.id, {_neutralised_sql("i.code")} AS code
@@ -128,7 +146,11 @@ class AnswersCsvExporter(Exporter):
         header = (",".join(ANSWER_COLUMNS) + "\n").encode()
         output.write(header)
         written = len(header)
-        params = {"salt": secrets.token_hex(16), "wave": wave.pk}
+        params = {
+            "salt": secrets.token_hex(16),
+            "wave": wave.pk,
+            "k": wave.partnership.minimum_group_size,
+        }
         with transaction.atomic(), connection.cursor() as cursor:
             # Hash joins: with a wave's lookups underestimated (fresh statistics), the planner
             # would otherwise probe the answers index once per person and item.
@@ -147,7 +169,13 @@ class AnswersCsvExporter(Exporter):
         from reports.loaders import counted_responses
         from surveys.models import Answer
 
-        responses = list(counted_responses(wave).values_list("pk", flat=True))
+        people = list(
+            counted_responses(wave).values_list(
+                "pk", "audience", "organisation_id", "staff_group_id"
+            )
+        )
+        shown = _shown_staff_labels(people, wave.partnership.minimum_group_size)
+        responses = [pk for pk, *_ in people]
         random.SystemRandom().shuffle(responses)
         number = {pk: n for n, pk in enumerate(responses, start=1)}
         answers = (
@@ -182,6 +210,10 @@ class AnswersCsvExporter(Exporter):
                 else:
                     value = neutralise(text)
                 group = sg if audience == "staff" else ug
+                if audience == "staff":
+                    show_org, show_group = shown[rid]
+                    org = org if show_org else ""
+                    group = group if show_group else ""
                 writer.writerow(
                     (
                         number[rid],
@@ -197,3 +229,18 @@ class AnswersCsvExporter(Exporter):
             text_out.detach()
         progress(1.0, "Answers written")
         return 0
+
+
+def _shown_staff_labels(people: list[tuple], k: int) -> dict[int, tuple[bool, bool]]:
+    """Per staff response: whether its organisation and its staff group may be shown (the same
+    rule as the COPY query: organisation with ≥ k, group and organisation × group with ≥ k)."""
+    from collections import Counter
+
+    staff = [(pk, org, grp) for pk, audience, org, grp in people if audience == "staff"]
+    by_org = Counter(org for _, org, _ in staff)
+    by_group = Counter(grp for _, _, grp in staff)
+    by_cell = Counter((org, grp) for _, org, grp in staff)
+    return {
+        pk: (by_org[org] >= k, by_group[grp] >= k and by_cell[(org, grp)] >= k)
+        for pk, org, grp in staff
+    }
