@@ -142,8 +142,11 @@ def test_reminders_now_are_refused_while_the_wave_is_not_open(client, reminder_s
 
 
 def test_the_beat_schedule_runs_reminders_and_closing_daily(settings):
-    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert tasks == {"surveys.tasks.send_due_reminders", "surveys.tasks.close_overdue_waves"}
+    schedules = {e["task"]: e["schedule"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    for task in ("surveys.tasks.send_due_reminders", "surveys.tasks.close_overdue_waves"):
+        assert task in schedules
+        assert schedules[task].day_of_week == set(range(7))  # a crontab that runs every day
+        assert len(schedules[task].hour) == 1 and len(schedules[task].minute) == 1
 
 
 @pytest.mark.django_db
