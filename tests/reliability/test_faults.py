@@ -125,12 +125,15 @@ async def answer_with_retries(port: int, token: str, codes: list[str], outcome: 
         outcome["failed"] += 1
 
 
-async def answer_many(port: int, tokens: list[str], codes: list[str], clients: int) -> dict:
-    outcome = {"acknowledged": 0, "failed": 0}
+async def answer_many(
+    port: int, tokens: list[str], codes: list[str], clients: int, stop=None, outcome=None
+) -> dict:
+    """Respondents at `clients` at once until the tokens run out or `stop` is set."""
+    outcome = outcome if outcome is not None else {"acknowledged": 0, "failed": 0}
     queue = list(tokens)
 
     async def client() -> None:
-        while queue:
+        while queue and not (stop and stop.is_set()):
             await answer_with_retries(port, queue.pop(), codes, outcome)
 
     await asyncio.gather(*(client() for _ in range(clients)))
@@ -142,19 +145,23 @@ def test_postgresql_restarted_under_load_the_app_recovers_and_nothing_is_half_st
 ):
     from benchmarks.load import build_wave as build_survey
 
-    wave, tokens = build_survey(160, 1)
+    wave, tokens = build_survey(1000, 1)
     codes = [f"P-1-{n}" for n in range(1, 11)]
-    during, after = tokens[:120], tokens[120:]
-    result = {}
+    during, after = tokens[:960], tokens[960:]
+    stop, result = threading.Event(), {"acknowledged": 0, "failed": 0}
     load = threading.Thread(
-        target=lambda: result.update(asyncio.run(answer_many(gunicorn, during, codes, 10)))
+        target=lambda: asyncio.run(answer_many(gunicorn, during, codes, 10, stop, result))
     )
     load.start()
-    time.sleep(3)
+    wait_for(lambda: result["acknowledged"] >= 20, 120, "respondents to get through")
+    before_restart = result["acknowledged"]
     restart_postgres(services)
-    load.join(timeout=300)
+    after_restart = result["acknowledged"]
+    time.sleep(2)
+    stop.set()
+    load.join(timeout=120)
     assert not load.is_alive()
-    assert result["acknowledged"] > 0
+    assert result["acknowledged"] > after_restart >= before_restart > 0, "load across the restart"
 
     # Recovered by itself: every respondent after the restart gets through, first time.
     recovered = asyncio.run(answer_many(gunicorn, after, codes, 10))
@@ -166,10 +173,14 @@ def test_postgresql_restarted_under_load_the_app_recovers_and_nothing_is_half_st
     assert responses.count() <= acknowledged + result["failed"]
     per_response = set(responses.annotate(n=Count("answers")).values_list("n", flat=True))
     assert per_response == {10}, "a response without all its answers"
-    print(f"PostgreSQL restart: {result}, after: {recovered}, stored {responses.count()}")
     completed = Invitation.objects.filter(wave=wave, completed_on__isnull=False)
     assert completed.count() == responses.count()
     assert not Draft.objects.filter(invitation__in=completed).exists()
+    print(
+        f"PostgreSQL restart under load: {result}, "
+        f"{before_restart} acknowledged before, {after_restart} when it was back; "
+        f"after: {recovered}; responses stored {responses.count()}"
+    )
 
 
 SOURCE = [Path(settings.BASE_DIR) / app for app in ("poet", "surveys", "outcomes", "reports")]
