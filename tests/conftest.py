@@ -102,6 +102,10 @@ def chromium_path() -> str | None:
 
 @pytest.fixture(scope="session")
 def browser():
+    from playwright.sync_api import expect
+
+    # A loaded CI machine can take seconds to answer: assertions wait for the page that long.
+    expect.set_options(timeout=20_000)
     path = chromium_path()
     require(path is not None, "the test needs Chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright

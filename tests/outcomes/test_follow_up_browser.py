@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from outcomes.models import FollowUpSchedule, Participant, ParticipantResponse
 from poet.library import load_library
@@ -121,7 +122,7 @@ def test_schedule_participants_an_interview_and_a_carer_answering_easy_read_by_l
     assert "Do not enter names" in page.content()
     check(page, "participants")
     page.get_by_role("button", name="Register participant").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     check(page, "participants-error")
     interviewee = register(page, audience="Service user", group="Older people", method="Written")
     assert interviewee == "P-001"

@@ -2,6 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from poet.models import Role
 from tests.factories import PASSWORD, WaveFactory, member
@@ -20,7 +21,7 @@ def test_an_evaluator_signs_in_and_opens_a_wave(page):
     wave = WaveFactory(partnership__name="Alpha partnership", name="Baseline 2026")
     member(wave.partnership, Role.EVALUATOR, user__username="eve")
     page.goto("/")
-    assert page.title() == "Sign in – POET"
+    expect(page).to_have_title("Sign in – POET")
     assert_accessible(page)
     page.get_by_label("Username").fill("eve")
     page.get_by_label("Password").fill("wrong")

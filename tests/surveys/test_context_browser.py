@@ -2,8 +2,11 @@
 sees the results, and a manager finds them in the formative report and its PDF. Every page
 passes axe (WCAG 2.2 AA)."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from poet.models import Organisation, Role, UserGroup
 from surveys import context as tools
@@ -43,7 +46,7 @@ def test_a_partner_lead_answers_by_link_and_an_evaluator_sees_the_results(
     now = page.get_by_role("group", name="For Older people: the level of integration now")
     now.get_by_label("Linkage").check()
     page.get_by_role("button", name="Save and continue").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert page.get_by_role("alert").inner_text().startswith("There is a problem")
     assert_accessible(page)
     needed = page.get_by_role("group", name="For Older people: the level these people need")
