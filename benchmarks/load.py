@@ -422,6 +422,27 @@ async def run_phase(name: str, master: int, jobs: list, tally: Tally, kinds: lis
     }
 
 
+def run_async(coroutine):
+    """asyncio.run in a thread of its own: the caller may already have a running event loop
+    (pytest with Playwright's sync API does)."""
+    import threading
+
+    outcome: dict = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def run(
     *,
     submissions: int,
@@ -467,7 +488,7 @@ def run(
                 ),
             ]
 
-        phases = asyncio.run(drive())
+        phases = run_async(drive())
     finally:
         stop_gunicorn(process)
     stored = check_stored(wave, tally.acknowledged_sections, tally.submitted, tally.value_sum)
