@@ -477,7 +477,7 @@ def change_section(wave: Wave, compare_with: Wave) -> Section:
     """Each outcome's means now and in an earlier wave, with the change and its rough CI."""
     section = Section(
         key="change_outcomes",
-        title=f"Outcomes: change since {compare_with.name}",
+        title=f"Change since {compare_with.name}",
         paragraphs=[
             "Each outcome's mean importance and achievement in both waves, from each wave's "
             "latest comparison. The change is the later mean minus the earlier one, with an "
@@ -486,7 +486,10 @@ def change_section(wave: Wave, compare_with: Wave) -> Section:
     )
     changes = outcome_changes(wave, compare_with)
     if changes is None:
-        section.paragraphs.append("Both waves need a comparison run before change can be shown.")
+        missing = compare_with if latest_run(compare_with) is None else wave
+        section.paragraphs.append(
+            f"No comparison has been run for {missing.name}, so change cannot be shown."
+        )
         return section
     k = latest_run(wave).k
     rows: list[list[Cell]] = []
