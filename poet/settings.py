@@ -76,6 +76,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for the questions of respondent pages (surveys/templatetags/questions.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": True},
+    },
 ]
 
 DATABASES = {

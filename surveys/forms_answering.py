@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
+from django.template.defaultfilters import floatformat
 
 from surveys.answering import DONT_KNOW, TEXT_LIMIT, answered, option_values
 from surveys.models import Item, Section
@@ -150,6 +151,20 @@ class Entry:
         if "up to" in (self.item.help_text or "").lower():
             return ""
         return f"Select up to {limit}."
+
+    @property
+    def number_hint(self) -> str:
+        """The help text and the range a number item takes."""
+        low, high = self.item.min_value, self.item.max_value
+        if low is not None and high is not None:
+            allowed = f"Enter a number from {floatformat(low, -2)} to {floatformat(high, -2)}."
+        elif low is not None:
+            allowed = f"Enter a number of {floatformat(low, -2)} or more."
+        elif high is not None:
+            allowed = f"Enter a number of {floatformat(high, -2)} or less."
+        else:
+            allowed = ""
+        return " ".join(part for part in (self.item.help_text, allowed) if part)
 
     @property
     def hint_id(self) -> str:
