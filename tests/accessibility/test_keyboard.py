@@ -12,12 +12,15 @@ Screenshots: test-artifacts/accessibility/.
 import re
 
 import pytest
+from django.test import Client
 from playwright.sync_api import expect
 
 from outcomes.models import ParticipantResponse
+from poet.models import Role
 from surveys.models import Response
 from tests.accessibility.keyboard import Keyboard
 from tests.accessibility.support import follow_up_link, snap, staff_survey
+from tests.factories import WaveFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -175,3 +178,38 @@ def test_easy_read_follow_up_by_keyboard_alone(page):
     assert own.easy_read is True
     answers = {a.item.code: a for a in own.response.answers.all()}
     assert len(answers["TOP3"].choices) == 3
+
+
+def test_account_links_and_sign_out_by_keyboard(browser, live_server):
+    """Signed in: the header's links and its sign-out button show focus; Enter signs out."""
+    user = member(WaveFactory().partnership, Role.MANAGER, user__username="kim")
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(base_url=live_server.url)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto("/")
+    kb = Keyboard(page)
+    stops = [kb.press("Tab")["text"].split("\n")[0] for _ in range(5)]
+    assert stops == [
+        "Skip to main content",
+        "POET",
+        "Your partnerships",
+        "Two-factor authentication",
+        "Sign out",
+    ], stops
+    snap(page, FOLDER, "account-sign-out-focused")
+    assert not kb.problems, "\n".join(kb.problems)
+    press_enter_and_wait(kb)
+    expect(page).to_have_title(re.compile("^Sign in"))
+    page.set_viewport_size({"width": 320, "height": 640})
+    client.force_login(user)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto("/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    snap(page, FOLDER, "account-320")
+    context.close()
