@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from poet.models import Audience, Organisation, StaffGroup, Wave
@@ -147,16 +148,26 @@ def _live(wave: Wave) -> Questionnaire:
 
 def draft_for_invitation_id(invitation_id: int) -> Draft:
     """The draft of the invitation a session holds: one query when the draft exists (every
-    page after the first), however many people have answered."""
-    draft = (
+    page after the first), however many people have answered.
+
+    Every page a respondent sees starts here, so the query is narrow: the invitation's
+    completion and its wave's state come as three annotated columns, not as two more model
+    objects (half the CPU of the request's database work, benchmarks/load.py).
+    """
+    found = (
         Draft.objects.filter(invitation_id=invitation_id)
-        .select_related("questionnaire", "invitation__wave")
-        .first()
+        .select_related("questionnaire")
+        .annotate(
+            invitation_completed_on=F("invitation__completed_on"),
+            wave_status=F("invitation__wave__status"),
+            wave_closes_on=F("invitation__wave__closes_on"),
+        )[:1]
     )
+    draft = next(iter(found), None)
     if draft is not None:
-        if draft.invitation.is_completed:
+        if draft.invitation_completed_on is not None:
             raise ALREADY_SUBMITTED
-        check_wave(draft.invitation.wave)
+        check_wave(Wave(status=draft.wave_status, closes_on=draft.wave_closes_on))
         return draft
     invitation = Invitation.objects.filter(pk=invitation_id).first()
     if invitation is None:
