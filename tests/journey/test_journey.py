@@ -1,0 +1,388 @@
+"""The product's whole story in real Chromium, on PostgreSQL, Redis and a real Celery worker.
+
+An administrator sets up a partnership; an evaluator creates a wave from the template, uploads a
+staff list and opens the wave; each member of staff answers from the link in their e-mail (most
+complete, one saves and resumes, two abandon); the evaluator builds the follow-up, registers
+participants, enters two interviews while the others answer by their own link (some in easy
+read); the comparison runs on the worker; a manager reads both reports and downloads PDF, XLSX
+and CSV, which are opened and checked. Every step is screenshotted into JOURNEY_ARTIFACTS and
+every page is checked with axe-core (see tests/journey/steps.py).
+"""
+
+import re
+from dataclasses import dataclass
+from email import message_from_string
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
+from playwright.sync_api import expect
+
+from poet.library import load_library
+from poet.models import OutcomeStatement, Partnership
+from surveys.models import Invitation, Response
+from tests.factories import PASSWORD, UserFactory
+from tests.journey.steps import ARTIFACTS, Journey
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.celery_worker,
+    pytest.mark.django_db(transaction=True),
+]
+
+JOURNEY_ARTIFACTS = ARTIFACTS  # test-artifacts/journey/ at the repository root
+PARTNERSHIP = "Northshire Together"
+ORGANISATIONS = [
+    ("Northshire NHS Trust", "NHS"),
+    ("Northshire Council", "Local authority"),
+    ("Northshire Carers Network", "Voluntary sector"),
+]
+STAFF_GROUPS = ["Nurse", "Social worker", "Occupational therapist"]
+USER_GROUPS = ["Older people", "People living with dementia"]
+WAVE = "Baseline 2026"
+NEW_PASSWORD = "journey-Password-2026"
+K = 3
+
+
+@pytest.fixture
+def worker_env(tmp_path, monkeypatch, settings, live_server):
+    """Worker e-mails go to files, its files to a shared MEDIA_ROOT, its links to the server."""
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    media = tmp_path / "media"
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tests.journey.worker_settings")
+    monkeypatch.setenv("JOURNEY_MAIL_DIR", str(mail_dir))
+    monkeypatch.setenv("MEDIA_ROOT", str(media))
+    monkeypatch.setenv("SITE_URL", live_server.url)
+    settings.MEDIA_ROOT = media
+    settings.SITE_URL = live_server.url
+    return mail_dir
+
+
+@pytest.fixture
+def celery_worker(worker_env, celery_worker):
+    """The shared real worker, started once `worker_env` has set its environment."""
+    return celery_worker
+
+
+def worker_mail(directory: Path) -> dict[str, str]:
+    """The e-mails the worker sent, as {recipient: body}."""
+    found = {}
+    for path in sorted(directory.iterdir()):
+        for chunk in path.read_text().split("-" * 79):
+            if chunk.strip():
+                message = message_from_string(chunk.strip())
+                payload = message.get_payload(decode=True)
+                if payload is None:  # multipart: the plain-text part
+                    payload = message.get_payload()[0].get_payload(decode=True)
+                found[message["To"]] = payload.decode()
+    return found
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    email: str
+    organisation: str
+    group: str
+    fate: str  # complete, resume (saves, comes back on a phone), abandon (saves), leave
+
+
+def _staff() -> list[StaffMember]:
+    trust, council, carers = (name for name, _ in ORGANISATIONS)
+    nurse, social_worker, therapist = STAFF_GROUPS
+    plan = [
+        (trust, nurse, "complete"),
+        (trust, nurse, "complete"),
+        (trust, therapist, "resume"),
+        (trust, therapist, "complete"),
+        (trust, nurse, "complete"),
+        (council, social_worker, "complete"),
+        (council, social_worker, "complete"),
+        (council, nurse, "leave"),
+        (council, therapist, "complete"),
+        (council, social_worker, "complete"),
+        (carers, social_worker, "abandon"),
+        (carers, nurse, "complete"),
+        (carers, therapist, "complete"),
+        (carers, nurse, "complete"),
+        (carers, therapist, "complete"),
+    ]
+    return [
+        StaffMember(f"staff{n + 1:02d}@northshire.example", org, group, fate)
+        for n, (org, group, fate) in enumerate(plan)
+    ]
+
+
+STAFF = _staff()
+
+
+def staff_value(person: int, question: int) -> str:
+    """What member of staff number `person` answers to the question at `question` on a page."""
+    return str(2 + (person + question) % 4)  # 2 to 5
+
+
+def answer_section(page, person: int, screenshots=None, who: str = "") -> None:
+    """Answer every question of the section on screen, as that person would."""
+    if screenshots is not None:
+        number = page.locator("#section-progress").inner_text()
+        screenshots.step(page, f"{who} {number}")
+    names = page.evaluate(
+        """() => [...new Set([...document.querySelectorAll('input[type=radio]')]
+                  .map(e => e.name))]"""
+    )
+    for q, name in enumerate(names):
+        wanted = page.locator(f'input[type=radio][name="{name}"][value="{staff_value(person, q)}"]')
+        if wanted.count() == 0:
+            wanted = page.locator(f'input[type=radio][name="{name}"]').first
+        wanted.check()
+    boxes = page.locator("input[type=checkbox]")
+    for i in range(min(3, boxes.count())):
+        boxes.nth((i + person) % boxes.count()).check()
+    for field in page.locator("textarea").all():
+        if person % 3 == 0:
+            field.fill("Help with getting to appointments.")
+
+
+def continue_(page) -> None:
+    """Continue to the next page, and wait for it."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile(r"^Continue")).click()
+
+
+def answer_to_the_end(page, person: int, screenshots, who: str) -> None:
+    """From a section page, answer each remaining section, check the answers and send them."""
+    while page.locator("#section-progress").count():
+        answer_section(page, person, screenshots, who)
+        continue_(page)
+    expect(page).to_have_title(re.compile("Check your answers"))
+    if screenshots is not None:
+        screenshots.step(page, f"{who} check answers")
+    page.get_by_role("button", name="Send your answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+
+
+def heading(page) -> str:
+    return page.get_by_role("heading", level=1).inner_text().strip()
+
+
+def sign_in(page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_title("Your partnerships – POET")
+
+
+def wait_for_job(page, journey: Journey, name: str) -> None:
+    """On a job's page: watch the progress until it is done."""
+    expect(page).to_have_title(re.compile(r"background work"))
+    journey.step(page, f"{name} in progress")
+    page.get_by_role("heading", name="Done").wait_for(timeout=120_000)
+    assert "100%" in page.locator("[data-job-status]").inner_text()
+    journey.step(page, f"{name} done")
+
+
+def test_the_whole_journey(browser, live_server, worker_env, celery_worker):
+    load_library(OutcomeStatement)  # transactional tests flush the migration's data
+    journey = Journey()
+    site_admin = UserFactory(username="ada", first_name="Ada", last_name="Admin")
+    site_admin.user_permissions.add(Permission.objects.get(codename="add_partnership"))
+
+    def new_page(**options):
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(20_000)
+        return context.new_page()
+
+    # --- The administrator sets the partnership up ------------------------------------------
+    admin = new_page()
+    admin.goto("/")
+    expect(admin).to_have_title(re.compile("Sign in"))
+    journey.step(admin, "admin sign in")
+    sign_in(admin, "ada", PASSWORD)
+    journey.step(admin, "admin home")
+    admin.get_by_role("link", name="Set up a new partnership").click()
+    journey.step(admin, "admin new partnership")
+    admin.get_by_label("Name of the partnership").fill(PARTNERSHIP)
+    admin.get_by_label("What the partnership does (optional)").fill(
+        "The NHS trust, the council and the carers' network run community care together."
+    )
+    admin.get_by_role("button", name="Create partnership").click()
+    expect(admin).to_have_title(re.compile("^Partner organisations"))
+    journey.step(admin, "admin organisations empty")
+    for name, kind in ORGANISATIONS:
+        admin.get_by_label("Organisation name").fill(name)
+        admin.get_by_label("Kind of organisation").select_option(label=kind)
+        admin.get_by_role("button", name="Add", exact=True).click()
+        expect(admin.locator(".govuk-notification-banner")).to_contain_text(f"Added {name}.")
+    journey.step(admin, "admin organisations added")
+    partnership = Partnership.objects.get(name=PARTNERSHIP)
+    assert partnership.organisations.count() == 3
+
+    admin.get_by_role("link", name=f"Back to {PARTNERSHIP}").click()
+    expect(admin).to_have_title(re.compile(f"^{PARTNERSHIP}"))
+    journey.step(admin, "admin partnership")
+    admin.get_by_role("link", name="Change staff groups").click()
+    expect(admin).to_have_title(re.compile("^Staff groups"))
+    admin.get_by_label("Staff group").fill("Occupational therapist")
+    admin.get_by_role("button", name="Add", exact=True).click()
+    expect(admin.locator(".govuk-notification-banner")).to_contain_text("Added Occupational")
+    journey.step(admin, "admin staff groups")
+    admin.get_by_role("link", name=f"Back to {PARTNERSHIP}").click()
+    admin.get_by_role("link", name="Change people served").click()
+    expect(admin).to_have_title(re.compile("^People the partnership serves"))
+    journey.step(admin, "admin user groups empty")
+    for name in USER_GROUPS:
+        admin.get_by_label("User group").fill(name)
+        admin.get_by_role("button", name="Add", exact=True).click()
+        expect(admin.locator(".govuk-notification-banner")).to_contain_text(f"Added {name}.")
+    journey.step(admin, "admin user groups added")
+
+    admin.get_by_role("link", name=f"Back to {PARTNERSHIP}").click()
+    admin.get_by_role("link", name="Change the minimum group size").click()
+    expect(admin).to_have_title(re.compile("^Minimum group size"))
+    journey.step(admin, "admin minimum group size")
+    admin.get_by_label("Minimum reporting group size (k)").fill(str(K))
+    admin.get_by_label("Why is it changing?").fill(
+        "A small partnership: three partners of about five staff each."
+    )
+    admin.get_by_role("button", name="Save").click()
+    expect(admin).to_have_title(re.compile(f"^{PARTNERSHIP}"))
+    partnership.refresh_from_db()
+    assert partnership.minimum_group_size == K
+
+    admin.get_by_role("link", name="Add or change members").click()
+    expect(admin).to_have_title(re.compile("^Members"))
+    journey.step(admin, "admin members")
+    for email, name, role in [
+        ("eve.evans@northshire.example", "Eve Evans", "Evaluator"),
+        ("mo.mensah@northshire.example", "Mo Mensah", "Manager"),
+    ]:
+        admin.get_by_label("E-mail address").fill(email)
+        admin.get_by_label("Full name").fill(name)
+        admin.get_by_label("Role", exact=True).select_option(label=role)
+        admin.get_by_role("button", name="Add member").click()
+        expect(admin.locator(".govuk-notification-banner")).to_contain_text(f"{name} added.")
+    journey.step(admin, "admin members added")
+
+    admin.get_by_role("link", name=PARTNERSHIP).first.click()
+    admin.get_by_role("link", name="Create a wave").click()
+    expect(admin).to_have_title(f"Create a wave – {PARTNERSHIP} – POET")
+    journey.step(admin, "admin new wave")
+    admin.get_by_label("Name of the wave").fill(WAVE)
+    admin.get_by_role("button", name="Create wave").click()
+    expect(admin).to_have_title(re.compile(f"^{WAVE}"))
+    journey.step(admin, "admin wave created")
+    admin.context.close()
+
+    # --- The evaluator sets a password from the e-mail and signs in ------------------------
+    def set_password(email: str) -> str:
+        message = next(m for m in mail.outbox if m.to == [email])
+        link = re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+        username = re.search(r"Your username is (\S+)\.", message.body).group(1)
+        page = new_page()
+        page.goto(link)
+        journey.step(page, f"{username} set password")
+        page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+        page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
+        page.get_by_role("button", name="Set password").click()
+        expect(page).to_have_title("Password set – POET")
+        journey.step(page, f"{username} password set")
+        page.context.close()
+        return username
+
+    evaluator_name = set_password("eve.evans@northshire.example")
+    manager_name = set_password("mo.mensah@northshire.example")
+    evaluator = new_page()
+    sign_in(evaluator, evaluator_name, NEW_PASSWORD)
+    journey.step(evaluator, "evaluator home")
+    evaluator.get_by_role("link", name=PARTNERSHIP).click()
+    evaluator.get_by_role("link", name=WAVE).click()
+    expect(evaluator).to_have_title(re.compile(f"^{WAVE}"))
+    journey.step(evaluator, "evaluator wave")
+
+    # --- The evaluator creates the staff questionnaire from the template and invites staff --
+    evaluator.get_by_role("link", name="Create the staff questionnaire").click()
+    expect(evaluator).to_have_title(re.compile("^Create the staff questionnaire"))
+    journey.step(evaluator, "evaluator create questionnaire")
+    evaluator.get_by_role("button", name="Create the questionnaire").click()
+    expect(evaluator).to_have_title(re.compile("^Staff questionnaire"))
+    journey.step(evaluator, "evaluator questionnaire created")
+    evaluator.get_by_role("link", name=WAVE).first.click()
+    expect(evaluator).to_have_title(re.compile(f"^{WAVE}"))
+    evaluator.get_by_role("link", name="Invitations").click()
+    expect(evaluator).to_have_title(re.compile("^Invitations"))
+    journey.step(evaluator, "evaluator invitations empty")
+    staff_csv = "email,organisation,staff_group\n" + "".join(
+        f"{person.email},{person.organisation},{person.group}\n" for person in STAFF
+    )
+    evaluator.get_by_label("Staff list").set_input_files(
+        {"name": "staff.csv", "mimeType": "text/csv", "buffer": staff_csv.encode()}
+    )
+    evaluator.get_by_role("button", name="Upload staff list").click()
+    expect(evaluator.get_by_text(f"{len(STAFF)} people added to the staff list.")).to_be_visible()
+    journey.step(evaluator, "evaluator staff list uploaded")
+    assert Invitation.objects.count() == len(STAFF)
+
+    evaluator.get_by_role("link", name=WAVE).first.click()
+    evaluator.get_by_role("link", name="Open the wave").click()
+    expect(evaluator).to_have_title(re.compile("^Open the wave"))
+    journey.step(evaluator, "evaluator open the wave")
+    evaluator.get_by_role("button", name="Open the wave").click()
+    expect(evaluator.locator(".govuk-notification-banner")).to_contain_text("The wave is open")
+    journey.step(evaluator, "evaluator wave open")
+    evaluator.get_by_role("link", name=WAVE).first.click()
+    evaluator.get_by_role("link", name="Invitations").click()
+    evaluator.get_by_role("button", name=re.compile("^Send invitations")).click()
+    wait_for_job(evaluator, journey, "evaluator sending invitations")
+    evaluator.get_by_role("link", name="Back").click()
+    expect(evaluator.get_by_text("Everyone on the staff list has been sent")).to_be_visible()
+    journey.step(evaluator, "evaluator invitations sent")
+    inbox = worker_mail(worker_env)
+    assert sorted(inbox) == sorted(person.email for person in STAFF)
+
+    # --- Staff answer from the link in their e-mail ----------------------------------------
+    for n, person in enumerate(STAFF):
+        link = re.search(r"https?://\S+/s/[A-Za-z0-9_-]+/", inbox[person.email]).group(0)
+        first = n == 0
+        phone = person.fate == "resume"
+        page = new_page(viewport={"width": 375, "height": 740} if phone else None)
+        page.goto(link)
+        expect(page).to_have_title(re.compile(r"\S"))
+        who = f"staff {n + 1:02d} {person.fate}"
+        journey.step(page, f"{who} start")
+        page.get_by_role("button", name="Start now").click()
+        if person.fate == "leave":  # opens the first section and closes the window
+            expect(page.locator("#section-progress")).to_be_visible()
+            journey.step(page, f"{who} first section, then leaves")
+            page.context.close()
+            continue
+        if person.fate == "abandon":  # answers a section, saves, never comes back
+            answer_section(page, n)
+            continue_(page)
+            page.get_by_role("button", name="Save and come back later").click()
+            expect(page.get_by_role("heading", name="Your answers are saved")).to_be_visible()
+            journey.step(page, f"{who} saved and never comes back")
+            page.context.close()
+            continue
+        if person.fate == "resume":
+            answer_section(page, n, screenshots=journey, who=who)
+            continue_(page)
+            answer_section(page, n)
+            page.get_by_role("button", name="Save and come back later").click()
+            expect(page.get_by_role("heading", name="Your answers are saved")).to_be_visible()
+            journey.step(page, f"{who} saved")
+            page.context.close()
+            page = new_page(viewport={"width": 375, "height": 740})
+            page.goto(link)
+            expect(page.get_by_text("Welcome back")).to_be_visible()
+            journey.step(page, f"{who} welcome back")
+            page.get_by_role("button", name="Continue").click()
+        answer_to_the_end(page, n, journey if (first or phone) else None, who)
+        journey.step(page, f"{who} thank you")
+        page.context.close()
+
+    completed = [p for p in STAFF if p.fate in ("complete", "resume")]
+    assert Response.objects.filter(audience="staff").count() == len(completed)
+    print(journey.report())
+    assert manager_name
