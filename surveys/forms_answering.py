@@ -207,13 +207,29 @@ class SectionForm(forms.Form):
         self.section = section
         self.easy_read = easy_read
         self.items: list[Item] = list(section.items.all())
+        self.fields = dict(self._section_fields())
         answers = answers or {}
         for item in self.items:
-            self._add_fields(item, answers.get(item.code))
+            self.initial.update(self._initial(item, answers.get(item.code)))
+
+    def _section_fields(self) -> dict[str, forms.Field]:
+        """The section's fields, built once per section object and wording.
+
+        The sections of a frozen questionnaire are kept per process (`sections_of`), so their
+        fields are too: building ten choice fields was a tenth of a section page's CPU. The
+        Field objects are shared between forms and never changed; each form has its own dict.
+        """
+        built = self.section.__dict__.setdefault("_answer_fields", {})
+        if self.easy_read not in built:
+            fields: dict[str, forms.Field] = {}
+            for item in self.items:
+                fields.update(self._fields(item))
+            built[self.easy_read] = fields
+        return built[self.easy_read]
 
     # Building
 
-    def _add_fields(self, item: Item, value) -> None:
+    def _fields(self, item: Item) -> dict[str, forms.Field]:
         text = short(item.text)
         required = item.required
         if item.kind == Item.Kind.LIKERT:
@@ -225,57 +241,59 @@ class SectionForm(forms.Form):
                 message = f"Select how important “{short(item.outcome.text)}” is"
             elif item.outcome_id and item.measure == Item.Measure.ACHIEVEMENT:
                 message = f"Select how far “{short(item.outcome.text)}” has been achieved"
-            self.fields[item.code] = forms.ChoiceField(
-                choices=choices,
-                required=required,
-                error_messages={"required": message, "invalid_choice": message},
-            )
-            self.initial[item.code] = str(value) if answered(value) else None
-        elif item.kind == Item.Kind.SINGLE:
-            self.fields[item.code] = forms.ChoiceField(
-                choices=[(v, v) for v in option_values(item)],
-                required=required,
-                error_messages={
-                    "required": f"Select an answer to “{text}”",
-                    "invalid_choice": f"Select one of the answers to “{text}”",
-                },
-            )
-            self.initial[item.code] = value if isinstance(value, str) else None
-        elif item.kind == Item.Kind.MULTIPLE:
-            self.fields[item.code] = forms.MultipleChoiceField(
-                choices=[(v, v) for v in option_values(item)],
-                required=required,
-                error_messages={
-                    "required": f"Select at least one answer to “{text}”",
-                    "invalid_choice": f"Select only answers listed for “{text}”",
-                    "invalid_list": f"Select only answers listed for “{text}”",
-                },
-            )
-            self.initial[item.code] = value if isinstance(value, list) else []
-        elif item.kind == Item.Kind.RANKING:
-            values = option_values(item)
-            ranks = [str(n) for n in range(1, len(values) + 1)]
-            current = value if isinstance(value, list) else []
-            for n, option in enumerate(values):
-                name = f"{item.code}__{n}"
-                self.fields[name] = forms.ChoiceField(
+            return {
+                item.code: forms.ChoiceField(
+                    choices=choices,
+                    required=required,
+                    error_messages={"required": message, "invalid_choice": message},
+                )
+            }
+        if item.kind == Item.Kind.SINGLE:
+            return {
+                item.code: forms.ChoiceField(
+                    choices=[(v, v) for v in option_values(item)],
+                    required=required,
+                    error_messages={
+                        "required": f"Select an answer to “{text}”",
+                        "invalid_choice": f"Select one of the answers to “{text}”",
+                    },
+                )
+            }
+        if item.kind == Item.Kind.MULTIPLE:
+            return {
+                item.code: forms.MultipleChoiceField(
+                    choices=[(v, v) for v in option_values(item)],
+                    required=required,
+                    error_messages={
+                        "required": f"Select at least one answer to “{text}”",
+                        "invalid_choice": f"Select only answers listed for “{text}”",
+                        "invalid_list": f"Select only answers listed for “{text}”",
+                    },
+                )
+            }
+        if item.kind == Item.Kind.RANKING:
+            ranks = [str(n) for n in range(1, len(option_values(item)) + 1)]
+            return {
+                name: forms.ChoiceField(
                     choices=[("", "")] + [(r, r) for r in ranks],
                     required=False,
                     error_messages={"invalid_choice": f"Choose ranks from the list for “{text}”"},
                 )
-                self.initial[name] = str(current.index(option) + 1) if option in current else ""
-        elif item.kind == Item.Kind.NUMBER:
-            self.fields[item.code] = forms.CharField(
-                required=required,
-                max_length=NUMBER_CHARACTERS,
-                error_messages={
-                    "required": f"Enter a number for “{text}”",
-                    "max_length": f"Enter a number for “{text}”",
-                },
-            )
-            self.initial[item.code] = "" if not answered(value) else display_answer(item, value)
-        else:
-            self.fields[item.code] = forms.CharField(
+                for name in self._names(item)
+            }
+        if item.kind == Item.Kind.NUMBER:
+            return {
+                item.code: forms.CharField(
+                    required=required,
+                    max_length=NUMBER_CHARACTERS,
+                    error_messages={
+                        "required": f"Enter a number for “{text}”",
+                        "max_length": f"Enter a number for “{text}”",
+                    },
+                )
+            }
+        return {
+            item.code: forms.CharField(
                 required=required,
                 max_length=TEXT_LIMIT,
                 widget=forms.Textarea,
@@ -286,7 +304,25 @@ class SectionForm(forms.Form):
                     ),
                 },
             )
-            self.initial[item.code] = value if isinstance(value, str) else ""
+        }
+
+    def _initial(self, item: Item, value) -> dict:
+        """What the item's fields show for a raw value from the draft."""
+        if item.kind == Item.Kind.LIKERT:
+            return {item.code: str(value) if answered(value) else None}
+        if item.kind == Item.Kind.SINGLE:
+            return {item.code: value if isinstance(value, str) else None}
+        if item.kind == Item.Kind.MULTIPLE:
+            return {item.code: value if isinstance(value, list) else []}
+        if item.kind == Item.Kind.RANKING:
+            current = value if isinstance(value, list) else []
+            return {
+                name: str(current.index(option) + 1) if option in current else ""
+                for name, option in zip(self._names(item), option_values(item), strict=True)
+            }
+        if item.kind == Item.Kind.NUMBER:
+            return {item.code: "" if not answered(value) else display_answer(item, value)}
+        return {item.code: value if isinstance(value, str) else ""}
 
     # Checking
 
