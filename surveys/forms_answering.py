@@ -230,7 +230,7 @@ class SectionForm(forms.Form):
     # Building
 
     def _fields(self, item: Item) -> dict[str, forms.Field]:
-        text = short(item.text)
+        text = short(item_text(item, self.easy_read))
         required = item.required
         if item.kind == Item.Kind.LIKERT:
             choices = likert_options(item, self.easy_read)
@@ -238,9 +238,9 @@ class SectionForm(forms.Form):
                 choices.append((DONT_KNOW, DONT_KNOW_LABEL))
             message = f"Select an answer to “{text}”"
             if item.outcome_id and item.measure == Item.Measure.IMPORTANCE:
-                message = f"Select how important “{short(item.outcome.text)}” is"
+                message = f"Select how important “{short(self._outcome_text(item))}” is"
             elif item.outcome_id and item.measure == Item.Measure.ACHIEVEMENT:
-                message = f"Select how far “{short(item.outcome.text)}” has been achieved"
+                message = f"Select how far “{short(self._outcome_text(item))}” has been achieved"
             return {
                 item.code: forms.ChoiceField(
                     choices=choices,
@@ -306,6 +306,13 @@ class SectionForm(forms.Form):
             )
         }
 
+    def _outcome_text(self, item: Item) -> str:
+        """The outcome statement as the page shows it (messages quote what the reader sees)."""
+        outcome = item.outcome
+        if self.easy_read and getattr(outcome, "easy_read_text", ""):
+            return outcome.easy_read_text
+        return outcome.text
+
     def _initial(self, item: Item, value) -> dict:
         """What the item's fields show for a raw value from the draft."""
         if item.kind == Item.Kind.LIKERT:
@@ -329,7 +336,7 @@ class SectionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         for item in self.items:
-            text = short(item.text)
+            text = short(item_text(item, self.easy_read))
             if item.kind == Item.Kind.MULTIPLE and item.max_choices:
                 chosen = cleaned.get(item.code) or []
                 if len(chosen) > item.max_choices:
@@ -492,11 +499,9 @@ class SectionForm(forms.Form):
             ):
                 last.entries.append(entry)
             elif item.outcome_id and item.measure:
-                outcome = item.outcome
-                text = outcome.text
-                if self.easy_read and getattr(outcome, "easy_read_text", ""):
-                    text = outcome.easy_read_text
-                blocks.append(Block([entry], outcome=outcome, outcome_text=text))
+                blocks.append(
+                    Block([entry], outcome=item.outcome, outcome_text=self._outcome_text(item))
+                )
             else:
                 blocks.append(Block([entry]))
         return blocks

@@ -135,9 +135,21 @@ def _resume_url(request: HttpRequest) -> str | None:
     return request.build_absolute_uri(reverse("respond:resume", kwargs={"token": token}))
 
 
-def paragraphs(text: str) -> list[str]:
-    """Text as paragraphs (split at blank lines), so each gets the page's body style."""
-    return [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
+EASY_READ = "Easy read:"
+
+
+def paragraphs(text: str, easy_read: bool = False) -> list[str]:
+    """Text as paragraphs (split at blank lines), so each gets the page's body style.
+
+    A follow-up questionnaire's introduction and privacy notice carry their easy-read wording
+    as paragraphs starting "Easy read:": a reader sees one wording, not both.
+    """
+    found = [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
+    easy = [p.removeprefix(EASY_READ).strip() for p in found if p.startswith(EASY_READ)]
+    standard = [p for p in found if not p.startswith(EASY_READ)]
+    if easy_read and easy:
+        return easy
+    return standard or easy
 
 
 def section_url(number: int) -> str:
@@ -206,8 +218,8 @@ def survey(request: HttpRequest) -> HttpResponse:
             "surveys/respond/start.html",
             {
                 "questionnaire": draft.questionnaire,
-                "introduction": paragraphs(draft.questionnaire.introduction),
-                "privacy_notice": paragraphs(draft.questionnaire.privacy_notice),
+                "introduction": paragraphs(draft.questionnaire.introduction, draft.easy_read),
+                "privacy_notice": paragraphs(draft.questionnaire.privacy_notice, draft.easy_read),
                 "section_count": len(sections),
                 "returning": bool(draft.answers),
                 "continue_url": continue_url if sections else None,

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -14,9 +15,10 @@ from outcomes.participants import (
     register_participant,
     withdraw,
 )
-from poet.models import Audience, AuditEvent, Role
+from outcomes.questionnaire import INTRODUCTION, PRIVACY_NOTICE
+from poet.models import Audience, AuditEvent, OutcomeStatement, Role
 from surveys.answering import submit
-from surveys.models import Answer, Draft, Response
+from surveys.models import Answer, Draft, Questionnaire, Response
 from tests.factories import PASSWORD, ResponseFactory, UserGroupFactory, member
 from tests.outcomes.test_participants_support import build_follow_up, consented
 
@@ -291,6 +293,35 @@ def test_the_easy_read_switch_changes_the_wording_and_keeps_the_place(client, fo
     )
     assert bounced["Location"] == reverse("respond:survey")
     assert Draft.objects.get().easy_read is False
+
+
+def test_easy_read_shows_one_wording_and_its_messages_quote_it(client, follow_up):
+    Questionnaire.objects.filter(pk=follow_up.questionnaire.pk).update(
+        introduction=INTRODUCTION, privacy_notice=PRIVACY_NOTICE
+    )
+    OutcomeStatement.objects.filter(code="O-HOME").update(easy_read_text="I can stay at home")
+    login(client, follow_up.evaluator)
+    token = link_token(client, follow_up, consented(follow_up))
+    client.get(f"/s/p/{token}/")
+    start = unescape(client.get(reverse("respond:survey")).content.decode())
+    assert "There are no right or wrong answers. It takes about 10 minutes." in start
+    assert "We want to know if the service helps you." not in start
+    assert "Easy read:" not in start
+
+    client.post(reverse("respond:easy_read"), {"easy_read": "1", "next": "/s/"})
+    easy_start = unescape(client.get(reverse("respond:survey")).content.decode())
+    assert "We want to know if the service helps you." in easy_start
+    assert "Nobody will know which answers are yours." in easy_start
+    assert "It takes about 10 minutes." not in easy_start
+    assert "Easy read:" not in easy_start
+
+    section = reverse("respond:section", kwargs={"number": 1})
+    page = unescape(client.post(section, {"action": "continue"}).content.decode())
+    first = Draft.objects.get().questionnaire.sections.order_by("order").first()
+    outcome = first.items.exclude(outcome=None).order_by("order").first().outcome
+    assert outcome.easy_read_text == "I can stay at home"
+    assert f"Select how important “{outcome.easy_read_text}” is" in page
+    assert f"“{outcome.text}”" not in page
 
 
 def test_submitting_by_link_links_the_response_to_the_participant(client, follow_up):
