@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from outcomes.models import ParticipantResponse
 from poet.library import load_library
 from poet.models import OutcomeStatement, Partnership
 from surveys.models import Invitation, Response
@@ -122,20 +124,31 @@ def staff_value(person: int, question: int) -> str:
     return str(2 + (person + question) % 4)  # 2 to 5
 
 
-def answer_section(page, person: int, screenshots=None, who: str = "") -> None:
-    """Answer every question of the section on screen, as that person would."""
-    if screenshots is not None:
-        number = page.locator("#section-progress").inner_text()
-        screenshots.step(page, f"{who} {number}")
+ANSWERED: dict[str, list[int]] = {}  # item or field name: the numbers people gave, in order
+
+
+def answer_radios(page, value) -> None:
+    """Choose `value(question number)` in each group of radios on the page; note what was chosen."""
     names = page.evaluate(
         """() => [...new Set([...document.querySelectorAll('input[type=radio]')]
                   .map(e => e.name))]"""
     )
     for q, name in enumerate(names):
-        wanted = page.locator(f'input[type=radio][name="{name}"][value="{staff_value(person, q)}"]')
+        wanted = page.locator(f'input[type=radio][name="{name}"][value="{value(q)}"]')
         if wanted.count() == 0:
             wanted = page.locator(f'input[type=radio][name="{name}"]').first
         wanted.check()
+        chosen = wanted.get_attribute("value")
+        if chosen.isdigit():
+            ANSWERED.setdefault(name, []).append(int(chosen))
+
+
+def answer_section(page, person: int, screenshots=None, who: str = "", value=None) -> None:
+    """Answer every question of the section on screen, as that person would."""
+    if screenshots is not None:
+        number = page.locator("#section-progress").inner_text()
+        screenshots.step(page, f"{who} {number}")
+    answer_radios(page, value or (lambda q: staff_value(person, q)))
     boxes = page.locator("input[type=checkbox]")
     for i in range(min(3, boxes.count())):
         boxes.nth((i + person) % boxes.count()).check()
@@ -150,16 +163,71 @@ def continue_(page) -> None:
         page.get_by_role("button", name=re.compile(r"^Continue")).click()
 
 
-def answer_to_the_end(page, person: int, screenshots, who: str) -> None:
+def answer_to_the_end(page, person: int, screenshots, who: str, value=None) -> None:
     """From a section page, answer each remaining section, check the answers and send them."""
     while page.locator("#section-progress").count():
-        answer_section(page, person, screenshots, who)
+        answer_section(page, person, screenshots, who, value)
         continue_(page)
     expect(page).to_have_title(re.compile("Check your answers"))
     if screenshots is not None:
         screenshots.step(page, f"{who} check answers")
     page.get_by_role("button", name="Send your answers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+
+
+FOLLOW_UP_OUTCOMES = [
+    ("O-HOME", "most_endorsed"),
+    ("O-STORY", "contested"),
+    ("O-CARER", "other"),
+    ("O-TRAVEL", "proposed"),
+]
+
+
+@dataclass(frozen=True)
+class Participant:
+    audience: str
+    group: str
+    consent: str
+    way: str  # interview, self, self phone
+    easy_read: bool = False
+
+
+PARTICIPANTS = [
+    Participant("Service user", USER_GROUPS[0], "Written", "interview"),
+    Participant("Carer", USER_GROUPS[1], "Verbal", "interview"),
+    Participant("Service user", USER_GROUPS[0], "Online", "self"),
+    Participant("Service user", USER_GROUPS[1], "Written", "self", easy_read=True),
+    Participant("Carer", USER_GROUPS[1], "Verbal", "self", easy_read=True),
+    Participant("Service user", USER_GROUPS[0], "Online", "self phone"),
+    Participant("Carer", USER_GROUPS[0], "Written", "self"),
+    Participant("Service user", USER_GROUPS[1], "Verbal", "self", easy_read=True),
+]
+
+
+def participant_value(person: int, question: int) -> str:
+    """Users and carers rate importance high and achievement lower than staff do."""
+    return str(5 - (person + question) % 3 if question % 2 == 0 else 1 + (person + question) % 3)
+
+
+def register(page, person: Participant) -> str:
+    """Register a participant with their consent; return their code."""
+    today = timezone.localdate()
+    page.get_by_label(person.audience, exact=True).check()
+    page.get_by_label(person.group, exact=True).check()
+    page.get_by_label("Day").fill(str(today.day))
+    page.get_by_label("Month").fill(str(today.month))
+    page.get_by_label("Year").fill(str(today.year))
+    page.get_by_label(person.consent, exact=True).check()
+    page.get_by_role("button", name="Register participant").click()
+    expect(page).to_have_title(re.compile(r"^P-\d+ – Participants"))
+    return heading(page).removeprefix("Participant ").strip()
+
+
+def to_wave(page) -> None:
+    """Back to the wave's page by its breadcrumb (unless already there)."""
+    if not page.title().startswith(f"{WAVE} – "):
+        page.locator(".govuk-breadcrumbs").get_by_role("link", name=WAVE).click()
+    expect(page).to_have_title(re.compile(f"^{WAVE} – {PARTNERSHIP}"))
 
 
 def heading(page) -> str:
@@ -308,8 +376,7 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker):
     evaluator.get_by_role("button", name="Create the questionnaire").click()
     expect(evaluator).to_have_title(re.compile("^Staff questionnaire"))
     journey.step(evaluator, "evaluator questionnaire created")
-    evaluator.get_by_role("link", name=WAVE).first.click()
-    expect(evaluator).to_have_title(re.compile(f"^{WAVE}"))
+    to_wave(evaluator)
     evaluator.get_by_role("link", name="Invitations").click()
     expect(evaluator).to_have_title(re.compile("^Invitations"))
     journey.step(evaluator, "evaluator invitations empty")
@@ -324,14 +391,14 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker):
     journey.step(evaluator, "evaluator staff list uploaded")
     assert Invitation.objects.count() == len(STAFF)
 
-    evaluator.get_by_role("link", name=WAVE).first.click()
+    to_wave(evaluator)
     evaluator.get_by_role("link", name="Open the wave").click()
     expect(evaluator).to_have_title(re.compile("^Open the wave"))
     journey.step(evaluator, "evaluator open the wave")
     evaluator.get_by_role("button", name="Open the wave").click()
     expect(evaluator.locator(".govuk-notification-banner")).to_contain_text("The wave is open")
     journey.step(evaluator, "evaluator wave open")
-    evaluator.get_by_role("link", name=WAVE).first.click()
+    to_wave(evaluator)
     evaluator.get_by_role("link", name="Invitations").click()
     evaluator.get_by_role("button", name=re.compile("^Send invitations")).click()
     wait_for_job(evaluator, journey, "evaluator sending invitations")
@@ -384,5 +451,138 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker):
 
     completed = [p for p in STAFF if p.fate in ("complete", "resume")]
     assert Response.objects.filter(audience="staff").count() == len(completed)
+    staff_answers = {name: list(values) for name, values in ANSWERED.items()}
+    ANSWERED.clear()
+
+    # --- The evaluator closes the wave and builds the follow-up -----------------------------
+    to_wave(evaluator)
+    evaluator.get_by_role("link", name="Responses received").click()
+    expect(evaluator).to_have_title(re.compile("^Response rates"))
+    journey.step(evaluator, "evaluator response rates")
+    to_wave(evaluator)
+    evaluator.get_by_role("link", name="Close the wave").click()
+    expect(evaluator).to_have_title(re.compile("^Close the wave"))
+    journey.step(evaluator, "evaluator close the wave")
+    evaluator.get_by_role("button", name="Close the wave").click()
+    expect(evaluator.locator(".govuk-notification-banner")).to_contain_text("The wave is closed")
+    to_wave(evaluator)
+    journey.step(evaluator, "evaluator wave closed")
+
+    evaluator.get_by_role("button", name="Create the follow-up schedule").click()
+    expect(evaluator).to_have_title(re.compile("^Follow-up schedule"))
+    journey.step(evaluator, "evaluator follow-up created")
+    evaluator.get_by_role("link", name="Change methods").click()
+    journey.step(evaluator, "evaluator follow-up methods")
+    evaluator.get_by_label("Self-completion questionnaire").check()
+    evaluator.get_by_label("Interview").check()
+    evaluator.get_by_role("button", name="Save").click()
+    expect(evaluator.locator(".govuk-notification-banner")).to_contain_text("methods are saved")
+
+    to_wave(evaluator)
+    evaluator.get_by_role("link", name="Outcome shortlist for the follow-up").click()
+    expect(evaluator).to_have_title(re.compile("^Outcome shortlist"))
+    journey.step(evaluator, "evaluator shortlist")
+    evaluator.get_by_role("button", name="Collect proposals").click()
+    expect(evaluator.locator(".govuk-notification-banner")).to_contain_text("proposal")
+    evaluator.get_by_role("link", name="Adopt proposal 1").click()
+    journey.step(evaluator, "evaluator adopt a proposal")
+    evaluator.get_by_label("Code").fill("O-TRAVEL")
+    evaluator.get_by_role("button", name="Adopt as a new outcome").click()
+    expect(evaluator.locator(".govuk-notification-banner")).to_contain_text("O-TRAVEL is adopted")
+    for code, reason in FOLLOW_UP_OUTCOMES:
+        box = evaluator.get_by_label(f"Choose {code} for the follow-up")
+        box.check()
+        pk = box.get_attribute("value")
+        evaluator.locator(f'input[name="reason-{pk}"][value="{reason}"]').check()
+    evaluator.get_by_label("Note on O-HOME (optional)").fill("Staff rate it highest.")
+    journey.step(evaluator, "evaluator shortlist ticked")
+    evaluator.get_by_role("button", name="Choose the ticked outcomes").click()
+    expect(evaluator.locator(".govuk-notification-banner")).to_contain_text(
+        "Chosen for the follow-up"
+    )
+    journey.step(evaluator, "evaluator shortlist chosen")
+
+    to_wave(evaluator)
+    evaluator.get_by_role("link", name="See the follow-up schedule").click()
+    expect(evaluator).to_have_title(re.compile("^Follow-up schedule"))
+    for mode, facilitator in [("In person", "Sam Jones"), ("Telephone", "Priya Shah")]:
+        evaluator.get_by_role("link", name="Add a session").click()
+        evaluator.get_by_label("Interview").check()
+        evaluator.get_by_label(mode).check()
+        evaluator.get_by_label("Facilitator (optional)").fill(facilitator)
+        evaluator.get_by_label("Service users planned").fill("1")
+        evaluator.get_by_label("Carers planned").fill("1")
+        journey.step(evaluator, f"evaluator session {mode}")
+        evaluator.get_by_role("button", name="Save").click()
+        expect(evaluator.locator(".govuk-notification-banner")).to_contain_text(
+            "The session is saved."
+        )
+    journey.step(evaluator, "evaluator schedule with sessions")
+    evaluator.get_by_role("link", name="Open the follow-up").click()
+    journey.step(evaluator, "evaluator open the follow-up")
+    evaluator.get_by_role("button", name="Open the follow-up").click()
+    expect(evaluator.locator(".govuk-notification-banner")).to_contain_text("The follow-up is open")
+    journey.step(evaluator, "evaluator follow-up open")
+
+    # --- Participants, with consent; two interviews; the others answer by their own link ----
+    links = {}
+    for n, person in enumerate(PARTICIPANTS):
+        to_wave(evaluator)
+        evaluator.get_by_role("link", name="See the follow-up schedule").click()
+        evaluator.get_by_role("link", name="Participants, consent and answers").click()
+        expect(evaluator).to_have_title(re.compile("^Participants"))
+        if n == 0:
+            journey.step(evaluator, "evaluator participants empty")
+        code = register(evaluator, person)
+        assert code == f"P-{n + 1:03d}"
+        if n == 0:
+            journey.step(evaluator, "evaluator participant registered")
+        if person.way == "interview":
+            evaluator.get_by_role("link", name="Enter answers").click()
+            expect(evaluator).to_have_title(re.compile("answers", re.I))
+            evaluator.get_by_label("Session (optional)").select_option(index=1 + n % 2)
+            answer_radios(evaluator, lambda q, n=n: participant_value(n, q))
+            top3 = evaluator.locator("input[type=checkbox]")
+            for i in range(min(3, top3.count())):
+                top3.nth(i).check()
+            journey.step(evaluator, f"evaluator interview {code}")
+            evaluator.get_by_role("button", name="Save answers").click()
+            expect(evaluator.locator(".govuk-notification-banner")).to_contain_text(
+                f"The answers of {code} are saved."
+            )
+            journey.step(evaluator, f"evaluator interview {code} saved")
+        else:
+            evaluator.get_by_role("button", name="Make a link to answer by themselves").click()
+            links[code] = evaluator.locator(".poet-participant-link").inner_text().strip()
+            if len(links) == 1:
+                journey.step(evaluator, "evaluator participant link")
+
+    for n, person in enumerate(PARTICIPANTS):
+        code = f"P-{n + 1:03d}"
+        if code not in links:
+            continue
+        phone = person.way == "self phone"
+        page = new_page(viewport={"width": 320, "height": 640} if phone else None)
+        page.goto(links[code])
+        expect(page.get_by_role("button", name="Start now")).to_be_visible()
+        assert "/s/p/" not in page.url, "the token leaves the address bar"
+        who = f"participant {code} {person.way}"
+        journey.step(page, f"{who} start")
+        if person.easy_read:
+            page.get_by_role("button", name=re.compile("^Easy read")).click()
+            expect(page.get_by_role("button", name=re.compile("^Standard wording"))).to_be_visible()
+            journey.step(page, f"{who} start easy read")
+        page.get_by_role("button", name="Start now").click()
+        expect(page.locator("#section-progress")).to_be_visible()
+        shots = journey if person.easy_read or phone or n == 2 else None
+        answer_to_the_end(page, n, shots, who, value=lambda q, n=n: participant_value(n, q))
+        journey.step(page, f"{who} thank you")
+        page.context.close()
+    user_answers = {name: list(values) for name, values in ANSWERED.items()}
+    assert ParticipantResponse.objects.count() == len(PARTICIPANTS)
+    assert ParticipantResponse.objects.filter(easy_read=True).count() == sum(
+        p.easy_read for p in PARTICIPANTS
+    )
     print(journey.report())
+    print(staff_answers, user_answers)
     assert manager_name
