@@ -138,6 +138,8 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Report and raw-answer files are deleted this many days after they were made (the job stays).
+DOWNLOAD_KEEP_DAYS = env.int("DOWNLOAD_KEEP_DAYS", default=7)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -218,6 +220,10 @@ CELERY_BEAT_SCHEDULE = {
     "close-overdue-waves": {
         "task": "surveys.tasks.close_overdue_waves",
         "schedule": crontab(hour=0, minute=10),
+    },
+    "expire-old-downloads": {
+        "task": "reports.tasks_downloads.expire_old_downloads",
+        "schedule": crontab(hour=1, minute=30),
     },
     # Jobs started while Redis was down were kept, marked waiting; send them once it is back.
     "requeue-waiting-jobs": {"task": "poet.tasks.requeue_waiting_jobs", "schedule": 60.0},

@@ -10,7 +10,9 @@ is streamed from the database (see `reports/exporters/csv.py`).
 
 from __future__ import annotations
 
+import datetime
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,6 +187,11 @@ def download_file(job: Job, *, user=None) -> DownloadFile:
     if job.kind not in {REPORT_JOB, ANSWERS_JOB} or job.status != Job.Status.SUCCEEDED:
         raise DownloadError("This file is not ready.")
     result = job.result or {}
+    if result.get("expired_at"):
+        raise DownloadError(
+            f"Downloaded files are kept for {settings.DOWNLOAD_KEEP_DAYS} days and this one has "
+            "been deleted: make it again."
+        )
     root = Path(settings.MEDIA_ROOT).resolve()
     path = (root / result.get("file", "")).resolve()
     if root not in path.parents or not path.is_file():
@@ -206,3 +213,28 @@ def download_file(job: Job, *, user=None) -> DownloadFile:
 def recent_downloads(wave: Wave, *, include_answers: bool, limit: int = 10) -> list[Job]:
     kinds = [REPORT_JOB, ANSWERS_JOB] if include_answers else [REPORT_JOB]
     return list(Job.objects.filter(wave=wave, kind__in=kinds).select_related("created_by")[:limit])
+
+
+def expire_downloads(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of downloads made more than DOWNLOAD_KEEP_DAYS ago (run daily by beat).
+
+    Report files and raw answers should not pile up on disk after people have fetched them; the
+    job row stays, marked expired, so the downloads page and the audit log still tell who made
+    what and when. Returns how many files went.
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.DOWNLOAD_KEEP_DAYS)
+    old = Job.objects.filter(
+        kind__in=[REPORT_JOB, ANSWERS_JOB],
+        status=Job.Status.SUCCEEDED,
+        finished_at__lt=cutoff,
+    ).select_related("partnership")
+    count = 0
+    for job in old.iterator():
+        result = job.result or {}
+        if result.get("expired_at"):
+            continue
+        shutil.rmtree(_folder(job), ignore_errors=True)
+        job.result = {**result, "expired_at": timezone.now().isoformat()}
+        job.save(update_fields=["result"])
+        count += 1
+    return count

@@ -15,6 +15,14 @@ def build_download(job_id: int) -> int | None:
     return job.pk if job else None
 
 
+@shared_task
+def expire_old_downloads() -> int:
+    """Delete download files older than DOWNLOAD_KEEP_DAYS (celery beat, daily)."""
+    from reports.downloads import expire_downloads
+
+    return expire_downloads()
+
+
 @worker_process_shutdown.connect
 def _stop_chart_server(**kwargs) -> None:
     """Each worker process starts its kaleido server on its first chart; stop it on the way out."""

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -91,6 +92,7 @@ def index(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
         "form": form,
         "has_run": latest_run(w) is not None,
         "jobs": downloads.recent_downloads(w, include_answers=can_evaluate),
+        "keep_days": settings.DOWNLOAD_KEEP_DAYS,
     }
     return render(request, "reports/downloads/index.html", context)
 

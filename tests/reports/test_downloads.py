@@ -219,3 +219,41 @@ def test_a_stored_file_outside_media_is_refused(built):
 
         download_file(job)
     assert os.path.exists("/etc/passwd")
+
+
+def test_files_older_than_the_keeping_time_are_deleted_and_say_so(
+    client, built, media, settings, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from reports.downloads import expire_downloads
+    from reports.tasks_downloads import expire_old_downloads
+
+    settings.DOWNLOAD_KEEP_DAYS = 7
+    wave = built.wave
+    client.force_login(member(wave.partnership, Role.MANAGER))
+    start(client, wave, django_capture_on_commit_callbacks, kind="summative", format="csv")
+    start(client, wave, django_capture_on_commit_callbacks, kind="formative", format="csv")
+    old, new = downloads().order_by("pk")
+    Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timezone.timedelta(days=8))
+    folder = media / "downloads" / wave.partnership.slug
+    assert (folder / str(old.pk)).is_dir() and (folder / str(new.pk)).is_dir()
+
+    assert expire_old_downloads() == 1
+    assert expire_downloads() == 0  # already gone: nothing twice
+    assert not (folder / str(old.pk)).exists()
+    assert (folder / str(new.pk) / new.result["filename"]).is_file()
+
+    listing = client.get(page_url(wave)).content.decode()
+    assert "Deleted after 7 days: make it again" in listing
+    old_url = reverse(
+        "downloads:file",
+        kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": old.pk},
+    )
+    assert old_url not in listing
+    assert client.get(old_url).status_code == 404
+    new_url = reverse(
+        "downloads:file",
+        kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": new.pk},
+    )
+    assert client.get(new_url).status_code == 200
