@@ -101,6 +101,54 @@ def test_a_new_member_gets_an_email_to_set_a_password_and_can_sign_in(admin_clie
     assert "Alpha" in client.get("/").content.decode()
 
 
+def test_password_forms_link_each_error_from_a_summary_to_its_field(admin_client, client):
+    admin_client.post(
+        "/p/alpha/members/",
+        {"email": "eve@example.org", "name": "Eve Evaluator", "role": "evaluator"},
+    )
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    page = client.post(form_url, {"new_password1": "short", "new_password2": "other"})
+    html = page.content.decode()
+    assert "<title>Error: Set your password" in html
+    assert 'class="govuk-error-summary"' in html
+    assert 'href="#id_new_password2"' in html
+    (field,) = re.findall(r'<input[^>]*name="new_password2"[^>]*>', html)
+    assert "aria-describedby" in field and "id_new_password2_1_error" in field
+
+    client.post(
+        form_url,
+        {"new_password1": "a sturdy passphrase 42", "new_password2": "a sturdy passphrase 42"},
+    )
+    client.login(username="eve", password="a sturdy passphrase 42")
+    change = client.get("/accounts/password_change/").content.decode()
+    assert '<h1 class="govuk-heading-l">Change your password</h1>' in change
+    assert "Django administration" not in change
+    wrong = client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": "not it",
+            "new_password1": "another passphrase 43",
+            "new_password2": "another passphrase 43",
+        },
+    ).content.decode()
+    assert 'href="#id_old_password"' in wrong
+    done = client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": "a sturdy passphrase 42",
+            "new_password1": "another passphrase 43",
+            "new_password2": "another passphrase 43",
+        },
+        follow=True,
+    ).content.decode()
+    assert "Your password is changed" in done
+    assert "Django administration" not in done
+
+    expired = client.get("/accounts/reset/MQ/bad-token/").content.decode()
+    assert "<title>This link has expired" in expired
+
+
 def test_members_roles_change_but_the_last_administrator_stays(admin_client):
     mine = Membership.objects.get(user__username="ada")
     page = admin_client.post(
