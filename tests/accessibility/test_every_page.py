@@ -1,0 +1,172 @@
+"""Every page of POET in Chromium, as someone allowed to see it: titles, headings, axe, phones.
+
+The pages come from the URLconf walk and the rule table of the access matrix
+(`tests/security/access_rules.py`), so a page added tomorrow is visited tomorrow: each URL is
+opened by the first visitor the rules let GET it with 200 (someone not signed in, a respondent with
+a survey in their browser, a partnership administrator, a superuser); a partner lead's pages
+(`context:lead…`, which send everyone else away) by a partner lead who opened their link. One
+browser per visitor, signed in once. Actions that answer GET with a redirect, and downloads (not
+HTML), are passed over.
+
+For every HTML page: a <title> naming the page (its h1, or a name of its own before "– POET"),
+exactly one <h1>, and no axe-core violation of impact serious or critical (all rules). Respondent
+pages (under /s/, and a partner lead's) also: no WCAG 2.2 A/AA violation of any impact, and no
+sideways scrolling at 320 px. A full-page screenshot of each: test-artifacts/pages/<url name>.png.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
+
+from surveys.context import create_lead
+from tests.accessibility.support import (
+    ARTIFACTS,
+    PHONE,
+    WCAG_AA,
+    axe_violations,
+    describe,
+    scroll_width,
+)
+from tests.security.access_rules import (
+    ADMINISTRATOR,
+    ANONYMOUS,
+    SUPERUSER,
+    TOKEN_HOLDER,
+    build_side,
+    named_routes,
+)
+from tests.security.test_access_matrix import expected, person, url_of
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Who opens a page: the first of these the access rules let GET it (the administrator sees every
+# control of a partnership page; the superuser only what nobody else may).
+VISITORS = [ANONYMOUS, TOKEN_HOLDER, ADMINISTRATOR, SUPERUSER]
+PARTNER_LEAD = "partner lead"  # no account: a lead's link, exchanged for a session
+SERIOUS = {"serious", "critical"}
+SHOTS = ARTIFACTS / "pages"
+
+
+def is_lead_page(name: str | None) -> bool:
+    return name == "context:lead" or (name or "").startswith("context:lead_")
+
+
+def is_respondent_page(name: str | None) -> bool:
+    return (name or "").startswith("respond:") or is_lead_page(name)
+
+
+def pages_to_visit(values: dict) -> list[tuple[str, str, str]]:
+    """(url name, visitor, url) of every GET page someone may see, in URLconf order."""
+    visits = []
+    for route in named_routes():
+        rule = route.rule
+        assert rule is not None, f"URL {route.name} ({route.route}) has no access rule"
+        if rule.exclude:
+            continue
+        if is_lead_page(route.name):
+            visits.append((route.name, PARTNER_LEAD, url_of(route, values, rule.query)))
+            continue
+        for visitor in VISITORS:
+            get, _ = expected(route, rule, visitor)
+            if get == 200:
+                visits.append((route.name, visitor, url_of(route, values, rule.query)))
+                break
+    return visits
+
+
+def signed_in_page(browser, live_server, visitor: str, world, values: dict):
+    """A browser of one kind of visitor: signed in by session cookie, or with a survey session."""
+    context = browser.new_context(base_url=live_server.url)
+    user = person(visitor, world)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies["sessionid"]
+        context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+    page = context.new_page()
+    if visitor == TOKEN_HOLDER:
+        page.goto(f"/s/{values['session_token']}/")
+    if visitor == PARTNER_LEAD:
+        a = world[0]
+        organisation = a.partnership.organisations.first()
+        _, token = create_lead(a.wave, name="Pat Lee", organisation=organisation)
+        start = reverse("context:lead", args=[a.partnership.slug, a.wave.slug])
+        page.goto(f"{start}?token={token}")
+    return page
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def names_the_page(title: str, h1: str) -> bool:
+    """The title holds the heading, or its own name (before the first " – ") is in the heading."""
+    own = re.sub(r"^Error: ", "", title).split(" – ")[0]
+    heading = " ".join(words(h1))
+    return heading in " ".join(words(title)) or set(words(own)) <= set(words(h1))
+
+
+def check_page(page, name: str, url: str, respondent: bool) -> list[str]:
+    """The problems of one page (empty when it passes)."""
+    problems = []
+    title = page.title().strip()
+    own_name = re.sub(r"\s*–\s*POET$", "", title).strip()
+    h1s = page.locator("h1")
+    if h1s.count() != 1:
+        problems.append(f"{h1s.count()} <h1> elements (want exactly one)")
+    h1 = h1s.first.inner_text().strip() if h1s.count() else ""
+    if not own_name or own_name == "POET":
+        problems.append(f"the title {title!r} does not name the page")
+    elif h1 and not names_the_page(own_name, h1):
+        problems.append(f"the title {title!r} does not match the heading {h1!r}")
+    violations = axe_violations(page)
+    serious = [v for v in violations if v.get("impact") in SERIOUS]
+    if respondent:
+        serious += [v for v in violations if set(v["tags"]) & set(WCAG_AA) and v not in serious]
+    if serious:
+        problems.append("axe:\n    " + describe(serious).replace("\n", "\n    "))
+    page.screenshot(path=str(SHOTS / f"{name.replace(':', '-')}.png"), full_page=True)
+    if respondent:
+        page.set_viewport_size(PHONE)
+        width = scroll_width(page)
+        if width > PHONE["width"]:
+            problems.append(f"scrolls sideways at 320 px (page {width} px wide)")
+            page.screenshot(path=str(SHOTS / f"{name.replace(':', '-')}-320.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 720})
+    return problems
+
+
+def test_every_page_is_titled_headed_and_passes_axe(browser, live_server):
+    world = build_side("alpha"), build_side("beta")
+    values = world[0].values
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    visits = pages_to_visit(values)
+    assert len(visits) > 40, "the walk found the pages"
+    pages = {}
+    report, checked = [], []
+    for name, visitor, url in visits:
+        if visitor not in pages:
+            pages[visitor] = signed_in_page(browser, live_server, visitor, world, values)
+        page = pages[visitor]
+        try:
+            response = page.goto(url)
+        except PlaywrightError as error:
+            if "Download is starting" in str(error):
+                continue  # a file, not a page
+            raise
+        assert response is not None and response.status == 200, f"{url} as {visitor}"
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            continue
+        checked.append(name)
+        problems = check_page(page, name, url, is_respondent_page(name))
+        if problems:
+            report.append(f"{name} ({url} as {visitor}):\n  " + "\n  ".join(problems))
+    for page in pages.values():
+        page.context.close()
+    assert len(checked) > 40, checked
+    assert not report, f"{len(report)} of {len(checked)} pages:\n" + "\n".join(report)
