@@ -19,7 +19,14 @@ from outcomes.models import ParticipantResponse
 from poet.models import Role
 from surveys.models import Response
 from tests.accessibility.keyboard import Keyboard
-from tests.accessibility.support import follow_up_link, snap, staff_survey
+from tests.accessibility.support import (
+    WCAG_AA,
+    axe_violations,
+    describe,
+    follow_up_link,
+    snap,
+    staff_survey,
+)
 from tests.factories import WaveFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -91,6 +98,8 @@ def the_error_summary_leads_to_the_question(kb: Keyboard, wrong: str, name: str)
         "document.querySelector('.govuk-error-summary').contains(document.activeElement)"
     )
     snap(page, FOLDER, f"{name}-error-summary-focused")
+    violations = axe_violations(page, WCAG_AA)
+    assert not violations, describe(violations)
     link = kb.press("Tab")
     assert link["tag"] == "a" and link["href"].startswith("#"), link
     assert summary.evaluate("el => el.contains(document.activeElement)"), "Tab: into the summary"
