@@ -110,6 +110,9 @@ class Keyboard:
         self.page.keyboard.press(key)
         now = self.focused()
         if now is None:
+            # Focus left the page (past its last element, to the browser): start afresh.
+            self.page.evaluate("window.__poetFocused = null")
+            self.new_page()
             return None
         moved = previous is None or now["index"] != previous["index"]
         if moved and key in ("Tab", "ArrowDown", "ArrowRight"):
@@ -144,7 +147,10 @@ class Keyboard:
             self.problems.append(f"{what} has no visible focus indicator:\n{now['look']}")
 
     def tab_to(self, predicate, limit: int = 400) -> dict:
-        """Tab until the focused element matches `predicate`; fail if it never comes."""
+        """Tab until the focused element matches `predicate` (unless it does already)."""
+        now = self.focused()
+        if now is not None and predicate(now):
+            return now
         for _ in range(limit):
             now = self.press("Tab")
             if now is not None and predicate(now):

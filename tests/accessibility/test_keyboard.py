@@ -164,6 +164,11 @@ def test_staff_questionnaire_by_keyboard_alone(page):
     snap(page, FOLDER, "staff-start")
     first = kb.press("Tab")
     assert first["text"] == "Skip to main content", "the first Tab stop is the skip link"
+    page.keyboard.press("Enter")  # skip the header: the next Tab is in the page's content
+    page.wait_for_function("document.activeElement.id === 'main-content'")
+    kb.new_page()
+    after_skip = kb.press("Tab")
+    assert after_skip["text"].startswith("Start now"), "past the header, to the page's button"
     answer_the_questionnaire(kb, "staff", {"leave_first": True})  # a required answer missing
     response = Response.objects.get()
     assert (response.organisation, response.staff_group) == (
