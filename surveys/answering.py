@@ -353,30 +353,36 @@ def option_values(item: Item) -> list[str]:
 
 
 def answer_row(item: Item, value) -> Answer | None:
-    """The stored answer for one raw value, or None when it is blank or no longer valid."""
+    """The stored answer for one raw value, or None when it is blank or no longer valid.
+
+    By ids, not objects: a survey stores a few hundred of these in one request."""
     if not answered(value):
         return None
     kind = item.kind
     if kind == Item.Kind.LIKERT:
         if value == DONT_KNOW and item.allow_dont_know:
-            return Answer(item=item, dont_know=True, number=None)
+            return Answer(item_id=item.pk, dont_know=True, number=None)
         if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5:
-            return Answer(item=item, number=value)
+            return Answer(item_id=item.pk, number=value)
         return None
     if kind == Item.Kind.NUMBER:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return Answer(item=item, number=float(value))
+            return Answer(item_id=item.pk, number=float(value))
         return None
     if kind == Item.Kind.TEXT:
-        return Answer(item=item, text=str(value)[:TEXT_LIMIT]) if isinstance(value, str) else None
+        return (
+            Answer(item_id=item.pk, text=str(value)[:TEXT_LIMIT])
+            if isinstance(value, str)
+            else None
+        )
     if kind == Item.Kind.SINGLE:
         if isinstance(value, str) and value in option_values(item):
-            return Answer(item=item, text=value, choices=[value])
+            return Answer(item_id=item.pk, text=value, choices=[value])
         return None
     if kind in (Item.Kind.MULTIPLE, Item.Kind.RANKING):
         allowed = set(option_values(item))
         if isinstance(value, list) and value and all(v in allowed for v in value):
-            return Answer(item=item, choices=list(value))
+            return Answer(item_id=item.pk, choices=list(value))
         return None
     return None
 
@@ -419,7 +425,7 @@ def store_response(
         for item in section.items.all():
             row = answer_row(item, (answers or {}).get(item.code))
             if row is not None:
-                row.response = response
+                row.response_id = response.pk
                 rows.append(row)
     Answer.objects.bulk_create(rows)
     return response
