@@ -39,6 +39,7 @@ class Journey:
 
     def step(self, page, name: str, *, axe: bool = True) -> str:
         """Check the page in front of the person, keep its screenshot, run axe; return the <h1>."""
+        page.wait_for_load_state("load")  # a title can be read before the body has arrived
         title = page.title().strip()
         headings = page.locator("h1")
         count = headings.count()

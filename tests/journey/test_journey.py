@@ -9,11 +9,14 @@ and CSV, which are opened and checked. Every step is screenshotted into JOURNEY_
 every page is checked with axe-core (see tests/journey/steps.py).
 """
 
+import csv
 import re
+import statistics
 from dataclasses import dataclass
 from email import message_from_string
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
@@ -25,7 +28,7 @@ from poet.library import load_library
 from poet.models import OutcomeStatement, Partnership
 from surveys.models import Invitation, Response
 from tests.factories import PASSWORD, UserFactory
-from tests.journey.steps import ARTIFACTS, Journey
+from tests.journey.steps import ARTIFACTS, Journey, pdf_text
 
 pytestmark = [
     pytest.mark.browser,
@@ -120,8 +123,10 @@ STAFF = _staff()
 
 
 def staff_value(person: int, question: int) -> str:
-    """What member of staff number `person` answers to the question at `question` on a page."""
-    return str(2 + (person + question) % 4)  # 2 to 5
+    """What member of staff number `person` answers to question number `question` on a page:
+    the trust's and the carers' network's staff are more positive than the council's."""
+    base = 3 if STAFF[person].organisation == ORGANISATIONS[1][0] else 4
+    return str(min(5, max(1, base + (person + question) % 3 - 1)))
 
 
 ANSWERED: dict[str, list[int]] = {}  # item or field name: the numbers people gave, in order
@@ -230,6 +235,16 @@ def to_wave(page) -> None:
     expect(page).to_have_title(re.compile(f"^{WAVE} – {PARTNERSHIP}"))
 
 
+def values_of(answers: dict[str, list[int]], code: str) -> list[int]:
+    """The numbers given for an item, whatever the form calls its field."""
+    return [v for name, values in answers.items() if name.endswith(code) for v in values]
+
+
+def shown(number: float) -> str:
+    """A figure as the report pages write it: two decimals at most."""
+    return f"{round(number, 2):g}"
+
+
 def heading(page) -> str:
     return page.get_by_role("heading", level=1).inner_text().strip()
 
@@ -251,7 +266,7 @@ def wait_for_job(page, journey: Journey, name: str) -> None:
     journey.step(page, f"{name} done")
 
 
-def test_the_whole_journey(browser, live_server, worker_env, celery_worker):
+def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_path):
     load_library(OutcomeStatement)  # transactional tests flush the migration's data
     journey = Journey()
     site_admin = UserFactory(username="ada", first_name="Ada", last_name="Admin")
@@ -583,6 +598,123 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker):
     assert ParticipantResponse.objects.filter(easy_read=True).count() == sum(
         p.easy_read for p in PARTICIPANTS
     )
-    print(journey.report())
-    print(staff_answers, user_answers)
-    assert manager_name
+
+    # --- The follow-up closes; the comparison runs on the worker, its progress on screen ----
+    to_wave(evaluator)
+    evaluator.get_by_role("link", name="See the follow-up schedule").click()
+    expect(evaluator).to_have_title(re.compile("^Follow-up schedule"))
+    journey.step(evaluator, "evaluator follow-up progress")
+    evaluator.get_by_role("link", name="Close the follow-up").click()
+    journey.step(evaluator, "evaluator close the follow-up")
+    evaluator.get_by_role("button", name="Close the follow-up").click()
+    expect(evaluator.locator(".govuk-notification-banner")).to_contain_text(
+        "The follow-up is closed"
+    )
+    to_wave(evaluator)
+    journey.step(evaluator, "evaluator wave after the follow-up")
+    follow = evaluator.get_by_role("link", name="Follow its progress")
+    if follow.count():  # the comparison started by closing is still queued or running
+        follow.click()
+    else:  # it finished already: run it again to watch it
+        evaluator.get_by_role("button", name="Run comparison").click()
+    wait_for_job(evaluator, journey, "evaluator comparison")
+    evaluator.get_by_role("link", name="Back").click()
+    expect(evaluator).to_have_title(re.compile("^Staff compared with service users and carers"))
+    journey.step(evaluator, "evaluator comparison results")
+    evaluator.context.close()
+
+    # --- A manager reads both reports and downloads PDF, XLSX and CSV -----------------------
+    manager = new_page(accept_downloads=True)
+    sign_in(manager, manager_name, NEW_PASSWORD)
+    journey.step(manager, "manager home")
+    manager.get_by_role("link", name=PARTNERSHIP).click()
+    manager.get_by_role("link", name=WAVE).click()
+    expect(manager).to_have_title(re.compile(f"^{WAVE}"))
+    journey.step(manager, "manager wave")
+    manager.get_by_role("link", name="formative report").click()
+    expect(manager).to_have_title(re.compile("Formative", re.I))
+    journey.step(manager, "manager formative report")
+    formative_text = manager.locator("main").inner_text()
+    to_wave(manager)
+    manager.get_by_role("link", name="summative report").click()
+    expect(manager).to_have_title(re.compile("Summative", re.I))
+    journey.step(manager, "manager summative report")
+    summative_text = manager.locator("main").inner_text()
+    to_wave(manager)
+    manager.get_by_role("link", name="Download reports and data").click()
+    expect(manager).to_have_title(re.compile("^Downloads"))
+    journey.step(manager, "manager downloads")
+    files = {}
+    for kind, label, row, suffix in [
+        ("Summative report", "PDF document", "Summative report (PDF)", "pdf"),
+        ("Formative report", "Excel workbook (XLSX)", "Formative report (XLSX)", "xlsx"),
+        ("Summative report", "CSV (comparison table)", "Summative report (CSV)", "csv"),
+    ]:
+        manager.get_by_label(kind, exact=True).check()
+        manager.get_by_label(label, exact=True).check()
+        manager.get_by_role("button", name="Make the file").click()
+        wait_for_job(manager, journey, f"manager {suffix}")
+        manager.get_by_role("link", name="Back").click()
+        expect(manager).to_have_title(re.compile("^Downloads"))
+        link = manager.get_by_role("row").filter(has_text=row).get_by_role("link")
+        with manager.expect_download() as info:
+            link.first.click()
+        assert info.value.suggested_filename.endswith(f".{suffix}")
+        files[suffix] = tmp_path / f"report.{suffix}"
+        info.value.save_as(files[suffix])
+    journey.step(manager, "manager files made")
+
+    manager.context.close()
+
+    # --- The files are opened and agree with the pages and with what people answered -------
+    staff_home = values_of(staff_answers, "O-HOME.importance")
+    users_home = values_of(user_answers, "O-HOME.importance")
+    assert (len(staff_home), len(users_home)) == (len(completed), len(PARTICIPANTS))
+    staff_mean, users_mean = statistics.mean(staff_home), statistics.mean(users_home)
+    figures = f"\t{len(staff_home)}\t{shown(staff_mean)}\t{len(users_home)}\t{shown(users_mean)}\t"
+    home_rows = [line for line in summative_text.splitlines() if line.startswith("O-HOME\t")]
+    assert any(figures in line for line in home_rows), (figures, home_rows)
+
+    invited = f"{len(STAFF)} members of staff were invited and {len(completed)} completed"
+    assert invited in formative_text
+    per_organisation = {
+        name: (
+            sum(p.organisation == name for p in STAFF),
+            sum(p.organisation == name and p in completed for p in STAFF),
+        )
+        for name, _ in ORGANISATIONS
+    }
+    for name, (n_invited, n_completed) in per_organisation.items():
+        assert f"{name}\t{n_invited}\t{n_completed}\t" in formative_text
+
+    text = pdf_text(files["pdf"])
+    assert f"Summative report: {WAVE}" in text and PARTNERSHIP in text
+    for code, _ in FOLLOW_UP_OUTCOMES:
+        assert code in text
+    pdf_rows = [" ".join(line.split()) for line in text.splitlines() if "O-HOME" in line]
+    pdf_figures = f"{len(staff_home)} {shown(staff_mean)} {len(users_home)} {shown(users_mean)}"
+    assert any(pdf_figures in line for line in pdf_rows), (pdf_figures, pdf_rows)
+
+    workbook = openpyxl.load_workbook(files["xlsx"], read_only=True)
+    rates = list(workbook["rates_by_organisation"].iter_rows(values_only=True))
+    assert rates[1] == ("Organisation", "Invited", "Completed", "Response rate (%)")
+    assert {r[0]: r[1:3] for r in rates[2:] if r and r[0] in per_organisation} == per_organisation
+    notes = dict(row for row in workbook["Notes"].iter_rows(values_only=True) if len(row) == 2)
+    assert (notes["Partnership"], notes["Minimum group size (k)"]) == (PARTNERSHIP, K)
+
+    with files["csv"].open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    home = next(
+        r
+        for r in rows
+        if (r["outcome"], r["measure"], r["breakdown"]) == ("O-HOME", "importance", "all")
+    )
+    assert (int(home["n_staff"]), int(home["n_users"])) == (len(staff_home), len(users_home))
+    assert float(home["mean_staff"]) == pytest.approx(staff_mean)
+    assert float(home["mean_users"]) == pytest.approx(users_mean)
+    assert home["suppressed"] == "false"
+
+    # --- Accessibility of every page the journey visited -----------------------------------
+    report = journey.report()
+    print(report)
+    assert not journey.problems, report
