@@ -10,6 +10,7 @@ every page is checked with axe-core (see tests/journey/steps.py).
 """
 
 import csv
+import datetime
 import re
 import statistics
 from dataclasses import dataclass
@@ -260,7 +261,7 @@ def sign_in(page, username: str, password: str) -> None:
 def wait_for_job(page, journey: Journey, name: str) -> None:
     """On a job's page: watch the progress until it is done."""
     expect(page).to_have_title(re.compile(r"background work"))
-    journey.step(page, f"{name} in progress")
+    journey.step(page, f"{name} progress")
     page.get_by_role("heading", name="Done").wait_for(timeout=120_000)
     assert "100%" in page.locator("[data-job-status]").inner_text()
     journey.step(page, f"{name} done")
@@ -501,7 +502,11 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     expect(evaluator.locator(".govuk-notification-banner")).to_contain_text("proposal")
     evaluator.get_by_role("link", name="Adopt proposal 1").click()
     journey.step(evaluator, "evaluator adopt a proposal")
+    evaluator.get_by_label("The outcome, in the words of the people it is for").fill(
+        "I can get to my appointments without having to ask for help."
+    )
     evaluator.get_by_label("Code").fill("O-TRAVEL")
+    evaluator.get_by_label("Easy-read wording (optional)").fill("I can get to my appointments.")
     evaluator.get_by_role("button", name="Adopt as a new outcome").click()
     expect(evaluator.locator(".govuk-notification-banner")).to_contain_text("O-TRAVEL is adopted")
     for code, reason in FOLLOW_UP_OUTCOMES:
@@ -520,10 +525,14 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     to_wave(evaluator)
     evaluator.get_by_role("link", name="See the follow-up schedule").click()
     expect(evaluator).to_have_title(re.compile("^Follow-up schedule"))
+    session_day = timezone.localdate() + datetime.timedelta(days=7)
     for mode, facilitator in [("In person", "Sam Jones"), ("Telephone", "Priya Shah")]:
         evaluator.get_by_role("link", name="Add a session").click()
         evaluator.get_by_label("Interview").check()
         evaluator.get_by_label(mode).check()
+        evaluator.get_by_label("Day").fill(str(session_day.day))
+        evaluator.get_by_label("Month").fill(str(session_day.month))
+        evaluator.get_by_label("Year").fill(str(session_day.year))
         evaluator.get_by_label("Facilitator (optional)").fill(facilitator)
         evaluator.get_by_label("Service users planned").fill("1")
         evaluator.get_by_label("Carers planned").fill("1")
