@@ -112,7 +112,7 @@ def names_the_page(title: str, h1: str) -> bool:
 
 
 def check_page(page, name: str, url: str, respondent: bool) -> list[str]:
-    """The problems of one page (empty when it passes)."""
+    """The problems of one page (empty when it passes); `name` also names its screenshot."""
     problems = []
     title = page.title().strip()
     own_name = re.sub(r"\s*–\s*POET$", "", title).strip()
