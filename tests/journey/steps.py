@@ -2,9 +2,10 @@
 
 Each call of `Journey.step` is one step of the story: it checks that the page has a title and
 exactly one level-1 heading, keeps a full-page screenshot (numbered in order) and runs axe-core.
-Respondent pages (under /s/, seen without an account) must have no WCAG 2.2 A/AA violation at
-all; every other page no serious or critical violation of any rule. Problems are collected and
-reported together, page by page, at the end of the journey (and written to axe-report.txt).
+Respondent pages (seen without an account: under /s/, and partner leads' pages) must have no
+WCAG 2.2 A/AA violation at all; every other page no serious or critical violation of any rule.
+Problems are collected and reported together, page by page, at the end of the journey (and
+written to axe-report.txt).
 """
 
 import re
@@ -18,12 +19,13 @@ from axe_playwright_python.sync_playwright import Axe
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "journey"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-# Pages a staff member, participant or partner lead sees without an account.
-RESPONDENT_PREFIX = "/s/"
+# Pages a staff member, participant (under /s/) or partner lead (their context pages) sees
+# without an account.
+RESPONDENT_PAGES = re.compile(r"^/s/|/context/lead/")
 
 
 def is_respondent_page(url: str) -> bool:
-    return urlparse(url).path.startswith(RESPONDENT_PREFIX)
+    return RESPONDENT_PAGES.search(urlparse(url).path) is not None
 
 
 class Journey:

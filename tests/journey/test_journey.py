@@ -47,6 +47,12 @@ ORGANISATIONS = [
 STAFF_GROUPS = ["Nurse", "Social worker", "Occupational therapist"]
 USER_GROUPS = ["Older people", "People living with dementia"]
 WAVE = "Baseline 2026"
+LEADS = ["Nadia Okafor", "Tom Reilly", "Grace Lin"]  # one partner lead per organisation
+CONTEXT_TOOLS = [
+    "Levels of integration",
+    "Depth and breadth of relationships",
+    "Strategic importance",
+]
 NEW_PASSWORD = "journey-Password-2026"
 K = 3
 
@@ -470,6 +476,42 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     staff_answers = {name: list(values) for name, values in ANSWERED.items()}
     ANSWERED.clear()
 
+    # --- Partner leads describe the partnership's context, each by their own link ----------
+    to_wave(evaluator)
+    evaluator.get_by_role("link", name="Partner leads", exact=True).click()
+    expect(evaluator).to_have_title(re.compile("^Partner leads"))
+    journey.step(evaluator, "evaluator partner leads")
+    lead_links = {}
+    for (organisation, _), lead in zip(ORGANISATIONS, LEADS, strict=True):
+        evaluator.get_by_label("Full name").fill(lead)
+        evaluator.get_by_label("Organisation", exact=True).select_option(label=organisation)
+        evaluator.get_by_role("button", name="Add partner lead").click()
+        expect(evaluator.get_by_role("heading", name=f"Link for {lead}")).to_be_visible()
+        lead_links[lead] = evaluator.locator("#lead-link").input_value()
+    journey.step(evaluator, "evaluator partner leads added")
+    for n, link in enumerate(lead_links.values()):
+        page = new_page()
+        page.goto(link)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Where the partnership is now")
+        journey.step(page, f"partner lead {n + 1} start")
+        for tool in CONTEXT_TOOLS:
+            page.get_by_role("link", name=tool).click()
+            expect(page.get_by_role("heading", level=1)).to_have_text(tool)
+            answer_radios(page, lambda q, n=n: str(2 + (n + q) % 3))
+            service_area = page.get_by_label("A service area (optional)")
+            if service_area.count():
+                service_area.fill("Hospital discharge for older people")
+            if n == 0:
+                journey.step(page, f"partner lead {n + 1} {tool}")
+            page.get_by_role("button", name="Save and continue").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text(
+                "Where the partnership is now"
+            )
+        assert page.get_by_text("Not answered yet").count() == 0
+        journey.step(page, f"partner lead {n + 1} all answered")
+        page.context.close()
+    ANSWERED.clear()
+
     # --- The evaluator closes the wave and builds the follow-up -----------------------------
     to_wave(evaluator)
     evaluator.get_by_role("link", name="Responses received").click()
@@ -686,6 +728,8 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
 
     invited = f"{len(STAFF)} members of staff were invited and {len(completed)} completed"
     assert invited in formative_text
+    for tool in CONTEXT_TOOLS:  # the partner leads' answers are in the formative report
+        assert tool in formative_text
     per_organisation = {
         name: (
             sum(p.organisation == name for p in STAFF),
