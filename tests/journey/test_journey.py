@@ -1,12 +1,19 @@
 """The product's whole story in real Chromium, on PostgreSQL, Redis and a real Celery worker.
 
-An administrator sets up a partnership; an evaluator creates a wave from the template, uploads a
-staff list and opens the wave; each member of staff answers from the link in their e-mail (most
-complete, one saves and resumes, two abandon); the evaluator builds the follow-up, registers
-participants, enters two interviews while the others answer by their own link (some in easy
-read); the comparison runs on the worker; a manager reads both reports and downloads PDF, XLSX
-and CSV, which are opened and checked. Every step is screenshotted into JOURNEY_ARTIFACTS and
-every page is checked with axe-core (see tests/journey/steps.py).
+An administrator sets up a partnership (three organisations, staff and user groups, k = 3,
+members who set their password from the e-mail); an evaluator creates a wave from the template,
+uploads a staff list of 15 and opens the wave; each member of staff answers from the link in the
+e-mail the worker sent (most complete, one saves and resumes on a phone, two abandon); partner
+leads answer the context tools by their own links; the evaluator closes the wave, builds the
+shortlist (adopting a proposal) and the follow-up schedule with sessions, registers participants
+with consent, enters two interviews while the others answer by their own link (some in easy
+read, one on a phone); closing the follow-up runs the comparison on the worker, watched on its
+progress page; a manager reads both reports and downloads PDF, XLSX and CSV, which are opened and
+checked against the pages and against what people answered. Every step is screenshotted, numbered
+in order, into JOURNEY_ARTIFACTS, and every page is checked with axe-core (tests/journey/steps.py).
+
+    . scripts/services.sh && poet_services_start
+    CI=true .venv/bin/python -m pytest tests/journey -q; poet_services_stop
 """
 
 import csv
