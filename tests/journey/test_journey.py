@@ -286,10 +286,26 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     site_admin = UserFactory(username="ada", first_name="Ada", last_name="Admin")
     site_admin.user_permissions.add(Permission.objects.get(codename="add_partnership"))
 
+    broken: list[str] = []  # server errors, script errors and console errors on any page
+
     def new_page(**options):
         context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(20_000)
-        return context.new_page()
+        context.on(
+            "response",
+            lambda r: broken.append(f"{r.status} {r.url}") if r.status >= 500 else None,
+        )
+        page = context.new_page()
+        page.on("pageerror", lambda error: broken.append(f"script error on {page.url}: {error}"))
+        page.on(
+            "console",
+            lambda m: (
+                broken.append(f"console {m.type} on {page.url}: {m.text}")
+                if m.type == "error" and "favicon" not in m.text and "404" not in m.text
+                else None
+            ),
+        )
+        return page
 
     # --- The administrator sets the partnership up ------------------------------------------
     admin = new_page()
@@ -773,6 +789,8 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     assert float(home["mean_staff"]) == pytest.approx(staff_mean)
     assert float(home["mean_users"]) == pytest.approx(users_mean)
     assert home["suppressed"] == "false"
+
+    assert not broken, "\n".join(broken)
 
     # --- Accessibility of every page the journey visited -----------------------------------
     report = journey.report()
