@@ -52,9 +52,14 @@ SECTION_TITLE = "What matters to you"
 SECTION_INTRODUCTION = (
     "Each statement is something the services may help with. Say how important it is to you, "
     "and how far the service has achieved it for you. If you cannot say, choose “Don’t know”."
+    "\n\nEasy read: Is this important to you? Has the service helped you with it? If you do not "
+    "know, choose “I don’t know”."
 )
 LAST_TITLE = "What matters most"
-LAST_INTRODUCTION = "Think about everything we have asked about."
+LAST_INTRODUCTION = (
+    "Think about everything we have asked about.\n\n"
+    "Easy read: Think about all the things we asked you about."
+)
 
 IMPORTANCE_TEXT = "How important is this to you?"
 IMPORTANCE_EASY = "Is this important to you?"

@@ -274,6 +274,7 @@ def section_context(form: SectionForm, number: int, count: int, questionnaire) -
     return {
         "form": form,
         "section": form.section,
+        "introduction": paragraphs(form.section.introduction, form.easy_read),
         "blocks": form.blocks(),
         "errors": form.error_list() if form.is_bound else [],
         "number": number,

@@ -15,10 +15,10 @@ from outcomes.participants import (
     register_participant,
     withdraw,
 )
-from outcomes.questionnaire import INTRODUCTION, PRIVACY_NOTICE
+from outcomes.questionnaire import INTRODUCTION, PRIVACY_NOTICE, SECTION_INTRODUCTION
 from poet.models import Audience, AuditEvent, OutcomeStatement, Role
 from surveys.answering import submit
-from surveys.models import Answer, Draft, Questionnaire, Response
+from surveys.models import Answer, Draft, Questionnaire, Response, Section
 from tests.factories import PASSWORD, ResponseFactory, UserGroupFactory, member
 from tests.outcomes.test_participants_support import build_follow_up, consented
 
@@ -300,6 +300,9 @@ def test_easy_read_shows_one_wording_and_its_messages_quote_it(client, follow_up
         introduction=INTRODUCTION, privacy_notice=PRIVACY_NOTICE
     )
     OutcomeStatement.objects.filter(code="O-HOME").update(easy_read_text="I can stay at home")
+    Section.objects.filter(questionnaire=follow_up.questionnaire).update(
+        introduction=SECTION_INTRODUCTION
+    )
     login(client, follow_up.evaluator)
     token = link_token(client, follow_up, consented(follow_up))
     client.get(f"/s/p/{token}/")
@@ -316,6 +319,9 @@ def test_easy_read_shows_one_wording_and_its_messages_quote_it(client, follow_up
     assert "Easy read:" not in easy_start
 
     section = reverse("respond:section", kwargs={"number": 1})
+    first_page = unescape(client.get(section).content.decode())
+    assert "Has the service helped you with it?" in first_page
+    assert "Say how important it is to you" not in first_page
     page = unescape(client.post(section, {"action": "continue"}).content.decode())
     first = Draft.objects.get().questionnaire.sections.order_by("order").first()
     outcome = first.items.exclude(outcome=None).order_by("order").first().outcome
