@@ -103,7 +103,13 @@ class WaveForm(forms.Form):
 class MemberForm(forms.Form):
     email = forms.EmailField(label="E-mail address", max_length=254)
     name = forms.CharField(label="Full name", max_length=150)
-    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    # Radios with none chosen: the most powerful role is never the one picked by not looking.
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the person's role"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

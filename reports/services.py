@@ -230,6 +230,7 @@ def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
         if existing is None:
             raise
         return _reuse(existing)
+    progress(1.0, "Results saved")
     return {
         "run": run.pk,
         "reused": False,

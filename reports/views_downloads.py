@@ -23,7 +23,6 @@ class DownloadForm(forms.Form):
         label="File format",
         widget=forms.RadioSelect,
         required=False,
-        help_text="Not needed for the raw answers, which are always CSV.",
     )
     compare_with = forms.ChoiceField(
         label="Compare with an earlier wave (optional)", required=False
@@ -34,6 +33,9 @@ class DownloadForm(forms.Form):
         kinds = list(downloads.REPORT_KINDS.items())
         if can_evaluate:
             kinds.append((downloads.ANSWERS, "Raw answers, one row per person and question (CSV)"))
+            self.fields[
+                "format"
+            ].help_text = "Not needed for the raw answers, which are always CSV."
         self.fields["kind"].choices = kinds
         self.fields["format"].choices = downloads.report_format_choices()
         self.waves = {w.slug: w for w in downloads.earlier_waves(wave)}

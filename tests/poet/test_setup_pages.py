@@ -101,6 +101,17 @@ def test_a_new_member_gets_an_email_to_set_a_password_and_can_sign_in(admin_clie
     assert "Alpha" in client.get("/").content.decode()
 
 
+def test_a_new_member_s_role_is_chosen_not_assumed(admin_client):
+    form = admin_client.get("/p/alpha/members/").content.decode()
+    radios = re.findall(r'<input[^>]*name="role"[^>]*>', form)
+    assert len(radios) == 3 and not any("checked" in r for r in radios)
+    page = admin_client.post(
+        "/p/alpha/members/", {"email": "new@example.org", "name": "New Person"}
+    ).content.decode()
+    assert "Choose the person&#x27;s role" in page and 'href="#id_role"' in page
+    assert not Membership.objects.filter(user__email="new@example.org").exists()
+
+
 def test_password_forms_link_each_error_from_a_summary_to_its_field(admin_client, client):
     admin_client.post(
         "/p/alpha/members/",

@@ -53,6 +53,7 @@ def test_manager_makes_a_pdf_and_downloads_it(
     assert page.status_code == 200
     html = page.content.decode()
     assert "<h1" in html and "Summative report" in html and "Raw answers" not in html
+    assert "raw answers" not in html.lower()  # nor the hint about their format
 
     response = start(
         client, wave, django_capture_on_commit_callbacks, kind="summative", format="pdf"
