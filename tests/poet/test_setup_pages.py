@@ -156,6 +156,10 @@ def test_password_forms_link_each_error_from_a_summary_to_its_field(admin_client
     assert "Your password is changed" in done
     assert "Django administration" not in done
 
+    empty = client.post("/accounts/password_reset/", {"email": ""}).content.decode()
+    assert "<title>Error: Reset your password" in empty
+    assert 'class="govuk-error-summary"' in empty and 'href="#id_email"' in empty
+
     expired = client.get("/accounts/reset/MQ/bad-token/").content.decode()
     assert "<title>This link has expired" in expired
 
