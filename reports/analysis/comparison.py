@@ -106,7 +106,8 @@ def compare_counts(
     Returns ``keys`` with, per side, n/mean/sd/median/pct_positive (suffixed), then mean_diff
     (y - x), the bootstrap CI, U of y against x, p, q, Cliff's delta and ``suppressed``.
 
-    Order matters for privacy: primary suppression (either side below k), then secondary
+    Order matters for privacy: primary suppression (either side with 1 to k-1 people; a side
+    with none was not asked and hides nothing), then secondary
     suppression within ``family`` (members ranked by ``family_n``, ties by ``tie_break``), and only
     then the figures. q is Benjamini-Hochberg within ``q_family`` over the rows still shown, so a
     hidden group's p-value never shapes a shown q, and the figures are then blanked.
@@ -120,9 +121,17 @@ def compare_counts(
     side_y = describe(y)
 
     keys = keys.reset_index(drop=True)
-    primary = below_k(k, side_x["n"], side_y["n"])
+    # A side of 1 to k-1 people hides the row. A side with no answers at all was not asked (an
+    # outcome proposed after the staff survey, one not taken to the follow-up): it describes
+    # nobody, so the other side's figures stay and the comparison figures are simply empty.
+    n_x, n_y = np.asarray(side_x["n"]), np.asarray(side_y["n"])
+    primary = below_k(k, np.where(n_x == 0, k, n_x), np.where(n_y == 0, k, n_y))
+    # Secondary suppression hides a second member with people in it: a member with no answers
+    # hides nothing, so it is chosen only when there is no other.
+    family_rank = np.asarray(family_n)
+    family_rank = np.where(family_rank > 0, family_rank, np.iinfo("int64").max)
     hidden = secondary_suppression(
-        keys.assign(_family_n=np.asarray(family_n)),
+        keys.assign(_family_n=family_rank),
         family=family,
         n="_family_n",
         suppressed=primary,
@@ -284,7 +293,8 @@ def compare_outcomes(
     Breakdowns: ``all`` (all staff vs all users and carers), ``organisation`` and ``staff_group``
     (that staff subset vs all users and carers), ``audience`` (``service_user`` or ``carer`` vs all
     staff). Every outcome x measure in the input gets a row for every organisation, staff group and
-    user audience present anywhere in the input (a group that gave no answer shows as suppressed).
+    user audience present anywhere in the input. A side that gave no answer (an outcome users were
+    asked about but staff were not, say) shows n = 0 and no figures; the other side's figures stay.
     Rows are sorted by outcome, measure (importance first), breakdown, group. ``progress`` is
     called with a fraction 0..1 about a dozen times. ``check_unique=False`` skips the duplicate
     check when the caller guarantees one answer per respondent, outcome and measure.

@@ -401,7 +401,8 @@ def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
         ],
     )
     consensus = [r for r in data.run.staff_consensus if r.get("measure") == "importance"]
-    means = {r.outcome: r for r in data.rows_for("all", "importance")}
+    # Outcomes put only to service users and carers (proposed later) were not asked of staff.
+    means = {r.outcome: r for r in data.rows_for("all", "importance") if r.suppressed or r.n_staff}
     codes = sorted({r["outcome"] for r in consensus} | set(means))
     texts = outcome_texts(wave, codes)
     by_code = {r["outcome"]: r for r in consensus}

@@ -112,12 +112,15 @@ def _chosen(wave: Wave, texts: dict[str, str]) -> Section:
     return section
 
 
+NOT_ASKED = "not asked"
+
+
 def _comparison_row(row: ComparisonRow, text: str, k: int) -> list:
     hidden = row.suppressed
     return [
         row.outcome,
         text,
-        cell(row.n_staff, hidden, k),
+        cell(row.n_staff or NOT_ASKED, hidden, k),
         cell(r2(row.mean_staff), hidden, k),
         cell(row.n_users, hidden, k),
         cell(r2(row.mean_users), hidden, k),
@@ -131,7 +134,10 @@ def _comparison_row(row: ComparisonRow, text: str, k: int) -> list:
 
 
 def _measure(data: RunData, texts: dict[str, str], measure: str, k: int) -> Section:
-    rows = data.rows_for("all", measure)
+    # Outcomes not taken to the follow-up were never put to service users and carers: they are
+    # the formative report's business, not a comparison with nobody.
+    every = data.rows_for("all", measure)
+    rows = [r for r in every if r.suppressed or r.n_users]
     word = "important" if measure == "importance" else "achieved"
     scale = (
         "1 not important to 5 essential"
@@ -152,11 +158,23 @@ def _measure(data: RunData, texts: dict[str, str], measure: str, k: int) -> Sect
         for r in rows
         if not r.suppressed and r.mean_staff is not None and r.mean_users is not None
     ]
-    hidden_count = len(rows) - len(shown)
+    hidden_count = sum(1 for r in rows if r.suppressed)
     if hidden_count:
         section.paragraphs.append(
             f"{hidden_count} outcome(s) had fewer than {k} answers on one side and are not shown "
             "in the chart."
+        )
+    users_only = sum(1 for r in rows if not r.suppressed and not r.n_staff)
+    if users_only:
+        section.paragraphs.append(
+            f"{users_only} outcome(s) were put to service users and carers but not to staff "
+            "(proposed after the staff survey): their answers are in the table, with nothing "
+            "to compare them with."
+        )
+    if len(every) > len(rows):
+        section.paragraphs.append(
+            f"{len(every) - len(rows)} outcome(s) staff rated were not taken to the follow-up "
+            "and are left out here; the formative report has the staff figures."
         )
     table = Table(
         key=f"{measure}_comparison",
@@ -305,7 +323,7 @@ def _audiences(data: RunData, texts: dict[str, str], k: int) -> Section:
             f"{k} people are not shown, nor the next smallest."
         ],
     )
-    rows = data.rows_for("audience")
+    rows = [r for r in data.rows_for("audience") if r.suppressed or r.n_users]
     if not rows:
         section.paragraphs.append("There are no answers from service users or carers.")
         return section

@@ -252,6 +252,47 @@ def test_flags_are_said_in_plain_words():
     )
 
 
+def test_outcomes_asked_of_one_side_only_are_shown_for_that_side():
+    """O-TRAVEL was proposed after the staff survey and put only to service users and carers;
+    O-3 was rated by staff but not taken to the follow-up."""
+    built = build_wave(outcomes=4, staff=12, users=8, k=5)
+    wave = built.wave
+    follow_up = built.users[0].questionnaire
+    Answer.objects.filter(response__in=built.users, item__code__startswith="O-3.").delete()
+    Item.objects.filter(section__questionnaire=follow_up, code__startswith="O-3.").delete()
+    travel = OutcomeStatement.objects.create(
+        partnership=wave.partnership, code="O-TRAVEL", text="I can get to my appointments"
+    )
+    item = Item.objects.create(
+        section=follow_up.sections.first(),
+        code="O-TRAVEL.importance",
+        kind=Item.Kind.LIKERT,
+        text="How important?",
+        outcome=travel,
+        measure="importance",
+    )
+    Answer.objects.bulk_create(
+        Answer(response=r, item=item, number=5.0 if n % 2 else 4.0)
+        for n, r in enumerate(built.users)
+    )
+    compare(wave)
+    report = build_summative(wave)
+    importance = tables(report)["importance_comparison"].rows
+    by_code = {line[0]: line for line in importance}
+    assert "O-3" not in by_code  # not a comparison with nobody
+    travel_row = by_code["O-TRAVEL"]
+    assert travel_row[2] == "not asked" and travel_row[4] == 8
+    assert travel_row[5] == 4.5 and travel_row[6] is None  # no difference to draw
+    section = next(s for s in report.sections if s.key == "importance")
+    text = " ".join(section.paragraphs)
+    assert "1 outcome(s) were put to service users and carers but not to staff" in text
+    assert "1 outcome(s) staff rated were not taken to the follow-up" in text
+    assert "fewer than" not in text
+    staff_table = tables(build_formative(wave))["staff_importance"].rows
+    assert "O-TRAVEL" not in {line[0] for line in staff_table}
+    assert "O-3" in {line[0] for line in staff_table}
+
+
 def test_a_suppressed_comparison_row_is_hidden_everywhere():
     built = seeded(users=3, carers=0)  # fewer than k users: every comparison row suppressed
     report = build_summative(built.wave)

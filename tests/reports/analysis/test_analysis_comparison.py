@@ -158,15 +158,54 @@ def frame_of(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def test_an_outcome_only_staff_answered_is_shown_as_suppressed():
+def test_a_side_nobody_was_asked_about_leaves_the_other_side_shown():
+    # O-A: only staff were asked (not taken to the follow-up); O-B: both; O-C: only service
+    # users and carers (proposed after the staff survey), by five people, of whom two carers.
     rows = [(f"s{i}", "staff", "Council", "GP", "O-A", "importance", 4.0) for i in range(5)]
     rows += [(f"u{i}", "carer", None, "older people", "O-B", "importance", 3.0) for i in range(5)]
     rows += [(f"s{i}", "staff", "Council", "GP", "O-B", "importance", 2.0) for i in range(5)]
-    table = compare_outcomes(frame_of(rows), k=3, resamples=10)
-    only_staff = table[table["outcome"] == "O-A"]
-    assert len(only_staff) == 4  # all, one organisation, one staff group, one audience
-    assert only_staff["suppressed"].all()
-    assert not table.loc[table["outcome"] == "O-B", "suppressed"].any()
+    rows += [(f"u{i}", "service_user", None, "x", "O-C", "importance", 5.0) for i in range(3)]
+    rows += [(f"c{i}", "carer", None, "x", "O-C", "importance", 4.0) for i in range(2)]
+    table = compare_outcomes(frame_of(rows), k=3, resamples=10, user_proposed={"O-C"})
+    table = table.set_index(["outcome", "breakdown", "group"])
+
+    staff_only = table.loc[("O-A", "all", "all")]
+    assert not staff_only["suppressed"] and staff_only["n_staff"] == 5
+    assert staff_only["mean_staff"] == 4 and staff_only["n_users"] == 0
+    assert pd.isna(staff_only["mean_users"]) and pd.isna(staff_only["mean_diff"])
+    assert pd.isna(staff_only["p_value"]) and pd.isna(staff_only["q_value"])
+
+    users_only = table.loc[("O-C", "all", "all")]
+    assert not users_only["suppressed"] and users_only["n_users"] == 5
+    assert users_only["mean_users"] == pytest.approx(4.6) and users_only["n_staff"] == 0
+    assert pd.isna(users_only["ci_low"]) and pd.isna(users_only["cliffs_delta"])
+    assert users_only["flag"] == "blind_spot"  # users proposed it
+    # 2 carers are still too few, and the 3 service users go with them (else 5 - 3 = 2 carers).
+    assert table.loc[("O-C", "audience", "carer"), "suppressed"]
+    assert table.loc[("O-C", "audience", "service_user"), "suppressed"]
+    assert not table.xs("O-B", level="outcome")["suppressed"].any()
+
+
+def test_a_member_with_no_answers_is_not_the_one_hidden_to_protect_a_small_one():
+    rows = []
+    number = 0
+    for organisation, size in {"Alpha": 2, "Gamma": 12, "Delta": 14}.items():
+        for _ in range(size):
+            rows.append((f"s{number}", "staff", organisation, "GP", "O-A", "importance", 4.0))
+            number += 1
+    rows.append(("z0", "staff", "Beta", "GP", "O-B", "importance", 3.0))  # Beta: none on O-A
+    rows += [
+        (f"u{i}", "service_user", None, "x", m, "importance", 3.0)
+        for i in range(20)
+        for m in ("O-A", "O-B")
+    ]
+    table = compare_outcomes(frame_of(rows), k=5, resamples=10)
+    table = table[table["outcome"] == "O-A"].set_index(["breakdown", "group"])
+    assert table.loc[("organisation", "Beta"), "n_staff"] == 0
+    assert table.loc[("organisation", "Alpha"), "suppressed"]
+    # Hiding Beta (nobody) would leave Alpha = all - Gamma - Delta: Gamma goes instead.
+    assert table.loc[("organisation", "Gamma"), "suppressed"]
+    assert not table.loc[("organisation", "Delta"), "suppressed"]
 
 
 def test_identical_answers_have_zero_spread_and_scipy_p():
@@ -278,7 +317,9 @@ def test_secondary_suppression_in_the_comparison_table():
 def test_a_frame_with_one_audience_only(answers, audience):
     rows = answers[(answers["audience"] == "staff") == (audience == "staff")]
     table = compare_outcomes(rows, k=1, resamples=5)
-    assert table["suppressed"].all()
+    assert not table["suppressed"].any()  # k = 1: nobody is too few
+    other = "n_users" if audience == "staff" else "n_staff"
+    assert (table[other] == 0).all() and table["mean_diff"].isna().all()
     expected = (
         {"all", "organisation", "staff_group"} if audience == "staff" else {"all", "audience"}
     )

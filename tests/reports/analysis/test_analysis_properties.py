@@ -62,7 +62,11 @@ TWICE = settings(PROPERTY_SETTINGS, max_examples=20)  # two runs per example
 def test_no_shown_row_describes_fewer_than_k_people(answers, k):
     table = compare_outcomes(answers, k=k, resamples=5)
     shown = table[~table["suppressed"]]
-    assert (shown["n_staff"] >= k).all() and (shown["n_users"] >= k).all()
+    # A shown side has k or more people, or none at all (that audience was not asked).
+    for side in ("n_staff", "n_users"):
+        assert ((shown[side] >= k) | (shown[side] == 0)).all()
+    not_asked = shown[(shown["n_staff"] == 0) | (shown["n_users"] == 0)]
+    assert not_asked[["mean_diff", "ci_low", "ci_high", "p_value", "q_value"]].isna().all().all()
     # n is a count of people: each shown n is the number of distinct respondents who answered
     answered = answers[answers["value"].notna()]
     for row in shown[shown["breakdown"] == "all"].itertuples():
@@ -87,7 +91,7 @@ def test_a_family_never_has_exactly_one_suppressed_member(answers, k):
 @given(partnerships(), st.integers(1, 4))
 def test_cliffs_delta_is_two_u_over_n1n2_minus_one(answers, k):
     table = compare_outcomes(answers, k=k, resamples=5)
-    shown = table[~table["suppressed"]]
+    shown = table[~table["suppressed"] & (table["n_staff"] > 0) & (table["n_users"] > 0)]
     n1 = shown["n_users"].astype(float)
     n2 = shown["n_staff"].astype(float)
     expected = 2 * shown["u_statistic"] / (n1 * n2) - 1
@@ -116,7 +120,7 @@ def test_dont_know_is_never_counted(answers, k):
 
 
 @pytest.mark.parametrize("k", [1, 3])
-def test_dont_know_only_answers_give_suppressed_rows(k):
+def test_dont_know_only_answers_give_rows_without_figures(k):
     answers = pd.DataFrame(
         [
             ("s1", "staff", "Council", "GP", "O-A", "importance", np.nan),
@@ -125,4 +129,6 @@ def test_dont_know_only_answers_give_suppressed_rows(k):
         columns=COLUMNS,
     )
     table = compare_outcomes(answers, k=k, resamples=5)
-    assert table["suppressed"].all() and len(table) == 4
+    assert len(table) == 4 and (table["n_staff"] == 0).all() and (table["n_users"] == 0).all()
+    assert table[["mean_staff", "mean_users", "mean_diff", "p_value"]].isna().all().all()
+    assert (table["flag"] == "").all()

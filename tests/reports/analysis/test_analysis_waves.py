@@ -73,11 +73,15 @@ def test_wave_suppression_and_families(waves):
         assert family["suppressed"].sum() != 1
 
 
-def test_an_audience_asked_in_one_wave_only_is_shown_as_suppressed(waves):
+def test_an_audience_asked_in_one_wave_only_keeps_that_wave_and_has_no_change(waves):
     earlier, later = waves
     table = wave_change(earlier[earlier["audience"] == "staff"], later, k=5, resamples=10)
     users = table[table["audience"] != "staff"]
-    assert len(users) == 4 * 2 * 3 and users["suppressed"].all()
+    assert len(users) == 4 * 2 * 3
+    shown = users[~users["suppressed"]]
+    assert len(shown) > 0
+    assert shown.filter(like="n_").min(axis=1).eq(0).all()  # one wave had nobody
+    assert shown["mean_diff"].isna().all()
     assert not table.loc[table["audience"] == "staff", "suppressed"].any()
 
 
