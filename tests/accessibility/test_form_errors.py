@@ -18,12 +18,12 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.accessibility.test_every_page import (
     SHOTS,
+    build_world,
     check_page,
     is_respondent_page,
     pages_to_visit,
     signed_in_page,
 )
-from tests.security.access_rules import build_side
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,7 +84,7 @@ def test_every_form_sent_empty_shows_errors_announced_linked_and_passing_axe(bro
     and so are pages whose only form is a button (an action's confirmation: sent empty it would
     act). A form sent empty that succeeds (redirected) is passed over.
     """
-    world = build_side("alpha"), build_side("beta")
+    world = build_world()
     values = world[0].values
     SHOTS.mkdir(parents=True, exist_ok=True)
     pages = {}
