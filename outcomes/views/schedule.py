@@ -141,8 +141,10 @@ def add_outcome(request: HttpRequest, access: Access, wave: str) -> HttpResponse
     s = _schedule_or_404(w)
     if refused := _refuse_if_closed(request, s):
         return refused
-    form = ChosenOutcomeForm(_data(request), outcomes=services.choosable_outcomes(s))
-    if request.method == "POST" and form.is_valid():
+    choosable = services.choosable_outcomes(s)
+    # Nothing left to choose: say so, rather than a form whose only answer is an error.
+    form = ChosenOutcomeForm(_data(request) if choosable else None, outcomes=choosable)
+    if request.method == "POST" and choosable and form.is_valid():
         data = form.cleaned_data
         try:
             services.add_chosen_outcome(
@@ -161,6 +163,10 @@ def add_outcome(request: HttpRequest, access: Access, wave: str) -> HttpResponse
         heading="Add an outcome to the follow-up",
         lead="Service users and carers will be asked how important it is to them and how far "
         "the service has achieved it for them, on the same scales as staff.",
+        empty=""
+        if choosable
+        else "Every outcome statement of the partnership is already in the follow-up. To ask "
+        "about a new one, adopt a proposal from staff or service users on the shortlist page.",
     )
     return _form_page(request, context)
 

@@ -180,6 +180,22 @@ def test_evaluator_creates_a_schedule_from_the_wave_page(client, evaluator, wave
     assert response.context["schedule"].methods == [Method.QUESTIONNAIRE]
 
 
+def test_with_every_outcome_chosen_the_add_page_says_so(client, evaluator, schedule, wave):
+    from outcomes.schedule import add_chosen_outcome, choosable_outcomes
+
+    for outcome in choosable_outcomes(schedule):
+        add_chosen_outcome(schedule, outcome, reason="most_endorsed")
+    for response in (
+        client.get(url(wave, "add_outcome")),
+        client.post(url(wave, "add_outcome"), {}),
+    ):
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "already in the follow-up" in html
+        assert "govuk-error-summary" not in html and "<title>Error: " not in html
+        assert 'name="outcome"' not in html
+
+
 def test_methods_page(client, evaluator, schedule, wave):
     response = client.post(url(wave, "methods"), {})
     assert response.status_code == 200
