@@ -243,6 +243,20 @@ def cpu_seconds(master: int) -> float:
     return total / CLOCK_TICKS
 
 
+def postgres_master() -> int | None:
+    """The PostgreSQL server's process id when it runs on this machine and we may see it."""
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setting FROM pg_settings WHERE name = 'data_directory'")
+            row = cursor.fetchone()
+        pid = int((Path(row[0]) / "postmaster.pid").read_text().split()[0])
+    except Exception:  # noqa: BLE001 - a remote server, or not allowed: leave the column out
+        return None
+    return pid if Path(f"/proc/{pid}").exists() else None
+
+
 # --- the client --------------------------------------------------------------------------------
 
 
@@ -413,14 +427,23 @@ class Phase:
 
     name: str
     kinds: list[str]
+    database: int | None = None
     seconds: float = 0.0
     cpu: float = 0.0
+    database_cpu: float = 0.0
+    client_cpu: float = 0.0
 
     async def run(self, master: int, jobs: list) -> None:
-        before_cpu, began = cpu_seconds(master), time.perf_counter()
+        before = (cpu_seconds(master), self._database(), time.process_time())
+        began = time.perf_counter()
         await asyncio.gather(*jobs)
         self.seconds += time.perf_counter() - began
-        self.cpu += cpu_seconds(master) - before_cpu
+        self.cpu += cpu_seconds(master) - before[0]
+        self.database_cpu += self._database() - before[1]
+        self.client_cpu += time.process_time() - before[2]
+
+    def _database(self) -> float:
+        return cpu_seconds(self.database) if self.database else 0.0
 
     def figures(self, tally: Tally) -> dict:
         requests = sum(len(tally.latencies.get(k, [])) for k in self.kinds)
@@ -432,6 +455,14 @@ class Phase:
             "seconds": round(self.seconds, 2),
             "throughput": round(len(measured) / self.seconds, 1) if self.seconds else 0,
             "cpu_ms_per_request": round(1000 * self.cpu / requests, 2) if requests else 0,
+            "database_cpu_ms_per_request": (
+                round(1000 * self.database_cpu / requests, 2)
+                if requests and self.database
+                else None
+            ),
+            "client_cpu_ms_per_request": (
+                round(1000 * self.client_cpu / requests, 2) if requests else 0
+            ),
             "p50_ms": round(1000 * percentile(measured, 50), 1),
             "p95_ms": round(1000 * percentile(measured, 95), 1),
             "p99_ms": round(1000 * percentile(measured, 99), 1),
@@ -479,9 +510,10 @@ def run(
         share = [tokens[n::clients] for n in range(clients)]
         people = [[Respondent(Browser(port), t) for t in mine] for mine in share]
         rounds = max(len(mine) for mine in people)
-        render = Phase("render", ["render", "exchange"])
-        submit = Phase("submit", ["submit", "replay", "finish"])
-        hello = Phase("floor", ["floor"])
+        database = postgres_master()
+        render = Phase("render", ["render", "exchange"], database)
+        submit = Phase("submit", ["submit", "replay", "finish"], database)
+        hello = Phase("floor", ["floor"], database)
 
         async def drive() -> list[dict]:
             # Round r: every client's r-th respondent renders, a slice of the floor runs, they
@@ -549,7 +581,7 @@ def problems(result: dict) -> list[str]:
 
 
 def print_result(result: dict) -> None:
-    heads = ("requests", "req/s", "CPU ms/req", "p50", "p95", "p99")
+    heads = ("requests", "req/s", "CPU ms/req", "DB CPU", "client CPU", "p50", "p95", "p99")
     print(f"{'phase':8}" + "".join(f" {h:>10}" for h in heads))
     for p in result["phases"]:
         print(
@@ -557,6 +589,7 @@ def print_result(result: dict) -> None:
             + "".join(
                 f" {p[k]:>10}"
                 for k in ("measured", "throughput", "cpu_ms_per_request")
+                + ("database_cpu_ms_per_request", "client_cpu_ms_per_request")
                 + ("p50_ms", "p95_ms", "p99_ms")
             )
         )
