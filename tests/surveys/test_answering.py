@@ -458,3 +458,16 @@ def test_the_open_link_refuses_another_partnerships_organisation(client):
     assert response.status_code == 200
     assert "Select the organisation you work for" in response.content.decode()
     assert not Draft.objects.exists()
+
+
+def test_a_saved_section_reads_back_with_its_time():
+    from surveys.answering import draft_for_invitation, save_section
+
+    invitation, _ = build_survey()
+    draft = draft_for_invitation(invitation)
+    save_section(draft, {"P-TRUST-1": 4, "P-COMMS-1": None}, complete=True)
+    again = Draft.objects.get(pk=draft.pk)
+    assert again.answers == {"P-TRUST-1": 4, "P-COMMS-1": None}
+    assert abs((again.updated_at - draft.updated_at).total_seconds()) < 0.001
+    save_section(again, {"P-TRUST-1": None}, complete=False)  # part-way: blanks dropped
+    assert Draft.objects.get(pk=draft.pk).answers == {"P-COMMS-1": None}
