@@ -12,9 +12,9 @@ from django.utils import timezone
 
 class SessionStore(db.SessionStore):
     def load(self) -> dict:
-        model = self.model
-        table = connections[router.db_for_read(model)].ops.quote_name(model._meta.db_table)
-        with connections[router.db_for_read(model)].cursor() as cursor:
+        database = connections[router.db_for_read(self.model)]
+        table = database.ops.quote_name(self.model._meta.db_table)
+        with database.cursor() as cursor:
             cursor.execute(
                 f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",
                 [self.session_key, timezone.now()],

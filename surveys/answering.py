@@ -202,9 +202,7 @@ def questionnaire_of(pk: int, frozen_at) -> Questionnaire:
         kept = Questionnaire.objects.get(pk=pk)
         if kept.frozen_at is None or kept.frozen_at != frozen_at:
             return kept
-        if len(_FROZEN_QUESTIONNAIRES) >= _FROZEN_SECTIONS_KEPT:
-            _FROZEN_QUESTIONNAIRES.pop(next(iter(_FROZEN_QUESTIONNAIRES)))
-        _FROZEN_QUESTIONNAIRES[key] = kept
+        _keep(_FROZEN_QUESTIONNAIRES, key, kept)
     return copy.copy(kept)
 
 
@@ -308,7 +306,14 @@ def set_easy_read(draft: Draft, on: bool) -> None:
 
 
 _FROZEN_SECTIONS: dict[tuple, list[Section]] = {}
-_FROZEN_SECTIONS_KEPT = 64
+_FROZEN_KEPT = 64  # versions kept per process, for each of the two stores
+
+
+def _keep(store: dict, key: tuple, value) -> None:
+    """Remember a frozen version's objects, forgetting the oldest beyond _FROZEN_KEPT."""
+    if len(store) >= _FROZEN_KEPT:
+        store.pop(next(iter(store)))
+    store[key] = value
 
 
 def sections_of(questionnaire: Questionnaire) -> list[Section]:
@@ -327,9 +332,7 @@ def sections_of(questionnaire: Questionnaire) -> list[Section]:
     )
     sections = [s for s in sections if s.items.all()]
     if questionnaire.frozen_at is not None:
-        if len(_FROZEN_SECTIONS) >= _FROZEN_SECTIONS_KEPT:
-            _FROZEN_SECTIONS.pop(next(iter(_FROZEN_SECTIONS)))
-        _FROZEN_SECTIONS[key] = sections
+        _keep(_FROZEN_SECTIONS, key, sections)
     return sections
 
 

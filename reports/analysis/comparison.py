@@ -29,7 +29,7 @@ from .likert import (
     mann_whitney,
     outcome_counts,
 )
-from .suppression import below_k, blank_arrays, check_k, group_codes, secondary_suppression
+from .suppression import blank_arrays, check_k, group_codes, secondary_suppression
 
 Progress = Callable[[float], None]
 
@@ -125,7 +125,7 @@ def compare_counts(
     # outcome proposed after the staff survey, one not taken to the follow-up): it describes
     # nobody, so the other side's figures stay and the comparison figures are simply empty.
     n_x, n_y = np.asarray(side_x["n"]), np.asarray(side_y["n"])
-    primary = below_k(k, np.where(n_x == 0, k, n_x), np.where(n_y == 0, k, n_y))
+    primary = ((n_x > 0) & (n_x < k)) | ((n_y > 0) & (n_y < k))
     # Secondary suppression hides a second member with people in it: a member with no answers
     # hides nothing, so it is chosen only when there is no other.
     family_rank = np.asarray(family_n)
