@@ -24,13 +24,13 @@ from django.db import connection
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 
 from outcomes.models import ParticipantResponse
-from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
-from reports.analysis import (
+from poet.analysis import (
     MEASURES,
     OUTCOME_ANSWER_COLUMNS,
     PROCESS_ANSWER_COLUMNS,
     TOP_PICK_COLUMNS,
 )
+from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
 from surveys.models import Answer, Item, Response
 
 TOP_PICKS_CODE = "TOP3"

@@ -16,9 +16,7 @@ import pandas as pd
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from poet.models import Job, Wave
-from poet.services import create_job, enqueue, record_audit
-from reports.analysis import (
+from poet.analysis import (
     COMPARISON_COLUMNS,
     compare_outcomes,
     domain_scores,
@@ -28,6 +26,8 @@ from reports.analysis import (
     summarise_domains,
     top_pick_counts,
 )
+from poet.models import Job, Wave
+from poet.services import create_job, enqueue, record_audit
 from reports.exporters.base import neutralise
 from reports.loaders import WaveFrames, fingerprint, load_wave
 from reports.models import DEFAULT_RESAMPLES, DEFAULT_SEED, ComparisonRow, ComparisonRun

@@ -1,7 +1,7 @@
 """The follow-up shortlist: what staff said about each outcome, what the product suggests asking
 users and carers about, the evaluator's choices, and the outcomes people proposed in free text.
 
-Figures come from the pure analysis (`reports.analysis`), staff only, one query per table,
+Figures come from the pure analysis (`poet.analysis`), staff only, one query per table,
 computed on request: the staff answers are counted per item and value in the database, so the
 page stays well under a second even for 20,000 staff (measured on PostgreSQL). Every figure about
 fewer than k staff arrives here already suppressed; the page only shows the flags. Choosing and
@@ -22,15 +22,15 @@ from django.db.models import Count, F, Q, QuerySet
 
 from outcomes import schedule as follow_up
 from outcomes.models import ChosenOutcome, FollowUpSchedule, OutcomeProposal
-from poet.models import Audience, OutcomeStatement, Wave
-from poet.services import record_audit
-from reports.analysis import (
+from poet.analysis import (
     MEASURES,
     OUTCOME_ANSWER_COLUMNS,
     staff_consensus,
     staff_outcome_summary,
     top_pick_counts,
 )
+from poet.models import Audience, OutcomeStatement, Wave
+from poet.services import record_audit
 from reports.loaders import counted_responses, load_top_picks
 from surveys.models import Answer, Item, Questionnaire
 from surveys.questionnaires import live_questionnaire

@@ -6,15 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from poet.models import Job
-from poet.services import create_job
-from reports.analysis import (
+from poet.analysis import (
     COMPARISON_COLUMNS,
     compare_outcomes,
     priority_agreement,
     staff_consensus,
     top_pick_counts,
 )
+from poet.models import Job
+from poet.services import create_job
 from reports.loaders import fingerprint, load_wave
 from reports.models import ComparisonRow, ComparisonRun
 from reports.selectors import latest_run

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reports.analysis import (
+from poet.analysis import (
     DOMAIN_SUMMARY_COLUMNS,
     SPREAD_COLUMNS,
     FrameError,

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from reports.analysis import (
+from poet.analysis import (
     COMPARISON_COLUMNS,
     FrameError,
     compare_outcomes,

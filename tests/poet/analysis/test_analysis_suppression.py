@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.analysis.suppression import below_k, blank, check_k, secondary_suppression
+from poet.analysis.suppression import below_k, blank, check_k, secondary_suppression
 
 from .helpers import PROPERTY_SETTINGS
 

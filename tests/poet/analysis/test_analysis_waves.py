@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from reports.analysis import WAVE_COLUMNS, compare_outcomes, wave_change
+from poet.analysis import WAVE_COLUMNS, compare_outcomes, wave_change
 
 from .helpers import make_outcome_answers, reference_ci, reference_side
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reports.analysis import (
+from poet.analysis import (
     CONSENSUS_COLUMNS,
     TOP_PICK_COUNT_COLUMNS,
     staff_consensus,

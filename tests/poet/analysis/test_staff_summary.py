@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reports.analysis import STAFF_SUMMARY_COLUMNS, FrameError, staff_outcome_summary
-from tests.reports.analysis.helpers import make_outcome_answers
+from poet.analysis import STAFF_SUMMARY_COLUMNS, FrameError, staff_outcome_summary
+from tests.poet.analysis.helpers import make_outcome_answers
 
 
 def reference(answers: pd.DataFrame, outcome: str, measure: str) -> dict:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reports.analysis import compare_outcomes
+from poet.analysis import compare_outcomes
 
 from .helpers import PROPERTY_SETTINGS
 

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import reports.analysis
+import poet.analysis
 
-PACKAGE = Path(reports.analysis.__file__).parent
+PACKAGE = Path(poet.analysis.__file__).parent
 ALLOWED = {"numpy", "pandas", "scipy", "__future__"}
 
 
@@ -29,7 +29,7 @@ def test_only_pandas_numpy_scipy_and_stdlib_are_imported():
 
 
 def test_importing_the_package_loads_no_django():
-    code = "import sys, reports.analysis; print(any(m.startswith('django') for m in sys.modules))"
+    code = "import sys, poet.analysis; print(any(m.startswith('django') for m in sys.modules))"
     root = PACKAGE.parent.parent
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
