@@ -103,6 +103,20 @@ def member(partnership: Partnership, role: str = Role.EVALUATOR, **kwargs):
     return MembershipFactory(partnership=partnership, role=role, **kwargs).user
 
 
+def sign_in_with_code(client, user) -> None:
+    """Sign in as someone who has entered their authenticator code (what /admin/ asks for)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 class QuestionnaireFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Questionnaire

@@ -26,7 +26,13 @@ from poet.models import AuditEvent, OutcomeStatement, Role
 from surveys.models import Questionnaire
 from surveys.questionnaires import latest_questionnaire
 from surveys.template import create_staff_questionnaire
-from tests.factories import ResponseFactory, UserGroupFactory, WaveFactory, member
+from tests.factories import (
+    ResponseFactory,
+    UserGroupFactory,
+    WaveFactory,
+    member,
+    sign_in_with_code,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -452,7 +458,9 @@ def test_wave_page_shows_the_follow_up(client, schedule, wave):
 
 def test_admin_lists_and_shows_schedules(client, django_user_model, schedule):
     save_session(schedule, {"method": Method.INTERVIEW, "planned_carers": 2})
-    client.force_login(django_user_model.objects.create_superuser("root", "r@example.org", "pw"))
+    sign_in_with_code(
+        client, django_user_model.objects.create_superuser("root", "r@example.org", "pw")
+    )
     assert client.get("/admin/outcomes/followupschedule/").status_code == 200
     page = client.get(f"/admin/outcomes/followupschedule/{schedule.pk}/change/")
     assert page.status_code == 200

@@ -213,3 +213,67 @@ def test_two_factor_pages_need_a_sign_in(client):
     for url in (reverse("two_factor"), SETUP, VERIFY):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+# --- the admin site needs the second factor too ------------------------------------------------
+
+ADMIN = "/admin/"
+
+
+def superuser():
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+def test_a_superuser_without_an_app_is_sent_to_set_one_up_before_the_admin(client):
+    root = superuser()
+    client.force_login(root)
+    for url in (ADMIN, "/admin/poet/partnership/", "/admin/auth/user/add/"):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain, url
+        final = response.redirect_chain[-1][0]
+        assert final.startswith(f"{SETUP}?next="), (url, response.redirect_chain)
+        assert "Django administration" not in response.content.decode()
+    assert client.post("/admin/poet/partnership/add/", {"name": "X"}).status_code == 302
+    from poet.models import Partnership
+
+    assert not Partnership.objects.filter(name="X").exists()
+
+    response = client.get(ADMIN, follow=True)
+    device = TOTPDevice.objects.get(user=root, confirmed=False)
+    response = client.post(response.redirect_chain[-1][0], {"code": code_for(device)})
+    assert response.status_code == 302 and response["Location"] == ADMIN
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_a_superuser_with_an_app_enters_a_code_before_the_admin(client):
+    root = superuser()
+    device = confirmed_device(root)
+    client.force_login(root)
+    response = client.get(ADMIN, follow=True)
+    assert response.redirect_chain[-1][0] == f"{VERIFY}?next=%2Fadmin%2F"
+    assert "Django administration" not in response.content.decode()
+    response = client.post(f"{VERIFY}?next={ADMIN}", {"code": code_for(device)})
+    assert response["Location"] == ADMIN
+    page = client.get(ADMIN)
+    assert page.status_code == 200 and "Site administration" in page.content.decode()
+
+
+def test_signing_in_on_the_admin_page_still_asks_for_the_code(client):
+    root = superuser()
+    root.set_password("pw-123456789")
+    root.save()
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "root", "password": "pw-123456789", "next": "/admin/"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0].startswith(f"{SETUP}?next=")
+    assert "Site administration" not in response.content.decode()
+
+
+def test_staff_who_are_not_superusers_are_still_asked_for_the_code(client):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    response = client.get(ADMIN, follow=True)
+    assert response.redirect_chain[-1][0].startswith(f"{SETUP}?next=")
+    assert "Site administration" not in response.content.decode()

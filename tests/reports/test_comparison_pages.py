@@ -4,7 +4,7 @@ import pytest
 
 from poet.models import Job, Role
 from reports.models import ComparisonRun
-from tests.factories import member
+from tests.factories import member, sign_in_with_code
 from tests.reports.builders import build_wave
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_runs_are_listed_read_only_in_the_admin(client, django_user_model):
 
     call_command("run_comparison", wave.partnership.slug, wave.slug, "--resamples", "20")
     admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw-123456789")
-    client.force_login(admin)
+    sign_in_with_code(client, admin)
     run = ComparisonRun.objects.get()
     assert client.get("/admin/reports/comparisonrun/").status_code == 200
     assert client.get(f"/admin/reports/comparisonrun/{run.pk}/change/").status_code == 200

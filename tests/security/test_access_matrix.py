@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from poet.models import Membership, Role
 from poet.permissions import ROLE_RIGHTS
+from tests.factories import sign_in_with_code
 from tests.security.access_rules import (
     ADMINISTRATOR,
     ANONYMOUS,
@@ -182,10 +183,14 @@ def test_objects_of_another_partnership_answer_404(route: Route, world):
     assert client.get(own).status_code != 404, f"{own}: B's own object must be found"
 
 
-def test_admin_is_for_superusers_only(world):
+def test_admin_is_for_superusers_only_with_their_second_factor(world):
     for visitor in VISITORS:
-        response = visitor_client(visitor, world).get("/admin/")
-        if visitor == SUPERUSER:
-            assert response.status_code == 200
-        else:
-            assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        client = visitor_client(visitor, world)
+        response = client.get("/admin/")
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        if visitor == SUPERUSER:  # signed in, but without a code: set up an app first
+            onwards = client.get(response["Location"])
+            assert onwards["Location"].startswith(reverse("two_factor_setup"))
+    client = Client()
+    sign_in_with_code(client, person(SUPERUSER, world))
+    assert client.get("/admin/").status_code == 200
