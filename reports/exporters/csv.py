@@ -2,10 +2,18 @@
 
 The tidy answers (`answers_csv`: RFC 4180 quoting, LF line ends as COPY writes them) are streamed
 straight out of PostgreSQL with `COPY … TO STDOUT` in chunks into the file, so memory stays
-flat however many people answered; formula neutralising
-is done in the SQL, so no row passes through Python. Respondent ids are numbers made up for this
-one file (a fresh random order every export), so they never link to invitations, to another
-export, or to the order people answered in. Withdrawn participants' answers are left out.
+flat however many people answered; formula neutralising is done in the SQL, so no row passes
+through Python. Withdrawn participants' answers are left out.
+
+Evaluators hold the staff list, so the file is k-anonymous on its quasi-identifiers (audience,
+organisation, group; k = the partnership's minimum group size): one small counting query, then
+`poet.analysis.microdata.generalise` chooses which combinations show their organisation and
+group, and the COPY joins that choice onto the people. Every released combination holds 0 or at
+least k people. A free-text answer of someone whose own combination has fewer than k people
+reads `WITHHELD` (writing style can give a small team's member away inside a larger group).
+Respondent ids are numbers made up for this one file (a fresh random order every export), and
+rows leave in the order of those numbers, so neither ids nor row order link to invitations, to
+another export, or to the order people answered in.
 """
 
 from __future__ import annotations
@@ -15,7 +23,9 @@ import io
 import secrets
 from typing import BinaryIO
 
+import pandas as pd
 from django.db import connection, transaction
+from django.db.models import Case, Count, F, Q, When
 
 from poet.models import Organisation, StaffGroup, UserGroup, Wave
 from reports.documents import Report
@@ -23,6 +33,8 @@ from reports.exporters import register
 from reports.exporters.base import Exporter, Progress, neutralise, no_progress
 
 ANSWER_COLUMNS = ["respondent", "audience", "organisation", "group", "item", "value"]
+LABEL_ARRAYS = ["audience", "organisation", "gid", "show_organisation", "show_group", "withhold"]
+WITHHELD = "WITHHELD"  # the value of a free-text answer from a combination below k
 
 
 @register
@@ -51,8 +63,55 @@ def _neutralised_sql(expression: str) -> str:
     return f"CASE WHEN {expression} ~ {starts} THEN '''' || {expression} ELSE {expression} END"
 
 
+def release_labels(wave: Wave) -> list[tuple[str, int | None, int | None, bool, bool, bool]]:
+    """Per (audience, organisation id, group id) of the wave's counted responses: whether the
+    file shows its organisation, its group, and whether its free text is withheld.
+
+    One small counting query; `poet.analysis.microdata.generalise` decides (k = the
+    partnership's minimum group size), so every released combination holds 0 or ≥ k people.
+    Labels are names, so ties between equal combinations go by name.
+    """
+    from poet.analysis.microdata import generalise
+    from reports.loaders import counted_responses
+
+    staff = Q(audience="staff")
+    counts = (
+        counted_responses(wave)
+        .values(
+            "audience",
+            "organisation_id",
+            org_name=F("organisation__name"),
+            gid=Case(When(staff, then=F("staff_group_id")), default=F("user_group_id")),
+            group_name=Case(
+                When(staff, then=F("staff_group__name")), default=F("user_group__name")
+            ),
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    keys = [(c["audience"], c["organisation_id"], c["gid"]) for c in counts]
+    rows = [(c["audience"], c["org_name"], c["group_name"], c["n"]) for c in counts]
+    cells = pd.DataFrame(rows, columns=["audience", "organisation", "group", "n"])
+    released = generalise(cells, wave.partnership.minimum_group_size)
+    return [
+        (
+            audience,
+            org,
+            gid,
+            r.shown_organisation is not None,
+            r.shown_group is not None,
+            bool(r.text_withheld),
+        )
+        for (audience, org, gid), r in zip(keys, released.itertuples(), strict=True)
+    ]
+
+
 def answers_query() -> str:
-    """The SELECT behind the tidy answers file (parameters: salt, wave)."""
+    """The SELECT behind the tidy answers file.
+
+    Parameters: salt, wave, and the released labels of `release_labels` as six arrays (audience,
+    organisation, gid, show_organisation, show_group, withhold).
+    """
     from outcomes.models import Participant, ParticipantResponse
     from surveys.models import Answer, Item, Questionnaire, Response, Section
 
@@ -64,28 +123,39 @@ def answers_query() -> str:
     )
     value = (
         "CASE WHEN a.dont_know THEN 'DK' "
+        f"WHEN r.withhold AND i.kind = '{Item.Kind.TEXT.value}' THEN '{WITHHELD}' "
         "WHEN a.number IS NOT NULL THEN a.number::text "
         f"WHEN a.choices IS NOT NULL THEN {_neutralised_sql(f'({choices})')} "
         f"ELSE {_neutralised_sql('a.text')} END"
     )
     group = "CASE WHEN r.audience = 'staff' THEN sg.name ELSE ug.name END"
-    # Names and codes are neutralised once each in the small lookups; per answer row only the
-    # value is worked out. No ORDER BY: rows leave in storage order as they are joined, so the
-    # file streams from the first row (a sort would hold it back and spill to disk). Both lookups
-    # are MATERIALIZED: computed once, never once per item.
-    # Staff anonymity: an organisation with fewer than k staff respondents in the file is left
-    # blank, and a staff group is shown only where the group and its organisation × group cell
-    # both have at least k (so no row pins a small team). Users' and carers' rows keep their
-    # user group: evaluators register and interview them, so it tells them nothing new.
-    staff = "r.audience = 'staff'"
+    gid = "CASE WHEN r.audience = 'staff' THEN r.staff_group_id ELSE r.user_group_id END"
+    # The released labels (k-anonymous by combination) are joined to the people, never to the
+    # answer rows; names and codes are neutralised once each in the small lookups, so per answer
+    # row only the value is worked out. Both lookups are MATERIALIZED: computed once, never once
+    # per item. A response whose combination was not counted (none, in one snapshot) is left
+    # out rather than shown. Rows leave in the order of the random respondent number, so neither
+    # the rows nor the respondent blocks follow the order people answered in.
     return f"""
-        WITH base AS MATERIALIZED (
-            SELECT r.id, r.audience, r.organisation_id,
-                   CASE WHEN {staff} THEN r.staff_group_id ELSE r.user_group_id END AS gid,
-                   COALESCE({_neutralised_sql("o.name")}, '') AS organisation,
-                   COALESCE({_neutralised_sql(group)}, '') AS grp,
+        WITH labels AS MATERIALIZED (
+            SELECT * FROM unnest(
+                %(audience)s::text[], %(organisation)s::bigint[], %(gid)s::bigint[],
+                %(show_organisation)s::boolean[], %(show_group)s::boolean[],
+                %(withhold)s::boolean[]
+            ) AS m(audience, organisation_id, gid, show_organisation, show_group, withhold)
+        ),
+        people AS MATERIALIZED (
+            SELECT r.id, r.audience, m.withhold,
+                   CASE WHEN m.show_organisation
+                        THEN COALESCE({_neutralised_sql("o.name")}, '') ELSE '' END
+                        AS organisation,
+                   CASE WHEN m.show_group
+                        THEN COALESCE({_neutralised_sql(group)}, '') ELSE '' END AS grp,
                    row_number() OVER (ORDER BY md5(%(salt)s || r.id::text)) AS respondent
             FROM {Response._meta.db_table} r
+            JOIN labels m ON m.audience = r.audience
+                AND m.organisation_id IS NOT DISTINCT FROM r.organisation_id
+                AND m.gid IS NOT DISTINCT FROM ({gid})
             LEFT JOIN {Organisation._meta.db_table} o ON o.id = r.organisation_id
             LEFT JOIN {StaffGroup._meta.db_table} sg ON sg.id = r.staff_group_id
             LEFT JOIN {UserGroup._meta.db_table} ug ON ug.id = r.user_group_id
@@ -95,20 +165,8 @@ def answers_query() -> str:
                 JOIN {Participant._meta.db_table} p ON p.id = pr.participant_id
                 WHERE pr.response_id = r.id AND p.withdrawn_on IS NOT NULL)
         ),
-        people AS MATERIALIZED (
-            SELECT b.id, b.audience, b.respondent,
-                   CASE WHEN b.audience <> 'staff'
-                          OR count(*) OVER (PARTITION BY b.audience, b.organisation_id) >= %(k)s
-                        THEN b.organisation ELSE '' END AS organisation,
-                   CASE WHEN b.audience <> 'staff'
-                          OR (count(*) OVER (PARTITION BY b.audience, b.gid) >= %(k)s
-                              AND count(*) OVER (
-                                  PARTITION BY b.audience, b.organisation_id, b.gid) >= %(k)s)
-                        THEN b.grp ELSE '' END AS grp
-            FROM base b
-        ),
         items AS MATERIALIZED (
-            SELECT i.id, {_neutralised_sql("i.code")} AS code
+            SELECT i.id, i.kind, {_neutralised_sql("i.code")} AS code
             FROM {Item._meta.db_table} i
             JOIN {Section._meta.db_table} s ON s.id = i.section_id
             JOIN {Questionnaire._meta.db_table} q ON q.id = s.questionnaire_id
@@ -118,6 +176,7 @@ def answers_query() -> str:
         FROM people r
         JOIN {Answer._meta.db_table} a ON a.response_id = r.id
         JOIN items i ON i.id = a.item_id
+        ORDER BY r.respondent
     """
 
 
@@ -137,21 +196,40 @@ class AnswersCsvExporter(Exporter):
     def render(self, wave: Wave, output: BinaryIO, progress: Progress = no_progress) -> int:  # type: ignore[override]
         """Write the file; returns the bytes written."""
         progress(0.05, "Reading answers")
-        if connection.vendor == "postgresql":
-            return self._copy(wave, output, progress)
-        return self._portable(wave, output, progress)
+        # The counts behind the released labels and the rows must be one snapshot: a response
+        # arriving in between would otherwise sit alone in a blank combination.
+        fresh = not connection.in_atomic_block
+        with transaction.atomic():
+            if fresh and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            labels = release_labels(wave)
+            if connection.vendor == "postgresql":
+                written = self._copy(wave, output, labels=labels)
+            else:
+                written = self._portable(wave, output, labels=labels)
+        progress(1.0, "Answers written")  # after the snapshot: a job's progress is its own write
+        return written
 
-    def _copy(self, wave: Wave, output: BinaryIO, progress: Progress) -> int:
+    def _copy(
+        self,
+        wave: Wave,
+        output: BinaryIO,
+        progress: Progress = no_progress,
+        labels: list[tuple] | None = None,
+    ) -> int:
+        labels = release_labels(wave) if labels is None else labels
         sql = f"COPY ({answers_query()}) TO STDOUT WITH (FORMAT csv, HEADER false)"
         header = (",".join(ANSWER_COLUMNS) + "\n").encode()
         output.write(header)
         written = len(header)
+        columns = list(zip(*labels, strict=True)) if labels else [()] * 6
         params = {
             "salt": secrets.token_hex(16),
             "wave": wave.pk,
-            "k": wave.partnership.minimum_group_size,
+            **{name: list(values) for name, values in zip(LABEL_ARRAYS, columns, strict=True)},
         }
-        with transaction.atomic(), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             # Hash joins: with a wave's lookups underestimated (fresh statistics), the planner
             # would otherwise probe the answers index once per person and item.
             cursor.execute("SET LOCAL enable_nestloop = off")
@@ -159,88 +237,81 @@ class AnswersCsvExporter(Exporter):
                 for chunk in copy:
                     output.write(chunk)
                     written += len(chunk)
-        progress(1.0, "Answers written")
         return written
 
-    def _portable(self, wave: Wave, output: BinaryIO, progress: Progress) -> int:
-        """The same file without COPY (SQLite in development): rows through Python, streamed."""
+    def _portable(
+        self,
+        wave: Wave,
+        output: BinaryIO,
+        progress: Progress = no_progress,
+        labels: list[tuple] | None = None,
+    ) -> int:
+        """The same file without COPY (SQLite in development): rows through Python, streamed
+        a few hundred respondents at a time in the order of their random numbers."""
         import random
 
         from reports.loaders import counted_responses
-        from surveys.models import Answer
+        from surveys.models import Answer, Item
 
-        people = list(
-            counted_responses(wave).values_list(
-                "pk", "audience", "organisation_id", "staff_group_id"
-            )
-        )
-        shown = _shown_staff_labels(people, wave.partnership.minimum_group_size)
-        responses = [pk for pk, *_ in people]
+        labels = release_labels(wave) if labels is None else labels
+        released = {(aud, org, gid): rest for aud, org, gid, *rest in labels}
+        people = {}
+        for pk, audience, org, sg, ug in counted_responses(wave).values_list(
+            "pk", "audience", "organisation_id", "staff_group_id", "user_group_id"
+        ):
+            key = (audience, org, sg if audience == "staff" else ug)
+            if key in released:  # always, in one snapshot; never shown unreleased
+                people[pk] = released[key]
+        responses = list(people)
         random.SystemRandom().shuffle(responses)
-        number = {pk: n for n, pk in enumerate(responses, start=1)}
-        answers = (
-            Answer.objects.filter(response_id__in=number)
-            .order_by("response_id", "item_id")
-            .values_list(
-                "response_id",
-                "response__audience",
-                "response__organisation__name",
-                "response__staff_group__name",
-                "response__user_group__name",
-                "item__code",
-                "dont_know",
-                "number",
-                "choices",
-                "text",
-            )
-            .iterator(chunk_size=2000)
-        )
         text_out = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=False)
         try:
             writer = _csv.writer(text_out, lineterminator="\n")
             writer.writerow(ANSWER_COLUMNS)
-            for rid, audience, org, sg, ug, code, dk, num, choices, text in answers:
-                if dk:
-                    value = "DK"
-                elif num is not None:
-                    value = str(int(num)) if float(num).is_integer() else repr(num)
-                elif choices is not None:
-                    joined = ";".join(map(str, choices)) if isinstance(choices, list) else choices
-                    value = neutralise(str(joined))
-                else:
-                    value = neutralise(text)
-                group = sg if audience == "staff" else ug
-                if audience == "staff":
-                    show_org, show_group = shown[rid]
-                    org = org if show_org else ""
-                    group = group if show_group else ""
-                writer.writerow(
-                    (
-                        number[rid],
-                        audience,
-                        neutralise(org or ""),
-                        neutralise(group or ""),
-                        neutralise(code),
-                        value,
-                    )
+            for start in range(0, len(responses), 500):
+                batch = responses[start : start + 500]
+                number = {pk: n for n, pk in enumerate(batch, start=start + 1)}
+                answers = Answer.objects.filter(response_id__in=batch).values_list(
+                    "response_id",
+                    "response__audience",
+                    "response__organisation__name",
+                    "response__staff_group__name",
+                    "response__user_group__name",
+                    "item__code",
+                    "item__kind",
+                    "dont_know",
+                    "number",
+                    "choices",
+                    "text",
                 )
+                rows = sorted(answers, key=lambda row: (number[row[0]], row[5]))
+                for rid, audience, org, sg, ug, code, kind, dk, num, choices, text in rows:
+                    show_org, show_group, withhold = people[rid]
+                    if dk:
+                        value = "DK"
+                    elif withhold and kind == Item.Kind.TEXT:
+                        value = WITHHELD
+                    elif num is not None:
+                        value = str(int(num)) if float(num).is_integer() else repr(num)
+                    elif choices is not None:
+                        joined = (
+                            ";".join(map(str, choices)) if isinstance(choices, list) else choices
+                        )
+                        value = neutralise(str(joined))
+                    else:
+                        value = neutralise(text)
+                    group = sg if audience == "staff" else ug
+                    writer.writerow(
+                        (
+                            number[rid],
+                            audience,
+                            neutralise(org or "") if show_org else "",
+                            neutralise(group or "") if show_group else "",
+                            neutralise(code),
+                            value,
+                        )
+                    )
         finally:
             text_out.flush()
             text_out.detach()
-        progress(1.0, "Answers written")
         return 0
-
-
-def _shown_staff_labels(people: list[tuple], k: int) -> dict[int, tuple[bool, bool]]:
-    """Per staff response: whether its organisation and its staff group may be shown (the same
-    rule as the COPY query: organisation with ≥ k, group and organisation × group with ≥ k)."""
-    from collections import Counter
-
-    staff = [(pk, org, grp) for pk, audience, org, grp in people if audience == "staff"]
-    by_org = Counter(org for _, org, _ in staff)
-    by_group = Counter(grp for _, _, grp in staff)
-    by_cell = Counter((org, grp) for _, org, grp in staff)
-    return {
-        pk: (by_org[org] >= k, by_group[grp] >= k and by_cell[(org, grp)] >= k)
-        for pk, org, grp in staff
-    }
