@@ -18,6 +18,18 @@ from .consensus import (
     staff_consensus,
     top_pick_counts,
 )
+from .disclosure import (
+    OVER_TIME,
+    PRIMARY,
+    REASONS,
+    SECONDARY,
+    Earlier,
+    Leak,
+    LinkedTable,
+    Protection,
+    find_leak,
+    protect,
+)
 from .frames import (
     AUDIENCES,
     MEASURES,
@@ -38,11 +50,25 @@ from .process import (
     organisation_spread,
     summarise_domains,
 )
+from .release import NOTE_COLUMNS, EarlierRelease, Release
 from .staff import STAFF_SUMMARY_COLUMNS, staff_outcome_summary
-from .suppression import below_k, blank, secondary_suppression
+from .suppression import below_k, blank
 from .waves import WAVE_AUDIENCES, WAVE_COLUMNS, wave_change
 
 __all__ = [
+    "NOTE_COLUMNS",
+    "OVER_TIME",
+    "PRIMARY",
+    "REASONS",
+    "SECONDARY",
+    "Earlier",
+    "EarlierRelease",
+    "Leak",
+    "LinkedTable",
+    "Protection",
+    "Release",
+    "find_leak",
+    "protect",
     "AUDIENCES",
     "BREAKDOWNS",
     "COMPARISON_COLUMNS",
@@ -68,7 +94,6 @@ __all__ = [
     "empty_outcome_answers",
     "organisation_spread",
     "priority_agreement",
-    "secondary_suppression",
     "staff_consensus",
     "staff_outcome_summary",
     "summarise_domains",

@@ -9,11 +9,13 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .disclosure import OVER_TIME, PRIMARY, SECONDARY
 from .frames import (
     IMPORTANCE,
     MEASURES,
@@ -29,7 +31,8 @@ from .likert import (
     mann_whitney,
     outcome_counts,
 )
-from .suppression import blank_arrays, check_k, group_codes, secondary_suppression
+from .release import STAFF_SIDE, TOTAL, USERS_SIDE, Release, release_for
+from .suppression import blank_arrays, check_k, group_codes
 
 Progress = Callable[[float], None]
 
@@ -69,6 +72,7 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
     *DIFFERENCE_FIGURES,
     "flag",
     "suppressed",
+    "suppression",
 )
 
 
@@ -90,13 +94,11 @@ def compare_counts(
     counts_x: np.ndarray,
     counts_y: np.ndarray,
     *,
-    k: int,
+    hidden: np.ndarray,
+    reason: np.ndarray,
     resamples: int,
     seed: int,
     stream_keys: Sequence[Sequence[object]],
-    family: Sequence[str],
-    family_n: np.ndarray,
-    tie_break: Sequence[str],
     q_family: Sequence[str],
     suffixes: tuple[str, str] = ("x", "y"),
     progress: Progress | None = None,
@@ -104,39 +106,21 @@ def compare_counts(
     """Compare sample y with sample x on every row of two count matrices.
 
     Returns ``keys`` with, per side, n/mean/sd/median/pct_positive (suffixed), then mean_diff
-    (y - x), the bootstrap CI, U of y against x, p, q, Cliff's delta and ``suppressed``.
+    (y - x), the bootstrap CI, U of y against x, p, q, Cliff's delta, ``suppressed`` and
+    ``suppression`` (why: primary, secondary, over_time).
 
-    Order matters for privacy: primary suppression (either side with 1 to k-1 people; a side
-    with none was not asked and hides nothing), then secondary
-    suppression within ``family`` (members ranked by ``family_n``, ties by ``tie_break``), and only
-    then the figures. q is Benjamini-Hochberg within ``q_family`` over the rows still shown, so a
-    hidden group's p-value never shapes a shown q, and the figures are then blanked.
+    ``hidden`` comes from the release's disclosure control, decided before any figure: q is
+    Benjamini-Hochberg within ``q_family`` over the rows still shown, so a hidden group's p-value
+    never shapes a shown q, and the figures of hidden rows are then blanked.
     """
-    k = check_k(k)
     _check_run(resamples, seed)
     suffix_x, suffix_y = suffixes
     x = np.asarray(counts_x, dtype="int64").reshape(-1, len(COUNT_COLUMNS))
     y = np.asarray(counts_y, dtype="int64").reshape(-1, len(COUNT_COLUMNS))
     side_x = describe(x)
     side_y = describe(y)
-
     keys = keys.reset_index(drop=True)
-    # A side of 1 to k-1 people hides the row. A side with no answers at all was not asked (an
-    # outcome proposed after the staff survey, one not taken to the follow-up): it describes
-    # nobody, so the other side's figures stay and the comparison figures are simply empty.
-    n_x, n_y = np.asarray(side_x["n"]), np.asarray(side_y["n"])
-    primary = ((n_x > 0) & (n_x < k)) | ((n_y > 0) & (n_y < k))
-    # Secondary suppression hides a second member with people in it: a member with no answers
-    # hides nothing, so it is chosen only when there is no other.
-    family_rank = np.asarray(family_n)
-    family_rank = np.where(family_rank > 0, family_rank, np.iinfo("int64").max)
-    hidden = secondary_suppression(
-        keys.assign(_family_n=family_rank),
-        family=family,
-        n="_family_n",
-        suppressed=primary,
-        tie_break=tie_break,
-    )
+    hidden = np.asarray(hidden, dtype=bool)
     shown = ~hidden
 
     u, p = mann_whitney(y, x)
@@ -166,6 +150,7 @@ def compare_counts(
     columns["cliffs_delta"] = cliffs_delta(u, side_y["n"], side_x["n"])
     figures = pd.DataFrame(blank_arrays(columns, hidden))
     figures["suppressed"] = hidden
+    figures["suppression"] = np.where(hidden, np.asarray(reason, dtype=object), "")
     return pd.concat([keys, figures], axis=1)
 
 
@@ -181,6 +166,7 @@ def _empty_comparison() -> pd.DataFrame:
             "n_users": "Int64",
             "flag": object,
             "suppressed": bool,
+            "suppression": object,
         }
     )
 
@@ -222,13 +208,34 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(labels, dtype=object)
 
 
-def _breakdown_counts(base: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Keys and staff / user count matrices of every comparison row, already in output order.
+def _coded(values: pd.Series, labels: Sequence[object]) -> np.ndarray:
+    """Codes of ``values`` in ``labels`` (every value must be one of them)."""
+    return pd.Categorical(values.astype(object), categories=list(labels)).codes.astype("int64")
 
-    The counted frame is scattered once into dense arrays indexed by (outcome x measure, group):
-    staff by organisation and by staff group, users by audience. The all-staff and all-users
-    sides are their sums, and each breakdown block is a reshape, so there is no join per block.
-    Per outcome x measure the rows run: all, organisations, staff groups, audiences.
+
+def _labels(release: Release, side: str, breakdown: str) -> np.ndarray:
+    return np.array([g for b, g in release.margins(side) if b == breakdown], dtype=object)
+
+
+@dataclass
+class _Counts:
+    """Keys of every comparison row in output order, each side's counts per row, and the
+    people of each cell behind each outcome x measure (what disclosure control looks at)."""
+
+    keys: pd.DataFrame
+    x: np.ndarray
+    y: np.ndarray
+    pairs: list[tuple[str, str]]
+    staff_cells: np.ndarray  # (pairs, organisations, staff groups) people
+    user_cells: np.ndarray  # (pairs, audiences, user groups) people
+    user_groups: np.ndarray
+
+
+def _breakdown_counts(base: pd.DataFrame, release: Release) -> _Counts:
+    """The counted frame scattered once into dense arrays indexed by (outcome x measure, cell):
+    staff by organisation x staff group, users by audience x user group. Every breakdown is a sum
+    over one axis, so there is no join per block. Per outcome x measure the rows run: all,
+    organisations, staff groups, audiences - every one the release's structure knows.
     """
     measure_rank = base["measure"].map({m: i for i, m in enumerate(MEASURES)}).to_numpy()
     outcome_code, outcome_labels = _codes(base["outcome"])
@@ -237,21 +244,42 @@ def _breakdown_counts(base: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.
     pairs = len(pair_ids)
     counts = count_matrix(base)
     staff = (base["audience"] == STAFF).to_numpy()
-
-    def scatter(rows: np.ndarray, column: str) -> tuple[np.ndarray, np.ndarray]:
-        group, labels = _codes(base.loc[rows, column])
-        dense = np.zeros((pairs, len(labels), len(COUNT_COLUMNS)), dtype="int64")
-        np.add.at(dense, (pair[rows], group), counts[rows])
-        return dense, labels
-
-    by_org, organisations = scatter(staff, "organisation")
-    by_group, staff_groups = scatter(staff, "group")
-    by_audience, audiences = scatter(~staff, "audience")
+    organisations = _labels(release, STAFF_SIDE, "organisation")
+    staff_groups = _labels(release, STAFF_SIDE, "staff_group")
+    audiences = _labels(release, USERS_SIDE, "audience")
+    user_groups = np.array(
+        sorted({cell[1] for cell in release.side(USERS_SIDE).index}, key=str), dtype=object
+    )
+    width = len(COUNT_COLUMNS)
+    by_cell = np.zeros((pairs, len(organisations), len(staff_groups), width), dtype="int64")
+    np.add.at(
+        by_cell,
+        (
+            pair[staff],
+            _coded(base.loc[staff, "organisation"], organisations),
+            _coded(base.loc[staff, "group"], staff_groups),
+        ),
+        counts[staff],
+    )
+    by_user = np.zeros((pairs, len(audiences), len(user_groups), width), dtype="int64")
+    users = ~staff
+    np.add.at(
+        by_user,
+        (
+            pair[users],
+            _coded(base.loc[users, "audience"], audiences),
+            _coded(base.loc[users, "group"].fillna(""), user_groups),
+        ),
+        counts[users],
+    )
+    by_org = by_cell.sum(axis=2)
+    by_group = by_cell.sum(axis=1)
+    by_audience = by_user.sum(axis=2)
     staff_all = by_org.sum(axis=1, keepdims=True)
     users_all = by_audience.sum(axis=1, keepdims=True)
 
-    def repeat(side: np.ndarray, width: int) -> np.ndarray:
-        return np.broadcast_to(side, (pairs, width, len(COUNT_COLUMNS)))
+    def repeat(side: np.ndarray, size: int) -> np.ndarray:
+        return np.broadcast_to(side, (pairs, size, width))
 
     blocks = (
         ("all", np.array([ALL], dtype=object), staff_all, users_all),
@@ -259,22 +287,72 @@ def _breakdown_counts(base: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.
         ("staff_group", staff_groups, by_group, repeat(users_all, len(staff_groups))),
         ("audience", audiences, repeat(staff_all, len(audiences)), by_audience),
     )
-    x = np.concatenate([block[2] for block in blocks], axis=1).reshape(-1, len(COUNT_COLUMNS))
-    y = np.concatenate([block[3] for block in blocks], axis=1).reshape(-1, len(COUNT_COLUMNS))
+    x = np.concatenate([block[2] for block in blocks], axis=1).reshape(-1, width)
+    y = np.concatenate([block[3] for block in blocks], axis=1).reshape(-1, width)
     breakdown = np.concatenate([np.full(len(block[1]), block[0], dtype=object) for block in blocks])
     group = np.concatenate([block[1] for block in blocks])
-    width = len(group)
+    rows = len(group)
+    outcomes = outcome_labels[pair_ids // len(MEASURES)]
+    measures = np.asarray(MEASURES, dtype=object)[pair_ids % len(MEASURES)]
     keys = pd.DataFrame(
         {
-            "outcome": np.repeat(outcome_labels[pair_ids // len(MEASURES)], width),
-            "measure": np.repeat(
-                np.asarray(MEASURES, dtype=object)[pair_ids % len(MEASURES)], width
-            ),
+            "outcome": np.repeat(outcomes, rows),
+            "measure": np.repeat(measures, rows),
             "breakdown": np.tile(breakdown, pairs),
             "group": np.tile(group, pairs),
         }
     )
-    return keys, x, y
+    return _Counts(
+        keys=keys,
+        x=x,
+        y=y,
+        pairs=list(zip(outcomes, measures, strict=True)),
+        staff_cells=by_cell.sum(axis=3),
+        user_cells=by_user.sum(axis=3),
+        user_groups=user_groups,
+    )
+
+
+_PRECEDENCE = {PRIMARY: 0, OVER_TIME: 1, SECONDARY: 2, "": 3}
+
+
+def stronger(*reasons: str) -> str:
+    """The reason a row is hidden when several apply: primary, then over time, then secondary."""
+    return min(reasons, key=lambda r: _PRECEDENCE.get(r, 0))
+
+
+def outcome_figure(outcome: str, measure: str) -> str:
+    """The name of an outcome measure in a release's disclosure note."""
+    return f"{outcome}.{measure}"
+
+
+def _people(dense: np.ndarray, rows: Sequence[object], columns: Sequence[object]) -> dict:
+    where = np.argwhere(dense > 0)
+    return {(rows[i], columns[j]): int(dense[i, j]) for i, j in where}
+
+
+def _protect_rows(counts: _Counts, release: Release) -> tuple[np.ndarray, np.ndarray]:
+    """Hidden flag and reason of every comparison row: a row shows one staff margin and one
+    users margin of its outcome measure, and is hidden when either is."""
+    organisations = _labels(release, STAFF_SIDE, "organisation")
+    staff_groups = _labels(release, STAFF_SIDE, "staff_group")
+    audiences = _labels(release, USERS_SIDE, "audience")
+    reasons: list[str] = []
+    for p, (outcome, measure) in enumerate(counts.pairs):
+        figure = outcome_figure(outcome, measure)
+        staff = release.protect(
+            figure, STAFF_SIDE, _people(counts.staff_cells[p], organisations, staff_groups)
+        )
+        users = release.protect(
+            figure, USERS_SIDE, _people(counts.user_cells[p], audiences, counts.user_groups)
+        )
+        staff_all, users_all = staff[(TOTAL, TOTAL)], users[(TOTAL, TOTAL)]
+        reasons.append(stronger(staff_all, users_all))
+        reasons += [stronger(staff[("organisation", o)], users_all) for o in organisations]
+        reasons += [stronger(staff[("staff_group", g)], users_all) for g in staff_groups]
+        reasons += [stronger(staff_all, users[("audience", a)]) for a in audiences]
+    reason = np.array(reasons, dtype=object)
+    return reason != "", reason
 
 
 def compare_outcomes(
@@ -286,6 +364,7 @@ def compare_outcomes(
     user_proposed: frozenset[str] | set[str] = frozenset(),
     progress: Progress | None = None,
     check_unique: bool = True,
+    release: Release | None = None,
 ) -> pd.DataFrame:
     """Every staff-versus-users figure of DESIGN section 4, one row per outcome x measure x
     breakdown group, in the column order of the ``export_comparison`` contract.
@@ -293,11 +372,13 @@ def compare_outcomes(
     Breakdowns: ``all`` (all staff vs all users and carers), ``organisation`` and ``staff_group``
     (that staff subset vs all users and carers), ``audience`` (``service_user`` or ``carer`` vs all
     staff). Every outcome x measure in the input gets a row for every organisation, staff group and
-    user audience present anywhere in the input. A side that gave no answer (an outcome users were
-    asked about but staff were not, say) shows n = 0 and no figures; the other side's figures stay.
-    Rows are sorted by outcome, measure (importance first), breakdown, group. ``progress`` is
-    called with a fraction 0..1 about a dozen times. ``check_unique=False`` skips the duplicate
-    check when the caller guarantees one answer per respondent, outcome and measure.
+    user audience of the release's structure (or present anywhere in the input). A side that gave
+    no answer (an outcome users were asked about but staff were not, say) shows n = 0 and no
+    figures; the other side's figures stay. Rows are sorted by outcome, measure (importance
+    first), breakdown, group. What is hidden, and why, comes from ``release`` (disclosure control
+    over the linked tables of the run; a release of its own when None). ``progress`` is called
+    with a fraction 0..1 about a dozen times. ``check_unique=False`` skips the duplicate check
+    when the caller guarantees one answer per respondent, outcome and measure.
     """
     k = check_k(k)
     _check_run(resamples, seed)
@@ -311,23 +392,25 @@ def compare_outcomes(
             progress(1.0)
         return _empty_comparison()
 
-    keys, x, y = _breakdown_counts(base)
-    # The secondary-suppression rank is the size of the subset the row breaks down: the staff
-    # subset for organisation / staff_group rows, the user audience for audience rows.
-    by_audience = (keys["breakdown"] == "audience").to_numpy()
-    family_n = np.where(by_audience, y.sum(axis=1), x.sum(axis=1))
-    stream_keys = list(keys.itertuples(index=False, name=None))
+    staff = (base["audience"] == STAFF).to_numpy()
+    release = release_for(
+        k,
+        release,
+        staff_cells=_cells(base.loc[staff, ["organisation", "group"]]),
+        user_cells=_cells(base.loc[~staff, ["audience", "group"]].fillna({"group": ""})),
+    )
+    counts = _breakdown_counts(base, release)
+    hidden, reason = _protect_rows(counts, release)
+    stream_keys = list(counts.keys.itertuples(index=False, name=None))
     table = compare_counts(
-        keys,
-        x,
-        y,
-        k=k,
+        counts.keys,
+        counts.x,
+        counts.y,
+        hidden=hidden,
+        reason=reason,
         resamples=resamples,
         seed=seed,
         stream_keys=stream_keys,
-        family=["outcome", "measure", "breakdown"],
-        family_n=family_n,
-        tie_break=["group"],
         q_family=["measure", "breakdown", "group"],
         suffixes=("staff", "users"),
         progress=_scaled(progress, 0.1, 0.99),
@@ -337,6 +420,10 @@ def compare_outcomes(
     if progress is not None:
         progress(1.0)
     return table
+
+
+def _cells(frame: pd.DataFrame) -> set[tuple[object, object]]:
+    return set(frame.drop_duplicates().itertuples(index=False, name=None))
 
 
 def priority_agreement(comparison: pd.DataFrame) -> dict[str, float | int]:

@@ -11,9 +11,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from .disclosure import PRIMARY, LinkedTable, protect
 from .frames import AUDIENCES, MEASURES, STAFF, validate_top_picks
 from .likert import COUNT_COLUMNS, VALUES, count_matrix, median, outcome_counts, percentile
-from .suppression import below_k, blank, check_k, secondary_suppression
+from .release import Release
+from .staff import staff_total_reasons
+from .suppression import blank, check_k
 
 CONTESTED_BELOW = 2 / 3  # proportional form of the Delphi "split" rule (SCIROCCO)
 
@@ -28,6 +31,7 @@ CONSENSUS_COLUMNS: tuple[str, ...] = (
     "share_within_one",
     "contested",
     "suppressed",
+    "suppression",
 )
 TOP_PICK_COUNT_COLUMNS: tuple[str, ...] = (
     "audience",
@@ -36,19 +40,24 @@ TOP_PICK_COUNT_COLUMNS: tuple[str, ...] = (
     "n_picking",
     "share",
     "suppressed",
+    "suppression",
 )
 
 
 def staff_consensus(
-    outcome_answers: pd.DataFrame, *, k: int, check_unique: bool = True
+    outcome_answers: pd.DataFrame,
+    *,
+    k: int,
+    check_unique: bool = True,
+    release: Release | None = None,
 ) -> pd.DataFrame:
     """Per outcome and measure, how closely staff agree.
 
     ``q1``/``q3``/``iqr`` match ``np.percentile(values, [25, 75])`` (linear); ``share_within_one``
     is the share (0..1) of staff answers within +-1 of the staff median (a median of 3.5 takes in
-    3 and 4); ``contested`` when that share is below two thirds. Fewer than k staff answers: the
-    row is suppressed (figures empty, ``contested`` <NA>). One row per outcome and measure the
-    staff were asked; don't know never counts.
+    3 and 4); ``contested`` when that share is below two thirds. Hidden as the release hides the
+    all-staff figure of the outcome measure (figures empty, ``contested`` <NA>). One row per
+    outcome and measure the staff were asked; don't know never counts.
     """
     k = check_k(k)
     base = outcome_counts(outcome_answers, check_unique=check_unique)
@@ -79,10 +88,23 @@ def staff_consensus(
             "contested": share < CONTESTED_BELOW,
         }
     )
-    hidden = below_k(k, n)
+    reason = staff_total_reasons(base, counts, k, release)
+    hidden = reason != ""
     table["suppressed"] = hidden
+    table["suppression"] = reason
     figures = ["n", "median", "q1", "q3", "iqr", "share_within_one", "contested"]
     return blank(table, hidden, figures)[list(CONSENSUS_COLUMNS)]
+
+
+def _protect_picks(outcomes: np.ndarray, picking: np.ndarray, base: int, k: int) -> np.ndarray:
+    """One audience's picks: each outcome a cell, and their sum treated as shown (with three picks
+    each, it is three times the base). Below k respondents, nothing is shown."""
+    if 1 <= base < k:
+        return np.full(len(outcomes), PRIMARY, dtype=object)
+    table = LinkedTable.of([(o,) for o in outcomes], {"outcome": 0})
+    protection = protect(table, picking, k)
+    decided = dict(zip(table.margins, protection.reason, strict=True))
+    return np.array([decided[("outcome", o)] for o in outcomes], dtype=object)
 
 
 def top_pick_counts(
@@ -94,9 +116,9 @@ def top_pick_counts(
     """Per audience and outcome: how many respondents put it among their three, and what share.
 
     The base (``n_respondents``) is ``respondents[audience]`` when given (everyone who answered
-    the survey), else the respondents with at least one pick. A row is suppressed when fewer than
-    k picked it or the base is below k. Because the picks of one audience add up to a known total
-    (three per respondent), the outcomes of one audience form a family for secondary suppression.
+    the survey), else the respondents with at least one pick. A row is hidden when fewer than k
+    picked it or the base is below k; because the picks of one audience add up to a known total
+    (three per respondent), each audience's outcomes are protected as one linked table.
     Every outcome picked by anyone gets a row for every audience present; ``share`` is 0..1.
     """
     k = check_k(k)
@@ -120,10 +142,16 @@ def top_pick_counts(
         table["share"] = np.where(
             table["n_respondents"] > 0, table["n_picking"] / table["n_respondents"], np.nan
         )
-    primary = below_k(k, table["n_picking"], table["n_respondents"])
-    hidden = secondary_suppression(
-        table, family=["audience"], n="n_picking", suppressed=primary, tie_break=["outcome"]
-    )
+    reason = np.full(len(table), "", dtype=object)
+    for _, rows in table.groupby("audience", sort=False).groups.items():
+        reason[rows] = _protect_picks(
+            table.loc[rows, "outcome"].to_numpy(),
+            table.loc[rows, "n_picking"].to_numpy(),
+            int(table.loc[rows, "n_respondents"].iloc[0]),
+            k,
+        )
+    hidden = reason != ""
     table["suppressed"] = hidden
+    table["suppression"] = reason
     table = blank(table, hidden, ["n_respondents", "n_picking", "share"])
     return table[list(TOP_PICK_COUNT_COLUMNS)]

@@ -201,8 +201,10 @@ def find_leak(
     ``Leak.margins`` indexes the rows of ``membership`` that take part in pinning it.
     """
     k = check_k(k)
-    a = np.asarray(membership, dtype="float64").reshape(-1, len(n))
     counts = np.asarray(n, dtype="int64")
+    if len(counts) == 0:
+        return None
+    a = np.asarray(membership, dtype="float64").reshape(-1, len(counts))
     small = (counts >= 1) & (counts < k)
     if not small.any() or a.shape[0] == 0:
         return None
@@ -311,9 +313,11 @@ def protect(
         over = shown_before & ~hidden & (moved >= 1) & (moved < k)
         hidden |= over
         reason[over] = OVER_TIME
-    # Totals last, then the margin of fewest people, then the first in table order.
+    # Totals last; a margin of nobody only when nothing else will do (hiding it frees a union
+    # in name only: the union with it is as small); then the margin of fewest people, then the
+    # first in table order.
     keep = np.array([m[0] == TOTAL for m in table.margins])
-    order = np.lexsort((np.arange(len(margin_n)), margin_n, keep))
+    order = np.lexsort((np.arange(len(margin_n)), margin_n, margin_n == 0, keep))
     rank = np.empty(len(order), dtype="int64")
     rank[order] = np.arange(len(order))
     search = _Search(membership, counts, top, changes, k, keep, rank)

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .frames import FrameError, validate_process_answers
-from .suppression import below_k, blank, check_k, secondary_suppression
+from .release import STAFF_SIDE, TOTAL, Release, release_for
+from .suppression import blank, check_k
 
 POSITIVE_SCORE = 4.0  # a domain score counts as positive from 4.0 (the mean of "agree" answers)
 CELEBRATE = "celebrate"
@@ -38,6 +39,7 @@ DOMAIN_SUMMARY_COLUMNS: tuple[str, ...] = (
     "pct_positive",
     "area",
     "suppressed",
+    "suppression",
 )
 SPREAD_COLUMNS: tuple[str, ...] = (
     "domain",
@@ -52,7 +54,9 @@ SPREAD_COLUMNS: tuple[str, ...] = (
 
 def _empty(columns: tuple[str, ...], dtypes: dict[str, object]) -> pd.DataFrame:
     frame = pd.DataFrame({column: pd.Series(dtype="float64") for column in columns})
-    text = {c: object for c in ("domain", "breakdown", "group", "area") if c in columns}
+    text = {
+        c: object for c in ("domain", "breakdown", "group", "area", "suppression") if c in columns
+    }
     text.update({c: object for c in columns if c.endswith("_organisation")})
     return frame.astype({**text, **dtypes})
 
@@ -95,16 +99,45 @@ def domain_scores(
     return scores[list(SCORE_COLUMNS)]
 
 
+def domain_figure(domain: str) -> str:
+    """The name of a process domain in a release's disclosure note."""
+    return f"domain:{domain}"
+
+
+def _protect_domains(table: pd.DataFrame, scored: pd.DataFrame, release: Release) -> np.ndarray:
+    """Why each row is hidden ('' when shown): each domain is one figure of the release, its
+    people the respondents with a score, in organisation x staff group cells."""
+    people = scored.groupby(["domain", "organisation", "staff_group"], sort=False).size()
+    reason = np.full(len(table), "", dtype=object)
+    margin = list(zip(table["breakdown"], table["group"], strict=True))
+    for domain, rows in table.groupby("domain", sort=False).groups.items():
+        mine = people[people.index.get_level_values(0) == domain] if len(people) else people
+        decided = release.protect(
+            domain_figure(str(domain)),
+            STAFF_SIDE,
+            {(o, g): int(n) for (_, o, g), n in mine.items()},
+        )
+        for row in rows:
+            reason[row] = decided[margin[row]]
+    return reason
+
+
 def summarise_domains(
-    scores: pd.DataFrame, *, k: int, celebrate: float = 0.70, develop: float = 0.50
+    scores: pd.DataFrame,
+    *,
+    k: int,
+    celebrate: float = 0.70,
+    develop: float = 0.50,
+    release: Release | None = None,
 ) -> pd.DataFrame:
     """Per domain, for all staff, each organisation and each staff group: n, mean, SD (ddof=1),
     % positive (share of respondents whose domain score is >= 4.0, as 0-100) and the area.
 
     ``area`` is ``celebrate`` at a positive share >= ``celebrate``, ``develop`` at <= ``develop``
-    (shares 0..1, settable per partnership). Groups under k are suppressed; the organisations of a
-    domain, and its staff groups, are families for secondary suppression (they add up to the
-    shown ``all`` row). Every domain gets a row for every organisation and staff group present.
+    (shares 0..1, settable per partnership). Every domain gets a row for every organisation and
+    staff group of the release's structure (or present in ``scores``). What is hidden and why
+    (``suppression``) comes from ``release``: every domain is one linked table of organisation x
+    staff group cells, its people the respondents with a score.
     """
     k = check_k(k)
     if not 0 <= develop < celebrate <= 1:
@@ -115,17 +148,20 @@ def summarise_domains(
     domains = pd.DataFrame({"domain": sorted(scores["domain"].dropna().unique())})
     if len(domains) == 0:
         return _empty(DOMAIN_SUMMARY_COLUMNS, {"n": "Int64", "suppressed": bool})
+    every = scores[["organisation", "staff_group"]].dropna().drop_duplicates()
+    release = release_for(k, release, staff_cells=every.itertuples(index=False, name=None))
+    known = release.margins(STAFF_SIDE)
     blocks = []
     for breakdown, column in (
-        ("all", None),
+        (TOTAL, None),
         ("organisation", "organisation"),
         ("staff_group", "staff_group"),
     ):
         if column is None:
-            grid = domains.assign(group="all")
-            source = scored.assign(group="all")
+            grid = domains.assign(group=TOTAL)
+            source = scored.assign(group=TOTAL)
         else:
-            labels = pd.DataFrame({"group": sorted(scores[column].dropna().unique())})
+            labels = pd.DataFrame({"group": [g for b, g in known if b == breakdown]})
             grid = domains.merge(labels, how="cross")
             source = scored.rename(columns={column: "group"})
         figures = (
@@ -152,11 +188,10 @@ def summarise_domains(
     table["area"] = np.select([share >= celebrate, share <= develop], [CELEBRATE, DEVELOP], "")
     table["_rank"] = table["breakdown"].map({b: i for i, b in enumerate(DOMAIN_BREAKDOWNS)})
     table = table.sort_values(["domain", "_rank", "group"], kind="stable").reset_index(drop=True)
-    primary = below_k(k, table["n"])
-    hidden = secondary_suppression(
-        table, family=["domain", "breakdown"], n="n", suppressed=primary, tie_break=["group"]
-    )
+    reason = _protect_domains(table, scored, release)
+    hidden = reason != ""
     table["suppressed"] = hidden
+    table["suppression"] = reason
     table = blank(table, hidden, ["n", "mean", "sd", "pct_positive", "area"])
     return table[list(DOMAIN_SUMMARY_COLUMNS)]
 

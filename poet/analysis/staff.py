@@ -6,11 +6,14 @@ table uses (``likert.py``), so a figure here always equals the staff side of a c
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from .comparison import outcome_figure
 from .frames import MEASURES, STAFF
 from .likert import COUNT_COLUMNS, count_matrix, describe, outcome_counts
-from .suppression import below_k, blank, check_k
+from .release import STAFF_SIDE, TOTAL, Release, release_for
+from .suppression import blank, check_k
 
 STAFF_SUMMARY_COLUMNS: tuple[str, ...] = (
     "outcome",
@@ -21,19 +24,48 @@ STAFF_SUMMARY_COLUMNS: tuple[str, ...] = (
     "median",
     "pct_positive",
     "suppressed",
+    "suppression",
 )
 
 
+def staff_total_reasons(
+    base: pd.DataFrame, counts: pd.DataFrame, k: int, release: Release | None
+) -> np.ndarray:
+    """Why the all-staff figure of each outcome measure in ``counts`` is hidden ('' when shown).
+
+    The same release decision as the comparison's all-staff row: the figure is protected over
+    every margin the release shows of it (organisations and staff groups too), so a total shown
+    here is never the one the comparison hides to protect a small group.
+    """
+    staff = base[(base["audience"] == STAFF).to_numpy()]
+    cells = staff[["organisation", "group"]].drop_duplicates()
+    release = release_for(k, release, staff_cells=cells.itertuples(index=False, name=None))
+    people = staff.assign(_n=count_matrix(staff).sum(axis=1))
+    people = people.groupby(["outcome", "measure", "organisation", "group"], sort=False)["_n"].sum()
+    by_figure: dict[tuple[str, str], dict] = {}
+    for (outcome, measure, organisation, group), n in people.items():
+        by_figure.setdefault((outcome, measure), {})[(organisation, group)] = int(n)
+    reasons = [
+        release.protect(outcome_figure(o, m), STAFF_SIDE, by_figure.get((o, m), {}))[(TOTAL, TOTAL)]
+        for o, m in zip(counts["outcome"], counts["measure"], strict=True)
+    ]
+    return np.array(reasons, dtype=object)
+
+
 def staff_outcome_summary(
-    outcome_answers: pd.DataFrame, *, k: int, check_unique: bool = True
+    outcome_answers: pd.DataFrame,
+    *,
+    k: int,
+    check_unique: bool = True,
+    release: Release | None = None,
 ) -> pd.DataFrame:
     """Per outcome and measure, over staff answers only: n, mean, SD (ddof=1), median and
     % positive (0-100, share of answers 4 or 5).
 
     Don't know never counts. A row about fewer than k staff answers is suppressed: it keeps its
-    keys, ``suppressed`` is True and every figure is empty (n <NA>, floats NaN). Each outcome is
-    its own question, answered by the same staff, so the rows are not parts of a total and need
-    no secondary suppression. Rows are sorted by outcome, then importance before achievement.
+    keys, ``suppressed`` is True and every figure is empty (n <NA>, floats NaN); the decision is
+    the release's (``staff_total_reasons``), so it matches the comparison's all-staff row. Rows
+    are sorted by outcome, then importance before achievement.
     """
     k = check_k(k)
     base = outcome_counts(outcome_answers, check_unique=check_unique)
@@ -46,7 +78,9 @@ def staff_outcome_summary(
     counts = counts.sort_values(["outcome", "_rank"], kind="stable").reset_index(drop=True)
     figures = describe(count_matrix(counts))
     table = pd.DataFrame({"outcome": counts["outcome"], "measure": counts["measure"], **figures})
-    hidden = below_k(k, figures["n"])
+    reason = staff_total_reasons(base, counts, k, release)
+    hidden = reason != ""
     table["suppressed"] = hidden
+    table["suppression"] = reason
     table = blank(table, hidden, ["n", "mean", "sd", "median", "pct_positive"])
     return table[list(STAFF_SUMMARY_COLUMNS)]

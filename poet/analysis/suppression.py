@@ -1,11 +1,5 @@
-"""Small-group suppression, primary and secondary, for any table of figures.
-
-Primary: a row that describes fewer than *k* people is hidden. Secondary: in a family of sibling
-rows that together make up a shown total (the organisations of one outcome and measure, say), a
-single hidden member could be worked out by subtracting the shown siblings from the total, so the
-next-smallest member is hidden too (as the GP Patient Survey does). The rules are plain functions
-over a frame, so every table (comparison, process domains, top picks, waves) uses the same ones.
-"""
+"""Helpers every table uses once disclosure control has decided (``disclosure.py``,
+``release.py``): the check of k, and emptying the figures of hidden rows."""
 
 from __future__ import annotations
 
@@ -14,12 +8,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .disclosure import check_k
 
-def check_k(k: int) -> int:
-    """k is a count of people: a whole number of at least 1."""
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"k must be a whole number of at least 1, not {k!r}")
-    return int(k)
+__all__ = ["below_k", "blank", "blank_arrays", "check_k", "group_codes"]
 
 
 def below_k(k: int, *n: np.ndarray | pd.Series) -> np.ndarray:
@@ -38,46 +29,6 @@ def group_codes(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     if not columns:
         return np.zeros(len(frame), dtype="int64")
     return frame.groupby(list(columns), dropna=False, sort=False).ngroup().to_numpy()
-
-
-def _sort_codes(values: pd.Series) -> np.ndarray:
-    return pd.factorize(values, sort=True, use_na_sentinel=False)[0]
-
-
-def secondary_suppression(
-    frame: pd.DataFrame,
-    *,
-    family: Sequence[str],
-    n: str,
-    suppressed: np.ndarray | pd.Series,
-    tie_break: Sequence[str] = (),
-) -> np.ndarray:
-    """Return the suppression flags after the secondary rule.
-
-    ``family`` names the columns whose values identify a family of siblings; ``n`` the column with
-    each member's own head-count; ``suppressed`` the flags after primary suppression. In every
-    family of two or more members with exactly one member hidden, the shown member with the
-    smallest n is hidden as well; ties go to the first by ``tie_break`` columns (ascending), so the
-    choice never depends on row order. One pass suffices: afterwards such a family has two hidden
-    members, whose figures cannot be separated by subtraction.
-    """
-    hidden = np.asarray(suppressed, dtype=bool).copy()
-    if len(frame) == 0:
-        return hidden
-    codes = group_codes(frame, family)
-    size = np.bincount(codes)
-    hidden_in_family = np.bincount(codes, weights=hidden).astype("int64")
-    exposed = ((size >= 2) & (hidden_in_family == 1))[codes] & ~hidden
-    if not exposed.any():
-        return hidden
-    candidates = np.flatnonzero(exposed)
-    # np.lexsort sorts by the last key first: family, then n, then the tie-break columns.
-    sort_keys = [_sort_codes(frame[column].iloc[candidates]) for column in reversed(tie_break)]
-    sort_keys += [frame[n].to_numpy()[candidates], codes[candidates]]
-    ordered = candidates[np.lexsort(sort_keys)]
-    first_of_family = np.r_[True, codes[ordered][1:] != codes[ordered][:-1]]
-    hidden[ordered[first_of_family]] = True
-    return hidden
 
 
 def blank_arrays(columns: dict[str, object], suppressed: np.ndarray) -> dict[str, object]:

@@ -9,9 +9,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .comparison import DIFFERENCE_FIGURES, SIDE_FIGURES, Progress, compare_counts
+from .comparison import (
+    DIFFERENCE_FIGURES,
+    SIDE_FIGURES,
+    Progress,
+    compare_counts,
+    outcome_figure,
+    stronger,
+)
 from .frames import MEASURES, STAFF, USER_AUDIENCES
 from .likert import COUNT_COLUMNS, align_counts, outcome_counts
+from .release import STAFF_SIDE, TOTAL, USERS_SIDE, Release
 from .suppression import check_k
 
 USERS_AND_CARERS = "users_and_carers"
@@ -25,6 +33,7 @@ WAVE_COLUMNS: tuple[str, ...] = (
     *(f"{figure}_later" for figure in SIDE_FIGURES),
     *DIFFERENCE_FIGURES,
     "suppressed",
+    "suppression",
 )
 
 
@@ -36,6 +45,45 @@ def _audience_counts(outcome_answers: pd.DataFrame, check_unique: bool) -> pd.Da
     together = users.groupby(["outcome", "measure"], sort=True)[list(COUNT_COLUMNS)].sum()
     together = together.reset_index().assign(audience=USERS_AND_CARERS)
     return pd.concat([counts, together], ignore_index=True)
+
+
+def _protect_waves(
+    grid: pd.DataFrame, x: np.ndarray, y: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each wave is its own release: staff as one total, service users and carers as the two
+    audiences of ``users_and_carers``. A row is hidden when either wave hides its margin."""
+    margin_of = {
+        STAFF: (STAFF_SIDE, (TOTAL, TOTAL)),
+        USERS_AND_CARERS: (USERS_SIDE, (TOTAL, TOTAL)),
+        **{audience: (USERS_SIDE, ("audience", audience)) for audience in USER_AUDIENCES},
+    }
+    n_rows = {"earlier": x.sum(axis=1), "later": y.sum(axis=1)}
+    releases = {
+        wave: Release(
+            k,
+            staff_cells=[(STAFF, STAFF)],
+            user_cells=[(audience, "") for audience in USER_AUDIENCES],
+        )
+        for wave in n_rows
+    }
+    reasons = np.full(len(grid), "", dtype=object)
+    for (outcome, measure), rows in grid.groupby(["outcome", "measure"], sort=False).groups.items():
+        decided: dict[str, dict] = {}
+        for wave, release in releases.items():
+            n = dict(zip(grid.loc[rows, "audience"], n_rows[wave][rows], strict=True))
+            figure = outcome_figure(outcome, measure)
+            decided[wave] = {
+                STAFF_SIDE: release.protect(figure, STAFF_SIDE, {(STAFF, STAFF): n.get(STAFF, 0)}),
+                USERS_SIDE: release.protect(
+                    figure,
+                    USERS_SIDE,
+                    {(a, ""): int(n.get(a, 0)) for a in USER_AUDIENCES},
+                ),
+            }
+        for row in rows:
+            side, margin = margin_of[grid.at[row, "audience"]]
+            reasons[row] = stronger(*(decided[w][side][margin] for w in releases))
+    return reasons != "", reasons
 
 
 def wave_change(
@@ -53,9 +101,9 @@ def wave_change(
 
     Same statistics as ``compare_outcomes`` (bootstrap CI, Mann-Whitney U of the later wave
     against the earlier, BH q within one measure and audience, Cliff's delta), no flags. A row
-    exists for each audience asked the outcome in either wave. Suppressed when either wave has
-    fewer than k answers; service_user and carer form a family for secondary suppression (they
-    add up to ``users_and_carers``), ranked by their smaller wave.
+    exists for each audience asked the outcome in either wave. Each wave is protected as a
+    release of its own (``_protect_waves``): a row is hidden when either wave's margin is, with
+    the stronger reason in ``suppression``.
     """
     k = check_k(k)
     if progress is not None:
@@ -72,18 +120,16 @@ def wave_change(
         progress(0.1)
     x = align_counts(before, grid, keys)
     y = align_counts(after, grid, keys)
-    family = np.where(grid["audience"].isin(USER_AUDIENCES), "users", grid["audience"])
+    hidden, reason = _protect_waves(grid, x, y, k)
     table = compare_counts(
-        grid.assign(_family=family),
+        grid,
         x,
         y,
-        k=k,
+        hidden=hidden,
+        reason=reason,
         resamples=resamples,
         seed=seed,
         stream_keys=[(o, m, "wave", a) for o, m, a in grid.itertuples(index=False, name=None)],
-        family=["outcome", "measure", "_family"],
-        family_n=np.minimum(x.sum(axis=1), y.sum(axis=1)),
-        tie_break=["audience"],
         q_family=["measure", "audience"],
         suffixes=("earlier", "later"),
         progress=None if progress is None else (lambda fraction: progress(0.1 + 0.89 * fraction)),

@@ -22,7 +22,7 @@ from .helpers import make_outcome_answers, reference_row
 SEED = 7
 RESAMPLES = 300
 FIGURES = [c for c in COMPARISON_COLUMNS if c not in ("outcome", "measure", "breakdown", "group")]
-FIGURES = [c for c in FIGURES if c not in ("flag", "suppressed")]
+FIGURES = [c for c in FIGURES if c not in ("flag", "suppressed", "suppression")]
 
 
 @pytest.fixture(scope="module")
@@ -311,6 +311,11 @@ def test_secondary_suppression_in_the_comparison_table():
     assert hidden[("organisation", "Alpha")] and hidden[("organisation", "Beta")]
     assert not hidden[("organisation", "Gamma")]
     assert hidden[("audience", "carer")] and hidden[("audience", "service_user")]
+    why = table["suppression"]
+    assert why[("organisation", "Alpha")] == "primary" and why[("audience", "carer")] == "primary"
+    assert why[("organisation", "Beta")] == "secondary"
+    assert why[("audience", "service_user")] == "secondary"
+    assert why[("all", "all")] == "" and why[("organisation", "Gamma")] == ""
 
 
 @pytest.mark.parametrize("audience", ["staff", "carer"])
