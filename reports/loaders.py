@@ -6,8 +6,9 @@ development and fast tests) through the cursor. Answers carry only ids; the few 
 to (organisations, groups, outcome codes, measures, domains) come from small lookups and are
 mapped on as categoricals, which keeps both the transfer and the later groupby cheap.
 
-What counts: submitted responses only, never those of a withdrawn participant; "don't know" is
-NaN (missing, never a number).
+What counts: submitted responses only, never those awaiting confirmation (open-link responses
+beyond their group's headcount, `surveys.headcounts`) or of a withdrawn participant; "don't know"
+is NaN (missing, never a number).
 """
 
 from __future__ import annotations
@@ -61,20 +62,25 @@ class WaveFrames:
 
 
 def counted_responses(wave: Wave) -> QuerySet[Response]:
-    """The responses an analysis may use: submitted, and not from a withdrawn participant."""
+    """The responses an analysis may use: submitted, not awaiting confirmation (an open-link
+    response beyond its group's headcount), and not from a withdrawn participant."""
     withdrawn = ParticipantResponse.objects.filter(
         response=OuterRef("pk"), participant__withdrawn_on__isnull=False
     )
-    return Response.objects.filter(wave=wave, submitted_on__isnull=False).filter(~Exists(withdrawn))
+    return Response.objects.filter(
+        wave=wave, submitted_on__isnull=False, awaiting_confirmation=False
+    ).filter(~Exists(withdrawn))
 
 
 def _counted_answers(wave: Wave) -> QuerySet[Answer]:
     withdrawn = ParticipantResponse.objects.filter(
         response=OuterRef("response_id"), participant__withdrawn_on__isnull=False
     )
-    return Answer.objects.filter(response__wave=wave, response__submitted_on__isnull=False).filter(
-        ~Exists(withdrawn)
-    )
+    return Answer.objects.filter(
+        response__wave=wave,
+        response__submitted_on__isnull=False,
+        response__awaiting_confirmation=False,
+    ).filter(~Exists(withdrawn))
 
 
 def _number_or_dont_know() -> Case:

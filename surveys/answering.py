@@ -29,6 +29,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from poet.models import Audience, Organisation, StaffGroup, Wave
+from surveys import headcounts
 from surveys.models import (
     Answer,
     Draft,
@@ -80,6 +81,13 @@ LINK_TURNED_OFF = RespondentProblem(
     "This link has been turned off",
     "The survey is no longer taking answers through this link. If you think this is wrong, "
     "ask the person who sent it to you.",
+    410,
+)
+LINK_FULL = RespondentProblem(
+    "This link is full",
+    "The survey has taken as many answers through this link as it was set up for, so it cannot "
+    "take any more. Nothing more has been stored. If you think this is wrong, ask the person who "
+    "sent you the link.",
     410,
 )
 NO_SURVEY = RespondentProblem(
@@ -138,6 +146,8 @@ def open_link_for_token(token: str) -> OpenLink:
     if not link.active:
         raise LINK_TURNED_OFF
     check_wave(link.wave)
+    if headcounts.open_link_is_full(link):
+        raise LINK_FULL
     return link
 
 
@@ -242,6 +252,7 @@ def start_open_draft(
         resume_token_hash=token_hash,
         organisation=organisation,
         staff_group=staff_group,
+        via_open_link=True,
     )
     return draft, token
 
@@ -495,12 +506,14 @@ def store_response(
     staff_group_id: int | None = None,
     user_group_id: int | None = None,
     sections: list[Section] | None = None,
+    via_open_link: bool = False,
+    awaiting_confirmation: bool = False,
 ) -> Response:
     """Store a complete set of answers (item code → raw value) as a Response, submitted today.
 
     Shared by the respondent's submit and an evaluator's assisted entry, so both store answers
     the same way. Call inside a transaction; values that are blank or no longer valid are left
-    out.
+    out. A response awaiting confirmation gets no day until it is confirmed.
     """
     response = Response.objects.create(
         wave=questionnaire.wave,
@@ -509,7 +522,9 @@ def store_response(
         organisation_id=organisation_id,
         staff_group_id=staff_group_id,
         user_group_id=user_group_id,
-        submitted_on=timezone.localdate(),
+        submitted_on=None if awaiting_confirmation else timezone.localdate(),
+        via_open_link=via_open_link,
+        awaiting_confirmation=awaiting_confirmation,
     )
     rows = []
     for section in sections if sections is not None else sections_of(questionnaire):
@@ -519,6 +534,16 @@ def store_response(
                 rows.append(row)
     insert_answers(response, rows)
     return response
+
+
+def _admit_open_link(draft: Draft) -> bool:
+    """For a draft from the open link: refuse it when the link is full, else say whether it must
+    await confirmation (its cell's recorded headcount is taken). Under the link's row lock, so two
+    submits at once cannot both take the last place."""
+    link = headcounts.lock_open_link(draft.questionnaire.wave_id)
+    if link is None or headcounts.open_link_is_full(link):
+        raise LINK_FULL
+    return not headcounts.has_open_place(link.wave_id, draft.organisation_id, draft.staff_group_id)
 
 
 def submit(draft_id: int) -> Response | None:
@@ -549,6 +574,7 @@ def submit(draft_id: int) -> Response | None:
                 draft.delete()
                 return None
         staff = draft.audience == Audience.STAFF
+        awaiting = _admit_open_link(draft) if draft.via_open_link else False
         response = store_response(
             draft.questionnaire,
             draft.answers or {},
@@ -557,6 +583,8 @@ def submit(draft_id: int) -> Response | None:
             staff_group_id=draft.staff_group_id if staff else None,
             user_group_id=None if staff else draft.user_group_id,
             sections=sections,
+            via_open_link=draft.via_open_link,
+            awaiting_confirmation=awaiting,
         )
         # Also `easy_read`: whether they finished on easy-read wording.
         response_submitted.send(

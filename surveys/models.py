@@ -178,15 +178,54 @@ class InvitationToken(models.Model):
 
 class OpenLink(models.Model):
     """A link any member of staff may use, for partnerships without a staff list; the
-    respondent picks their organisation and staff group."""
+    respondent picks their organisation and staff group.
+
+    Anyone holding it can answer, so it takes at most `max_responses` responses (then it says it
+    is full), and its responses beyond their group's recorded headcount (`StaffHeadcount`) wait
+    for an evaluator to confirm them before they count (`Response.awaiting_confirmation`).
+    """
+
+    DEFAULT_MAX_RESPONSES = 500
 
     wave = models.OneToOneField(Wave, on_delete=models.CASCADE, related_name="open_link")
     token_hash = models.CharField(max_length=64, unique=True)
     active = models.BooleanField(default=True)
+    max_responses = models.PositiveIntegerField(
+        default=DEFAULT_MAX_RESPONSES,
+        help_text="Responses the link takes at most (awaiting confirmation or not); then it is "
+        "full and stores nothing more.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"Open link to {self.wave}"
+
+
+class StaffHeadcount(models.Model):
+    """How many staff of one organisation × staff group the open link reaches: people who work
+    there but are not on the wave's staff list, recorded by an administrator.
+
+    With the invitations of the cell it is the headcount an attacker holding the staff list
+    knows (`surveys.headcounts.staff_headcounts`): a group is shown only when that reaches k. It
+    is also the number of open-link responses the cell counts before further ones wait for an
+    evaluator, so nobody can pad a small group with answers of known value.
+    """
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="staff_headcounts")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    staff_group = models.ForeignKey(StaffGroup, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["wave", "organisation__name", "staff_group__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave", "organisation", "staff_group"], name="staff_headcount_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.staff_group} at {self.organisation} ({self.wave})"
 
 
 class Draft(models.Model):
@@ -209,6 +248,9 @@ class Draft(models.Model):
         "handed to the response_submitted signal, never stored on the response.",
     )
     answers = models.JSONField(default=dict, blank=True, help_text="Item code → raw answer.")
+    via_open_link = models.BooleanField(
+        default=False, help_text="Started from the wave's open link, not a personal invitation."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -220,6 +262,12 @@ class Response(models.Model):
 
     Staff responses copy organisation and staff group; service users' and carers' copy their
     user group (the follow-up links its participants to their responses from above).
+
+    A response through the open link beyond its cell's recorded headcount awaits confirmation:
+    stored, but counted nowhere (and without a submission day, so every query of submitted
+    responses leaves it out) until an evaluator confirms it, when it gets the day of
+    confirmation, the day it starts to count. Only whether it came by the open link is kept,
+    never which link, session or time.
     """
 
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="responses")
@@ -231,6 +279,12 @@ class Response(models.Model):
     staff_group = models.ForeignKey(StaffGroup, on_delete=models.PROTECT, null=True, blank=True)
     user_group = models.ForeignKey(UserGroup, on_delete=models.PROTECT, null=True, blank=True)
     submitted_on = models.DateField(null=True, blank=True, help_text="Day only, never the time.")
+    via_open_link = models.BooleanField(default=False, help_text="Came by the wave's open link.")
+    awaiting_confirmation = models.BooleanField(
+        default=False,
+        help_text="Through the open link beyond its group's headcount: counted nowhere until an "
+        "evaluator confirms it.",
+    )
 
     class Meta:
         ordering = ["wave", "pk"]
@@ -239,6 +293,11 @@ class Response(models.Model):
                 condition=~models.Q(audience="staff")
                 | models.Q(organisation__isnull=False, staff_group__isnull=False),
                 name="staff_response_has_organisation_and_group",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(awaiting_confirmation=False)
+                | models.Q(via_open_link=True, submitted_on__isnull=True),
+                name="awaiting_response_came_by_open_link_and_is_not_submitted",
             ),
         ]
 

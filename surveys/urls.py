@@ -11,4 +11,5 @@ urlpatterns = [
     path("preview/", preview.preview, name="preview"),
     path("", include("surveys.urls_design")),
     path("", include("surveys.urls_invitations")),
+    path("", include("surveys.urls_headcounts")),
 ]

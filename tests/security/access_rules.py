@@ -160,9 +160,12 @@ RULES: dict[str, Rule] = {
     "surveys:invitations_example": derived(),
     "surveys:invitations_send": derived(get=302),  # an action: GET goes back to its page
     "surveys:invitations_remind": derived(get=302),  # an action: GET goes back to its page
-    "surveys:open_link": derived(get=302),  # an action: GET goes back to its page
+    "surveys:open_link": derived(),  # the most responses it takes, then the link once
+    "surveys:open_link_limit": derived(),
     "surveys:open_link_off": derived(get=302),  # an action: GET goes back to its page
     "surveys:invitations_purge": derived(),
+    "surveys:headcounts": derived(),
+    "surveys:awaiting": derived(),  # an empty POST: back, saying what to choose
     "reports:comparison": derived(),
     "reports:comparison_run": derived(get=302),  # an action: GET goes back to its page
     "reports:comparison_csv": derived(get=302),  # no run yet: back to the results

@@ -383,8 +383,13 @@ def test_nothing_links_a_response_to_its_invitation(client):
         "staff_group_id",
         "user_group_id",
         "submitted_on",
+        # Two flags of the open link's padding guard: how the response came, never which link,
+        # session or time (surveys/headcounts.py).
+        "via_open_link",
+        "awaiting_confirmation",
     }
     assert set(stored) <= allowed
+    assert stored["via_open_link"] is False and stored["awaiting_confirmation"] is False
     assert isinstance(stored["submitted_on"], datetime.date)
     assert not isinstance(stored["submitted_on"], datetime.datetime)
     assert stored["user_group_id"] is None
