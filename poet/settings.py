@@ -234,6 +234,18 @@ CELERY_BEAT_SCHEDULE = {
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SURVEY_REMINDER_INTERVAL_DAYS = env.int("SURVEY_REMINDER_INTERVAL_DAYS", default=7)
 SURVEY_MAX_REMINDERS = env.int("SURVEY_MAX_REMINDERS", default=2)
+# The open link's rate limits (surveys/rate_limits.py): people starting, and surveys sent, through
+# one wave's open link in an hour, in all and from one address (staff of one organisation often
+# share an address). Counted in the cache below.
+OPEN_LINK_HOURLY_LIMIT = env.int("OPEN_LINK_HOURLY_LIMIT", default=600)
+OPEN_LINK_HOURLY_LIMIT_PER_ADDRESS = env.int("OPEN_LINK_HOURLY_LIMIT_PER_ADDRESS", default=60)
+# Proxies in front of POET that each append the address they saw to X-Forwarded-For (0: none, the
+# address is the connection's). Only these are believed, never a header the client sets.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+
+# The cache: Redis in production (CACHE_URL=redis://host:6379/1), so every web worker shares the
+# rate-limit counters; this process's memory by default (development and tests).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 LOGGING = {
     "version": 1,

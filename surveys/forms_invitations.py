@@ -1,10 +1,11 @@
 """Forms of the invitations pages."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
+from crispy_forms_gds.layout import Button, Field, Fixed, Layout
 from django import forms
 
 from poet.models import Wave
+from surveys.invitations import MAX_OPEN_LINK_RESPONSES
 from surveys.staff_list import MAX_BYTES, StaffListError, StaffMember, read_staff_list
 
 
@@ -45,3 +46,32 @@ class StaffListForm(forms.Form):
         except StaffListError as error:
             raise forms.ValidationError(error.problems) from None
         return upload
+
+
+class OpenLinkForm(forms.Form):
+    """How many responses the open link takes at most, when it is made or changed."""
+
+    max_responses = forms.IntegerField(
+        label="Most responses through the link",
+        min_value=1,
+        max_value=MAX_OPEN_LINK_RESPONSES,
+        help_text=(
+            "When this many responses have come through the link, it says it is full and takes "
+            "no more. Count the staff it is for, with a few to spare."
+        ),
+        error_messages={
+            "required": "Enter the most responses the link may take.",
+            "invalid": "Enter the most responses as a whole number, such as 200.",
+            "min_value": "The most responses must be 1 or more.",
+            "max_value": f"The most responses must be {MAX_OPEN_LINK_RESPONSES:,} or fewer.",
+        },
+    )
+
+    def __init__(self, *args, button: str = "Make the open link", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = True
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.text("max_responses", field_width=Fixed.FIVE), Button("save", button)
+        )

@@ -272,26 +272,65 @@ def start_sending_reminders(wave: Wave, *, user=None) -> Job:
 # --- the open link ---------------------------------------------------------------------------
 
 
+MAX_OPEN_LINK_RESPONSES = 100_000
+
+
+def _check_max_responses(max_responses: int) -> None:
+    if not 1 <= max_responses <= MAX_OPEN_LINK_RESPONSES:
+        raise SurveyError(
+            f"The most responses through the link is a whole number from 1 to "
+            f"{MAX_OPEN_LINK_RESPONSES:,}."
+        )
+
+
 @transaction.atomic
-def create_open_link(wave: Wave, *, actor=None) -> str:
-    """Make (or remake) the wave's open link and return its token, the only time it is seen;
-    a remade link replaces the old one, which stops working."""
+def create_open_link(
+    wave: Wave, *, max_responses: int = OpenLink.DEFAULT_MAX_RESPONSES, actor=None
+) -> str:
+    """Make (or remake) the wave's open link, taking at most `max_responses` responses, and
+    return its token, the only time it is seen; a remade link replaces the old one, which stops
+    working (responses already given through either count towards the limit)."""
     check_can_invite(wave)
+    _check_max_responses(max_responses)
     token, token_hash = new_token()
     link, created = OpenLink.objects.select_for_update().get_or_create(
-        wave=wave, defaults={"token_hash": token_hash}
+        wave=wave, defaults={"token_hash": token_hash, "max_responses": max_responses}
     )
     if not created:
         link.token_hash = token_hash
         link.active = True
-        link.save(update_fields=["token_hash", "active"])
+        link.max_responses = max_responses
+        link.save(update_fields=["token_hash", "active", "max_responses"])
     record_audit(
         "open_link.created" if created else "open_link.replaced",
         actor=actor,
         partnership=wave.partnership,
         target=str(wave),
+        max_responses=max_responses,
     )
     return token
+
+
+@transaction.atomic
+def set_open_link_limit(wave: Wave, max_responses: int, *, actor=None) -> None:
+    """Change how many responses the wave's open link takes at most (the link stays the same).
+    Lowering it below the responses already taken makes the link full; nothing is deleted."""
+    _check_max_responses(max_responses)
+    link = OpenLink.objects.select_for_update().filter(wave=wave).first()
+    if link is None:
+        raise SurveyError("This wave has no open link yet.")
+    if link.max_responses == max_responses:
+        return
+    old, link.max_responses = link.max_responses, max_responses
+    link.save(update_fields=["max_responses"])
+    record_audit(
+        "open_link.limit_changed",
+        actor=actor,
+        partnership=wave.partnership,
+        target=str(wave),
+        old=old,
+        new=max_responses,
+    )
 
 
 @transaction.atomic

@@ -11,5 +11,6 @@ urlpatterns = [
     path("invitations/remind/", invitations.remind, name="invitations_remind"),
     path("invitations/open-link/", invitations.open_link, name="open_link"),
     path("invitations/open-link/off/", invitations.open_link_off, name="open_link_off"),
+    path("invitations/open-link/limit/", invitations.open_link_limit, name="open_link_limit"),
     path("invitations/purge/", invitations.purge, name="invitations_purge"),
 ]

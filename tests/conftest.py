@@ -45,6 +45,15 @@ def _tasks_in_process(request):
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, so one test's rate-limit counters (the open link's,
+    surveys/rate_limits.py) never refuse another's requests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def postgres(db):
     require(connection.vendor == "postgresql", "the test needs PostgreSQL (set DATABASE_URL)")

@@ -44,6 +44,7 @@ from surveys.forms_answering import (
     item_text,
 )
 from surveys.models import Draft
+from surveys.rate_limits import TryLater, check_start, check_submit
 
 SESSION = "poet_respond"
 DONE = "poet_respond_done"
@@ -66,12 +67,13 @@ def form_page(response: HttpResponse) -> HttpResponse:
 
 
 def problem_page(request: HttpRequest, problem: RespondentProblem) -> HttpResponse:
-    return render(
-        request,
-        "surveys/respond/problem.html",
-        {"title": problem.title, "message": problem.message},
-        status=problem.status,
-    )
+    context = {"title": problem.title, "message": problem.message}
+    if isinstance(problem, TryLater):  # their answers are kept: say where to find them
+        context |= {"back_url": problem.back_url, "resume_url": _resume_url(request)}
+    response = render(request, "surveys/respond/problem.html", context, status=problem.status)
+    if isinstance(problem, TryLater):
+        response["Retry-After"] = str(problem.retry_after)
+    return response
 
 
 def respondent_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -170,6 +172,7 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
     link = open_link_for_token(token)
     form = ChooseGroupForm(link.wave.partnership, request.POST or None)
     if request.method == "POST" and form.is_valid():
+        check_start(request, link.wave_id)
         draft, resume_token = start_open_draft(
             link, form.cleaned_data["organisation"], form.cleaned_data["staff_group"]
         )
@@ -317,6 +320,8 @@ def review(request: HttpRequest) -> HttpResponse:
     sections = sections_of(draft.questionnaire)
     errors = []
     if request.method == "POST":
+        if draft.via_open_link:
+            check_submit(request, draft.questionnaire.wave_id, reverse("respond:review"))
         try:
             submit(draft.pk)
         except NotReady as not_ready:

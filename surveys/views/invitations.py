@@ -10,7 +10,8 @@ from django.urls import reverse
 from poet.models import Wave
 from poet.permissions import Access, Right, partnership_view, wave_of
 from surveys import invitations as service
-from surveys.forms_invitations import StaffListForm
+from surveys.forms_invitations import OpenLinkForm, StaffListForm
+from surveys.headcounts import awaiting_total, open_link_is_full, recorded_headcounts
 from surveys.models import OpenLink
 from surveys.questionnaires import SurveyError, is_accepting_answers
 from surveys.staff_list import StaffListError, example_staff_list
@@ -31,6 +32,7 @@ def _job_redirect(access: Access, wave: Wave, job) -> HttpResponse:
 
 
 def _render_page(request, access: Access, wave: Wave, form: StaffListForm, status: int = 200):
+    link = OpenLink.objects.filter(wave=wave).first()
     context = {
         "access": access,
         "partnership": access.partnership,
@@ -38,7 +40,9 @@ def _render_page(request, access: Access, wave: Wave, form: StaffListForm, statu
         "form": form,
         "summary": service.invitation_summary(wave),
         "accepting": is_accepting_answers(wave),
-        "open_link": OpenLink.objects.filter(wave=wave).first(),
+        "open_link": link,
+        "open_link_full": link is not None and open_link_is_full(link),
+        "awaiting": awaiting_total(wave),
         "reminder_interval_days": service.reminder_interval().days,
         "max_reminders": service.max_reminders(),
     }
@@ -104,14 +108,41 @@ def remind(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     return _job_redirect(access, w, job)
 
 
+def _open_link_form_page(request, access: Access, wave: Wave, form: OpenLinkForm, title: str):
+    context = {
+        "access": access,
+        "partnership": access.partnership,
+        "wave": wave,
+        "form": form,
+        "page_title": title,
+        "link": OpenLink.objects.filter(wave=wave).first(),
+    }
+    return render(request, "surveys/invitations/open_link_form.html", context)
+
+
+def _suggested_limit(wave: Wave) -> int:
+    """The staff the recorded headcounts say the link is for, else the default."""
+    return sum(recorded_headcounts(wave).values()) or OpenLink.DEFAULT_MAX_RESPONSES
+
+
 @partnership_view(Right.EVALUATE)
 def open_link(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    """Make the open link (or a new one) and show it, this once: only its hash is kept."""
+    """Make the open link (or a new one) with the most responses it takes, and show it, this
+    once: only its hash is kept."""
     w = wave_of(access, wave)
-    if request.method != "POST":
+    if w.status == Wave.Status.CLOSED:
+        messages.error(request, "This wave is closed: nobody more can be invited.")
         return redirect(_page_url(access, w))
+    link = OpenLink.objects.filter(wave=w).first()
+    initial = {"max_responses": link.max_responses if link else _suggested_limit(w)}
+    title = "Make a new open link" if link else "Make an open link"
+    form = OpenLinkForm(request.POST or None, initial=initial, button=title)
+    if request.method != "POST" or not form.is_valid():
+        return _open_link_form_page(request, access, w, form, title)
     try:
-        token = service.create_open_link(w, actor=request.user)
+        token = service.create_open_link(
+            w, max_responses=form.cleaned_data["max_responses"], actor=request.user
+        )
     except SurveyError as error:
         messages.error(request, str(error))
         return redirect(_page_url(access, w))
@@ -124,6 +155,27 @@ def open_link(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     response = render(request, "surveys/invitations/open_link.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@partnership_view(Right.EVALUATE)
+def open_link_limit(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+    """Change the most responses the open link takes (the link itself stays the same)."""
+    w = wave_of(access, wave)
+    link = OpenLink.objects.filter(wave=w).first()
+    if link is None:
+        messages.error(request, "This wave has no open link yet.")
+        return redirect(_page_url(access, w))
+    form = OpenLinkForm(
+        request.POST or None, initial={"max_responses": link.max_responses}, button="Save"
+    )
+    if request.method == "POST" and form.is_valid():
+        service.set_open_link_limit(w, form.cleaned_data["max_responses"], actor=request.user)
+        messages.success(
+            request,
+            f"The open link now takes up to {form.cleaned_data['max_responses']:,} responses.",
+        )
+        return redirect(_page_url(access, w) + "#open-link")
+    return _open_link_form_page(request, access, w, form, "Change the open link’s limit")
 
 
 @partnership_view(Right.EVALUATE)

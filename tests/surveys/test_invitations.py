@@ -283,18 +283,23 @@ def test_the_invitations_page_shows_counts_but_not_who_answered(evaluator, wave)
 
 
 def test_the_open_link_is_shown_once_and_stored_hashed(evaluator, wave):
-    response = evaluator.post(url(wave, "invitations/open-link/"))
+    form = evaluator.get(url(wave, "invitations/open-link/"))
+    assert "Most responses through the link" in text_of(form)
+    response = evaluator.post(url(wave, "invitations/open-link/"), {"max_responses": "120"})
     assert response.status_code == 200
     (token,) = re.findall(r"http://testserver\.example/s/open/([A-Za-z0-9_-]+)/", text_of(response))
     link = OpenLink.objects.get(wave=wave)
     assert link.active and link.token_hash == hash_token(token)
+    assert link.max_responses == 120
     assert token not in text_of(evaluator.get(url(wave)))
     assert "The open link is <strong>on</strong>" in text_of(evaluator.get(url(wave)))
+    assert "It takes up to 120 responses." in text_of(evaluator.get(url(wave)))
 
-    response = evaluator.post(url(wave, "invitations/open-link/"))
+    response = evaluator.post(url(wave, "invitations/open-link/"), {"max_responses": "150"})
     (new_token,) = re.findall(r"/s/open/([A-Za-z0-9_-]+)/", text_of(response))
     link.refresh_from_db()
     assert new_token != token and link.token_hash == hash_token(new_token)
+    assert link.max_responses == 150
 
     evaluator.post(url(wave, "invitations/open-link/off/"))
     link.refresh_from_db()
@@ -365,7 +370,8 @@ def test_the_links_in_e_mails_and_the_open_link_lead_into_the_survey(
         evaluator.post(url(wave, "invitations/send/"))
     (token,) = LINK.findall(mail.outbox[0].body)
     open_token = re.findall(
-        r"/s/open/([A-Za-z0-9_-]+)/", text_of(evaluator.post(url(wave, "invitations/open-link/")))
+        r"/s/open/([A-Za-z0-9_-]+)/",
+        text_of(evaluator.post(url(wave, "invitations/open-link/"), {"max_responses": "50"})),
     )[0]
 
     client.logout()
