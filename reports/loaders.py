@@ -22,16 +22,30 @@ import numpy as np
 import pandas as pd
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from outcomes.models import ParticipantResponse
 from poet.analysis import (
     MEASURES,
     OUTCOME_ANSWER_COLUMNS,
     PROCESS_ANSWER_COLUMNS,
+    STAFF_SIDE,
     TOP_PICK_COLUMNS,
+    USERS_SIDE,
 )
 from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
+from surveys.headcounts import staff_headcounts
 from surveys.models import Answer, Item, Response
 
 TOP_PICKS_CODE = "TOP3"
@@ -47,6 +61,20 @@ class WaveFrames:
     top_picks: pd.DataFrame
     items_per_domain: dict[str, int] = field(default_factory=dict)
     user_proposed: frozenset[str] = frozenset()
+
+    def staff_only(self) -> WaveFrames:
+        """The same frames without users' and carers' answers (their collection is open)."""
+        staff = (self.outcome_answers["audience"] == Audience.STAFF).to_numpy()
+        picks = self.top_picks
+        if len(picks):
+            picks = picks[(picks["audience"] == Audience.STAFF).to_numpy()]
+        return WaveFrames(
+            outcome_answers=self.outcome_answers[staff].reset_index(drop=True),
+            process_answers=self.process_answers,
+            top_picks=picks,
+            items_per_domain=self.items_per_domain,
+            user_proposed=frozenset(),
+        )
 
     @property
     def n_staff(self) -> int:
@@ -281,6 +309,74 @@ def load_wave(wave: Wave) -> WaveFrames:
     )
 
 
+Cell = tuple[str, str]
+
+
+@dataclass
+class Structure:
+    """What an attacker holding the staff list and the participant register knows of a wave:
+    which cells have people and how many (``*_ceilings``), and who is behind each cell now
+    (``members``: response ids per side and cell, to count who changed between releases)."""
+
+    staff_ceilings: dict[Cell, int]
+    user_ceilings: dict[Cell, int]
+    members: dict[str, dict[Cell, list[int]]]
+
+    def cells(self, side: str) -> set[Cell]:
+        known = self.staff_ceilings if side == STAFF_SIDE else self.user_ceilings
+        return set(known) | set(self.members.get(side, {}))
+
+
+def load_structure(wave: Wave, *, users: bool = True) -> Structure:
+    """The wave's release structure: staff cells from the staff list and recorded open-link
+    headcounts, users' cells from the participant register, and every counted response's cell.
+    ``users=False`` leaves the users' side out (their collection is still open)."""
+    from outcomes.models import Participant
+
+    participants = (
+        Participant.objects.filter(schedule__wave=wave)
+        .values_list("audience", "user_group__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    members: dict[str, dict[Cell, list[int]]] = {STAFF_SIDE: {}, USERS_SIDE: {}}
+    rows = counted_responses(wave).values_list(
+        "pk", "audience", "organisation__name", "staff_group__name", "user_group__name"
+    )
+    for pk, audience, organisation, staff_group, user_group in rows.order_by("pk").iterator():
+        if audience == Audience.STAFF:
+            members[STAFF_SIDE].setdefault((organisation, staff_group), []).append(pk)
+        elif users:
+            members[USERS_SIDE].setdefault((audience, user_group or ""), []).append(pk)
+    return Structure(
+        staff_ceilings=dict(staff_headcounts(wave)),
+        user_ceilings={(a, g or ""): n for a, g, n in participants} if users else {},
+        members=members,
+    )
+
+
+def changed_since(now: Structure, then: dict[str, dict[str, list[int]]]) -> dict:
+    """Per side and cell, how many people joined or left between an earlier release's members
+    (as stored: cells keyed by ``cell_key``) and now."""
+    changed: dict[str, dict[Cell, int]] = {}
+    for side, cells in now.members.items():
+        before = {
+            tuple(key.split(CELL_SEPARATOR, 1)): set(ids) for key, ids in then.get(side, {}).items()
+        }
+        every = set(cells) | set(before) | now.cells(side)
+        changed[side] = {
+            cell: len(set(cells.get(cell, ())) ^ before.get(cell, set())) for cell in every
+        }
+    return changed
+
+
+CELL_SEPARATOR = "\x1f"
+
+
+def cell_key(cell: Cell) -> str:
+    return CELL_SEPARATOR.join(str(part) for part in cell)
+
+
 def _frame_digest(frame: pd.DataFrame) -> bytes:
     """An order-independent digest of a frame: per-row hashes, sorted, then SHA-256."""
     digest = hashlib.sha256(",".join(map(str, frame.columns)).encode())
@@ -290,7 +386,9 @@ def _frame_digest(frame: pd.DataFrame) -> bytes:
     return digest.digest()
 
 
-def fingerprint(frames: WaveFrames, parameters: dict[str, int]) -> str:
+def fingerprint(
+    frames: WaveFrames, parameters: dict[str, int], structure: Structure | None = None
+) -> str:
     """SHA-256 over the canonically sorted input frames and the parameters.
 
     Rows are hashed one by one and the row hashes sorted, so the order the database returns them
@@ -304,5 +402,10 @@ def fingerprint(frames: WaveFrames, parameters: dict[str, int]) -> str:
         "user_proposed": sorted(frames.user_proposed),
         "parameters": parameters,
     }
+    if structure is not None:  # what the attacker knows shapes what must be hidden
+        extra["structure"] = {
+            "staff": sorted([*cell, n] for cell, n in structure.staff_ceilings.items()),
+            "users": sorted([*cell, n] for cell, n in structure.user_ceilings.items()),
+        }
     digest.update(json.dumps(extra, sort_keys=True).encode())
     return digest.hexdigest()

@@ -52,6 +52,23 @@ class ComparisonRun(models.Model):
     top_picks = models.JSONField(default=list, blank=True)
     domain_summary = models.JSONField(default=list, blank=True)
     organisation_spread = models.JSONField(default=list, blank=True)
+    staff_summary = models.JSONField(
+        default=list, blank=True, help_text="All-staff figures per outcome measure (shortlist)."
+    )
+    disclosure_note = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Every margin of every figure of this release: its people and why it is "
+        "hidden (primary, secondary, over_time; empty when shown).",
+    )
+    members = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Response ids behind each cell, so a later release can count who changed.",
+    )
+    users_left_out = models.BooleanField(
+        default=False, help_text="The follow-up was still collecting: users' answers left out."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -111,6 +128,9 @@ class ComparisonRow(models.Model):
     cliffs_delta = models.FloatField(null=True, blank=True)
     flag = models.CharField(max_length=30, blank=True)
     suppressed = models.BooleanField(default=False)
+    suppression = models.CharField(
+        max_length=12, blank=True, help_text="Why hidden: primary, secondary or over_time."
+    )
 
     class Meta:
         ordering = ["run", "position"]

@@ -16,20 +16,36 @@ import pandas as pd
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from outcomes.models import FollowUpSchedule
+from outcomes.schedule import schedule_of
 from poet.analysis import (
     COMPARISON_COLUMNS,
+    NOTE_COLUMNS,
+    STAFF_SIDE,
+    USERS_SIDE,
+    EarlierRelease,
+    Release,
     compare_outcomes,
     domain_scores,
     organisation_spread,
     priority_agreement,
     staff_consensus,
+    staff_outcome_summary,
     summarise_domains,
     top_pick_counts,
 )
 from poet.models import Job, Wave
 from poet.services import create_job, enqueue, record_audit
 from reports.exporters.base import neutralise
-from reports.loaders import WaveFrames, fingerprint, load_wave
+from reports.loaders import (
+    Structure,
+    WaveFrames,
+    cell_key,
+    changed_since,
+    fingerprint,
+    load_structure,
+    load_wave,
+)
 from reports.models import DEFAULT_RESAMPLES, DEFAULT_SEED, ComparisonRow, ComparisonRun
 
 JOB_KIND = "comparison"
@@ -38,6 +54,12 @@ Progress = Callable[..., None]
 
 class ComparisonError(Exception):
     """A comparison cannot run; the message says why, in words an evaluator can act on."""
+
+
+def follow_up_is_collecting(wave: Wave) -> bool:
+    """Whether service users' and carers' answers are still coming in (an open follow-up)."""
+    schedule = schedule_of(wave)
+    return schedule is not None and schedule.status == FollowUpSchedule.Status.OPEN
 
 
 def comparison_parameters(
@@ -90,7 +112,9 @@ def _clean(value: Any) -> Any:
     return value
 
 
-KEY_COLUMNS = frozenset({"outcome", "measure", "breakdown", "group", "flag", "suppressed"})
+KEY_COLUMNS = frozenset(
+    {"outcome", "measure", "breakdown", "group", "flag", "suppressed", "suppression"}
+)
 COUNT_FIGURES = frozenset({"n_staff", "n_users"})
 
 
@@ -106,12 +130,38 @@ def _rows(run: ComparisonRun, comparison: pd.DataFrame) -> list[ComparisonRow]:
             record[column] = int(value) if column in COUNT_FIGURES else float(value)
         record["flag"] = record["flag"] or ""
         record["suppressed"] = bool(record["suppressed"])
+        record["suppression"] = record["suppression"] or ""
         record["group"] = str(record["group"])
         rows.append(ComparisonRow(run=run, position=position, **record))
     return rows
 
 
-def _analyse(frames: WaveFrames, parameters: dict[str, int], progress: Progress) -> dict[str, Any]:
+def _release(wave: Wave, k: int, structure: Structure, *, exclude: int | None = None) -> Release:
+    """The release this run will be: the structure an attacker knows, checked against every
+    earlier release of the wave (each stored run, whatever its k: an attacker may have kept it)."""
+    earlier = []
+    runs = (
+        ComparisonRun.objects.filter(wave=wave)
+        .exclude(pk=exclude)
+        .only("disclosure_note", "members")
+    )
+    for run in runs:
+        if run.disclosure_note:
+            note = pd.DataFrame.from_records(run.disclosure_note, columns=list(NOTE_COLUMNS))
+            earlier.append(EarlierRelease(note, changed_since(structure, run.members or {})))
+    return Release(
+        k,
+        staff_cells=structure.cells(STAFF_SIDE),
+        user_cells=structure.cells(USERS_SIDE),
+        staff_ceilings=structure.staff_ceilings,
+        user_ceilings=structure.user_ceilings,
+        earlier=earlier,
+    )
+
+
+def _analyse(
+    frames: WaveFrames, parameters: dict[str, int], release: Release, progress: Progress
+) -> dict[str, Any]:
     k = parameters["k"]
     comparison = compare_outcomes(
         frames.outcome_answers,
@@ -120,9 +170,11 @@ def _analyse(frames: WaveFrames, parameters: dict[str, int], progress: Progress)
         seed=parameters["seed"],
         user_proposed=frames.user_proposed,
         progress=lambda f: progress(0.15 + 0.65 * f, "Comparing staff with users and carers"),
+        release=release,
     )
     progress(0.82, "Staff consensus and top picks")
-    consensus = staff_consensus(frames.outcome_answers, k=k)
+    consensus = staff_consensus(frames.outcome_answers, k=k, release=release)
+    summary_of_staff = staff_outcome_summary(frames.outcome_answers, k=k, release=release)
     picks = top_pick_counts(frames.top_picks, k=k)
     progress(0.86, "Working together: domain scores")
     scores = domain_scores(frames.process_answers, items_per_domain=frames.items_per_domain or None)
@@ -131,14 +183,17 @@ def _analyse(frames: WaveFrames, parameters: dict[str, int], progress: Progress)
         k=k,
         celebrate=parameters["celebrate_threshold"] / 100,
         develop=parameters["develop_threshold"] / 100,
+        release=release,
     )
     return {
         "comparison": comparison,
         "priority_agreement": priority_agreement(comparison),
         "staff_consensus": consensus,
+        "staff_summary": summary_of_staff,
         "top_picks": picks,
         "domain_summary": summary,
         "organisation_spread": organisation_spread(summary),
+        "disclosure_note": release.note(),
     }
 
 
@@ -157,29 +212,34 @@ def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
     wave = job.wave
     if wave is None:
         raise ComparisonError("This job is not about a wave.")
+    if wave.status == Wave.Status.OPEN:
+        raise ComparisonError(
+            "The staff survey is still open. Figures are computed from closed collections only, "
+            "so that two results a few answers apart cannot be subtracted to give those answers "
+            "back: close the staff survey first."
+        )
     parameters = {**comparison_parameters(wave), **(job.parameters or {})}
     timings: dict[str, float] = {}
     started = time.perf_counter()
     progress(0.02, "Loading answers")
+    users_left_out = follow_up_is_collecting(wave)
     frames = load_wave(wave)
+    if users_left_out:
+        frames = frames.staff_only()
+    structure = load_structure(wave, users=not users_left_out)
     timings["load"] = round(time.perf_counter() - started, 3)
-    if len(frames.outcome_answers) == 0:
+    audiences = set(frames.outcome_answers["audience"].dropna().astype(str))
+    if not audiences:
         raise ComparisonError(
             "This wave has no submitted answers to outcome questions yet: collect or import "
             "answers from staff and from service users or carers first."
         )
-    audiences = set(frames.outcome_answers["audience"].dropna().astype(str))
     if "staff" not in audiences:
         raise ComparisonError(
             "This wave has no answers from staff yet, so there is nothing to compare."
         )
-    if not audiences - {"staff"}:
-        raise ComparisonError(
-            "This wave has no answers from service users or carers yet, so there is nothing to "
-            "compare the staff answers with."
-        )
     mark = time.perf_counter()
-    digest = fingerprint(frames, parameters)
+    digest = fingerprint(frames, parameters, structure)
     timings["fingerprint"] = round(time.perf_counter() - mark, 3)
     existing = ComparisonRun.objects.filter(wave=wave, fingerprint=digest).first()
     if existing is not None:
@@ -188,7 +248,8 @@ def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
 
     progress(0.15, "Comparing staff with users and carers")
     mark = time.perf_counter()
-    results = _analyse(frames, parameters, progress)
+    release = _release(wave, parameters["k"], structure)
+    results = _analyse(frames, parameters, release, progress)
     timings["analysis"] = round(time.perf_counter() - mark, 3)
 
     progress(0.9, "Saving the results")
@@ -216,6 +277,13 @@ def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
                 top_picks=_records(results["top_picks"]),
                 domain_summary=_records(results["domain_summary"]),
                 organisation_spread=_records(results["organisation_spread"]),
+                staff_summary=_records(results["staff_summary"]),
+                disclosure_note=_records(results["disclosure_note"]),
+                members={
+                    side: {cell_key(cell): ids for cell, ids in cells.items()}
+                    for side, cells in structure.members.items()
+                },
+                users_left_out=users_left_out,
                 created_by=job.created_by,
                 finished_at=now,
                 used_at=now,
@@ -230,7 +298,12 @@ def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
         if existing is None:
             raise
         return _reuse(existing)
-    progress(1.0, "Results saved")
+    progress(
+        1.0,
+        "Results saved; service users' and carers' answers are left out until the follow-up closes"
+        if users_left_out
+        else "Results saved",
+    )
     return {
         "run": run.pk,
         "reused": False,
@@ -242,7 +315,7 @@ def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
 # --- export ----------------------------------------------------------------------------------
 
 EXPORT_COLUMNS: tuple[str, ...] = tuple(COMPARISON_COLUMNS)
-TEXT_COLUMNS = frozenset({"outcome", "measure", "breakdown", "group", "flag"})
+TEXT_COLUMNS = frozenset({"outcome", "measure", "breakdown", "group", "flag", "suppression"})
 
 
 def _cell(column: str, value: Any) -> str:
@@ -272,8 +345,7 @@ def write_comparison_csv(run: ComparisonRun, out) -> int:
         record = dict(zip(EXPORT_COLUMNS, values, strict=True))
         if record["suppressed"]:
             record = {
-                c: (v if c in {"outcome", "measure", "breakdown", "group", "suppressed"} else None)
-                for c, v in record.items()
+                c: (v if c in KEY_COLUMNS and c != "flag" else None) for c, v in record.items()
             }
         writer.writerow([_cell(c, record[c]) for c in EXPORT_COLUMNS])
         count += 1

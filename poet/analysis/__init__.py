@@ -50,7 +50,7 @@ from .process import (
     organisation_spread,
     summarise_domains,
 )
-from .release import NOTE_COLUMNS, EarlierRelease, Release
+from .release import NOTE_COLUMNS, STAFF_SIDE, USERS_SIDE, EarlierRelease, Release
 from .staff import STAFF_SUMMARY_COLUMNS, staff_outcome_summary
 from .suppression import below_k, blank
 from .waves import WAVE_AUDIENCES, WAVE_COLUMNS, wave_change
@@ -67,6 +67,8 @@ __all__ = [
     "LinkedTable",
     "Protection",
     "Release",
+    "STAFF_SIDE",
+    "USERS_SIDE",
     "find_leak",
     "protect",
     "AUDIENCES",

@@ -268,7 +268,7 @@ def _breakdown_counts(base: pd.DataFrame, release: Release) -> _Counts:
         (
             pair[users],
             _coded(base.loc[users, "audience"], audiences),
-            _coded(base.loc[users, "group"].fillna(""), user_groups),
+            _coded(base.loc[users, "group"].astype(object).fillna(""), user_groups),
         ),
         counts[users],
     )
@@ -397,7 +397,9 @@ def compare_outcomes(
         k,
         release,
         staff_cells=_cells(base.loc[staff, ["organisation", "group"]]),
-        user_cells=_cells(base.loc[~staff, ["audience", "group"]].fillna({"group": ""})),
+        user_cells=_cells(
+            base.loc[~staff, ["audience", "group"]].astype(object).fillna({"group": ""})
+        ),
     )
     counts = _breakdown_counts(base, release)
     hidden, reason = _protect_rows(counts, release)

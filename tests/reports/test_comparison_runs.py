@@ -197,11 +197,26 @@ def test_a_wave_without_answers_fails_with_the_reason_and_can_be_retried():
     assert (job.status, job.attempts) == (Job.Status.SUCCEEDED, 2)
 
 
-def test_only_staff_answers_fail_with_the_reason():
+def test_staff_answers_alone_make_a_run_of_staff_figures():
+    """The shortlist is chosen from staff results before anyone else is asked: a run of staff
+    answers alone stores the staff side, users' n is 0 and no difference is computed."""
     built = build_wave(staff=8, users=0)
     job = run_now(built.wave)
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    run = ComparisonRun.objects.get(pk=job.result["run"])
+    rows = run.rows.filter(breakdown="all")
+    assert rows.exists() and all(r.n_users == 0 and r.mean_diff is None for r in rows)
+    assert all(r.n_staff == 8 or r.suppressed or r.n_staff < 8 for r in rows)
+    assert run.staff_summary and run.disclosure_note
+
+
+def test_an_open_staff_survey_is_not_compared():
+    built = build_wave()
+    built.wave.status = built.wave.Status.OPEN
+    built.wave.save()
+    job = run_now(built.wave)
     assert job.status == Job.Status.FAILED
-    assert "no answers from service users or carers" in job.error
+    assert "staff survey is still open" in job.error
 
 
 def test_start_comparison_queues_the_task_and_audits(django_capture_on_commit_callbacks):
