@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 HEADER = (
     "outcome,measure,breakdown,group,n_staff,mean_staff,sd_staff,median_staff,pct_positive_staff,"
     "n_users,mean_users,sd_users,median_users,pct_positive_users,mean_diff,ci_low,ci_high,"
-    "u_statistic,p_value,q_value,cliffs_delta,flag,suppressed"
+    "u_statistic,p_value,q_value,cliffs_delta,flag,suppressed,suppression"
 )
-FIGURES = HEADER.split(",")[4:-2]
+FIGURES = HEADER.split(",")[4:-3]
 
 
 def run_command(*args) -> str:
@@ -86,8 +86,8 @@ def test_running_again_on_the_same_answers_reuses_the_run():
 
 
 def test_run_comparison_fails_with_the_reason():
-    wave = build_wave(staff=6, users=0).wave
-    with pytest.raises(CommandError, match="no answers from service users or carers"):
+    wave = build_wave(staff=0, users=6).wave
+    with pytest.raises(CommandError, match="no answers from staff yet"):
         run_command("run_comparison", wave.partnership.slug, wave.slug)
     with pytest.raises(CommandError, match='No wave "nope"'):
         run_command("run_comparison", wave.partnership.slug, "nope")
@@ -107,7 +107,7 @@ def test_commands_exit_non_zero_from_the_command_line(capsys, monkeypatch):
 
     # run_from_argv closes the connections at the end, which would end the test's transaction.
     monkeypatch.setattr(base.connections, "close_all", lambda: None)
-    wave = build_wave(staff=6, users=0).wave
+    wave = build_wave(staff=0, users=6).wave
     for argv in (
         ["manage.py", "run_comparison", wave.partnership.slug, wave.slug],
         ["manage.py", "export_comparison", wave.partnership.slug, wave.slug, "--output", "-"],
@@ -116,5 +116,5 @@ def test_commands_exit_non_zero_from_the_command_line(capsys, monkeypatch):
             execute_from_command_line(argv)
         assert exit_.value.code == 1
     err = capsys.readouterr().err
-    assert "no answers from service users or carers" in err
+    assert "no answers from staff yet" in err
     assert "no finished comparison run yet" in err

@@ -93,7 +93,7 @@ def test_managers_read_and_download_but_cannot_run(client):
 
 
 def test_a_failed_run_says_why_and_offers_a_retry(client, django_capture_on_commit_callbacks):
-    wave = build_wave(staff=6, users=0).wave
+    wave = build_wave(staff=0, users=6).wave
     wave_url, results_url, run_url, _ = urls(wave)
     client.force_login(member(wave.partnership, Role.EVALUATOR))
     with django_capture_on_commit_callbacks(execute=True):
@@ -101,7 +101,7 @@ def test_a_failed_run_says_why_and_offers_a_retry(client, django_capture_on_comm
     for url in (wave_url, results_url):
         page = client.get(url).content.decode()
         assert "The last comparison did not work" in page
-        assert "no answers from service users or carers" in page
+        assert "no answers from staff yet" in page
         assert "Try the comparison again" in page
 
 

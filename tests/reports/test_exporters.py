@@ -103,8 +103,12 @@ def test_registry_serves_every_format():
         ("-x", "'-x"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
+        ("\r=x", "\n'=x"),  # line breaks as LF, so every CSV writer quotes them
+        ("a\r\n=1+1", "a\n'=1+1"),
+        ("a\r@b\n-c", "a\n'@b\n'-c"),
+        ("ok\nfine", "ok\nfine"),
         ("Nurses", "Nurses"),
+        ("-0.25", "'-0.25"),  # text that looks like a number is still text
         (-0.25, -0.25),
         (3, 3),
         (None, None),
