@@ -359,6 +359,11 @@ def unchoose(wave: Wave, outcome: OutcomeStatement, *, actor=None) -> None:
 # --- proposals ---------------------------------------------------------------------------------
 
 
+def alphabetical(text: str) -> tuple[str, str]:
+    """Sort key for free text: case-insensitive, then exact (the same on every database)."""
+    return (text.strip().casefold(), text)
+
+
 def normalised(text: str) -> str:
     """The form two proposals are compared in: spaces collapsed, case and end punctuation
     ignored."""
@@ -366,16 +371,17 @@ def normalised(text: str) -> str:
 
 
 def _proposal_texts(wave: Wave, audiences: list[str], questionnaire: str) -> list[str]:
-    return list(
+    """Alphabetical, never in the order people answered: proposals' ids follow this order."""
+    texts = (
         Answer.objects.filter(
             response__in=counted_responses(wave).filter(audience__in=audiences),
             item__code=PROPOSED_OUTCOMES,
             item__section__questionnaire__audience=questionnaire,
         )
         .exclude(text="")
-        .order_by("pk")
         .values_list("text", flat=True)
     )
+    return sorted(texts, key=alphabetical)
 
 
 @transaction.atomic
@@ -423,9 +429,9 @@ def collect_proposals(wave: Wave, *, actor=None) -> int:
 
 
 def proposals(wave: Wave) -> list[OutcomeProposal]:
-    return list(
-        OutcomeProposal.objects.filter(wave=wave).select_related("outcome").order_by("status", "pk")
-    )
+    """By decision, then alphabetically (never in the order people answered)."""
+    found = OutcomeProposal.objects.filter(wave=wave).select_related("outcome")
+    return sorted(found, key=lambda p: (p.status, alphabetical(p.text), p.source))
 
 
 def proposal_of(wave: Wave, pk) -> OutcomeProposal | None:

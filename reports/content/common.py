@@ -107,24 +107,22 @@ def staff_comments(wave: Wave, k: int, limit: int = COMMENTS_SHOWN) -> Comments:
     hidden_groups = {key for key, n in by_group.items() if n < k}
     if sum(by_org.values()) < k:
         return Comments(shown=[], total=0, withheld=bool(by_org))
-    answers = (
-        Answer.objects.filter(
-            response__in=submitted,
-            item__kind=Item.Kind.TEXT,
-        )
-        .exclude(text="")
-        .order_by("response__organisation__name", "pk")
-    )
+    answers = Answer.objects.filter(
+        response__in=submitted,
+        item__kind=Item.Kind.TEXT,
+    ).exclude(text="")
     allowed = answers.exclude(response__organisation_id__in=hidden_orgs).exclude(
         response__staff_group_id__in=hidden_groups
     )
     total = allowed.count()
     withheld = answers.count() > total
-    shown = [
+    # By organisation, then alphabetically by text: never in the order people answered.
+    comments = [
         (org or "", text.strip())
-        for org, text in allowed.values_list("response__organisation__name", "text")[:limit]
+        for org, text in allowed.values_list("response__organisation__name", "text")
     ]
-    return Comments(shown=shown, total=total, withheld=withheld)
+    comments.sort(key=lambda c: (c[0].casefold(), c[1].casefold(), c))
+    return Comments(shown=comments[:limit], total=total, withheld=withheld)
 
 
 def earlier_run(compare_with: Wave | None) -> RunData | None:
