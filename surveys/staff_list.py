@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from poet.models import Organisation, StaffGroup, Wave
+from poet.spreadsheet import neutralise, restore
 from surveys.models import Invitation
 
 COLUMNS = ("email", "organisation", "staff_group")
@@ -39,8 +40,17 @@ class StaffListError(Exception):
         self.problems = problems
 
 
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 def _names(objects) -> dict[str, object]:
-    return {" ".join(o.name.split()).casefold(): o for o in objects}
+    return {_key(o.name): o for o in objects}
+
+
+def _find(by_name: dict[str, object], name: str):
+    """The object a cell names: its exact text, or the text our example file neutralised."""
+    return by_name.get(_key(name)) or by_name.get(_key(restore(name)))
 
 
 def _known(objects) -> str:
@@ -145,7 +155,7 @@ def read_staff_list(data: bytes, wave: Wave) -> list[StaffMember]:
                 elif email in already:
                     row_problems.append(f"'{email}' has already been invited to this wave")
                 first_row_of.setdefault(email, number)
-        organisation = organisation_by_name.get(" ".join(organisation_name.split()).casefold())
+        organisation = _find(organisation_by_name, organisation_name)
         if not organisation_name:
             row_problems.append("the organisation is missing")
         elif organisation is None:
@@ -153,7 +163,7 @@ def read_staff_list(data: bytes, wave: Wave) -> list[StaffMember]:
                 f"'{organisation_name}' is not an organisation of this partnership "
                 f"(they are: {_known(organisations)})"
             )
-        group = group_by_name.get(" ".join(group_name.split()).casefold())
+        group = _find(group_by_name, group_name)
         if not group_name:
             row_problems.append("the staff group is missing")
         elif group is None:
@@ -178,7 +188,11 @@ def read_staff_list(data: bytes, wave: Wave) -> list[StaffMember]:
 
 
 def example_staff_list(wave: Wave) -> str:
-    """A small CSV in the expected shape, with the partnership's own names, to start from."""
+    """A small CSV in the expected shape, with the partnership's own names, to start from.
+
+    Names are neutralised like every file we write (a name starting with = would run as a
+    formula), and read back as the names they were.
+    """
     organisations = list(wave.partnership.organisations.values_list("name", flat=True)) or [
         "Name of a partner organisation"
     ]
@@ -192,8 +206,8 @@ def example_staff_list(wave: Wave) -> str:
         writer.writerow(
             [
                 f"person.{i + 1}@example.org",
-                organisations[i % len(organisations)],
-                groups[i % len(groups)],
+                neutralise(organisations[i % len(organisations)]),
+                neutralise(groups[i % len(groups)]),
             ]
         )
     return out.getvalue()

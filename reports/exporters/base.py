@@ -10,26 +10,18 @@ import math
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
+from poet.spreadsheet import FORMULA_STARTS, neutralise
 from reports.documents import Hidden, Report
 
 Progress = Callable[..., None]  # progress(fraction 0–1, message="")
 
-# A spreadsheet runs a cell starting with one of these as a formula (CSV/XLSX injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Formula neutralising (every line of a text cell, line breaks as LF, numbers untouched) lives in
+# poet.spreadsheet, shared with the staff list example the surveys part writes.
+__all__ = ["FORMULA_STARTS", "Exporter", "format_cell", "layout", "neutralise", "no_progress"]
 
 
 def no_progress(fraction: float, message: str = "") -> None:
     """The default progress callback: nobody is waiting."""
-
-
-def neutralise(cell: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula, made inert with a leading '.
-
-    Numbers stay numbers (so -0.25 is still -0.25); only text is ever changed.
-    """
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
 
 
 def format_cell(cell: Any) -> str:

@@ -59,8 +59,14 @@ class ComparisonCsvExporter(Exporter):
 
 
 def _neutralised_sql(expression: str) -> str:
-    starts = "'^[=+\\-@\\t\\r]'"  # FORMULA_STARTS as a regular expression
-    return f"CASE WHEN {expression} ~ {starts} THEN '''' || {expression} ELSE {expression} END"
+    """`poet.spreadsheet.neutralise` in SQL: line breaks as LF, then a ' before every line that
+    starts like a formula (only text holding a line break or a formula start is rewritten)."""
+    lf = rf"regexp_replace({expression}, '\r\n?', chr(10), 'g')"
+    return (
+        rf"CASE WHEN {expression} ~ '^[=+\-@\t\r]|[\r\n]' "
+        rf"THEN regexp_replace({lf}, '(^|\n)([=+\-@\t])', '\1''\2', 'g') "
+        f"ELSE {expression} END"
+    )
 
 
 def release_labels(wave: Wave) -> list[tuple[str, int | None, int | None, bool, bool, bool]]:

@@ -1,7 +1,9 @@
 """XLSX downloads: a notes sheet, then one sheet per table (charts' tables included).
 
-Figures are written as numbers; a hidden figure as the text "fewer than k"; text that a spreadsheet
-would run as a formula is neutralised with a leading '.
+Figures are written as numbers; a hidden figure as the text "fewer than k"; every line of a text
+cell that a spreadsheet would run as a formula is neutralised with a leading ', and control
+characters an XLSX file cannot hold (a pasted vertical tab, say) are left out rather than failing
+the whole download.
 """
 
 from __future__ import annotations
@@ -14,12 +16,19 @@ from reports.exporters import register
 from reports.exporters.base import Exporter, Progress, neutralise, no_progress
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+# Control characters an XLSX cell cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE refuses them).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _text(value):
+    """A cell as written: text neutralised and without characters XLSX cannot hold."""
+    return neutralise(_ILLEGAL.sub("", value) if isinstance(value, str) else value)
 
 
 def _cell(cell):
     if isinstance(cell, Hidden):
         return str(cell)
-    return neutralise(cell)
+    return _text(cell)
 
 
 def sheet_names(keys: list[str]) -> list[str]:
@@ -50,7 +59,7 @@ class XlsxExporter(Exporter):
         book = Workbook(write_only=True)
         tables = list(report.tables())
         notes = book.create_sheet("Notes")
-        notes.append([neutralise(report.title)])
+        notes.append([_text(report.title)])
         for label, value in [
             ("Partnership", report.partnership),
             ("Wave", report.wave),
@@ -59,7 +68,7 @@ class XlsxExporter(Exporter):
             ("Generated", report.generated_at.strftime("%Y-%m-%d %H:%M")),
             ("Comparison run", report.run_id),
         ]:
-            notes.append([label, neutralise(value)])
+            notes.append([label, _text(value)])
         notes.append([])
         notes.append(
             [
@@ -72,14 +81,14 @@ class XlsxExporter(Exporter):
         names = sheet_names([t.key for t in tables])
         notes.append(["Sheet", "Table", "Note"])
         for name, table in zip(names, tables, strict=True):
-            notes.append([name, neutralise(table.title), neutralise(table.note)])
+            notes.append([name, _text(table.title), _text(table.note)])
         bold = Font(bold=True)
         for i, (name, table) in enumerate(zip(names, tables, strict=True), start=1):
             sheet = book.create_sheet(name)
-            sheet.append([neutralise(table.title)])
+            sheet.append([_text(table.title)])
             header = []
             for column in table.columns:
-                c = WriteOnlyCell(sheet, value=neutralise(column))
+                c = WriteOnlyCell(sheet, value=_text(column))
                 c.font = bold
                 header.append(c)
             sheet.append(header)
@@ -87,6 +96,6 @@ class XlsxExporter(Exporter):
                 sheet.append([_cell(c) for c in row])
             if table.note:
                 sheet.append([])
-                sheet.append([neutralise(table.note)])
+                sheet.append([_text(table.note)])
             progress(i / max(1, len(tables)), f"Sheet {i} of {len(tables)}")
         book.save(output)
