@@ -244,6 +244,20 @@ def draft_for_participant_token(token: str) -> Draft:
     )
 
 
+def check_follow_up_draft(draft: Draft) -> None:
+    """The survey engine's draft check: a follow-up draft is answered only while its schedule
+    collects answers, so a session started before closing can neither save nor submit."""
+    if draft.questionnaire.audience != Questionnaire.For.FOLLOW_UP:
+        return
+    status = (
+        FollowUpSchedule.objects.filter(wave_id=draft.questionnaire.wave_id)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status != FollowUpSchedule.Status.OPEN:
+        raise CLOSED
+
+
 def link_self_completed(response: Response, context: dict, easy_read: bool = False) -> None:
     """Link a response submitted by a participant's link to them (inside the submit transaction).
 

@@ -12,7 +12,8 @@ first section with a question not seen yet.
 
 Service users and carers answer the follow-up questionnaire on the same pages. The engine knows
 nothing of the follow-up (DESIGN §7): a higher part registers a *link starter* that turns its own
-link into a Draft (audience, user group, and a `context` it wants back), and receives that context
+link into a Draft (audience, user group, and a `context` it wants back), a *draft check* that
+refuses a draft its own collection no longer takes (a closed follow-up), and receives that context
 with the new response through `surveys.signals.response_submitted`, sent inside the submit
 transaction.
 """
@@ -104,18 +105,37 @@ def check_wave(wave: Wave) -> None:
         raise CLOSED
 
 
+DraftCheck = Callable[[Draft], None]
+_draft_checks: list[DraftCheck] = []
+
+
+def register_draft_check(check: DraftCheck) -> None:
+    """Let a higher part refuse drafts of a collection it runs (e.g. a follow-up once closed).
+
+    `check(draft)` raises RespondentProblem when the draft may no longer be answered; it is called
+    for every draft that is not the staff survey's, each time one is read to be shown, saved or
+    submitted (submit calls it inside its transaction, so a session started before closing
+    stores nothing after).
+    """
+    if check not in _draft_checks:
+        _draft_checks.append(check)
+
+
 def check_draft(draft: Draft) -> None:
     """Refuse a draft that may no longer be answered.
 
     Staff answer while their wave is open. The follow-up runs on its own timetable (often after
-    the staff wave has closed): its link starter checks the schedule, and the engine only needs a
-    frozen questionnaire.
+    the staff wave has closed): the engine needs a frozen questionnaire, and the part running the
+    follow-up says, through its draft check, whether it still takes answers.
     """
     questionnaire = draft.questionnaire
     if questionnaire.audience == Questionnaire.For.STAFF:
         check_wave(questionnaire.wave)
-    elif not questionnaire.is_frozen:
+        return
+    if not questionnaire.is_frozen:
         raise CLOSED
+    for check in _draft_checks:
+        check(draft)
 
 
 def invitation_for_token(token: str) -> Invitation:

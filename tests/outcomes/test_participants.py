@@ -389,3 +389,32 @@ def test_staff_pages_have_no_easy_read_switch(client):
     client.get(f"/s/{token}/")
     html = client.get(reverse("respond:survey")).content.decode()
     assert "Easy read" not in html
+
+
+def test_a_follow_up_closed_while_someone_answers_stores_nothing_more(client, follow_up):
+    """A session started before closing: every later save or submit is refused with the closed
+    page (410), and nothing of it is kept."""
+    login(client, follow_up.evaluator)
+    person = consented(follow_up)
+    token = link_token(client, follow_up, person)
+    client.logout()
+    client.get(f"/s/p/{token}/")
+    first = reverse("respond:section", kwargs={"number": 1})
+    assert client.post(first, {"O-HOME.importance": "4"}).status_code == 302
+    kept = Draft.objects.get().answers
+    FollowUpSchedule.objects.filter(pk=follow_up.schedule.pk).update(
+        status=FollowUpSchedule.Status.CLOSED
+    )
+
+    second = reverse("respond:section", kwargs={"number": 2})
+    for url, data in ((second, {"MISSING": "My garden"}), (reverse("respond:review"), {})):
+        page = client.post(url, data)
+        assert page.status_code == 410, url
+        assert "This survey is closed" in page.content.decode()
+    assert client.get(reverse("respond:survey")).status_code == 410
+    assert Draft.objects.get().answers == kept
+    assert not Response.objects.exists()
+    assert not ParticipantResponse.objects.exists()
+    with pytest.raises(Exception, match="no longer taking answers"):
+        submit(Draft.objects.get().pk)
+    assert not Response.objects.exists()
