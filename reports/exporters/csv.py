@@ -166,6 +166,7 @@ def answers_query() -> str:
             LEFT JOIN {StaffGroup._meta.db_table} sg ON sg.id = r.staff_group_id
             LEFT JOIN {UserGroup._meta.db_table} ug ON ug.id = r.user_group_id
             WHERE r.wave_id = %(wave)s AND r.submitted_on IS NOT NULL
+              AND NOT r.awaiting_confirmation
               AND NOT EXISTS (
                 SELECT 1 FROM {ParticipantResponse._meta.db_table} pr
                 JOIN {Participant._meta.db_table} p ON p.id = pr.participant_id

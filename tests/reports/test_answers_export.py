@@ -142,3 +142,15 @@ def test_text_of_a_large_enough_combination_is_kept_and_inert(postgres, how):
     texts = {r["value"] for r in rows if r["item"] == "COMMENT"}
     assert {"'" + FORMULA, SCRIPT} <= texts and WITHHELD not in texts
     assert {(r["organisation"], r["group"]) for r in rows} == {("Council", "Nurse")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_counts_and_rows_are_one_snapshot(postgres):
+    """As in a download job: the export opens its own REPEATABLE READ transaction."""
+    from django.db import connection
+
+    wave, _ = staff_wave([("Council", "Nurse", 6), ("Council", "GP", 2)], 5)
+    assert not connection.in_atomic_block
+    rows = export(wave, "copy")
+    assert people_per_row_set(rows) == {("staff", "Council", ""): 8}
+    assert not connection.in_atomic_block
