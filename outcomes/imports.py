@@ -45,7 +45,12 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
-from outcomes.models import FollowUpSchedule, Participant, ParticipantResponse
+from outcomes.models import (
+    FollowUpSchedule,
+    Participant,
+    ParticipantResponse,
+    participant_code_problem,
+)
 from poet.models import (
     Audience,
     AuditEvent,
@@ -74,7 +79,6 @@ _max = {
     "organisation": Organisation._meta.get_field("name").max_length,
     "staff_group": StaffGroup._meta.get_field("name").max_length,
     "user_group": UserGroup._meta.get_field("name").max_length,
-    "code": Participant._meta.get_field("code").max_length,
     "item": Item._meta.get_field("code").max_length,
     "outcome": OutcomeStatement._meta.get_field("code").max_length,
 }
@@ -373,13 +377,18 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
             "unknown audience " + _q(bad["audience"]) + " (use staff, service_user or carer)"
         ),
     )
-    too_long = np.asarray(respondents.str.len() > _max["code"])[r_codes]
+    # A service user's or carer's respondent id becomes their participant code (staff ids are
+    # never stored): checked once per distinct id, by the same rule as every other way in.
+    why_not_code = pd.Series(
+        [participant_code_problem(str(r)) if r else None for r in respondents], dtype=object
+    )
     problems.add(
-        is_user & too_long,
+        is_user & why_not_code.notna().to_numpy()[r_codes],
         lambda bad: (
             "respondent "
             + _q(bad["respondent"])
-            + f" is too long for a participant code (at most {_max['code']} characters)"
+            + " "
+            + pd.Series(why_not_code.to_numpy()[r_codes[bad.index]], index=bad.index)
         ),
     )
 

@@ -6,11 +6,41 @@ rows (audience service_user or carer) on the same questionnaire engine, linked f
 a withdrawal can remove them from every analysis.
 """
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from poet.models import Audience, OutcomeStatement, UserGroup, Wave
 from surveys.models import Response
+
+CODE_MAX_LENGTH = 20
+_CODE_CHARACTER = re.compile(r"[A-Za-z0-9._-]")
+CODE_RULE = "use letters, digits, hyphens, underscores or dots, such as P-017"
+
+
+def participant_code_problem(code: str) -> str | None:
+    """Why `code` cannot be a participant code, or None: a code names the participant's pages
+    (…/participants/<code>/), so it holds only characters an address keeps as they are."""
+    if not code:
+        return "is empty"
+    if len(code) > CODE_MAX_LENGTH:
+        return f"is too long for a participant code (at most {CODE_MAX_LENGTH} characters)"
+    bad = sorted(set(_CODE_CHARACTER.sub("", code)))
+    if bad:
+        shown = " ".join(repr(c) for c in bad)
+        return f"has characters a participant code cannot have ({shown}): {CODE_RULE}"
+    if not re.search(r"[A-Za-z0-9]", code):
+        return f"needs a letter or a digit: {CODE_RULE}"
+    return None
+
+
+def validate_participant_code(code: str) -> None:
+    """The one check of a participant code, on every way one is made (form, import, model)."""
+    problem = participant_code_problem(code)
+    if problem:
+        raise ValidationError(f"The participant code '{code}' {problem}.", code="participant_code")
 
 
 class FollowUpSchedule(models.Model):
@@ -95,7 +125,11 @@ class Participant(models.Model):
     schedule = models.ForeignKey(
         FollowUpSchedule, on_delete=models.CASCADE, related_name="participants"
     )
-    code = models.CharField(max_length=20, help_text="Pseudonymous code such as P-017.")
+    code = models.CharField(
+        max_length=CODE_MAX_LENGTH,
+        validators=[validate_participant_code],
+        help_text="Pseudonymous code such as P-017: letters, digits, hyphens, underscores, dots.",
+    )
     audience = models.CharField(
         max_length=12,
         choices=[(a.value, a.label) for a in (Audience.SERVICE_USER, Audience.CARER)],

@@ -440,3 +440,29 @@ def test_blank_lines_are_skipped_but_counted_in_line_numbers(wave):
         "north", "baseline", (HEADER + "\ns1,staff,Council,Nurse,P-TRUST-1,4\n\n").encode()
     )
     assert result.answers == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "why"),
+    [
+        ("P/1", "has characters a participant code cannot have ('/')"),
+        ("P 1", "has characters a participant code cannot have (' ')"),
+        ("P?1#", "has characters a participant code cannot have ('#' '?')"),
+        ("%2F", "has characters a participant code cannot have ('%')"),
+        ("..", "needs a letter or a digit"),
+    ],
+)
+def test_respondents_that_cannot_be_participant_codes_are_named(wave, code, why):
+    """A service user's respondent id becomes their participant code, which names their pages."""
+    rows = f'u1,carer,,Older people,OWN-WORDS,x\n"{code}",carer,,Older people,OWN-WORDS,x\n'
+    messages = refused(HEADER + rows)
+    assert messages == [
+        f"Line 3: respondent '{code}' {why}: use letters, digits, hyphens, "
+        "underscores or dots, such as P-017"
+    ], messages
+
+
+def test_staff_respondent_ids_are_never_stored_so_any_id_will_do(wave):
+    data = (HEADER + "s/1 x,staff,Council,Nurse,P-TRUST-1,4\n").encode()
+    result = import_answers("north", "baseline", data)
+    assert result.staff == 1

@@ -418,3 +418,38 @@ def test_a_follow_up_closed_while_someone_answers_stores_nothing_more(client, fo
     with pytest.raises(Exception, match="no longer taking answers"):
         submit(Draft.objects.get().pk)
     assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize("code", ["P/1", "P 1", "..", "", "P-" + "1" * 19, "é1"])
+def test_participant_codes_are_validated_wherever_they_are_made(follow_up, code):
+    from django.core.exceptions import ValidationError
+
+    from outcomes.models import validate_participant_code
+
+    person = Participant(
+        schedule=follow_up.schedule,
+        code=code,
+        audience=Audience.SERVICE_USER,
+        user_group=follow_up.user_group,
+    )
+    with pytest.raises(ValidationError, match="participant code|cannot be blank"):
+        person.full_clean()
+    with pytest.raises(ValidationError):
+        validate_participant_code(code)
+    validate_participant_code("P-017")
+    validate_participant_code("site.2_a")
+
+
+def test_a_code_stored_before_codes_were_checked_does_not_break_the_list(client, follow_up):
+    login(client, follow_up.evaluator)
+    Participant.objects.create(
+        schedule=follow_up.schedule,
+        code="a/b",
+        audience=Audience.SERVICE_USER,
+        user_group=follow_up.user_group,
+    )
+    consented(follow_up)
+    page = client.get(follow_up.url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "a/b" in html and "P-001" in html
