@@ -63,8 +63,11 @@ from poet.models import (
 )
 from poet.services import record_audit
 from surveys.models import Answer, Item, Questionnaire, Response, Section
+from surveys.questionnaires import is_closed
 
 COLUMNS = ["respondent", "audience", "organisation", "group", "item", "value"]
+STAFF_CLOSED = "This wave's staff survey is closed: answers can no longer be added."
+FOLLOW_UP_CLOSED = "This wave's follow-up is closed: answers can no longer be added."
 MAX_MESSAGES = 200
 QUOTING = "put values that contain commas in double quotes."
 BATCH_SIZE = 5000
@@ -826,10 +829,27 @@ def import_answers(
     fingerprint = hashlib.sha256(data).hexdigest()
     frame = _parse(data)
     lookups = _load(partnership_slug, wave_slug, create)
+    if lookups.wave is not None:
+        _check_still_collecting(lookups.wave, frame)
     if lookups.wave is not None and _already_imported(lookups.wave, fingerprint):
         raise ImportRefused([_again_message(lookups.wave)])
     plan = _check(frame, lookups, create)
     return _store(frame, lookups, plan, partnership_slug, wave_slug, fingerprint, actor)
+
+
+def _check_still_collecting(wave: Wave, frame: pd.DataFrame) -> None:
+    """Refuse answers for a collection that has closed: the staff survey (the wave) for staff
+    rows, the follow-up schedule for service users' and carers' rows."""
+    audiences = set(frame["audience"].unique())
+    problems = []
+    if Audience.STAFF in audiences and is_closed(wave):
+        problems.append(STAFF_CLOSED)
+    users = audiences & {Audience.SERVICE_USER, Audience.CARER}
+    closed = FollowUpSchedule.objects.filter(wave=wave, status=FollowUpSchedule.Status.CLOSED)
+    if users and closed.exists():
+        problems.append(FOLLOW_UP_CLOSED)
+    if problems:
+        raise ImportRefused(problems)
 
 
 def _already_imported(wave: Wave, fingerprint: str) -> bool:
@@ -872,6 +892,7 @@ def _store(
         created["wave"] = [wave.slug]
     # Lock the wave and look again, so two imports of the same file at once store it once.
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    _check_still_collecting(wave, frame)  # closed while the file was being checked
     if _already_imported(wave, fingerprint):
         raise ImportRefused([_again_message(wave)])
 

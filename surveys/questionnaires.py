@@ -139,6 +139,17 @@ def is_accepting_answers(wave: Wave) -> bool:
     )
 
 
+def is_closed(wave: Wave) -> bool:
+    """Closed to answers for good: closed, or open but past its closing date (closed overnight).
+
+    A wave still being designed is not closed: answers collected on paper may be imported into it.
+    """
+    if wave.status == Wave.Status.CLOSED:
+        return True
+    past = wave.closes_on is not None and wave.closes_on < timezone.localdate()
+    return wave.status == Wave.Status.OPEN and past
+
+
 def close_overdue_waves() -> int:
     """Close every open wave whose closing date has passed (run daily by celery beat)."""
     overdue = Wave.objects.filter(status=Wave.Status.OPEN, closes_on__lt=timezone.localdate())

@@ -154,3 +154,16 @@ def test_no_file_is_a_clear_error(client, follow_up):
     html = response.content.decode()
     assert "<title>Error: " in html
     assert "Choose a CSV file of answers to upload" in html
+
+
+def test_an_import_into_a_closed_follow_up_is_refused_on_the_page(client, follow_up):
+    from outcomes.models import FollowUpSchedule
+
+    FollowUpSchedule.objects.filter(pk=follow_up.schedule.pk).update(
+        status=FollowUpSchedule.Status.CLOSED
+    )
+    response = _upload(client, follow_up, HEADER + "U1,carer,,Older people,O-HOME.importance,4\n")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This wave&#x27;s follow-up is closed: answers can no longer be added." in html
+    assert not Response.objects.exists() and not Participant.objects.exists()

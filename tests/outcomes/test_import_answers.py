@@ -466,3 +466,43 @@ def test_staff_respondent_ids_are_never_stored_so_any_id_will_do(wave):
     data = (HEADER + "s/1 x,staff,Council,Nurse,P-TRUST-1,4\n").encode()
     result = import_answers("north", "baseline", data)
     assert result.staff == 1
+
+
+STAFF_CLOSED = "This wave's staff survey is closed: answers can no longer be added."
+FOLLOW_UP_CLOSED = "This wave's follow-up is closed: answers can no longer be added."
+STAFF_ROW = "s1,staff,Council,Nurse,P-TRUST-1,4\n"
+USER_ROW = "u1,carer,,Older people,OWN-WORDS,x\n"
+
+
+def test_staff_answers_are_refused_once_the_staff_survey_has_closed(wave):
+    Wave.objects.filter(pk=wave.pk).update(status=Wave.Status.CLOSED)
+    assert refused(HEADER + STAFF_ROW + USER_ROW) == [STAFF_CLOSED]
+    # The follow-up runs on its own timetable: its answers still come in.
+    assert import_answers("north", "baseline", (HEADER + USER_ROW).encode()).carers == 1
+
+
+def test_an_open_wave_past_its_closing_date_is_closed_too(wave):
+    import datetime
+
+    from django.utils import timezone
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Wave.objects.filter(pk=wave.pk).update(status=Wave.Status.OPEN, closes_on=yesterday)
+    assert refused(HEADER + STAFF_ROW) == [STAFF_CLOSED]
+
+
+def test_users_answers_are_refused_once_the_follow_up_has_closed(wave):
+    FollowUpSchedule.objects.create(wave=wave, status=FollowUpSchedule.Status.CLOSED)
+    assert refused(HEADER + USER_ROW + STAFF_ROW) == [FOLLOW_UP_CLOSED]
+    assert import_answers("north", "baseline", (HEADER + STAFF_ROW).encode()).staff == 1
+
+
+def test_the_command_refuses_a_closed_wave(wave, tmp_path):
+    Wave.objects.filter(pk=wave.pk).update(status=Wave.Status.CLOSED)
+    path = tmp_path / "answers.csv"
+    path.write_text(HEADER + STAFF_ROW)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was stored"):
+        call_command("import_answers", "north", "baseline", str(path), stderr=err)
+    assert err.getvalue().strip() == STAFF_CLOSED
+    assert Response.objects.count() == 0
