@@ -90,6 +90,9 @@ def test_an_evaluator_uploads_a_staff_list_sends_invitations_and_reads_rates(pag
     assert_fits(page)
 
     page.set_viewport_size({"width": 1024, "height": 800})
+    page.get_by_role("link", name="Make an open link").click()
+    page.get_by_label("Most responses through the link").fill("300")
+    assert_accessible(page)
     page.get_by_role("button", name="Make an open link").click()
     assert "/s/open/" in page.get_by_label("Link for any member of staff").input_value()
     assert_accessible(page)

@@ -187,6 +187,8 @@ def assert_anonymous(response: Response) -> None:
         "staff_group_id",
         "user_group_id",
         "submitted_on",
+        "via_open_link",  # how it came (never which link, session or time): surveys/headcounts.py
+        "awaiting_confirmation",
     }
 
 
