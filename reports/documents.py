@@ -13,15 +13,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from poet.analysis import PRIMARY, hidden_text
+
 
 @dataclass(frozen=True)
 class Hidden:
-    """A cell about fewer than k people (or hidden so that one cannot be worked out)."""
+    """A cell about fewer than k people, hidden so that one cannot be worked out, or hidden
+    because too few people changed since an earlier release: ``reason`` says which."""
 
     k: int
+    reason: str = PRIMARY
 
     def __str__(self) -> str:
-        return f"fewer than {self.k}"
+        return hidden_text(self.reason, self.k)
 
 
 Cell = str | int | float | None | Hidden  # None: no figure (e.g. not asked), not suppression

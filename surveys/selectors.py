@@ -1,16 +1,42 @@
-"""Read-side queries of the staff survey."""
+"""Read-side queries of the staff survey: response counts and live response rates.
+
+Every count of people here goes through the one disclosure-control engine (``poet.analysis``):
+the cells are organisation x staff group x how people answered (their invitation, or the open
+link and imports), the margins the rows and totals the page shows, and the staff list the
+attacker holds gives each invitation cell its ceiling. While the survey is open the counts by
+organisation and staff group are rounded to a base of ``ROUND_TO`` (the overall ones stay
+exact), so that two looks at the page a few responses apart cannot tell which group answered.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from poet.analysis import TOTAL, LinkedTable, hidden_text, protect
 from poet.models import Audience, Wave
-from poet.suppression import suppressed_keys, suppressed_keys_within_ceilings, total_is_hidden
-from surveys.models import Invitation, OpenLink, Response
+from surveys.models import Invitation, OpenLink, Response, StaffHeadcount
+
+ROUND_TO = 5
+INVITED, OTHER = "invitation", "other"
+
+
+def counted_staff_responses(wave: Wave):
+    """Submitted staff responses that count (open-link ones awaiting confirmation do not)."""
+    return Response.objects.filter(
+        wave=wave,
+        audience=Audience.STAFF,
+        submitted_on__isnull=False,
+        awaiting_confirmation=False,
+    )
 
 
 def submitted_response_counts(wave: Wave) -> dict[str, int]:
-    """Submitted responses by organisation, in one query."""
+    """Counted responses by organisation, in one query (exact: for checks, never shown raw)."""
     rows = (
-        Response.objects.filter(wave=wave, audience=Audience.STAFF, submitted_on__isnull=False)
+        counted_staff_responses(wave)
         .values_list("organisation__name")
         .annotate(responses=Count("pk"))
         .order_by("organisation__name")
@@ -19,14 +45,27 @@ def submitted_response_counts(wave: Wave) -> dict[str, int]:
 
 
 def response_count_table(counts: dict[str, int], k: int) -> dict:
-    """Counts ready to show: anything describing fewer than k people is None."""
-    hidden = suppressed_keys(counts, k)
-    total = sum(counts.values())
+    """Counts by organisation ready to show: each hidden one None with the reason in words."""
+    names = sorted(counts)
+    margins = {(TOTAL, TOTAL): range(len(names))}
+    margins.update({("organisation", name): [i] for i, name in enumerate(names)})
+    table = LinkedTable.from_margins(names, margins)
+    decided = dict(
+        zip(table.margins, protect(table, [counts[n] for n in names], k).reason, strict=True)
+    )
+    total = decided[(TOTAL, TOTAL)]
     return {
-        "total": None if total_is_hidden(total, k) else total,
+        "total": None if total else sum(counts.values()),
+        "total_hidden": hidden_text(total, k) if total else "",
         "rows": [
-            {"organisation": name, "responses": None if name in hidden else n}
-            for name, n in sorted(counts.items())
+            {
+                "organisation": name,
+                "responses": None if decided[("organisation", name)] else counts[name],
+                "hidden": hidden_text(decided[("organisation", name)], k)
+                if decided[("organisation", name)]
+                else "",
+            }
+            for name in names
         ],
     }
 
@@ -34,113 +73,156 @@ def response_count_table(counts: dict[str, int], k: int) -> dict:
 # --- live response rates ---------------------------------------------------------------------
 
 
-def _rate(completed: int, invited: int) -> int | None:
-    return round(100 * completed / invited) if invited else None
+def _rate(completed: int | None, invited: int) -> int | None:
+    return round(100 * completed / invited) if invited and completed is not None else None
 
 
-def _table(rows: dict[str, dict[str, int]], k: int) -> tuple[list[dict], bool]:
-    """Rows of one breakdown with small counts hidden, and whether the completed total must be
-    hidden too. Completed and open-link responses are each a family of siblings (the totals are
-    shown, so one hidden figure hides another); completed counts also sit beside the numbers
-    invited, so a hidden set must not be pinned by those bounds."""
-    hidden_completed, total_pinned = suppressed_keys_within_ceilings(
-        {n: r["completed"] for n, r in rows.items()},
-        {n: r["invited"] for n, r in rows.items()},
-        k,
-    )
-    hidden_open = suppressed_keys({n: r["open"] for n, r in rows.items()}, k)
-    table = []
-    for name in sorted(rows, key=str.casefold):
-        r = rows[name]
-        completed = None if name in hidden_completed else r["completed"]
-        table.append(
-            {
-                "name": name,
-                "invited": r["invited"],
-                "completed": completed,
-                "rate": None if completed is None else _rate(completed, r["invited"]),
-                "open": None if name in hidden_open else r["open"],
-            }
-        )
-    return table, total_pinned
+@dataclass
+class _Cells:
+    """People per (organisation, staff group, how they answered) and what the staff list says."""
+
+    invited: dict[tuple[str, str], int]
+    people: dict[tuple[str, str, str], int]
+    ceiling: dict[tuple[str, str, str], float]
+
+    def cells(self, show_open: bool) -> list[tuple[str, str, str]]:
+        pairs = set(self.invited) | {c[:2] for c in self.people}
+        ways = (INVITED, OTHER) if show_open else (INVITED,)
+        return sorted((o, g, way) for o, g in pairs for way in ways)
 
 
-def response_rates(wave: Wave) -> dict:
-    """Live response rates by organisation and by staff group, and overall, ready to show.
-
-    Invited and completed come from the invitations (one query); responses through the open link
-    are the submitted staff responses of each organisation and group beyond the completed
-    invitations (a second query). Every count of people who responded that is below the
-    partnership's k is None, with its rate, and so is the next-smallest sibling.
-    """
-    k = wave.partnership.minimum_group_size
-    cells: dict[tuple[str, str], dict[str, int]] = {}
-
-    def cell(organisation: str, group: str) -> dict[str, int]:
-        return cells.setdefault(
-            (organisation, group), {"invited": 0, "completed": 0, "responses": 0}
-        )
-
-    invited = (
+def _cells(wave: Wave) -> _Cells:
+    invited: dict[tuple[str, str], int] = {}
+    people: dict[tuple[str, str, str], int] = defaultdict(int)
+    ceiling: dict[tuple[str, str, str], float] = {}
+    rows = (
         Invitation.objects.filter(wave=wave)
         .values_list("organisation__name", "staff_group__name")
         .annotate(invited=Count("pk"), completed=Count("pk", filter=Q(completed_on__isnull=False)))
         .order_by()
     )
-    for organisation, group, n_invited, n_completed in invited:
-        c = cell(organisation, group)
-        c["invited"], c["completed"] = n_invited, n_completed
+    for organisation, group, n_invited, n_completed in rows:
+        invited[(organisation, group)] = n_invited
+        people[(organisation, group, INVITED)] = n_completed
+        ceiling[(organisation, group, INVITED)] = n_invited
     responses = (
-        Response.objects.filter(wave=wave, audience=Audience.STAFF, submitted_on__isnull=False)
+        counted_staff_responses(wave)
         .values_list("organisation__name", "staff_group__name")
-        .annotate(responses=Count("pk"))
+        .annotate(n=Count("pk"))
         .order_by()
     )
     for organisation, group, n in responses:
-        cell(organisation, group)["responses"] = n
+        # Responses beyond the completed invitations came through the open link (or an import).
+        completed = people.get((organisation, group, INVITED), 0)
+        people[(organisation, group, OTHER)] = max(n - completed, 0)
+    recorded = StaffHeadcount.objects.filter(wave=wave).values_list(
+        "organisation__name", "staff_group__name", "count"
+    )
+    for organisation, group, count in recorded:
+        ceiling[(organisation, group, OTHER)] = count
+    return _Cells(invited, dict(people), ceiling)
 
-    by_organisation: dict[str, dict[str, int]] = {}
-    by_group: dict[str, dict[str, int]] = {}
-    totals = {"invited": 0, "completed": 0, "open": 0}
-    for (organisation, group), c in cells.items():
-        # Responses beyond the completed invitations came through the open link.
-        figures = {
-            "invited": c["invited"],
-            "completed": c["completed"],
-            "open": max(c["responses"] - c["completed"], 0),
-        }
-        for breakdown, key in ((by_organisation, organisation), (by_group, group)):
-            row = breakdown.setdefault(key, {"invited": 0, "completed": 0, "open": 0})
-            for name, value in figures.items():
-                row[name] += value
-        for name, value in figures.items():
-            totals[name] += value
 
-    show_open = totals["open"] > 0 or OpenLink.objects.filter(wave=wave).exists()
-    # Beside the total of responses, the two kinds are siblings (when both are shown).
-    family = {"completed": totals["completed"]}
+def _margins(cells: list[tuple[str, str, str]], show_open: bool) -> dict:
+    """The figures the page shows, each the cells it adds up. The overall counts are totals
+    (hidden last); with no open-link column, all responses and completed are one figure."""
+    margins: dict[tuple[str, object], list[int]] = defaultdict(list)
+    for i, (organisation, group, way) in enumerate(cells):
+        if show_open:
+            margins[(TOTAL, TOTAL)].append(i)
+        margins[(TOTAL, way)].append(i)
+        margins[(f"{way}:organisation", organisation)].append(i)
+        margins[(f"{way}:staff_group", group)].append(i)
+    return dict(margins)
+
+
+def _rounded(value: int | None, approximate: bool) -> int | None:
+    if value is None or not approximate:
+        return value
+    return ROUND_TO * round(value / ROUND_TO)
+
+
+def response_rates(wave: Wave) -> dict:
+    """Live response rates by organisation and by staff group, and overall, ready to show.
+
+    Each count of people who responded is protected by the disclosure engine; a hidden one is
+    None and its ``*_hidden`` text says why. While the survey is open, counts by organisation
+    and group are rounded to ``ROUND_TO`` (``approximate``).
+    """
+    k = wave.partnership.minimum_group_size
+    found = _cells(wave)
+    show_open = (
+        any(n for c, n in found.people.items() if c[2] == OTHER)
+        or OpenLink.objects.filter(wave=wave).exists()
+    )
+    cells = found.cells(show_open)
+    margins = _margins(cells, show_open)
+    table = LinkedTable.from_margins(cells, margins)
+    n = [found.people.get(c, 0) for c in cells]
+    ceiling = [found.ceiling.get(c, float("inf")) for c in cells]
+    protection = protect(table, n, k, ceiling=ceiling)
+    counts = dict(zip(table.margins, table.margin_counts(n), strict=True))
+    reasons = dict(zip(table.margins, protection.reason, strict=True))
+    approximate = wave.status == Wave.Status.OPEN
+
+    def figure(margin, *, breakdown: bool) -> tuple[int | None, str]:
+        """The count to show, or None with the reason it is hidden."""
+        if margin not in counts:  # a column the page does not show (no open link)
+            return (0 if not breakdown else None), ""
+        if reasons[margin]:
+            return None, reasons[margin]
+        return _rounded(int(counts[margin]), breakdown and approximate), ""
+
+    def text(reason: str) -> str:
+        return hidden_text(reason, k) if reason else ""
+
+    def rows(breakdown: str, position: int) -> list[dict]:
+        names = sorted({c[position] for c in cells}, key=str.casefold)
+        out = []
+        for name in names:
+            invited = sum(v for key, v in found.invited.items() if key[position] == name)
+            completed, completed_reason = figure((f"{INVITED}:{breakdown}", name), breakdown=True)
+            open_, open_reason = figure((f"{OTHER}:{breakdown}", name), breakdown=True)
+            out.append(
+                {
+                    "name": name,
+                    "invited": invited,
+                    "completed": completed,
+                    "completed_reason": completed_reason,
+                    "completed_hidden": text(completed_reason),
+                    "rate": _rate(completed, invited),
+                    "open": open_,
+                    "open_reason": open_reason,
+                    "open_hidden": text(open_reason),
+                }
+            )
+        return out
+
+    completed, completed_reason = figure((TOTAL, INVITED), breakdown=False)
+    open_responses, open_reason = figure((TOTAL, OTHER), breakdown=False)
     if show_open:
-        family["open"] = totals["open"]
-    by_organisation, organisations_pinned = _table(by_organisation, k)
-    by_staff_group, groups_pinned = _table(by_group, k)
-    hidden_total = suppressed_keys(family, k)
-    if organisations_pinned or groups_pinned:
-        # The completed total would pin hidden groups: hide it, and its sibling beside the sum.
-        hidden_total |= set(family)
-    completed = None if "completed" in hidden_total else totals["completed"]
-    open_responses = None if "open" in hidden_total else totals["open"]
-    all_responses = totals["completed"] + totals["open"]
+        responses, responses_reason = figure((TOTAL, TOTAL), breakdown=False)
+    else:
+        responses, responses_reason = completed, completed_reason
     return {
         "k": k,
         "any": bool(cells),
         "show_open": show_open,
+        "approximate": approximate,
+        "round_to": ROUND_TO,
         "overall": {
-            "invited": totals["invited"],
+            "invited": sum(found.invited.values()),
             "completed": completed,
-            "rate": None if completed is None else _rate(completed, totals["invited"]),
+            "completed_reason": completed_reason,
+            "completed_hidden": text(completed_reason),
+            "rate": _rate(completed, sum(found.invited.values())),
             "open": open_responses,
-            "responses": None if total_is_hidden(all_responses, k) else all_responses,
+            "open_reason": open_reason,
+            "open_hidden": text(open_reason),
+            "responses": responses,
+            "responses_reason": responses_reason,
+            "responses_hidden": text(responses_reason),
         },
-        "by_organisation": by_organisation,
-        "by_staff_group": by_staff_group,
+        "by_organisation": rows("organisation", 0),
+        "by_staff_group": rows("staff_group", 1),
     }

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from poet.services import run_job
 from surveys import invitations, questionnaires
-from surveys.selectors import submitted_response_counts
+from surveys.selectors import response_count_table, submitted_response_counts
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -13,7 +13,8 @@ def recount_responses(job_id: int) -> int | None:
 
     def work(job, progress):
         progress(0.1, "Counting responses")
-        return {"by_organisation": submitted_response_counts(job.wave)}
+        k = job.wave.partnership.minimum_group_size
+        return response_count_table(submitted_response_counts(job.wave), k)
 
     job = run_job(job_id, work)
     return job.pk if job else None

@@ -44,6 +44,23 @@ TOTAL = "all"
 _TOLERANCE = 1e-7
 
 
+def hidden_text(reason: str, k: int) -> str:
+    """What a hidden cell says, in words, on every page and in every file."""
+    if reason == SECONDARY:
+        return "hidden so a smaller group cannot be worked out"
+    if reason == OVER_TIME:
+        return f"hidden: fewer than {k} people changed since an earlier release"
+    return f"hidden: fewer than {k} people"
+
+
+def rule_text(k: int) -> str:
+    """The rule, stated once on each page and in each file that shows figures about groups."""
+    return (
+        f"Figures about fewer than {k} people are hidden, and so is any figure from which a "
+        f"hidden one could be worked out, by subtraction from totals or from an earlier release."
+    )
+
+
 def check_k(k: int) -> int:
     """k is a count of people: a whole number of at least 1."""
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
@@ -88,6 +105,18 @@ class LinkedTable:
                 rows.append(np.array([value == label for value in labels], dtype=bool))
         membership = np.vstack(rows) if rows else np.zeros((0, len(cells)), dtype=bool)
         return cls(cells, tuple(margins), membership.reshape(len(margins), len(cells)))
+
+    @classmethod
+    def from_margins(
+        cls,
+        cells: Sequence[Hashable],
+        margins: Mapping[tuple[str, Hashable], Sequence[int]],
+    ) -> LinkedTable:
+        """Any structure: each margin named with the positions of the cells it adds up."""
+        membership = np.zeros((len(margins), len(cells)), dtype=bool)
+        for row, members in enumerate(margins.values()):
+            membership[row, list(members)] = True
+        return cls(tuple(cells), tuple(margins), membership)
 
     def index(self, margin: tuple[str, Hashable]) -> int:
         return self.margins.index(margin)

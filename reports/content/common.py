@@ -9,8 +9,19 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q
 
 from outcomes.models import FollowUpSchedule
+from poet.analysis import (
+    OVER_TIME,
+    PRIMARY,
+    REASONS,
+    SECONDARY,
+    STAFF_SIDE,
+    TOTAL,
+    USERS_SIDE,
+    hidden_text,
+    rule_text,
+)
 from poet.models import Audience, OutcomeStatement, Wave
-from reports.documents import Cell, Hidden
+from reports.documents import Cell, Hidden, Section, Table
 from reports.models import ComparisonRow, ComparisonRun
 from reports.selectors import latest_run
 from surveys.models import Answer, Item, Response
@@ -34,9 +45,105 @@ def pct(value: float | None) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-def cell(value, hidden: bool, k: int) -> Cell:
-    """A figure, or `Hidden(k)` when the row it belongs to is suppressed."""
-    return Hidden(k) if hidden else value
+def cell(value, hidden: bool | str, k: int) -> Cell:
+    """A figure, or `Hidden` when the row it belongs to is hidden (``hidden``: the reason, or
+    True for a figure about fewer than k people)."""
+    if not hidden:
+        return value
+    return Hidden(k, hidden if isinstance(hidden, str) else PRIMARY)
+
+
+def reason_of(record, *, missing: str | None = None) -> str:
+    """Why a stored row (a ComparisonRow or a run's JSON record) is hidden, '' when shown;
+    ``missing`` names a figure whose absence also means hidden (rows stored before reasons)."""
+    get = record.get if isinstance(record, dict) else (lambda name: getattr(record, name, None))
+    if get("suppressed"):
+        return get("suppression") or PRIMARY
+    if missing is not None and get(missing) is None:
+        return PRIMARY
+    return ""
+
+
+REASON_LABELS = {
+    PRIMARY: "Fewer than k people",
+    SECONDARY: "So a smaller group cannot be worked out",
+    OVER_TIME: "Too few people changed since an earlier release",
+}
+BREAKDOWN_LABELS = {
+    TOTAL: "Everyone",
+    "organisation": "Organisation",
+    "staff_group": "Staff group",
+    "audience": "Service users or carers",
+}
+SIDE_LABELS = {STAFF_SIDE: "Staff", USERS_SIDE: "Service users and carers"}
+
+
+def figure_label(figure: str) -> str:
+    """A note's figure name in words: an outcome measure, a domain."""
+    if figure.startswith("domain:"):
+        return f"Working together: {domain_name(figure.removeprefix('domain:'))}"
+    outcome, _, measure = figure.rpartition(".")
+    return f"{outcome} {MEASURE_LABELS.get(measure, measure).lower()}" if outcome else figure
+
+
+def disclosure_section(run: ComparisonRun) -> Section:
+    """What this release hides and why: the disclosure note, as UK trusted research
+    environments keep for output checking. Only which figures are hidden and the reason: never
+    how many people a hidden figure describes."""
+    k = run.k
+    hidden = [r for r in run.disclosure_note or [] if r.get("reason")]
+    section = Section(
+        key="disclosure",
+        title="What is hidden, and why",
+        paragraphs=[
+            f"{rule_text(k)} Every page and file of this comparison (computed "
+            f"{run.finished_at:%d %B %Y}) hides the same figures."
+            if run.finished_at
+            else rule_text(k)
+        ],
+    )
+    if not hidden:
+        section.paragraphs.append("Nothing had to be hidden.")
+        return section
+    counts = {reason: sum(1 for r in hidden if r["reason"] == reason) for reason in REASONS}
+    section.paragraphs.append(
+        "Hidden: "
+        + "; ".join(
+            f"{n} {'figure' if n == 1 else 'figures'} because of "
+            f"{REASON_LABELS[reason].lower().replace('k people', f'{k} people')}"
+            for reason, n in counts.items()
+            if n
+        )
+        + "."
+    )
+    figures_of: dict[str, set[str]] = {}
+    for r in run.disclosure_note or []:
+        figures_of.setdefault(r["side"], set()).add(r["figure"])
+    grouped: dict[tuple[str, str, str, str], list[str]] = {}
+    for r in hidden:
+        key = (r["side"], r["breakdown"], str(r["group"]), r["reason"])
+        grouped.setdefault(key, []).append(r["figure"])
+    rows: list[list[Cell]] = []
+    for (side, breakdown, group, reason), figures in grouped.items():
+        every = len(set(figures)) == len(figures_of.get(side, ()))
+        rows.append(
+            [
+                BREAKDOWN_LABELS[TOTAL] if breakdown == TOTAL else group,
+                BREAKDOWN_LABELS.get(breakdown, breakdown),
+                SIDE_LABELS.get(side, side),
+                hidden_text(reason, k),
+                "every figure" if every else "; ".join(figure_label(f) for f in sorted(figures)),
+            ]
+        )
+    section.blocks.append(
+        Table(
+            key="disclosure_note",
+            title="Figures hidden in this release",
+            columns=["Group", "Breakdown", "Answers of", "Why hidden", "Which figures"],
+            rows=rows,
+        )
+    )
+    return section
 
 
 def outcome_texts(wave: Wave, codes: Iterable[str]) -> dict[str, str]:

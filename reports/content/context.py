@@ -578,7 +578,7 @@ def trend_section(wave: Wave) -> Section | None:
                         line={"color": colour, "dash": dash},
                         connectgaps=False,
                         hovertext=[
-                            f"fewer than {k}"
+                            "hidden"
                             if f.hidden
                             else ("no figure" if f.mean is None else f"{f.mean:.2f}")
                             for f in figures

@@ -2,7 +2,7 @@
 
 Reads the wave's latest finished comparison run (domain summary, organisation spread, staff
 consensus, top picks, the `all` comparison rows), the live response rates and the staff free text
-with the k rule. Every figure about fewer than k people is a `Hidden(k)` cell, and is drawn as a
+with the k rule. Every figure about fewer than k people is a `Hidden` cell, and is drawn as a
 gap, never a number.
 """
 
@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from poet.analysis import PRIMARY, stronger
 from poet.models import Wave
 from reports.content import charts
 from reports.content.common import (
     RunData,
     cell,
+    disclosure_section,
     domain_name,
     earlier_run,
     outcome_texts,
     pct,
     r2,
+    reason_of,
     run_data,
     staff_comments,
 )
@@ -58,6 +61,7 @@ def build_formative(wave: Wave, *, compare_with: Wave | None = None) -> Report:
     if trend is not None:
         report.sections.append(trend)
     report.sections.extend(context_sections(wave))
+    report.sections.append(disclosure_section(data.run))
     return report
 
 
@@ -69,7 +73,7 @@ def _rate_table(
 ) -> Table:
     body = []
     for row in rows:
-        hidden = row["completed"] is None
+        hidden = row["completed_reason"] if row["completed"] is None else ""
         line = [
             row["name"],
             row["invited"],
@@ -77,7 +81,7 @@ def _rate_table(
             cell(row["rate"], hidden, k),
         ]
         if show_open:
-            line.append(cell(row["open"], row["open"] is None, k))
+            line.append(cell(row["open"], row["open_reason"] if row["open"] is None else "", k))
         body.append(line)
     columns = [label, "Invited", "Completed", "Response rate (%)"]
     return Table(
@@ -85,7 +89,6 @@ def _rate_table(
         title=title,
         columns=[*columns, "Through the open link"] if show_open else columns,
         rows=body,
-        note=f"Counts of fewer than {k} people are not shown, nor the next smallest.",
     )
 
 
@@ -96,12 +99,17 @@ def _response_rates(wave: Wave, k: int) -> Section:
     if not rates["any"]:
         section.paragraphs.append("No invitations have been sent for this wave.")
         return section
-    completed = f"fewer than {k}" if overall["completed"] is None else overall["completed"]
     rate = "" if overall["rate"] is None else f" ({overall['rate']}%)"
-    section.paragraphs.append(
-        f"{overall['invited']} members of staff were invited and {completed} completed the "
-        f"survey through their invitation{rate}."
-    )
+    if overall["completed"] is None:
+        section.paragraphs.append(
+            f"{overall['invited']} members of staff were invited; how many completed the survey "
+            f"through their invitation is {overall['completed_hidden']}."
+        )
+    else:
+        section.paragraphs.append(
+            f"{overall['invited']} members of staff were invited and {overall['completed']} "
+            f"completed the survey through their invitation{rate}."
+        )
     section.blocks = [
         _rate_table(
             "rates_by_organisation",
@@ -141,7 +149,7 @@ def _grid(data: RunData, breakdown: str) -> tuple[list[str], list[str], dict]:
 
 
 def _domains(data: RunData, k: int) -> Section:
-    hidden_text = f"fewer than {k}"
+    hidden_text = "hidden"
     section = Section(
         key="domains",
         title="How working together feels",
@@ -161,7 +169,7 @@ def _domains(data: RunData, k: int) -> Section:
     values: list[float | None] = []
     for d, name in zip(domains, names, strict=True):
         r = overall.get(d, {"suppressed": True})
-        hidden = bool(r.get("suppressed")) or r.get("n") is None
+        hidden = reason_of(r, missing="n")
         values.append(None if hidden else pct(r["pct_positive"]))
         table_rows.append(
             [
@@ -210,7 +218,7 @@ def _domains(data: RunData, k: int) -> Section:
             row: list = [name]
             for g in groups:
                 r = by_key.get((d, g), {"suppressed": True})
-                hidden = bool(r.get("suppressed")) or r.get("mean") is None
+                hidden = reason_of(r, missing="mean")
                 line.append(None if hidden else r2(r["mean"]))
                 row.append(cell(r2(r.get("mean")), hidden, k))
             matrix.append(line)
@@ -220,7 +228,6 @@ def _domains(data: RunData, k: int) -> Section:
             title=f"Mean score by aspect and {plural}",
             columns=["Aspect", *groups],
             rows=rows,
-            note=f"A group of fewer than {k} staff is not shown, nor the next smallest.",
         )
         section.blocks.append(
             Chart(
@@ -410,9 +417,9 @@ def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
     contested = []
     for code in codes:
         c = by_code.get(code, {"suppressed": True})
-        hidden = bool(c.get("suppressed")) or c.get("n") is None
+        hidden = reason_of(c, missing="n")
         row = means.get(code)
-        mean_hidden = row is None or row.suppressed or row.mean_staff is None
+        mean_hidden = PRIMARY if row is None else reason_of(row, missing="mean_staff")
         if not hidden and c.get("contested"):
             contested.append(code)
         rows.append(
@@ -446,8 +453,8 @@ def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
                 "Consensus",
             ],
             rows=rows,
-            note="The mean is not shown when the comparison with service users and carers "
-            f"for that outcome had fewer than {k} answers on either side.",
+            note="The staff mean comes from the comparison with service users and carers; where "
+            "it is hidden, the cell says why.",
         )
     )
     if contested:
@@ -467,7 +474,7 @@ def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
         shares = []
         pick_rows = []
         for r in picks:
-            hidden = bool(r.get("suppressed")) or r.get("n_picking") is None
+            hidden = reason_of(r, missing="n_picking")
             share = None if hidden else pct(100 * r["share"])
             shares.append(share)
             pick_rows.append(
@@ -488,7 +495,7 @@ def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
                     shares,
                     title="Staff picking each outcome among their top three (%)",
                     value_title="Staff picking it (%)",
-                    hidden_text=f"fewer than {k}",
+                    hidden_text="hidden",
                     value_range=(0, 100),
                     fmt="{:.1f}%",
                 ),
@@ -503,7 +510,6 @@ def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
                         "Share (%)",
                     ],
                     rows=pick_rows,
-                    note=f"Counts of fewer than {k} are not shown, nor the next smallest.",
                 ),
                 description="Bar chart of the share of staff who picked each outcome among the "
                 "three that matter most. The table after it gives the numbers.",
@@ -560,8 +566,8 @@ def _change(data: RunData, earlier: RunData | None, compare_with: Wave, k: int) 
     rows = []
     for d in sorted(set(before) | set(after)):
         b, a = before.get(d, {"suppressed": True}), after.get(d, {"suppressed": True})
-        bh = bool(b.get("suppressed")) or b.get("mean") is None
-        ah = bool(a.get("suppressed")) or a.get("mean") is None
+        bh = reason_of(b, missing="mean")
+        ah = reason_of(a, missing="mean")
         rows.append(
             [
                 domain_name(d),
@@ -571,8 +577,8 @@ def _change(data: RunData, earlier: RunData | None, compare_with: Wave, k: int) 
                 cell(a.get("n"), ah, k),
                 cell(r2(a.get("mean")), ah, k),
                 cell(pct(a.get("pct_positive")), ah, k),
-                Hidden(k) if bh or ah else r2(a["mean"] - b["mean"]),
-                *_domain_change_ci(b, a, bh or ah, k),
+                Hidden(k, stronger(bh, ah)) if bh or ah else r2(a["mean"] - b["mean"]),
+                *_domain_change_ci(b, a, stronger(bh, ah), k),
             ]
         )
     section.blocks.append(
@@ -597,9 +603,9 @@ def _change(data: RunData, earlier: RunData | None, compare_with: Wave, k: int) 
     return section
 
 
-def _domain_change_ci(before: dict, after: dict, hidden: bool, k: int) -> list:
+def _domain_change_ci(before: dict, after: dict, hidden: str, k: int) -> list:
     if hidden:
-        return [Hidden(k), Hidden(k)]
+        return [Hidden(k, hidden), Hidden(k, hidden)]
     ci = change_ci(
         Figure(before.get("mean"), before.get("sd"), before.get("n"), False),
         Figure(after.get("mean"), after.get("sd"), after.get("n"), False),

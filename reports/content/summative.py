@@ -1,14 +1,15 @@
 """The summative report: are the outcomes explicit, the right ones, and achieved (DESIGN §1, §4).
 
 Reads the wave's latest finished comparison run (its rows, priority agreement), the chosen
-outcomes of the follow-up and their reasons. A suppressed comparison row is `Hidden(k)` in every
-cell and is left out of every chart.
+outcomes of the follow-up and their reasons. A suppressed comparison row is `Hidden` (with its
+reason) in every cell and is left out of every chart.
 """
 
 from __future__ import annotations
 
 from django.utils import timezone
 
+from poet.analysis import rule_text
 from poet.models import Wave
 from reports.content import charts
 from reports.content.common import (
@@ -17,8 +18,10 @@ from reports.content.common import (
     RunData,
     cell,
     chosen_outcomes,
+    disclosure_section,
     outcome_texts,
     r2,
+    reason_of,
     run_data,
 )
 from reports.content.context import change_section, trend_section
@@ -82,6 +85,7 @@ def build_summative(wave: Wave, *, compare_with: Wave | None = None) -> Report:
     if trend is not None:
         report.sections.append(trend)
     report.sections.append(_methods(data, k))
+    report.sections.append(disclosure_section(data.run))
     return report
 
 
@@ -116,7 +120,7 @@ NOT_ASKED = "not asked"
 
 
 def _comparison_row(row: ComparisonRow, text: str, k: int) -> list:
-    hidden = row.suppressed
+    hidden = reason_of(row)
     return [
         row.outcome,
         text,
@@ -161,8 +165,7 @@ def _measure(data: RunData, texts: dict[str, str], measure: str, k: int) -> Sect
     hidden_count = sum(1 for r in rows if r.suppressed)
     if hidden_count:
         section.paragraphs.append(
-            f"{hidden_count} outcome(s) had fewer than {k} answers on one side and are not shown "
-            "in the chart."
+            f"{hidden_count} outcome(s) are hidden (the table says why) and are not in the chart."
         )
     users_only = sum(1 for r in rows if not r.suppressed and not r.n_staff)
     if users_only:
@@ -318,10 +321,7 @@ def _audiences(data: RunData, texts: dict[str, str], k: int) -> Section:
     section = Section(
         key="users-and-carers",
         title="Service users and carers",
-        paragraphs=[
-            "Service users and carers each compared with all staff. Groups of fewer than "
-            f"{k} people are not shown, nor the next smallest."
-        ],
+        paragraphs=["Service users and carers each compared with all staff."],
     )
     rows = [r for r in data.rows_for("audience") if r.suppressed or r.n_users]
     if not rows:
@@ -346,11 +346,11 @@ def _audiences(data: RunData, texts: dict[str, str], k: int) -> Section:
                     r.outcome,
                     MEASURE_LABELS.get(r.measure, r.measure),
                     AUDIENCE_LABELS.get(r.group, r.group),
-                    cell(r.n_users, r.suppressed, k),
-                    cell(r2(r.mean_users), r.suppressed, k),
-                    cell(r2(r.mean_staff), r.suppressed, k),
-                    cell(r2(r.mean_diff), r.suppressed, k),
-                    cell(None if r.q_value is None else round(r.q_value, 3), r.suppressed, k),
+                    cell(r.n_users, reason_of(r), k),
+                    cell(r2(r.mean_users), reason_of(r), k),
+                    cell(r2(r.mean_staff), reason_of(r), k),
+                    cell(r2(r.mean_diff), reason_of(r), k),
+                    cell(None if r.q_value is None else round(r.q_value, 3), reason_of(r), k),
                 ]
                 for r in rows
             ],
@@ -368,10 +368,8 @@ def _methods(data: RunData, k: int) -> Section:
             f"People: {run.n_staff} staff and {run.n_users} service users and carers answered "
             f'questions about outcomes ({run.n_outcome_answers} answers). "Don\'t know" answers '
             "are not counted.",
-            f'Small groups: any figure about fewer than {k} people is not shown ("fewer than '
-            f'{k}"), and a second figure is hidden where the first could otherwise be worked out '
-            "by subtraction. Comments from groups of fewer than "
-            f"{k} people are withheld.",
+            f"Small groups: {rule_text(k)} The next section lists what this report hides and "
+            f"why. Comments from groups of fewer than {k} people are withheld.",
             "Tests: staff and service users and carers are compared with the Mann–Whitney U "
             "test (two-sided, normal approximation with tie and continuity correction). The 95% "
             "confidence interval of each difference is a percentile bootstrap with "

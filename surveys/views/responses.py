@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from poet.analysis import rule_text
 from poet.permissions import Access, Right, partnership_view, wave_of
 from surveys.selectors import response_rates
 from surveys.services import start_recount
@@ -29,5 +30,6 @@ def responses(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
         "partnership": access.partnership,
         "wave": w,
         "rates": response_rates(w),
+        "rule": rule_text(access.partnership.minimum_group_size),
     }
     return render(request, "surveys/responses.html", context)

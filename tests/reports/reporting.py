@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -80,7 +81,9 @@ def lines_without_figures(text: str, name: str, k: int = 5) -> bool:
     """
     lines = [line for line in text.splitlines() if name in line]
     for line in lines:
-        for token in line.replace(f"fewer than {k}", "").replace(name, "").split():
+        line = line.replace(f"fewer than {k} people", "").replace(f"fewer than {k}", "")
+        line = re.sub(r"\bO-\d+\b", "", line)  # outcome codes in the list of hidden figures
+        for token in line.replace(name, "").split():
             if any(ch.isdigit() for ch in token) and token != "0":
                 return False
     return True

@@ -194,7 +194,7 @@ def test_trend_needs_three_waves_with_runs_and_shows_gaps(wave):
     lines = chart.figure["data"]
     assert list(lines[0]["y"]) == [4.0, None, 4.4]
     assert lines[0]["connectgaps"] is False
-    assert "fewer than 5" in lines[0]["hovertext"][1]
+    assert lines[0]["hovertext"][1] == "hidden"
 
 
 def test_every_figure_is_plain_json(wave):

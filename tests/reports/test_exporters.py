@@ -119,7 +119,8 @@ def test_neutralise_changes_only_formula_text(cell, expected):
 
 
 def test_cells_read_as_people_read_them():
-    assert format_cell(Hidden(7)) == "fewer than 7"
+    assert format_cell(Hidden(7)) == "hidden: fewer than 7 people"
+    assert format_cell(Hidden(7, "secondary")) == "hidden so a smaller group cannot be worked out"
     assert format_cell(None) == ""
     assert format_cell(3.14159) == "3.14"
     assert format_cell(12) == "12"
@@ -144,14 +145,16 @@ def test_pdf_holds_statements_figures_and_contents_with_text_escaped(tmp_path):
         "-0.50",
         SCRIPT,  # shown as text, not run
         FORMULA,
-        "fewer than 5",
+        "fewer than 5 people",
         "Page 1 of",
         "Mean on a scale of 1 to 5.",
     ]:
         assert expected in text, expected
     tiny = [line for line in text.splitlines() if "Tiny team" in line]
-    assert tiny and all("fewer than 5" in line for line in tiny)
-    assert all(not any(ch.isdigit() for ch in line.replace("fewer than 5", "")) for line in tiny)
+    assert tiny and all("fewer than 5 people" in line for line in tiny)
+    assert all(
+        not any(ch.isdigit() for ch in line.replace("fewer than 5 people", "")) for line in tiny
+    )
 
 
 def test_xlsx_has_notes_and_one_sheet_per_table_with_formulas_inert():
@@ -164,13 +167,14 @@ def test_xlsx_has_notes_and_one_sheet_per_table_with_formulas_inert():
     assert rows[1] == ("Outcome", "Statement", "Staff (n)", "Mean")
     assert rows[2] == ("O-1", "I feel safe at home", 12, 3.25)
     assert rows[3] == ("O-2", SCRIPT, 8, -0.5)  # a negative figure stays a number
-    assert rows[4] == ("O-3", "'" + FORMULA, "fewer than 5", "fewer than 5")
+    hidden = "hidden: fewer than 5 people"
+    assert rows[4] == ("O-3", "'" + FORMULA, hidden, hidden)
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate)
     groups = list(book["groups"].iter_rows(values_only=True))
-    assert groups[3] == ("Tiny team", "fewer than 5", "fewer than 5")
+    assert groups[3] == ("Tiny team", hidden, hidden)
 
 
 def test_html_is_self_contained_with_charts_tables_and_escaped_text():
@@ -179,7 +183,8 @@ def test_html_is_self_contained_with_charts_tables_and_escaped_text():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Plotly.newPlot" in html and "https://" not in html.split("<script>")[0]
     assert 'id="chart-data-importance"' in html and "Importance of feeling safe" in html
-    assert "<td>3.25</td>" in html and '<td class="hidden-figure">fewer than 5</td>' in html
+    assert "<td>3.25</td>" in html
+    assert '<td class="hidden-figure">hidden: fewer than 5 people</td>' in html
     assert 'src="http' not in html and "<link" not in html  # nothing fetched from elsewhere
     assert len(html) > 1_000_000  # plotly.js inline
 

@@ -117,11 +117,11 @@ def assert_tiny_never_a_number(report: Report) -> None:
         for trace in chart.figure["data"]:
             if trace.get("name") == TINY:
                 assert all(v is None for v in trace["r"]), chart.key
-                assert all(str(h).startswith("fewer than") for h in trace["hovertext"])
+                assert all(str(h).startswith("hidden") for h in trace["hovertext"])
             if trace.get("type") == "heatmap" and TINY in trace["x"]:
                 j = list(trace["x"]).index(TINY)
                 assert all(line[j] is None for line in trace["z"])
-                assert all(line[j] == "fewer than 5" for line in trace["hovertext"])
+                assert all(line[j] == "hidden" for line in trace["hovertext"])
             for scalar in walk(trace):
                 if isinstance(scalar, str) and TINY in scalar:
                     assert scalar == TINY, scalar  # a bare label, never with a figure
@@ -139,6 +139,7 @@ def test_formative_holds_the_stored_figures_and_hides_the_tiny_organisation():
         "areas",
         "assumptions",
         "comments",
+        "disclosure",
     ]
     t = tables(report)
     overall = {row[0]: row for row in t["domains_overall"].rows}
@@ -193,6 +194,7 @@ def test_summative_holds_the_comparison_rows_flags_and_methods():
         "agreement",
         "users-and-carers",
         "methods",
+        "disclosure",
     ]
     t = tables(report)
     rows = {(r.outcome, r.measure): r for r in run.rows.filter(breakdown="all")}
@@ -218,7 +220,7 @@ def test_summative_holds_the_comparison_rows_flags_and_methods():
         "Cliff's delta",
         "50 resamples",
         "seed 0",
-        "fewer than 5",
+        "Figures about fewer than 5 people are hidden",
         "associations, not causes",
     ):
         assert words in text

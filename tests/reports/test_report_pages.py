@@ -51,10 +51,14 @@ def test_the_formative_page_escapes_comments_and_withholds_small_groups(client):
     assert "&lt;b&gt;Good&lt;/b&gt; teamwork 1 &amp; more" in page
     assert "<b>Good</b>" not in page
     assert html.escape(SECRET, quote=True) not in page and SECRET not in page
-    assert "fewer than 5" in page
-    # the tiny organisation's column in the heatmap table holds only "fewer than 5"
+    assert "hidden: fewer than 5 people" in page
+    # hidden cells say why, in words
     cells = re.findall(r'<td class="govuk-table__cell[^"]*" data-hidden="true">([^<]*)</td>', page)
-    assert cells and set(cells) == {"fewer than 5"}
+    assert cells and set(cells) <= {
+        "hidden: fewer than 5 people",
+        "hidden so a smaller group cannot be worked out",
+    }
+    assert page.count("Figures about fewer than 5 people are hidden") == 1
     assert TINY in page
 
 

@@ -37,7 +37,10 @@ def test_recount_counts_submitted_responses_by_organisation(
     recount_through_the_page(client, wave, django_capture_on_commit_callbacks)
     job = Job.objects.get(wave=wave)
     assert job.status == Job.Status.SUCCEEDED
-    assert job.result == {"by_organisation": {"Charity": 4, "Council": 12, "Trust": 14}}
+    # The job keeps only what the page may show: Charity (4) and the next smallest hidden.
+    rows = {r["organisation"]: r["responses"] for r in job.result["rows"]}
+    assert rows == {"Charity": None, "Council": None, "Trust": 14}
+    assert job.result["total"] == 30
 
 
 def test_count_table_hides_small_groups_and_their_next_smallest_sibling():
@@ -45,9 +48,13 @@ def test_count_table_hides_small_groups_and_their_next_smallest_sibling():
     assert table["total"] == 30
     # Charity (4) is below k; Council (12, next smallest) is hidden too, so 30 - 14 gives nothing.
     assert table["rows"] == [
-        {"organisation": "Charity", "responses": None},
-        {"organisation": "Council", "responses": None},
-        {"organisation": "Trust", "responses": 14},
+        {"organisation": "Charity", "responses": None, "hidden": "hidden: fewer than 10 people"},
+        {
+            "organisation": "Council",
+            "responses": None,
+            "hidden": "hidden so a smaller group cannot be worked out",
+        },
+        {"organisation": "Trust", "responses": 14, "hidden": ""},
     ]
     assert response_count_table({"Trust": 6}, 10)["total"] is None
 
@@ -65,7 +72,10 @@ def test_a_real_worker_recounts_from_redis_into_postgresql(client, celery_worker
             break
         time.sleep(0.2)
     assert job.status == Job.Status.SUCCEEDED, job.error
-    assert job.result == {"by_organisation": {"Council": 3, "Trust": 5}}
+    assert {r["organisation"]: r["responses"] for r in job.result["rows"]} == {
+        "Council": 3,
+        "Trust": 5,
+    }
     stored = TaskResult.objects.get(task_name="surveys.tasks.recount_responses")
     assert stored.status == "SUCCESS"
     assert stored.worker.startswith("test-worker-")
