@@ -159,8 +159,22 @@ def _release(wave: Wave, k: int, structure: Structure, *, exclude: int | None = 
     )
 
 
+def _respondents(structure: Structure) -> dict[str, int]:
+    """Everyone who answered, per audience: the base of the top-three shares."""
+    counts: dict[str, int] = {}
+    for side, cells in structure.members.items():
+        for cell, ids in cells.items():
+            audience = "staff" if side == STAFF_SIDE else str(cell[0])
+            counts[audience] = counts.get(audience, 0) + len(ids)
+    return counts
+
+
 def _analyse(
-    frames: WaveFrames, parameters: dict[str, int], release: Release, progress: Progress
+    frames: WaveFrames,
+    parameters: dict[str, int],
+    release: Release,
+    progress: Progress,
+    respondents: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     k = parameters["k"]
     comparison = compare_outcomes(
@@ -175,7 +189,12 @@ def _analyse(
     progress(0.82, "Staff consensus and top picks")
     consensus = staff_consensus(frames.outcome_answers, k=k, release=release)
     summary_of_staff = staff_outcome_summary(frames.outcome_answers, k=k, release=release)
-    picks = top_pick_counts(frames.top_picks, k=k)
+    asked = set(frames.top_picks["audience"].astype(str)) if len(frames.top_picks) else set()
+    picks = top_pick_counts(
+        frames.top_picks,
+        k=k,
+        respondents={a: n for a, n in (respondents or {}).items() if a in asked} or None,
+    )
     progress(0.86, "Working together: domain scores")
     scores = domain_scores(frames.process_answers, items_per_domain=frames.items_per_domain or None)
     summary = summarise_domains(
@@ -249,7 +268,7 @@ def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
     progress(0.15, "Comparing staff with users and carers")
     mark = time.perf_counter()
     release = _release(wave, parameters["k"], structure)
-    results = _analyse(frames, parameters, release, progress)
+    results = _analyse(frames, parameters, release, progress, _respondents(structure))
     timings["analysis"] = round(time.perf_counter() - mark, 3)
 
     progress(0.9, "Saving the results")

@@ -1,10 +1,10 @@
 """The follow-up shortlist: what staff said about each outcome, what the product suggests asking
 users and carers about, the evaluator's choices, and the outcomes people proposed in free text.
 
-Figures come from the pure analysis (`poet.analysis`), staff only, one query per table,
-computed on request: the staff answers are counted per item and value in the database, so the
-page stays well under a second even for 20,000 staff (measured on PostgreSQL). Every figure about
-fewer than k staff arrives here already suppressed; the page only shows the flags. Choosing and
+Figures are read from the wave's latest comparison run (a release computed from the closed staff
+survey and protected with every other table of that run), never from live answers: two looks a
+few answers apart cannot be subtracted, and reading a stored run is fast at any size. Every
+hidden figure arrives with its reason; the page only shows it. Choosing and
 unchoosing go through the follow-up services of `outcomes.schedule`, which audit them; proposal
 decisions are audited here.
 """
@@ -15,24 +15,21 @@ import math
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from outcomes import schedule as follow_up
 from outcomes.models import ChosenOutcome, FollowUpSchedule, OutcomeProposal
 from poet.analysis import (
-    MEASURES,
-    OUTCOME_ANSWER_COLUMNS,
-    staff_consensus,
-    staff_outcome_summary,
-    top_pick_counts,
+    hidden_text,
 )
 from poet.models import Audience, OutcomeStatement, Wave
 from poet.services import record_audit
-from reports.loaders import counted_responses, load_top_picks
-from surveys.models import Answer, Item, Questionnaire
+from reports.loaders import counted_responses
+from reports.models import ComparisonRun
+from reports.selectors import latest_run
+from surveys.models import Answer, Questionnaire
 from surveys.questionnaires import live_questionnaire
 from surveys.template import PROPOSED_OUTCOMES
 
@@ -53,6 +50,7 @@ class Figures:
     """One measure of one outcome, as staff answered it; everything None when suppressed."""
 
     suppressed: bool = True
+    hidden: str = ""  # why, in words, when suppressed
     n: int | None = None
     mean: float | None = None
     pct_positive: float | None = None
@@ -65,6 +63,7 @@ class Figures:
 @dataclass
 class TopPicks:
     suppressed: bool = True
+    hidden: str = ""
     n_picking: int | None = None
     share: float | None = None  # 0..1 of staff respondents
 
@@ -92,6 +91,7 @@ class Shortlist:
     n_staff: int
     rows: list[ShortlistRow]
     suggestions: list[Suggestion]
+    run: ComparisonRun | None = None  # the release the staff figures come from
 
 
 def _value(value) -> float | None:
@@ -109,27 +109,30 @@ def _count(value) -> int | None:
     return None if number is None else int(number)
 
 
-def _figures(summary: pd.DataFrame, consensus: pd.DataFrame, code: str, measure: str) -> Figures:
-    row = summary[(summary["outcome"] == code) & (summary["measure"] == measure)]
-    if row.empty or bool(row["suppressed"].iloc[0]):
-        return Figures()
-    r = row.iloc[0]
+def _hidden(record: dict | None, k: int) -> str:
+    if record is None:
+        return "no answers from staff"
+    return hidden_text(record.get("suppression") or "", k) if record.get("suppressed") else ""
+
+
+def _figures(summary: dict, consensus: dict, code: str, measure: str, k: int) -> Figures:
+    """One outcome measure's staff figures from the stored release (hidden as it hides them)."""
+    record = summary.get((code, measure))
+    if record is None or record.get("suppressed"):
+        return Figures(hidden=_hidden(record, k))
     figures = Figures(
-        suppressed=False, n=_count(r["n"]), mean=_value(r["mean"]), median=_value(r["median"])
+        suppressed=False,
+        n=_count(record.get("n")),
+        mean=_value(record.get("mean")),
+        median=_value(record.get("median")),
+        pct_positive=_value(record.get("pct_positive")),
     )
-    figures.pct_positive = _value(r["pct_positive"])
-    agreement = consensus[(consensus["outcome"] == code) & (consensus["measure"] == measure)]
-    if not agreement.empty and not bool(agreement["suppressed"].iloc[0]):
-        a = agreement.iloc[0]
-        figures.iqr = _value(a["iqr"])
-        figures.share_within_one = _value(a["share_within_one"])
-        figures.contested = bool(a["contested"])
+    agreement = consensus.get((code, measure))
+    if agreement is not None and not agreement.get("suppressed"):
+        figures.iqr = _value(agreement.get("iqr"))
+        figures.share_within_one = _value(agreement.get("share_within_one"))
+        figures.contested = bool(agreement.get("contested"))
     return figures
-
-
-def n_staff_respondents(wave: Wave) -> int:
-    """Staff who submitted a response: the base of the top-three shares."""
-    return counted_responses(wave).filter(audience=Audience.STAFF).count()
 
 
 def staff_outcomes(wave: Wave) -> list[OutcomeStatement]:
@@ -137,88 +140,41 @@ def staff_outcomes(wave: Wave) -> list[OutcomeStatement]:
     return follow_up.staff_outcomes(wave)
 
 
-def staff_outcome_answers(wave: Wave) -> pd.DataFrame:
-    """Staff answers to outcome measures as an ``outcome_answers`` frame, counted in the
-    database: one grouped query returns a count per item and value (a few hundred rows however
-    many staff answered), expanded here into the rows the analysis reads.
-
-    The staff figures of the shortlist (n, mean, SD, median, % positive, consensus) depend only
-    on those counts, not on who gave which answer, so ``respondent`` is a row number and
-    organisation and group a single placeholder: this frame is for staff-wide figures only,
-    never for a breakdown. Loading every answer row instead took over 3 s for 20,000 staff.
-    """
-    items = {
-        pk: (code, measure)
-        for pk, code, measure in Item.objects.filter(
-            section__questionnaire__wave=wave, outcome__isnull=False, measure__in=MEASURES
-        ).values_list("pk", "outcome__code", "measure")
-    }
-    grouped = (
-        Answer.objects.filter(
-            response__in=counted_responses(wave).filter(audience=Audience.STAFF),
-            item_id__in=list(items),
-        )
-        .values("item_id", "number", "dont_know")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    rows = [
-        (*items[g["item_id"]], None if g["dont_know"] else g["number"], g["n"]) for g in grouped
-    ]
-    sizes = np.array([r[3] for r in rows], dtype="int64")
-    total = int(sizes.sum())
-
-    def labels(position: int) -> pd.Categorical:
-        # Categoricals keep the later groupby over up to a million rows cheap.
-        names = sorted({r[position] for r in rows})
-        codes = np.array([names.index(r[position]) for r in rows], dtype="int64")
-        return pd.Categorical.from_codes(np.repeat(codes, sizes), categories=names)
-
-    values = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype="float64")
-    single = pd.Categorical.from_codes(np.zeros(total, dtype="int64"), categories=["all staff"])
-    frame = pd.DataFrame(
-        {
-            "respondent": np.arange(total),
-            "audience": pd.Categorical.from_codes(
-                np.zeros(total, dtype="int64"), categories=[Audience.STAFF.value]
-            ),
-            "organisation": single,
-            "group": single,
-            "outcome": labels(0),
-            "measure": labels(1),
-            "value": np.repeat(values, sizes),
-        }
-    )
-    return frame[list(OUTCOME_ANSWER_COLUMNS)]
-
-
 def shortlist(wave: Wave) -> Shortlist:
-    """Staff figures for every outcome of the wave's staff questionnaire, and the suggestions."""
-    k = wave.partnership.minimum_group_size
-    answers = staff_outcome_answers(wave)
-    summary = staff_outcome_summary(answers, k=k, check_unique=False)
-    consensus = staff_consensus(answers, k=k, check_unique=False)
-    picks = load_top_picks(wave)
-    if len(picks):
-        picks = picks[(picks["audience"] == Audience.STAFF).to_numpy()]
-    n_staff = n_staff_respondents(wave)
-    picked = top_pick_counts(picks, k=k, respondents={Audience.STAFF.value: n_staff})
+    """Staff figures for every outcome of the wave's staff questionnaire, and the suggestions.
+
+    The figures are those of the wave's latest comparison run: a release computed once, from a
+    closed staff survey, protected with the rest of the run (so the shortlist never shows what
+    the comparison hides, and two looks a few answers apart cannot be subtracted). With no run
+    yet, the rows carry no figures and the page offers to compute them.
+    """
+    run = latest_run(wave)
+    k = run.k if run else wave.partnership.minimum_group_size
+    summary = {(r["outcome"], r["measure"]): r for r in run.staff_summary} if run else {}
+    consensus = {(r["outcome"], r["measure"]): r for r in run.staff_consensus} if run else {}
+    picks = (
+        {r["outcome"]: r for r in run.top_picks if r.get("audience") == Audience.STAFF}
+        if run
+        else {}
+    )
     schedule = follow_up.schedule_of(wave)
     chosen = {c.outcome_id: c for c in follow_up.chosen_outcomes(schedule)} if schedule else {}
     rows = []
     for outcome in staff_outcomes(wave):
         row = ShortlistRow(
             outcome=outcome,
-            importance=_figures(summary, consensus, outcome.code, "importance"),
-            achievement=_figures(summary, consensus, outcome.code, "achievement"),
+            importance=_figures(summary, consensus, outcome.code, "importance", k),
+            achievement=_figures(summary, consensus, outcome.code, "achievement", k),
             chosen=chosen.get(outcome.pk),
         )
-        pick = picked[picked["outcome"] == outcome.code]
-        if not pick.empty and not bool(pick["suppressed"].iloc[0]):
-            p = pick.iloc[0]
-            row.top_picks = TopPicks(False, _count(p["n_picking"]), _value(p["share"]))
+        pick = picks.get(outcome.code)
+        if pick is not None and not pick.get("suppressed"):
+            row.top_picks = TopPicks(False, "", _count(pick["n_picking"]), _value(pick["share"]))
+        else:
+            row.top_picks = TopPicks(hidden=_hidden(pick, k))
         rows.append(row)
-    return Shortlist(wave, k, n_staff, rows, suggest(rows, proposed_outcomes(wave)))
+    n_staff = run.n_staff if run else 0
+    return Shortlist(wave, k, n_staff, rows, suggest(rows, proposed_outcomes(wave)), run)
 
 
 def proposed_outcomes(wave: Wave) -> list[OutcomeStatement]:

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from poet.models import OutcomeStatement
 from poet.permissions import Access, Right, partnership_view, wave_of
@@ -52,7 +52,12 @@ def run(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
         return redirect(_results_url(access, w))
     job = start_comparison(w, request.user)
     job_url = reverse("job", kwargs={"partnership": access.partnership.slug, "job_id": job.pk})
-    return redirect(f"{job_url}?{urlencode({'next': _results_url(access, w)})}")
+    back = request.POST.get("next", "")
+    if not back.startswith(f"/p/{access.partnership.slug}/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
+        back = _results_url(access, w)
+    return redirect(f"{job_url}?{urlencode({'next': back})}")
 
 
 @partnership_view(Right.VIEW_REPORTS)

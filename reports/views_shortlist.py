@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from outcomes.models import ChosenOutcome, OutcomeProposal
+from poet.analysis import hidden_text, rule_text
 from poet.models import OutcomeStatement, Wave
 from poet.permissions import Access, Right, partnership_view, wave_of
 from reports import shortlist as services
@@ -81,6 +82,9 @@ def _page(
         reasons=ChosenOutcome.Reason.choices,
         proposals=services.proposals(wave),
         errors=errors or {},
+        can_compute=wave.status != Wave.Status.OPEN,
+        rule=rule_text(data.k),
+        hidden_consensus=hidden_text("", data.k),
     )
     return render(request, "reports/shortlist/page.html", context, status=status)
 

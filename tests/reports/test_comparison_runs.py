@@ -79,7 +79,7 @@ def test_stored_rows_equal_the_analysis_on_the_same_frames():
     assert run.priority_agreement["n_outcomes"] == agreement["n_outcomes"]
     consensus = staff_consensus(frames.outcome_answers, k=3)
     assert [r["outcome"] for r in run.staff_consensus] == list(consensus["outcome"])
-    picks = top_pick_counts(frames.top_picks, k=3)
+    picks = top_pick_counts(frames.top_picks, k=3, respondents={"staff": 16})
     assert [r["n_picking"] for r in run.top_picks] == [
         None if pd.isna(v) else int(v) for v in picks["n_picking"]
     ]

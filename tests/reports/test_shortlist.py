@@ -1,8 +1,10 @@
 """The outcome shortlist: staff figures with suppression, suggestions, choosing, proposals."""
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,9 +24,23 @@ def url(wave, name="shortlist"):
     )
 
 
+def compute(wave) -> None:
+    """Run the comparison the shortlist reads its staff figures from."""
+    call_command(
+        "run_comparison",
+        wave.partnership.slug,
+        wave.slug,
+        "--resamples",
+        "10",
+        stdout=io.StringIO(),
+    )
+
+
 @pytest.fixture
 def seeded():
-    return seed_wave(k=5)
+    seeded = seed_wave(k=5)
+    compute(seeded.wave)
+    return seeded
 
 
 @pytest.fixture
@@ -73,26 +89,49 @@ def test_page_shows_figures_and_never_the_numbers_of_a_group_below_k(client, eva
     split = figure_row(html, "O-SPLIT")
     assert "Contested" in split and "0% within one point" in split
     few = figure_row(html, "O-FEW")
-    assert few.count("fewer than 5") == 4
+    assert few.count("hidden: fewer than 5 people") == 4
     assert "3 staff" not in few and "mean" not in few and "2 staff" not in few
     # The top-three picks add up to a known total: the next-smallest is hidden too.
-    assert "fewer than 5" in figure_row(html, "O-SPLIT")
+    assert "hidden so a smaller group cannot be worked out" in figure_row(html, "O-SPLIT")
     assert "7 staff" not in figure_row(html, "O-SPLIT")
 
 
-def test_a_change_of_k_is_respected(client, evaluator, seeded):
+def test_a_change_of_k_is_respected_from_the_next_computation(client, evaluator, seeded):
     partnership = seeded.wave.partnership
     partnership.minimum_group_size = 3
     partnership.save()
+    # the figures are those of the stored run, until they are computed again
+    assert "mean 4.0" not in figure_row(client.get(url(seeded.wave)).content.decode(), "O-FEW")
+    compute(seeded.wave)
     few = figure_row(client.get(url(seeded.wave)).content.decode(), "O-FEW")
     assert "mean 4.0, 3 staff" in few and "fewer than" not in few.split("staff")[0]
     partnership.minimum_group_size = 13
     partnership.save()
+    compute(seeded.wave)
     html = client.get(url(seeded.wave)).content.decode()
     for code in ("O-AGREE", "O-SPLIT", "O-FEW"):
         row = figure_row(html, code)
         assert "mean" not in row and "fewer than 13" in row
     assert "Suggested:" not in html  # nothing to suggest from hidden figures
+
+
+def test_without_a_run_the_page_says_when_figures_come(client):
+    fresh = seed_wave(k=5)
+    client.force_login(member(fresh.wave.partnership, Role.EVALUATOR))
+    html = client.get(url(fresh.wave)).content.decode()
+    assert "once the staff survey is closed and its results have been computed" in html
+    assert "Compute the staff figures" in html
+    assert "100% positive" not in html
+
+
+def test_while_the_staff_survey_is_open_nothing_can_be_computed(client):
+    fresh = seed_wave(k=5)
+    client.force_login(member(fresh.wave.partnership, Role.EVALUATOR))
+    fresh.wave.status = fresh.wave.Status.OPEN
+    fresh.wave.save()
+    html = client.get(url(fresh.wave)).content.decode()
+    assert "once the staff survey is closed" in html
+    assert "Compute the staff figures" not in html
 
 
 # --- suggestions -------------------------------------------------------------------------------
