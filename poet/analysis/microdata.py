@@ -60,10 +60,11 @@ def generalise(cells: pd.DataFrame, k: int) -> pd.DataFrame:
     4. A released pool still below k is made up by generalising a further combination into it
        (the smallest first), or by generalising the pool itself one step further, whichever
        loses less information in the end: the choice is tried out to a full solution (one step of
-       look-ahead), with three starting rules for the small combinations (blank the group first,
-       blank the organisation first, or join whichever of the two pools of small combinations is
-       larger), and the solution blanking the fewest labels is kept (a label blanked for one
-       respondent counts 1; ties: fewer respondents touched, then the order above).
+       look-ahead), with three starting rules for the small combinations (keep the organisation
+       and blank the group; keep the group and blank the organisation; or join whichever of the
+       two pools of small combinations is larger), and the solution blanking the fewest labels is
+       kept (a label blanked for one respondent counts 1; ties: fewer respondents touched, then
+       the order above).
 
     Every choice is deterministic: ties go to the smaller combination, then by name.
     """
@@ -141,7 +142,7 @@ class _Table:
 
     def solve(self) -> list[int]:
         best: tuple[tuple[int, int], list[int]] | None = None
-        for rule in (self._group_first, self._org_first, self._larger_pool):
+        for rule in (self._keep_organisation, self._keep_group, self._join_larger):
             levels = self._lookahead(rule(list(self.start)))
             score = self.loss(levels)
             if best is None or score < best[0]:
@@ -161,17 +162,17 @@ class _Table:
     def _small(self, levels: list[int]) -> list[int]:
         return [i for i in range(self.size) if levels[i] == KEEP and 0 < self.n[i] < self.k]
 
-    def _group_first(self, levels: list[int]) -> list[int]:
+    def _keep_group(self, levels: list[int]) -> list[int]:
         for i in self._small(levels):
             levels[i] = NO_ORG
         return levels
 
-    def _org_first(self, levels: list[int]) -> list[int]:
+    def _keep_organisation(self, levels: list[int]) -> list[int]:
         for i in self._small(levels):
             levels[i] = NO_GROUP
         return levels
 
-    def _larger_pool(self, levels: list[int]) -> list[int]:
+    def _join_larger(self, levels: list[int]) -> list[int]:
         small = self._small(levels)
         by_org: dict[Hashable, int] = defaultdict(int)
         by_group: dict[Hashable, int] = defaultdict(int)
