@@ -181,6 +181,8 @@ def generate(staff: int, users: int, seed: int = 2026):
                     [None] * staff + [user_groups[i % 2].pk for i in range(users)], dtype="Int64"
                 ),
                 "submitted_on": day,
+                "via_open_link": False,
+                "awaiting_confirmation": False,
             }
         )
         columns = list(responses.columns)
