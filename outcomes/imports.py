@@ -37,6 +37,7 @@ import json
 import re
 import struct
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +63,7 @@ from poet.models import (
     Wave,
 )
 from poet.services import record_audit
+from poet.spreadsheet import CHUNK_BYTES, CsvShapeCheck, CsvShapeError
 from surveys.models import Answer, Item, Questionnaire, Response, Section
 from surveys.questionnaires import is_closed
 
@@ -169,13 +171,32 @@ WHICH = (STAFF, FOLLOW_UP)
 # --- reading --------------------------------------------------------------------------------
 
 
-def _read_bytes(file) -> bytes:
+def _chunks(file) -> Iterator[bytes]:
     if isinstance(file, bytes | bytearray):
-        return bytes(file)
+        yield bytes(file)
+        return
     if isinstance(file, str | Path):
-        return Path(file).read_bytes()
-    data = file.read()
-    return data.encode("utf-8") if isinstance(data, str) else data
+        with open(file, "rb") as opened:
+            yield from _chunks(opened)
+        return
+    while chunk := file.read(CHUNK_BYTES):
+        yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+
+
+def _read_bytes(file) -> bytes:
+    """The file's bytes (a path, bytes or a file object), refused at its first line that is too
+    long or a header that is too wide, before the rest is read."""
+    check = CsvShapeCheck()
+    parts = []
+    try:
+        for chunk in _chunks(file):
+            for start in range(0, len(chunk), CHUNK_BYTES):
+                check.feed(chunk[start : start + CHUNK_BYTES])
+            parts.append(chunk)
+        check.finish()
+    except CsvShapeError as error:
+        raise ImportRefused([f"{error} The header must be {','.join(COLUMNS)}."]) from None
+    return b"".join(parts)
 
 
 def _tidy(column: pd.Series, *, lower: bool = False) -> pd.Series:

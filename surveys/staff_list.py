@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from poet.models import Organisation, StaffGroup, Wave
-from poet.spreadsheet import neutralise, restore
+from poet.spreadsheet import CsvShapeError, check_csv_shape, neutralise, restore
 from surveys.models import Invitation
 
 COLUMNS = ("email", "organisation", "staff_group")
@@ -63,6 +63,10 @@ def _decode(data: bytes) -> str:
         raise StaffListError(
             [f"The file is too large: a staff list can be up to {MAX_BYTES // (1024 * 1024)} MB."]
         )
+    try:
+        check_csv_shape(data)
+    except CsvShapeError as error:
+        raise StaffListError([f"{error} The header must be {','.join(COLUMNS)}."]) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
