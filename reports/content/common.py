@@ -202,34 +202,44 @@ class Comments:
 
 
 def staff_comments(wave: Wave, k: int, limit: int = COMMENTS_SHOWN) -> Comments:
-    """Staff free-text answers, only from organisations and staff groups with at least k
-    submitted responses (DESIGN §4: free text from a group below k is withheld from breakdowns).
-    Only the primary rule applies: a comment reveals no count to work out by subtraction."""
+    """Staff free-text answers, only from people whose organisation, staff group and their
+    combination each hold at least k submitted responses (DESIGN §4: free text from a group below
+    k is withheld; the raw answers file uses the same rule). A lone GP in a large organisation
+    and a large GP group writes in the voice of one person: their comment is withheld too."""
     submitted = Response.objects.filter(
-        wave=wave, audience=Audience.STAFF, submitted_on__isnull=False
+        wave=wave,
+        audience=Audience.STAFF,
+        submitted_on__isnull=False,
+        awaiting_confirmation=False,
     )
     by_org = dict(submitted.values_list("organisation_id").annotate(n=Count("pk")).order_by())
     by_group = dict(submitted.values_list("staff_group_id").annotate(n=Count("pk")).order_by())
-    hidden_orgs = {key for key, n in by_org.items() if n < k}
-    hidden_groups = {key for key, n in by_group.items() if n < k}
+    by_cell = {
+        (o, g): n
+        for o, g, n in submitted.values_list("organisation_id", "staff_group_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
     if sum(by_org.values()) < k:
         return Comments(shown=[], total=0, withheld=bool(by_org))
-    answers = Answer.objects.filter(
-        response__in=submitted,
-        item__kind=Item.Kind.TEXT,
-    ).exclude(text="")
-    allowed = answers.exclude(response__organisation_id__in=hidden_orgs).exclude(
-        response__staff_group_id__in=hidden_groups
+    answers = Answer.objects.filter(response__in=submitted, item__kind=Item.Kind.TEXT).exclude(
+        text=""
     )
-    total = allowed.count()
-    withheld = answers.count() > total
+    rows = answers.values_list(
+        "response__organisation_id",
+        "response__staff_group_id",
+        "response__organisation__name",
+        "text",
+    )
+    comments, withheld = [], False
+    for org_id, group_id, org, text in rows:
+        if min(by_org[org_id], by_group[group_id], by_cell[(org_id, group_id)]) < k:
+            withheld = True
+            continue
+        comments.append((org or "", text.strip()))
     # By organisation, then alphabetically by text: never in the order people answered.
-    comments = [
-        (org or "", text.strip())
-        for org, text in allowed.values_list("response__organisation__name", "text")
-    ]
     comments.sort(key=lambda c: (c[0].casefold(), c[1].casefold(), c))
-    return Comments(shown=comments[:limit], total=total, withheld=withheld)
+    return Comments(shown=comments[:limit], total=len(comments), withheld=withheld)
 
 
 def earlier_run(compare_with: Wave | None) -> RunData | None:

@@ -523,8 +523,9 @@ def _comments(wave: Wave, k: int) -> Section:
     section = Section(key="comments", title="What staff said in their own words")
     if comments.withheld:
         section.paragraphs.append(
-            f"Comments from organisations or staff groups where fewer than {k} people answered "
-            "are withheld, so that nobody can be recognised from what they wrote."
+            f"Comments from an organisation, a staff group, or a staff group within an "
+            f"organisation where fewer than {k} people answered are withheld, so that nobody can "
+            "be recognised from what they wrote."
         )
     if not comments.shown:
         section.paragraphs.append("There are no comments to show.")

@@ -11,11 +11,14 @@ mistake in one is caught by the other.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linprog
+
+STATS: Counter = Counter()  # what the attacker tried, for docs/reliability.md
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,9 @@ def pinned_groups(
     top = np.full(cells, np.inf) if ceilings is None else np.asarray(ceilings, dtype="float64")
     top = np.where(top >= people, top, np.inf)
     found = []
+    STATS["figures"] += 1
+    STATS["cells"] += int((people > 0).sum())
+    STATS["shown margins"] += len(equations)
     candidates = [c for c in range(cells) if people[c] < k]
     largest = len(candidates) if max_union is None else max_union
     for size in range(1, largest + 1):
@@ -70,6 +76,7 @@ def pinned_groups(
             if not 1 <= count < k:
                 continue
             low, high = count_range(equations, totals, top, union)
+            STATS["groups below k audited"] += 1
             if high - low < 1e-6:
                 found.append(Pinned(union, count, low))
     return found
