@@ -178,7 +178,8 @@ class ImportForm(forms.Form):
         label="Answers file",
         help_text=(
             "A CSV file (UTF-8) with the header respondent,audience,organisation,group,item,value "
-            "and one row for each respondent and question. Up to 20 MB."
+            "and one row for each respondent and question. Up to 20 MB; a file over 5 MB is "
+            "imported in the background, and the next page shows how far it has got."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         error_messages={

@@ -37,7 +37,7 @@ import json
 import re
 import struct
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,6 +87,13 @@ _max = {
     "item": Item._meta.get_field("code").max_length,
     "outcome": OutcomeStatement._meta.get_field("code").max_length,
 }
+
+
+Progress = Callable[..., None]  # progress(fraction 0–1, message="")
+
+
+def _no_progress(fraction: float, message: str = "") -> None:
+    """Nobody is watching (the page and the command wait for the end)."""
 
 
 class ImportRefused(Exception):
@@ -839,22 +846,32 @@ def _bulk_answers(answers: dict[str, np.ndarray]) -> None:
 
 
 def import_answers(
-    partnership_slug: str, wave_slug: str, file, *, create: bool = False, actor=None
+    partnership_slug: str,
+    wave_slug: str,
+    file,
+    *,
+    create: bool = False,
+    actor=None,
+    progress: Progress = _no_progress,
 ) -> ImportResult:
     """Import a DESIGN §5 CSV file (a path, bytes or a file object) into a wave, all or nothing.
 
     Raises ImportRefused, with a message per bad row, when anything in the file is wrong; then
-    nothing is stored.
+    nothing is stored. `progress` hears of each stage (a background import's job page).
     """
+    progress(0.05, "Reading the file")
     data = _read_bytes(file)
     fingerprint = hashlib.sha256(data).hexdigest()
+    progress(0.15, "Reading the rows")
     frame = _parse(data)
     lookups = _load(partnership_slug, wave_slug, create)
     if lookups.wave is not None:
         _check_still_collecting(lookups.wave, frame)
     if lookups.wave is not None and _already_imported(lookups.wave, fingerprint):
         raise ImportRefused([_again_message(lookups.wave)])
+    progress(0.3, f"Checking {len(frame):,} rows")
     plan = _check(frame, lookups, create)
+    progress(0.6, "Storing the answers")
     return _store(frame, lookups, plan, partnership_slug, wave_slug, fingerprint, actor)
 
 

@@ -112,11 +112,24 @@ def finish_job(job: Job, result) -> None:
     job.save(update_fields=["status", "progress", "result", "finished_at", "message"])
 
 
-def fail_job(job: Job, error: str) -> None:
+class JobRefused(Exception):
+    """The work cannot be done, for a reason worded for the person waiting (an import's bad
+    rows, say): the job fails with that message alone, its `details` (lines) kept in its result."""
+
+    def __init__(self, message: str, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.details = list(details or [])
+
+
+def fail_job(job: Job, error: str, details: list[str] | None = None) -> None:
     job.status = Job.Status.FAILED
     job.error = error[:5000]
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error", "finished_at"])
+    fields = ["status", "error", "finished_at"]
+    if details:
+        job.result = {"problems": details}
+        fields.append("result")
+    job.save(update_fields=fields)
 
 
 def run_job(job_id: int, work) -> Job | None:
@@ -129,6 +142,9 @@ def run_job(job_id: int, work) -> Job | None:
         return None
     try:
         result = work(job, lambda fraction, message="": report_progress(job, fraction, message))
+    except JobRefused as refused:  # worded for the person waiting: no exception name, no trace
+        fail_job(job, str(refused), refused.details)
+        return job
     except Exception as exc:  # the person waiting needs the reason, not a stuck spinner
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         fail_job(job, f"{type(exc).__name__}: {exc}")

@@ -1,10 +1,13 @@
 """Answers captured by an evaluator: assisted entry for one participant (the whole follow-up
-questionnaire on one page) and the upload of a DESIGN §5 CSV of answers collected elsewhere.
-Thin: the rules are in outcomes.capture, outcomes.participants and outcomes.imports."""
+questionnaire on one page) and the upload of a DESIGN §5 CSV of answers collected elsewhere (a
+large one imported by a background job). Thin: the rules are in outcomes.capture,
+outcomes.participants and outcomes.imports."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from outcomes import capture as service
 from outcomes.forms_participants import EntryOptionsForm, ImportForm
@@ -99,13 +102,16 @@ def import_page(request: HttpRequest, access: Access, wave: str) -> HttpResponse
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            result = import_answers(
-                access.partnership.slug,
-                w.slug,
-                form.cleaned_data["answers_file"],
-                actor=request.user,
+        upload = form.cleaned_data["answers_file"]
+        if service.in_background(upload.size):
+            job = service.start_import(w, upload, actor=request.user)
+            job_url = reverse(
+                "job", kwargs={"partnership": access.partnership.slug, "job_id": job.pk}
             )
+            back = page_url(access, w, "import_answers")
+            return redirect(f"{job_url}?{urlencode({'next': back})}")
+        try:
+            result = import_answers(access.partnership.slug, w.slug, upload, actor=request.user)
         except ImportRefused as refused:
             problems = list(refused.messages)
             count = refused.problems
@@ -115,19 +121,7 @@ def import_page(request: HttpRequest, access: Access, wave: str) -> HttpResponse
                 "the page: nothing was stored",
             )
         else:
-            messages.success(request, imported_message(result))
+            messages.success(request, service.imported_message(result))
             return redirect(page_url(access, w, "import_answers"))
     context = base_context(access, w, schedule) | {"form": form, "problems": problems}
     return render(request, "outcomes/capture/import.html", context)
-
-
-def imported_message(result) -> str:
-    def n(count: int, one: str, many: str) -> str:
-        return f"{count} {one if count == 1 else many}"
-
-    return (
-        f"Imported {n(result.responses, 'response', 'responses')} "
-        f"({n(result.staff, 'member of staff', 'staff')}, "
-        f"{n(result.service_users, 'service user', 'service users')}, "
-        f"{n(result.carers, 'carer', 'carers')}) with {n(result.answers, 'answer', 'answers')}."
-    )

@@ -86,10 +86,25 @@ def test_the_command_says_why_and_stores_nothing(wave, tmp_path):
 def test_the_import_page_says_why(client):
     follow_up = build_follow_up()
     client.force_login(follow_up.evaluator)
-    upload = SimpleUploadedFile("wide.csv", (WIDE + "\n").encode(), "text/csv")
+    header = HEADER + "".join(f",extra{i}" for i in range(60))
+    upload = SimpleUploadedFile("wide.csv", (header + "\n").encode(), "text/csv")
     response = client.post(follow_up.url("import_answers"), {"answers_file": upload})
     assert response.status_code == 200
-    html = response.content.decode()
+    assert f"The header row has 66 {AT_MOST}" in response.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_a_large_upload_goes_to_a_job_that_says_why(
+    client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    follow_up = build_follow_up()
+    client.force_login(follow_up.evaluator)
+    upload = SimpleUploadedFile("wide.csv", (WIDE + "\n").encode(), "text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(follow_up.url("import_answers"), {"answers_file": upload})
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    html = client.get(response["Location"]).content.decode()
     assert TOO_WIDE in html and AT_MOST in html
     assert not Response.objects.exists()
 
