@@ -6,9 +6,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from poet.analysis import hidden_text
 from poet.models import OutcomeStatement
 from poet.permissions import Access, Right, partnership_view, wave_of
 from poet.services import record_audit
+from reports.content.common import disclosure_section, reason_of
+from reports.content.display import display_table
 from reports.selectors import latest_job, latest_run, run_rows
 from reports.services import start_comparison, write_comparison_csv
 
@@ -32,6 +35,8 @@ def results(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     texts = dict(statements.values_list("code", "text"))
     for row in rows:
         row.outcome_text = texts.get(row.outcome, "")
+        row.hidden_text = hidden_text(reason_of(row), run.k) if row.suppressed else ""
+    disclosure = disclosure_section(run) if run else None
     context = {
         "access": access,
         "partnership": access.partnership,
@@ -40,6 +45,8 @@ def results(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
         "rows": rows,
         "job": latest_job(w),
         "can_run": access.can(Right.EVALUATE),
+        "disclosure": disclosure,
+        "disclosure_tables": [display_table(t) for t in disclosure.blocks] if disclosure else [],
     }
     return render(request, "reports/results.html", context)
 

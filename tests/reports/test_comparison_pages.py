@@ -69,7 +69,10 @@ def test_suppressed_rows_show_as_fewer_than_k(client):
     run_comparison(job.pk)
     client.force_login(member(wave.partnership, Role.MANAGER))
     results = client.get(urls(wave)[1]).content.decode()
-    assert results.count("Fewer than 5 people: not shown") == 2  # importance and achievement
+    # importance and achievement, each saying why
+    assert results.count('data-hidden="true">hidden: fewer than 5 people</td>') == 2
+    assert "What is hidden, and why" in results
+    assert results.count("Figures about fewer than 5 people are hidden") == 1
 
 
 def test_managers_read_and_download_but_cannot_run(client):
