@@ -16,4 +16,4 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
 RUN useradd --system --uid 1000 poet && mkdir -p var/media && chown -R poet var
 USER poet
 EXPOSE 8000
-CMD ["gunicorn", "poet.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "-c", "poet/gunicorn.conf.py", "poet.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
