@@ -5,7 +5,8 @@ from crispy_forms_gds.layout import Button, Field, Fixed, Layout
 from django import forms
 
 from poet.models import Wave
-from surveys.invitations import MAX_OPEN_LINK_RESPONSES
+from surveys.invitations import CLOSED_TO_INVITATIONS, MAX_OPEN_LINK_RESPONSES
+from surveys.questionnaires import is_closed
 from surveys.staff_list import MAX_BYTES, StaffListError, StaffMember, read_staff_list
 
 
@@ -37,6 +38,8 @@ class StaffListForm(forms.Form):
 
     def clean_staff_list(self):
         upload = self.cleaned_data["staff_list"]
+        if is_closed(self.wave):  # say so before reading the file
+            raise forms.ValidationError(CLOSED_TO_INVITATIONS)
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(
                 f"The file is too large: a staff list can be up to {MAX_BYTES // 1024 // 1024} MB."

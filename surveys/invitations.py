@@ -20,7 +20,7 @@ from django.utils import timezone
 from poet.models import Job, Wave
 from poet.services import create_job, enqueue, record_audit
 from surveys.models import Invitation, InvitationToken, OpenLink, new_token
-from surveys.questionnaires import SurveyError, is_accepting_answers
+from surveys.questionnaires import SurveyError, is_accepting_answers, is_closed
 from surveys.staff_list import StaffListError, StaffMember
 
 logger = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ SEND_INVITATIONS = "surveys.send_invitations"
 SEND_REMINDERS = "surveys.send_reminders"
 # A reminder sent "now" by hand still never follows another e-mail within a day.
 MANUAL_REMINDER_GAP = datetime.timedelta(days=1)
+CLOSED_TO_INVITATIONS = "This wave is closed: nobody more can be invited."
 
 Progress = Callable[..., None]
 
@@ -59,8 +60,10 @@ def max_reminders() -> int:
 
 
 def check_can_invite(wave: Wave) -> None:
-    if wave.status == Wave.Status.CLOSED:
-        raise SurveyError("This wave is closed: nobody more can be invited.")
+    """Nobody joins a wave that is closed, or open past its closing date (their link would not
+    work: it closes overnight)."""
+    if is_closed(wave):
+        raise SurveyError(CLOSED_TO_INVITATIONS)
 
 
 @transaction.atomic

@@ -406,3 +406,20 @@ def test_the_purge_page_explains_why_it_waits_for_the_wave_to_close(evaluator, w
     page = text_of(evaluator.get(url(wave, "invitations/purge/")))
     assert "can be deleted only once the wave is closed" in page
     assert "Yes, delete" not in page
+
+
+def test_no_one_can_be_added_to_an_open_wave_past_its_closing_date(evaluator, wave):
+    """Closed overnight in effect (the links would not work): refused before the file is read."""
+    import datetime
+
+    from django.utils import timezone
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Wave.objects.filter(pk=wave.pk).update(status=Wave.Status.OPEN, closes_on=yesterday)
+    response = upload(evaluator, wave, "not,a,staff,list\n")
+    text = text_of(response)
+    assert "no “email”" not in text, text  # the file itself was never read
+    assert "This wave is closed: nobody more can be invited." in text, (
+        text
+    )  # the file itself was never read
+    assert not Invitation.objects.exists()
