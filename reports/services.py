@@ -138,7 +138,12 @@ def _rows(run: ComparisonRun, comparison: pd.DataFrame) -> list[ComparisonRow]:
 
 def _release(wave: Wave, k: int, structure: Structure, *, exclude: int | None = None) -> Release:
     """The release this run will be: the structure an attacker knows, checked against every
-    earlier release of the wave (each stored run, whatever its k: an attacker may have kept it)."""
+    earlier release of the wave (each stored run, whatever its k: an attacker may have kept it).
+
+    The cells come from the staff list and the register, but answers are bounded only below:
+    that everyone in a small cell answered a question reveals none of their answers, so a
+    count pinned at the cell's headcount is not a disclosure here (response rates, where the
+    count is the figure, do use the headcounts as bounds)."""
     earlier = []
     runs = (
         ComparisonRun.objects.filter(wave=wave)
@@ -153,8 +158,6 @@ def _release(wave: Wave, k: int, structure: Structure, *, exclude: int | None = 
         k,
         staff_cells=structure.cells(STAFF_SIDE),
         user_cells=structure.cells(USERS_SIDE),
-        staff_ceilings=structure.staff_ceilings,
-        user_ceilings=structure.user_ceilings,
         earlier=earlier,
     )
 

@@ -33,7 +33,14 @@ def test_an_evaluator_chooses_outcomes_and_adopts_a_proposal(page):
     page.goto(wave.get_absolute_url())
     page.get_by_role("link", name="Outcome shortlist for the follow-up").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Outcome shortlist"
-    assert "fewer than 5" in page.content()
+    # No figures before the staff results are computed; the page offers to compute them.
+    assert "once the staff survey is closed and its results have been computed" in page.content()
+    assert_accessible(page)
+    page.get_by_role("button", name="Compute the staff figures").click()
+    page.get_by_role("link", name="Back").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Outcome shortlist"
+    assert "hidden: fewer than 5 people" in page.content()
+    assert "Staff figures computed" in page.content()
     assert_accessible(page)
 
     # A ticked outcome without a reason: an error, linked to its field, the rest kept.

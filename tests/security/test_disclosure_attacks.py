@@ -231,7 +231,10 @@ def figures_of_the_release(plan: Plan, run: ComparisonRun) -> dict[str, Figure]:
     out: dict[str, Figure] = {}
 
     def staff_figure(name: str) -> Figure:
-        return out.setdefault(name, Figure(cells, dict(truth[name]), ceilings=dict(plan.invited)))
+        # Response counts are bounded by the staff list; answers only below (that everyone in
+        # a cell answered says nothing of their answers).
+        ceilings = dict(plan.invited) if name == "responses" else {}
+        return out.setdefault(name, Figure(cells, dict(truth[name]), ceilings=ceilings))
 
     text = io.StringIO()
     write_comparison_csv(run, text)  # what the comparison page and its CSV show
