@@ -92,6 +92,24 @@ def wave_of(access: Access, slug: str) -> Wave:
     return get_object_or_404(Wave, partnership=access.partnership, slug=slug)
 
 
+def wave_view(right: Right = Right.VIEW) -> Callable:
+    """Decorator for pages of one wave: as ``partnership_view``, and the ``wave`` URL argument
+    resolved inside the partnership (404 otherwise). The view is called as
+    ``view(request, access, wave, **other_kwargs)`` with the `Wave`; ``request.wave`` is set too
+    (as pretix resolves ``request.event``)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def with_wave(request: HttpRequest, access: Access, wave: str, **kwargs) -> HttpResponse:
+            resolved = wave_of(access, wave)
+            request.wave = resolved
+            return view(request, access, resolved, **kwargs)
+
+        return partnership_view(right)(with_wave)
+
+    return decorator
+
+
 def partnership_view(right: Right = Right.VIEW) -> Callable:
     """Decorator: log in, resolve the `partnership` URL argument, and check the right.
 
