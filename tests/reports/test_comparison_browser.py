@@ -33,7 +33,9 @@ def test_an_evaluator_runs_a_comparison_and_reads_it(page):
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Staff compared with service users and carers"
     )
-    assert page.get_by_role("row").count() == 1 + 4
+    comparison = page.get_by_role("table", name="All staff and all service users and carers")
+    assert comparison.get_by_role("row").count() == 1 + 4
+    assert page.get_by_role("heading", name="What is hidden, and why").is_visible()
     assert_accessible(page)
     page.set_viewport_size({"width": 320, "height": 640})
     assert_accessible(page)
