@@ -244,8 +244,6 @@ def send_due_reminders() -> int:
 
 def start_sending_invitations(wave: Wave, *, user=None) -> Job:
     """Queue the invitation e-mails as a background job the evaluator can watch."""
-    from surveys import tasks
-
     if not is_accepting_answers(wave):
         raise SurveyError("Open the wave before sending invitations.")
     if not unsent_invitations(wave).exists():
@@ -254,21 +252,19 @@ def start_sending_invitations(wave: Wave, *, user=None) -> Job:
     record_audit(
         "invitations.send_started", actor=user, partnership=wave.partnership, target=str(wave)
     )
-    enqueue(tasks.send_invitations, job)
+    enqueue(job)
     return job
 
 
 def start_sending_reminders(wave: Wave, *, user=None) -> Job:
     """Queue reminders now, to everyone who has not finished and was not e-mailed today."""
-    from surveys import tasks
-
     if not is_accepting_answers(wave):
         raise SurveyError("Reminders are sent only while the wave is open.")
     job = create_job(SEND_REMINDERS, partnership=wave.partnership, wave=wave, created_by=user)
     record_audit(
         "invitations.remind_started", actor=user, partnership=wave.partnership, target=str(wave)
     )
-    enqueue(tasks.send_reminders, job)
+    enqueue(job)
     return job
 
 

@@ -2,12 +2,11 @@
 
 from poet.models import Job, Wave
 from poet.services import create_job, enqueue
-from surveys.tasks import recount_responses
 
 RECOUNT = "surveys.recount_responses"
 
 
 def start_recount(wave: Wave, *, user=None) -> Job:
     job = create_job(RECOUNT, partnership=wave.partnership, wave=wave, created_by=user)
-    enqueue(recount_responses, job)
+    enqueue(job)
     return job
