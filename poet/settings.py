@@ -225,7 +225,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A job is stopped (and fails, saying so) before Redis would hand its unacknowledged message to
 # another worker: the soft limit raises inside the work, the hard limit kills the process. By
-# default the hard limit is at 90% of the visibility timeout and the soft one up to 5 minutes before.
+# default the hard limit is at 90% of the visibility timeout, the soft one up to 5 minutes before.
 _visibility = CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
 CELERY_TASK_TIME_LIMIT = env.int("JOB_TIME_LIMIT", default=int(_visibility * 0.9))
 CELERY_TASK_SOFT_TIME_LIMIT = env.int(
