@@ -32,6 +32,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
@@ -121,8 +122,12 @@ class LinkedTable:
     def index(self, margin: tuple[str, Hashable]) -> int:
         return self.margins.index(margin)
 
-    def margin_counts(self, n: np.ndarray) -> np.ndarray:
-        return self.membership.astype("int64") @ np.asarray(n, dtype="int64")
+    def margin_counts(self, n: np.ndarray) -> npt.NDArray[np.int64]:
+        # numpy's stubs type ``@`` of arrays of unknown dtype as Any
+        counts: npt.NDArray[np.int64] = self.membership.astype("int64") @ np.asarray(
+            n, dtype="int64"
+        )
+        return counts
 
 
 def _sort_key(value: Hashable) -> tuple[int, str]:
@@ -283,7 +288,9 @@ def _linear_leak(a: np.ndarray, counts: np.ndarray, cells: np.ndarray, k: int) -
     )
 
 
-def _still_pins(membership: np.ndarray, leak: Leak, n: np.ndarray, ceiling, k: int) -> bool:
+def _still_pins(
+    membership: np.ndarray, leak: Leak, n: np.ndarray, ceiling: np.ndarray | None, k: int
+) -> bool:
     """Whether the shown margins still pin this particular union."""
     if leak.how == "bounds":
         counts = np.asarray(n, dtype="int64")
@@ -370,9 +377,13 @@ class _Search:
     keep: np.ndarray
     rank: np.ndarray
 
-    def leak(self, hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray, object, Leak] | None:
+    def leak(
+        self, hidden: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, Leak] | None:
         """The first pinned union, now or against an earlier release."""
-        systems = [(~hidden, self.counts, self.top)]
+        systems: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = [
+            (~hidden, self.counts, self.top)
+        ]
         systems += [(~hidden & before, changed, None) for before, changed in self.changes]
         for shown, values, bound in systems:
             rows = np.flatnonzero(shown)
@@ -381,7 +392,14 @@ class _Search:
                 return rows, values, bound, found
         return None
 
-    def frees(self, rows: np.ndarray, margin: int, leak: Leak, values, bound) -> bool:
+    def frees(
+        self,
+        rows: np.ndarray,
+        margin: int,
+        leak: Leak,
+        values: np.ndarray,
+        bound: np.ndarray | None,
+    ) -> bool:
         return not _still_pins(self.membership[rows[rows != margin]], leak, values, bound, self.k)
 
     def run(
