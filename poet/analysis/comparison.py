@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +31,7 @@ from .likert import (
     mann_whitney,
     outcome_counts,
 )
-from .release import STAFF_SIDE, TOTAL, USERS_SIDE, Release, release_for
+from .release import STAFF_SIDE, TOTAL, USERS_SIDE, Cell, Release, release_for
 from .suppression import blank_arrays, check_k, group_codes
 
 Progress = Callable[[float], None]
@@ -131,7 +131,7 @@ def compare_counts(
         low[rows], high[rows] = bootstrap_mean_diff(
             x[rows],
             y[rows],
-            [stream_keys[row] for row in rows],
+            [stream_keys[int(row)] for row in rows],
             resamples=resamples,
             seed=seed,
             progress=progress,
@@ -208,7 +208,7 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(labels, dtype=object)
 
 
-def _coded(values: pd.Series, labels: Sequence[object]) -> np.ndarray:
+def _coded(values: pd.Series, labels: Sequence[object] | np.ndarray) -> np.ndarray:
     """Codes of ``values`` in ``labels`` (every value must be one of them)."""
     return pd.Categorical(values.astype(object), categories=list(labels)).codes.astype("int64")
 
@@ -326,7 +326,11 @@ def outcome_figure(outcome: str, measure: str) -> str:
     return f"{outcome}.{measure}"
 
 
-def _people(dense: np.ndarray, rows: Sequence[object], columns: Sequence[object]) -> dict:
+def _people(
+    dense: np.ndarray,
+    rows: Sequence[Hashable] | np.ndarray,
+    columns: Sequence[Hashable] | np.ndarray,
+) -> dict[Cell, int]:
     where = np.argwhere(dense > 0)
     return {(rows[i], columns[j]): int(dense[i, j]) for i, j in where}
 
