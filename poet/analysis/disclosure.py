@@ -85,7 +85,7 @@ class LinkedTable:
     @classmethod
     def of(
         cls,
-        cells: Sequence[Hashable],
+        cells: Sequence[tuple[Hashable, ...]],
         breakdowns: Mapping[str, int],
         *,
         total: bool = True,
@@ -100,7 +100,7 @@ class LinkedTable:
             margins.append((TOTAL, TOTAL))
             rows.append(np.ones(len(cells), dtype=bool))
         for breakdown, position in breakdowns.items():
-            labels = [cell[position] for cell in cells]  # type: ignore[index]
+            labels = [cell[position] for cell in cells]
             for label in sorted(set(labels), key=_sort_key):
                 margins.append((breakdown, label))
                 rows.append(np.array([value == label for value in labels], dtype=bool))
