@@ -10,6 +10,7 @@ import math
 import warnings
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -432,7 +433,17 @@ def _cells(frame: pd.DataFrame) -> set[tuple[object, object]]:
     return set(frame.drop_duplicates().itertuples(index=False, name=None))
 
 
-def priority_agreement(comparison: pd.DataFrame) -> dict[str, float | int]:
+class PriorityAgreement(TypedDict):
+    """What ``priority_agreement`` returns: the outcomes compared and the two rank correlations."""
+
+    n_outcomes: int
+    spearman_rho: float
+    spearman_p: float
+    kendall_tau: float
+    kendall_p: float
+
+
+def priority_agreement(comparison: pd.DataFrame) -> PriorityAgreement:
     """Rank agreement between staff and user mean importance across outcomes.
 
     Uses the ``all`` importance rows that are shown (not suppressed, both means present):
@@ -448,7 +459,7 @@ def priority_agreement(comparison: pd.DataFrame) -> dict[str, float | int]:
     users = rows["mean_users"].to_numpy(dtype="float64", na_value=np.nan)
     both = np.isfinite(staff) & np.isfinite(users)
     staff, users = staff[both], users[both]
-    result: dict[str, float | int] = {
+    result: PriorityAgreement = {
         "n_outcomes": int(both.sum()),
         "spearman_rho": math.nan,
         "spearman_p": math.nan,

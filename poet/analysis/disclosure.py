@@ -75,7 +75,7 @@ class LinkedTable:
 
     cells: tuple[Hashable, ...]
     margins: tuple[tuple[str, Hashable], ...]  # (breakdown, group); the total is (TOTAL, TOTAL)
-    membership: np.ndarray = field(repr=False)
+    membership: npt.NDArray[np.bool_] = field(repr=False)
 
     def __post_init__(self) -> None:
         shape = (len(self.margins), len(self.cells))
@@ -139,8 +139,8 @@ class Earlier:
     """An earlier release of the same figure: which margins it showed, and how many people of
     each cell have joined or left since (both count: subtraction gives either back)."""
 
-    shown: np.ndarray
-    changed: np.ndarray
+    shown: npt.NDArray[np.bool_]
+    changed: npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -157,16 +157,16 @@ class Leak:
 class Protection:
     """Per margin: hidden or not, and why ('' when shown)."""
 
-    hidden: np.ndarray
-    reason: np.ndarray
+    hidden: npt.NDArray[np.bool_]
+    reason: npt.NDArray[np.object_]  # str per margin
     steps: int = 0  # secondary choices made (each followed by a fresh audit)
 
     @property
-    def shown(self) -> np.ndarray:
+    def shown(self) -> npt.NDArray[np.bool_]:
         return ~self.hidden
 
 
-def _ceilings(n: np.ndarray, ceiling: np.ndarray | None) -> np.ndarray:
+def _ceilings(n: np.ndarray, ceiling: np.ndarray | None) -> npt.NDArray[np.float64]:
     if ceiling is None:
         return np.full(len(n), np.inf)
     top = np.asarray(ceiling, dtype="float64")
@@ -174,7 +174,7 @@ def _ceilings(n: np.ndarray, ceiling: np.ndarray | None) -> np.ndarray:
     return np.where(top >= n, top, np.inf)
 
 
-def _pinned_at_bounds(a: np.ndarray, n: np.ndarray, top: np.ndarray) -> np.ndarray:
+def _pinned_at_bounds(a: np.ndarray, n: np.ndarray, top: np.ndarray) -> npt.NDArray[np.bool_]:
     """Cells pinned at 0 or at their ceiling by the equations ``a x = a n``.
 
     At the true counts ``n`` a cell at a bound is pinned unless some direction ``d`` with

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pandas.api.extensions import ExtensionArray
 
@@ -14,7 +15,7 @@ from .disclosure import check_k
 __all__ = ["below_k", "blank", "blank_arrays", "check_k", "group_codes"]
 
 
-def below_k(k: int, *n: np.ndarray | pd.Series) -> np.ndarray:
+def below_k(k: int, *n: np.ndarray | pd.Series) -> npt.NDArray[np.bool_]:
     """Primary suppression: True where any of the given head-counts is below k."""
     k = check_k(k)
     hidden = np.zeros(len(n[0]) if n else 0, dtype=bool)
