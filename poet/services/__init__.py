@@ -20,6 +20,7 @@ from poet.services.jobs import (
 from poet.services.setup import (
     SetupError,
     add_member,
+    add_named,
     change_role,
     create_partnership,
     create_wave,
@@ -34,6 +35,7 @@ __all__ = [
     "JobRefused",
     "SetupError",
     "add_member",
+    "add_named",
     "change_role",
     "claim_job",
     "create_job",

@@ -1,11 +1,21 @@
 """Setting up a partnership: its members and roles, organisations and groups, waves, and k."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.text import slugify
 
-from poet.models import MAX_K, MIN_K, Membership, Partnership, Role, StaffGroup, Wave
+from poet.models import (
+    MAX_K,
+    MIN_K,
+    Membership,
+    Organisation,
+    Partnership,
+    Role,
+    StaffGroup,
+    UserGroup,
+    Wave,
+)
 from poet.services.audit import record_audit
 
 
@@ -47,6 +57,25 @@ def create_wave(partnership: Partnership, name: str, *, closes_on=None, actor=No
     return wave
 
 
+NamedModel = type[Organisation] | type[StaffGroup] | type[UserGroup]
+
+
+def add_named(model: NamedModel, partnership: Partnership, *, name: str, actor, **fields) -> None:
+    """Add an organisation, staff group or user group; a name already on the list is refused."""
+    name = name.strip()
+    taken = SetupError(f"“{name}” is already on the list.")
+    if model.objects.filter(partnership=partnership, name__iexact=name).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            model.objects.create(partnership=partnership, name=name, **fields)
+    except IntegrityError as exc:
+        raise taken from exc
+    record_audit(
+        f"{model._meta.model_name}.added", actor=actor, partnership=partnership, target=name
+    )
+
+
 def remove_named(obj, *, actor) -> None:
     """Remove an organisation or group that nothing refers to yet."""
     try:
@@ -66,13 +95,15 @@ def add_member(partnership: Partnership, *, email: str, name: str, role: str, ac
     """
     User = get_user_model()
     email = email.strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
-    created = user is None
-    if created:
+    existing = User.objects.filter(email__iexact=email).first()
+    created = existing is None
+    if existing is None:
         first, _, last = name.strip().partition(" ")
         user = User(username=unique_username(email), email=email, first_name=first, last_name=last)
         user.set_unusable_password()
         user.save()
+    else:
+        user = existing
     if Membership.objects.filter(user=user, partnership=partnership).exists():
         raise SetupError(f"{email} is already a member of this partnership.")
     membership = Membership.objects.create(user=user, partnership=partnership, role=role)
