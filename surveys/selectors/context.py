@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from statistics import mean
 
+from django.db.models import QuerySet
+
 from poet.models import Organisation, UserGroup, Wave
 from surveys.models import (
     ContextRespondent,
@@ -85,6 +87,11 @@ QUADRANTS = {
         "Question the joint work: neither organisation is likely to prioritise it.",
     ),
 }
+
+
+def leads_of(wave: Wave) -> QuerySet[ContextRespondent]:
+    """The wave's partner leads, with their organisations."""
+    return ContextRespondent.objects.filter(wave=wave).select_related("organisation")
 
 
 def lead_for_token(wave: Wave, token: str) -> ContextRespondent | None:

@@ -40,6 +40,13 @@ def section_at(questionnaire: Questionnaire, position: int) -> Section:
     return sections[position - 1]
 
 
+def item_codes(questionnaire: Questionnaire) -> list[str]:
+    """Every question's code (a new question needs its own)."""
+    return list(
+        Item.objects.filter(section__questionnaire=questionnaire).values_list("code", flat=True)
+    )
+
+
 def item_with_code(questionnaire: Questionnaire, code: str) -> Item:
     item = Item.objects.filter(section__questionnaire=questionnaire, code=code).first()
     if item is None:

@@ -90,18 +90,6 @@ def add_invitations(wave: Wave, members: Iterable[StaffMember], *, actor=None) -
     return len(invitations)
 
 
-def invitation_summary(wave: Wave) -> dict[str, int]:
-    """Counts that say nothing about who has answered: invited, e-mailed, still to e-mail."""
-    invitations = Invitation.objects.filter(wave=wave)
-    return {
-        "invited": invitations.count(),
-        "sent": invitations.filter(last_sent_at__isnull=False).count(),
-        "unsent": invitations.filter(last_sent_at__isnull=True).exclude(email="").count(),
-        "purged": invitations.filter(email_purged_at__isnull=False).count(),
-        "with_email": invitations.exclude(email="").count(),
-    }
-
-
 # --- e-mails ---------------------------------------------------------------------------------
 
 

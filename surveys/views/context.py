@@ -56,13 +56,13 @@ def results(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         "grid": tools.importance_grid(wave),
         "ratings": tools.organisation_importance(wave),
         "quadrants": tools.QUADRANTS,
-        "leads": ContextRespondent.objects.filter(wave=wave).select_related("organisation"),
+        "leads": tools.leads_of(wave),
     }
     return render(request, "surveys/context/results.html", context)
 
 
 def _leads_page(request, access: Access, wave: Wave, form: LeadForm, link=None, status=200):
-    leads = ContextRespondent.objects.filter(wave=wave).select_related("organisation")
+    leads = tools.leads_of(wave)
     context = {
         "access": access,
         "partnership": access.partnership,

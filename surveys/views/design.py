@@ -288,7 +288,7 @@ def edit_item(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
 def add_item(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     before = _latest_or_404(wave)
     sections = read.sections_of(before)
-    codes = Item.objects.filter(section__questionnaire=before).values_list("code", flat=True)
+    codes = read.item_codes(before)
     initial = {"scale": Item.Scale.AGREEMENT, "allow_dont_know": True}
     if request.GET.get("section", "").isdigit():
         initial["section"] = int(request.GET["section"])

@@ -3,7 +3,6 @@ open link reaches in each organisation × staff group, and the open-link respons
 that await confirmation. Thin: the rules are in surveys.services.headcounts."""
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,8 +10,8 @@ from django.urls import reverse
 from poet.models import Organisation, StaffGroup, Wave
 from poet.permissions import Access, Right, wave_view
 from surveys.forms.headcounts import CellActionForm, HeadcountsForm
-from surveys.models import Invitation
 from surveys.selectors import headcounts as counts
+from surveys.selectors.invitations import invited_by_cell
 from surveys.services import headcounts as service
 
 
@@ -39,13 +38,7 @@ def headcounts(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
         else:
             messages.info(request, "No headcount changed.")
         return redirect(_url(access, wave, "headcounts"))
-    invited = {
-        (o, g): n
-        for o, g, n in Invitation.objects.filter(wave=wave)
-        .values_list("organisation_id", "staff_group_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
+    invited = invited_by_cell(wave)
     rows = form.rows()
     for row in rows:
         for cell in row["cells"]:

@@ -13,6 +13,7 @@ from surveys.errors import SurveyError
 from surveys.forms.invitations import OpenLinkForm, StaffListForm
 from surveys.models import OpenLink
 from surveys.selectors.headcounts import awaiting_total, open_link_is_full, recorded_headcounts
+from surveys.selectors.invitations import invitation_summary, open_link_of
 from surveys.selectors.opening import is_accepting_answers
 from surveys.services import invitations as service
 from surveys.services import jobs
@@ -34,13 +35,13 @@ def _job_redirect(access: Access, wave: Wave, job) -> HttpResponse:
 
 
 def _render_page(request, access: Access, wave: Wave, form: StaffListForm, status: int = 200):
-    link = OpenLink.objects.filter(wave=wave).first()
+    link = open_link_of(wave)
     context = {
         "access": access,
         "partnership": access.partnership,
         "wave": wave,
         "form": form,
-        "summary": service.invitation_summary(wave),
+        "summary": invitation_summary(wave),
         "accepting": is_accepting_answers(wave),
         "open_link": link,
         "open_link_full": link is not None and open_link_is_full(link),
@@ -113,7 +114,7 @@ def _open_link_form_page(request, access: Access, wave: Wave, form: OpenLinkForm
         "wave": wave,
         "form": form,
         "page_title": title,
-        "link": OpenLink.objects.filter(wave=wave).first(),
+        "link": open_link_of(wave),
     }
     return render(request, "surveys/invitations/open_link_form.html", context)
 
@@ -130,7 +131,7 @@ def open_link(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if wave.status == Wave.Status.CLOSED:
         messages.error(request, "This wave is closed: nobody more can be invited.")
         return redirect(_page_url(access, wave))
-    link = OpenLink.objects.filter(wave=wave).first()
+    link = open_link_of(wave)
     initial = {"max_responses": link.max_responses if link else _suggested_limit(wave)}
     title = "Make a new open link" if link else "Make an open link"
     form = OpenLinkForm(request.POST or None, initial=initial, button=title)
@@ -157,7 +158,7 @@ def open_link(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
 @wave_view(Right.EVALUATE)
 def open_link_limit(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """Change the most responses the open link takes (the link itself stays the same)."""
-    link = OpenLink.objects.filter(wave=wave).first()
+    link = open_link_of(wave)
     if link is None:
         messages.error(request, "This wave has no open link yet.")
         return redirect(_page_url(access, wave))
@@ -201,6 +202,6 @@ def purge(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         "partnership": access.partnership,
         "wave": wave,
         "closed": wave.status == Wave.Status.CLOSED,
-        "summary": service.invitation_summary(wave),
+        "summary": invitation_summary(wave),
     }
     return render(request, "surveys/invitations/purge.html", context)
