@@ -19,7 +19,7 @@ from surveys.services.questionnaire_versions import copy_questionnaire
 
 
 @transaction.atomic
-def copy_wave(wave: Wave, name: str, actor=None) -> Wave:
+def copy_wave(wave: Wave, name: str, *, actor=None) -> Wave:
     """A new draft wave of the same partnership with copies of `wave`'s questionnaires."""
     new = create_wave(wave.partnership, name.strip(), actor=actor)
     for audience in Questionnaire.For.values:
