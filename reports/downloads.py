@@ -76,7 +76,6 @@ def start_download(
 ) -> Job:
     """Queue the making of a file; `kind` is formative, summative or answers."""
     from reports.selectors import latest_run
-    from reports.tasks_downloads import build_download
 
     if compare_with is not None and compare_with.partnership_id != wave.partnership_id:
         raise DownloadError("An earlier wave must belong to the same partnership.")
@@ -108,7 +107,7 @@ def start_download(
             format=format,
             compare_with=compare_with.slug if compare_with else None,
         )
-    enqueue(build_download, job)
+    enqueue(job)
     return job
 
 

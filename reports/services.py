@@ -80,8 +80,6 @@ def start_comparison(
     wave: Wave, user=None, *, resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED
 ) -> Job:
     """Queue a comparison of the wave on a background worker; returns the job to follow."""
-    from reports.tasks import run_comparison  # the task module imports this one
-
     parameters = comparison_parameters(wave, resamples=resamples, seed=seed)
     job = create_job(
         JOB_KIND, partnership=wave.partnership, wave=wave, created_by=user, **parameters
@@ -95,7 +93,7 @@ def start_comparison(
         job=job.pk,
         **parameters,
     )
-    enqueue(run_comparison, job)
+    enqueue(job)
     return job
 
 

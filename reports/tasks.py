@@ -1,17 +1,28 @@
-"""Background work of comparison runs (ids in, results in the database)."""
+"""Background work of comparisons and downloads: the jobs reports registers, its scheduled task,
+and the chart server each worker process stops on its way out."""
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown
 
-from poet.services import run_job
-from reports.services import compute_comparison
+from poet.services import register_job_kind
+from reports.downloads import ANSWERS_JOB, REPORT_JOB, expire_downloads, generate_download
+from reports.exporters.pdf import stop_chart_server
+from reports.services import JOB_KIND, compute_comparison
+
+# A comparison run of a wave, computed or reused; a finished job is never redone.
+register_job_kind(JOB_KIND, compute_comparison)
+# A download's file (a report in a format, or the raw answers).
+register_job_kind(REPORT_JOB, generate_download)
+register_job_kind(ANSWERS_JOB, generate_download)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def run_comparison(job_id: int) -> int | None:
-    """Compute (or reuse) the comparison run of a job's wave; a finished job is never redone."""
-    job = run_job(job_id, compute_comparison)
-    return job.pk if job else None
+@shared_task
+def expire_old_downloads() -> int:
+    """Delete download files older than DOWNLOAD_KEEP_DAYS (celery beat, daily)."""
+    return expire_downloads()
 
 
-# Download jobs live in their own module; imported here so Celery's autodiscovery finds them.
-from reports.tasks_downloads import build_download  # noqa: E402, F401
+@worker_process_shutdown.connect
+def _stop_chart_server(**kwargs) -> None:
+    """Each worker process starts its kaleido server on its first chart; stop it on the way out."""
+    stop_chart_server()

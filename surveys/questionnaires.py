@@ -1,7 +1,7 @@
 """Old address of `surveys.errors`, `surveys.services.opening`, `surveys.selectors.opening` and the
 questionnaire versions (issue 14, the house): kept only so callers outside the app (outcomes,
-reports, their tests, `surveys.tasks`) keep working until they import the new modules; delete it
-then. Nothing lives here."""
+reports and their tests) keep working until they import the new modules; delete it then. Nothing
+lives here."""
 
 from surveys.errors import SurveyError  # noqa: F401
 from surveys.selectors.opening import *  # noqa: F403

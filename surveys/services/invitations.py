@@ -17,8 +17,8 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from poet.models import Wave
-from poet.services import record_audit
+from poet.models import Job, Wave
+from poet.services import create_job, enqueue, record_audit
 from surveys.errors import SurveyError
 from surveys.models import Invitation, InvitationToken, OpenLink, new_token
 from surveys.selectors.opening import is_accepting_answers, is_closed
@@ -26,6 +26,8 @@ from surveys.services.staff_list import StaffListError, StaffMember
 
 logger = logging.getLogger(__name__)
 
+SEND_INVITATIONS = "surveys.send_invitations"
+SEND_REMINDERS = "surveys.send_reminders"
 # A reminder sent "now" by hand still never follows another e-mail within a day.
 MANUAL_REMINDER_GAP = datetime.timedelta(days=1)
 CLOSED_TO_INVITATIONS = "This wave is closed: nobody more can be invited."
@@ -227,6 +229,35 @@ def send_due_reminders() -> int:
             record_audit("invitations.reminded", partnership=wave.partnership, target=str(wave))
         sent += n
     return sent
+
+
+# --- sending in the background (the kinds of job are registered by surveys.tasks) ----------
+
+
+def start_sending_invitations(wave: Wave, *, user=None) -> Job:
+    """Queue the invitation e-mails as a background job the evaluator can watch."""
+    if not is_accepting_answers(wave):
+        raise SurveyError("Open the wave before sending invitations.")
+    if not unsent_invitations(wave).exists():
+        raise SurveyError("Everyone on the staff list has already been sent an invitation.")
+    job = create_job(SEND_INVITATIONS, partnership=wave.partnership, wave=wave, created_by=user)
+    record_audit(
+        "invitations.send_started", actor=user, partnership=wave.partnership, target=str(wave)
+    )
+    enqueue(job)
+    return job
+
+
+def start_sending_reminders(wave: Wave, *, user=None) -> Job:
+    """Queue reminders now, to everyone who has not finished and was not e-mailed today."""
+    if not is_accepting_answers(wave):
+        raise SurveyError("Reminders are sent only while the wave is open.")
+    job = create_job(SEND_REMINDERS, partnership=wave.partnership, wave=wave, created_by=user)
+    record_audit(
+        "invitations.remind_started", actor=user, partnership=wave.partnership, target=str(wave)
+    )
+    enqueue(job)
+    return job
 
 
 # --- the open link ---------------------------------------------------------------------------

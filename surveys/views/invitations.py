@@ -1,6 +1,6 @@
 """Invitations pages of a wave's staff survey (evaluators): the staff list, sending e-mails and
 reminders, the open link and deleting e-mail addresses. Thin: the rules are in
-`surveys.services.invitations` (sending: `surveys.services.jobs`)."""
+`surveys.services.invitations`."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +16,6 @@ from surveys.selectors.headcounts import awaiting_total, open_link_is_full, reco
 from surveys.selectors.invitations import invitation_summary, open_link_of
 from surveys.selectors.opening import is_accepting_answers
 from surveys.services import invitations as service
-from surveys.services import jobs
 from surveys.services.staff_list import StaffListError, example_staff_list
 
 
@@ -87,7 +86,7 @@ def send(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if request.method != "POST":
         return redirect(_page_url(access, wave))
     try:
-        job = jobs.start_sending_invitations(wave, user=request.user)
+        job = service.start_sending_invitations(wave, user=request.user)
     except SurveyError as error:
         messages.error(request, str(error))
         return redirect(_page_url(access, wave))
@@ -100,7 +99,7 @@ def remind(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if request.method != "POST":
         return redirect(_page_url(access, wave))
     try:
-        job = jobs.start_sending_reminders(wave, user=request.user)
+        job = service.start_sending_reminders(wave, user=request.user)
     except SurveyError as error:
         messages.error(request, str(error))
         return redirect(_page_url(access, wave))

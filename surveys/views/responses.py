@@ -9,7 +9,7 @@ from poet.analysis import rule_text
 from poet.models import Wave
 from poet.permissions import Access, Right, wave_view
 from surveys.selectors.response_rates import response_rates
-from surveys.services.jobs import start_recount
+from surveys.services.response_counts import start_recount
 
 
 @wave_view(Right.VIEW)

@@ -76,7 +76,7 @@ def test_a_real_worker_recounts_from_redis_into_postgresql(client, celery_worker
         "Council": 3,
         "Trust": 5,
     }
-    stored = TaskResult.objects.get(task_name="surveys.tasks.recount_responses")
+    stored = TaskResult.objects.get(task_name="poet.tasks.run_job")
     assert stored.status == "SUCCESS"
     assert stored.worker.startswith("test-worker-")
     assert celery_worker.pid != os.getpid()

@@ -3,10 +3,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from poet.models import Job, Wave
-from poet.services import create_job
+from poet.services import create_job, run_job
 from reports.models import DEFAULT_RESAMPLES, DEFAULT_SEED, ComparisonRun
 from reports.services import JOB_KIND, comparison_parameters
-from reports.tasks import run_comparison
 
 
 def find_wave(partnership: str, wave: str) -> Wave:
@@ -39,7 +38,7 @@ class Command(BaseCommand):
             wave, resamples=options["resamples"], seed=options["seed"]
         )
         job = create_job(JOB_KIND, partnership=wave.partnership, wave=wave, **parameters)
-        run_comparison(job.pk)  # in this process: the task function itself, not the queue
+        run_job(job.pk)  # in this process: the workers' own code, not the queue
         job.refresh_from_db()
         if job.status != Job.Status.SUCCEEDED:
             raise CommandError(f"The comparison failed: {job.error or job.message}")
