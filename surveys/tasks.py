@@ -3,9 +3,9 @@
 from celery import shared_task
 
 from poet.services import register_job_kind
-from surveys import invitations, questionnaires
-from surveys.selectors import response_count_table, submitted_response_counts
-from surveys.services import RECOUNT
+from surveys.selectors.response_rates import response_count_table, submitted_response_counts
+from surveys.services import invitations, opening
+from surveys.services.response_counts import RECOUNT
 
 
 def recount_responses(job, progress):
@@ -46,4 +46,4 @@ def send_due_reminders() -> int:
 @shared_task
 def close_overdue_waves() -> int:
     """Close the waves whose closing date has passed (celery beat, daily)."""
-    return questionnaires.close_overdue_waves()
+    return opening.close_overdue_waves()

@@ -5,7 +5,7 @@ import pytest
 from django_celery_results.models import TaskResult
 
 from poet.models import Job, Role
-from surveys.selectors import response_count_table
+from surveys.selectors.response_rates import response_count_table
 from tests.factories import OrganisationFactory, ResponseFactory, WaveFactory, member
 
 
