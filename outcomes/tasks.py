@@ -8,7 +8,7 @@ from poet.services import run_job
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def import_answers_file(job_id: int) -> int | None:
     """Import an uploaded answers file too large to import in the request."""
-    from outcomes.capture import run_import
+    from outcomes.services.imports import run_import
 
     job = run_job(job_id, run_import)
     return job.pk if job else None

@@ -19,8 +19,9 @@ import pandas as pd
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
-from outcomes import schedule as follow_up
 from outcomes.models import ChosenOutcome, FollowUpSchedule, OutcomeProposal
+from outcomes.selectors import schedule as follow_up_reads
+from outcomes.services import schedule as follow_up
 from poet.analysis import (
     hidden_text,
 )
@@ -137,7 +138,7 @@ def _figures(summary: dict, consensus: dict, code: str, measure: str, k: int) ->
 
 def staff_outcomes(wave: Wave) -> list[OutcomeStatement]:
     """The outcomes the wave's staff questionnaire asks about, in the order asked."""
-    return follow_up.staff_outcomes(wave)
+    return follow_up_reads.staff_outcomes(wave)
 
 
 def shortlist(wave: Wave) -> Shortlist:
@@ -157,8 +158,10 @@ def shortlist(wave: Wave) -> Shortlist:
         if run
         else {}
     )
-    schedule = follow_up.schedule_of(wave)
-    chosen = {c.outcome_id: c for c in follow_up.chosen_outcomes(schedule)} if schedule else {}
+    schedule = follow_up_reads.schedule_of(wave)
+    chosen = (
+        {c.outcome_id: c for c in follow_up_reads.chosen_outcomes(schedule)} if schedule else {}
+    )
     rows = []
     for outcome in staff_outcomes(wave):
         row = ShortlistRow(
@@ -293,7 +296,7 @@ def choose(
 def unchoose(wave: Wave, outcome: OutcomeStatement, *, actor=None) -> None:
     """Take an outcome off the shortlist, unless the follow-up questionnaire built from the
     shortlist is already frozen (users and carers are answering it)."""
-    schedule = follow_up.schedule_of(wave)
+    schedule = follow_up_reads.schedule_of(wave)
     chosen = (
         ChosenOutcome.objects.filter(schedule=schedule, outcome=outcome).first()
         if schedule
@@ -513,4 +516,4 @@ def reject(proposal: OutcomeProposal, *, reason: str, actor=None) -> None:
 
 
 def schedule_of(wave: Wave) -> FollowUpSchedule | None:
-    return follow_up.schedule_of(wave)
+    return follow_up_reads.schedule_of(wave)

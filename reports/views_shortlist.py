@@ -70,7 +70,7 @@ def _page(
     for c in candidates:
         c["error"] = (errors or {}).get(f"reason-{c['outcome'].pk}", "")
     schedule = services.schedule_of(wave)
-    chosen = list(services.follow_up.chosen_outcomes(schedule)) if schedule else []
+    chosen = list(services.follow_up_reads.chosen_outcomes(schedule)) if schedule else []
     context = _context(
         access,
         wave,

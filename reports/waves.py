@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from outcomes.waves import copy_follow_up
+from outcomes.services.follow_up_copy import copy_follow_up
 from poet.models import Wave
 from poet.services import record_audit
 from surveys.waves import copy_wave

@@ -3,8 +3,9 @@
 import pytest
 
 from outcomes.models import ChosenOutcome, FollowUpSchedule
-from outcomes.questionnaire import create_follow_up_questionnaire, is_up_to_date
-from outcomes.schedule import (
+from outcomes.selectors.follow_up_questionnaire import is_up_to_date
+from outcomes.services.follow_up_questionnaire import create_follow_up_questionnaire
+from outcomes.services.schedule import (
     add_chosen_outcome,
     close_schedule,
     create_schedule,
