@@ -1,5 +1,6 @@
 """Follow-up pages of one wave, under /p/<partnership>/waves/<wave>/ (namespace "outcomes"):
-the schedule, participants and captured answers under follow-up/.
+the schedule, participants and captured answers under follow-up/, and the outcome shortlist
+(staff figures, choices, proposals) under shortlist/.
 
 Like the survey pages, every route takes only the partnership and the wave: a session, a chosen
 outcome or a proposal is addressed as ?session=<id>, ?chosen=<id> or ?proposal=<id>.
@@ -7,11 +8,12 @@ outcome or a proposal is addressed as ?session=<id>, ?chosen=<id> or ?proposal=<
 
 from django.urls import path
 
-from outcomes.views import capture, participants, schedule
+from outcomes.views import capture, participants, schedule, shortlist
 
 app_name = "outcomes"
 
 FOLLOW_UP = "follow-up/"
+SHORTLIST = "shortlist/"
 
 urlpatterns = [
     # the schedule
@@ -61,4 +63,12 @@ urlpatterns = [
         name="assisted_entry",
     ),
     path(f"{FOLLOW_UP}import/", capture.import_page, name="import_answers"),
+    # the outcome shortlist
+    path(SHORTLIST, shortlist.shortlist, name="shortlist"),
+    path(f"{SHORTLIST}choose/", shortlist.choose, name="shortlist_choose"),
+    path(f"{SHORTLIST}unchoose/", shortlist.unchoose, name="shortlist_unchoose"),
+    path(f"{SHORTLIST}proposals/collect/", shortlist.collect, name="collect_proposals"),
+    path(f"{SHORTLIST}proposals/adopt/", shortlist.adopt, name="adopt_proposal"),
+    path(f"{SHORTLIST}proposals/merge/", shortlist.merge, name="merge_proposal"),
+    path(f"{SHORTLIST}proposals/reject/", shortlist.reject, name="reject_proposal"),
 ]
