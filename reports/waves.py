@@ -1,5 +1,5 @@
 """Start the next wave as a copy of the last: the survey part (surveys.waves) and the follow-up
-part (outcomes.waves) in one transaction, audited once."""
+part (outcomes.services.follow_up_copy) in one transaction, audited once."""
 
 from __future__ import annotations
 
