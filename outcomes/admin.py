@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from outcomes.models import ChosenOutcome, FollowUpSchedule, FollowUpSession
-from outcomes.schedule import ScheduleError, check_session
+from outcomes.services.schedule import ScheduleError, check_session
 
 
 class SessionAdminForm(forms.ModelForm):

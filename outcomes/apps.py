@@ -8,8 +8,11 @@ class OutcomesConfig(AppConfig):
     def ready(self) -> None:
         """Hook the follow-up into the survey engine, which knows nothing of it (DESIGN §7)."""
         from outcomes import receivers, tasks  # noqa: F401  (tasks registers the kinds of job)
-        from outcomes.participants import check_follow_up_draft, draft_for_participant_token
-        from surveys.answering import register_draft_check, register_link_starter
+        from outcomes.services.participants import (
+            check_follow_up_draft,
+            draft_for_participant_token,
+        )
+        from surveys.services.answering import register_draft_check, register_link_starter
         from surveys.signals import response_submitted
 
         response_submitted.connect(

@@ -1,5 +1,6 @@
 """Receivers of the survey engine's signals (connected in OutcomesConfig.ready)."""
 
+from outcomes.services.participants import link_self_completed
 from surveys.models import Response
 
 
@@ -7,6 +8,4 @@ def response_submitted(sender, response: Response, context: dict, **kwargs) -> N
     """A participant submitted by their own link: link the response to them."""
     if not context or "participant" not in context:
         return
-    from outcomes.participants import link_self_completed
-
     link_self_completed(response, context, easy_read=bool(kwargs.get("easy_read")))

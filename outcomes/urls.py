@@ -1,33 +1,74 @@
-"""Follow-up pages of one wave, under /p/<partnership>/waves/<wave>/follow-up/.
+"""Follow-up pages of one wave, under /p/<partnership>/waves/<wave>/ (namespace "outcomes"):
+the schedule, participants and captured answers under follow-up/, and the outcome shortlist
+(staff figures, choices, proposals) under shortlist/.
 
-Like the survey pages, every route takes only the partnership and the wave: a session or a chosen
-outcome is addressed as ?session=<id> or ?chosen=<id>.
+Like the survey pages, every route takes only the partnership and the wave: a session, a chosen
+outcome or a proposal is addressed as ?session=<id>, ?chosen=<id> or ?proposal=<id>.
 """
 
-from django.urls import include, path
+from django.urls import path
 
-from outcomes.views import schedule
+from outcomes.views import capture, participants, schedule, shortlist
 
 app_name = "outcomes"
 
+FOLLOW_UP = "follow-up/"
+SHORTLIST = "shortlist/"
+
 urlpatterns = [
-    path("", schedule.schedule, name="schedule"),
-    path("create/", schedule.create, name="create_schedule"),
-    path("methods/", schedule.methods, name="methods"),
-    path("outcomes/add/", schedule.add_outcome, name="add_outcome"),
-    path("outcomes/remove/", schedule.remove_outcome, name="remove_outcome"),
-    path("sessions/add/", schedule.add_session, name="add_session"),
-    path("sessions/change/", schedule.edit_session, name="edit_session"),
-    path("sessions/remove/", schedule.remove_session, name="remove_session"),
-    path("questionnaire/", schedule.generate_questionnaire, name="generate_questionnaire"),
-    path("open/", schedule.open_schedule, name="open_schedule"),
-    path("close/", schedule.close_schedule, name="close_schedule"),
-    path("guides/interview.pdf", schedule.guide, {"kind": "interview"}, name="interview_guide"),
+    # the schedule
+    path(FOLLOW_UP, schedule.schedule, name="schedule"),
+    path(f"{FOLLOW_UP}create/", schedule.create, name="create_schedule"),
+    path(f"{FOLLOW_UP}methods/", schedule.methods, name="methods"),
+    path(f"{FOLLOW_UP}outcomes/add/", schedule.add_outcome, name="add_outcome"),
+    path(f"{FOLLOW_UP}outcomes/remove/", schedule.remove_outcome, name="remove_outcome"),
+    path(f"{FOLLOW_UP}sessions/add/", schedule.add_session, name="add_session"),
+    path(f"{FOLLOW_UP}sessions/change/", schedule.edit_session, name="edit_session"),
+    path(f"{FOLLOW_UP}sessions/remove/", schedule.remove_session, name="remove_session"),
     path(
-        "guides/focus-group.pdf",
+        f"{FOLLOW_UP}questionnaire/",
+        schedule.generate_questionnaire,
+        name="generate_questionnaire",
+    ),
+    path(f"{FOLLOW_UP}open/", schedule.open_schedule, name="open_schedule"),
+    path(f"{FOLLOW_UP}close/", schedule.close_schedule, name="close_schedule"),
+    path(
+        f"{FOLLOW_UP}guides/interview.pdf",
+        schedule.guide,
+        {"kind": "interview"},
+        name="interview_guide",
+    ),
+    path(
+        f"{FOLLOW_UP}guides/focus-group.pdf",
         schedule.guide,
         {"kind": "focus-group"},
         name="focus_group_guide",
     ),
-    path("", include("outcomes.urls_participants")),
+    # participants and their answers
+    path(f"{FOLLOW_UP}participants/", participants.participants, name="participants"),
+    path(f"{FOLLOW_UP}participants/<str:code>/", participants.participant, name="participant"),
+    path(
+        f"{FOLLOW_UP}participants/<str:code>/link/",
+        participants.link,
+        name="participant_link",
+    ),
+    path(
+        f"{FOLLOW_UP}participants/<str:code>/withdraw/",
+        participants.withdraw,
+        name="participant_withdraw",
+    ),
+    path(
+        f"{FOLLOW_UP}participants/<str:code>/answers/",
+        capture.assisted_entry,
+        name="assisted_entry",
+    ),
+    path(f"{FOLLOW_UP}import/", capture.import_page, name="import_answers"),
+    # the outcome shortlist
+    path(SHORTLIST, shortlist.shortlist, name="shortlist"),
+    path(f"{SHORTLIST}choose/", shortlist.choose, name="shortlist_choose"),
+    path(f"{SHORTLIST}unchoose/", shortlist.unchoose, name="shortlist_unchoose"),
+    path(f"{SHORTLIST}proposals/collect/", shortlist.collect, name="collect_proposals"),
+    path(f"{SHORTLIST}proposals/adopt/", shortlist.adopt, name="adopt_proposal"),
+    path(f"{SHORTLIST}proposals/merge/", shortlist.merge, name="merge_proposal"),
+    path(f"{SHORTLIST}proposals/reject/", shortlist.reject, name="reject_proposal"),
 ]

@@ -55,8 +55,7 @@ urlpatterns = [
     path("p/<slug:partnership>/waves/<slug:wave>/survey/", include("surveys.urls")),
     path("p/<slug:partnership>/waves/<slug:wave>/comparisons/", include("reports.urls")),
     path("p/<slug:partnership>/waves/<slug:wave>/reports/", include("reports.urls_reports")),
-    path("p/<slug:partnership>/waves/<slug:wave>/follow-up/", include("outcomes.urls")),
-    path("p/<slug:partnership>/waves/<slug:wave>/shortlist/", include("reports.urls_shortlist")),
+    path("p/<slug:partnership>/waves/<slug:wave>/", include("outcomes.urls")),
     path(
         "p/<slug:partnership>/waves/<slug:wave>/context/",
         include((survey_urls.context_patterns, "context")),

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from outcomes.models import FollowUpSchedule
-from outcomes.schedule import schedule_of
+from outcomes.selectors.schedule import schedule_of
 from poet.analysis import (
     COMPARISON_COLUMNS,
     NOTE_COLUMNS,

@@ -1,11 +1,11 @@
 """Start the next wave as a copy of the last: the survey part (surveys.waves) and the follow-up
-part (outcomes.waves) in one transaction, audited once."""
+part (outcomes.services.follow_up_copy) in one transaction, audited once."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from outcomes.waves import copy_follow_up
+from outcomes.services.follow_up_copy import copy_follow_up
 from poet.models import Wave
 from poet.services import record_audit
 from surveys.waves import copy_wave

@@ -1,7 +1,7 @@
 """Answers captured by an evaluator: assisted entry for one participant (the whole follow-up
 questionnaire on one page) and the upload of a DESIGN §5 CSV of answers collected elsewhere (a
-large one imported by a background job). Thin: the rules are in outcomes.capture,
-outcomes.participants and outcomes.imports."""
+large one imported by a background job). Thin: the rules are in `outcomes.services.capture`,
+`outcomes.services.participants` and `outcomes.services.imports`."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -9,14 +9,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from outcomes import capture as service
-from outcomes.forms_participants import EntryOptionsForm, ImportForm
-from outcomes.imports import ImportRefused, import_answers
-from outcomes.participants import ParticipantError, check_can_answer, check_collecting
+from outcomes.forms.capture import EntryOptionsForm, ImportForm
+from outcomes.services import capture as service
+from outcomes.services.imports import (
+    ImportRefused,
+    import_answers,
+    imported_message,
+    in_background,
+    start_import,
+)
+from outcomes.services.participants import ParticipantError, check_can_answer, check_collecting
 from outcomes.views.participants import base_context, page_url, participant_of, schedule_of
-from poet.permissions import Access, Right, partnership_view, wave_of
-from surveys.answering import TEXT_LIMIT
-from surveys.forms_answering import SectionForm
+from poet.models import Wave
+from poet.permissions import Access, Right, wave_view
+from surveys.forms.answering import SectionForm
+from surveys.services.answering import TEXT_LIMIT
 
 
 def _option_errors(form: EntryOptionsForm) -> list[tuple[str, str]]:
@@ -28,13 +35,12 @@ def _option_errors(form: EntryOptionsForm) -> list[tuple[str, str]]:
     ]
 
 
-@partnership_view(Right.EVALUATE)
-def assisted_entry(request: HttpRequest, access: Access, wave: str, code: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def assisted_entry(request: HttpRequest, access: Access, wave: Wave, code: str) -> HttpResponse:
     """Enter what a participant answered in an interview or a focus group, all on one page."""
-    w = wave_of(access, wave)
-    schedule = schedule_of(w)
+    schedule = schedule_of(wave)
     person = participant_of(schedule, code)
-    back = redirect(page_url(access, w, "participant", code=person.code))
+    back = redirect(page_url(access, wave, "participant", code=person.code))
     try:
         check_can_answer(person)
         questionnaire = check_collecting(schedule)
@@ -82,7 +88,7 @@ def assisted_entry(request: HttpRequest, access: Access, wave: str, code: str) -
         errors = _option_errors(options) + errors
         for form in forms:
             errors.extend(form.error_list())
-    context = base_context(access, w, schedule) | {
+    context = base_context(access, wave, schedule) | {
         "participant": person,
         "questionnaire": questionnaire,
         "options": options,
@@ -94,24 +100,23 @@ def assisted_entry(request: HttpRequest, access: Access, wave: str, code: str) -
     return render(request, "outcomes/capture/assisted.html", context)
 
 
-@partnership_view(Right.EVALUATE)
-def import_page(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def import_page(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """Upload answers collected elsewhere: all of the file is stored, or none of it."""
-    w = wave_of(access, wave)
-    schedule = schedule_of(w)
+    schedule = schedule_of(wave)
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["answers_file"]
-        if service.in_background(upload.size):
-            job = service.start_import(w, upload, actor=request.user)
+        if in_background(upload.size):
+            job = start_import(wave, upload, actor=request.user)
             job_url = reverse(
                 "job", kwargs={"partnership": access.partnership.slug, "job_id": job.pk}
             )
-            back = page_url(access, w, "import_answers")
+            back = page_url(access, wave, "import_answers")
             return redirect(f"{job_url}?{urlencode({'next': back})}")
         try:
-            result = import_answers(access.partnership.slug, w.slug, upload, actor=request.user)
+            result = import_answers(access.partnership.slug, wave.slug, upload, actor=request.user)
         except ImportRefused as refused:
             problems = list(refused.messages)
             count = refused.problems
@@ -121,7 +126,7 @@ def import_page(request: HttpRequest, access: Access, wave: str) -> HttpResponse
                 "the page: nothing was stored",
             )
         else:
-            messages.success(request, service.imported_message(result))
-            return redirect(page_url(access, w, "import_answers"))
-    context = base_context(access, w, schedule) | {"form": form, "problems": problems}
+            messages.success(request, imported_message(result))
+            return redirect(page_url(access, wave, "import_answers"))
+    context = base_context(access, wave, schedule) | {"form": form, "problems": problems}
     return render(request, "outcomes/capture/import.html", context)

@@ -1,31 +1,34 @@
 """Participants pages of a wave's follow-up (evaluators): register with consent, record consent,
-make a link to answer by themselves, withdraw. Thin: the rules are in outcomes.participants."""
+make a link to answer by themselves, withdraw. Thin: the rules are in
+`outcomes.services.participants`, the reads in `outcomes.selectors.participants`."""
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from outcomes import participants as service
-from outcomes.forms_participants import ConsentForm, ParticipantForm
-from outcomes.models import FollowUpSchedule, Participant, ParticipantResponse
+from outcomes.forms.participants import ConsentForm, ParticipantForm
+from outcomes.models import FollowUpSchedule, Participant
+from outcomes.selectors import participants as selectors
+from outcomes.selectors.schedule import schedule_of as schedule_of_wave
+from outcomes.services import participants as service
 from poet.models import Wave
-from poet.permissions import Access, Right, partnership_view, wave_of
+from poet.permissions import Access, Right, wave_view
+from poet.views.form_flow import done, run_form
 
 
 def schedule_of(wave: Wave) -> FollowUpSchedule:
-    schedule = FollowUpSchedule.objects.filter(wave=wave).select_related("wave").first()
+    schedule = schedule_of_wave(wave)
     if schedule is None:
         raise Http404("This wave has no follow-up yet.")
     return schedule
 
 
 def participant_of(schedule: FollowUpSchedule, code: str) -> Participant:
-    return get_object_or_404(
-        Participant.objects.select_related("user_group", "consent_recorded_by"),
-        schedule=schedule,
-        code=code,
-    )
+    participant = selectors.participant_of(schedule, code)
+    if participant is None:
+        raise Http404("No such participant.")
+    return participant
 
 
 def page_url(access: Access, wave: Wave, name: str = "participants", **kwargs) -> str:
@@ -39,98 +42,95 @@ def base_context(access: Access, wave: Wave, schedule: FollowUpSchedule) -> dict
     return {"access": access, "partnership": access.partnership, "wave": wave, "schedule": schedule}
 
 
-@partnership_view(Right.EVALUATE)
-def participants(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+def _refusal(check, *args) -> str:
+    """What a participant rule says against going on, or "" when nothing does."""
+    try:
+        check(*args)
+    except service.ParticipantError as error:
+        return str(error)
+    return ""
+
+
+@wave_view(Right.EVALUATE)
+def participants(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """Everyone taking part, and a form to register the next one under a new code."""
-    w = wave_of(access, wave)
-    schedule = schedule_of(w)
+    schedule = schedule_of(wave)
     form = ParticipantForm(request.POST or None, schedule=schedule)
-    if request.method == "POST" and form.is_valid():
-        try:
-            participant = service.register_participant(
-                schedule,
-                audience=form.cleaned_data["audience"],
-                user_group=form.cleaned_data["user_group"],
-                consent_given_on=form.cleaned_data.get("consent_given_on"),
-                consent_method=form.cleaned_data.get("consent_method") or "",
-                actor=request.user,
-            )
-        except service.ParticipantError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{participant.code} is registered.")
-            return redirect(page_url(access, w, "participant", code=participant.code))
-    people = (
-        Participant.objects.filter(schedule=schedule)
-        .select_related("user_group")
-        .prefetch_related("responses")
-        .order_by("code")
+    registered, participant = run_form(
+        request,
+        form,
+        lambda data: service.register_participant(
+            schedule,
+            audience=data["audience"],
+            user_group=data["user_group"],
+            consent_given_on=data.get("consent_given_on"),
+            consent_method=data.get("consent_method") or "",
+            actor=request.user,
+        ),
+        refused=service.ParticipantError,
     )
-    context = base_context(access, w, schedule) | {
+    if registered:
+        return done(
+            request,
+            f"{participant.code} is registered.",
+            page_url(access, wave, "participant", code=participant.code),
+        )
+    context = base_context(access, wave, schedule) | {
         "form": form,
-        "participants": people,
-        "has_user_groups": access.partnership.user_groups.exists(),
+        "participants": selectors.participants_of(schedule),
+        "has_user_groups": selectors.has_user_groups(access.partnership),
     }
     return render(request, "outcomes/participants/index.html", context)
 
 
-@partnership_view(Right.EVALUATE)
-def participant(request: HttpRequest, access: Access, wave: str, code: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def participant(request: HttpRequest, access: Access, wave: Wave, code: str) -> HttpResponse:
     """One participant: consent, their answers so far, and what can be done next."""
-    w = wave_of(access, wave)
-    schedule = schedule_of(w)
+    schedule = schedule_of(wave)
     person = participant_of(schedule, code)
     form = ConsentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service.record_consent(
-                person,
-                given_on=form.cleaned_data["consent_given_on"],
-                method=form.cleaned_data["consent_method"],
-                actor=request.user,
-            )
-        except service.ParticipantError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Consent of {person.code} is recorded.")
-            return redirect(page_url(access, w, "participant", code=person.code))
-    try:
-        service.check_can_answer(person)
-        cannot_answer = ""
-    except service.ParticipantError as error:
-        cannot_answer = str(error)
-    try:
-        service.check_collecting(schedule)
-        not_collecting = ""
-    except service.ParticipantError as error:
-        not_collecting = str(error)
-    context = base_context(access, w, schedule) | {
+    recorded, _ = run_form(
+        request,
+        form,
+        lambda data: service.record_consent(
+            person,
+            given_on=data["consent_given_on"],
+            method=data["consent_method"],
+            actor=request.user,
+        ),
+        refused=service.ParticipantError,
+    )
+    if recorded:
+        return done(
+            request,
+            f"Consent of {person.code} is recorded.",
+            page_url(access, wave, "participant", code=person.code),
+        )
+    context = base_context(access, wave, schedule) | {
         "participant": person,
         "form": form,
-        "cannot_answer": cannot_answer,
-        "not_collecting": not_collecting,
-        "answers": ParticipantResponse.objects.filter(participant=person)
-        .select_related("response", "session")
-        .order_by("response__submitted_on", "pk"),
-        "links": person.links.order_by("-created_at"),
+        "cannot_answer": _refusal(service.check_can_answer, person),
+        "not_collecting": _refusal(service.check_collecting, schedule),
+        "answers": selectors.answers_of(person),
+        "links": selectors.links_of(person),
     }
     return render(request, "outcomes/participants/participant.html", context)
 
 
-@partnership_view(Right.EVALUATE)
-def link(request: HttpRequest, access: Access, wave: str, code: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def link(request: HttpRequest, access: Access, wave: Wave, code: str) -> HttpResponse:
     """Make a link for the participant to answer by themselves, and show it this once."""
-    w = wave_of(access, wave)
-    schedule = schedule_of(w)
+    schedule = schedule_of(wave)
     person = participant_of(schedule, code)
+    back = page_url(access, wave, "participant", code=person.code)
     if request.method != "POST":
-        return redirect(page_url(access, w, "participant", code=person.code))
+        return redirect(back)
     try:
         token = service.create_link(person, actor=request.user)
     except service.ParticipantError as error:
         messages.error(request, str(error))
-        return redirect(page_url(access, w, "participant", code=person.code))
-    context = base_context(access, w, schedule) | {
+        return redirect(back)
+    context = base_context(access, wave, schedule) | {
         "participant": person,
         "link": service.participant_link_url(token),
     }
@@ -139,22 +139,21 @@ def link(request: HttpRequest, access: Access, wave: str, code: str) -> HttpResp
     return response
 
 
-@partnership_view(Right.EVALUATE)
-def withdraw(request: HttpRequest, access: Access, wave: str, code: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def withdraw(request: HttpRequest, access: Access, wave: Wave, code: str) -> HttpResponse:
     """Withdraw a participant after a confirmation: their answers are deleted."""
-    w = wave_of(access, wave)
-    schedule = schedule_of(w)
+    schedule = schedule_of(wave)
     person = participant_of(schedule, code)
     if request.method == "POST" and not person.withdrawn_on:
         deleted = service.withdraw(person, actor=request.user)
-        messages.success(
+        return done(
             request,
             f"{person.code} has withdrawn. {deleted} set{'' if deleted == 1 else 's'} of answers "
             "deleted.",
+            page_url(access, wave, "participant", code=person.code),
         )
-        return redirect(page_url(access, w, "participant", code=person.code))
-    context = base_context(access, w, schedule) | {
+    context = base_context(access, wave, schedule) | {
         "participant": person,
-        "response_count": person.responses.count(),
+        "response_count": selectors.response_count(person),
     }
     return render(request, "outcomes/participants/withdraw.html", context)

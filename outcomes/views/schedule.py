@@ -1,30 +1,30 @@
 """The follow-up schedule pages of a wave: /p/<partnership>/waves/<wave>/follow-up/...
 
-Thin views: every rule lives in `outcomes.schedule`, `outcomes.questionnaire` and
-`outcomes.guides`. Reading needs Right.VIEW (progress only with Right.EVALUATE); every change
-needs Right.EVALUATE.
+Thin views: every rule lives in `outcomes.services` (schedule, follow-up questionnaire, guides)
+and every read in `outcomes.selectors`. Reading needs Right.VIEW (progress only with
+Right.EVALUATE); every change needs Right.EVALUATE.
 """
-
-import time
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from outcomes import schedule as services
-from outcomes.forms_schedule import ChosenOutcomeForm, MethodsForm, SessionForm
-from outcomes.guides import GuideKind, filename, render_guide
-from outcomes.models import ChosenOutcome, FollowUpSchedule, FollowUpSession
-from outcomes.questionnaire import (
-    FOLLOW_UP,
-    create_follow_up_questionnaire,
+from outcomes.forms.schedule import ChosenOutcomeForm, MethodsForm, SessionForm
+from outcomes.models import FollowUpSchedule, FollowUpSession
+from outcomes.selectors import schedule as selectors
+from outcomes.selectors.follow_up_questionnaire import (
     is_up_to_date,
+    latest_follow_up,
+    live_follow_up,
 )
+from outcomes.services import schedule as services
+from outcomes.services.follow_up_questionnaire import create_follow_up_questionnaire
+from outcomes.services.guides import GuideKind, download_guide, filename
 from poet.models import Wave
-from poet.permissions import Access, Right, partnership_view, wave_of
-from poet.services import record_audit
-from surveys.questionnaires import SurveyError, latest_questionnaire, live_questionnaire
+from poet.permissions import Access, Right, wave_view
+from poet.views.form_flow import done, run_form
+from surveys.errors import SurveyError
 
 ERRORS = (services.ScheduleError, SurveyError)
 
@@ -41,7 +41,7 @@ def _context(access: Access, wave: Wave, **extra) -> dict:
 
 
 def _schedule_or_404(wave: Wave) -> FollowUpSchedule:
-    schedule = services.schedule_of(wave)
+    schedule = selectors.schedule_of(wave)
     if schedule is None:
         raise Http404("This wave has no follow-up schedule yet.")
     return schedule
@@ -67,6 +67,13 @@ def _pk(request: HttpRequest, name: str) -> int:
         raise Http404(f"No such {name}.") from e
 
 
+def _session_or_404(request: HttpRequest, schedule: FollowUpSchedule) -> FollowUpSession:
+    found = selectors.session_of(schedule, _pk(request, "session"))
+    if found is None:
+        raise Http404("No such session.")
+    return found
+
+
 def _refuse_if_closed(request: HttpRequest, schedule: FollowUpSchedule) -> HttpResponse | None:
     if schedule.status == FollowUpSchedule.Status.CLOSED:
         messages.info(request, "The follow-up is closed: it can no longer change.")
@@ -77,87 +84,84 @@ def _refuse_if_closed(request: HttpRequest, schedule: FollowUpSchedule) -> HttpR
 # --- the schedule page -------------------------------------------------------------------------
 
 
-@partnership_view(Right.VIEW)
-def schedule(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    s = services.schedule_of(w)
-    context = _context(access, w, schedule=s, can_change=access.can(Right.EVALUATE))
+@wave_view(Right.VIEW)
+def schedule(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    s = selectors.schedule_of(wave)
+    context = _context(access, wave, schedule=s, can_change=access.can(Right.EVALUATE))
     if s is not None:
-        questionnaire = latest_questionnaire(w, FOLLOW_UP)
+        questionnaire = latest_follow_up(wave)
         context.update(
-            methods=services.method_labels(s),
-            chosen=list(services.chosen_outcomes(s)),
-            sessions=list(s.sessions.all()),
+            methods=selectors.method_labels(s),
+            chosen=list(selectors.chosen_outcomes(s)),
+            sessions=list(selectors.sessions_of(s)),
             questionnaire=questionnaire,
-            live=live_questionnaire(w, FOLLOW_UP),
+            live=live_follow_up(wave),
             up_to_date=is_up_to_date(s, questionnaire),
             editable=s.status != FollowUpSchedule.Status.CLOSED,
         )
         if access.can(Right.EVALUATE):
-            context["progress"] = services.progress(s)
+            context["progress"] = selectors.progress(s)
     return render(request, "outcomes/schedule/overview.html", context)
 
 
-@partnership_view(Right.EVALUATE)
-def create(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
+@wave_view(Right.EVALUATE)
+def create(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if request.method != "POST":
-        return redirect(_url(w))
-    existed = services.schedule_of(w) is not None
-    services.create_schedule(w, actor=request.user)
+        return redirect(_url(wave))
+    existed = selectors.schedule_of(wave) is not None
+    services.create_schedule(wave, actor=request.user)
     if not existed:
         messages.success(
             request,
             "The follow-up schedule is created. Choose its methods and outcomes, then add "
             "sessions.",
         )
-    return redirect(_url(w))
+    return redirect(_url(wave))
 
 
-@partnership_view(Right.EVALUATE)
-def methods(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    s = _schedule_or_404(w)
+@wave_view(Right.EVALUATE)
+def methods(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    s = _schedule_or_404(wave)
     if refused := _refuse_if_closed(request, s):
         return refused
     form = MethodsForm(_data(request), initial={"methods": s.methods})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_methods(s, form.cleaned_data["methods"], actor=request.user)
-        except ERRORS as e:
-            form.add_error("methods", str(e))
-        else:
-            messages.success(request, "The methods are saved.")
-            return redirect(_url(w))
-    return _form_page(request, _context(access, w, schedule=s, form=form, heading="Methods"))
+    saved, _ = run_form(
+        request,
+        form,
+        lambda data: services.set_methods(s, data["methods"], actor=request.user),
+        refused=ERRORS,
+        field="methods",
+    )
+    if saved:
+        return done(request, "The methods are saved.", _url(wave))
+    return _form_page(request, _context(access, wave, schedule=s, form=form, heading="Methods"))
 
 
 # --- chosen outcomes ---------------------------------------------------------------------------
 
 
-@partnership_view(Right.EVALUATE)
-def add_outcome(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    s = _schedule_or_404(w)
+@wave_view(Right.EVALUATE)
+def add_outcome(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    s = _schedule_or_404(wave)
     if refused := _refuse_if_closed(request, s):
         return refused
-    choosable = services.choosable_outcomes(s)
+    choosable = selectors.choosable_outcomes(s)
     # Nothing left to choose: say so, rather than a form whose only answer is an error.
     form = ChosenOutcomeForm(_data(request) if choosable else None, outcomes=choosable)
-    if request.method == "POST" and choosable and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_chosen_outcome(
-                s, data["outcome"], reason=data["reason"], note=data["note"], actor=request.user
-            )
-        except ERRORS as e:
-            form.add_error("outcome", str(e))
-        else:
-            messages.success(request, f"{data['outcome'].code} is added to the follow-up.")
-            return redirect(_url(w))
+    added, chosen = run_form(
+        request,
+        form,
+        lambda data: services.add_chosen_outcome(
+            s, data["outcome"], reason=data["reason"], note=data["note"], actor=request.user
+        ),
+        refused=ERRORS,
+        field="outcome",
+    )
+    if added:
+        return done(request, f"{chosen.outcome.code} is added to the follow-up.", _url(wave))
     context = _context(
         access,
-        w,
+        wave,
         schedule=s,
         form=form,
         heading="Add an outcome to the follow-up",
@@ -171,13 +175,12 @@ def add_outcome(request: HttpRequest, access: Access, wave: str) -> HttpResponse
     return _form_page(request, context)
 
 
-@partnership_view(Right.EVALUATE)
-def remove_outcome(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    s = _schedule_or_404(w)
-    c = get_object_or_404(
-        ChosenOutcome.objects.select_related("outcome"), pk=_pk(request, "chosen"), schedule=s
-    )
+@wave_view(Right.EVALUATE)
+def remove_outcome(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    s = _schedule_or_404(wave)
+    c = selectors.chosen_outcome_of(s, _pk(request, "chosen"))
+    if c is None:
+        raise Http404("No such chosen outcome.")
     if refused := _refuse_if_closed(request, s):
         return refused
     if request.method == "POST":
@@ -187,10 +190,10 @@ def remove_outcome(request: HttpRequest, access: Access, wave: str) -> HttpRespo
             messages.error(request, str(e))
         else:
             messages.success(request, f"{c.outcome.code} is removed from the follow-up.")
-        return redirect(_url(w))
+        return redirect(_url(wave))
     context = _context(
         access,
-        w,
+        wave,
         schedule=s,
         heading="Remove this outcome from the follow-up?",
         body=f"{c.outcome.text} ({c.outcome.code})",
@@ -210,42 +213,40 @@ def _session_page(
     if session is None and len(s.methods) == 1:
         initial["method"] = s.methods[0]
     form = SessionForm(_data(request), initial=initial, methods_in_use=s.methods)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_session(s, form.cleaned_data, session=session, actor=request.user)
-        except ERRORS as e:
-            form.add_error("method", str(e))
-        else:
-            messages.success(request, "The session is saved.")
-            return redirect(_url(w) + "#sessions")
+    saved, _ = run_form(
+        request,
+        form,
+        lambda data: services.save_session(s, data, session=session, actor=request.user),
+        refused=ERRORS,
+        field="method",
+    )
+    if saved:
+        return done(request, "The session is saved.", _url(w) + "#sessions")
     heading = "Change the session" if session else "Add a session"
     return _form_page(request, _context(access, w, schedule=s, form=form, heading=heading))
 
 
-@partnership_view(Right.EVALUATE)
-def add_session(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    s = _schedule_or_404(w)
+@wave_view(Right.EVALUATE)
+def add_session(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    s = _schedule_or_404(wave)
     if refused := _refuse_if_closed(request, s):
         return refused
-    return _session_page(request, access, w, s)
+    return _session_page(request, access, wave, s)
 
 
-@partnership_view(Right.EVALUATE)
-def edit_session(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    s = _schedule_or_404(w)
-    found = get_object_or_404(FollowUpSession, pk=_pk(request, "session"), schedule=s)
+@wave_view(Right.EVALUATE)
+def edit_session(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    s = _schedule_or_404(wave)
+    found = _session_or_404(request, s)
     if refused := _refuse_if_closed(request, s):
         return refused
-    return _session_page(request, access, w, s, found)
+    return _session_page(request, access, wave, s, found)
 
 
-@partnership_view(Right.EVALUATE)
-def remove_session(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    s = _schedule_or_404(w)
-    found = get_object_or_404(FollowUpSession, pk=_pk(request, "session"), schedule=s)
+@wave_view(Right.EVALUATE)
+def remove_session(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    s = _schedule_or_404(wave)
+    found = _session_or_404(request, s)
     if refused := _refuse_if_closed(request, s):
         return refused
     if request.method == "POST":
@@ -255,10 +256,10 @@ def remove_session(request: HttpRequest, access: Access, wave: str) -> HttpRespo
             messages.error(request, str(e))
         else:
             messages.success(request, "The session is removed.")
-        return redirect(_url(w) + "#sessions")
+        return redirect(_url(wave) + "#sessions")
     context = _context(
         access,
-        w,
+        wave,
         schedule=s,
         heading="Remove this session?",
         body=f"{found}. Answers already collected in it are kept.",
@@ -271,13 +272,12 @@ def remove_session(request: HttpRequest, access: Access, wave: str) -> HttpRespo
 # --- questionnaire, opening and closing --------------------------------------------------------
 
 
-@partnership_view(Right.EVALUATE)
-def generate_questionnaire(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    s = _schedule_or_404(w)
+@wave_view(Right.EVALUATE)
+def generate_questionnaire(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    s = _schedule_or_404(wave)
     if request.method != "POST":
-        return redirect(_url(w))
-    before = latest_questionnaire(w, FOLLOW_UP)
+        return redirect(_url(wave))
+    before = latest_follow_up(wave)
     try:
         q = create_follow_up_questionnaire(s, actor=request.user)
     except ERRORS as e:
@@ -291,13 +291,12 @@ def generate_questionnaire(request: HttpRequest, access: Access, wave: str) -> H
             )
         else:
             messages.success(request, f"Version {q.version} of the questionnaire is ready.")
-    return redirect(_url(w) + "#questionnaire")
+    return redirect(_url(wave) + "#questionnaire")
 
 
-@partnership_view(Right.EVALUATE)
-def open_schedule(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    s = _schedule_or_404(w)
+@wave_view(Right.EVALUATE)
+def open_schedule(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    s = _schedule_or_404(wave)
     error = None
     if request.method == "POST":
         try:
@@ -305,15 +304,15 @@ def open_schedule(request: HttpRequest, access: Access, wave: str) -> HttpRespon
         except ERRORS as e:
             error = str(e)
         else:
-            messages.success(
+            return done(
                 request,
                 f"The follow-up is open. Version {q.version} of the questionnaire is frozen: "
                 "changing the outcomes now makes a new version.",
+                _url(wave),
             )
-            return redirect(_url(w))
     context = _context(
         access,
-        w,
+        wave,
         schedule=s,
         heading="Open the follow-up?",
         body="The questionnaire for service users and carers is brought up to date with the "
@@ -324,10 +323,9 @@ def open_schedule(request: HttpRequest, access: Access, wave: str) -> HttpRespon
     return _confirm(request, context)
 
 
-@partnership_view(Right.EVALUATE)
-def close_schedule(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    s = _schedule_or_404(w)
+@wave_view(Right.EVALUATE)
+def close_schedule(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    s = _schedule_or_404(wave)
     error = None
     if request.method == "POST":
         try:
@@ -335,15 +333,15 @@ def close_schedule(request: HttpRequest, access: Access, wave: str) -> HttpRespo
         except ERRORS as e:
             error = str(e)
         else:
-            messages.success(
+            return done(
                 request,
                 "The follow-up is closed. The comparison of staff and service users' answers "
                 "starts now.",
+                _url(wave),
             )
-            return redirect(_url(w))
     context = _context(
         access,
-        w,
+        wave,
         schedule=s,
         heading="Close the follow-up?",
         body="No more answers are collected, and the comparison of staff and service users' "
@@ -358,25 +356,14 @@ def close_schedule(request: HttpRequest, access: Access, wave: str) -> HttpRespo
 # --- guides ------------------------------------------------------------------------------------
 
 
-@partnership_view(Right.VIEW)
-def guide(request: HttpRequest, access: Access, wave: str, kind: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    s = _schedule_or_404(w)
+@wave_view(Right.VIEW)
+def guide(request: HttpRequest, access: Access, wave: Wave, kind: str) -> HttpResponse:
+    s = _schedule_or_404(wave)
     try:
         guide_kind = GuideKind(kind)
     except ValueError as e:
         raise Http404("No such guide.") from e
-    started = time.monotonic()
-    pdf = render_guide(s, guide_kind)
-    record_audit(
-        "guide.downloaded",
-        actor=request.user,
-        partnership=access.partnership,
-        target=str(s),
-        wave=w.slug,
-        guide=guide_kind.value,
-        seconds=round(time.monotonic() - started, 3),
-    )
+    pdf = download_guide(s, guide_kind, actor=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename(s, guide_kind)}"'
     return response

@@ -9,8 +9,13 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from outcomes.models import ChosenOutcome, FollowUpSchedule, Participant
-from outcomes.participants import create_link, register_participant
-from outcomes.schedule import add_chosen_outcome, create_schedule, open_schedule, set_methods
+from outcomes.services.participants import create_link, register_participant
+from outcomes.services.schedule import (
+    add_chosen_outcome,
+    create_schedule,
+    open_schedule,
+    set_methods,
+)
 from poet.models import Audience, OutcomeStatement, UserGroup
 from tests.outcomes.test_follow_up_browser import seeded_staff_wave
 from tests.surveys.test_respond_browser import staff_survey

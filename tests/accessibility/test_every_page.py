@@ -25,7 +25,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from poet.library import load_library
 from poet.models import OutcomeStatement
-from surveys.context import create_lead
+from surveys.services.context import create_lead
 from tests.accessibility.support import (
     ARTIFACTS,
     PHONE,

@@ -16,9 +16,9 @@ from playwright.sync_api import expect
 from outcomes.models import FollowUpSchedule, Participant, ParticipantResponse
 from poet.library import load_library
 from poet.models import Audience, OutcomeStatement, Role
-from surveys.answering import store_response
 from surveys.models import Answer, Questionnaire, Response
-from surveys.template import create_staff_questionnaire
+from surveys.services.answering import store_response
+from surveys.services.design import create_staff_questionnaire
 from tests.factories import (
     PASSWORD,
     OrganisationFactory,

@@ -3,8 +3,9 @@
 import pytest
 
 from outcomes.models import ChosenOutcome, FollowUpSchedule
-from outcomes.questionnaire import create_follow_up_questionnaire, is_up_to_date
-from outcomes.schedule import (
+from outcomes.selectors.follow_up_questionnaire import is_up_to_date
+from outcomes.services.follow_up_questionnaire import create_follow_up_questionnaire
+from outcomes.services.schedule import (
     add_chosen_outcome,
     close_schedule,
     create_schedule,
@@ -12,9 +13,10 @@ from outcomes.schedule import (
     remove_chosen_outcome,
 )
 from poet.models import OutcomeStatement
+from surveys.errors import SurveyError
 from surveys.models import Item, Questionnaire
-from surveys.questionnaires import SurveyError, latest_questionnaire, live_questionnaire
-from surveys.template import create_staff_questionnaire
+from surveys.selectors.questionnaire_versions import latest_questionnaire, live_questionnaire
+from surveys.services.design import create_staff_questionnaire
 from tests.factories import ResponseFactory, WaveFactory
 
 pytestmark = pytest.mark.django_db

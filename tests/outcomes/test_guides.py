@@ -7,9 +7,9 @@ import time
 import pytest
 from django.urls import reverse
 
-from outcomes.guides import GuideKind, render_guide
 from outcomes.models import ChosenOutcome
-from outcomes.schedule import add_chosen_outcome, create_schedule
+from outcomes.services.guides import GuideKind, render_guide
+from outcomes.services.schedule import add_chosen_outcome, create_schedule
 from poet.models import AuditEvent, OutcomeStatement, Role
 from tests.conftest import require
 from tests.factories import WaveFactory, member

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from outcomes.imports import MAX_MESSAGES, ImportRefused, import_answers
 from outcomes.models import FollowUpSchedule, Participant, ParticipantResponse
+from outcomes.services.imports import MAX_MESSAGES, ImportRefused, import_answers
 from poet.models import (
     AuditEvent,
     Organisation,

@@ -4,8 +4,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from outcomes.capture import IMPORT_JOB
 from outcomes.models import Participant
+from outcomes.services.imports import IMPORT_JOB
 from poet.models import AuditEvent, Job
 from surveys.models import Response
 from tests.factories import PASSWORD

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from django.db import connection
 
-from outcomes.imports import ImportRefused, import_answers
 from outcomes.models import Participant, ParticipantResponse
+from outcomes.services.imports import ImportRefused, import_answers
 from surveys.models import Answer, Response
 
 MEASURES = ("importance", "achievement")

@@ -9,16 +9,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outcomes.models import FollowUpSchedule, Participant, ParticipantLink, ParticipantResponse
-from outcomes.participants import (
+from outcomes.services.follow_up_questionnaire import (
+    INTRODUCTION,
+    PRIVACY_NOTICE,
+    SECTION_INTRODUCTION,
+)
+from outcomes.services.participants import (
     ParticipantError,
     create_link,
     register_participant,
     withdraw,
 )
-from outcomes.questionnaire import INTRODUCTION, PRIVACY_NOTICE, SECTION_INTRODUCTION
 from poet.models import Audience, AuditEvent, OutcomeStatement, Role
-from surveys.answering import submit
 from surveys.models import Answer, Draft, Questionnaire, Response, Section
+from surveys.services.answering import submit
 from tests.factories import PASSWORD, ResponseFactory, UserGroupFactory, member
 from tests.outcomes.test_participants_support import build_follow_up, consented
 

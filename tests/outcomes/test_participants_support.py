@@ -100,7 +100,7 @@ def build_follow_up(*, status: str = FollowUpSchedule.Status.OPEN) -> FollowUp:
 def consented(
     follow_up: FollowUp, audience: str = Audience.SERVICE_USER, code: str = ""
 ) -> Participant:
-    from outcomes.participants import register_participant
+    from outcomes.services.participants import register_participant
 
     participant = register_participant(
         follow_up.schedule,

@@ -11,21 +11,21 @@ from outcomes.models import (
     Participant,
     ParticipantResponse,
 )
-from outcomes.schedule import (
+from outcomes.selectors.schedule import choosable_outcomes, progress
+from outcomes.services.schedule import (
     ScheduleError,
     add_chosen_outcome,
     close_schedule,
     create_schedule,
     open_schedule,
-    progress,
     save_session,
     set_methods,
 )
 from outcomes.signals import follow_up_closed
 from poet.models import AuditEvent, OutcomeStatement, Role
 from surveys.models import Questionnaire
-from surveys.questionnaires import latest_questionnaire
-from surveys.template import create_staff_questionnaire
+from surveys.selectors.questionnaire_versions import latest_questionnaire
+from surveys.services.design import create_staff_questionnaire
 from tests.factories import (
     ResponseFactory,
     UserGroupFactory,
@@ -187,8 +187,6 @@ def test_evaluator_creates_a_schedule_from_the_wave_page(client, evaluator, wave
 
 
 def test_with_every_outcome_chosen_the_add_page_says_so(client, evaluator, schedule, wave):
-    from outcomes.schedule import add_chosen_outcome, choosable_outcomes
-
     for outcome in choosable_outcomes(schedule):
         add_chosen_outcome(schedule, outcome, reason="most_endorsed")
     for response in (

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from outcomes.models import FollowUpSchedule
 from poet.library import load_library
 from poet.models import AuditEvent, OutcomeStatement, Role
-from surveys.template import create_staff_questionnaire
+from surveys.services.design import create_staff_questionnaire
 from tests.conftest import require
 from tests.factories import PASSWORD, WaveFactory, member
 

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from outcomes.participants import withdraw
+from outcomes.services.participants import withdraw
 from poet.models import Audience, AuditEvent, Role
 from reports.exporters.csv import AnswersCsvExporter
 from tests.factories import ResponseFactory, member

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from benchmarks.load import build_wave, problems, run
-from surveys.answering import _FROZEN_SECTIONS
 from surveys.models import Response
+from surveys.services.answering import _FROZEN_SECTIONS
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

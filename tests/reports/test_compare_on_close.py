@@ -3,7 +3,7 @@
 import pytest
 
 from outcomes.models import FollowUpSchedule
-from outcomes.schedule import close_schedule
+from outcomes.services.schedule import close_schedule
 from poet.models import Job
 from reports.services import JOB_KIND
 from tests.factories import WaveFactory

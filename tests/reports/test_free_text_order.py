@@ -12,15 +12,16 @@ import pytest
 from django.urls import reverse
 
 from outcomes.models import OutcomeProposal
+from outcomes.selectors import shortlist as reads
+from outcomes.services import shortlist as services
 from poet.models import Role
-from reports import shortlist as services
 from reports.content.common import staff_comments
 from reports.content.formative import _comments
 from surveys.models import Answer
-from surveys.template import PROPOSED_OUTCOMES
+from surveys.questionnaire_template import PROPOSED_OUTCOMES
 from tests.factories import member
+from tests.outcomes.test_shortlist_seed import seed_wave
 from tests.reports.test_answers_export import staff_wave
-from tests.reports.test_shortlist_seed import seed_wave
 
 pytestmark = pytest.mark.django_db
 
@@ -68,10 +69,10 @@ def test_proposals_are_listed_alphabetically_on_the_shortlist_page(client):
     )
     # ids follow the alphabet too, so a link's id does not tell the order people answered in
     assert [p.text for p in staff.order_by("pk")] == expected
-    assert [p.text for p in services.proposals(seeded.wave) if p.source == "staff"] == expected
+    assert [p.text for p in reads.proposals(seeded.wave) if p.source == "staff"] == expected
 
     url = reverse(
-        "shortlist:shortlist",
+        "outcomes:shortlist",
         kwargs={"partnership": seeded.wave.partnership.slug, "wave": seeded.wave.slug},
     )
     html = client.get(url).content.decode()

@@ -36,10 +36,10 @@ from poet.models import (
     Wave,
 )
 from poet.permissions import Right
-from surveys.answering import start_open_draft
 from surveys.models import Invitation, InvitationToken, Item, OpenLink, new_token
-from surveys.questionnaires import open_wave
-from surveys.template import create_staff_questionnaire
+from surveys.services.answering import start_open_draft
+from surveys.services.design import create_staff_questionnaire
+from surveys.services.opening import open_wave
 
 # --- visitors ------------------------------------------------------------------------------------
 
@@ -190,13 +190,19 @@ RULES: dict[str, Rule] = {
     "outcomes:participant_withdraw": derived(),
     "outcomes:assisted_entry": derived(get=302, post=302),  # no consent yet: back
     "outcomes:import_answers": derived(),
-    "shortlist:shortlist": derived(),
-    "shortlist:choose": derived(get=302),  # an action: GET goes back to its page
-    "shortlist:unchoose": derived(get=302),  # an action: GET goes back to its page
-    "shortlist:collect": derived(get=302),  # an action: GET goes back to its page
-    "shortlist:adopt": derived(query="proposal={proposal}", foreign_query="proposal={proposal}"),
-    "shortlist:merge": derived(query="proposal={proposal}", foreign_query="proposal={proposal}"),
-    "shortlist:reject": derived(query="proposal={proposal}", foreign_query="proposal={proposal}"),
+    "outcomes:shortlist": derived(),
+    "outcomes:shortlist_choose": derived(get=302),  # an action: GET goes back to its page
+    "outcomes:shortlist_unchoose": derived(get=302),  # an action: GET goes back to its page
+    "outcomes:collect_proposals": derived(get=302),  # an action: GET goes back to its page
+    "outcomes:adopt_proposal": derived(
+        query="proposal={proposal}", foreign_query="proposal={proposal}"
+    ),
+    "outcomes:merge_proposal": derived(
+        query="proposal={proposal}", foreign_query="proposal={proposal}"
+    ),
+    "outcomes:reject_proposal": derived(
+        query="proposal={proposal}", foreign_query="proposal={proposal}"
+    ),
     "partnership_two_factor": derived(),
     "report:formative": derived(),
     "report:summative": derived(),

@@ -29,7 +29,7 @@ from reports.exporters.xlsx import XlsxExporter
 from reports.models import ComparisonRow, ComparisonRun
 from reports.services import EXPORT_COLUMNS, write_comparison_csv
 from surveys.models import Answer, Item
-from surveys.staff_list import example_staff_list, read_staff_list
+from surveys.services.staff_list import example_staff_list, read_staff_list
 from tests.reports.reporting import seeded_wave
 
 pytestmark = pytest.mark.django_db

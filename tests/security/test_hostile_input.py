@@ -24,7 +24,6 @@ from hypothesis import strategies as st
 
 from outcomes.models import FollowUpSchedule
 from poet.models import Organisation, OutcomeStatement, Partnership, Role, StaffGroup, Wave
-from surveys.answering import sections_of
 from surveys.models import (
     Answer,
     Draft,
@@ -35,8 +34,9 @@ from surveys.models import (
     Response,
     new_token,
 )
-from surveys.questionnaires import open_wave
-from surveys.template import create_staff_questionnaire
+from surveys.services.answering import sections_of
+from surveys.services.design import create_staff_questionnaire
+from surveys.services.opening import open_wave
 from tests.factories import member
 from tests.security.strategies import NASTY, csv_file, form_data, hostile_text
 

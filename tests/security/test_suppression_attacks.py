@@ -235,7 +235,7 @@ PAGES = [
     "reports:comparison",
     "report:formative",
     "report:summative",
-    "shortlist:shortlist",
+    "outcomes:shortlist",
     "context:results",
 ]
 EXPORTS = ["reports:comparison_csv"]

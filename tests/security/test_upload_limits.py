@@ -15,11 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from outcomes.imports import ImportRefused, import_answers
+from outcomes.services.imports import ImportRefused, import_answers
 from poet.models import Role
 from poet.spreadsheet import MAX_COLUMNS, MAX_LINE_BYTES
 from surveys.models import Invitation, Response
-from surveys.staff_list import StaffListError, read_staff_list
+from surveys.services.staff_list import StaffListError, read_staff_list
 from tests.factories import OrganisationFactory, StaffGroupFactory, WaveFactory, member
 from tests.outcomes.test_participants_support import build_follow_up
 

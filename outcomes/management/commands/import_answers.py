@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from outcomes.imports import ImportRefused, import_answers
+from outcomes.services.imports import ImportRefused, import_answers
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
 from surveys.models import Answer, Item, Questionnaire, Response, Section
-from surveys.template import PROPOSED_OUTCOMES, TOP3
+from surveys.questionnaire_template import PROPOSED_OUTCOMES, TOP3
 from tests.factories import WaveFactory
 
 DAY = datetime.date(2026, 11, 2)

@@ -1,4 +1,4 @@
-"""Waves over time, the follow-up's part: the next wave keeps the chosen outcomes.
+"""Copying the follow-up into the next wave: the next wave keeps the chosen outcomes.
 
 The new wave gets a draft follow-up schedule with the same methods and the same chosen outcomes
 (with their reasons), so users and carers are asked about the same outcomes as before. Sessions,

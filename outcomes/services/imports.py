@@ -15,6 +15,11 @@ one option value, multiple choice and ranking option values separated by `;`; fr
 staff questionnaire, service users' and carers' against the latest follow-up questionnaire.
 Line numbers in messages count the header as line 1, blank lines included.
 
+An uploaded answers file is imported at once when it is small; a larger one (over
+`IMPORT_IN_BACKGROUND_BYTES`, 5 MB) is kept under MEDIA_ROOT/imports/ and imported by a background
+job (`answers.import`), whose page shows the progress and then the result or every problem; the
+file is deleted once the job has read it.
+
 Participants created by an import have no consent recorded (the file does not carry it): the
 evaluator records consent on the follow-up pages, as for any participant registered by hand.
 
@@ -35,14 +40,16 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import struct
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -55,6 +62,7 @@ from outcomes.models import (
 from poet.models import (
     Audience,
     AuditEvent,
+    Job,
     Organisation,
     OutcomeStatement,
     Partnership,
@@ -62,10 +70,10 @@ from poet.models import (
     UserGroup,
     Wave,
 )
-from poet.services import record_audit
+from poet.services import JobRefused, create_job, enqueue, record_audit
 from poet.spreadsheet import CHUNK_BYTES, CsvShapeCheck, CsvShapeError
 from surveys.models import Answer, Item, Questionnaire, Response, Section
-from surveys.questionnaires import is_closed
+from surveys.selectors.opening import is_closed
 
 COLUMNS = ["respondent", "audience", "organisation", "group", "item", "value"]
 STAFF_CLOSED = "This wave's staff survey is closed: answers can no longer be added."
@@ -1094,3 +1102,68 @@ def _store(
         created={k: len(v) for k, v in created.items()},
     )
     return result
+
+
+# --- importing a file in the background, as a job ------------------------------------------
+
+IMPORT_JOB = "answers.import"
+IMPORT_IN_BACKGROUND_BYTES = 5 * 1024 * 1024
+
+
+def in_background(size: int) -> bool:
+    """Whether a file this big is imported by a background job rather than in the request."""
+    return size > getattr(settings, "IMPORT_IN_BACKGROUND_BYTES", IMPORT_IN_BACKGROUND_BYTES)
+
+
+def imported_message(result: ImportResult) -> str:
+    def n(count: int, one: str, many: str) -> str:
+        return f"{count} {one if count == 1 else many}"
+
+    return (
+        f"Imported {n(result.responses, 'response', 'responses')} "
+        f"({n(result.staff, 'member of staff', 'staff')}, "
+        f"{n(result.service_users, 'service user', 'service users')}, "
+        f"{n(result.carers, 'carer', 'carers')}) with {n(result.answers, 'answer', 'answers')}."
+    )
+
+
+def _kept_file(job: Job) -> Path:
+    return (
+        Path(settings.MEDIA_ROOT) / "imports" / job.partnership.slug / str(job.pk) / "answers.csv"
+    )
+
+
+def start_import(wave: Wave, upload, *, actor) -> Job:
+    """Keep an uploaded answers file and queue its import; the job page follows it."""
+    job = create_job(IMPORT_JOB, partnership=wave.partnership, wave=wave, created_by=actor)
+    path = _kept_file(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    enqueue(job)
+    return job
+
+
+def run_import(job: Job, progress: Progress) -> dict:
+    """The work of an import job: the kept file into the job's wave, all or nothing, as its
+    creator; the file is deleted afterwards, whatever happened (a refused one lists why)."""
+    path = _kept_file(job)
+    if not path.is_file():
+        raise JobRefused("The uploaded file is no longer here: upload it again.")
+    try:
+        result = import_answers(
+            job.partnership.slug, job.wave.slug, path, actor=job.created_by, progress=progress
+        )
+    except ImportRefused as refused:
+        count = refused.problems
+        raise JobRefused(
+            f"The file has {count} problem{'' if count == 1 else 's'}: nothing was stored. Fix "
+            "every problem listed, then upload the file again.",
+            refused.messages,
+        ) from None
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    message = imported_message(result)
+    progress(1.0, message)
+    return {"imported": asdict(result), "message": message}

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from outcomes.models import ChosenOutcome, OutcomeProposal
 from poet.models import OutcomeStatement, Role
 from tests.factories import PASSWORD, member
-from tests.reports.test_shortlist_seed import seed_wave
+from tests.outcomes.test_shortlist_seed import seed_wave
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

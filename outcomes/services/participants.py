@@ -16,16 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from outcomes.models import FollowUpSchedule, Participant, ParticipantLink, ParticipantResponse
+from outcomes.selectors.follow_up_questionnaire import live_follow_up
 from poet.models import Audience, UserGroup
 from poet.services import record_audit
-from surveys.answering import (
-    CLOSED,
-    UNKNOWN_LINK,
-    RespondentProblem,
-    start_draft,
-)
 from surveys.models import Draft, Questionnaire, Response, hash_token, new_token
-from surveys.questionnaires import live_questionnaire
+from surveys.services.answering import CLOSED, UNKNOWN_LINK, RespondentProblem, start_draft
 
 CODE = re.compile(r"^P-(\d+)$")
 AUDIENCES = (Audience.SERVICE_USER, Audience.CARER)
@@ -140,14 +135,9 @@ def check_can_answer(participant: Participant) -> None:
         )
 
 
-def follow_up_questionnaire(schedule: FollowUpSchedule) -> Questionnaire | None:
-    """The questionnaire participants answer now: the newest frozen follow-up version."""
-    return live_questionnaire(schedule.wave, Questionnaire.For.FOLLOW_UP)
-
-
 def check_collecting(schedule: FollowUpSchedule) -> Questionnaire:
     """The live follow-up questionnaire, if the schedule is collecting answers."""
-    questionnaire = follow_up_questionnaire(schedule)
+    questionnaire = live_follow_up(schedule.wave)
     if schedule.status != FollowUpSchedule.Status.OPEN or questionnaire is None:
         raise ParticipantError(
             "The follow-up is not collecting answers: open it from the follow-up schedule first."
@@ -226,7 +216,7 @@ def draft_for_participant_token(token: str) -> Draft:
     except ParticipantError:
         raise LINK_STOPPED from None
     schedule = participant.schedule
-    questionnaire = follow_up_questionnaire(schedule)
+    questionnaire = live_follow_up(schedule.wave)
     if schedule.status != FollowUpSchedule.Status.OPEN or questionnaire is None:
         raise CLOSED
     existing = (

@@ -9,18 +9,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outcomes.models import ChosenOutcome, FollowUpSchedule, OutcomeProposal
+from outcomes.selectors import shortlist as reads
+from outcomes.services import shortlist as services
 from poet.models import AuditEvent, OutcomeStatement, Role
-from reports import shortlist as services
-from surveys import design
+from surveys.selectors import design
 from tests.factories import member
-from tests.reports.test_shortlist_seed import seed_wave
+from tests.outcomes.test_shortlist_seed import seed_wave
 
 pytestmark = pytest.mark.django_db
 
 
 def url(wave, name="shortlist"):
     return reverse(
-        f"shortlist:{name}", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
+        f"outcomes:{name}", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
     )
 
 
@@ -62,7 +63,7 @@ def figure_row(html: str, code: str) -> str:
 
 
 def test_service_figures_match_the_answers(seeded):
-    data = services.shortlist(seeded.wave)
+    data = reads.shortlist(seeded.wave)
     rows = {r.outcome.code: r for r in data.rows}
     assert data.n_staff == 12 and data.k == 5
     agree = rows["O-AGREE"]
@@ -138,7 +139,7 @@ def test_while_the_staff_survey_is_open_nothing_can_be_computed(client):
 
 
 def test_suggestions_say_why(seeded):
-    suggestions = services.shortlist(seeded.wave).suggestions
+    suggestions = reads.shortlist(seeded.wave).suggestions
     by_code = {s.outcome.code: s for s in suggestions}
     assert [s.outcome.code for s in suggestions] == ["O-AGREE", "O-SPLIT"]
     assert by_code["O-AGREE"].reason == ChosenOutcome.Reason.MOST_ENDORSED
@@ -149,8 +150,8 @@ def test_suggestions_say_why(seeded):
 
 
 def test_contested_suggestion_when_not_among_the_most_endorsed(seeded, monkeypatch):
-    monkeypatch.setattr(services, "MOST_ENDORSED_COUNT", 1)
-    suggestions = services.shortlist(seeded.wave).suggestions
+    monkeypatch.setattr(reads, "MOST_ENDORSED_COUNT", 1)
+    suggestions = reads.shortlist(seeded.wave).suggestions
     split = next(s for s in suggestions if s.outcome.code == "O-SPLIT")
     assert split.reason == ChosenOutcome.Reason.CONTESTED
     assert "only 0% of 12 answers" in split.why
@@ -160,7 +161,7 @@ def test_adopted_proposals_are_suggested_with_reason_proposed(seeded, evaluator)
     services.collect_proposals(seeded.wave)
     proposal = OutcomeProposal.objects.get(text="Fewer forms to fill in")
     services.adopt(proposal, code="O-FORMS", text="I only fill in one form", actor=evaluator)
-    suggestion = services.shortlist(seeded.wave).suggestions[-1]
+    suggestion = reads.shortlist(seeded.wave).suggestions[-1]
     assert suggestion.outcome.code == "O-FORMS"
     assert suggestion.reason == ChosenOutcome.Reason.PROPOSED
 
@@ -171,7 +172,7 @@ def test_adopted_proposals_are_suggested_with_reason_proposed(seeded, evaluator)
 def test_choosing_creates_the_schedule_and_records_reasons(client, evaluator, seeded):
     agree, split = seeded.outcomes["O-AGREE"], seeded.outcomes["O-SPLIT"]
     response = client.post(
-        url(seeded.wave, "choose"),
+        url(seeded.wave, "shortlist_choose"),
         {
             "outcome": [agree.pk, split.pk],
             f"reason-{agree.pk}": "most_endorsed",
@@ -196,7 +197,7 @@ def test_choosing_creates_the_schedule_and_records_reasons(client, evaluator, se
 def test_a_chosen_outcome_without_a_reason_is_refused_and_the_rest_kept(client, evaluator, seeded):
     agree, split = seeded.outcomes["O-AGREE"], seeded.outcomes["O-SPLIT"]
     response = client.post(
-        url(seeded.wave, "choose"),
+        url(seeded.wave, "shortlist_choose"),
         {
             "outcome": [agree.pk, split.pk],
             f"reason-{agree.pk}": "most_endorsed",
@@ -213,11 +214,11 @@ def test_a_chosen_outcome_without_a_reason_is_refused_and_the_rest_kept(client, 
 
 
 def test_nothing_ticked_and_unknown_outcomes_are_refused(client, evaluator, seeded):
-    html = client.post(url(seeded.wave, "choose"), {}).content.decode()
+    html = client.post(url(seeded.wave, "shortlist_choose"), {}).content.decode()
     assert "Choose at least one outcome." in html
     other = OutcomeStatement.objects.create(code="O-ELSEWHERE", text="Not this wave's")
     html = client.post(
-        url(seeded.wave, "choose"), {"outcome": [other.pk], f"reason-{other.pk}": "other"}
+        url(seeded.wave, "shortlist_choose"), {"outcome": [other.pk], f"reason-{other.pk}": "other"}
     ).content.decode()
     assert "Choose outcomes from the list." in html
     assert not ChosenOutcome.objects.exists()
@@ -228,11 +229,13 @@ def test_unchoosing_removes_and_is_refused_once_the_follow_up_is_frozen(client, 
     services.choose(
         seeded.wave, [(agree, "most_endorsed", ""), (split, "contested", "")], actor=evaluator
     )
-    client.post(url(seeded.wave, "unchoose"), {"outcome": agree.pk})
+    client.post(url(seeded.wave, "shortlist_unchoose"), {"outcome": agree.pk})
     assert list(ChosenOutcome.objects.values_list("outcome__code", flat=True)) == ["O-SPLIT"]
     seeded.follow_up.frozen_at = timezone.now()
     seeded.follow_up.save()
-    response = client.post(url(seeded.wave, "unchoose"), {"outcome": split.pk}, follow=True)
+    response = client.post(
+        url(seeded.wave, "shortlist_unchoose"), {"outcome": split.pk}, follow=True
+    )
     assert "follow-up questionnaire built from the shortlist is frozen" in (
         response.content.decode()
     )
@@ -245,14 +248,14 @@ def test_unchoosing_removes_and_is_refused_once_the_follow_up_is_frozen(client, 
 
 
 def test_collecting_proposals_once(client, evaluator, seeded):
-    client.post(url(seeded.wave, "collect"))
+    client.post(url(seeded.wave, "collect_proposals"))
     proposals = {(p.source, p.text) for p in OutcomeProposal.objects.filter(wave=seeded.wave)}
     assert proposals == {
         ("staff", "I can get to the shops"),
         ("staff", "Fewer forms to fill in"),
         ("users", "I see the same nurse each time"),
     }
-    response = client.post(url(seeded.wave, "collect"), follow=True)
+    response = client.post(url(seeded.wave, "collect_proposals"), follow=True)
     assert "No new proposals" in response.content.decode()
     assert OutcomeProposal.objects.count() == 3
     html = client.get(url(seeded.wave)).content.decode()
@@ -266,7 +269,7 @@ def test_collecting_proposals_once(client, evaluator, seeded):
 def test_adopt_creates_an_outcome_offered_by_the_staff_questionnaire(client, evaluator, seeded):
     services.collect_proposals(seeded.wave)
     proposal = OutcomeProposal.objects.get(text="I can get to the shops")
-    adopt = url(seeded.wave, "adopt") + f"?proposal={proposal.pk}"
+    adopt = url(seeded.wave, "adopt_proposal") + f"?proposal={proposal.pk}"
     assert "I can get to the shops" in client.get(adopt).content.decode()
     response = client.post(
         adopt,
@@ -309,7 +312,7 @@ def test_a_code_clash_is_refused_with_a_clear_message(client, evaluator, seeded,
     services.collect_proposals(seeded.wave)
     proposal = OutcomeProposal.objects.get(text="Fewer forms to fill in")
     response = client.post(
-        url(seeded.wave, "adopt") + f"?proposal={proposal.pk}",
+        url(seeded.wave, "adopt_proposal") + f"?proposal={proposal.pk}",
         {"proposal": proposal.pk, "text": "I fill in fewer forms", "code": code},
     )
     assert response.status_code == 200
@@ -333,7 +336,7 @@ def test_merge_into_an_existing_outcome(client, evaluator, seeded):
     services.collect_proposals(seeded.wave)
     proposal = OutcomeProposal.objects.get(text="Fewer forms to fill in")
     target = seeded.outcomes["O-AGREE"]
-    merge = url(seeded.wave, "merge") + f"?proposal={proposal.pk}"
+    merge = url(seeded.wave, "merge_proposal") + f"?proposal={proposal.pk}"
     assert client.get(merge).status_code == 200
     response = client.post(merge, {"proposal": proposal.pk, "outcome": ""})
     assert "Choose the outcome it says the same as." in response.content.decode()
@@ -344,14 +347,16 @@ def test_merge_into_an_existing_outcome(client, evaluator, seeded):
         action="shortlist.proposal_merged", detail__outcome="O-AGREE"
     ).exists()
     # Decided once: a second decision is refused.
-    response = client.get(url(seeded.wave, "reject") + f"?proposal={proposal.pk}", follow=True)
+    response = client.get(
+        url(seeded.wave, "reject_proposal") + f"?proposal={proposal.pk}", follow=True
+    )
     assert "already been decided" in response.content.decode()
 
 
 def test_reject_with_a_reason(client, evaluator, seeded):
     services.collect_proposals(seeded.wave)
     proposal = OutcomeProposal.objects.get(text="Fewer forms to fill in")
-    reject = url(seeded.wave, "reject") + f"?proposal={proposal.pk}"
+    reject = url(seeded.wave, "reject_proposal") + f"?proposal={proposal.pk}"
     response = client.post(reject, {"proposal": proposal.pk, "reason": "  "})
     assert "Say why this proposal is not taken forward." in response.content.decode()
     client.post(reject, {"proposal": proposal.pk, "reason": "About staff, not people"})
@@ -362,9 +367,9 @@ def test_reject_with_a_reason(client, evaluator, seeded):
 
 
 def test_an_unknown_proposal_is_not_found(client, evaluator, seeded):
-    response = client.get(url(seeded.wave, "adopt") + "?proposal=999999")
+    response = client.get(url(seeded.wave, "adopt_proposal") + "?proposal=999999")
     assert response.status_code == 404
-    assert client.get(url(seeded.wave, "adopt") + "?proposal=abc").status_code == 404
+    assert client.get(url(seeded.wave, "adopt_proposal") + "?proposal=abc").status_code == 404
 
 
 # --- permissions -------------------------------------------------------------------------------
@@ -372,9 +377,9 @@ def test_an_unknown_proposal_is_not_found(client, evaluator, seeded):
 
 def test_a_manager_gets_403(client, seeded):
     client.force_login(member(seeded.wave.partnership, Role.MANAGER))
-    for name in ("shortlist", "adopt", "merge", "reject"):
+    for name in ("shortlist", "adopt_proposal", "merge_proposal", "reject_proposal"):
         assert client.get(url(seeded.wave, name)).status_code == 403, name
-    for name in ("choose", "unchoose", "collect"):
+    for name in ("shortlist_choose", "shortlist_unchoose", "collect_proposals"):
         assert client.post(url(seeded.wave, name)).status_code == 403, name
     assert not OutcomeProposal.objects.exists()
 

@@ -5,6 +5,7 @@ PDF by WeasyPrint. A guide is a few pages and renders in well under a second, so
 while the person waits rather than as a background job.
 """
 
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -12,15 +13,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from outcomes.models import FollowUpSchedule
-from outcomes.questionnaire import (
+from outcomes.selectors.schedule import chosen_statements
+from outcomes.services.follow_up_questionnaire import (
     ACHIEVEMENT_EASY,
     ACHIEVEMENT_TEXT,
     IMPORTANCE_EASY,
     IMPORTANCE_TEXT,
     PROPOSED_EASY,
     PROPOSED_TEXT,
-    shortlist,
 )
+from poet.services import record_audit
 
 
 class GuideKind(StrEnum):
@@ -82,7 +84,7 @@ def guide_html(schedule: FollowUpSchedule, kind: GuideKind) -> str:
         "title": kind.title,
         "partnership": wave.partnership,
         "wave": wave,
-        "outcomes": shortlist(schedule),
+        "outcomes": chosen_statements(schedule),
         "importance_text": IMPORTANCE_TEXT,
         "importance_easy": IMPORTANCE_EASY,
         "achievement_text": ACHIEVEMENT_TEXT,
@@ -104,3 +106,20 @@ def render_guide(schedule: FollowUpSchedule, kind: GuideKind) -> bytes:
     from weasyprint import HTML  # imported here: it loads Pango, which only guides need
 
     return HTML(string=guide_html(schedule, kind)).write_pdf()
+
+
+def download_guide(schedule: FollowUpSchedule, kind: GuideKind, *, actor) -> bytes:
+    """The guide as PDF bytes for someone downloading it; the download is audited with how
+    long the guide took to make."""
+    started = time.monotonic()
+    pdf = render_guide(schedule, kind)
+    record_audit(
+        "guide.downloaded",
+        actor=actor,
+        partnership=schedule.wave.partnership,
+        target=str(schedule),
+        wave=schedule.wave.slug,
+        guide=kind.value,
+        seconds=round(time.monotonic() - started, 3),
+    )
+    return pdf

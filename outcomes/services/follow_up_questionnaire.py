@@ -1,4 +1,4 @@
-"""The service users' and carers' questionnaire, generated from the follow-up shortlist.
+"""The follow-up questionnaire of service users and carers, generated from the chosen outcomes.
 
 It asks, for each chosen outcome, the same two measures as the staff survey, with the SAME item
 codes (`<OUTCOME_CODE>.importance` / `.achievement`) and scales, so staff and users can be
@@ -13,9 +13,11 @@ is frozen when the follow-up opens.
 from django.db import transaction
 
 from outcomes.models import FollowUpSchedule
+from outcomes.selectors.follow_up_questionnaire import FOLLOW_UP, is_up_to_date, latest_follow_up
+from outcomes.selectors.schedule import chosen_statements
 from poet.models import OutcomeStatement
 from poet.services import record_audit
-from surveys.design import chosen_outcomes as outcomes_asked
+from surveys.errors import SurveyError
 from surveys.models import Item, Questionnaire, Section
 from surveys.questionnaire_template import (
     PrioritiesWording,
@@ -24,9 +26,8 @@ from surveys.questionnaire_template import (
     importance_code,
     priorities_section,
 )
-from surveys.questionnaires import SurveyError, freeze, latest_questionnaire
+from surveys.services.questionnaire_versions import freeze
 
-FOLLOW_UP = Questionnaire.For.FOLLOW_UP
 OUTCOMES_PER_PAGE = 2
 
 TITLE = "What matters to you"
@@ -137,21 +138,6 @@ def _build(questionnaire: Questionnaire, outcomes: list[OutcomeStatement]) -> No
     Item.objects.bulk_create(items)
 
 
-def shortlist(schedule: FollowUpSchedule) -> list[OutcomeStatement]:
-    return [
-        c.outcome
-        for c in schedule.chosen_outcomes.select_related("outcome").order_by("order", "pk")
-    ]
-
-
-def is_up_to_date(schedule: FollowUpSchedule, questionnaire: Questionnaire | None = None) -> bool:
-    """Whether the newest questionnaire asks about exactly the chosen outcomes, in order."""
-    questionnaire = questionnaire or latest_questionnaire(schedule.wave, FOLLOW_UP)
-    if questionnaire is None:
-        return False
-    return [o.pk for o in outcomes_asked(questionnaire)] == [o.pk for o in shortlist(schedule)]
-
-
 @transaction.atomic
 def create_follow_up_questionnaire(schedule: FollowUpSchedule, *, actor=None) -> Questionnaire:
     """A questionnaire for the chosen outcomes: the draft is rebuilt, a frozen one gets a new
@@ -159,7 +145,7 @@ def create_follow_up_questionnaire(schedule: FollowUpSchedule, *, actor=None) ->
     wave = schedule.wave
     if schedule.status == FollowUpSchedule.Status.CLOSED:
         raise SurveyError("The follow-up is closed: its questionnaire can no longer change.")
-    outcomes = shortlist(schedule)
+    outcomes = chosen_statements(schedule)
     if not outcomes:
         raise SurveyError("Choose at least one outcome first.")
     check_outcome_codes(outcomes)
@@ -201,7 +187,7 @@ def create_follow_up_questionnaire(schedule: FollowUpSchedule, *, actor=None) ->
 def current_questionnaire(schedule: FollowUpSchedule, *, actor=None) -> Questionnaire:
     """The questionnaire for the shortlist as it is now, generated when needed, frozen when the
     follow-up is open (used when it opens)."""
-    latest = latest_questionnaire(schedule.wave, FOLLOW_UP)
+    latest = latest_follow_up(schedule.wave)
     if latest is None or not is_up_to_date(schedule, latest):
         return create_follow_up_questionnaire(schedule, actor=actor)
     if schedule.status == FollowUpSchedule.Status.OPEN:

@@ -1,4 +1,4 @@
-"""Forms of the participants pages: registering, consent, assisted entry options, import."""
+"""Forms of the participants pages: registering a participant and recording consent."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.utils import timezone
 
-from outcomes.models import FollowUpSchedule, FollowUpSession, Participant
+from outcomes.models import FollowUpSchedule, Participant
 from poet.models import Audience
 
 AUDIENCE_CHOICES = [(a.value, a.label) for a in (Audience.SERVICE_USER, Audience.CARER)]
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 def _consent_date(required: bool) -> DateInputField:
@@ -122,81 +121,3 @@ class ConsentForm(forms.Form):
         cleaned = super().clean()
         _check_consent_date(self)
         return cleaned
-
-
-class EntryOptionsForm(forms.Form):
-    """Assisted entry: which session the answers come from, and which wording was used."""
-
-    entry_session = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        empty_label="Not in a session",
-        label="Session (optional)",
-        error_messages={"invalid_choice": "Select one of the sessions listed"},
-    )
-    entry_wording = forms.ChoiceField(
-        label="Which wording was used?",
-        choices=[("standard", "Standard wording"), ("easy_read", "Easy read")],
-        initial="standard",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select which wording was used",
-            "invalid_choice": "Select which wording was used",
-        },
-    )
-
-    def __init__(self, *args, schedule: FollowUpSchedule, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["entry_session"].queryset = FollowUpSession.objects.filter(schedule=schedule)
-        self.fields["entry_session"].label_from_instance = session_label
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.select("entry_session", label_size=Size.SMALL),
-            Field.radios("entry_wording", legend_size=Size.SMALL, inline=True),
-        )
-
-    @property
-    def easy_read(self) -> bool:
-        return self.cleaned_data.get("entry_wording") == "easy_read"
-
-
-def session_label(session: FollowUpSession) -> str:
-    parts = [session.get_method_display()]
-    if session.date:
-        parts.append(f"{session.date:%-d %B %Y}")
-    parts.append(session.get_mode_display().lower())
-    if session.facilitator:
-        parts.append(f"with {session.facilitator}")
-    return ", ".join(parts)
-
-
-class ImportForm(forms.Form):
-    """A DESIGN §5 CSV of answers collected elsewhere."""
-
-    answers_file = forms.FileField(
-        label="Answers file",
-        help_text=(
-            "A CSV file (UTF-8) with the header respondent,audience,organisation,group,item,value "
-            "and one row for each respondent and question. Up to 20 MB; a file over 5 MB is "
-            "imported in the background, and the next page shows how far it has got."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-        error_messages={
-            "required": "Choose a CSV file of answers to upload",
-            "empty": "The file is empty",
-        },
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = True
-        self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(Field("answers_file"), Button("upload", "Import answers"))
-
-    def clean_answers_file(self):
-        upload = self.cleaned_data["answers_file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError("The file is too large: it can be up to 20 MB")
-        return upload

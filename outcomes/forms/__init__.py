@@ -1,0 +1,1 @@
+"""Forms of the follow-up pages: the schedule, participants, captured answers and the shortlist."""

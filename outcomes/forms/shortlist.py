@@ -1,0 +1,91 @@
+"""Forms of the shortlist's proposal decisions: adopt as a new outcome, merge into one the
+library has, or do not take forward."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout
+from django import forms
+
+from outcomes.forms.schedule import OutcomeChoiceField
+from outcomes.selectors.shortlist import library
+from poet.models import OutcomeStatement, Wave
+
+
+def _helper(*fields, button: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False  # the page's own form carries the proposal id
+    helper.layout = Layout(*fields, Button("submit", button))
+    return helper
+
+
+class AdoptForm(forms.Form):
+    text = forms.CharField(
+        label="The outcome, in the words of the people it is for",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Write it positively and in the first person, for example “I can get to my "
+        "appointments”.",
+        error_messages={
+            "required": "Write the outcome.",
+            "max_length": "Keep the outcome to 300 characters or fewer.",
+        },
+    )
+    code = forms.CharField(
+        label="Code",
+        max_length=30,
+        help_text="O- followed by letters, numbers or hyphens, for example O-TRANSPORT. It must "
+        "not be used by another outcome of this partnership or the built-in library.",
+        error_messages={"required": "Enter a code, for example O-TRANSPORT."},
+    )
+    easy_read_text = forms.CharField(
+        label="Easy-read wording (optional)",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Short words and short sentences.",
+        error_messages={"max_length": "Keep the easy-read wording to 300 characters or fewer."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.textarea("text"),
+            Field.text("code", field_width=10),
+            Field.textarea("easy_read_text"),
+            button="Adopt as a new outcome",
+        )
+
+
+class MergeForm(forms.Form):
+    outcome = OutcomeChoiceField(
+        queryset=OutcomeStatement.objects.none(),
+        label="Which outcome does it say the same as?",
+        empty_label="Choose an outcome",
+        error_messages={
+            "required": "Choose the outcome it says the same as.",
+            "invalid_choice": "Choose an outcome from the list.",
+        },
+    )
+
+    def __init__(self, *args, wave: Wave, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].queryset = library(wave)
+        self.helper = _helper(Field("outcome"), button="Merge into this outcome")
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it not taken forward?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: it is about how staff work, not a change for people.",
+        error_messages={
+            "required": "Say why this proposal is not taken forward.",
+            "max_length": "Keep the reason to 2,000 characters or fewer.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("reason"), button="Do not take it forward")
