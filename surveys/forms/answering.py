@@ -10,16 +10,18 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.template.defaultfilters import floatformat
 
+from poet.models import Organisation, OutcomeStatement, StaffGroup
 from surveys.models import Item, Section
 from surveys.services.answering import DONT_KNOW, TEXT_LIMIT, answered, option_values
 
-SCALE_LABELS = {
+SCALE_LABELS: dict[str, list[str]] = {
     Item.Scale.AGREEMENT: [
         "Strongly disagree",
         "Disagree",
@@ -38,7 +40,7 @@ SCALE_LABELS = {
 }
 DONT_KNOW_LABEL = "Don't know"
 # Easy read: plain words, no numbers, for service users and carers who choose it.
-EASY_SCALE_LABELS = {
+EASY_SCALE_LABELS: dict[str, list[str]] = {
     Item.Scale.AGREEMENT: [
         "I really disagree",
         "I disagree",
@@ -180,7 +182,7 @@ class Block:
     """A question on its own, or an outcome statement with its importance and achievement."""
 
     entries: list[Entry]
-    outcome: object | None = None
+    outcome: OutcomeStatement | None = None
     outcome_text: str = ""
 
     @property
@@ -309,7 +311,9 @@ class SectionForm(forms.Form):
     def _outcome_text(self, item: Item) -> str:
         """The outcome statement as the page shows it (messages quote what the reader sees)."""
         outcome = item.outcome
-        if self.easy_read and getattr(outcome, "easy_read_text", ""):
+        if outcome is None:
+            raise ValueError(f"Item {item.code} has no outcome statement")
+        if self.easy_read and outcome.easy_read_text:
             return outcome.easy_read_text
         return outcome.text
 
@@ -429,9 +433,11 @@ class SectionForm(forms.Form):
         result = []
         for item in self.items:
             base = html_id(item.code)
-            errors = []
+            errors: list[str] = []
             for name in self._names(item):
-                errors.extend(self.errors.get(name, []) if self.is_bound else [])
+                # An ErrorList's items read as messages (its __getitem__ turns a ValidationError
+                # into its text); the stubs type them as ValidationError | str.
+                errors.extend(cast("list[str]", self.errors.get(name, [])) if self.is_bound else [])
             entry = Entry(
                 item=item,
                 name=item.code,
@@ -514,7 +520,7 @@ class SectionForm(forms.Form):
 class ChooseGroupForm(forms.Form):
     """For the open link: where the respondent works, since no invitation says so."""
 
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         queryset=None,
         empty_label=None,
         label="Which organisation do you work for?",
@@ -523,7 +529,7 @@ class ChooseGroupForm(forms.Form):
             "invalid_choice": "Select the organisation you work for",
         },
     )
-    staff_group = forms.ModelChoiceField(
+    staff_group: forms.ModelChoiceField[StaffGroup] = forms.ModelChoiceField(
         queryset=None,
         empty_label=None,
         label="Which staff group are you in?",
@@ -535,12 +541,15 @@ class ChooseGroupForm(forms.Form):
 
     def __init__(self, partnership, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = partnership.organisations.order_by("name")
-        self.fields["staff_group"].queryset = partnership.staff_groups.order_by("name")
-        self.fields["organisation"].widget = forms.RadioSelect()
-        self.fields["staff_group"].widget = forms.RadioSelect()
-        self.fields["organisation"].widget.choices = self.fields["organisation"].choices
-        self.fields["staff_group"].widget.choices = self.fields["staff_group"].choices
+        # self.fields holds copies of the fields declared above; the stubs type them as Field.
+        organisation = cast("forms.ModelChoiceField[Organisation]", self.fields["organisation"])
+        staff_group = cast("forms.ModelChoiceField[StaffGroup]", self.fields["staff_group"])
+        organisation.queryset = partnership.organisations.order_by("name")
+        staff_group.queryset = partnership.staff_groups.order_by("name")
+        organisation.widget = forms.RadioSelect()
+        staff_group.widget = forms.RadioSelect()
+        organisation.widget.choices = organisation.choices
+        staff_group.widget.choices = staff_group.choices
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

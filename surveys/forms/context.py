@@ -3,6 +3,9 @@ and for an evaluator editing on their behalf."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast
+
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Layout
@@ -31,7 +34,7 @@ class LeadForm(forms.Form):
         max_length=200,
         error_messages={"required": "Enter the partner lead's name."},
     )
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="Organisation",
         help_text="The partner organisation this person speaks for.",
         queryset=Organisation.objects.none(),
@@ -41,7 +44,9 @@ class LeadForm(forms.Form):
 
     def __init__(self, *args, wave: Wave, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = wave.partnership.organisations.order_by("name")
+        # self.fields holds a copy of the field declared above; the stubs type it as Field.
+        organisation = cast("forms.ModelChoiceField[Organisation]", self.fields["organisation"])
+        organisation.queryset = wave.partnership.organisations.order_by("name")
         self.helper = _helper(
             Field.text("name", field_width=20),
             Field.select("organisation"),
@@ -135,6 +140,14 @@ PLACEMENT_FIELDS = (
 )
 
 
+def _scales(values: Sequence[int | None]) -> tuple[int, int, int, int] | None:
+    """The four placement scales (PLACEMENT_FIELDS' order), or None when any is left empty."""
+    depth_now, breadth_now, depth_needed, breadth_needed = values
+    if depth_now is None or breadth_now is None or depth_needed is None or breadth_needed is None:
+        return None
+    return depth_now, breadth_now, depth_needed, breadth_needed
+
+
 class RelationshipsForm(forms.Form):
     """Each relationship of the lead's organisation on the depth × breadth matrix, twice."""
 
@@ -207,17 +220,19 @@ class RelationshipsForm(forms.Form):
         return data
 
     def service_area(self) -> tuple[str, tuple[int, int, int, int] | None]:
-        values = tuple(self.cleaned_data.get(f"{n}_area") for n, *_ in PLACEMENT_FIELDS)
-        name = self.cleaned_data.get("area", "")
-        return name, (None if None in values or not name else values)
+        values: list[int | None] = [
+            self.cleaned_data.get(f"{n}_area") for n, *_ in PLACEMENT_FIELDS
+        ]
+        name: str = self.cleaned_data.get("area", "")
+        return name, (_scales(values) if name else None)
 
     def placements(self) -> dict[tuple[int, int], tuple[int, int, int, int] | None]:
-        result = {}
+        result: dict[tuple[int, int], tuple[int, int, int, int] | None] = {}
         for a, b in self.pairs:
-            values = tuple(
+            values: list[int | None] = [
                 self.cleaned_data.get(f"{n}_{a.pk}_{b.pk}") for n, *_ in PLACEMENT_FIELDS
-            )
-            result[(a.pk, b.pk)] = None if None in values else values
+            ]
+            result[(a.pk, b.pk)] = _scales(values)
         return result
 
 

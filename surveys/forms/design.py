@@ -1,5 +1,7 @@
 """Forms of the evaluator's questionnaire pages (GOV.UK Design System through crispy-forms)."""
 
+from typing import cast
+
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
@@ -34,7 +36,8 @@ class OutcomesForm(forms.Form):
 
     def __init__(self, *args, queryset=None, button: str = "Save", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcomes"].queryset = queryset
+        # self.fields holds a copy of the field declared above; the stubs type it as Field.
+        cast(OutcomeChoiceField, self.fields["outcomes"]).queryset = queryset
         self.helper = _helper(
             Field.checkboxes("outcomes", legend_size=Size.MEDIUM, small=True), button=button
         )
@@ -80,17 +83,17 @@ class ItemForm(forms.Form):
             fields.append(Field.checkbox("allow_dont_know"))
         else:
             del self.fields["allow_dont_know"]
-        if self.kind in CHOICE_KINDS and item.code != TOP3:
+        if item is not None and self.kind in CHOICE_KINDS and item.code != TOP3:
             self.fields["choices"] = choices_field("Options, one per line", required=True)
             self.initial.setdefault("choices", "\n".join(c["label"] for c in item.choices))
             fields.append(Field.textarea("choices", label_size=Size.SMALL))
-        if self.kind == Item.Kind.MULTIPLE:
+        if item is not None and self.kind == Item.Kind.MULTIPLE:
             self.fields["max_choices"] = max_choices_field("Most options someone may pick")
             self.initial.setdefault("max_choices", item.max_choices)
             fields.append(
                 Field.text("max_choices", label_size=Size.SMALL, field_width=Fluid.ONE_QUARTER)
             )
-        if self.kind == Item.Kind.NUMBER:
+        if item is not None and self.kind == Item.Kind.NUMBER:
             self.fields["min_value"] = number_field("Smallest number allowed (optional)")
             self.fields["max_value"] = number_field("Largest number allowed (optional)")
             self.initial.setdefault("min_value", item.min_value)

@@ -24,7 +24,9 @@ def chosen_outcomes(questionnaire: Questionnaire) -> list[OutcomeStatement]:
         .order_by("section__order", "section_id", "order", "pk")
     )
     for item in items:
-        seen.setdefault(item.outcome_id, item.outcome)
+        outcome = item.outcome
+        if outcome is not None:  # always: the query keeps only items with an outcome
+            seen.setdefault(outcome.pk, outcome)
     return list(seen.values())
 
 

@@ -11,8 +11,10 @@ exact), so that two looks at the page a few responses apart cannot tell which gr
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from django.db.models import Count, Q
 
 from poet.analysis import TOTAL, LinkedTable, hidden_text, protect
@@ -47,7 +49,7 @@ def submitted_response_counts(wave: Wave) -> dict[str, int]:
 def response_count_table(counts: dict[str, int], k: int) -> dict:
     """Counts by organisation ready to show: each hidden one None with the reason in words."""
     names = sorted(counts)
-    margins = {(TOTAL, TOTAL): range(len(names))}
+    margins: dict[tuple[str, Hashable], Sequence[int]] = {(TOTAL, TOTAL): range(len(names))}
     margins.update({("organisation", name): [i] for i, name in enumerate(names)})
     table = LinkedTable.from_margins(names, margins)
     decided = dict(
@@ -161,7 +163,9 @@ def response_rates(wave: Wave) -> dict:
     n = [found.people.get(c, 0) for c in cells]
     ceiling = [found.ceiling.get(c, float("inf")) for c in cells]
     protection = protect(table, n, k, ceiling=ceiling)
-    counts = dict(zip(table.margins, table.margin_counts(n), strict=True))
+    counts = dict(
+        zip(table.margins, table.margin_counts(np.asarray(n, dtype="int64")), strict=True)
+    )
     reasons = dict(zip(table.margins, protection.reason, strict=True))
     approximate = wave.status == Wave.Status.OPEN
 

@@ -24,7 +24,8 @@ import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from datetime import date, datetime
+from typing import NamedTuple, Protocol, cast
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -192,6 +193,15 @@ _DRAFT_OF_INVITATION = """
 """
 
 
+class _DraftState(Protocol):
+    """What _DRAFT_OF_INVITATION reads beside the draft's own columns."""
+
+    invitation_completed_on: date | None
+    wave_status: str
+    wave_closes_on: date | None
+    questionnaire_frozen_at: datetime | None
+
+
 def draft_for_invitation_id(invitation_id: int) -> Draft:
     """The draft of the invitation a session holds: one query when the draft exists (every
     page after the first), however many people have answered.
@@ -209,10 +219,12 @@ def draft_for_invitation_id(invitation_id: int) -> Draft:
     )
     draft = next(iter(Draft.objects.raw(sql, [invitation_id])), None)
     if draft is not None:
-        if draft.invitation_completed_on is not None:
+        # The columns the query adds to the draft, which the stubs cannot know.
+        state = cast(_DraftState, draft)
+        if state.invitation_completed_on is not None:
             raise ALREADY_SUBMITTED
-        check_wave(Wave(status=draft.wave_status, closes_on=draft.wave_closes_on))
-        frozen_at = draft.questionnaire_frozen_at
+        check_wave(Wave(status=state.wave_status, closes_on=state.wave_closes_on))
+        frozen_at = state.questionnaire_frozen_at
         draft.questionnaire = questionnaire_of(draft.questionnaire_id, frozen_at)
         return draft
     invitation = Invitation.objects.filter(pk=invitation_id).first()
@@ -565,6 +577,8 @@ def _admit_open_link(draft: Draft) -> bool:
     link = lock_open_link(draft.questionnaire.wave_id)
     if link is None or open_link_is_full(link):
         raise LINK_FULL
+    if draft.organisation_id is None or draft.staff_group_id is None:
+        raise ValueError("An open-link draft has an organisation and a staff group")
     return not has_open_place(link.wave_id, draft.organisation_id, draft.staff_group_id)
 
 

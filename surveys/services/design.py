@@ -239,7 +239,12 @@ def check_rules(
             raise SurveyError("Each option must be different.")
     if kind == Item.Kind.MULTIPLE and max_choices is not None and max_choices < 1:
         raise SurveyError("The most options someone may pick must be at least 1.")
-    if kind == Item.Kind.NUMBER and None not in (min_value, max_value) and min_value > max_value:
+    if (
+        kind == Item.Kind.NUMBER
+        and min_value is not None
+        and max_value is not None
+        and min_value > max_value
+    ):
         raise SurveyError("The smallest number must not be more than the largest.")
 
 
@@ -378,16 +383,17 @@ def set_outcomes(wave: Wave, outcomes: Iterable[OutcomeStatement], *, actor=None
         if holder is not None:
             section = holder.section
         else:
-            section = questionnaire.sections.filter(kind=Section.Kind.OUTCOMES).first()
-            if section is None:
+            found = questionnaire.sections.filter(kind=Section.Kind.OUTCOMES).first()
+            if found is None:
                 last = questionnaire.sections.aggregate(m=Max("order"))["m"]
-                section = Section.objects.create(
+                found = Section.objects.create(
                     questionnaire=questionnaire,
                     order=0 if last is None else last + 1,
                     kind=Section.Kind.OUTCOMES,
                     title=OUTCOMES_TITLE,
                     introduction=OUTCOMES_INTRODUCTION,
                 )
+            section = found
         last = section.items.aggregate(m=Max("order"))["m"]
         start = 0 if last is None else last + 1
         new_items: list[Item] = []

@@ -79,10 +79,10 @@ def set_headcounts(wave: Wave, counts: dict[Cell, int | None], *, actor=None) ->
         old = row.count if row else 0
         if new == old:
             continue
-        if new == 0:
-            row.delete()
-        elif row is None:
+        if row is None:  # so old is 0 and new is not
             StaffHeadcount.objects.create(wave=wave, organisation_id=o, staff_group_id=g, count=new)
+        elif new == 0:
+            row.delete()
         else:
             row.count = new
             row.save(update_fields=["count"])

@@ -67,7 +67,7 @@ def form_page(response: HttpResponse) -> HttpResponse:
 
 
 def problem_page(request: HttpRequest, problem: RespondentProblem) -> HttpResponse:
-    context = {"title": problem.title, "message": problem.message}
+    context: dict[str, str | None] = {"title": problem.title, "message": problem.message}
     if isinstance(problem, TryLater):  # their answers are kept: say where to find them
         context |= {"back_url": problem.back_url, "resume_url": _resume_url(request)}
     response = render(request, "surveys/respond/problem.html", context, status=problem.status)

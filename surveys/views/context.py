@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -22,7 +23,14 @@ from django.urls import reverse
 
 from poet.models import Wave
 from poet.permissions import Access, Right, partnership_access, wave_of, wave_view
-from surveys.forms.context import TOOL_FORMS, TOOL_TITLES, LeadForm
+from surveys.forms.context import (
+    TOOL_FORMS,
+    TOOL_TITLES,
+    ImportanceForm,
+    IntegrationForm,
+    LeadForm,
+    RelationshipsForm,
+)
 from surveys.models import ContextRespondent
 from surveys.selectors import context as tools
 from surveys.services import context as service
@@ -103,17 +111,18 @@ def leads(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
 
 
 def save(form: Form, tool: str, *, actor=None) -> None:
-    """Store a valid form's answers through the service."""
-    lead = form.lead
-    if tool == "integration":
-        service.save_integration(lead, form.answers(), actor=actor)
-    elif tool == "relationships":
-        service.save_relationships(lead, form.placements(), actor=actor)
-        service.save_service_area(lead, *form.service_area(), actor=actor)
-    else:
+    """Store a valid form's answers through the service (the form is TOOL_FORMS[tool]'s)."""
+    if tool == "integration" and isinstance(form, IntegrationForm):
+        service.save_integration(form.lead, form.answers(), actor=actor)
+    elif tool == "relationships" and isinstance(form, RelationshipsForm):
+        service.save_relationships(form.lead, form.placements(), actor=actor)
+        service.save_service_area(form.lead, *form.service_area(), actor=actor)
+    elif tool == "importance" and isinstance(form, ImportanceForm):
         service.save_importance(
-            lead, form.cleaned_data["importance"], form.cleaned_data["reason"], actor=actor
+            form.lead, form.cleaned_data["importance"], form.cleaned_data["reason"], actor=actor
         )
+    else:
+        raise TypeError(f"{type(form).__name__} is not the form of the {tool!r} tool")
 
 
 def _int(value: str) -> int:
@@ -174,11 +183,12 @@ def lead_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, partnership: str, wave: str, **kwargs) -> HttpResponse:
         w = Wave.objects.filter(partnership__slug=partnership, slug=wave).first()
-        state = request.session.get(SESSION) or {}
+        state: dict[str, Any] = request.session.get(SESSION) or {}
+        lead_id = state.get("lead")
         lead = None
-        if w is not None and state.get("wave") == w.pk:
+        if w is not None and state.get("wave") == w.pk and lead_id is not None:
             lead = (
-                ContextRespondent.objects.filter(pk=state.get("lead"), wave=w)
+                ContextRespondent.objects.filter(pk=lead_id, wave=w)
                 .select_related("organisation", "wave__partnership")
                 .first()
             )
@@ -201,7 +211,7 @@ def lead_start(request: HttpRequest, partnership: str, wave: str) -> HttpRespons
         return lead_home(request, partnership=partnership, wave=wave)
     w = Wave.objects.filter(partnership__slug=partnership, slug=wave).first()
     lead = tools.lead_for_token(w, token) if w else None
-    if lead is None:
+    if w is None or lead is None:
         return _private(render(request, "surveys/context/link_problem.html", status=404))
     request.session.cycle_key()
     request.session[SESSION] = {"wave": w.pk, "lead": lead.pk, "token_hash": lead.token_hash}

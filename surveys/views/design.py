@@ -5,6 +5,8 @@ Views are thin: every rule lives in `surveys.services` (design, opening) and eve
 parameters), so the same link works whichever version is being edited.
 """
 
+from typing import Protocol, cast
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -82,6 +84,15 @@ def _form_page(request: HttpRequest, context: dict) -> HttpResponse:
     return render(request, "surveys/design/form_page.html", context)
 
 
+class _Moves(Protocol):
+    """What `_with_moves` sets on an item for the template."""
+
+    movable: bool
+    moves_pair: bool
+    can_move_up: bool
+    can_move_down: bool
+
+
 def _with_moves(items: list[Item]) -> list[Item]:
     """Mark which items get move buttons: an outcome's pair moves as one, from its first item."""
     blocks: list[list[Item]] = []
@@ -92,10 +103,11 @@ def _with_moves(items: list[Item]) -> list[Item]:
             blocks.append([item])
     for i, block in enumerate(blocks):
         for item in block:
-            item.movable = item is block[0]
-            item.moves_pair = len(block) > 1
-            item.can_move_up = i > 0
-            item.can_move_down = i < len(blocks) - 1
+            marked = cast(_Moves, item)  # the item, with what the overview's template reads
+            marked.movable = item is block[0]
+            marked.moves_pair = len(block) > 1
+            marked.can_move_up = i > 0
+            marked.can_move_down = i < len(blocks) - 1
     return items
 
 
@@ -177,6 +189,8 @@ def edit_texts(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
         refused=SurveyError,
     )
     if ran:
+        if after is None:  # run_form returns None only when the action did not run
+            raise ValueError("The form's action ran but returned nothing")
         return _saved(
             request, before, after, "The title, introduction and privacy notice are saved.", wave
         )
@@ -209,6 +223,8 @@ def outcomes(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         field="outcomes",
     )
     if ran:
+        if after is None:  # run_form returns None only when the action did not run
+            raise ValueError("The form's action ran but returned nothing")
         return _saved(request, before, after, "The outcomes are saved.", wave)
     return _form_page(
         request,
@@ -268,6 +284,8 @@ def edit_item(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
 
     ran, changed = run_form(request, form, change, refused=SurveyError)
     if ran:
+        if changed is None:  # run_form returns None only when the action did not run
+            raise ValueError("The form's action ran but returned nothing")
         return _saved(
             request, before, changed.section.questionnaire, f"Question {code} is saved.", wave
         )
@@ -317,6 +335,8 @@ def add_item(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
 
     ran, item = run_form(request, form, add, refused=SurveyError)
     if ran:
+        if item is None:  # run_form returns None only when the action did not run
+            raise ValueError("The form's action ran but returned nothing")
         return _saved(
             request, before, item.section.questionnaire, f"Question {item.code} is added.", wave
         )
@@ -421,6 +441,8 @@ def add_section(request: HttpRequest, access: Access, wave: Wave) -> HttpRespons
         refused=SurveyError,
     )
     if ran:
+        if section is None:  # run_form returns None only when the action did not run
+            raise ValueError("The form's action ran but returned nothing")
         return _saved(
             request, before, section.questionnaire, f"Section “{section.title}” is added.", wave
         )
@@ -453,6 +475,8 @@ def edit_section(request: HttpRequest, access: Access, wave: Wave) -> HttpRespon
         refused=SurveyError,
     )
     if ran:
+        if changed is None:  # run_form returns None only when the action did not run
+            raise ValueError("The form's action ran but returned nothing")
         return _saved(request, before, changed.questionnaire, "The section is saved.", wave)
     return _form_page(
         request,
@@ -600,6 +624,8 @@ def closing_date(request: HttpRequest, access: Access, wave: Wave) -> HttpRespon
         field="closes_on",
     )
     if ran:
+        if changed is None:  # run_form returns None only when the action did not run
+            raise ValueError("The form's action ran but returned nothing")
         return done(
             request,
             f"The wave closes at the end of {changed.closes_on:%-d %B %Y}."
