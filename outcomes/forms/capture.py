@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
@@ -11,10 +13,15 @@ from outcomes.models import FollowUpSchedule, FollowUpSession
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: FollowUpSession) -> str:
+        return session_label(obj)
+
+
 class EntryOptionsForm(forms.Form):
     """Assisted entry: which session the answers come from, and which wording was used."""
 
-    entry_session = forms.ModelChoiceField(
+    entry_session = SessionChoiceField(
         queryset=None,
         required=False,
         empty_label="Not in a session",
@@ -34,8 +41,9 @@ class EntryOptionsForm(forms.Form):
 
     def __init__(self, *args, schedule: FollowUpSchedule, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entry_session"].queryset = FollowUpSession.objects.filter(schedule=schedule)
-        self.fields["entry_session"].label_from_instance = session_label
+        # self.fields holds a copy of the field declared above; the stubs type it as Field.
+        entry_session = cast(SessionChoiceField, self.fields["entry_session"])
+        entry_session.queryset = FollowUpSession.objects.filter(schedule=schedule)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

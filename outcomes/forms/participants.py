@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
@@ -9,7 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from outcomes.models import FollowUpSchedule, Participant
-from poet.models import Audience
+from poet.models import Audience, UserGroup
 
 AUDIENCE_CHOICES = [(a.value, a.label) for a in (Audience.SERVICE_USER, Audience.CARER)]
 
@@ -56,7 +58,7 @@ class ParticipantForm(forms.Form):
             "invalid_choice": "Select service user or carer",
         },
     )
-    user_group = forms.ModelChoiceField(
+    user_group: forms.ModelChoiceField[UserGroup] = forms.ModelChoiceField(
         queryset=None,
         empty_label=None,
         label="User group",
@@ -73,8 +75,10 @@ class ParticipantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["consent_given_on"] = _consent_date(required=False)
         groups = schedule.wave.partnership.user_groups.order_by("name")
-        self.fields["user_group"].queryset = groups
-        self.fields["user_group"].widget.choices = self.fields["user_group"].choices
+        # self.fields holds a copy of the field declared above; the stubs type it as Field.
+        user_group = cast("forms.ModelChoiceField[UserGroup]", self.fields["user_group"])
+        user_group.queryset = groups
+        user_group.widget.choices = user_group.choices
         self.fields["consent_given_on"].help_text = (
             "For example 27 3 2027. Leave the date and how consent was given empty if they have "
             "not given consent yet: they cannot give answers until you record it."

@@ -1,6 +1,8 @@
 """Forms of the follow-up schedule pages (GOV.UK Design System through crispy-forms)."""
 
 import datetime
+from collections.abc import Sequence
+from typing import cast
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -73,12 +75,14 @@ class ChosenOutcomeForm(forms.Form):
         error_messages={"max_length": "Keep the note to 2,000 characters or fewer."},
     )
 
-    def __init__(self, *args, outcomes: list[OutcomeStatement] = (), **kwargs):
+    def __init__(self, *args, outcomes: Sequence[OutcomeStatement] = (), **kwargs):
         super().__init__(*args, **kwargs)
         ids = [o.pk for o in outcomes]
-        self.fields["outcome"].queryset = OutcomeStatement.objects.filter(pk__in=ids)
+        # self.fields holds a copy of the field declared above; the stubs type it as Field.
+        outcome = cast(OutcomeChoiceField, self.fields["outcome"])
+        outcome.queryset = OutcomeStatement.objects.filter(pk__in=ids)
         order = {pk: i for i, pk in enumerate(ids)}
-        self.fields["outcome"].choices = [
+        outcome.choices = [
             (o.pk, f"{o.text} ({o.code})") for o in sorted(outcomes, key=lambda o: order[o.pk])
         ]
         self.helper = _helper(
@@ -177,7 +181,7 @@ class SessionForm(forms.Form):
     planned_service_users = _count_field("Service users planned", "service users")
     planned_carers = _count_field("Carers planned", "carers")
 
-    def __init__(self, *args, methods_in_use: list[str] = (), **kwargs):
+    def __init__(self, *args, methods_in_use: Sequence[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.methods_in_use = list(methods_in_use)
         self.helper = _helper(

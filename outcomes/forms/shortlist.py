@@ -3,6 +3,8 @@ library has, or do not take forward."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
@@ -70,7 +72,8 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args, wave: Wave, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].queryset = library(wave)
+        # self.fields holds a copy of the field declared above; the stubs type it as Field.
+        cast(OutcomeChoiceField, self.fields["outcome"]).queryset = library(wave)
         self.helper = _helper(Field("outcome"), button="Merge into this outcome")
 
 

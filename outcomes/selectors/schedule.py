@@ -1,5 +1,6 @@
 """Reads of the follow-up schedule: the schedule of a wave, its outcomes, and its progress."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -32,7 +33,9 @@ def staff_outcomes(wave: Wave) -> list[OutcomeStatement]:
         .order_by("-section__questionnaire__version", "section__order", "order", "pk")
     )
     for item in items:
-        seen.setdefault(item.outcome_id, item.outcome)
+        outcome = item.outcome
+        if outcome is not None:  # always: the query keeps only items with an outcome
+            seen.setdefault(outcome.pk, outcome)
     return list(seen.values())
 
 
@@ -81,7 +84,7 @@ AUDIENCES = [Audience.SERVICE_USER, Audience.CARER]
 @dataclass
 class Row:
     label: str
-    planned: dict[str, int | None] = field(default_factory=dict)  # audience → planned
+    planned: Mapping[str, int | None] = field(default_factory=dict)  # audience → planned
     completed: dict[str, int] = field(default_factory=dict)  # audience → completed
 
     @property
@@ -119,7 +122,7 @@ def progress(schedule: FollowUpSchedule) -> Progress:
         .annotate(users=Sum("planned_service_users"), carers=Sum("planned_carers"))
         .order_by()
     )
-    planned = {
+    planned: dict[str, dict[str, int]] = {
         r["method"]: {Audience.SERVICE_USER: r["users"] or 0, Audience.CARER: r["carers"] or 0}
         for r in planned_rows
     }

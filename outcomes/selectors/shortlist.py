@@ -168,7 +168,9 @@ def proposed_outcomes(wave: Wave) -> list[OutcomeStatement]:
         .select_related("outcome")
         .order_by("pk")
     ):
-        seen.setdefault(proposal.outcome_id, proposal.outcome)
+        outcome = proposal.outcome
+        if outcome is not None:  # always: the query keeps only proposals with an outcome
+            seen.setdefault(outcome.pk, outcome)
     return list(seen.values())
 
 
@@ -186,7 +188,13 @@ def suggest(rows: list[ShortlistRow], proposed: list[OutcomeStatement]) -> list[
         r for r in rows if not r.importance.suppressed and r.importance.pct_positive is not None
     ]
     endorsed = sorted(
-        shown, key=lambda r: (-r.importance.pct_positive, -(r.importance.mean or 0), r.outcome.code)
+        shown,
+        # pct_positive is never None in `shown`
+        key=lambda r: (
+            -(r.importance.pct_positive or 0),
+            -(r.importance.mean or 0),
+            r.outcome.code,
+        ),
     )[:MOST_ENDORSED_COUNT]
     for r in endorsed:
         taken.add(r.outcome.pk)
@@ -203,12 +211,15 @@ def suggest(rows: list[ShortlistRow], proposed: list[OutcomeStatement]) -> list[
         key=lambda r: (r.importance.share_within_one, r.outcome.code),
     )
     for r in contested:
+        share = r.importance.share_within_one
+        if share is None:  # contested means a share below two thirds
+            raise ValueError(f"Outcome {r.outcome.code} is contested without a share")
         taken.add(r.outcome.pk)
         suggestions.append(
             Suggestion(
                 r.outcome,
                 Reason.CONTESTED,
-                f"Staff disagree: only {_percent(100 * r.importance.share_within_one)} of "
+                f"Staff disagree: only {_percent(100 * share)} of "
                 f"{r.importance.n} answers on importance are within one point of the middle "
                 "answer.",
             )

@@ -30,7 +30,7 @@ class GuideKind(StrEnum):
     FOCUS_GROUP = "focus-group"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # the guide's title, read as kind.title
         return "Interview guide" if self is GuideKind.INTERVIEW else "Focus group topic guide"
 
     @property

@@ -50,7 +50,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from outcomes.models import (
@@ -88,12 +88,22 @@ PROCESS_ITEM = re.compile(r"^P-(?P<domain>[A-Za-z0-9]+)-\d+$")
 STAFF, FOLLOW_UP = Questionnaire.For.STAFF.value, Questionnaire.For.FOLLOW_UP.value
 AUDIENCES = {a.value for a in Audience}
 CHOICE_KINDS = {Item.Kind.SINGLE.value, Item.Kind.MULTIPLE.value, Item.Kind.RANKING.value}
+
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    """The longest a model's text field may be (each field named below has a max_length)."""
+    found = model._meta.get_field(name)
+    if not isinstance(found, models.CharField) or found.max_length is None:
+        raise ValueError(f"{model.__name__}.{name} has no max_length")
+    return found.max_length
+
+
 _max = {
-    "organisation": Organisation._meta.get_field("name").max_length,
-    "staff_group": StaffGroup._meta.get_field("name").max_length,
-    "user_group": UserGroup._meta.get_field("name").max_length,
-    "item": Item._meta.get_field("code").max_length,
-    "outcome": OutcomeStatement._meta.get_field("code").max_length,
+    "organisation": _max_length(Organisation, "name"),
+    "staff_group": _max_length(StaffGroup, "name"),
+    "user_group": _max_length(UserGroup, "name"),
+    "item": _max_length(Item, "code"),
+    "outcome": _max_length(OutcomeStatement, "code"),
 }
 
 
@@ -769,16 +779,25 @@ _ANSWER_FIELDS = ("response", "item", "number", "text", "choices", "dont_know")
 
 def _int_type(name: str) -> str:
     """The big-endian NumPy type of a foreign key column, for binary COPY."""
-    target = Answer._meta.get_field(name).target_field
+    foreign_key = Answer._meta.get_field(name)
+    if not isinstance(foreign_key, models.ForeignKey):
+        raise ValueError(f"Answer.{name} is not a foreign key")
+    target = foreign_key.target_field
     return ">i8" if target.get_internal_type() in ("BigAutoField", "BigIntegerField") else ">i4"
+
+
+def _column(name: str) -> str:
+    """The database column of a field of Answer (each of _ANSWER_FIELDS has one)."""
+    found = Answer._meta.get_field(name)
+    if not isinstance(found, models.Field) or found.column is None:
+        raise ValueError(f"Answer.{name} has no column")
+    return found.column
 
 
 def _copy_answers(answers: dict[str, np.ndarray]) -> None:
     """PostgreSQL: COPY the answers in binary, most rows as one NumPy array each kind."""
     table = connection.ops.quote_name(Answer._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(Answer._meta.get_field(name).column) for name in _ANSWER_FIELDS
-    )
+    columns = ", ".join(connection.ops.quote_name(_column(name)) for name in _ANSWER_FIELDS)
     r_type, i_type = _int_type("response"), _int_type("item")
     r_size, i_size = int(r_type[-1]), int(i_type[-1])
     response, item, number = answers["response"], answers["item"], answers["number"]
@@ -914,6 +933,16 @@ def _again_message(wave: Wave) -> str:
     )
 
 
+def _create_named(
+    model: type[models.Model], partnership: Partnership, names: list[str], **extra: object
+) -> None:
+    """New organisations, staff groups or user groups of the partnership, by name (through
+    `_default_manager`, which is `objects` for these models and which the stubs know of any)."""
+    model._default_manager.bulk_create(
+        [model(partnership=partnership, name=name, **extra) for name in names]
+    )
+
+
 @transaction.atomic
 def _store(
     frame: pd.DataFrame,
@@ -953,9 +982,7 @@ def _store(
         if not names:
             continue
         extra = {"kind": Organisation.Kind.OTHER} if model is Organisation else {}
-        model.objects.bulk_create(
-            [model(partnership=partnership, name=name, **extra) for name in names]
-        )
+        _create_named(model, partnership, names, **extra)
         target.update(model.objects.filter(partnership=partnership).values_list("name", "pk"))
         created[label] = list(names)
 
@@ -987,10 +1014,11 @@ def _store(
         rows = [row for row in plan.new_items if row["questionnaire"] == which]
         if not rows:
             continue
-        questionnaire_ids[which] = _create_questionnaire(wave, which, rows, outcomes)
+        questionnaire_id = _create_questionnaire(wave, which, rows, outcomes)
+        questionnaire_ids[which] = questionnaire_id
         created.setdefault("questionnaires", []).append(which)
         fresh = dict(
-            Item.objects.filter(section__questionnaire_id=questionnaire_ids[which]).values_list(
+            Item.objects.filter(section__questionnaire_id=questionnaire_id).values_list(
                 "code", "pk"
             )
         )
@@ -1029,10 +1057,10 @@ def _store(
     is_text = kinds == Item.Kind.TEXT
     text[is_text] = value[is_text]
     choices = np.full(len(frame), "", dtype=object)
-    for row, picked in plan.chosen.items():
-        choices[row] = json.dumps(picked)
-        if plan.kind_of_key[plan.key_of_row[row]] == Item.Kind.SINGLE:
-            text[row] = picked[0]
+    for r, picked in plan.chosen.items():
+        choices[r] = json.dumps(picked)
+        if plan.kind_of_key[plan.key_of_row[r]] == Item.Kind.SINGLE:
+            text[r] = picked[0]
     answers = {
         "response": response_of_person[plan.respondent_of_row][keep],
         "item": item_of_key[plan.key_of_row][keep],
@@ -1057,7 +1085,8 @@ def _store(
                 schedule=schedule,
                 code=str(plan.respondents[i]),
                 audience=audience[i],
-                user_group_id=user_groups[people["group"].iat[i]],
+                # str() for the stubs: the file is read as text (dtype=str)
+                user_group_id=user_groups[str(people["group"].iat[i])],
             )
             for i in users.tolist()
         ]
@@ -1152,6 +1181,8 @@ def run_import(job: Job, progress: Progress) -> dict:
     if not path.is_file():
         raise JobRefused("The uploaded file is no longer here: upload it again.")
     try:
+        if job.wave is None:
+            raise ValueError("An import job belongs to a wave")
         result = import_answers(
             job.partnership.slug, job.wave.slug, path, actor=job.created_by, progress=progress
         )

@@ -253,9 +253,10 @@ def link_self_completed(response: Response, context: dict, easy_read: bool = Fal
 
     Refuses (rolling the submit back) when they withdrew or lost consent meanwhile.
     """
-    participant = (
-        Participant.objects.select_for_update().filter(pk=context.get("participant")).first()
-    )
+    participant_id = context.get("participant")
+    if participant_id is None:
+        raise LINK_STOPPED
+    participant = Participant.objects.select_for_update().filter(pk=participant_id).first()
     if participant is None:
         raise LINK_STOPPED
     try:

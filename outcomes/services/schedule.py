@@ -156,7 +156,7 @@ SESSION_FIELDS = (
 def check_session(schedule: FollowUpSchedule, values: dict) -> None:
     """The rules a session must keep, whoever saves it (form, admin, import)."""
     if values.get("method") not in schedule.methods:
-        label = dict(Method.choices).get(values.get("method"), "That method")
+        label = dict(Method.choices).get(values.get("method", ""), "That method")
         raise ScheduleError(
             f"{label} is not one of the methods in use: add it to the methods first, or "
             "choose another method."

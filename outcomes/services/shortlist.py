@@ -138,8 +138,11 @@ def collect_proposals(wave: Wave, *, actor=None) -> int:
 
 
 def _pending(proposal: OutcomeProposal) -> OutcomeProposal:
-    locked = OutcomeProposal.objects.select_for_update().select_related("wave__partnership")
-    locked = locked.get(pk=proposal.pk)
+    locked = (
+        OutcomeProposal.objects.select_for_update()
+        .select_related("wave__partnership")
+        .get(pk=proposal.pk)
+    )
     if locked.status != OutcomeProposal.Status.PENDING:
         raise ShortlistError(
             f"This proposal has already been decided ({locked.get_status_display().lower()})."

@@ -3,6 +3,8 @@ questionnaire on one page) and the upload of a DESIGN §5 CSV of answers collect
 large one imported by a background job). Thin: the rules are in `outcomes.services.capture`,
 `outcomes.services.participants` and `outcomes.services.imports`."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,10 +30,12 @@ from surveys.services.answering import TEXT_LIMIT
 
 def _option_errors(form: EntryOptionsForm) -> list[tuple[str, str]]:
     targets = {"entry_session": "id_entry_session", "entry_wording": "id_entry_wording_1"}
+    # An ErrorList's items read as messages (its __getitem__ turns a ValidationError into its
+    # text); the stubs type them as ValidationError | str.
     return [
         (targets.get(name, "entry-options"), message)
         for name, errors in form.errors.items()
-        for message in errors
+        for message in cast("list[str]", errors)
     ]
 
 

@@ -70,6 +70,8 @@ def participants(request: HttpRequest, access: Access, wave: Wave) -> HttpRespon
         refused=service.ParticipantError,
     )
     if registered:
+        if participant is None:  # run_form returns None only when the action did not run
+            raise ValueError("The form's action ran but returned nothing")
         return done(
             request,
             f"{participant.code} is registered.",

@@ -158,6 +158,8 @@ def add_outcome(request: HttpRequest, access: Access, wave: Wave) -> HttpRespons
         field="outcome",
     )
     if added:
+        if chosen is None:  # run_form returns None only when the action did not run
+            raise ValueError("The form's action ran but returned nothing")
         return done(request, f"{chosen.outcome.code} is added to the follow-up.", _url(wave))
     context = _context(
         access,
