@@ -22,7 +22,8 @@ from .frames import (
     MEASURES,
     STAFF,
 )
-from .likert import (
+from .release import STAFF_SIDE, TOTAL, USERS_SIDE, Cell, Release, release_for
+from .statistics import (
     COUNT_COLUMNS,
     benjamini_hochberg,
     bootstrap_mean_diff,
@@ -32,7 +33,6 @@ from .likert import (
     mann_whitney,
     outcome_counts,
 )
-from .release import STAFF_SIDE, TOTAL, USERS_SIDE, Cell, Release, release_for
 from .suppression import blank_arrays, check_k, group_codes
 
 Progress = Callable[[float], None]

@@ -13,9 +13,9 @@ import pandas as pd
 
 from .disclosure import PRIMARY, LinkedTable, protect
 from .frames import AUDIENCES, MEASURES, STAFF, validate_top_picks
-from .likert import COUNT_COLUMNS, VALUES, count_matrix, median, outcome_counts, percentile
 from .release import Release
 from .staff import staff_total_reasons
+from .statistics import COUNT_COLUMNS, VALUES, count_matrix, median, outcome_counts, percentile
 from .suppression import blank, check_k
 
 CONTESTED_BELOW = 2 / 3  # proportional form of the Delphi "split" rule (SCIROCCO)

@@ -1,7 +1,7 @@
 """What staff said about each outcome: the figures the follow-up shortlist is chosen from.
 
 Staff only, one row per outcome and measure, from the same category counts every other outcome
-table uses (``likert.py``), so a figure here always equals the staff side of a comparison.
+table uses (``statistics.py``), so a figure here always equals the staff side of a comparison.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pandas as pd
 
 from .comparison import outcome_figure
 from .frames import MEASURES, STAFF
-from .likert import COUNT_COLUMNS, count_matrix, describe, outcome_counts
 from .release import STAFF_SIDE, TOTAL, Cell, Release, release_for
+from .statistics import COUNT_COLUMNS, count_matrix, describe, outcome_counts
 from .suppression import blank, check_k
 
 STAFF_SUMMARY_COLUMNS: tuple[str, ...] = (

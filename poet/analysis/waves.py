@@ -21,8 +21,8 @@ from .comparison import (
     stronger,
 )
 from .frames import MEASURES, STAFF, USER_AUDIENCES
-from .likert import COUNT_COLUMNS, align_counts, outcome_counts
 from .release import STAFF_SIDE, TOTAL, USERS_SIDE, Margin, Release
+from .statistics import COUNT_COLUMNS, align_counts, outcome_counts
 from .suppression import check_k
 
 USERS_AND_CARERS = "users_and_carers"

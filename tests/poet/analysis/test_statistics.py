@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import stats
 
-from poet.analysis.likert import (
+from poet.analysis.statistics import (
     VALUES,
     benjamini_hochberg,
     bootstrap_mean_diff,
