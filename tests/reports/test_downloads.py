@@ -36,7 +36,7 @@ def built():
 
 def page_url(wave) -> str:
     return reverse(
-        "downloads:index", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
+        "reports:downloads", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
     )
 
 
@@ -70,7 +70,7 @@ def test_manager_makes_a_pdf_and_downloads_it(
 
     listing = client.get(page_url(wave)).content.decode()
     file_url = reverse(
-        "downloads:file",
+        "reports:download_file",
         kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": job.pk},
     )
     assert file_url in listing
@@ -107,7 +107,7 @@ def test_someone_from_another_partnership_gets_404(
     client.force_login(outsider)
     assert client.get(page_url(wave)).status_code == 404
     file_url = reverse(
-        "downloads:file",
+        "reports:download_file",
         kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": job.pk},
     )
     assert client.get(file_url).status_code == 404
@@ -122,7 +122,7 @@ def test_raw_answers_need_the_evaluate_right(client, built, django_capture_on_co
     job = Job.objects.get(kind="answers.download")
     assert job.status == Job.Status.SUCCEEDED, job.error
     url = reverse(
-        "downloads:file",
+        "reports:download_file",
         kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": job.pk},
     )
     assert client.get(url).status_code == 200
@@ -254,13 +254,13 @@ def test_files_older_than_the_keeping_time_are_deleted_and_say_so(
     listing = client.get(page_url(wave)).content.decode()
     assert "Deleted after 7 days: make it again" in listing
     old_url = reverse(
-        "downloads:file",
+        "reports:download_file",
         kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": old.pk},
     )
     assert old_url not in listing
     assert client.get(old_url).status_code == 404
     new_url = reverse(
-        "downloads:file",
+        "reports:download_file",
         kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": new.pk},
     )
     assert client.get(new_url).status_code == 200

@@ -140,7 +140,7 @@ def test_a_copied_wave_shows_the_change_and_then_a_trend(built):
 
 def test_the_next_wave_page(client, built):
     url = reverse(
-        "waves:next", kwargs={"partnership": built.wave.partnership.slug, "wave": "baseline"}
+        "reports:next_wave", kwargs={"partnership": built.wave.partnership.slug, "wave": "baseline"}
     )
     client.force_login(member(built.wave.partnership, Role.EVALUATOR))
     assert client.get(url).status_code == 403

@@ -1,38 +1,32 @@
 """Pages of comparison runs: start one (evaluators), read and download the results (reports)."""
 
-from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from poet.analysis import hidden_text
-from poet.models import OutcomeStatement
-from poet.permissions import Access, Right, partnership_view, wave_of
+from poet.models import Wave
+from poet.permissions import Access, Right, wave_view
 from poet.services import record_audit
-from reports.content.common import disclosure_section, reason_of
+from reports.content.common import disclosure_section, outcome_texts, reason_of
 from reports.content.display import display_table
 from reports.selectors import latest_job, latest_run, run_rows
 from reports.services import start_comparison, write_comparison_csv
 
 
-def _results_url(access: Access, wave) -> str:
+def _results_url(access: Access, wave: Wave) -> str:
     return reverse(
         "reports:comparison", kwargs={"partnership": access.partnership.slug, "wave": wave.slug}
     )
 
 
-@partnership_view(Right.VIEW_REPORTS)
-def results(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.VIEW_REPORTS)
+def results(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """The latest run's figures for all staff against all users and carers."""
-    w = wave_of(access, wave)
-    run = latest_run(w)
+    run = latest_run(wave)
     rows = list(run_rows(run, "all")) if run else []
-    statements = OutcomeStatement.objects.filter(
-        Q(partnership=access.partnership) | Q(partnership__isnull=True),
-        code__in={row.outcome for row in rows},
-    ).order_by(F("partnership").asc(nulls_first=True))  # the partnership's own wins
-    texts = dict(statements.values_list("code", "text"))
+    texts = outcome_texts(wave, {row.outcome for row in rows})
     for row in rows:
         row.outcome_text = texts.get(row.outcome, "")
         row.hidden_text = hidden_text(reason_of(row), run.k) if row.suppressed else ""
@@ -40,10 +34,10 @@ def results(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     context = {
         "access": access,
         "partnership": access.partnership,
-        "wave": w,
+        "wave": wave,
         "run": run,
         "rows": rows,
-        "job": latest_job(w),
+        "job": latest_job(wave),
         "can_run": access.can(Right.EVALUATE),
         "disclosure": disclosure,
         "disclosure_tables": [display_table(t) for t in disclosure.blocks] if disclosure else [],
@@ -51,39 +45,37 @@ def results(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     return render(request, "reports/results.html", context)
 
 
-@partnership_view(Right.EVALUATE)
-def run(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def run(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """Start a comparison (POST) and send the person to its progress page; GET goes back."""
-    w = wave_of(access, wave)
     if request.method != "POST":
-        return redirect(_results_url(access, w))
-    job = start_comparison(w, request.user)
+        return redirect(_results_url(access, wave))
+    job = start_comparison(wave, request.user)
     job_url = reverse("job", kwargs={"partnership": access.partnership.slug, "job_id": job.pk})
     back = request.POST.get("next", "")
     if not back.startswith(f"/p/{access.partnership.slug}/") or not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}
     ):
-        back = _results_url(access, w)
+        back = _results_url(access, wave)
     return redirect(f"{job_url}?{urlencode({'next': back})}")
 
 
-@partnership_view(Right.VIEW_REPORTS)
-def download(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.VIEW_REPORTS)
+def download(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """The latest run as the export CSV; each download goes in the audit log."""
-    w = wave_of(access, wave)
-    run = latest_run(w)
+    run = latest_run(wave)
     if run is None:
-        return redirect(_results_url(access, w))
+        return redirect(_results_url(access, wave))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"{access.partnership.slug}-{w.slug}-comparison.csv"
+    filename = f"{access.partnership.slug}-{wave.slug}-comparison.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     write_comparison_csv(run, response)
     record_audit(
         "comparison.downloaded",
         actor=request.user,
         partnership=access.partnership,
-        target=str(w),
-        wave=w.slug,
+        target=str(wave),
+        wave=wave.slug,
         run=run.pk,
     )
     return response
