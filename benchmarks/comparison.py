@@ -307,7 +307,7 @@ def run(wave_id: int, resamples: int) -> dict:
     """The real task code, in this process."""
     from poet.models import Job, Wave
     from poet.services import create_job
-    from reports.services import JOB_KIND, comparison_parameters
+    from reports.services.comparison import JOB_KIND, comparison_parameters
     from reports.tasks import run_comparison
 
     wave = Wave.objects.select_related("partnership").get(pk=wave_id)

@@ -21,7 +21,7 @@ from poet.models import Wave
 from reports.content.charts import FONT, SERIES_COLOURS, STAFF_COLOUR, USERS_COLOUR
 from reports.documents import Cell, Chart, Hidden, Section, Table
 from reports.models import ComparisonRow, ComparisonRun
-from reports.selectors import latest_run
+from reports.selectors.runs import latest_run
 from surveys import context as tools
 from surveys.models import ContextRespondent, IntegrationLevel
 

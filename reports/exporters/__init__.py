@@ -1,36 +1,62 @@
-"""Report exporters behind one registry: `get_exporter("pdf")` and friends.
+"""Exporters behind one registry: `get_exporter("pdf")` and friends for reports,
+`get_answers_exporter("answers_csv")` for the raw answers.
 
-Each format is an `Exporter` (see `base.py`) registered under its identifier; the downloads page,
-the background task and `manage.py export_report` all go through `get_exporter`, so a format added
-here is offered everywhere at once.
+Each report format is an `Exporter` (see `base.py`) registered under its identifier; the
+downloads page, the comparison page's CSV, the background task and the `export_report` and
+`export_comparison` commands all go through `get_exporter`, so a format added here is offered
+everywhere at once. The raw answers are not a report and have their own small interface
+(`AnswersExporter`) and registry.
 """
 
 from __future__ import annotations
 
-from reports.exporters.base import Exporter
+from typing import TypeVar
+
+from reports.exporters.base import AnswersExporter, Exporter
 
 EXPORTERS: dict[str, Exporter] = {}
+ANSWERS_EXPORTERS: dict[str, AnswersExporter] = {}
+
+E = TypeVar("E", bound=type[Exporter] | type[AnswersExporter])
 
 
-def register(exporter_class: type[Exporter]) -> type[Exporter]:
+def register(exporter_class: E) -> E:
     """Class decorator: make a format available under its identifier."""
-    EXPORTERS[exporter_class.identifier] = exporter_class()
+    exporter = exporter_class()
+    if isinstance(exporter, AnswersExporter):
+        ANSWERS_EXPORTERS[exporter.identifier] = exporter
+    else:
+        EXPORTERS[exporter.identifier] = exporter
     return exporter_class
 
 
-def get_exporter(format: str) -> Exporter:
-    """The exporter of a format; KeyError names the formats there are."""
+def _found(registry: dict, format: str):
     try:
-        return EXPORTERS[format]
+        return registry[format]
     except KeyError:
         raise KeyError(
-            f"No exporter for {format!r}; there are: {', '.join(sorted(EXPORTERS))}"
+            f"No exporter for {format!r}; there are: {', '.join(sorted(registry))}"
         ) from None
 
 
+def get_exporter(format: str) -> Exporter:
+    """The exporter of a report format; KeyError names the formats there are."""
+    return _found(EXPORTERS, format)
+
+
+def get_answers_exporter(format: str) -> AnswersExporter:
+    """The exporter of a raw answers format; KeyError names the formats there are."""
+    return _found(ANSWERS_EXPORTERS, format)
+
+
 def report_formats() -> list[Exporter]:
-    """The formats a report can be downloaded in (not the tidy answers)."""
-    return [e for e in EXPORTERS.values() if e.source == "report"]
+    """The formats a report can be downloaded in (not the raw answers)."""
+    return list(EXPORTERS.values())
+
+
+def report_format_choices() -> list[tuple[str, str]]:
+    """The formats a report can be downloaded in, as form choices."""
+    return [(e.identifier, e.verbose_name) for e in report_formats()]
 
 
 # Registration happens on import of each format's module.

@@ -7,7 +7,8 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from poet.models import Wave
-from reports import downloads
+from reports.exporters import report_format_choices
+from reports.selectors.downloads import ANSWERS, REPORT_KINDS, earlier_waves
 
 
 class DownloadForm(forms.Form):
@@ -23,15 +24,15 @@ class DownloadForm(forms.Form):
 
     def __init__(self, *args, wave: Wave, can_evaluate: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        kinds = list(downloads.REPORT_KINDS.items())
+        kinds = list(REPORT_KINDS.items())
         if can_evaluate:
-            kinds.append((downloads.ANSWERS, "Raw answers, one row per person and question (CSV)"))
+            kinds.append((ANSWERS, "Raw answers, one row per person and question (CSV)"))
             self.fields[
                 "format"
             ].help_text = "Not needed for the raw answers, which are always CSV."
         self.fields["kind"].choices = kinds
-        self.fields["format"].choices = downloads.report_format_choices()
-        self.waves = {w.slug: w for w in downloads.earlier_waves(wave)}
+        self.fields["format"].choices = report_format_choices()
+        self.waves = {w.slug: w for w in earlier_waves(wave)}
         self.fields["compare_with"].choices = [("", "No comparison")] + [
             (w.slug, w.name) for w in self.waves.values()
         ]
@@ -45,7 +46,7 @@ class DownloadForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") and data["kind"] != downloads.ANSWERS and not data.get("format"):
+        if data.get("kind") and data["kind"] != ANSWERS and not data.get("format"):
             self.add_error("format", "Choose a file format.")
         data["compare_with_wave"] = self.waves.get(data.get("compare_with") or "")
         return data

@@ -8,11 +8,11 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from poet.analysis import hidden_text
 from poet.models import Wave
 from poet.permissions import Access, Right, wave_view
-from poet.services import record_audit
 from reports.content.common import disclosure_section, outcome_texts, reason_of
 from reports.content.display import display_table
-from reports.selectors import latest_job, latest_run, run_rows
-from reports.services import start_comparison, write_comparison_csv
+from reports.selectors.runs import latest_job, latest_run, run_rows
+from reports.services.comparison import start_comparison
+from reports.services.downloads import download_comparison
 
 
 def _results_url(access: Access, wave: Wave) -> str:
@@ -66,16 +66,9 @@ def download(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     run = latest_run(wave)
     if run is None:
         return redirect(_results_url(access, wave))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        download_comparison(run, actor=request.user), content_type="text/csv; charset=utf-8"
+    )
     filename = f"{access.partnership.slug}-{wave.slug}-comparison.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    write_comparison_csv(run, response)
-    record_audit(
-        "comparison.downloaded",
-        actor=request.user,
-        partnership=access.partnership,
-        target=str(wave),
-        wave=wave.slug,
-        run=run.pk,
-    )
     return response

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_http_methods
 from poet.models import Job, Wave
 from poet.permissions import Access, Right, wave_view
 from poet.views.form_flow import run_form
-from reports import downloads
 from reports.forms.downloads import DownloadForm
-from reports.selectors import latest_run
+from reports.selectors.downloads import ANSWERS_JOB, REPORT_JOB, recent_downloads
+from reports.selectors.runs import latest_run
+from reports.services.downloads import DownloadError, download_file, start_download
 
 
 def _page_url(access: Access, wave: Wave) -> str:
@@ -31,14 +32,14 @@ def index(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     started, job = run_form(
         request,
         form,
-        lambda data: downloads.start_download(
+        lambda data: start_download(
             wave,
             data["kind"],
             data.get("format") or "",
             request.user,
             compare_with=data["compare_with_wave"],
         ),
-        refused=downloads.DownloadError,
+        refused=DownloadError,
         field="kind",
     )
     if started:
@@ -50,7 +51,7 @@ def index(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         "wave": wave,
         "form": form,
         "has_run": latest_run(wave) is not None,
-        "jobs": downloads.recent_downloads(wave, include_answers=can_evaluate),
+        "jobs": recent_downloads(wave, include_answers=can_evaluate),
         "keep_days": settings.DOWNLOAD_KEEP_DAYS,
     }
     return render(request, "reports/downloads/index.html", context)
@@ -64,13 +65,13 @@ def fetch(request: HttpRequest, access: Access, wave: Wave, job_id: int) -> Http
         pk=job_id,
         partnership=access.partnership,
         wave=wave,
-        kind__in=[downloads.REPORT_JOB, downloads.ANSWERS_JOB],
+        kind__in=[REPORT_JOB, ANSWERS_JOB],
     )
-    if job.kind == downloads.ANSWERS_JOB and not access.can(Right.EVALUATE):
+    if job.kind == ANSWERS_JOB and not access.can(Right.EVALUATE):
         raise Http404
     try:
-        found = downloads.download_file(job, user=request.user)
-    except downloads.DownloadError as exc:
+        found = download_file(job, user=request.user)
+    except DownloadError as exc:
         raise Http404(str(exc)) from exc
     return FileResponse(
         open(found.path, "rb"),  # noqa: SIM115 - FileResponse closes it

@@ -1,5 +1,5 @@
 """Start the next wave as a copy of this one (partnership administrators). Thin: the copying is
-`reports.waves` and the apps that answer it."""
+`reports.services.next_wave` and the apps that answer its signal."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,7 +9,8 @@ from poet.models import Wave
 from poet.permissions import Access, Right, wave_view
 from poet.views.form_flow import done, run_form
 from reports.forms.next_wave import NextWaveForm
-from reports.waves import last_wave, start_next_wave
+from reports.selectors.waves import last_wave
+from reports.services.next_wave import start_next_wave
 from surveys.models import Questionnaire
 
 

@@ -14,7 +14,7 @@ from poet.permissions import Access, Right, wave_view
 from poet.services import record_audit
 from reports.content import build_formative, build_summative
 from reports.content.display import display_report
-from reports.selectors import latest_run
+from reports.selectors.runs import latest_run
 
 BUILDERS = {"formative": build_formative, "summative": build_summative}
 

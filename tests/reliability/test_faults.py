@@ -19,7 +19,7 @@ from django.db.models import Count
 from benchmarks.load import run_async
 from poet.models import Job, Role
 from reports.models import ComparisonRun
-from reports.services import start_comparison
+from reports.services.comparison import start_comparison
 from surveys.models import Answer, Draft, Invitation, Response
 from tests.factories import member
 from tests.reliability.conftest import kill_hard, restart_postgres, wait_for

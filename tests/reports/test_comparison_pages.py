@@ -57,7 +57,7 @@ def test_suppressed_rows_show_as_fewer_than_k(client):
     built = build_wave(outcomes=1, staff=12, users=3, k=5)
     wave = built.wave
     from poet.services import create_job
-    from reports.services import JOB_KIND, comparison_parameters
+    from reports.services.comparison import JOB_KIND, comparison_parameters
     from reports.tasks import run_comparison
 
     job = create_job(

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from poet.models import AuditEvent, Job, Role
-from reports.downloads import DownloadError, start_download
-from reports.exporters import get_exporter
+from reports.exporters import get_answers_exporter, get_exporter
 from reports.exporters.csv import WITHHELD
-from reports.tasks_downloads import build_download
+from reports.services.downloads import DownloadError, start_download
+from reports.tasks import build_download
 from tests.factories import WaveFactory, member
 from tests.reports.builders import participant_for
 from tests.reports.reporting import TINY, seeded_wave
@@ -170,7 +170,7 @@ def test_a_redelivered_finished_job_is_not_redone(built):
 
 def answers_rows(wave) -> list[dict[str, str]]:
     out = io.BytesIO()
-    get_exporter("answers_csv").render(wave, out)
+    get_answers_exporter("answers_csv").render(wave, out)
     text = out.getvalue().decode()
     assert text.splitlines()[0] == "respondent,audience,organisation,group,item,value"
     return list(csv.DictReader(io.StringIO(text)))
@@ -222,7 +222,7 @@ def test_a_stored_file_outside_media_is_refused(built):
     )
     job.refresh_from_db()
     with pytest.raises(DownloadError):
-        from reports.downloads import download_file
+        from reports.services.downloads import download_file
 
         download_file(job)
     assert os.path.exists("/etc/passwd")
@@ -233,8 +233,8 @@ def test_files_older_than_the_keeping_time_are_deleted_and_say_so(
 ):
     from django.utils import timezone
 
-    from reports.downloads import expire_downloads
-    from reports.tasks_downloads import expire_old_downloads
+    from reports.services.downloads import expire_downloads
+    from reports.tasks import expire_old_downloads
 
     settings.DOWNLOAD_KEEP_DAYS = 7
     wave = built.wave

@@ -12,7 +12,7 @@ from poet.services import create_job
 from reports.content import build_formative, build_summative
 from reports.documents import Hidden, Report, Table
 from reports.models import ComparisonRun
-from reports.services import JOB_KIND, comparison_parameters
+from reports.services.comparison import JOB_KIND, comparison_parameters
 from reports.tasks import run_comparison
 from surveys.models import Answer, Invitation, Item, Response, Section
 from tests.factories import WaveFactory

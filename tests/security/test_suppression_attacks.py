@@ -441,8 +441,8 @@ def sources(manager_client, seeded, django_capture_on_commit_callbacks) -> dict[
         for n, table in enumerate(csv_tables(response.content.decode())):
             found[f"{name} family {n + 1}"] = table
     if _url("reports:downloads", wave):
-        from reports.downloads import REPORT_KINDS
         from reports.exporters import report_formats
+        from reports.selectors.downloads import REPORT_KINDS
 
         formats = {e.identifier for e in report_formats()}
         for kind in REPORT_KINDS:

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from poet.models import Role, Wave
-from reports.loaders import counted_responses
+from reports.selectors.frames import counted_responses
 from surveys.models import OpenLink, Response, StaffHeadcount
 from tests.factories import PASSWORD, OrganisationFactory, StaffGroupFactory, WaveFactory, member
 from tests.surveys.test_answering_support import build_questionnaire

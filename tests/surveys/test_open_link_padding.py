@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from poet.models import AuditEvent, Role
-from reports.loaders import counted_responses, load_wave
+from reports.selectors.frames import counted_responses, load_wave
 from surveys.headcounts import awaiting_total, staff_headcounts
 from surveys.models import Draft, Invitation, Response, StaffHeadcount
 from surveys.selectors import submitted_response_counts

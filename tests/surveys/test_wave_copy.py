@@ -12,7 +12,7 @@ from outcomes.models import ChosenOutcome, FollowUpSchedule
 from poet.models import AuditEvent, OutcomeStatement, Role, Wave
 from reports.content.context import change_section, trend_section
 from reports.models import ComparisonRow, ComparisonRun
-from reports.waves import start_next_wave
+from reports.services.next_wave import start_next_wave
 from surveys import context as tools
 from surveys.models import ContextRespondent, Invitation, Item, OpenLink, Questionnaire, Response
 from surveys.questionnaires import freeze, latest_questionnaire

@@ -1,0 +1,409 @@
+"""The database side of a comparison: a wave's answers as the analysis input frames.
+
+One query per table, straight into a DataFrame: on PostgreSQL the query runs as
+``COPY (...) TO STDOUT`` into ``pandas.read_csv`` (no Python object per row); elsewhere (SQLite in
+development and fast tests) through the cursor. Answers carry only ids; the few names they refer
+to (organisations, groups, outcome codes, measures, domains) come from small lookups and are
+mapped on as categoricals, which keeps both the transfer and the later groupby cheap.
+
+What counts: submitted responses only, never those awaiting confirmation (open-link responses
+beyond their group's headcount, `surveys.headcounts`) or of a withdrawn participant; "don't know"
+is NaN (missing, never a number).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from outcomes.models import Participant, ParticipantResponse
+from poet.analysis import (
+    MEASURES,
+    OUTCOME_ANSWER_COLUMNS,
+    PROCESS_ANSWER_COLUMNS,
+    STAFF_SIDE,
+    TOP_PICK_COLUMNS,
+    USERS_SIDE,
+)
+from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
+from surveys.headcounts import staff_headcounts
+from surveys.models import Answer, Item, Response
+
+TOP_PICKS_CODE = "TOP3"
+AUDIENCES = [a.value for a in Audience]
+
+
+@dataclass
+class WaveFrames:
+    """Everything one comparison reads, as plain frames the analysis understands."""
+
+    outcome_answers: pd.DataFrame
+    process_answers: pd.DataFrame
+    top_picks: pd.DataFrame
+    items_per_domain: dict[str, int] = field(default_factory=dict)
+    user_proposed: frozenset[str] = frozenset()
+
+    def staff_only(self) -> WaveFrames:
+        """The same frames without users' and carers' answers (their collection is open)."""
+        staff = (self.outcome_answers["audience"] == Audience.STAFF).to_numpy()
+        picks = self.top_picks
+        if len(picks):
+            picks = picks[(picks["audience"] == Audience.STAFF).to_numpy()]
+        return WaveFrames(
+            outcome_answers=self.outcome_answers[staff].reset_index(drop=True),
+            process_answers=self.process_answers,
+            top_picks=picks,
+            items_per_domain=self.items_per_domain,
+            user_proposed=frozenset(),
+        )
+
+    @property
+    def n_staff(self) -> int:
+        frame = self.outcome_answers
+        staff = frame["respondent"][(frame["audience"] == Audience.STAFF).to_numpy()]
+        return int(staff.nunique())
+
+    @property
+    def n_users(self) -> int:
+        frame = self.outcome_answers
+        users = frame["respondent"][(frame["audience"] != Audience.STAFF).to_numpy()]
+        return int(users.nunique())
+
+
+def counted_responses(wave: Wave) -> QuerySet[Response]:
+    """The responses an analysis may use: submitted, not awaiting confirmation (an open-link
+    response beyond its group's headcount), and not from a withdrawn participant."""
+    withdrawn = ParticipantResponse.objects.filter(
+        response=OuterRef("pk"), participant__withdrawn_on__isnull=False
+    )
+    return Response.objects.filter(
+        wave=wave, submitted_on__isnull=False, awaiting_confirmation=False
+    ).filter(~Exists(withdrawn))
+
+
+def _counted_answers(wave: Wave) -> QuerySet[Answer]:
+    withdrawn = ParticipantResponse.objects.filter(
+        response=OuterRef("response_id"), participant__withdrawn_on__isnull=False
+    )
+    return Answer.objects.filter(
+        response__wave=wave,
+        response__submitted_on__isnull=False,
+        response__awaiting_confirmation=False,
+    ).filter(~Exists(withdrawn))
+
+
+def _number_or_dont_know() -> Case:
+    return Case(
+        When(dont_know=True, then=Value(None)), default=F("number"), output_field=FloatField()
+    )
+
+
+def read_frame(
+    qs: QuerySet, columns: list[str], dtypes: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Run one ``values_list`` query into a DataFrame: COPY on PostgreSQL, the cursor elsewhere."""
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # e.g. `__in=[]`: Django knows no row can match
+        frame = pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
+        return frame.astype(dtypes or {})
+    if connection.vendor == "postgresql":
+        buffer = io.BytesIO()
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+            statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+            with raw.copy(statement, params) as copy:
+                for chunk in copy:
+                    buffer.write(chunk)
+        buffer.seek(0)
+        if buffer.getbuffer().nbytes == 0:
+            frame = pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
+        else:
+            frame = pd.read_csv(buffer, header=None, names=columns, dtype=dtypes)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        frame = pd.DataFrame.from_records(rows, columns=columns)
+    if dtypes:
+        frame = frame.astype({c: t for c, t in dtypes.items() if c in frame.columns})
+    return frame
+
+
+def _mapped(codes: pd.Series, names: dict[int, str]) -> pd.Categorical:
+    """Ids mapped to names as a categorical (NaN where the id is missing or unknown)."""
+    labels = sorted(set(names.values()))
+    index = {label: position for position, label in enumerate(labels)}
+    lookup = np.full(max(names, default=0) + 2, -1, dtype="int64")
+    for key, label in names.items():
+        lookup[key] = index[label]
+    ids = codes.to_numpy(dtype="float64", na_value=np.nan)
+    known = ~np.isnan(ids) & (ids >= 0) & (ids < len(lookup) - 1)
+    positions = np.full(len(ids), -1, dtype="int64")
+    positions[known] = lookup[ids[known].astype("int64")]
+    return pd.Categorical.from_codes(positions, categories=labels)
+
+
+def _audiences(codes: pd.Series) -> pd.Categorical:
+    return pd.Categorical(codes.astype(object), categories=AUDIENCES)
+
+
+def load_outcome_answers(wave: Wave) -> pd.DataFrame:
+    """Answers to outcome measures, staff and users/carers: the ``outcome_answers`` frame."""
+    item_rows = Item.objects.filter(
+        section__questionnaire__wave=wave, outcome__isnull=False, measure__in=MEASURES
+    ).values_list("pk", "outcome__code", "measure")
+    items = {pk: code for pk, code, _ in item_rows}
+    measures = {pk: measure for pk, _, measure in item_rows}
+    qs = (
+        _counted_answers(wave)
+        .filter(item_id__in=list(items), response__audience__in=AUDIENCES)
+        .values_list(
+            "response_id",
+            "response__audience",
+            "response__organisation_id",
+            "response__staff_group_id",
+            "response__user_group_id",
+            "item_id",
+            _number_or_dont_know(),
+        )
+    )
+    ids = ["respondent", "audience", "organisation", "staff_group", "user_group", "item", "value"]
+    raw = read_frame(qs, ids, {"respondent": "int64", "value": "float64"})
+    partnership = wave.partnership_id
+    organisations = dict(
+        Organisation.objects.filter(partnership=partnership).values_list("pk", "name")
+    )
+    staff_groups = dict(
+        StaffGroup.objects.filter(partnership=partnership).values_list("pk", "name")
+    )
+    user_groups = dict(UserGroup.objects.filter(partnership=partnership).values_list("pk", "name"))
+    # A staff answer's group is its staff group, a user's or carer's their user group.
+    staff_group = _mapped(raw["staff_group"], staff_groups)
+    user_group = _mapped(raw["user_group"], user_groups)
+    labels = sorted(set(staff_group.categories) | set(user_group.categories))
+    staff_group = staff_group.set_categories(labels)
+    user_group = user_group.set_categories(labels)
+    codes = np.where(staff_group.codes >= 0, staff_group.codes, user_group.codes)
+    group = pd.Categorical.from_codes(codes, categories=labels)
+    frame = pd.DataFrame(
+        {
+            "respondent": raw["respondent"].to_numpy(),
+            "audience": _audiences(raw["audience"]),
+            "organisation": _mapped(raw["organisation"], organisations),
+            "group": group,
+            "outcome": _mapped(raw["item"], items),
+            "measure": _mapped(raw["item"], measures),
+            "value": raw["value"].to_numpy(dtype="float64"),
+        }
+    )
+    return frame[list(OUTCOME_ANSWER_COLUMNS)]
+
+
+def load_process_answers(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Staff answers to process items (those with a domain), and each domain's item count."""
+    item_rows = list(
+        Item.objects.filter(section__questionnaire__wave=wave, kind=Item.Kind.LIKERT)
+        .exclude(domain="")
+        .values_list("pk", "code", "domain")
+    )
+    codes = {pk: code for pk, code, _ in item_rows}
+    domains = {pk: domain for pk, _, domain in item_rows}
+    items_per_domain: dict[str, int] = {}
+    for domain, _code in sorted({(domain, code) for _, code, domain in item_rows}):
+        items_per_domain[domain] = items_per_domain.get(domain, 0) + 1
+    qs = (
+        _counted_answers(wave)
+        .filter(item_id__in=list(codes), response__audience=Audience.STAFF)
+        .values_list(
+            "response_id",
+            "response__organisation_id",
+            "response__staff_group_id",
+            "item_id",
+            _number_or_dont_know(),
+        )
+    )
+    columns = ["respondent", "organisation", "staff_group", "item", "value"]
+    raw = read_frame(qs, columns, {"respondent": "int64", "value": "float64"})
+    partnership = wave.partnership_id
+    organisations = dict(
+        Organisation.objects.filter(partnership=partnership).values_list("pk", "name")
+    )
+    staff_groups = dict(
+        StaffGroup.objects.filter(partnership=partnership).values_list("pk", "name")
+    )
+    frame = pd.DataFrame(
+        {
+            "respondent": raw["respondent"].to_numpy(),
+            "organisation": _mapped(raw["organisation"], organisations),
+            "staff_group": _mapped(raw["staff_group"], staff_groups),
+            "domain": _mapped(raw["item"], domains),
+            "item": _mapped(raw["item"], codes),
+            "value": raw["value"].to_numpy(dtype="float64"),
+        }
+    )
+    return frame[list(PROCESS_ANSWER_COLUMNS)], items_per_domain
+
+
+def load_top_picks(wave: Wave) -> pd.DataFrame:
+    """Each pick of "the three that matter most" (item code TOP3), one row per outcome picked."""
+    qs = (
+        _counted_answers(wave)
+        .filter(item__code=TOP_PICKS_CODE, response__audience__in=AUDIENCES)
+        .exclude(choices__isnull=True)
+        .values_list("response_id", "response__audience", "choices")
+    )
+    with connection.cursor() as cursor:
+        sql, params = qs.query.sql_with_params()
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    picks = []
+    for respondent, audience, choices in rows:
+        if isinstance(choices, str):  # SQLite hands JSON back as text
+            choices = json.loads(choices)
+        for outcome in choices if isinstance(choices, list) else []:
+            if outcome not in (None, ""):
+                picks.append((respondent, audience, str(outcome)))
+    frame = pd.DataFrame.from_records(picks, columns=list(TOP_PICK_COLUMNS))
+    return frame.drop_duplicates(["respondent", "outcome"]).reset_index(drop=True)
+
+
+def load_user_proposed(wave: Wave) -> frozenset[str]:
+    """Codes of outcomes users or carers proposed that this wave asks about."""
+    codes = OutcomeStatement.objects.filter(
+        Q(partnership=wave.partnership_id) | Q(partnership__isnull=True),
+        source=OutcomeStatement.Source.USERS,
+        items__section__questionnaire__wave=wave,
+    ).values_list("code", flat=True)
+    return frozenset(codes)
+
+
+def load_wave(wave: Wave) -> WaveFrames:
+    """All input frames of one wave's comparison."""
+    process, items_per_domain = load_process_answers(wave)
+    return WaveFrames(
+        outcome_answers=load_outcome_answers(wave),
+        process_answers=process,
+        top_picks=load_top_picks(wave),
+        items_per_domain=items_per_domain,
+        user_proposed=load_user_proposed(wave),
+    )
+
+
+Cell = tuple[str, str]
+
+
+@dataclass
+class Structure:
+    """What an attacker holding the staff list and the participant register knows of a wave:
+    which cells have people and how many (``*_ceilings``), and who is behind each cell now
+    (``members``: response ids per side and cell, to count who changed between releases)."""
+
+    staff_ceilings: dict[Cell, int]
+    user_ceilings: dict[Cell, int]
+    members: dict[str, dict[Cell, list[int]]]
+
+    def cells(self, side: str) -> set[Cell]:
+        known = self.staff_ceilings if side == STAFF_SIDE else self.user_ceilings
+        return set(known) | set(self.members.get(side, {}))
+
+
+def load_structure(wave: Wave, *, users: bool = True) -> Structure:
+    """The wave's release structure: staff cells from the staff list and recorded open-link
+    headcounts, users' cells from the participant register, and every counted response's cell.
+    ``users=False`` leaves the users' side out (their collection is still open)."""
+    participants = (
+        Participant.objects.filter(schedule__wave=wave)
+        .values_list("audience", "user_group__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    members: dict[str, dict[Cell, list[int]]] = {STAFF_SIDE: {}, USERS_SIDE: {}}
+    rows = counted_responses(wave).values_list(
+        "pk", "audience", "organisation__name", "staff_group__name", "user_group__name"
+    )
+    for pk, audience, organisation, staff_group, user_group in rows.order_by("pk").iterator():
+        if audience == Audience.STAFF:
+            members[STAFF_SIDE].setdefault((organisation, staff_group), []).append(pk)
+        elif users:
+            members[USERS_SIDE].setdefault((audience, user_group or ""), []).append(pk)
+    return Structure(
+        staff_ceilings=dict(staff_headcounts(wave)),
+        user_ceilings={(a, g or ""): n for a, g, n in participants} if users else {},
+        members=members,
+    )
+
+
+def changed_since(now: Structure, then: dict[str, dict[str, list[int]]]) -> dict:
+    """Per side and cell, how many people joined or left between an earlier release's members
+    (as stored: cells keyed by ``cell_key``) and now."""
+    changed: dict[str, dict[Cell, int]] = {}
+    for side, cells in now.members.items():
+        before = {
+            tuple(key.split(CELL_SEPARATOR, 1)): set(ids) for key, ids in then.get(side, {}).items()
+        }
+        every = set(cells) | set(before) | now.cells(side)
+        changed[side] = {
+            cell: len(set(cells.get(cell, ())) ^ before.get(cell, set())) for cell in every
+        }
+    return changed
+
+
+CELL_SEPARATOR = "\x1f"
+
+
+def cell_key(cell: Cell) -> str:
+    return CELL_SEPARATOR.join(str(part) for part in cell)
+
+
+def _frame_digest(frame: pd.DataFrame) -> bytes:
+    """An order-independent digest of a frame: per-row hashes, sorted, then SHA-256."""
+    digest = hashlib.sha256(",".join(map(str, frame.columns)).encode())
+    if len(frame):
+        rows = pd.util.hash_pandas_object(frame, index=False, categorize=True).to_numpy()
+        digest.update(np.sort(rows).tobytes())
+    return digest.digest()
+
+
+def fingerprint(
+    frames: WaveFrames, parameters: dict[str, int], structure: Structure | None = None
+) -> str:
+    """SHA-256 over the canonically sorted input frames and the parameters.
+
+    Rows are hashed one by one and the row hashes sorted, so the order the database returns them
+    in does not matter; pandas hashes a categorical by its labels, not its codes.
+    """
+    digest = hashlib.sha256()
+    for frame in (frames.outcome_answers, frames.process_answers, frames.top_picks):
+        digest.update(_frame_digest(frame))
+    extra = {
+        "items_per_domain": frames.items_per_domain,
+        "user_proposed": sorted(frames.user_proposed),
+        "parameters": parameters,
+    }
+    if structure is not None:  # what the attacker knows shapes what must be hidden
+        extra["structure"] = {
+            "staff": sorted([*cell, n] for cell, n in structure.staff_ceilings.items()),
+            "users": sorted([*cell, n] for cell, n in structure.user_ceilings.items()),
+        }
+    digest.update(json.dumps(extra, sort_keys=True).encode())
+    return digest.hexdigest()
