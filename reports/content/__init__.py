@@ -6,4 +6,6 @@ from reports.content.formative import build_formative
 from reports.content.header import report_header
 from reports.content.summative import build_summative
 
-__all__ = ["build_formative", "build_summative", "report_header"]
+BUILDERS = {"formative": build_formative, "summative": build_summative}  # by report kind
+
+__all__ = ["BUILDERS", "build_formative", "build_summative", "report_header"]

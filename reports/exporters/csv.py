@@ -39,8 +39,8 @@ from poet.analysis import COMPARISON_COLUMNS
 from poet.analysis.microdata import generalise
 from poet.models import Organisation, StaffGroup, UserGroup, Wave
 from reports.documents import Report
-from reports.exporters import register
 from reports.exporters.base import AnswersExporter, Exporter, Progress, neutralise, no_progress
+from reports.exporters.registry import register
 from reports.models import KEY_COLUMNS, ComparisonRun
 from reports.selectors.frames import counted_responses
 from surveys.models import Answer, Item, Questionnaire, Response, Section

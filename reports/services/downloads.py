@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from poet.models import Job, Wave
 from poet.services import create_job, enqueue, record_audit
-from reports.content import build_formative, build_summative, report_header
+from reports.content import BUILDERS, report_header
 from reports.documents import Report
 from reports.exporters import get_answers_exporter, get_exporter, report_format_choices
 from reports.exporters.base import Progress, no_progress
@@ -60,9 +60,7 @@ def build_report(wave: Wave, kind: str, *, compare_with: Wave | None = None) -> 
             f"{wave} has no finished comparison run yet, so there is no report to make: "
             "run the comparison first."
         )
-    if kind == "formative":
-        return build_formative(wave, compare_with=compare_with)
-    return build_summative(wave, compare_with=compare_with)
+    return BUILDERS[kind](wave, compare_with=compare_with)
 
 
 def record_download(

@@ -6,17 +6,16 @@ Both read the wave's latest stored comparison run only; every view is written to
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from poet.models import Wave
 from poet.permissions import Access, Right, wave_view
-from poet.services import record_audit
-from reports.content import build_formative, build_summative
 from reports.content.display import display_report
 from reports.selectors.runs import latest_run
-
-BUILDERS = {"formative": build_formative, "summative": build_summative}
+from reports.services.reports import view_report
 
 
 def _compare_with(access: Access, wave: Wave, slug: str) -> tuple[Wave | None, str]:
@@ -29,21 +28,13 @@ def _compare_with(access: Access, wave: Wave, slug: str) -> tuple[Wave | None, s
     return other, ""
 
 
-def _report(request: HttpRequest, access: Access, wave: Wave, kind: str) -> HttpResponse:
+def _report(
+    request: HttpRequest, access: Access, wave: Wave, kind: Literal["formative", "summative"]
+) -> HttpResponse:
     compare_with, compare_error = _compare_with(
         access, wave, request.GET.get("compare", "").strip()
     )
-    report = BUILDERS[kind](wave, compare_with=compare_with)
-    record_audit(
-        "report.viewed",
-        actor=request.user,
-        partnership=access.partnership,
-        target=str(wave),
-        wave=wave.slug,
-        kind=kind,
-        run=report.run_id,
-        compared_with=compare_with.slug if compare_with else None,
-    )
+    report = view_report(wave, kind, actor=request.user, compare_with=compare_with)
     sections = display_report(report)
     context = {
         "access": access,
