@@ -12,7 +12,7 @@ COPY outcomes outcomes
 COPY reports reports
 RUN pip install --no-cache-dir -c constraints.txt .
 COPY . .
-RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
+RUN SECRET_KEY=build-only-collectstatic-never-a-real-secret-key python manage.py collectstatic --noinput
 RUN useradd --system --uid 1000 poet && mkdir -p var/media && chown -R poet var
 USER poet
 EXPOSE 8000

@@ -11,7 +11,7 @@ groups) answering 40 outcomes x 2 measures plus 32 process items (8 domains) and
 and ``--users`` service users and carers (4:1) answering the 40 x 2 outcome measures. Then, each in
 a fresh forked process so that time and peak memory are its own:
 
-* run: ``reports.tasks.run_comparison(job_id)`` called in-process, i.e. the loaders (COPY into
+* run: ``poet.tasks.run_job(job_id)`` called in-process, i.e. the loaders (COPY into
   pandas), the fingerprint, every analysis of DESIGN section 4 (2,000 bootstrap resamples) and the
   transaction that stores the rows;
 * floor: one COPY of the same outcome and process answers into pandas, one groupby, and one
@@ -46,6 +46,7 @@ DONT_KNOW = 0.05
 def _setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "poet.settings")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-never-used-elsewhere")
     import django
 
     django.setup()
@@ -307,8 +308,8 @@ def run(wave_id: int, resamples: int) -> dict:
     """The real task code, in this process."""
     from poet.models import Job, Wave
     from poet.services import create_job
+    from poet.tasks import run_job
     from reports.services.comparison import JOB_KIND, comparison_parameters
-    from reports.tasks import run_comparison
 
     wave = Wave.objects.select_related("partnership").get(pk=wave_id)
     job = create_job(
@@ -318,7 +319,7 @@ def run(wave_id: int, resamples: int) -> dict:
         **comparison_parameters(wave, resamples=resamples),
     )
     started = time.perf_counter()
-    run_comparison(job.pk)
+    run_job(job.pk)
     seconds = time.perf_counter() - started
     job.refresh_from_db()
     if job.status != Job.Status.SUCCEEDED:

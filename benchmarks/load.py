@@ -58,6 +58,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "poet.settings")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-never-used-elsewhere")
     import django
 
     django.setup()

@@ -7,7 +7,7 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         """Hook the follow-up into the survey engine, which knows nothing of it (DESIGN §7)."""
-        from outcomes import receivers
+        from outcomes import receivers, tasks  # noqa: F401  (tasks registers the kinds of job)
         from outcomes.participants import check_follow_up_draft, draft_for_participant_token
         from poet.signals import next_wave_started
         from surveys.answering import register_draft_check, register_link_starter

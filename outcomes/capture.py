@@ -113,15 +113,13 @@ def _kept_file(job: Job) -> Path:
 
 def start_import(wave: Wave, upload, *, actor) -> Job:
     """Keep an uploaded answers file and queue its import; the job page follows it."""
-    from outcomes.tasks import import_answers_file
-
     job = create_job(IMPORT_JOB, partnership=wave.partnership, wave=wave, created_by=actor)
     path = _kept_file(job)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    enqueue(import_answers_file, job)
+    enqueue(job)
     return job
 
 

@@ -17,15 +17,14 @@ from poet.models import OutcomeStatement
 from poet.services import record_audit
 from surveys.design import chosen_outcomes as outcomes_asked
 from surveys.models import Item, Questionnaire, Section
-from surveys.questionnaires import SurveyError, freeze, latest_questionnaire
-from surveys.template import (
-    PROPOSED_OUTCOMES,
-    TOP3,
+from surveys.questionnaire_template import (
+    PrioritiesWording,
     achievement_code,
     check_outcome_codes,
     importance_code,
-    top3_choices,
+    priorities_section,
 )
+from surveys.questionnaires import SurveyError, freeze, latest_questionnaire
 
 FOLLOW_UP = Questionnaire.For.FOLLOW_UP
 OUTCOMES_PER_PAGE = 2
@@ -71,6 +70,16 @@ TOP3_HELP = "Choose up to three."
 PROPOSED_TEXT = "What matters to you that we have not asked about?"
 PROPOSED_EASY = "Is there something else that is important to you? Tell us here."
 PROPOSED_HELP = "Please do not write names or anything that would identify you or anyone else."
+LAST_PAGE = PrioritiesWording(
+    title=LAST_TITLE,
+    introduction=LAST_INTRODUCTION,
+    top3_text=TOP3_TEXT,
+    top3_help=TOP3_HELP,
+    proposed_text=PROPOSED_TEXT,
+    proposed_help=PROPOSED_HELP,
+    top3_easy=TOP3_EASY,
+    proposed_easy=PROPOSED_EASY,
+)
 
 
 def _pages(outcomes: list[OutcomeStatement]) -> list[list[OutcomeStatement]]:
@@ -122,40 +131,8 @@ def _build(questionnaire: Questionnaire, outcomes: list[OutcomeStatement]) -> No
         )
         for i, outcome in enumerate(page):
             items.extend(outcome_items(outcome, section, 2 * i))
-    last = Section.objects.create(
-        questionnaire=questionnaire,
-        order=len(pages),
-        kind=Section.Kind.OUTCOMES,
-        title=LAST_TITLE,
-        introduction=LAST_INTRODUCTION,
-    )
-    items.append(
-        Item(
-            section=last,
-            order=0,
-            code=TOP3,
-            kind=Item.Kind.MULTIPLE,
-            text=TOP3_TEXT,
-            easy_read_text=TOP3_EASY,
-            help_text=TOP3_HELP,
-            required=False,
-            allow_dont_know=False,
-            choices=top3_choices(outcomes),
-            max_choices=3,
-        )
-    )
-    items.append(
-        Item(
-            section=last,
-            order=1,
-            code=PROPOSED_OUTCOMES,
-            kind=Item.Kind.TEXT,
-            text=PROPOSED_TEXT,
-            easy_read_text=PROPOSED_EASY,
-            help_text=PROPOSED_HELP,
-            required=False,
-            allow_dont_know=False,
-        )
+    items.extend(
+        priorities_section(questionnaire, order=len(pages), outcomes=outcomes, wording=LAST_PAGE)
     )
     Item.objects.bulk_create(items)
 

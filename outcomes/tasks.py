@@ -1,14 +1,7 @@
-"""Background work of the follow-up: thin callers of the service functions (ids in)."""
+"""Background work of the follow-up: the jobs it registers."""
 
-from celery import shared_task
+from outcomes.capture import IMPORT_JOB, run_import
+from poet.services import register_job_kind
 
-from poet.services import run_job
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def import_answers_file(job_id: int) -> int | None:
-    """Import an uploaded answers file too large to import in the request."""
-    from outcomes.capture import run_import
-
-    job = run_job(job_id, run_import)
-    return job.pk if job else None
+# An uploaded answers file too large to import in the request.
+register_job_kind(IMPORT_JOB, run_import)

@@ -61,6 +61,13 @@ def partnerships_for(user) -> QuerySet[Partnership]:
     return Partnership.objects.filter(memberships__user=user).distinct()
 
 
+def roles_by_partnership(user) -> dict[int, str]:
+    """A person's role in each partnership they belong to, by partnership id."""
+    if not user.is_authenticated:
+        return {}
+    return dict(Membership.objects.filter(user=user).values_list("partnership_id", "role"))
+
+
 def partnership_access(user, slug: str, right: Right = Right.VIEW) -> Access:
     """Resolve a partnership for a person: 404 unless a member, 403 without the right.
 
@@ -102,7 +109,7 @@ def wave_view(right: Right = Right.VIEW) -> Callable:
         @wraps(view)
         def with_wave(request: HttpRequest, access: Access, wave: str, **kwargs) -> HttpResponse:
             resolved = wave_of(access, wave)
-            request.wave = resolved
+            request.wave = resolved  # type: ignore[attr-defined]  # read by templates
             return view(request, access, resolved, **kwargs)
 
         return partnership_view(right)(with_wave)
@@ -121,10 +128,10 @@ def partnership_view(right: Right = Right.VIEW) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, partnership: str, **kwargs) -> HttpResponse:
             access = partnership_access(request.user, partnership, right)
-            request.access = access
+            request.access = access  # type: ignore[attr-defined]  # read by templates
             return view(request, access, **kwargs)
 
-        wrapper.required_right = right
+        wrapper.required_right = right  # type: ignore[attr-defined]  # read by the access tests
         return wrapper
 
     return decorator

@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,7 +19,17 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env") if (BASE_DIR / ".env").exists() else None
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-do-not-use-in-production")
+# Sessions, password-reset links and signed values rest on the secret key: outside development
+# (DEBUG on) POET refuses to start without a real one rather than run on a key anyone can read.
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+PLACEHOLDER_SECRET_KEYS = {DEVELOPMENT_SECRET_KEY, "change-me-to-a-long-random-string"}
+SECRET_KEY = env.str("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
+if not DEBUG and (SECRET_KEY in PLACEHOLDER_SECRET_KEYS or len(SECRET_KEY) < 32):
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY to a long random string (at least 32 characters, for example the output "
+        "of `python -c 'import secrets; print(secrets.token_urlsafe(50))'`): with DEBUG off POET "
+        "does not start on a missing, short or example key."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -212,6 +223,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A job is stopped (and fails, saying so) before Redis would hand its unacknowledged message to
+# another worker: the soft limit raises inside the work, the hard limit kills the process. By
+# default the hard limit is at 90% of the visibility timeout, the soft one up to 5 minutes before.
+_visibility = CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+CELERY_TASK_TIME_LIMIT = env.int("JOB_TIME_LIMIT", default=int(_visibility * 0.9))
+CELERY_TASK_SOFT_TIME_LIMIT = env.int(
+    "JOB_SOFT_TIME_LIMIT",
+    default=CELERY_TASK_TIME_LIMIT - max(1, min(5 * 60, CELERY_TASK_TIME_LIMIT // 10)),
+)
+if not (CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < _visibility):
+    raise ImproperlyConfigured(
+        "Job time limits must satisfy JOB_SOFT_TIME_LIMIT < JOB_TIME_LIMIT < "
+        "CELERY_VISIBILITY_TIMEOUT (seconds)."
+    )
+# A job whose worker died part-way runs again (acks_late); after this many starts it fails instead.
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 CELERY_TIMEZONE = TIME_ZONE
 # Run by `celery -A poet beat`: daily reminders to staff who have not finished, and closing waves
 # whose closing date has passed.
@@ -225,7 +252,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=10),
     },
     "expire-old-downloads": {
-        "task": "reports.tasks_downloads.expire_old_downloads",
+        "task": "reports.tasks.expire_old_downloads",
         "schedule": crontab(hour=1, minute=30),
     },
     # Jobs started while Redis was down were kept, marked waiting; send them once it is back.

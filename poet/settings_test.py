@@ -1,7 +1,13 @@
 """Test settings: production settings over plain HTTP, with fast password hashing."""
 
-from poet.settings import *  # noqa: F403
-from poet.settings import STORAGES
+import os
+
+# Set before poet.settings is read (it refuses a missing key with DEBUG off); processes the tests
+# start inherit it.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-used-outside-the-test-suite")
+
+from poet.settings import *  # noqa: E402, F403
+from poet.settings import STORAGES  # noqa: E402
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

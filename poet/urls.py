@@ -5,6 +5,7 @@ from django.urls import include, path
 from poet.views import partnerships as views
 from poet.views import setup
 from poet.views import two_factor as two_factor_views
+from surveys import urls as survey_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,7 +19,7 @@ urlpatterns = [
     path("accounts/two-factor/set-up/", two_factor_views.setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
     path("admin/", admin.site.urls),
-    path("s/", include(("surveys.urls_respond", "respond"))),
+    path("s/", include((survey_urls.respond_patterns, "respond"))),
     path("accounts/", include("django.contrib.auth.urls")),
     path("partnerships/new/", setup.new_partnership, name="new_partnership"),
     path("p/<slug:partnership>/", views.partnership, name="partnership"),
@@ -55,5 +56,8 @@ urlpatterns = [
     path("p/<slug:partnership>/waves/<slug:wave>/", include("reports.urls")),
     path("p/<slug:partnership>/waves/<slug:wave>/follow-up/", include("outcomes.urls")),
     path("p/<slug:partnership>/waves/<slug:wave>/shortlist/", include("reports.urls_shortlist")),
-    path("p/<slug:partnership>/waves/<slug:wave>/context/", include("surveys.urls_context")),
+    path(
+        "p/<slug:partnership>/waves/<slug:wave>/context/",
+        include((survey_urls.context_patterns, "context")),
+    ),
 ]

@@ -6,4 +6,5 @@ class ReportsConfig(AppConfig):
     verbose_name = "Comparisons and reports"
 
     def ready(self) -> None:
-        from reports import receivers  # noqa: F401  (connects the signal receivers)
+        # receivers connects the signal receivers; tasks registers the kinds of job.
+        from reports import receivers, tasks  # noqa: F401

@@ -1,37 +1,23 @@
-"""Background work of the reports app: comparison runs (ids in, results in the database) and
-downloads (one task per download job: ids in, files on disk)."""
+"""Background work of comparisons and downloads: the jobs reports registers, its scheduled task,
+and the chart server each worker process stops on its way out."""
 
 from celery import shared_task
 from celery.signals import worker_process_shutdown
 
-from poet.services import run_job
+from poet.services import register_job_kind
 from reports.exporters.pdf import stop_chart_server
-from reports.services.comparison import compute_comparison
+from reports.selectors.downloads import ANSWERS_JOB, REPORT_JOB
+from reports.services.comparison import JOB_KIND, compute_comparison
 from reports.services.downloads import expire_downloads, generate_download
 
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def run_comparison(job_id: int) -> int | None:
-    """Compute (or reuse) the comparison run of a job's wave; a finished job is never redone."""
-    job = run_job(job_id, compute_comparison)
-    return job.pk if job else None
-
-
-# The download tasks keep the names they were registered under in their former module
-# (reports/tasks_downloads.py), so jobs queued or waiting for the broker before the move (whose
-# `waiting_task` names them) and the beat schedule still find them.
+# A comparison run of a wave, computed or reused; a finished job is never redone.
+register_job_kind(JOB_KIND, compute_comparison)
+# A download's file (a report in a format, or the raw answers).
+register_job_kind(REPORT_JOB, generate_download)
+register_job_kind(ANSWERS_JOB, generate_download)
 
 
-@shared_task(
-    name="reports.tasks_downloads.build_download", acks_late=True, reject_on_worker_lost=True
-)
-def build_download(job_id: int) -> int | None:
-    """Make a download's file; a redelivered job that had finished is not made again."""
-    job = run_job(job_id, generate_download)
-    return job.pk if job else None
-
-
-@shared_task(name="reports.tasks_downloads.expire_old_downloads")
+@shared_task
 def expire_old_downloads() -> int:
     """Delete download files older than DOWNLOAD_KEEP_DAYS (celery beat, daily)."""
     return expire_downloads()

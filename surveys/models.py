@@ -206,9 +206,9 @@ class StaffHeadcount(models.Model):
     there but are not on the wave's staff list, recorded by an administrator.
 
     With the invitations of the cell it is the headcount an attacker holding the staff list
-    knows (`surveys.headcounts.staff_headcounts`): a group is shown only when that reaches k. It
-    is also the number of open-link responses the cell counts before further ones wait for an
-    evaluator, so nobody can pad a small group with answers of known value.
+    knows (`surveys.selectors.headcounts.staff_headcounts`): a group is shown only when that
+    reaches k. It is also the number of open-link responses the cell counts before further ones
+    wait for an evaluator, so nobody can pad a small group with answers of known value.
     """
 
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="staff_headcounts")

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from surveys.answering import RespondentProblem
+from surveys.services.answering import RespondentProblem
 
 WINDOW_SECONDS = 60 * 60
 START = "start"

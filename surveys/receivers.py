@@ -1,7 +1,7 @@
 """Receivers of the core's signals (connected in SurveysConfig.ready)."""
 
 from poet.models import Wave
-from surveys.waves import copy_questionnaires
+from surveys.services.next_wave import copy_questionnaires
 
 
 def next_wave_started(sender, source: Wave, wave: Wave, **kwargs) -> None:

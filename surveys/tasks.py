@@ -1,52 +1,40 @@
-"""Background work of the staff survey: thin callers of the service functions."""
+"""Background work of the staff survey: the jobs it registers, and its scheduled tasks."""
 
 from celery import shared_task
 
-from poet.services import run_job
-from surveys import invitations, questionnaires
-from surveys.selectors import response_count_table, submitted_response_counts
+from poet.services import register_job_kind
+from surveys.selectors.response_rates import response_count_table, submitted_response_counts
+from surveys.services import invitations, opening
+from surveys.services.response_counts import RECOUNT
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def recount_responses(job_id: int) -> int | None:
+def recount_responses(job, progress):
     """Recount a wave's submitted responses by organisation."""
-
-    def work(job, progress):
-        progress(0.1, "Counting responses")
-        k = job.wave.partnership.minimum_group_size
-        return response_count_table(submitted_response_counts(job.wave), k)
-
-    job = run_job(job_id, work)
-    return job.pk if job else None
+    progress(0.1, "Counting responses")
+    k = job.wave.partnership.minimum_group_size
+    return response_count_table(submitted_response_counts(job.wave), k)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def send_invitations(job_id: int) -> int | None:
+def send_invitations(job, progress):
     """E-mail the invitations of a wave not yet sent (a job the evaluator watches)."""
-
-    def work(job, progress):
-        progress(0, "Sending invitations")
-        sent = invitations.send_invitations(job.wave, progress=progress)
-        progress(1, f"Sent {sent} invitation{'s' if sent != 1 else ''}.")
-        return {"sent": sent}
-
-    job = run_job(job_id, work)
-    return job.pk if job else None
+    progress(0, "Sending invitations")
+    sent = invitations.send_invitations(job.wave, progress=progress)
+    progress(1, f"Sent {sent} invitation{'s' if sent != 1 else ''}.")
+    return {"sent": sent}
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def send_reminders(job_id: int) -> int | None:
+def send_reminders(job, progress):
     """Remind, now, those of a wave who have not finished (a job the evaluator watches)."""
+    progress(0, "Sending reminders")
+    invitations.send_reminders(job.wave, gap=invitations.MANUAL_REMINDER_GAP, progress=progress)
+    # No count on the page: it would say how many people have finished.
+    progress(1, "Reminders sent to everyone who has not finished.")
+    return {}
 
-    def work(job, progress):
-        progress(0, "Sending reminders")
-        invitations.send_reminders(job.wave, gap=invitations.MANUAL_REMINDER_GAP, progress=progress)
-        # No count on the page: it would say how many people have finished.
-        progress(1, "Reminders sent to everyone who has not finished.")
-        return {}
 
-    job = run_job(job_id, work)
-    return job.pk if job else None
+register_job_kind(RECOUNT, recount_responses)
+register_job_kind(invitations.SEND_INVITATIONS, send_invitations)
+register_job_kind(invitations.SEND_REMINDERS, send_reminders)
 
 
 @shared_task
@@ -58,4 +46,4 @@ def send_due_reminders() -> int:
 @shared_task
 def close_overdue_waves() -> int:
     """Close the waves whose closing date has passed (celery beat, daily)."""
-    return questionnaires.close_overdue_waves()
+    return opening.close_overdue_waves()

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ from .likert import (
     mann_whitney,
     outcome_counts,
 )
-from .release import STAFF_SIDE, TOTAL, USERS_SIDE, Release, release_for
+from .release import STAFF_SIDE, TOTAL, USERS_SIDE, Cell, Release, release_for
 from .suppression import blank_arrays, check_k, group_codes
 
 Progress = Callable[[float], None]
@@ -131,7 +132,7 @@ def compare_counts(
         low[rows], high[rows] = bootstrap_mean_diff(
             x[rows],
             y[rows],
-            [stream_keys[row] for row in rows],
+            [stream_keys[int(row)] for row in rows],
             resamples=resamples,
             seed=seed,
             progress=progress,
@@ -208,7 +209,7 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(labels, dtype=object)
 
 
-def _coded(values: pd.Series, labels: Sequence[object]) -> np.ndarray:
+def _coded(values: pd.Series, labels: Sequence[object] | np.ndarray) -> np.ndarray:
     """Codes of ``values`` in ``labels`` (every value must be one of them)."""
     return pd.Categorical(values.astype(object), categories=list(labels)).codes.astype("int64")
 
@@ -326,7 +327,11 @@ def outcome_figure(outcome: str, measure: str) -> str:
     return f"{outcome}.{measure}"
 
 
-def _people(dense: np.ndarray, rows: Sequence[object], columns: Sequence[object]) -> dict:
+def _people(
+    dense: np.ndarray,
+    rows: Sequence[Hashable] | np.ndarray,
+    columns: Sequence[Hashable] | np.ndarray,
+) -> dict[Cell, int]:
     where = np.argwhere(dense > 0)
     return {(rows[i], columns[j]): int(dense[i, j]) for i, j in where}
 
@@ -428,7 +433,17 @@ def _cells(frame: pd.DataFrame) -> set[tuple[object, object]]:
     return set(frame.drop_duplicates().itertuples(index=False, name=None))
 
 
-def priority_agreement(comparison: pd.DataFrame) -> dict[str, float | int]:
+class PriorityAgreement(TypedDict):
+    """What ``priority_agreement`` returns: the outcomes compared and the two rank correlations."""
+
+    n_outcomes: int
+    spearman_rho: float
+    spearman_p: float
+    kendall_tau: float
+    kendall_p: float
+
+
+def priority_agreement(comparison: pd.DataFrame) -> PriorityAgreement:
     """Rank agreement between staff and user mean importance across outcomes.
 
     Uses the ``all`` importance rows that are shown (not suppressed, both means present):
@@ -444,7 +459,7 @@ def priority_agreement(comparison: pd.DataFrame) -> dict[str, float | int]:
     users = rows["mean_users"].to_numpy(dtype="float64", na_value=np.nan)
     both = np.isfinite(staff) & np.isfinite(users)
     staff, users = staff[both], users[both]
-    result: dict[str, float | int] = {
+    result: PriorityAgreement = {
         "n_outcomes": int(both.sum()),
         "spearman_rho": math.nan,
         "spearman_p": math.nan,

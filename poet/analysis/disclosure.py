@@ -32,6 +32,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
@@ -42,6 +43,10 @@ REASONS: tuple[str, ...] = (PRIMARY, SECONDARY, OVER_TIME)
 
 TOTAL = "all"
 _TOLERANCE = 1e-7
+# HiGHS's presolve (SciPy 1.17) has declared feasible unions infeasible, e.g. one person in
+# "organisation minus staff group" beside the total: the audit would then miss a real leak.
+# The programmes are small, so they are solved as written.
+_NO_PRESOLVE = {"presolve": False}
 
 
 def hidden_text(reason: str, k: int) -> str:
@@ -74,7 +79,7 @@ class LinkedTable:
 
     cells: tuple[Hashable, ...]
     margins: tuple[tuple[str, Hashable], ...]  # (breakdown, group); the total is (TOTAL, TOTAL)
-    membership: np.ndarray = field(repr=False)
+    membership: npt.NDArray[np.bool_] = field(repr=False)
 
     def __post_init__(self) -> None:
         shape = (len(self.margins), len(self.cells))
@@ -84,7 +89,7 @@ class LinkedTable:
     @classmethod
     def of(
         cls,
-        cells: Sequence[Hashable],
+        cells: Sequence[tuple[Hashable, ...]],
         breakdowns: Mapping[str, int],
         *,
         total: bool = True,
@@ -99,7 +104,7 @@ class LinkedTable:
             margins.append((TOTAL, TOTAL))
             rows.append(np.ones(len(cells), dtype=bool))
         for breakdown, position in breakdowns.items():
-            labels = [cell[position] for cell in cells]  # type: ignore[index]
+            labels = [cell[position] for cell in cells]
             for label in sorted(set(labels), key=_sort_key):
                 margins.append((breakdown, label))
                 rows.append(np.array([value == label for value in labels], dtype=bool))
@@ -121,8 +126,12 @@ class LinkedTable:
     def index(self, margin: tuple[str, Hashable]) -> int:
         return self.margins.index(margin)
 
-    def margin_counts(self, n: np.ndarray) -> np.ndarray:
-        return self.membership.astype("int64") @ np.asarray(n, dtype="int64")
+    def margin_counts(self, n: np.ndarray) -> npt.NDArray[np.int64]:
+        # numpy's stubs type ``@`` of arrays of unknown dtype as Any
+        counts: npt.NDArray[np.int64] = self.membership.astype("int64") @ np.asarray(
+            n, dtype="int64"
+        )
+        return counts
 
 
 def _sort_key(value: Hashable) -> tuple[int, str]:
@@ -134,8 +143,8 @@ class Earlier:
     """An earlier release of the same figure: which margins it showed, and how many people of
     each cell have joined or left since (both count: subtraction gives either back)."""
 
-    shown: np.ndarray
-    changed: np.ndarray
+    shown: npt.NDArray[np.bool_]
+    changed: npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -152,16 +161,16 @@ class Leak:
 class Protection:
     """Per margin: hidden or not, and why ('' when shown)."""
 
-    hidden: np.ndarray
-    reason: np.ndarray
+    hidden: npt.NDArray[np.bool_]
+    reason: npt.NDArray[np.object_]  # str per margin
     steps: int = 0  # secondary choices made (each followed by a fresh audit)
 
     @property
-    def shown(self) -> np.ndarray:
+    def shown(self) -> npt.NDArray[np.bool_]:
         return ~self.hidden
 
 
-def _ceilings(n: np.ndarray, ceiling: np.ndarray | None) -> np.ndarray:
+def _ceilings(n: np.ndarray, ceiling: np.ndarray | None) -> npt.NDArray[np.float64]:
     if ceiling is None:
         return np.full(len(n), np.inf)
     top = np.asarray(ceiling, dtype="float64")
@@ -169,7 +178,7 @@ def _ceilings(n: np.ndarray, ceiling: np.ndarray | None) -> np.ndarray:
     return np.where(top >= n, top, np.inf)
 
 
-def _pinned_at_bounds(a: np.ndarray, n: np.ndarray, top: np.ndarray) -> np.ndarray:
+def _pinned_at_bounds(a: np.ndarray, n: np.ndarray, top: np.ndarray) -> npt.NDArray[np.bool_]:
     """Cells pinned at 0 or at their ceiling by the equations ``a x = a n``.
 
     At the true counts ``n`` a cell at a bound is pinned unless some direction ``d`` with
@@ -209,6 +218,7 @@ def _pinned_at_bounds(a: np.ndarray, n: np.ndarray, top: np.ndarray) -> np.ndarr
         b_eq=np.zeros(a.shape[0]) if a.shape[0] else None,
         bounds=list(zip(lower, upper, strict=True)),
         method="highs",
+        options=_NO_PRESOLVE,
     )
     if result.status != 0:  # pragma: no cover - the zero direction is always feasible
         raise RuntimeError(f"disclosure audit: {result.message}")
@@ -270,6 +280,7 @@ def _linear_leak(a: np.ndarray, counts: np.ndarray, cells: np.ndarray, k: int) -
             LinearConstraint(combination, 0.0, 0.0),
             LinearConstraint(people[None, :], 1.0, float(k - 1)),
         ],
+        options=_NO_PRESOLVE,
     )
     if result.status != 0 or result.x is None:
         return None
@@ -283,7 +294,9 @@ def _linear_leak(a: np.ndarray, counts: np.ndarray, cells: np.ndarray, k: int) -
     )
 
 
-def _still_pins(membership: np.ndarray, leak: Leak, n: np.ndarray, ceiling, k: int) -> bool:
+def _still_pins(
+    membership: np.ndarray, leak: Leak, n: np.ndarray, ceiling: np.ndarray | None, k: int
+) -> bool:
     """Whether the shown margins still pin this particular union."""
     if leak.how == "bounds":
         counts = np.asarray(n, dtype="int64")
@@ -370,9 +383,13 @@ class _Search:
     keep: np.ndarray
     rank: np.ndarray
 
-    def leak(self, hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray, object, Leak] | None:
+    def leak(
+        self, hidden: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, Leak] | None:
         """The first pinned union, now or against an earlier release."""
-        systems = [(~hidden, self.counts, self.top)]
+        systems: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] = [
+            (~hidden, self.counts, self.top)
+        ]
         systems += [(~hidden & before, changed, None) for before, changed in self.changes]
         for shown, values, bound in systems:
             rows = np.flatnonzero(shown)
@@ -381,7 +398,14 @@ class _Search:
                 return rows, values, bound, found
         return None
 
-    def frees(self, rows: np.ndarray, margin: int, leak: Leak, values, bound) -> bool:
+    def frees(
+        self,
+        rows: np.ndarray,
+        margin: int,
+        leak: Leak,
+        values: np.ndarray,
+        bound: np.ndarray | None,
+    ) -> bool:
         return not _still_pins(self.membership[rows[rows != margin]], leak, values, bound, self.k)
 
     def run(

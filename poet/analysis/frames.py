@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 STAFF = "staff"
@@ -84,7 +85,12 @@ def _values(frame: pd.DataFrame, name: str) -> np.ndarray:
     return values
 
 
-def _require_present(frame: pd.DataFrame, columns: Sequence[str], name: str, where=None) -> None:
+def _require_present(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    name: str,
+    where: npt.NDArray[np.bool_] | None = None,
+) -> None:
     for column in columns:
         values = frame[column]
         missing = (values.isna() | (values == "")).to_numpy(dtype=bool).copy()

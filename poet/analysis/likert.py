@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import special
 
@@ -47,8 +48,11 @@ def category_counts(
         empty = {key: pd.Series(dtype=object) for key in keys}
         empty.update({column: pd.Series(dtype="int64") for column in COUNT_COLUMNS})
         return pd.DataFrame(empty)
-    sizes = frame.groupby([*keys, value], dropna=False, observed=True, sort=False).size()
-    sizes = sizes.reset_index(name="_n")
+    sizes = (
+        frame.groupby([*keys, value], dropna=False, observed=True, sort=False)
+        .size()
+        .reset_index(name="_n")
+    )
     answered = sizes[value].to_numpy(dtype="float64", na_value=np.nan)
     if strict and (~np.isnan(answered) & ~np.isin(answered, LIKERT_VALUES)).any():
         raise FrameError(f"{value} must be 1-5 or NaN (don't know)")
@@ -116,7 +120,7 @@ def count_matrix(frame: pd.DataFrame) -> np.ndarray:
     return frame[list(COUNT_COLUMNS)].to_numpy(dtype="int64")
 
 
-def _order_statistic(counts: np.ndarray, position: np.ndarray) -> np.ndarray:
+def _order_statistic(counts: np.ndarray, position: np.ndarray) -> npt.NDArray[np.float64]:
     """Value at 0-based ``position`` of each row's sorted answers (NaN where out of range)."""
     cumulative = counts.cumsum(axis=1)
     n = cumulative[:, -1]
@@ -125,7 +129,7 @@ def _order_statistic(counts: np.ndarray, position: np.ndarray) -> np.ndarray:
     return np.where(n > 0, VALUES[index], np.nan)
 
 
-def median(counts: np.ndarray) -> np.ndarray:
+def median(counts: np.ndarray) -> npt.NDArray[np.float64]:
     """Median per row; with an even n, the mean of the two middle answers (as ``np.median``)."""
     counts = np.asarray(counts, dtype="int64")
     n = counts.sum(axis=1)
@@ -201,10 +205,14 @@ def mann_whitney(counts_x: np.ndarray, counts_y: np.ndarray) -> tuple[np.ndarray
     return np.where(empty, np.nan, u1), np.where(empty, np.nan, p)
 
 
-def cliffs_delta(u: np.ndarray, n_x: np.ndarray, n_y: np.ndarray) -> np.ndarray:
+def cliffs_delta(u: np.ndarray, n_x: np.ndarray, n_y: np.ndarray) -> npt.NDArray[np.float64]:
     """P(x > y) - P(x < y) = 2 U_x / (n_x n_y) - 1."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return 2 * np.asarray(u, dtype="float64") / (np.asarray(n_x) * np.asarray(n_y)) - 1
+        # numpy's stubs type arithmetic on arrays of unknown dtype as Any
+        delta: npt.NDArray[np.float64] = (
+            2 * np.asarray(u, dtype="float64") / (np.asarray(n_x) * np.asarray(n_y)) - 1
+        )
+        return delta
 
 
 def stable_hash(*parts: object) -> int:

@@ -11,7 +11,7 @@ rows (in SQL for the export, so no answer passes through Python).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,9 @@ KEEP, NO_ORG, NO_GROUP = 0, 1, 2
 BOTH = NO_ORG | NO_GROUP
 
 _Move = tuple[tuple[int, int], ...]  # (cell index, new level), applied together
+_Label = Hashable | None  # an organisation or group label; None is blank
+_Pool = tuple[_Label, _Label]  # a released (organisation, group)
+_NameKey = tuple[bool, str, Hashable]
 
 
 def generalise(cells: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -109,12 +112,12 @@ def generalise(cells: pd.DataFrame, k: int) -> pd.DataFrame:
     )
 
 
-def _objects(values: list, index: pd.Index) -> pd.Series:
+def _objects(values: Sequence[_Label], index: pd.Index) -> pd.Series:
     """An object column that keeps None as None (pandas would infer strings and NaN)."""
     return pd.Series(values, index=index, dtype=object)
 
 
-def _name(label: Hashable | None) -> tuple:
+def _name(label: _Label) -> _NameKey:
     """Sort key for labels of any type: missing last, then by type, then by value."""
     return (label is None, type(label).__name__, label if label is not None else 0)
 
@@ -122,7 +125,9 @@ def _name(label: Hashable | None) -> tuple:
 class _Table:
     """The organisation × group combinations of one audience and their levels while solving."""
 
-    def __init__(self, orgs: Sequence, groups: Sequence, n: Sequence[int], k: int) -> None:
+    def __init__(
+        self, orgs: Sequence[_Label], groups: Sequence[_Label], n: Sequence[int], k: int
+    ) -> None:
         self.orgs, self.groups, self.n, self.k = list(orgs), list(groups), list(n), k
         self.size = len(self.n)
         self.start = [
@@ -218,7 +223,7 @@ class _Table:
         # 1. A small combination still showing both labels.
         for i in self._small(levels):
             return [((i, NO_GROUP),), ((i, NO_ORG),)]
-        pools: dict[tuple, list[int]] = defaultdict(list)
+        pools: dict[_Pool, list[int]] = defaultdict(list)
         for i in range(self.size):
             if n[i] > 0:
                 pools[self._released(i, levels[i])].append(i)
@@ -234,7 +239,7 @@ class _Table:
             else:
                 joiners = self._cells(levels, KEEP, self.groups, group)
                 pull = NO_ORG
-            fixes = [((joiners[0], pull),)] if joiners else []
+            fixes: list[_Move] = [((joiners[0], pull),)] if joiners else []
             return [*fixes, tuple((i, BOTH) for i in members)]
         # 3. The fully blank pool below k while people elsewhere still show a label.
         blank = size.get((None, None), 0)
@@ -244,6 +249,7 @@ class _Table:
             if keep:
                 fixes.append(((keep[0], BOTH),))
             one_label = [key for key in pools if (key[0] is None) != (key[1] is None)]
+            side: Callable[[_Pool], bool]
             for side in (lambda key: key[0] is not None, lambda key: key[1] is not None):
                 candidates = sorted(
                     (key for key in one_label if side(key)),
@@ -279,14 +285,18 @@ class _Table:
                 return fixes
         return None
 
-    def _released(self, i: int, level: int) -> tuple:
+    def _released(self, i: int, level: int) -> _Pool:
         return (
             None if level & NO_ORG else self.orgs[i],
             None if level & NO_GROUP else self.groups[i],
         )
 
     def _cells(
-        self, levels: list[int], level: int, labels: Sequence | None = None, label: object = None
+        self,
+        levels: list[int],
+        level: int,
+        labels: Sequence[_Label] | None = None,
+        label: object = None,
     ) -> list[int]:
         """Combinations with people at ``level`` (and ``labels[i] == label``), smallest first."""
         found = [
@@ -297,7 +307,7 @@ class _Table:
         return sorted(found, key=lambda i: (self.n[i], i))
 
 
-def _pool_name(key: tuple) -> tuple:
+def _pool_name(key: _Pool) -> tuple[_NameKey, _NameKey]:
     return (_name(key[0]), _name(key[1]))
 
 

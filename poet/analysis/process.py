@@ -6,7 +6,8 @@ when they answered at least half of its items, so one answered item cannot stand
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -52,9 +53,9 @@ SPREAD_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _empty(columns: tuple[str, ...], dtypes: dict[str, object]) -> pd.DataFrame:
+def _empty(columns: tuple[str, ...], dtypes: Mapping[str, str | type[object]]) -> pd.DataFrame:
     frame = pd.DataFrame({column: pd.Series(dtype="float64") for column in columns})
-    text = {
+    text: dict[str, str | type[object]] = {
         c: object for c in ("domain", "breakdown", "group", "area", "suppression") if c in columns
     }
     text.update({c: object for c in columns if c.endswith("_organisation")})
@@ -115,7 +116,13 @@ def _protect_domains(table: pd.DataFrame, scored: pd.DataFrame, release: Release
         decided = release.protect(
             domain_figure(str(domain)),
             STAFF_SIDE,
-            {(o, g): int(n) for (_, o, g), n in mine.items()},
+            # The index is a MultiIndex, whose labels are tuples; the stubs type them as Hashable.
+            {
+                (o, g): int(n)
+                for (_, o, g), n in cast(
+                    "Iterable[tuple[tuple[Hashable, Hashable, Hashable], np.int64]]", mine.items()
+                )
+            },
         )
         for row in rows:
             reason[row] = decided[margin[row]]

@@ -28,6 +28,7 @@ SIDE_BREAKDOWNS: dict[str, dict[str, int]] = {
 NOTE_COLUMNS: tuple[str, ...] = ("figure", "side", "breakdown", "group", "n", "reason")
 
 Cell = tuple[Hashable, Hashable]
+Margin = tuple[str, Hashable]  # (breakdown, group); the total is (TOTAL, TOTAL)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ class Release:
         self._ceilings = {STAFF_SIDE: staff_ceilings, USERS_SIDE: user_ceilings}
         self._sides: dict[str, _Side] = {}
         self._earlier = list(earlier)
-        self._cache: dict[tuple, Protection] = {}
+        # (side, people per cell, (shown, changed) of each earlier release), all as bytes
+        self._cache: dict[tuple[str, bytes, tuple[tuple[bytes, bytes], ...]], Protection] = {}
         self._decisions: dict[tuple[str, str], pd.DataFrame] = {}
 
     def add_cells(self, side: str, cells: Iterable[Cell]) -> None:
@@ -92,16 +94,16 @@ class Release:
             self._sides[side] = _structure(self._cells[side], self._ceilings[side], side)
         return self._sides[side]
 
-    def margins(self, side: str) -> tuple[tuple[str, Hashable], ...]:
+    def margins(self, side: str) -> tuple[Margin, ...]:
         return self.side(side).table.margins
 
-    def protect(self, figure: str, side: str, people: Mapping[Cell, int]) -> dict:
+    def protect(self, figure: str, side: str, people: Mapping[Cell, int]) -> dict[Margin, str]:
         """Decisions for one figure: margin -> reason ('' when shown). ``people``: how many
         people each cell has behind this figure (cells not named have none)."""
         key = (figure, side)
         if key in self._decisions:
             frame = self._decisions[key]
-            margins = zip(frame["breakdown"], frame["group"], strict=True)
+            margins: Iterable[Margin] = zip(frame["breakdown"], frame["group"], strict=True)
             return dict(zip(margins, frame["reason"], strict=True))
         structure = self.side(side)
         unknown = set(people) - set(structure.index)
@@ -110,8 +112,8 @@ class Release:
         n = np.zeros(len(structure.index), dtype="int64")
         for cell, count in people.items():
             n[structure.index[cell]] = int(count)
-        earlier = [self._earlier_of(e, figure, side, structure) for e in self._earlier]
-        earlier = [e for e in earlier if e is not None]
+        found = [self._earlier_of(e, figure, side, structure) for e in self._earlier]
+        earlier = [e for e in found if e is not None]
         cache_key = (
             side,
             n.tobytes(),

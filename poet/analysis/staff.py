@@ -6,13 +6,16 @@ table uses (``likert.py``), so a figure here always equals the staff side of a c
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
 from .comparison import outcome_figure
 from .frames import MEASURES, STAFF
 from .likert import COUNT_COLUMNS, count_matrix, describe, outcome_counts
-from .release import STAFF_SIDE, TOTAL, Release, release_for
+from .release import STAFF_SIDE, TOTAL, Cell, Release, release_for
 from .suppression import blank, check_k
 
 STAFF_SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -40,10 +43,15 @@ def staff_total_reasons(
     staff = base[(base["audience"] == STAFF).to_numpy()]
     cells = staff[["organisation", "group"]].drop_duplicates()
     release = release_for(k, release, staff_cells=cells.itertuples(index=False, name=None))
-    people = staff.assign(_n=count_matrix(staff).sum(axis=1))
-    people = people.groupby(["outcome", "measure", "organisation", "group"], sort=False)["_n"].sum()
-    by_figure: dict[tuple[str, str], dict] = {}
-    for (outcome, measure, organisation, group), n in people.items():
+    people = (
+        staff.assign(_n=count_matrix(staff).sum(axis=1))
+        .groupby(["outcome", "measure", "organisation", "group"], sort=False)["_n"]
+        .sum()
+    )
+    by_figure: dict[tuple[str, str], dict[Cell, int]] = {}
+    # The index is a MultiIndex, whose labels are tuples; the stubs type them as Hashable.
+    items = cast("Iterable[tuple[tuple[str, str, Hashable, Hashable], np.int64]]", people.items())
+    for (outcome, measure, organisation, group), n in items:
         by_figure.setdefault((outcome, measure), {})[(organisation, group)] = int(n)
     reasons = [
         release.protect(outcome_figure(o, m), STAFF_SIDE, by_figure.get((o, m), {}))[(TOTAL, TOTAL)]

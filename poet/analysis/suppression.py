@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from .disclosure import check_k
 
 __all__ = ["below_k", "blank", "blank_arrays", "check_k", "group_codes"]
 
 
-def below_k(k: int, *n: np.ndarray | pd.Series) -> np.ndarray:
+def below_k(k: int, *n: np.ndarray | pd.Series) -> npt.NDArray[np.bool_]:
     """Primary suppression: True where any of the given head-counts is below k."""
     k = check_k(k)
     hidden = np.zeros(len(n[0]) if n else 0, dtype=bool)
@@ -31,11 +33,13 @@ def group_codes(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     return frame.groupby(list(columns), dropna=False, sort=False).ngroup().to_numpy()
 
 
-def blank_arrays(columns: dict[str, object], suppressed: np.ndarray) -> dict[str, object]:
+def blank_arrays(
+    columns: Mapping[str, object], suppressed: np.ndarray
+) -> dict[str, np.ndarray | ExtensionArray]:
     """``blank`` for a dict of arrays about to become a frame: figures of hidden rows emptied,
     integer counts turned into nullable Int64."""
     hidden = np.asarray(suppressed, dtype=bool)
-    out: dict[str, object] = {}
+    out: dict[str, np.ndarray | ExtensionArray] = {}
     for name, values in columns.items():
         array = np.asarray(values)
         if array.dtype.kind in "iu":

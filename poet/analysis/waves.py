@@ -6,6 +6,9 @@ later wave that of users, so mean_diff = later - earlier and U is the later wave
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -19,7 +22,7 @@ from .comparison import (
 )
 from .frames import MEASURES, STAFF, USER_AUDIENCES
 from .likert import COUNT_COLUMNS, align_counts, outcome_counts
-from .release import STAFF_SIDE, TOTAL, USERS_SIDE, Release
+from .release import STAFF_SIDE, TOTAL, USERS_SIDE, Margin, Release
 from .suppression import check_k
 
 USERS_AND_CARERS = "users_and_carers"
@@ -67,8 +70,12 @@ def _protect_waves(
         for wave in n_rows
     }
     reasons = np.full(len(grid), "", dtype=object)
-    for (outcome, measure), rows in grid.groupby(["outcome", "measure"], sort=False).groups.items():
-        decided: dict[str, dict] = {}
+    groups = grid.groupby(["outcome", "measure"], sort=False).groups
+    # Grouped by two columns, the group names are tuples; the stubs type them as Hashable.
+    for (outcome, measure), rows in cast(
+        "Iterable[tuple[tuple[str, str], pd.Index]]", groups.items()
+    ):
+        decided: dict[str, dict[str, dict[Margin, str]]] = {}
         for wave, release in releases.items():
             n = dict(zip(grid.loc[rows, "audience"], n_rows[wave][rows], strict=True))
             figure = outcome_figure(outcome, measure)
@@ -81,7 +88,8 @@ def _protect_waves(
                 ),
             }
         for row in rows:
-            side, margin = margin_of[grid.at[row, "audience"]]
+            # The audience column holds str; the stubs type a cell as any scalar.
+            side, margin = margin_of[cast(str, grid.at[row, "audience"])]
             reasons[row] = stronger(*(decided[w][side][margin] for w in releases))
     return reasons != "", reasons
 

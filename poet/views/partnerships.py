@@ -6,13 +6,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from poet.forms import MinimumGroupSizeForm
 from poet.models import AuditEvent, Job, Membership
-from poet.permissions import Access, Right, partnership_view, partnerships_for, wave_of
+from poet.permissions import (
+    Access,
+    Right,
+    partnership_view,
+    partnerships_for,
+    roles_by_partnership,
+    wave_of,
+)
 from poet.services import set_minimum_group_size
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    roles = dict(Membership.objects.filter(user=request.user).values_list("partnership_id", "role"))
+    roles = roles_by_partnership(request.user)
     partnerships = [
         (p, Membership(role=roles[p.pk]).get_role_display() if p.pk in roles else "Site admin")
         for p in partnerships_for(request.user).order_by("name")

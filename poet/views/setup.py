@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import IntegrityError, models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -24,13 +23,14 @@ from poet.permissions import Access, Right, partnership_view
 from poet.services import (
     SetupError,
     add_member,
+    add_named,
     change_role,
     create_partnership,
     create_wave,
-    record_audit,
     remove_member,
     remove_named,
 )
+from poet.services.setup import NamedModel
 
 
 @login_required
@@ -52,7 +52,7 @@ def new_partnership(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class NamedThing:
-    model: type[models.Model]
+    model: NamedModel
     form: type
     title: str
     label: str
@@ -101,18 +101,15 @@ def named_things(request: HttpRequest, access: Access, kind: str) -> HttpRespons
             messages.error(request, str(exc))
         return redirect(request.path)
     if adding and form.is_valid():
-        name = form.cleaned_data["name"].strip()
-        if thing.model.objects.filter(partnership=p, name__iexact=name).exists():
-            form.add_error("name", f"“{name}” is already on the list.")
+        fields = dict(form.cleaned_data)
+        name = fields.pop("name").strip()
+        try:
+            add_named(thing.model, p, name=name, actor=request.user, **fields)
+        except SetupError as exc:
+            form.add_error("name", str(exc))
         else:
-            try:
-                thing.model.objects.create(partnership=p, **{**form.cleaned_data, "name": name})
-            except IntegrityError:
-                form.add_error("name", f"“{name}” is already on the list.")
-            else:
-                record_audit(f"{kind}.added", actor=request.user, partnership=p, target=name)
-                messages.success(request, f"Added {name}.")
-                return redirect(request.path)
+            messages.success(request, f"Added {name}.")
+            return redirect(request.path)
     context = {
         "access": access,
         "partnership": p,

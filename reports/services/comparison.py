@@ -36,7 +36,7 @@ from poet.analysis import (
     top_pick_counts,
 )
 from poet.models import Job, Wave
-from poet.services import create_job, enqueue, record_audit
+from poet.services import create_job, enqueue, record_audit, run_job
 from reports.models import (
     COMPARISON_JOB,
     DEFAULT_RESAMPLES,
@@ -93,11 +93,7 @@ def start_comparison(
 ) -> Job:
     """Start a comparison of the wave and return the job to follow: queued on a background
     worker, or with ``in_process`` (the `run_comparison` command) computed here and now by the
-    task function itself. Either way the start is in the audit log."""
-    # The task module imports this one for `compute_comparison`; the task is imported here only
-    # to be enqueued (that goes when jobs are run by kind, issue 14).
-    from reports.tasks import run_comparison
-
+    workers' own code. Either way the start is in the audit log."""
     parameters = comparison_parameters(wave, resamples=resamples, seed=seed)
     job = create_job(
         JOB_KIND, partnership=wave.partnership, wave=wave, created_by=user, **parameters
@@ -112,10 +108,10 @@ def start_comparison(
         **parameters,
     )
     if in_process:
-        run_comparison(job.pk)  # in this process: the task function itself, not the queue
+        run_job(job.pk)  # in this process: the workers' own code, not the queue
         job.refresh_from_db()
     else:
-        enqueue(run_comparison, job)
+        enqueue(job)
     return job
 
 

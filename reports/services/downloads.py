@@ -85,10 +85,6 @@ def start_download(
     wave: Wave, kind: str, format: str, user, compare_with: Wave | None = None
 ) -> Job:
     """Queue the making of a file; `kind` is formative, summative or answers."""
-    # The task module imports this one for `generate_download`; the task is imported here only
-    # to be enqueued (that goes when jobs are run by kind, issue 14).
-    from reports.tasks import build_download
-
     if compare_with is not None and compare_with.partnership_id != wave.partnership_id:
         raise DownloadError("An earlier wave must belong to the same partnership.")
     if kind == ANSWERS:
@@ -119,7 +115,7 @@ def start_download(
             format=format,
             compare_with=compare_with.slug if compare_with else None,
         )
-    enqueue(build_download, job)
+    enqueue(job)
     return job
 
 

@@ -4,7 +4,7 @@ from django import template
 
 from poet.models import Wave
 from poet.permissions import Access, Right
-from surveys.headcounts import awaiting_total
+from surveys.selectors.headcounts import awaiting_total
 
 register = template.Library()
 

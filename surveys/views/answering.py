@@ -17,7 +17,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from poet.models import Audience
-from surveys.answering import (
+from surveys.forms.answering import (
+    ChooseGroupForm,
+    SectionForm,
+    display_answer,
+    html_id,
+    item_text,
+)
+from surveys.models import Draft
+from surveys.rate_limits import TryLater, check_start, check_submit
+from surveys.services.answering import (
     ALREADY_SUBMITTED,
     NO_SURVEY,
     TEXT_LIMIT,
@@ -36,15 +45,6 @@ from surveys.answering import (
     start_open_draft,
     submit,
 )
-from surveys.forms_answering import (
-    ChooseGroupForm,
-    SectionForm,
-    display_answer,
-    html_id,
-    item_text,
-)
-from surveys.models import Draft
-from surveys.rate_limits import TryLater, check_start, check_submit
 
 SESSION = "poet_respond"
 DONE = "poet_respond_done"

@@ -4,7 +4,8 @@ Evaluators add named partner leads (each gets a link, shown once), see the resul
 answers on a lead's behalf. A lead opens their link without an account: the token is exchanged
 for a session at once and the browser goes on to a clean URL, so the token does not linger in the
 address bar, history or Referer. Without a lead session these pages behave like every other
-partnership page (sign in; 404 outside one's partnerships). Thin: rules are in surveys.context.
+partnership page (sign in; 404 outside one's partnerships). Thin: rules are in
+`surveys.services.context`, reads in `surveys.selectors.context`.
 """
 
 from __future__ import annotations
@@ -14,15 +15,17 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from poet.models import Wave
-from poet.permissions import Access, Right, partnership_access, partnership_view, wave_of
-from surveys import context as service
-from surveys.forms_context import TOOL_FORMS, TOOL_TITLES, LeadForm, save
+from poet.permissions import Access, Right, partnership_access, wave_of, wave_view
+from surveys.forms.context import TOOL_FORMS, TOOL_TITLES, LeadForm
 from surveys.models import ContextRespondent
+from surveys.selectors import context as tools
+from surveys.services import context as service
 
 SESSION = "context_lead"
 
@@ -42,31 +45,30 @@ def _private(response: HttpResponse) -> HttpResponse:
 # Evaluator pages
 
 
-@partnership_view(Right.VIEW_REPORTS)
-def results(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
+@wave_view(Right.VIEW_REPORTS)
+def results(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     context = {
         "access": access,
         "partnership": access.partnership,
-        "wave": w,
-        "integration": service.integration_summary(w),
-        "relationships": service.relationship_summary(w),
-        "grid": service.importance_grid(w),
-        "ratings": service.organisation_importance(w),
-        "quadrants": service.QUADRANTS,
-        "leads": ContextRespondent.objects.filter(wave=w).select_related("organisation"),
+        "wave": wave,
+        "integration": tools.integration_summary(wave),
+        "relationships": tools.relationship_summary(wave),
+        "grid": tools.importance_grid(wave),
+        "ratings": tools.organisation_importance(wave),
+        "quadrants": tools.QUADRANTS,
+        "leads": tools.leads_of(wave),
     }
     return render(request, "surveys/context/results.html", context)
 
 
 def _leads_page(request, access: Access, wave: Wave, form: LeadForm, link=None, status=200):
-    leads = ContextRespondent.objects.filter(wave=wave).select_related("organisation")
+    leads = tools.leads_of(wave)
     context = {
         "access": access,
         "partnership": access.partnership,
         "wave": wave,
         "form": form,
-        "leads": [(lead, service.tools_done(lead)) for lead in leads],
+        "leads": [(lead, tools.tools_done(lead)) for lead in leads],
         "link": link,
         "titles": TOOL_TITLES,
     }
@@ -80,21 +82,38 @@ def _link(request: HttpRequest, wave: Wave, lead: ContextRespondent, token: str)
     }
 
 
-@partnership_view(Right.EVALUATE)
-def leads(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def leads(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """Partner leads of the wave; a POST adds one (or renews a link) and shows the link once."""
-    w = wave_of(access, wave)
     if request.method != "POST":
-        return _leads_page(request, access, w, LeadForm(wave=w))
+        return _leads_page(request, access, wave, LeadForm(wave=wave))
     if "renew" in request.POST:
-        lead = get_object_or_404(ContextRespondent, wave=w, pk=_int(request.POST["renew"]))
+        lead = get_object_or_404(ContextRespondent, wave=wave, pk=_int(request.POST["renew"]))
         token = service.new_link(lead, actor=request.user)
-        return _leads_page(request, access, w, LeadForm(wave=w), _link(request, w, lead, token))
-    form = LeadForm(request.POST, wave=w)
+        return _leads_page(
+            request, access, wave, LeadForm(wave=wave), _link(request, wave, lead, token)
+        )
+    form = LeadForm(request.POST, wave=wave)
     if not form.is_valid():
-        return _leads_page(request, access, w, form)
-    lead, token = service.create_lead(w, actor=request.user, **form.cleaned_data)
-    return _leads_page(request, access, w, LeadForm(wave=w), _link(request, w, lead, token))
+        return _leads_page(request, access, wave, form)
+    lead, token = service.create_lead(wave, actor=request.user, **form.cleaned_data)
+    return _leads_page(
+        request, access, wave, LeadForm(wave=wave), _link(request, wave, lead, token)
+    )
+
+
+def save(form: Form, tool: str, *, actor=None) -> None:
+    """Store a valid form's answers through the service."""
+    lead = form.lead
+    if tool == "integration":
+        service.save_integration(lead, form.answers(), actor=actor)
+    elif tool == "relationships":
+        service.save_relationships(lead, form.placements(), actor=actor)
+        service.save_service_area(lead, *form.service_area(), actor=actor)
+    else:
+        service.save_importance(
+            lead, form.cleaned_data["importance"], form.cleaned_data["reason"], actor=actor
+        )
 
 
 def _int(value: str) -> int:
@@ -115,33 +134,32 @@ def _tool_page(request, *, wave, lead, tool, form, done_url, evaluator, access=N
         "title": TOOL_TITLES[tool],
         "evaluator": evaluator,
         "back_url": done_url,
-        "level_hints": service.LEVEL_HINTS,
-        "depth": service.DEPTH,
-        "breadth": service.BREADTH,
+        "level_hints": tools.LEVEL_HINTS,
+        "depth": tools.DEPTH,
+        "breadth": tools.BREADTH,
     }
     return _private(render(request, "surveys/context/tool.html", context))
 
 
-@partnership_view(Right.EVALUATE)
-def edit(request: HttpRequest, access: Access, wave: str, tool: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def edit(request: HttpRequest, access: Access, wave: Wave, tool: str) -> HttpResponse:
     """An evaluator edits one tool's answers for a lead (?lead=<id>)."""
-    w = wave_of(access, wave)
     lead_id = request.GET.get("lead") or request.POST.get("lead")
     if lead_id is None:
-        return redirect(_url(w, "leads"))
-    lead = get_object_or_404(ContextRespondent, wave=w, pk=_int(lead_id))
+        return redirect(_url(wave, "leads"))
+    lead = get_object_or_404(ContextRespondent, wave=wave, pk=_int(lead_id))
     form = TOOL_FORMS[tool](request.POST or None, lead=lead)
     if request.method == "POST" and form.is_valid():
         save(form, tool, actor=request.user)
         messages.success(request, f"{TOOL_TITLES[tool]}: answers for {lead.name} saved.")
-        return redirect(_url(w, "leads"))
+        return redirect(_url(wave, "leads"))
     return _tool_page(
         request,
-        wave=w,
+        wave=wave,
         lead=lead,
         tool=tool,
         form=form,
-        done_url=_url(w, "leads"),
+        done_url=_url(wave, "leads"),
         evaluator=True,
         access=access,
     )
@@ -182,7 +200,7 @@ def lead_start(request: HttpRequest, partnership: str, wave: str) -> HttpRespons
     if token is None:
         return lead_home(request, partnership=partnership, wave=wave)
     w = Wave.objects.filter(partnership__slug=partnership, slug=wave).first()
-    lead = service.lead_for_token(w, token) if w else None
+    lead = tools.lead_for_token(w, token) if w else None
     if lead is None:
         return _private(render(request, "surveys/context/link_problem.html", status=404))
     request.session.cycle_key()
@@ -195,7 +213,7 @@ def lead_home(request: HttpRequest, lead: ContextRespondent) -> HttpResponse:
     context = {
         "lead": lead,
         "wave": lead.wave,
-        "done": service.tools_done(lead),
+        "done": tools.tools_done(lead),
         "titles": TOOL_TITLES,
     }
     return render(request, "surveys/context/lead_home.html", context)

@@ -1,7 +1,7 @@
 """The evaluator's questionnaire pages: create from the template, edit, reorder, open and close.
 
-Views are thin: every rule lives in `surveys.design`, `surveys.template` and
-`surveys.questionnaires`. Items are addressed by their stable code and sections by position (query
+Views are thin: every rule lives in `surveys.services` (design, opening) and every read in
+`surveys.selectors`. Items are addressed by their stable code and sections by position (query
 parameters), so the same link works whichever version is being edited.
 """
 
@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from poet.library import DEFAULT_OUTCOME_CODES
 from poet.models import Wave
-from poet.permissions import Access, Right, partnership_view, wave_of
-from surveys import design
-from surveys.forms_design import (
+from poet.permissions import Access, Right, wave_view
+from poet.views.form_flow import done, run_form
+from surveys.errors import SurveyError
+from surveys.forms.design import (
     AddItemForm,
     ClosingDateForm,
     ItemForm,
@@ -23,15 +24,10 @@ from surveys.forms_design import (
     TextsForm,
 )
 from surveys.models import Item, Questionnaire
-from surveys.questionnaires import (
-    SurveyError,
-    close_wave,
-    latest_questionnaire,
-    live_questionnaire,
-    open_wave,
-    publish_changes,
-)
-from surveys.template import create_staff_questionnaire
+from surveys.selectors import design as read
+from surveys.selectors.questionnaire_versions import latest_questionnaire, live_questionnaire
+from surveys.services import design
+from surveys.services.opening import close_wave, open_wave, publish_changes
 
 
 def _overview_url(wave: Wave) -> str:
@@ -51,17 +47,23 @@ def _latest_or_404(wave: Wave) -> Questionnaire:
     return questionnaire
 
 
-def _saved(request: HttpRequest, before: Questionnaire, after: Questionnaire, done: str) -> None:
-    """Say what changed, and say so plainly when the change went into a new version."""
+def _saved(
+    request: HttpRequest,
+    before: Questionnaire,
+    after: Questionnaire,
+    message: str,
+    wave: Wave,
+    anchor: str = "",
+) -> HttpResponse:
+    """Say what changed, plainly when the change went into a new version, and go back to the
+    overview."""
     if after.version != before.version:
-        messages.success(
-            request,
-            f"{done} Version {before.version} is frozen, so your change is in version "
+        message = (
+            f"{message} Version {before.version} is frozen, so your change is in version "
             f"{after.version}, a draft. People who answered keep version {before.version}; "
-            f"new respondents get it until you publish the changes.",
+            f"new respondents get it until you publish the changes."
         )
-    else:
-        messages.success(request, done)
+    return done(request, message, _overview_url(wave) + anchor)
 
 
 def _position(request: HttpRequest) -> int:
@@ -100,38 +102,36 @@ def _with_moves(items: list[Item]) -> list[Item]:
 # --- overview and creation -------------------------------------------------------------------
 
 
-@partnership_view(Right.EVALUATE)
-def overview(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    questionnaire = latest_questionnaire(w)
+@wave_view(Right.EVALUATE)
+def overview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    questionnaire = latest_questionnaire(wave)
     if questionnaire is None:
-        return redirect("surveys:create", partnership=access.partnership.slug, wave=w.slug)
+        return redirect("surveys:create", partnership=access.partnership.slug, wave=wave.slug)
     sections = [
         (position, section, _with_moves(list(section.items.select_related("outcome"))))
-        for position, section in enumerate(design.sections_of(questionnaire), start=1)
+        for position, section in enumerate(read.sections_of(questionnaire), start=1)
     ]
-    live = live_questionnaire(w)
+    live = live_questionnaire(wave)
     context = _context(
         access,
-        w,
+        wave,
         questionnaire=questionnaire,
         sections=sections,
         live=live,
-        editable=w.status != Wave.Status.CLOSED,
-        unpublished=design.has_unpublished_changes(w),
-        outcomes=design.chosen_outcomes(questionnaire),
+        editable=wave.status != Wave.Status.CLOSED,
+        unpublished=read.has_unpublished_changes(wave),
+        outcomes=read.chosen_outcomes(questionnaire),
         item_count=sum(len(items) for _, _, items in sections),
     )
     return render(request, "surveys/design/overview.html", context)
 
 
-@partnership_view(Right.EVALUATE)
-def create(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    if latest_questionnaire(w) is not None:
+@wave_view(Right.EVALUATE)
+def create(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    if latest_questionnaire(wave) is not None:
         messages.info(request, "This wave already has a staff questionnaire.")
-        return redirect(_overview_url(w))
-    queryset = design.available_outcomes(access.partnership)
+        return redirect(_overview_url(wave))
+    queryset = read.available_outcomes(access.partnership)
     defaults = list(queryset.filter(partnership__isnull=True, code__in=DEFAULT_OUTCOME_CODES))
     form = OutcomesForm(
         _data(request),
@@ -139,28 +139,29 @@ def create(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
         initial={"outcomes": defaults},
         button="Create the questionnaire",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            create_staff_questionnaire(w, form.cleaned_data["outcomes"], actor=request.user)
-        except SurveyError as e:
-            form.add_error("outcomes", str(e))
-        else:
-            messages.success(
-                request,
-                "Version 1 of the staff questionnaire is ready. Change anything you like "
-                "before you open the wave.",
-            )
-            return redirect(_overview_url(w))
-    return render(request, "surveys/design/create.html", _context(access, w, form=form))
+    ran, _ = run_form(
+        request,
+        form,
+        lambda data: design.create_staff_questionnaire(wave, data["outcomes"], actor=request.user),
+        refused=SurveyError,
+        field="outcomes",
+    )
+    if ran:
+        return done(
+            request,
+            "Version 1 of the staff questionnaire is ready. Change anything you like "
+            "before you open the wave.",
+            _overview_url(wave),
+        )
+    return render(request, "surveys/design/create.html", _context(access, wave, form=form))
 
 
 # --- questionnaire texts, outcomes -----------------------------------------------------------
 
 
-@partnership_view(Right.EVALUATE)
-def edit_texts(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    before = _latest_or_404(w)
+@wave_view(Right.EVALUATE)
+def edit_texts(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    before = _latest_or_404(wave)
     form = TextsForm(
         _data(request),
         initial={
@@ -169,19 +170,21 @@ def edit_texts(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
             "privacy_notice": before.privacy_notice,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            after = design.update_texts(w, **form.cleaned_data, actor=request.user)
-        except SurveyError as e:
-            form.add_error(None, str(e))
-        else:
-            _saved(request, before, after, "The title, introduction and privacy notice are saved.")
-            return redirect(_overview_url(w))
+    ran, after = run_form(
+        request,
+        form,
+        lambda data: design.update_texts(wave, **data, actor=request.user),
+        refused=SurveyError,
+    )
+    if ran:
+        return _saved(
+            request, before, after, "The title, introduction and privacy notice are saved.", wave
+        )
     return _form_page(
         request,
         _context(
             access,
-            w,
+            wave,
             form=form,
             questionnaire=before,
             heading="Title, introduction and privacy notice",
@@ -190,28 +193,28 @@ def edit_texts(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     )
 
 
-@partnership_view(Right.EVALUATE)
-def outcomes(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    before = _latest_or_404(w)
+@wave_view(Right.EVALUATE)
+def outcomes(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    before = _latest_or_404(wave)
     form = OutcomesForm(
         _data(request),
-        queryset=design.available_outcomes(access.partnership),
-        initial={"outcomes": design.chosen_outcomes(before)},
+        queryset=read.available_outcomes(access.partnership),
+        initial={"outcomes": read.chosen_outcomes(before)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            after = design.set_outcomes(w, form.cleaned_data["outcomes"], actor=request.user)
-        except SurveyError as e:
-            form.add_error("outcomes", str(e))
-        else:
-            _saved(request, before, after, "The outcomes are saved.")
-            return redirect(_overview_url(w))
+    ran, after = run_form(
+        request,
+        form,
+        lambda data: design.set_outcomes(wave, data["outcomes"], actor=request.user),
+        refused=SurveyError,
+        field="outcomes",
+    )
+    if ran:
+        return _saved(request, before, after, "The outcomes are saved.", wave)
     return _form_page(
         request,
         _context(
             access,
-            w,
+            wave,
             form=form,
             questionnaire=before,
             heading="Choose the outcomes",
@@ -224,15 +227,18 @@ def outcomes(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
 # --- items -----------------------------------------------------------------------------------
 
 
-@partnership_view(Right.EVALUATE)
-def edit_item(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    before = _latest_or_404(w)
-    code = request.GET.get("code", "")
+def _item_or_404(questionnaire: Questionnaire, code: str) -> Item:
     try:
-        item = design.item_with_code(before, code)
+        return read.item_with_code(questionnaire, code)
     except SurveyError as e:
         raise Http404(str(e)) from e
+
+
+@wave_view(Right.EVALUATE)
+def edit_item(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    before = _latest_or_404(wave)
+    code = request.GET.get("code", "")
+    item = _item_or_404(before, code)
     form = ItemForm(
         _data(request),
         item=item,
@@ -243,32 +249,33 @@ def edit_item(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
             "allow_dont_know": item.allow_dont_know,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            after = design.update_item(
-                w,
-                code,
-                text=form.cleaned_data["text"],
-                help_text=form.cleaned_data["help_text"],
-                required=form.cleaned_data["required"],
-                allow_dont_know=form.cleaned_data.get("allow_dont_know", False),
-                **{
-                    name: form.cleaned_data[name]
-                    for name in ("choices", "max_choices", "min_value", "max_value")
-                    if name in form.cleaned_data
-                },
-                actor=request.user,
-            )
-        except SurveyError as e:
-            form.add_error(None, str(e))
-        else:
-            _saved(request, before, after.section.questionnaire, f"Question {code} is saved.")
-            return redirect(_overview_url(w))
+
+    def change(data: dict) -> Item:
+        return design.update_item(
+            wave,
+            code,
+            text=data["text"],
+            help_text=data["help_text"],
+            required=data["required"],
+            allow_dont_know=data.get("allow_dont_know", False),
+            **{
+                name: data[name]
+                for name in ("choices", "max_choices", "min_value", "max_value")
+                if name in data
+            },
+            actor=request.user,
+        )
+
+    ran, changed = run_form(request, form, change, refused=SurveyError)
+    if ran:
+        return _saved(
+            request, before, changed.section.questionnaire, f"Question {code} is saved.", wave
+        )
     return _form_page(
         request,
         _context(
             access,
-            w,
+            wave,
             form=form,
             questionnaire=before,
             item=item,
@@ -277,48 +284,47 @@ def edit_item(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     )
 
 
-@partnership_view(Right.EVALUATE)
-def add_item(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    before = _latest_or_404(w)
-    sections = design.sections_of(before)
-    codes = Item.objects.filter(section__questionnaire=before).values_list("code", flat=True)
+@wave_view(Right.EVALUATE)
+def add_item(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    before = _latest_or_404(wave)
+    sections = read.sections_of(before)
+    codes = read.item_codes(before)
     initial = {"scale": Item.Scale.AGREEMENT, "allow_dont_know": True}
     if request.GET.get("section", "").isdigit():
         initial["section"] = int(request.GET["section"])
     form = AddItemForm(_data(request), sections=sections, existing_codes=codes, initial=initial)
     if not sections:
         messages.info(request, "Add a section first: every question belongs to a section.")
-        return redirect("surveys:add_section", partnership=access.partnership.slug, wave=w.slug)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            item = design.add_item(
-                w,
-                data["section"],
-                code=data["code"],
-                kind=data["kind"],
-                text=data["text"],
-                help_text=data["help_text"],
-                required=data["required"],
-                allow_dont_know=data["allow_dont_know"],
-                scale=data["scale"],
-                choices=data["choices"],
-                max_choices=data["max_choices"],
-                min_value=data["min_value"],
-                max_value=data["max_value"],
-                actor=request.user,
-            )
-        except SurveyError as e:
-            form.add_error(None, str(e))
-        else:
-            _saved(request, before, item.section.questionnaire, f"Question {item.code} is added.")
-            return redirect(_overview_url(w))
+        return redirect("surveys:add_section", partnership=access.partnership.slug, wave=wave.slug)
+
+    def add(data: dict) -> Item:
+        return design.add_item(
+            wave,
+            data["section"],
+            code=data["code"],
+            kind=data["kind"],
+            text=data["text"],
+            help_text=data["help_text"],
+            required=data["required"],
+            allow_dont_know=data["allow_dont_know"],
+            scale=data["scale"],
+            choices=data["choices"],
+            max_choices=data["max_choices"],
+            min_value=data["min_value"],
+            max_value=data["max_value"],
+            actor=request.user,
+        )
+
+    ran, item = run_form(request, form, add, refused=SurveyError)
+    if ran:
+        return _saved(
+            request, before, item.section.questionnaire, f"Question {item.code} is added.", wave
+        )
     return _form_page(
         request,
         _context(
             access,
-            w,
+            wave,
             form=form,
             questionnaire=before,
             heading="Add a question",
@@ -327,29 +333,35 @@ def add_item(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     )
 
 
-@partnership_view(Right.EVALUATE)
-def remove_item(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    before = _latest_or_404(w)
-    code = request.GET.get("code") or request.POST.get("code", "")
+def _confirmed(request: HttpRequest, wave: Wave, action, saved) -> HttpResponse:
+    """A confirmed POST of a page without a form: run the service; its refusal is an error
+    message on the overview, its success `saved(result)`."""
     try:
-        item = design.item_with_code(before, code)
+        result = action()
     except SurveyError as e:
-        raise Http404(str(e)) from e
+        messages.error(request, str(e))
+        return redirect(_overview_url(wave))
+    return saved(result)
+
+
+@wave_view(Right.EVALUATE)
+def remove_item(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    before = _latest_or_404(wave)
+    code = request.GET.get("code") or request.POST.get("code", "")
+    item = _item_or_404(before, code)
     if request.method == "POST":
-        try:
-            after = design.remove_item(w, code, actor=request.user)
-        except SurveyError as e:
-            messages.error(request, str(e))
-        else:
-            _saved(request, before, after, f"Question {code} is removed.")
-        return redirect(_overview_url(w))
+        return _confirmed(
+            request,
+            wave,
+            lambda: design.remove_item(wave, code, actor=request.user),
+            lambda after: _saved(request, before, after, f"Question {code} is removed.", wave),
+        )
     return render(
         request,
         "surveys/design/confirm.html",
         _context(
             access,
-            w,
+            wave,
             heading="Remove this question?",
             item=item,
             hidden={"code": code},
@@ -359,57 +371,64 @@ def remove_item(request: HttpRequest, access: Access, wave: str) -> HttpResponse
     )
 
 
-@partnership_view(Right.EVALUATE)
-def move(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def move(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """Move buttons of the overview: `item=<code>` or `section=<position>`, `direction`."""
-    w = wave_of(access, wave)
     if request.method != "POST":
-        return redirect(_overview_url(w))
-    before = _latest_or_404(w)
+        return redirect(_overview_url(wave))
+    before = _latest_or_404(wave)
     value = request.POST.get("move", "")
     what, _, rest = value.partition(":")
     direction_name, _, target = rest.partition(":")
     direction = {"up": -1, "down": 1}.get(direction_name)
-    try:
+
+    def moved() -> tuple[Questionnaire, str]:
         if direction is None or not target:
             raise SurveyError("Choose what to move.")
         if what == "item":
-            after = design.move_item(w, target, direction, actor=request.user)
-            done = f"Question {target} is moved {direction_name}."
-        elif what == "section" and target.isdigit():
-            after = design.move_section(w, int(target), direction, actor=request.user)
-            done = f"The section is moved {direction_name}."
-        else:
-            raise SurveyError("Choose what to move.")
-    except SurveyError as e:
-        messages.error(request, str(e))
-        return redirect(_overview_url(w))
-    _saved(request, before, after, done)
-    anchor = f"#item-{target}" if what == "item" else ""
-    return redirect(_overview_url(w) + anchor)
+            after = design.move_item(wave, target, direction, actor=request.user)
+            return after, f"Question {target} is moved {direction_name}."
+        if what == "section" and target.isdigit():
+            after = design.move_section(wave, int(target), direction, actor=request.user)
+            return after, f"The section is moved {direction_name}."
+        raise SurveyError("Choose what to move.")
+
+    def saved(result: tuple[Questionnaire, str]) -> HttpResponse:
+        anchor = f"#item-{target}" if what == "item" else ""
+        return _saved(request, before, *result, wave, anchor)
+
+    return _confirmed(request, wave, moved, saved)
 
 
 # --- sections --------------------------------------------------------------------------------
 
 
-@partnership_view(Right.EVALUATE)
-def add_section(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    before = _latest_or_404(w)
+def _section_or_404(questionnaire: Questionnaire, position: int):
+    try:
+        return read.section_at(questionnaire, position)
+    except SurveyError as e:
+        raise Http404(str(e)) from e
+
+
+@wave_view(Right.EVALUATE)
+def add_section(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    before = _latest_or_404(wave)
     form = SectionForm(_data(request), button="Add section")
-    if request.method == "POST" and form.is_valid():
-        try:
-            section = design.add_section(w, **form.cleaned_data, actor=request.user)
-        except SurveyError as e:
-            form.add_error(None, str(e))
-        else:
-            _saved(request, before, section.questionnaire, f"Section “{section.title}” is added.")
-            return redirect(_overview_url(w))
+    ran, section = run_form(
+        request,
+        form,
+        lambda data: design.add_section(wave, **data, actor=request.user),
+        refused=SurveyError,
+    )
+    if ran:
+        return _saved(
+            request, before, section.questionnaire, f"Section “{section.title}” is added.", wave
+        )
     return _form_page(
         request,
         _context(
             access,
-            w,
+            wave,
             form=form,
             questionnaire=before,
             heading="Add a section",
@@ -418,57 +437,50 @@ def add_section(request: HttpRequest, access: Access, wave: str) -> HttpResponse
     )
 
 
-@partnership_view(Right.EVALUATE)
-def edit_section(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    before = _latest_or_404(w)
+@wave_view(Right.EVALUATE)
+def edit_section(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    before = _latest_or_404(wave)
     position = _position(request)
-    try:
-        section = design.section_at(before, position)
-    except SurveyError as e:
-        raise Http404(str(e)) from e
+    section = _section_or_404(before, position)
     form = SectionForm(
         _data(request),
         initial={"title": section.title, "introduction": section.introduction},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = design.update_section(w, position, **form.cleaned_data, actor=request.user)
-        except SurveyError as e:
-            form.add_error(None, str(e))
-        else:
-            _saved(request, before, changed.questionnaire, "The section is saved.")
-            return redirect(_overview_url(w))
+    ran, changed = run_form(
+        request,
+        form,
+        lambda data: design.update_section(wave, position, **data, actor=request.user),
+        refused=SurveyError,
+    )
+    if ran:
+        return _saved(request, before, changed.questionnaire, "The section is saved.", wave)
     return _form_page(
         request,
-        _context(access, w, form=form, questionnaire=before, heading="Change a section"),
+        _context(access, wave, form=form, questionnaire=before, heading="Change a section"),
     )
 
 
-@partnership_view(Right.EVALUATE)
-def remove_section(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    before = _latest_or_404(w)
+@wave_view(Right.EVALUATE)
+def remove_section(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    before = _latest_or_404(wave)
     position = _position(request)
-    try:
-        section = design.section_at(before, position)
-    except SurveyError as e:
-        raise Http404(str(e)) from e
+    section = _section_or_404(before, position)
     if request.method == "POST":
-        try:
-            after = design.remove_section(w, position, actor=request.user)
-        except SurveyError as e:
-            messages.error(request, str(e))
-        else:
-            _saved(request, before, after, f"Section “{section.title}” is removed.")
-        return redirect(_overview_url(w))
+        return _confirmed(
+            request,
+            wave,
+            lambda: design.remove_section(wave, position, actor=request.user),
+            lambda after: _saved(
+                request, before, after, f"Section “{section.title}” is removed.", wave
+            ),
+        )
     count = section.items.count()
     return render(
         request,
         "surveys/design/confirm.html",
         _context(
             access,
-            w,
+            wave,
             heading="Remove this section?",
             body=f"“{section.title}” and its {count} question{'s' if count != 1 else ''} will "
             "be removed.",
@@ -482,31 +494,30 @@ def remove_section(request: HttpRequest, access: Access, wave: str) -> HttpRespo
 # --- the wave: publish, open, close, closing date --------------------------------------------
 
 
-@partnership_view(Right.EVALUATE)
-def publish(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    questionnaire = _latest_or_404(w)
-    if not design.has_unpublished_changes(w):
+@wave_view(Right.EVALUATE)
+def publish(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    questionnaire = _latest_or_404(wave)
+    if not read.has_unpublished_changes(wave):
         messages.info(request, "There are no changes to publish.")
-        return redirect(_overview_url(w))
+        return redirect(_overview_url(wave))
     if request.method == "POST":
-        try:
-            publish_changes(questionnaire, actor=request.user)
-        except SurveyError as e:
-            messages.error(request, str(e))
-        else:
-            messages.success(
+        return _confirmed(
+            request,
+            wave,
+            lambda: publish_changes(questionnaire, actor=request.user),
+            lambda _: done(
                 request,
                 f"Version {questionnaire.version} is published: new respondents get it from "
                 "now on. Answers already given keep their version.",
-            )
-        return redirect(_overview_url(w))
+                _overview_url(wave),
+            ),
+        )
     return render(
         request,
         "surveys/design/confirm.html",
         _context(
             access,
-            w,
+            wave,
             heading=f"Publish version {questionnaire.version}?",
             body=f"New respondents will get version {questionnaire.version} from now on, and it "
             "is frozen: later changes make another version. Answers already given keep the "
@@ -516,34 +527,34 @@ def publish(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     )
 
 
-@partnership_view(Right.EVALUATE)
-def open_(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    questionnaire = latest_questionnaire(w)
-    if w.status == Wave.Status.OPEN:
+@wave_view(Right.EVALUATE)
+def open_(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    questionnaire = latest_questionnaire(wave)
+    back = _overview_url(wave) if questionnaire else wave.get_absolute_url()
+    if wave.status == Wave.Status.OPEN:
         messages.info(request, "The wave is already open.")
-        return redirect(_overview_url(w) if questionnaire else w.get_absolute_url())
+        return redirect(back)
     if request.method == "POST":
         try:
-            open_wave(w, actor=request.user)
+            open_wave(wave, actor=request.user)
         except SurveyError as e:
             messages.error(request, f"The wave could not open: {e}")
-        else:
-            messages.success(
-                request,
-                f"The wave is open. Version {questionnaire.version} of the questionnaire is "
-                "frozen: changes from now on make a new version.",
-            )
-        return redirect(_overview_url(w) if questionnaire else w.get_absolute_url())
+            return redirect(back)
+        return done(
+            request,
+            f"The wave is open. Version {questionnaire.version} of the questionnaire is "
+            "frozen: changes from now on make a new version.",
+            back,
+        )
     return render(
         request,
         "surveys/design/confirm.html",
         _context(
             access,
-            w,
+            wave,
             heading="Open the wave?",
             body="Staff with a link can answer from now on"
-            + (f" until {w.closes_on:%-d %B %Y}" if w.closes_on else "")
+            + (f" until {wave.closes_on:%-d %B %Y}" if wave.closes_on else "")
             + ". The questionnaire is frozen when the wave opens: later changes make a new "
             "version, and answers always keep the version they were given against.",
             button="Open the wave",
@@ -551,22 +562,24 @@ def open_(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     )
 
 
-@partnership_view(Right.EVALUATE)
-def close(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    if w.status != Wave.Status.OPEN:
+@wave_view(Right.EVALUATE)
+def close(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    if wave.status != Wave.Status.OPEN:
         messages.info(request, "The wave is not open.")
-        return redirect(w.get_absolute_url())
+        return redirect(wave.get_absolute_url())
     if request.method == "POST":
-        close_wave(w, actor=request.user)
-        messages.success(request, "The wave is closed: no more answers are accepted.")
-        return redirect(w.get_absolute_url())
+        close_wave(wave, actor=request.user)
+        return done(
+            request,
+            "The wave is closed: no more answers are accepted.",
+            wave.get_absolute_url(),
+        )
     return render(
         request,
         "surveys/design/confirm.html",
         _context(
             access,
-            w,
+            wave,
             heading="Close the wave?",
             body="No more answers will be accepted, and the questionnaire can no longer change. "
             "Answers already submitted are kept.",
@@ -576,28 +589,29 @@ def close(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     )
 
 
-@partnership_view(Right.EVALUATE)
-def closing_date(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    form = ClosingDateForm(_data(request), initial={"closes_on": w.closes_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            w = design.set_closing_date(w, form.cleaned_data["closes_on"], actor=request.user)
-        except SurveyError as e:
-            form.add_error("closes_on", str(e))
-        else:
-            messages.success(
-                request,
-                f"The wave closes at the end of {w.closes_on:%-d %B %Y}."
-                if w.closes_on
-                else "The wave has no closing date.",
-            )
-            return redirect(w.get_absolute_url())
+@wave_view(Right.EVALUATE)
+def closing_date(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    form = ClosingDateForm(_data(request), initial={"closes_on": wave.closes_on})
+    ran, changed = run_form(
+        request,
+        form,
+        lambda data: design.set_closing_date(wave, data["closes_on"], actor=request.user),
+        refused=SurveyError,
+        field="closes_on",
+    )
+    if ran:
+        return done(
+            request,
+            f"The wave closes at the end of {changed.closes_on:%-d %B %Y}."
+            if changed.closes_on
+            else "The wave has no closing date.",
+            changed.get_absolute_url(),
+        )
     return _form_page(
         request,
         _context(
             access,
-            w,
+            wave,
             form=form,
             heading="Closing date",
             lead="Answers are accepted until the end of this day; after it the wave closes.",

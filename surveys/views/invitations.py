@@ -1,6 +1,6 @@
 """Invitations pages of a wave's staff survey (evaluators): the staff list, sending e-mails and
 reminders, the open link and deleting e-mail addresses. Thin: the rules are in
-surveys.invitations."""
+`surveys.services.invitations`."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -8,13 +8,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from poet.models import Wave
-from poet.permissions import Access, Right, partnership_view, wave_of
-from surveys import invitations as service
-from surveys.forms_invitations import OpenLinkForm, StaffListForm
-from surveys.headcounts import awaiting_total, open_link_is_full, recorded_headcounts
+from poet.permissions import Access, Right, wave_view
+from surveys.errors import SurveyError
+from surveys.forms.invitations import OpenLinkForm, StaffListForm
 from surveys.models import OpenLink
-from surveys.questionnaires import SurveyError, is_accepting_answers
-from surveys.staff_list import StaffListError, example_staff_list
+from surveys.selectors.headcounts import awaiting_total, open_link_is_full, recorded_headcounts
+from surveys.selectors.invitations import invitation_summary, open_link_of
+from surveys.selectors.opening import is_accepting_answers
+from surveys.services import invitations as service
+from surveys.services.staff_list import StaffListError, example_staff_list
 
 
 def _page_url(access: Access, wave: Wave, name: str = "invitations") -> str:
@@ -32,13 +34,13 @@ def _job_redirect(access: Access, wave: Wave, job) -> HttpResponse:
 
 
 def _render_page(request, access: Access, wave: Wave, form: StaffListForm, status: int = 200):
-    link = OpenLink.objects.filter(wave=wave).first()
+    link = open_link_of(wave)
     context = {
         "access": access,
         "partnership": access.partnership,
         "wave": wave,
         "form": form,
-        "summary": service.invitation_summary(wave),
+        "summary": invitation_summary(wave),
         "accepting": is_accepting_answers(wave),
         "open_link": link,
         "open_link_full": link is not None and open_link_is_full(link),
@@ -49,16 +51,15 @@ def _render_page(request, access: Access, wave: Wave, form: StaffListForm, statu
     return render(request, "surveys/invitations/index.html", context, status=status)
 
 
-@partnership_view(Right.EVALUATE)
-def invitations(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def invitations(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """The invitations page; a POST uploads a staff list (all of it, or none of it)."""
-    w = wave_of(access, wave)
     if request.method != "POST":
-        return _render_page(request, access, w, StaffListForm(wave=w))
-    form = StaffListForm(request.POST, request.FILES, wave=w)
+        return _render_page(request, access, wave, StaffListForm(wave=wave))
+    form = StaffListForm(request.POST, request.FILES, wave=wave)
     if form.is_valid():
         try:
-            added = service.add_invitations(w, form.members, actor=request.user)
+            added = service.add_invitations(wave, form.members, actor=request.user)
         except StaffListError as error:
             form.add_error("staff_list", error.problems)
         except SurveyError as error:
@@ -67,45 +68,42 @@ def invitations(request: HttpRequest, access: Access, wave: str) -> HttpResponse
             messages.success(
                 request, f"{added} {'person' if added == 1 else 'people'} added to the staff list."
             )
-            return redirect(_page_url(access, w))
-    return _render_page(request, access, w, form)
+            return redirect(_page_url(access, wave))
+    return _render_page(request, access, wave, form)
 
 
-@partnership_view(Right.EVALUATE)
-def example(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def example(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """An example staff list with this partnership's organisations and staff groups."""
-    w = wave_of(access, wave)
-    response = HttpResponse(example_staff_list(w), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(example_staff_list(wave), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="staff-list-example.csv"'
     return response
 
 
-@partnership_view(Right.EVALUATE)
-def send(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def send(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """Send the invitation e-mails not yet sent, in the background."""
-    w = wave_of(access, wave)
     if request.method != "POST":
-        return redirect(_page_url(access, w))
+        return redirect(_page_url(access, wave))
     try:
-        job = service.start_sending_invitations(w, user=request.user)
+        job = service.start_sending_invitations(wave, user=request.user)
     except SurveyError as error:
         messages.error(request, str(error))
-        return redirect(_page_url(access, w))
-    return _job_redirect(access, w, job)
+        return redirect(_page_url(access, wave))
+    return _job_redirect(access, wave, job)
 
 
-@partnership_view(Right.EVALUATE)
-def remind(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def remind(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """Remind, now, everyone who has not finished."""
-    w = wave_of(access, wave)
     if request.method != "POST":
-        return redirect(_page_url(access, w))
+        return redirect(_page_url(access, wave))
     try:
-        job = service.start_sending_reminders(w, user=request.user)
+        job = service.start_sending_reminders(wave, user=request.user)
     except SurveyError as error:
         messages.error(request, str(error))
-        return redirect(_page_url(access, w))
-    return _job_redirect(access, w, job)
+        return redirect(_page_url(access, wave))
+    return _job_redirect(access, wave, job)
 
 
 def _open_link_form_page(request, access: Access, wave: Wave, form: OpenLinkForm, title: str):
@@ -115,7 +113,7 @@ def _open_link_form_page(request, access: Access, wave: Wave, form: OpenLinkForm
         "wave": wave,
         "form": form,
         "page_title": title,
-        "link": OpenLink.objects.filter(wave=wave).first(),
+        "link": open_link_of(wave),
     }
     return render(request, "surveys/invitations/open_link_form.html", context)
 
@@ -125,31 +123,30 @@ def _suggested_limit(wave: Wave) -> int:
     return sum(recorded_headcounts(wave).values()) or OpenLink.DEFAULT_MAX_RESPONSES
 
 
-@partnership_view(Right.EVALUATE)
-def open_link(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def open_link(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """Make the open link (or a new one) with the most responses it takes, and show it, this
     once: only its hash is kept."""
-    w = wave_of(access, wave)
-    if w.status == Wave.Status.CLOSED:
+    if wave.status == Wave.Status.CLOSED:
         messages.error(request, "This wave is closed: nobody more can be invited.")
-        return redirect(_page_url(access, w))
-    link = OpenLink.objects.filter(wave=w).first()
-    initial = {"max_responses": link.max_responses if link else _suggested_limit(w)}
+        return redirect(_page_url(access, wave))
+    link = open_link_of(wave)
+    initial = {"max_responses": link.max_responses if link else _suggested_limit(wave)}
     title = "Make a new open link" if link else "Make an open link"
     form = OpenLinkForm(request.POST or None, initial=initial, button=title)
     if request.method != "POST" or not form.is_valid():
-        return _open_link_form_page(request, access, w, form, title)
+        return _open_link_form_page(request, access, wave, form, title)
     try:
         token = service.create_open_link(
-            w, max_responses=form.cleaned_data["max_responses"], actor=request.user
+            wave, max_responses=form.cleaned_data["max_responses"], actor=request.user
         )
     except SurveyError as error:
         messages.error(request, str(error))
-        return redirect(_page_url(access, w))
+        return redirect(_page_url(access, wave))
     context = {
         "access": access,
         "partnership": access.partnership,
-        "wave": w,
+        "wave": wave,
         "link": service.open_link_url(token),
     }
     response = render(request, "surveys/invitations/open_link.html", context)
@@ -157,43 +154,40 @@ def open_link(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     return response
 
 
-@partnership_view(Right.EVALUATE)
-def open_link_limit(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def open_link_limit(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """Change the most responses the open link takes (the link itself stays the same)."""
-    w = wave_of(access, wave)
-    link = OpenLink.objects.filter(wave=w).first()
+    link = open_link_of(wave)
     if link is None:
         messages.error(request, "This wave has no open link yet.")
-        return redirect(_page_url(access, w))
+        return redirect(_page_url(access, wave))
     form = OpenLinkForm(
         request.POST or None, initial={"max_responses": link.max_responses}, button="Save"
     )
     if request.method == "POST" and form.is_valid():
-        service.set_open_link_limit(w, form.cleaned_data["max_responses"], actor=request.user)
+        service.set_open_link_limit(wave, form.cleaned_data["max_responses"], actor=request.user)
         messages.success(
             request,
             f"The open link now takes up to {form.cleaned_data['max_responses']:,} responses.",
         )
-        return redirect(_page_url(access, w) + "#open-link")
-    return _open_link_form_page(request, access, w, form, "Change the open link’s limit")
+        return redirect(_page_url(access, wave) + "#open-link")
+    return _open_link_form_page(request, access, wave, form, "Change the open link’s limit")
 
 
-@partnership_view(Right.EVALUATE)
-def open_link_off(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
-    w = wave_of(access, wave)
+@wave_view(Right.EVALUATE)
+def open_link_off(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if request.method == "POST":
-        service.deactivate_open_link(w, actor=request.user)
+        service.deactivate_open_link(wave, actor=request.user)
         messages.success(request, "The open link no longer works.")
-    return redirect(_page_url(access, w))
+    return redirect(_page_url(access, wave))
 
 
-@partnership_view(Right.EVALUATE)
-def purge(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.EVALUATE)
+def purge(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """Delete the e-mail addresses of a closed wave, after a confirmation."""
-    w = wave_of(access, wave)
     if request.method == "POST":
         try:
-            count = service.purge_emails(w, actor=request.user)
+            count = service.purge_emails(wave, actor=request.user)
         except SurveyError as error:
             messages.error(request, str(error))
         else:
@@ -201,12 +195,12 @@ def purge(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
                 request,
                 f"{count} e-mail address{'' if count == 1 else 'es'} deleted.",
             )
-            return redirect(_page_url(access, w))
+            return redirect(_page_url(access, wave))
     context = {
         "access": access,
         "partnership": access.partnership,
-        "wave": w,
-        "closed": w.status == Wave.Status.CLOSED,
-        "summary": service.invitation_summary(w),
+        "wave": wave,
+        "closed": wave.status == Wave.Status.CLOSED,
+        "summary": invitation_summary(wave),
     }
     return render(request, "surveys/invitations/purge.html", context)

@@ -3,22 +3,22 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from poet.permissions import Access, Right, partnership_view, wave_of
-from surveys.answering import sections_of
-from surveys.forms_answering import SectionForm
-from surveys.questionnaires import latest_questionnaire
+from poet.models import Wave
+from poet.permissions import Access, Right, wave_view
+from surveys.forms.answering import SectionForm
+from surveys.selectors.questionnaire_versions import latest_questionnaire
+from surveys.services.answering import sections_of
 from surveys.views.answering import paragraphs, section_context
 
 
-@partnership_view(Right.VIEW)
-def preview(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.VIEW)
+def preview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """The newest version (draft or frozen), the start page or one section (`?section=N`).
 
     Continue checks the answers as the real page would, then moves on; nothing is stored.
     """
-    w = wave_of(access, wave)
-    questionnaire = latest_questionnaire(w)
-    base = {"preview": True, "partnership": access.partnership, "wave": w, "access": access}
+    questionnaire = latest_questionnaire(wave)
+    base = {"preview": True, "partnership": access.partnership, "wave": wave, "access": access}
     if questionnaire is None:
         return render(
             request,

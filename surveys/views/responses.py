@@ -6,19 +6,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from poet.analysis import rule_text
-from poet.permissions import Access, Right, partnership_view, wave_of
-from surveys.selectors import response_rates
-from surveys.services import start_recount
+from poet.models import Wave
+from poet.permissions import Access, Right, wave_view
+from surveys.selectors.response_rates import response_rates
+from surveys.services.response_counts import start_recount
 
 
-@partnership_view(Right.VIEW)
-def responses(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.VIEW)
+def responses(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """Response rates by organisation and staff group, counted as the page loads; small numbers
     hidden. A POST still recounts submitted responses in the background (a check of the live
     figures that also shows the background workers are running)."""
-    w = wave_of(access, wave)
     if request.method == "POST":
-        job = start_recount(w, user=request.user)
+        job = start_recount(wave, user=request.user)
         messages.info(request, "Recounting responses in the background.")
         return redirect(
             reverse("job", kwargs={"partnership": access.partnership.slug, "job_id": job.pk})
@@ -28,8 +28,8 @@ def responses(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
     context = {
         "access": access,
         "partnership": access.partnership,
-        "wave": w,
-        "rates": response_rates(w),
+        "wave": wave,
+        "rates": response_rates(wave),
         "rule": rule_text(access.partnership.minimum_group_size),
     }
     return render(request, "surveys/responses.html", context)

@@ -58,6 +58,54 @@ def test_deploy_check_is_clean_with_production_settings():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+def production_check(**overrides: str) -> subprocess.CompletedProcess:
+    env = {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY"}
+        },
+        "DJANGO_SETTINGS_MODULE": "poet.settings",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "poet.example.org",
+        **overrides,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        None,
+        "",
+        "change-me-to-a-long-random-string",
+        "insecure-development-key-do-not-use-in-production",
+        "short",
+    ],
+)
+def test_production_refuses_to_start_without_a_real_secret_key(key):
+    result = production_check(**({} if key is None else {"SECRET_KEY": key}))
+    assert result.returncode != 0
+    assert "Set SECRET_KEY to a long random string" in result.stderr
+
+
+def test_development_runs_on_the_development_key():
+    result = production_check(DEBUG="true")
+    assert result.returncode == 0, result.stderr
+
+
+def test_job_time_limits_must_sit_below_the_visibility_timeout():
+    result = production_check(
+        SECRET_KEY=secrets.token_urlsafe(50),
+        JOB_TIME_LIMIT="7200",
+        CELERY_VISIBILITY_TIMEOUT="3600",
+    )
+    assert result.returncode != 0
+    assert "JOB_SOFT_TIME_LIMIT < JOB_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT" in result.stderr
+
+
 @pytest.mark.django_db
 def test_suite_runs_on_postgresql():
     require(connection.vendor == "postgresql", "the suite needs PostgreSQL (DATABASE_URL)")

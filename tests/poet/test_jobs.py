@@ -1,17 +1,34 @@
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from django.test import override_settings
 
+from poet import tasks
 from poet.models import Job, Role
-from poet.services import claim_job, create_job, run_job
+from poet.services import claim_job, create_job, jobs, run_job, start_job
 from tests.factories import WaveFactory, member
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_finished_job_is_never_run_again():
-    job = create_job("test", partnership=WaveFactory().partnership)
+@pytest.fixture
+def kind():
+    """A job kind whose work the test sets; unregistered afterwards."""
+    holder = {}
+
+    def work(job, progress):
+        return holder["work"](job, progress)
+
+    jobs.register_job_kind("test.kind", work)
+    yield holder
+    jobs._kinds.pop("test.kind")
+
+
+def test_a_finished_job_is_never_run_again(kind):
+    job = create_job("test.kind", partnership=WaveFactory().partnership)
     calls = []
-    run_job(job.pk, lambda job, progress: calls.append(1) or {"ok": True})
-    assert run_job(job.pk, lambda job, progress: calls.append(1)) is None
+    kind["work"] = lambda job, progress: calls.append(1) or {"ok": True}
+    run_job(job.pk)
+    assert run_job(job.pk) is None
     assert calls == [1]
     job.refresh_from_db()
     assert (job.status, job.result, job.attempts, job.progress) == (
@@ -22,19 +39,93 @@ def test_a_finished_job_is_never_run_again():
     )
 
 
-def test_a_failed_job_says_why_and_can_run_again():
-    job = create_job("test", partnership=WaveFactory().partnership)
+def test_a_failed_job_says_why_and_can_run_again(kind):
+    job = create_job("test.kind", partnership=WaveFactory().partnership)
 
     def broken(job, progress):
         progress(0.4, "Halfway")
         raise ValueError("the wave has no answers yet")
 
-    run_job(job.pk, broken)
+    kind["work"] = broken
+    run_job(job.pk)
     job.refresh_from_db()
     assert job.status == "failed"
     assert job.error == "ValueError: the wave has no answers yet"
     assert (job.progress, job.message) == (40, "Halfway")
     assert claim_job(job.pk).attempts == 2
+
+
+@override_settings(JOB_MAX_ATTEMPTS=2)
+def test_a_job_whose_worker_keeps_dying_fails_after_the_last_attempt_saying_why(kind):
+    """A worker killed mid-job leaves it running; the redelivered message starts it again, up to
+    JOB_MAX_ATTEMPTS starts, then the job fails instead of looping."""
+    job = create_job("test.kind", partnership=WaveFactory().partnership)
+    calls = []
+    kind["work"] = lambda job, progress: calls.append(1)
+    claim_job(job.pk)  # first start: the worker dies before finishing
+    claim_job(job.pk)  # second start, redelivered: dies again
+    assert run_job(job.pk) is None  # third delivery: not run
+    job.refresh_from_db()
+    assert calls == []
+    assert job.status == "failed" and job.attempts == 2
+    assert "stopped before finishing 2 times" in job.error
+
+
+def test_a_job_that_runs_out_of_time_says_so(kind, settings):
+    settings.CELERY_TASK_SOFT_TIME_LIMIT = 30 * 60
+
+    def slow(job, progress):
+        raise SoftTimeLimitExceeded()
+
+    kind["work"] = slow
+    job = create_job("test.kind", partnership=WaveFactory().partnership)
+    run_job(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.error) == (
+        "failed",
+        "This took longer than 30 minutes, so it was stopped.",
+    )
+
+
+def test_the_hard_time_limit_fails_the_running_job(kind):
+    """The hard limit kills the process, so the worker's main process fails the job."""
+    job = create_job("test.kind", partnership=WaveFactory().partnership)
+    claim_job(job.pk)
+    tasks.run_job.on_failure(TimeLimitExceeded(60), "id", (job.pk,), {}, None)
+    job.refresh_from_db()
+    assert job.status == "failed" and "so it was stopped" in job.error
+
+
+def test_a_job_of_a_kind_no_app_registered_fails_with_a_plain_reason():
+    job = create_job("gone.kind", partnership=WaveFactory().partnership)
+    run_job(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.error) == (
+        "failed",
+        "POET does not know how to do this kind of work any more.",
+    )
+
+
+def test_starting_a_job_of_an_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="No app registered"):
+        start_job("gone.kind", partnership=WaveFactory().partnership)
+
+
+def test_every_app_registers_its_kinds_of_job():
+    assert set(jobs.job_kinds()) >= {
+        "comparison",
+        "report.download",
+        "answers.download",
+        "answers.import",
+        "surveys.recount_responses",
+        "surveys.send_invitations",
+        "surveys.send_reminders",
+    }
+
+
+def test_a_kind_is_registered_once(kind):
+    with pytest.raises(ValueError, match="registered twice"):
+        jobs.register_job_kind("test.kind", lambda job, progress: None)
 
 
 def test_job_page_shows_progress_as_json_and_html(client):

@@ -57,7 +57,7 @@ def test_adding_and_removing_organisations_and_groups(admin_client):
     ).content.decode()
     assert "Removed Older people." in page and not UserGroup.objects.exists()
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"organisations.added", "staff_groups.added", "usergroup.removed"} <= actions
+    assert {"organisation.added", "staffgroup.added", "usergroup.removed"} <= actions
 
 
 def test_an_organisation_with_answers_cannot_be_removed(admin_client):

@@ -19,19 +19,27 @@ from poet.celery import app as celery_app
 from tests.conftest import ROOT, _database_url, require
 
 # A worker whose comparison first waits POET_TEST_COMPARISON_DELAY seconds, so a test can kill it
-# in the middle of one; the application code is untouched.
+# in the middle of one (or, with POET_TEST_IGNORE_SOFT_LIMIT, a job that ignores the soft time
+# limit); the application code is untouched.
 SLOW_WORKER = """
 import os, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "poet.settings")
 import django
 django.setup()
-import reports.tasks as tasks
-real = tasks.compute_comparison
+from celery.exceptions import SoftTimeLimitExceeded
+from poet.services import jobs
+real = jobs.job_kinds()["comparison"]
 def slow(job, progress):
     progress(0.01, "test worker: waiting before the comparison")
-    time.sleep(float(os.environ.get("POET_TEST_COMPARISON_DELAY", "0")))
+    until = time.monotonic() + float(os.environ.get("POET_TEST_COMPARISON_DELAY", "0"))
+    while time.monotonic() < until:
+        try:
+            time.sleep(max(0.0, until - time.monotonic()))
+        except SoftTimeLimitExceeded:
+            if not os.environ.get("POET_TEST_IGNORE_SOFT_LIMIT"):
+                raise
     return real(job, progress)
-tasks.compute_comparison = slow
+jobs.register_job_kind("comparison", slow, replace=True)
 from poet.celery import app
 app.worker_main(sys.argv[1:])
 """

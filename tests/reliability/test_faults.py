@@ -17,7 +17,9 @@ from django.conf import settings
 from django.db.models import Count
 
 from benchmarks.load import run_async
+from poet.celery import app as celery_app
 from poet.models import Job, Role
+from poet.services.jobs import RUN_JOB_TASK
 from reports.models import ComparisonRun
 from reports.services.comparison import start_comparison
 from surveys.models import Answer, Draft, Invitation, Response
@@ -56,6 +58,46 @@ def test_a_worker_killed_in_the_middle_of_a_comparison_is_replaced_and_the_run_c
     assert job.attempts >= 2
     assert ComparisonRun.objects.filter(wave=built.wave).count() == 1
     assert ComparisonRun.objects.get(pk=job.result["run"]).job_id == job.pk
+
+
+def limit_jobs(monkeypatch, *, soft: int, hard: int) -> None:
+    """The sender puts its time limits on the message, as the web process does in production."""
+    task = celery_app.tasks[RUN_JOB_TASK]
+    monkeypatch.setattr(task, "soft_time_limit", soft)
+    monkeypatch.setattr(task, "time_limit", hard)
+
+
+def test_a_job_past_its_time_limit_is_stopped_and_says_so(workers, monkeypatch):
+    """The soft limit stops the work inside it; the job fails with a reason, not a spinner."""
+    built = build_wave(outcomes=1, staff=12, users=6)
+    workers("slow", comparison_delay=60, JOB_SOFT_TIME_LIMIT="2", JOB_TIME_LIMIT="4")
+    limit_jobs(monkeypatch, soft=2, hard=4)
+    job = start_comparison(built.wave)
+    wait_for(lambda: job_now(job).is_finished, 30, "the time limit to stop the job")
+    assert (job.status, job.error) == (
+        Job.Status.FAILED,
+        "This took longer than 2 seconds, so it was stopped.",
+    )
+    assert not ComparisonRun.objects.filter(wave=built.wave).exists()
+
+
+def test_a_job_that_ignores_the_soft_limit_is_killed_and_fails_saying_so(workers, monkeypatch):
+    """The hard limit kills the pool process; the worker's main process fails the job."""
+    built = build_wave(outcomes=1, staff=12, users=6)
+    workers(
+        "stubborn",
+        comparison_delay=60,
+        JOB_SOFT_TIME_LIMIT="1",
+        JOB_TIME_LIMIT="3",
+        POET_TEST_IGNORE_SOFT_LIMIT="1",
+    )
+    limit_jobs(monkeypatch, soft=1, hard=3)
+    job = start_comparison(built.wave)
+    wait_for(lambda: job_now(job).is_finished, 30, "the hard time limit to stop the job")
+    assert (job.status, job.error) == (
+        Job.Status.FAILED,
+        "This took longer than 1 second, so it was stopped.",
+    )
 
 
 def answer_survey(client, token: str, codes: list[str]) -> None:

@@ -15,11 +15,11 @@ from poet.analysis import (
 )
 from poet.models import Job
 from poet.services import create_job
+from poet.tasks import run_job
 from reports.models import ComparisonRow, ComparisonRun
 from reports.selectors.frames import fingerprint, load_wave
 from reports.selectors.runs import latest_run
 from reports.services.comparison import JOB_KIND, comparison_parameters, start_comparison
-from reports.tasks import run_comparison
 from surveys.models import Answer, Response
 from tests.reports.builders import DAY, build_wave, participant_for
 
@@ -34,7 +34,7 @@ def run_now(wave, **parameters) -> Job:
         wave=wave,
         **comparison_parameters(wave, **parameters),
     )
-    run_comparison(job.pk)
+    run_job(job.pk)
     job.refresh_from_db()
     return job
 
@@ -133,7 +133,7 @@ def test_the_fingerprint_ignores_row_order_but_not_values():
 def test_a_finished_job_is_never_recomputed():
     built = build_wave()
     job = run_now(built.wave, resamples=50)
-    assert run_comparison(job.pk) is None  # a redelivered message finds the job finished
+    assert run_job(job.pk) is None  # a redelivered message finds the job finished
     job.refresh_from_db()
     assert (job.status, job.attempts) == (Job.Status.SUCCEEDED, 1)
     assert ComparisonRun.objects.count() == 1
@@ -175,7 +175,7 @@ def test_an_attempt_that_died_after_storing_is_not_computed_again():
     built = build_wave()
     job = run_now(built.wave, resamples=50)
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, result=None)  # died here
-    run_comparison(job.pk)
+    run_job(job.pk)
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED
     assert job.result["reused"] is True
@@ -192,7 +192,7 @@ def test_a_wave_without_answers_fails_with_the_reason_and_can_be_retried():
     assert not ComparisonRun.objects.exists()
 
     Response.objects.filter(wave=built.wave).update(submitted_on=DAY)
-    assert run_comparison(job.pk) == job.pk  # the same job, retried
+    assert run_job(job.pk) == job.pk  # the same job, retried
     job.refresh_from_db()
     assert (job.status, job.attempts) == (Job.Status.SUCCEEDED, 2)
 

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from poet.models import AuditEvent, Job, Role
+from poet.tasks import run_job
 from reports.exporters import get_answers_exporter, get_exporter
 from reports.exporters.csv import WITHHELD
 from reports.services.downloads import DownloadError, start_download
-from reports.tasks import build_download
 from tests.factories import WaveFactory, member
 from tests.reports.builders import participant_for
 from tests.reports.reporting import TINY, seeded_wave
@@ -102,7 +102,7 @@ def test_someone_from_another_partnership_gets_404(
 ):
     wave = built.wave
     job = start_download(wave, "summative", "html", None)
-    build_download(job.pk)
+    run_job(job.pk)
     outsider = member(WaveFactory().partnership, Role.ADMINISTRATOR)
     client.force_login(outsider)
     assert client.get(page_url(wave)).status_code == 404
@@ -159,10 +159,10 @@ def test_no_comparison_run_says_so_instead_of_failing(client, django_capture_on_
 
 def test_a_redelivered_finished_job_is_not_redone(built):
     job = start_download(built.wave, "summative", "csv", None)
-    build_download(job.pk)
+    run_job(job.pk)
     job.refresh_from_db()
     path = job.result["file"]
-    assert build_download(job.pk) is None
+    assert run_job(job.pk) is None
     job.refresh_from_db()
     assert job.attempts == 1 and job.result["file"] == path
     assert AuditEvent.objects.filter(detail__step="generated").count() == 1
@@ -216,7 +216,7 @@ def test_tidy_answers_are_design_format_with_opaque_ids_and_inert_text(built):
 
 def test_a_stored_file_outside_media_is_refused(built):
     job = start_download(built.wave, "summative", "csv", None)
-    build_download(job.pk)
+    run_job(job.pk)
     Job.objects.filter(pk=job.pk).update(
         result={**Job.objects.get(pk=job.pk).result, "file": "../../etc/passwd"}
     )

@@ -9,11 +9,11 @@ import pytest
 from outcomes.models import ChosenOutcome, FollowUpSchedule
 from poet.models import Audience, Organisation, OutcomeStatement
 from poet.services import create_job
+from poet.tasks import run_job
 from reports.content import build_formative, build_summative
 from reports.documents import Hidden, Report, Table
 from reports.models import ComparisonRun
 from reports.services.comparison import JOB_KIND, comparison_parameters
-from reports.tasks import run_comparison
 from surveys.models import Answer, Invitation, Item, Response, Section
 from tests.factories import WaveFactory
 from tests.reports.builders import DAY, build_wave
@@ -31,7 +31,7 @@ def compare(wave) -> ComparisonRun:
         wave=wave,
         **comparison_parameters(wave, resamples=50),
     )
-    run_comparison(job.pk)
+    run_job(job.pk)
     return ComparisonRun.objects.filter(wave=wave).latest("used_at")
 
 

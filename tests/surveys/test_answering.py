@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from poet.models import Wave
-from surveys.answering import submit
 from surveys.models import Answer, Draft, Invitation, InvitationToken, OpenLink, Response
-from surveys.questionnaires import copy_questionnaire, publish_changes
+from surveys.services.answering import submit
+from surveys.services.opening import publish_changes
+from surveys.services.questionnaire_versions import copy_questionnaire
 from tests.surveys.test_answering_support import (
     SECTION_1,
     SECTION_2,
@@ -384,7 +385,7 @@ def test_nothing_links_a_response_to_its_invitation(client):
         "user_group_id",
         "submitted_on",
         # Two flags of the open link's padding guard: how the response came, never which link,
-        # session or time (surveys/headcounts.py).
+        # session or time (surveys/services/headcounts.py).
         "via_open_link",
         "awaiting_confirmation",
     }
@@ -466,7 +467,7 @@ def test_the_open_link_refuses_another_partnerships_organisation(client):
 
 
 def test_a_saved_section_reads_back_with_its_time():
-    from surveys.answering import draft_for_invitation, save_section
+    from surveys.services.answering import draft_for_invitation, save_section
 
     invitation, _ = build_survey()
     draft = draft_for_invitation(invitation)

@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
-from surveys.answering import draft_for_invitation, save_section, sections_of, submit
-from surveys.forms_answering import SectionForm
+from surveys.forms.answering import SectionForm
 from surveys.models import Response
+from surveys.services.answering import draft_for_invitation, save_section, sections_of, submit
 from tests.surveys.test_answering_support import SECTION_1, SECTION_2, SECTION_3, build_survey
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -50,8 +50,8 @@ def test_simultaneous_submits_store_one_response(postgres):
 def test_answers_stored_by_arrays_are_what_the_orm_would_store(postgres):
     """PostgreSQL stores a response's answers as five arrays in one statement; SQLite by
     bulk_create. Every kind of answer must come out the same either way."""
-    from surveys.answering import answer_row, store_response
     from surveys.models import Answer
+    from surveys.services.answering import answer_row, store_response
 
     invitation, _ = build_survey()
     draft = draft_for_invitation(invitation)

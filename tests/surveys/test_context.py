@@ -7,13 +7,14 @@ import pytest
 from django.urls import reverse
 
 from poet.models import AuditEvent, Organisation, Role, UserGroup
-from surveys import context as service
 from surveys.models import (
     ContextRespondent,
     IntegrationAnswer,
     RelationshipPlacement,
     StrategicImportance,
 )
+from surveys.selectors import context as tools
+from surveys.services import context as service
 from tests.factories import WaveFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def test_integration_gap_per_user_group(wave):
     older, children = group(wave, "Older people"), group(wave, "Disabled children")
     service.save_integration(ann, {older.pk: (1, 3), children.pk: (2, 2)})
     service.save_integration(bob, {older.pk: (2, 3), children.pk: None})
-    rows = {r.user_group: r for r in service.integration_summary(wave)}
+    rows = {r.user_group: r for r in tools.integration_summary(wave)}
     assert rows["Older people"].n == 2
     assert rows["Older people"].mean_now == 1.5
     assert rows["Older people"].mean_needed == 3
@@ -72,18 +73,18 @@ def test_relationship_moves_are_the_mean_placements(wave):
     pair = tuple(sorted([council.pk, hospital.pk]))
     service.save_relationships(ann, {pair: (1, 2, 4, 3)})
     service.save_relationships(bob, {pair: (2, 2, 4, 5)})
-    [row] = service.relationship_summary(wave)
+    [row] = tools.relationship_summary(wave)
     assert row.relationship == "Council and Hospital"
     assert (row.n, row.depth_now, row.breadth_now) == (2, 1.5, 2)
     assert (row.depth_needed, row.breadth_needed) == (4, 4)
     assert (row.depth_move, row.breadth_move) == (2.5, 2)
     service.save_relationships(bob, {pair: None})
-    assert service.relationship_summary(wave)[0].n == 1
+    assert tools.relationship_summary(wave)[0].n == 1
 
 
 def test_a_lead_places_only_relationships_of_their_own_organisation(wave):
     ann, _ = add_lead(wave)
-    labels = [service.pair_label(a, b) for a, b in service.relationships_for(ann)]
+    labels = [tools.pair_label(a, b) for a, b in tools.relationships_for(ann)]
     assert labels == ["Charity and Council", "Council and Hospital"]
     other = tuple(sorted([org(wave, "Hospital").pk, org(wave, "Charity").pk]))
     with pytest.raises(service.ContextError):
@@ -95,7 +96,7 @@ def test_a_lead_places_only_relationships_of_their_own_organisation(wave):
     [(5, 4, "both"), (4, 3.9, "one"), (1, 5, "one"), (3, 3, "neither"), (3.5, 1, "neither")],
 )
 def test_quadrant_rules(a, b, quadrant):
-    assert service.quadrant(a, b) == quadrant
+    assert tools.quadrant(a, b) == quadrant
 
 
 def test_importance_grid_pairs_rated_organisations(wave):
@@ -106,8 +107,8 @@ def test_importance_grid_pairs_rated_organisations(wave):
         ("Dan", "Charity", 2),
     ]:
         service.save_importance(add_lead(wave, name, organisation)[0], rating)
-    assert service.organisation_importance(wave) == {"Charity": 2, "Council": 5, "Hospital": 3}
-    grid = {r.relationship: r.quadrant for r in service.importance_grid(wave)}
+    assert tools.organisation_importance(wave) == {"Charity": 2, "Council": 5, "Hospital": 3}
+    grid = {r.relationship: r.quadrant for r in tools.importance_grid(wave)}
     assert grid == {
         "Charity and Council": "one",
         "Charity and Hospital": "neither",
@@ -128,7 +129,7 @@ def test_an_evaluator_adds_a_lead_and_sees_the_link_once(client, wave):
     token = re.search(r"\?token=([\w-]+)", html).group(1)
     lead = ContextRespondent.objects.get()
     assert lead.name == "Ann Lead" and lead.token_hash != token
-    assert service.lead_for_token(wave, token) == lead
+    assert tools.lead_for_token(wave, token) == lead
     assert token not in client.get(url("leads", wave)).content.decode()
     assert AuditEvent.objects.filter(action="context.lead_added").exists()
 
@@ -175,7 +176,7 @@ def test_a_lead_answers_all_three_tools_by_link(client, wave):
     assert IntegrationAnswer.objects.get(respondent=lead).needed == 3
     assert RelationshipPlacement.objects.get(respondent=lead).depth_needed == 4
     assert StrategicImportance.objects.get(respondent=lead).importance == 5
-    assert service.tools_done(lead) == {
+    assert tools.tools_done(lead) == {
         "integration": True,
         "relationships": True,
         "importance": True,
@@ -262,9 +263,9 @@ def test_a_lead_places_a_named_service_area_too(client, wave):
         url("lead_relationships", wave), {**area, **values, "breadth_needed_area": 5}
     )
     assert done.status_code == 302
-    [row] = service.relationship_summary(wave)
+    [row] = tools.relationship_summary(wave)
     assert (row.relationship, row.depth_move, row.breadth_move) == ("Hospital discharge", 1, 4)
     page = client.get(url("lead_relationships", wave)).content.decode()
     assert 'value="Hospital discharge"' in page
     client.post(url("lead_relationships", wave), {"area": ""})
-    assert service.relationship_summary(wave) == []
+    assert tools.relationship_summary(wave) == []

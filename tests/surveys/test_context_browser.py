@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from poet.models import Organisation, Role, UserGroup
-from surveys import context as tools
+from surveys.services import context as tools
 from tests.factories import PASSWORD, member
 from tests.reports.reporting import pdf_text, seeded_wave
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from poet.library import load_library
 from poet.models import OutcomeStatement, Role, Wave
 from surveys.models import Item
-from surveys.questionnaires import latest_questionnaire
+from surveys.selectors.questionnaire_versions import latest_questionnaire
 from tests.factories import PASSWORD, WaveFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

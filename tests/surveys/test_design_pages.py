@@ -9,8 +9,8 @@ from django.utils import timezone
 from poet.library import DEFAULT_OUTCOME_CODES
 from poet.models import AuditEvent, OutcomeStatement, Role, Wave
 from surveys.models import Answer, Item
-from surveys.questionnaires import latest_questionnaire, live_questionnaire
-from surveys.template import create_staff_questionnaire
+from surveys.selectors.questionnaire_versions import latest_questionnaire, live_questionnaire
+from surveys.services.design import create_staff_questionnaire
 from tests.factories import ResponseFactory, WaveFactory, member
 
 pytestmark = pytest.mark.django_db

@@ -6,17 +6,14 @@ import pytest
 from django.utils import timezone
 
 from poet.models import AuditEvent, OutcomeStatement, Wave
-from surveys import design
+from surveys.errors import SurveyError
 from surveys.models import Item, Section
-from surveys.questionnaires import (
-    SurveyError,
-    close_wave,
-    is_accepting_answers,
-    latest_questionnaire,
-    live_questionnaire,
-    open_wave,
-)
-from surveys.template import create_staff_questionnaire
+from surveys.selectors import design as read
+from surveys.selectors.opening import is_accepting_answers
+from surveys.selectors.questionnaire_versions import latest_questionnaire, live_questionnaire
+from surveys.services import design
+from surveys.services.design import create_staff_questionnaire
+from surveys.services.opening import close_wave, open_wave
 from tests.factories import QuestionnaireFactory, SectionFactory, WaveFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +48,7 @@ def test_every_change_to_an_open_wave_goes_into_one_new_draft(wave):
     assert not Item.objects.filter(section__questionnaire=v1, code="X1").exists()
     assert live_questionnaire(wave) == v1
     wave.refresh_from_db()
-    assert design.has_unpublished_changes(wave)
+    assert read.has_unpublished_changes(wave)
 
 
 def test_closed_wave_cannot_change(wave):
@@ -113,7 +110,7 @@ def test_outcomes_from_another_partnership_are_refused(wave):
     )
     with pytest.raises(SurveyError, match="library or this partnership"):
         design.set_outcomes(wave, [foreign])
-    assert design.chosen_outcomes(latest_questionnaire(wave)) == library("O-HOME", "O-STORY")
+    assert read.chosen_outcomes(latest_questionnaire(wave)) == library("O-HOME", "O-STORY")
 
 
 def test_closing_date_rules_and_enforcement(wave):

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from poet.models import AuditEvent, Job, Role, Wave
-from surveys import staff_list
 from surveys.models import Invitation, InvitationToken, OpenLink, hash_token
+from surveys.services import staff_list
 from tests.factories import OrganisationFactory, StaffGroupFactory, WaveFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +180,7 @@ def test_too_large_and_too_many_rows_are_refused(evaluator, wave, monkeypatch):
     response = upload(evaluator, wave, GOOD)
     assert "The file has 2 rows: a staff list can have up to 1." in text_of(response)
     monkeypatch.setattr(staff_list, "MAX_BYTES", 10)
-    monkeypatch.setattr("surveys.forms_invitations.MAX_BYTES", 10)
+    monkeypatch.setattr("surveys.forms.invitations.MAX_BYTES", 10)
     response = upload(evaluator, wave, GOOD)
     assert "The file is too large" in text_of(response)
     assert not Invitation.objects.exists()
@@ -359,7 +359,7 @@ def test_the_wave_page_links_to_invitations_for_evaluators_only(client, wave):
 def test_the_links_in_e_mails_and_the_open_link_lead_into_the_survey(
     client, evaluator, wave, django_capture_on_commit_callbacks
 ):
-    from surveys.questionnaires import open_wave as open_for_answers
+    from surveys.services.opening import open_wave as open_for_answers
     from tests.factories import ItemFactory, QuestionnaireFactory, SectionFactory
 
     questionnaire = QuestionnaireFactory(wave=wave)

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from poet.models import AuditEvent, Role
 from reports.selectors.frames import counted_responses, load_wave
-from surveys.headcounts import awaiting_total, staff_headcounts
 from surveys.models import Draft, Invitation, Response, StaffHeadcount
-from surveys.selectors import submitted_response_counts
+from surveys.selectors.headcounts import awaiting_total, staff_headcounts
+from surveys.selectors.response_rates import submitted_response_counts
 from tests.factories import OrganisationFactory, StaffGroupFactory, member
 from tests.surveys.test_answering_support import (
     SECTION_1,

@@ -1,9 +1,9 @@
 """Open-link submits at the same moment, on real PostgreSQL: a cell's last place and a link's last
 response go to one of them only.
 
-What makes them wait is the open link's row lock (`surveys.headcounts.lock_open_link`); today the
-draft's own lock in `submit` (FOR UPDATE over its join to the questionnaire and wave) also holds
-the wave row, so these pass even without it, but the guard must not depend on that.
+What makes them wait is the open link's row lock (`surveys.services.headcounts.lock_open_link`);
+today the draft's own lock in `submit` (FOR UPDATE over its join to the questionnaire and wave)
+also holds the wave row, so these pass even without it, but the guard must not depend on that.
 """
 
 import threading
@@ -12,16 +12,16 @@ import time
 import pytest
 from django.db import connection
 
-from surveys import headcounts
-from surveys.answering import (
+from surveys.forms.answering import SectionForm
+from surveys.models import OpenLink, Response, StaffHeadcount
+from surveys.services import answering
+from surveys.services.answering import (
     RespondentProblem,
     save_section,
     sections_of,
     start_open_draft,
     submit,
 )
-from surveys.forms_answering import SectionForm
-from surveys.models import OpenLink, Response, StaffHeadcount
 from tests.surveys.test_answering_support import SECTION_1, SECTION_2, SECTION_3, build_survey
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -48,14 +48,14 @@ def slow_checks(monkeypatch):
     """Each check of a place takes a while after it has counted, so submits that did not wait
     for one another would all see the same place free."""
     for name in ("has_open_place", "open_link_is_full"):
-        original = getattr(headcounts, name)
+        original = getattr(answering, name)
 
         def slow(*args, _original=original, **kwargs):
             answer = _original(*args, **kwargs)
             time.sleep(0.3)
             return answer
 
-        monkeypatch.setattr(headcounts, name, slow)
+        monkeypatch.setattr(answering, name, slow)
 
 
 def submit_together(drafts) -> tuple[list, list]:

@@ -51,7 +51,7 @@ def test_continue_checks_answers_but_stores_nothing(client, wave):
 
 
 def test_the_preview_shows_the_newest_version(client, wave):
-    from surveys.questionnaires import copy_questionnaire
+    from surveys.services.questionnaire_versions import copy_questionnaire
 
     newer = copy_questionnaire(wave.questionnaires.get())
     newer.title = "The newer version"

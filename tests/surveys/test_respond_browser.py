@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from poet.models import Role, Wave
 from surveys.models import Answer, Draft, Invitation, InvitationToken, OpenLink, Response
-from surveys.questionnaires import open_wave
+from surveys.services.opening import open_wave
 from tests.factories import (
     PASSWORD,
     OrganisationFactory,
@@ -68,7 +68,7 @@ def staff_survey():
         OutcomeStatementFactory(partnership=p, code="O-SAFE", text="I feel safe"),
     ]
     try:
-        from surveys.template import create_staff_questionnaire
+        from surveys.services.design import create_staff_questionnaire
     except ImportError:
         build_questionnaire(wave, frozen=False)
     else:
@@ -84,7 +84,7 @@ def staff_survey():
 def emailed_link(wave: Wave, invitation: Invitation) -> str:
     """The path of the link in the invitation e-mail (or one made here without the sender)."""
     try:
-        from surveys.invitations import send_invitations
+        from surveys.services.invitations import send_invitations
     except ImportError:
         return f"/s/{link_for(invitation)}/"
     send_invitations(wave)
@@ -187,7 +187,8 @@ def assert_anonymous(response: Response) -> None:
         "staff_group_id",
         "user_group_id",
         "submitted_on",
-        "via_open_link",  # how it came (never which link, session or time): surveys/headcounts.py
+        # how it came (never which link, session or time): surveys/services/headcounts.py
+        "via_open_link",
         "awaiting_confirmation",
     }
 

@@ -5,7 +5,7 @@ import pytest
 from django_celery_results.models import TaskResult
 
 from poet.models import Job, Role
-from surveys.selectors import response_count_table
+from surveys.selectors.response_rates import response_count_table
 from tests.factories import OrganisationFactory, ResponseFactory, WaveFactory, member
 
 
@@ -76,7 +76,7 @@ def test_a_real_worker_recounts_from_redis_into_postgresql(client, celery_worker
         "Council": 3,
         "Trust": 5,
     }
-    stored = TaskResult.objects.get(task_name="surveys.tasks.recount_responses")
+    stored = TaskResult.objects.get(task_name="poet.tasks.run_job")
     assert stored.status == "SUCCESS"
     assert stored.worker.startswith("test-worker-")
     assert celery_worker.pid != os.getpid()

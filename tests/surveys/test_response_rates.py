@@ -9,7 +9,7 @@ import pytest
 
 from poet.models import Role
 from surveys.models import Invitation, OpenLink
-from surveys.selectors import response_rates
+from surveys.selectors.response_rates import response_rates
 from tests.factories import (
     OrganisationFactory,
     ResponseFactory,

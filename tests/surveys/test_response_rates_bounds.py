@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from surveys.models import Invitation
-from surveys.selectors import response_rates
+from surveys.selectors.response_rates import response_rates
 from tests.factories import OrganisationFactory, StaffGroupFactory, WaveFactory
 from tests.security.attacker import pinned_groups
 

@@ -6,9 +6,11 @@ import pytest
 
 from poet.library import DEFAULT_OUTCOME_CODES, OUTCOME_LIBRARY
 from poet.models import OutcomeStatement
+from surveys.errors import SurveyError
 from surveys.models import Item, Questionnaire, Section
-from surveys.questionnaires import SurveyError, check_can_open
-from surveys.template import PROCESS_DOMAINS, create_staff_questionnaire
+from surveys.questionnaire_template import PROCESS_DOMAINS
+from surveys.services.design import create_staff_questionnaire
+from surveys.services.opening import check_can_open
 from tests.factories import OutcomeStatementFactory, WaveFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,10 +13,11 @@ from poet.models import AuditEvent, OutcomeStatement, Role, Wave
 from reports.content.context import change_section, trend_section
 from reports.models import ComparisonRow, ComparisonRun
 from reports.services.next_wave import start_next_wave
-from surveys import context as tools
 from surveys.models import ContextRespondent, Invitation, Item, OpenLink, Questionnaire, Response
-from surveys.questionnaires import freeze, latest_questionnaire
-from surveys.waves import copy_wave
+from surveys.selectors.questionnaire_versions import latest_questionnaire
+from surveys.services import context as tools
+from surveys.services.next_wave import copy_wave
+from surveys.services.questionnaire_versions import freeze
 from tests.factories import WaveFactory, member
 from tests.reports.builders import build_wave
 

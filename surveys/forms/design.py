@@ -6,9 +6,9 @@ from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
 
 from poet.models import OutcomeStatement
-from surveys.design import CHOICE_KINDS, CODE_PATTERN, RESERVED_SUFFIXES, parse_choices
 from surveys.models import Item
-from surveys.template import TOP3
+from surveys.questionnaire_template import TOP3
+from surveys.services.design import CHOICE_KINDS, CODE_PATTERN, RESERVED_SUFFIXES, parse_choices
 
 
 def _helper(*fields, button: str = "Save") -> FormHelper:

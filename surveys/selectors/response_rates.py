@@ -1,4 +1,4 @@
-"""Read-side queries of the staff survey: response counts and live response rates.
+"""Response counts and live response rates of the staff survey.
 
 Every count of people here goes through the one disclosure-control engine (``poet.analysis``):
 the cells are organisation x staff group x how people answered (their invitation, or the open

@@ -10,8 +10,8 @@ from django import forms
 from django.utils.html import format_html
 
 from poet.models import Organisation, Wave
-from surveys import context as service
 from surveys.models import ContextRespondent, IntegrationAnswer, IntegrationLevel
+from surveys.selectors import context as tools
 
 
 def _helper(*fields, button: str = "Save and continue") -> FormHelper:
@@ -51,8 +51,7 @@ class LeadForm(forms.Form):
 
 def _level_choices() -> list[Choice]:
     return [
-        Choice(int(level), level.label, hint=service.LEVEL_HINTS[level])
-        for level in IntegrationLevel
+        Choice(int(level), level.label, hint=tools.LEVEL_HINTS[level]) for level in IntegrationLevel
     ]
 
 
@@ -74,7 +73,7 @@ class IntegrationForm(forms.Form):
     def __init__(self, *args, lead: ContextRespondent, **kwargs):
         super().__init__(*args, **kwargs)
         self.lead = lead
-        self.groups = service.user_groups(lead.wave)
+        self.groups = tools.user_groups(lead.wave)
         existing = {a.user_group_id: a for a in IntegrationAnswer.objects.filter(respondent=lead)}
         layout = []
         for group in self.groups:
@@ -119,19 +118,19 @@ class IntegrationForm(forms.Form):
 
 
 PLACEMENT_FIELDS = (
-    ("depth_now", "depth", "How deep the relationship is now", service.DEPTH),
-    ("breadth_now", "breadth", "How broad the relationship is now", service.BREADTH),
+    ("depth_now", "depth", "How deep the relationship is now", tools.DEPTH),
+    ("breadth_now", "breadth", "How broad the relationship is now", tools.BREADTH),
     (
         "depth_needed",
         "depth",
         "How deep it should be for the outcomes wanted",
-        service.DEPTH,
+        tools.DEPTH,
     ),
     (
         "breadth_needed",
         "breadth",
         "How broad it should be for the outcomes wanted",
-        service.BREADTH,
+        tools.BREADTH,
     ),
 )
 
@@ -142,14 +141,14 @@ class RelationshipsForm(forms.Form):
     def __init__(self, *args, lead: ContextRespondent, **kwargs):
         super().__init__(*args, **kwargs)
         self.lead = lead
-        self.pairs = service.relationships_for(lead)
+        self.pairs = tools.relationships_for(lead)
         existing = {
             (p.organisation_a_id, p.organisation_b_id): p
             for p in lead.relationship_placements.all()
         }
         layout = []
         for a, b in self.pairs:
-            label = service.pair_label(a, b)
+            label = tools.pair_label(a, b)
             placed = existing.get((a.pk, b.pk))
             layout.append(_heading(label))
             for name, _, question, scale in PLACEMENT_FIELDS:
@@ -160,7 +159,7 @@ class RelationshipsForm(forms.Form):
                     initial=getattr(placed, name) if placed else None,
                 )
                 layout.append(Field.radios(key, legend_size="s", small=True))
-        area = service.service_area_of(lead)
+        area = tools.service_area_of(lead)
         self.fields["area"] = forms.CharField(
             label="A service area (optional)",
             help_text=(
@@ -188,7 +187,7 @@ class RelationshipsForm(forms.Form):
             keys = [f"{name}_{a.pk}_{b.pk}" for name, *_ in PLACEMENT_FIELDS]
             given = [data.get(key) is not None for key in keys]
             if any(given) and not all(given):
-                label = service.pair_label(a, b)
+                label = tools.pair_label(a, b)
                 for key, ok, (_, _, question, _) in zip(keys, given, PLACEMENT_FIELDS, strict=True):
                     if not ok:
                         self.add_error(
@@ -226,7 +225,7 @@ class ImportanceForm(forms.Form):
     importance = forms.TypedChoiceField(
         label="How strategically important is the joint work to your own organisation?",
         help_text="Think of your organisation's own priorities, not the partnership's.",
-        choices=[Choice(i, f"{i} – {text}") for i, text in service.IMPORTANCE.items()],
+        choices=[Choice(i, f"{i} – {text}") for i, text in tools.IMPORTANCE.items()],
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how important the joint work is to your organisation."},
@@ -260,17 +259,3 @@ TOOL_TITLES = {
     "relationships": "Depth and breadth of relationships",
     "importance": "Strategic importance",
 }
-
-
-def save(form: forms.Form, tool: str, *, actor=None) -> None:
-    """Store a valid form's answers through the service."""
-    lead = form.lead
-    if tool == "integration":
-        service.save_integration(lead, form.answers(), actor=actor)
-    elif tool == "relationships":
-        service.save_relationships(lead, form.placements(), actor=actor)
-        service.save_service_area(lead, *form.service_area(), actor=actor)
-    else:
-        service.save_importance(
-            lead, form.cleaned_data["importance"], form.cleaned_data["reason"], actor=actor
-        )

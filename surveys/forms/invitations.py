@@ -5,9 +5,9 @@ from crispy_forms_gds.layout import Button, Field, Fixed, Layout
 from django import forms
 
 from poet.models import Wave
-from surveys.invitations import CLOSED_TO_INVITATIONS, MAX_OPEN_LINK_RESPONSES
-from surveys.questionnaires import is_closed
-from surveys.staff_list import MAX_BYTES, StaffListError, StaffMember, read_staff_list
+from surveys.selectors.opening import is_closed
+from surveys.services.invitations import CLOSED_TO_INVITATIONS, MAX_OPEN_LINK_RESPONSES
+from surveys.services.staff_list import MAX_BYTES, StaffListError, StaffMember, read_staff_list
 
 
 class StaffListForm(forms.Form):

@@ -16,8 +16,8 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.template.defaultfilters import floatformat
 
-from surveys.answering import DONT_KNOW, TEXT_LIMIT, answered, option_values
 from surveys.models import Item, Section
+from surveys.services.answering import DONT_KNOW, TEXT_LIMIT, answered, option_values
 
 SCALE_LABELS = {
     Item.Scale.AGREEMENT: [

@@ -7,7 +7,8 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 
 from poet.models import Organisation, StaffGroup, Wave
-from surveys.headcounts import MAX_HEADCOUNT, Cell
+from surveys.selectors.headcounts import Cell
+from surveys.services.headcounts import MAX_HEADCOUNT
 
 
 def field_name(organisation_id: int, staff_group_id: int) -> str:

@@ -1,0 +1,216 @@
+"""Background work: a `Job` row someone waits for, run by one generic Celery task by its kind.
+
+Each app registers what its kinds of job do (`register_job_kind`, from its tasks.py, imported by
+its AppConfig.ready), so starting a job never imports a task and no app's services import its
+tasks. The one task, `poet.tasks.run_job`, claims the job, runs its kind's work and stores the
+result or why it failed. A job whose worker died part-way is delivered again (acks_late); after
+`JOB_MAX_ATTEMPTS` starts that never finished, it fails and says why instead of looping.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from celery import current_app
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from poet.models import Job
+
+logger = logging.getLogger(__name__)
+
+RUN_JOB_TASK = "poet.tasks.run_job"
+WAITING_FOR_WORKERS = "Waiting for background workers; this will run when they are back."
+
+
+class Progress(Protocol):
+    def __call__(self, fraction: float, message: str = "") -> None: ...
+
+
+Work = Callable[[Job, Progress], Any]
+
+_kinds: dict[str, Work] = {}
+
+
+def register_job_kind(kind: str, work: Work, *, replace: bool = False) -> None:
+    """Say what a job of `kind` does: `work(job, progress)` returns the job's result."""
+    if not replace and _kinds.get(kind, work) is not work:
+        raise ValueError(f"Job kind {kind!r} is registered twice.")
+    _kinds[kind] = work
+
+
+def job_kinds() -> dict[str, Work]:
+    return dict(_kinds)
+
+
+class JobRefused(Exception):
+    """The work cannot be done, for a reason worded for the person waiting (an import's bad
+    rows, say): the job fails with that message alone, its `details` (lines) kept in its result."""
+
+    def __init__(self, message: str, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.details = list(details or [])
+
+
+def create_job(kind: str, *, partnership, wave=None, created_by=None, **parameters) -> Job:
+    return Job.objects.create(
+        kind=kind,
+        partnership=partnership,
+        wave=wave,
+        created_by=created_by if created_by and created_by.is_authenticated else None,
+        parameters=parameters,
+    )
+
+
+def start_job(kind: str, *, partnership, wave=None, created_by=None, **parameters) -> Job:
+    """A new job of a registered kind, queued for the workers once the transaction commits."""
+    if kind not in _kinds:
+        raise ValueError(f"No app registered the job kind {kind!r}.")
+    job = create_job(kind, partnership=partnership, wave=wave, created_by=created_by, **parameters)
+    enqueue(job)
+    return job
+
+
+def enqueue(job: Job) -> None:
+    """Queue a job once its row is committed, so the worker can find it.
+
+    When the broker is down the job stays queued and says so, marked (in `result`, empty until
+    the job finishes) for `requeue_waiting_jobs` to send once the broker is back.
+    """
+
+    def send() -> None:
+        try:
+            current_app.tasks[RUN_JOB_TASK].delay(job.pk)
+        except Exception as exc:  # broker down: the job stays queued and says so
+            logger.warning("Could not queue job %s: %s", job.pk, exc)
+            Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+                message=WAITING_FOR_WORKERS, result={"waiting_task": RUN_JOB_TASK}
+            )
+
+    transaction.on_commit(send)
+
+
+def requeue_waiting_jobs() -> int:
+    """Send again the jobs that could not be queued while the broker was down; how many went.
+
+    Only jobs marked by `enqueue` as never sent: a job whose message reached the broker is never
+    sent twice. Run every minute by celery beat (`poet.tasks.requeue_waiting_jobs`).
+    """
+    sent = 0
+    waiting = Job.objects.filter(
+        status=Job.Status.QUEUED, message=WAITING_FOR_WORKERS, result__has_key="waiting_task"
+    )
+    for job in waiting:
+        try:
+            current_app.tasks[RUN_JOB_TASK].delay(job.pk)
+        except Exception as exc:  # still down: try again next time
+            logger.warning("Job %s is still waiting for the broker: %s", job.pk, exc)
+            break
+        Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(message="", result=None)
+        sent += 1
+    return sent
+
+
+def gave_up_text(attempts: int) -> str:
+    return (
+        f"This stopped before finishing {attempts} times (the background worker was stopped, "
+        "or the work ran out of time or memory), so it was not tried again. Start it again; if "
+        "it stops again, ask whoever runs POET to look at the workers' logs."
+    )
+
+
+def claim_job(job_id: int) -> Job | None:
+    """Mark a job running, or return None when there is nothing to run.
+
+    Called at the start of every run: a redelivered message (a worker killed, acks_late) finds
+    the job and runs it again unless it had already finished, or had already been started
+    `JOB_MAX_ATTEMPTS` times without finishing, when it fails saying so.
+    """
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status == Job.Status.SUCCEEDED:
+            return None
+        if job.status == Job.Status.RUNNING and job.attempts >= settings.JOB_MAX_ATTEMPTS:
+            fail_job(job, gave_up_text(job.attempts))
+            return None
+        job.status = Job.Status.RUNNING
+        job.attempts += 1
+        job.started_at = timezone.now()
+        job.error = ""
+        job.save(update_fields=["status", "attempts", "started_at", "error"])
+        return job
+
+
+def report_progress(job: Job, fraction: float, message: str = "") -> None:
+    job.progress = max(0, min(100, round(fraction * 100)))
+    job.message = message[:300]
+    Job.objects.filter(pk=job.pk).update(progress=job.progress, message=job.message)
+
+
+def finish_job(job: Job, result) -> None:
+    job.status = Job.Status.SUCCEEDED
+    job.progress = 100
+    job.result = result
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "progress", "result", "finished_at", "message"])
+
+
+def fail_job(job: Job, error: str, details: list[str] | None = None) -> None:
+    job.status = Job.Status.FAILED
+    job.error = error[:5000]
+    job.finished_at = timezone.now()
+    fields = ["status", "error", "finished_at"]
+    if details:
+        job.result = {"problems": details}
+        fields.append("result")
+    job.save(update_fields=fields)
+
+
+def time_limit_text() -> str:
+    seconds = settings.CELERY_TASK_SOFT_TIME_LIMIT
+    took = (
+        f"{round(seconds / 60)} minutes"
+        if seconds >= 120
+        else f"{seconds} second{'' if seconds == 1 else 's'}"
+    )
+    return f"This took longer than {took}, so it was stopped."
+
+
+def fail_stopped_job(job_id: int, error: str) -> None:
+    """Fail a job whose process was stopped from outside (the hard time limit): nothing else
+    would, and the person waiting would see it running until the broker redelivered it."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is not None and job.status == Job.Status.RUNNING:
+            fail_job(job, error)
+
+
+def run_job(job_id: int) -> Job | None:
+    """Run a claimed job's work by its kind and store its result or why it failed."""
+    job = claim_job(job_id)
+    if job is None:
+        return None
+    work = _kinds.get(job.kind)
+    if work is None:
+        logger.error("Job %s has the kind %r, which no app registered", job.pk, job.kind)
+        fail_job(job, "POET does not know how to do this kind of work any more.")
+        return job
+    try:
+        result = work(job, lambda fraction, message="": report_progress(job, fraction, message))
+    except JobRefused as refused:  # worded for the person waiting: no exception name, no trace
+        fail_job(job, str(refused), refused.details)
+        return job
+    except SoftTimeLimitExceeded:
+        logger.error("Job %s (%s) ran out of time", job.pk, job.kind)
+        fail_job(job, time_limit_text())
+        return job
+    except Exception as exc:  # the person waiting needs the reason, not a stuck spinner
+        logger.exception("Job %s (%s) failed", job.pk, job.kind)
+        fail_job(job, f"{type(exc).__name__}: {exc}")
+        return job
+    finish_job(job, result)
+    return job

@@ -1,0 +1,1 @@
+"""The forms of the staff survey pages, one module per page family."""

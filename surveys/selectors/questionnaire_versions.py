@@ -1,0 +1,19 @@
+"""Which version of a wave's questionnaire: the newest (what an evaluator edits and previews) or
+the newest frozen one (what respondents get)."""
+
+from poet.models import Wave
+from surveys.models import Questionnaire
+
+
+def latest_questionnaire(wave: Wave, audience: str = Questionnaire.For.STAFF):
+    """The newest version, frozen or not (what an evaluator edits and previews)."""
+    return wave.questionnaires.filter(audience=audience).order_by("-version").first()
+
+
+def live_questionnaire(wave: Wave, audience: str = Questionnaire.For.STAFF):
+    """The newest frozen version (what respondents get)."""
+    return (
+        wave.questionnaires.filter(audience=audience, frozen_at__isnull=False)
+        .order_by("-version")
+        .first()
+    )

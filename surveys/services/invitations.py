@@ -1,0 +1,361 @@
+"""Invitations of a wave's staff survey: the staff list, e-mails and reminders, the open link,
+and purging e-mail addresses once the wave has closed.
+
+Only token hashes are stored, so every e-mail (the invitation and each reminder) carries a fresh
+token. Nothing here tells anyone who has finished: reminders pick the people who have not, and the
+people sending them see no names or numbers of who did.
+"""
+
+import datetime
+import logging
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from poet.models import Job, Wave
+from poet.services import create_job, enqueue, record_audit
+from surveys.errors import SurveyError
+from surveys.models import Invitation, InvitationToken, OpenLink, new_token
+from surveys.selectors.opening import is_accepting_answers, is_closed
+from surveys.services.staff_list import StaffListError, StaffMember
+
+logger = logging.getLogger(__name__)
+
+SEND_INVITATIONS = "surveys.send_invitations"
+SEND_REMINDERS = "surveys.send_reminders"
+# A reminder sent "now" by hand still never follows another e-mail within a day.
+MANUAL_REMINDER_GAP = datetime.timedelta(days=1)
+CLOSED_TO_INVITATIONS = "This wave is closed: nobody more can be invited."
+
+Progress = Callable[..., None]
+
+
+def _absolute(path: str) -> str:
+    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+
+
+def invitation_link(token: str) -> str:
+    """The personal link in an invitation or reminder e-mail (the `respond:start` page)."""
+    return _absolute(f"/s/{token}/")
+
+
+def open_link_url(token: str) -> str:
+    """The link anyone on the staff may use (the `respond:open` page)."""
+    return _absolute(f"/s/open/{token}/")
+
+
+def reminder_interval() -> datetime.timedelta:
+    return datetime.timedelta(days=getattr(settings, "SURVEY_REMINDER_INTERVAL_DAYS", 7))
+
+
+def max_reminders() -> int:
+    return getattr(settings, "SURVEY_MAX_REMINDERS", 2)
+
+
+# --- the staff list --------------------------------------------------------------------------
+
+
+def check_can_invite(wave: Wave) -> None:
+    """Nobody joins a wave that is closed, or open past its closing date (their link would not
+    work: it closes overnight)."""
+    if is_closed(wave):
+        raise SurveyError(CLOSED_TO_INVITATIONS)
+
+
+@transaction.atomic
+def add_invitations(wave: Wave, members: Iterable[StaffMember], *, actor=None) -> int:
+    """Store one invitation per member of staff; all of them or, on any clash, none."""
+    check_can_invite(wave)
+    invitations = [
+        Invitation(wave=wave, email=m.email, organisation=m.organisation, staff_group=m.staff_group)
+        for m in members
+    ]
+    try:
+        with transaction.atomic():
+            Invitation.objects.bulk_create(invitations, batch_size=1000)
+    except IntegrityError:  # someone uploaded the same people a moment ago
+        raise StaffListError(
+            ["Some of these people were invited to this wave a moment ago: upload the file again."]
+        ) from None
+    record_audit(
+        "invitations.added",
+        actor=actor,
+        partnership=wave.partnership,
+        target=str(wave),
+        count=len(invitations),
+    )
+    return len(invitations)
+
+
+# --- e-mails ---------------------------------------------------------------------------------
+
+
+def issue_token(invitation: Invitation) -> str:
+    """A fresh personal token for one e-mail; only its hash is kept."""
+    token, token_hash = new_token()
+    InvitationToken.objects.create(invitation=invitation, token_hash=token_hash)
+    return token
+
+
+def invitation_email(
+    invitation: Invitation, token: str, *, reminder: bool = False, connection=None
+) -> EmailMultiAlternatives:
+    """The invitation (or reminder) e-mail: who asks, why, that it is anonymous, the link, the
+    closing date; plain text with an HTML alternative."""
+    wave = invitation.wave
+    context = {
+        "partnership": wave.partnership,
+        "wave": wave,
+        "organisation": invitation.organisation,
+        "link": invitation_link(token),
+        "closes_on": wave.closes_on,
+        "reminder": reminder,
+    }
+    subject = " ".join(render_to_string("surveys/email/invitation_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("surveys/email/invitation.txt", context),
+        to=[invitation.email],
+        connection=connection,
+    )
+    message.attach_alternative(
+        render_to_string("surveys/email/invitation.html", context), "text/html"
+    )
+    return message
+
+
+def _send(
+    wave: Wave,
+    invitations: QuerySet[Invitation],
+    *,
+    reminder: bool,
+    progress: Progress | None = None,
+) -> int:
+    """E-mail each invitation a fresh link, one at a time, so a failure part-way loses nothing:
+    those already e-mailed are recorded and a retry carries on with the rest.
+
+    Each one is checked again under a row lock just before its e-mail, so two runs at once (a
+    double click) never e-mail anyone twice, and someone who finished meanwhile is skipped.
+    """
+    ids = list(invitations.values_list("pk", flat=True))
+    sent = 0
+    connection = get_connection()
+    connection.open()
+    try:
+        for done, pk in enumerate(ids):
+            with transaction.atomic():
+                invitation = (
+                    invitations.select_for_update(of=("self",))
+                    .select_related("organisation")
+                    .filter(pk=pk)
+                    .first()
+                )
+                if invitation is not None:
+                    invitation.wave = wave
+                    token = issue_token(invitation)
+                    invitation_email(
+                        invitation, token, reminder=reminder, connection=connection
+                    ).send()
+                    invitation.last_sent_at = timezone.now()
+                    fields = ["last_sent_at"]
+                    if reminder:
+                        invitation.reminders_sent += 1
+                        fields.append("reminders_sent")
+                    invitation.save(update_fields=fields)
+                    sent += 1
+            if progress and (done % 20 == 0 or done == len(ids) - 1):
+                progress((done + 1) / len(ids), "Sending e-mails")
+    finally:
+        connection.close()
+    return sent
+
+
+def unsent_invitations(wave: Wave) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        wave=wave, last_sent_at__isnull=True, completed_on__isnull=True
+    ).exclude(email="")
+
+
+def send_invitations(wave: Wave, *, progress: Progress | None = None) -> int:
+    """E-mail everyone on the list who has not been e-mailed yet, while the wave is open."""
+    if not is_accepting_answers(wave):
+        raise SurveyError("The wave is not open: invitations are sent while it is open.")
+    return _send(wave, unsent_invitations(wave), reminder=False, progress=progress)
+
+
+def due_reminders(
+    wave: Wave, *, gap: datetime.timedelta | None = None, now: datetime.datetime | None = None
+) -> QuerySet[Invitation]:
+    """Who gets a reminder: e-mailed before, not finished, last e-mailed at least `gap` ago
+    (the reminder interval by default), with reminders to spare."""
+    now = now or timezone.now()
+    gap = reminder_interval() if gap is None else gap
+    return Invitation.objects.filter(
+        wave=wave,
+        completed_on__isnull=True,
+        last_sent_at__isnull=False,
+        last_sent_at__lte=now - gap,
+        reminders_sent__lt=max_reminders(),
+    ).exclude(email="")
+
+
+def send_reminders(
+    wave: Wave, *, gap: datetime.timedelta | None = None, progress: Progress | None = None
+) -> int:
+    """Remind those who have not finished; never anyone who has."""
+    if not is_accepting_answers(wave):
+        return 0
+    return _send(wave, due_reminders(wave, gap=gap), reminder=True, progress=progress)
+
+
+def send_due_reminders() -> int:
+    """The daily reminder round over every open wave (run by celery beat)."""
+    sent = 0
+    for wave in Wave.objects.filter(status=Wave.Status.OPEN).select_related("partnership"):
+        if not is_accepting_answers(wave):
+            continue
+        try:
+            n = send_reminders(wave)
+        except Exception:  # one wave's trouble must not stop the others' reminders
+            logger.exception("Reminders for wave %s failed", wave.pk)
+            continue
+        if n:
+            # No count: how many were reminded would say how many have finished.
+            record_audit("invitations.reminded", partnership=wave.partnership, target=str(wave))
+        sent += n
+    return sent
+
+
+# --- sending in the background (the kinds of job are registered by surveys.tasks) ----------
+
+
+def start_sending_invitations(wave: Wave, *, user=None) -> Job:
+    """Queue the invitation e-mails as a background job the evaluator can watch."""
+    if not is_accepting_answers(wave):
+        raise SurveyError("Open the wave before sending invitations.")
+    if not unsent_invitations(wave).exists():
+        raise SurveyError("Everyone on the staff list has already been sent an invitation.")
+    job = create_job(SEND_INVITATIONS, partnership=wave.partnership, wave=wave, created_by=user)
+    record_audit(
+        "invitations.send_started", actor=user, partnership=wave.partnership, target=str(wave)
+    )
+    enqueue(job)
+    return job
+
+
+def start_sending_reminders(wave: Wave, *, user=None) -> Job:
+    """Queue reminders now, to everyone who has not finished and was not e-mailed today."""
+    if not is_accepting_answers(wave):
+        raise SurveyError("Reminders are sent only while the wave is open.")
+    job = create_job(SEND_REMINDERS, partnership=wave.partnership, wave=wave, created_by=user)
+    record_audit(
+        "invitations.remind_started", actor=user, partnership=wave.partnership, target=str(wave)
+    )
+    enqueue(job)
+    return job
+
+
+# --- the open link ---------------------------------------------------------------------------
+
+
+MAX_OPEN_LINK_RESPONSES = 100_000
+
+
+def _check_max_responses(max_responses: int) -> None:
+    if not 1 <= max_responses <= MAX_OPEN_LINK_RESPONSES:
+        raise SurveyError(
+            f"The most responses through the link is a whole number from 1 to "
+            f"{MAX_OPEN_LINK_RESPONSES:,}."
+        )
+
+
+@transaction.atomic
+def create_open_link(
+    wave: Wave, *, max_responses: int = OpenLink.DEFAULT_MAX_RESPONSES, actor=None
+) -> str:
+    """Make (or remake) the wave's open link, taking at most `max_responses` responses, and
+    return its token, the only time it is seen; a remade link replaces the old one, which stops
+    working (responses already given through either count towards the limit)."""
+    check_can_invite(wave)
+    _check_max_responses(max_responses)
+    token, token_hash = new_token()
+    link, created = OpenLink.objects.select_for_update().get_or_create(
+        wave=wave, defaults={"token_hash": token_hash, "max_responses": max_responses}
+    )
+    if not created:
+        link.token_hash = token_hash
+        link.active = True
+        link.max_responses = max_responses
+        link.save(update_fields=["token_hash", "active", "max_responses"])
+    record_audit(
+        "open_link.created" if created else "open_link.replaced",
+        actor=actor,
+        partnership=wave.partnership,
+        target=str(wave),
+        max_responses=max_responses,
+    )
+    return token
+
+
+@transaction.atomic
+def set_open_link_limit(wave: Wave, max_responses: int, *, actor=None) -> None:
+    """Change how many responses the wave's open link takes at most (the link stays the same).
+    Lowering it below the responses already taken makes the link full; nothing is deleted."""
+    _check_max_responses(max_responses)
+    link = OpenLink.objects.select_for_update().filter(wave=wave).first()
+    if link is None:
+        raise SurveyError("This wave has no open link yet.")
+    if link.max_responses == max_responses:
+        return
+    old, link.max_responses = link.max_responses, max_responses
+    link.save(update_fields=["max_responses"])
+    record_audit(
+        "open_link.limit_changed",
+        actor=actor,
+        partnership=wave.partnership,
+        target=str(wave),
+        old=old,
+        new=max_responses,
+    )
+
+
+@transaction.atomic
+def deactivate_open_link(wave: Wave, *, actor=None) -> None:
+    """Stop the open link working (answers already given are kept)."""
+    updated = OpenLink.objects.filter(wave=wave, active=True).update(active=False)
+    if updated:
+        record_audit(
+            "open_link.deactivated", actor=actor, partnership=wave.partnership, target=str(wave)
+        )
+
+
+# --- purging e-mail addresses ----------------------------------------------------------------
+
+
+@transaction.atomic
+def purge_emails(wave: Wave, *, actor=None) -> int:
+    """Blank every e-mail address of a closed wave: they were kept only to send links."""
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    if wave.status != Wave.Status.CLOSED:
+        raise SurveyError(
+            "Close the wave before deleting e-mail addresses: they are needed for reminders "
+            "while it is open."
+        )
+    count = (
+        Invitation.objects.filter(wave=wave)
+        .exclude(email="")
+        .update(email="", email_purged_at=timezone.now())
+    )
+    record_audit(
+        "invitations.emails_purged",
+        actor=actor,
+        partnership=wave.partnership,
+        target=str(wave),
+        count=count,
+    )
+    return count

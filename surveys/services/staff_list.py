@@ -1,0 +1,217 @@
+"""Reading a staff list CSV (email, organisation, staff_group) for a wave's invitations.
+
+All or nothing: a file with any bad row is refused as a whole, with one message per bad row saying
+which row (as a spreadsheet numbers it: the header is row 1) and why, so the evaluator can fix the
+file and upload it again. Nothing here touches the database except to look names up.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from poet.models import Organisation, StaffGroup, Wave
+from poet.spreadsheet import CsvShapeError, check_csv_shape, neutralise, restore
+from surveys.models import Invitation
+
+COLUMNS = ("email", "organisation", "staff_group")
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_PROBLEMS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """One row of a staff list, checked against the partnership's names."""
+
+    row: int
+    email: str
+    organisation: Organisation
+    staff_group: StaffGroup
+
+
+class StaffListError(Exception):
+    """The file was refused; `problems` says why, one message per bad row or file problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _names(objects) -> dict[str, object]:
+    return {_key(o.name): o for o in objects}
+
+
+def _find(by_name: dict[str, object], name: str):
+    """The object a cell names: its exact text, or the text our example file neutralised."""
+    return by_name.get(_key(name)) or by_name.get(_key(restore(name)))
+
+
+def _known(objects) -> str:
+    names = sorted(o.name for o in objects)
+    return ", ".join(names) if names else "none yet: add them to the partnership first"
+
+
+def _decode(data: bytes) -> str:
+    if len(data) > MAX_BYTES:
+        raise StaffListError(
+            [f"The file is too large: a staff list can be up to {MAX_BYTES // (1024 * 1024)} MB."]
+        )
+    try:
+        check_csv_shape(data)
+    except CsvShapeError as error:
+        raise StaffListError([f"{error} The header must be {','.join(COLUMNS)}."]) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise StaffListError(
+            [
+                "The file is not a CSV file in UTF-8: save it from your spreadsheet as "
+                "“CSV UTF-8 (comma delimited)” and upload it again."
+            ]
+        ) from None
+    if "\x00" in text:
+        raise StaffListError(["The file is not a CSV file: save it from your spreadsheet as CSV."])
+    if not text.strip():
+        raise StaffListError(
+            [
+                "The file is empty: it needs a header row email,organisation,staff_group and a row "
+                "for each member of staff."
+            ]
+        )
+    return text
+
+
+def read_staff_list(data: bytes, wave: Wave) -> list[StaffMember]:
+    """The members of staff in a staff list file, or StaffListError naming every problem."""
+    text = _decode(data)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise StaffListError([f"The file is not a readable CSV file ({exc})."]) from None
+    while rows and not any(cell.strip() for cell in rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise StaffListError(["The file is empty."])
+    header = [cell.strip().lstrip("\ufeff").casefold().replace(" ", "_") for cell in rows[0]]
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        names = " and ".join(f"“{column}”" for column in missing)
+        raise StaffListError(
+            [
+                f"The file has no {names} column{'s' if len(missing) > 1 else ''}: its first row "
+                "must be the header email,organisation,staff_group."
+            ]
+        )
+    where = {column: header.index(column) for column in COLUMNS}
+    body = [
+        (number, row)
+        for number, row in enumerate(rows[1:], start=2)
+        if any(cell.strip() for cell in row)
+    ]
+    if not body:
+        raise StaffListError(["The file has a header row but no members of staff."])
+    if len(body) > MAX_ROWS:
+        raise StaffListError(
+            [f"The file has {len(body):,} rows: a staff list can have up to {MAX_ROWS:,}."]
+        )
+
+    partnership = wave.partnership
+    organisations = list(Organisation.objects.filter(partnership=partnership))
+    groups = list(StaffGroup.objects.filter(partnership=partnership))
+    organisation_by_name, group_by_name = _names(organisations), _names(groups)
+    already = set(
+        Invitation.objects.filter(wave=wave).exclude(email="").values_list("email", flat=True)
+    )
+    first_row_of: dict[str, int] = {}
+    members: list[StaffMember] = []
+    problems: list[str] = []
+
+    for number, row in body:
+
+        def cell(column: str, row=row) -> str:
+            index = where[column]
+            return row[index].strip() if index < len(row) else ""
+
+        email = cell("email").lower()
+        organisation_name, group_name = cell("organisation"), cell("staff_group")
+        row_problems = []
+        if not email:
+            row_problems.append("the e-mail address is missing")
+        else:
+            try:
+                if len(email) > 254:
+                    raise ValidationError("too long")
+                validate_email(email)
+            except ValidationError:
+                row_problems.append(f"'{email}' is not a valid e-mail address")
+            else:
+                if email in first_row_of:
+                    row_problems.append(
+                        f"'{email}' is in the file twice (also on row {first_row_of[email]})"
+                    )
+                elif email in already:
+                    row_problems.append(f"'{email}' has already been invited to this wave")
+                first_row_of.setdefault(email, number)
+        organisation = _find(organisation_by_name, organisation_name)
+        if not organisation_name:
+            row_problems.append("the organisation is missing")
+        elif organisation is None:
+            row_problems.append(
+                f"'{organisation_name}' is not an organisation of this partnership "
+                f"(they are: {_known(organisations)})"
+            )
+        group = _find(group_by_name, group_name)
+        if not group_name:
+            row_problems.append("the staff group is missing")
+        elif group is None:
+            row_problems.append(
+                f"'{group_name}' is not a staff group of this partnership "
+                f"(they are: {_known(groups)})"
+            )
+        if row_problems:
+            message = "; ".join(row_problems)
+            problems.append(f"Row {number}: {message[0].upper()}{message[1:]}.")
+        else:
+            members.append(StaffMember(number, email, organisation, group))
+
+    if problems:
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            more = len(problems) - MAX_PROBLEMS_SHOWN
+            problems = problems[:MAX_PROBLEMS_SHOWN] + [
+                f"…and {more:,} more row{'s' if more > 1 else ''} with problems."
+            ]
+        raise StaffListError(problems)
+    return members
+
+
+def example_staff_list(wave: Wave) -> str:
+    """A small CSV in the expected shape, with the partnership's own names, to start from.
+
+    Names are neutralised like every file we write (a name starting with = would run as a
+    formula), and read back as the names they were.
+    """
+    organisations = list(wave.partnership.organisations.values_list("name", flat=True)) or [
+        "Name of a partner organisation"
+    ]
+    groups = list(wave.partnership.staff_groups.values_list("name", flat=True)) or [
+        "Name of a staff group"
+    ]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for i in range(max(3, min(len(organisations), 6))):
+        writer.writerow(
+            [
+                f"person.{i + 1}@example.org",
+                neutralise(organisations[i % len(organisations)]),
+                neutralise(groups[i % len(groups)]),
+            ]
+        )
+    return out.getvalue()
