@@ -309,7 +309,7 @@ def run(wave_id: int, resamples: int) -> dict:
     from poet.models import Job, Wave
     from poet.services import create_job
     from poet.tasks import run_job
-    from reports.services import JOB_KIND, comparison_parameters
+    from reports.services.comparison import JOB_KIND, comparison_parameters
 
     wave = Wave.objects.select_related("partnership").get(pk=wave_id)
     job = create_job(

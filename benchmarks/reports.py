@@ -78,14 +78,14 @@ def pdf(wave_id: int) -> dict:
 
 def answers(wave_id: int) -> dict:
     from poet.models import Wave
-    from reports.exporters import get_exporter
+    from reports.exporters import get_answers_exporter
 
     wave = Wave.objects.select_related("partnership").get(pk=wave_id)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "answers.csv"
         started = time.perf_counter()
         with open(path, "wb") as out:
-            get_exporter("answers_csv").render(wave, out)
+            get_answers_exporter("answers_csv").render(wave, out)
         seconds = time.perf_counter() - started
         with open(path, "rb") as f:
             rows = sum(1 for _ in f) - 1

@@ -12,11 +12,15 @@ class OutcomesConfig(AppConfig):
             check_follow_up_draft,
             draft_for_participant_token,
         )
+        from poet.signals import next_wave_started
         from surveys.services.answering import register_draft_check, register_link_starter
         from surveys.signals import response_submitted
 
         response_submitted.connect(
             receivers.response_submitted, dispatch_uid="outcomes.participant_response"
+        )
+        next_wave_started.connect(
+            receivers.next_wave_started, dispatch_uid="outcomes.copy_follow_up"
         )
         register_link_starter("participant", draft_for_participant_token)
         register_draft_check(check_follow_up_draft)

@@ -1,6 +1,8 @@
-"""Receivers of the survey engine's signals (connected in OutcomesConfig.ready)."""
+"""Receivers of the survey engine's and the core's signals (connected in OutcomesConfig.ready)."""
 
+from outcomes.services.follow_up_copy import copy_follow_up
 from outcomes.services.participants import link_self_completed
+from poet.models import Wave
 from surveys.models import Response
 
 
@@ -9,3 +11,8 @@ def response_submitted(sender, response: Response, context: dict, **kwargs) -> N
     if not context or "participant" not in context:
         return
     link_self_completed(response, context, easy_read=bool(kwargs.get("easy_read")))
+
+
+def next_wave_started(sender, source: Wave, wave: Wave, **kwargs) -> None:
+    """The next wave keeps the follow-up's chosen outcomes: copy them into it."""
+    copy_follow_up(source, wave)

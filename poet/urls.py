@@ -53,13 +53,10 @@ urlpatterns = [
     path("p/<slug:partnership>/jobs/<int:job_id>/", views.job, name="job"),
     path("p/<slug:partnership>/waves/<slug:wave>/", views.wave, name="wave"),
     path("p/<slug:partnership>/waves/<slug:wave>/survey/", include("surveys.urls")),
-    path("p/<slug:partnership>/waves/<slug:wave>/comparisons/", include("reports.urls")),
-    path("p/<slug:partnership>/waves/<slug:wave>/reports/", include("reports.urls_reports")),
+    path("p/<slug:partnership>/waves/<slug:wave>/", include("reports.urls")),
     path("p/<slug:partnership>/waves/<slug:wave>/", include("outcomes.urls")),
     path(
         "p/<slug:partnership>/waves/<slug:wave>/context/",
         include((survey_urls.context_patterns, "context")),
     ),
-    path("p/<slug:partnership>/waves/<slug:wave>/next-wave/", include("reports.urls_waves")),
-    path("p/<slug:partnership>/waves/<slug:wave>/downloads/", include("reports.urls_downloads")),
 ]

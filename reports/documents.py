@@ -59,6 +59,7 @@ class Chart:
 
 
 Block = Table | Chart
+ReportKind = Literal["formative", "summative", "comparison"]
 
 
 @dataclass
@@ -71,7 +72,7 @@ class Section:
 
 @dataclass
 class Report:
-    kind: Literal["formative", "summative"]
+    kind: ReportKind
     title: str
     partnership: str
     wave: str

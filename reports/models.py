@@ -22,6 +22,12 @@ FLAG_LABELS = {
 }
 DEFAULT_RESAMPLES = 2000
 DEFAULT_SEED = 0
+COMPARISON_JOB = "comparison"  # the `poet.Job` kind of a comparison run
+# The columns of a comparison row that say what it is about (never figures): a suppressed row
+# keeps these and has every figure empty.
+KEY_COLUMNS = frozenset(
+    {"outcome", "measure", "breakdown", "group", "flag", "suppressed", "suppression"}
+)
 
 
 class ComparisonRun(models.Model):

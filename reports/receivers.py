@@ -4,7 +4,7 @@ from django.dispatch import receiver
 
 from outcomes.models import FollowUpSchedule
 from outcomes.signals import follow_up_closed
-from reports.services import start_comparison
+from reports.services.comparison import start_comparison
 
 
 @receiver(follow_up_closed, sender=FollowUpSchedule, dispatch_uid="reports.compare_on_close")

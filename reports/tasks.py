@@ -5,9 +5,10 @@ from celery import shared_task
 from celery.signals import worker_process_shutdown
 
 from poet.services import register_job_kind
-from reports.downloads import ANSWERS_JOB, REPORT_JOB, expire_downloads, generate_download
 from reports.exporters.pdf import stop_chart_server
-from reports.services import JOB_KIND, compute_comparison
+from reports.selectors.downloads import ANSWERS_JOB, REPORT_JOB
+from reports.services.comparison import JOB_KIND, compute_comparison
+from reports.services.downloads import expire_downloads, generate_download
 
 # A comparison run of a wave, computed or reused; a finished job is never redone.
 register_job_kind(JOB_KIND, compute_comparison)

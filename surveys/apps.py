@@ -6,4 +6,11 @@ class SurveysConfig(AppConfig):
     verbose_name = "Staff surveys"
 
     def ready(self) -> None:
-        from surveys import tasks  # noqa: F401  (registers the survey's kinds of job)
+        """Register the survey's kinds of job; answer the core's signals (a next wave copies
+        the questionnaires)."""
+        from poet.signals import next_wave_started
+        from surveys import receivers, tasks  # noqa: F401  (tasks registers the kinds of job)
+
+        next_wave_started.connect(
+            receivers.next_wave_started, dispatch_uid="surveys.copy_questionnaires"
+        )

@@ -23,8 +23,9 @@ from poet.analysis import (
 from poet.models import Audience, OutcomeStatement, Wave
 from reports.documents import Cell, Hidden, Section, Table
 from reports.models import ComparisonRow, ComparisonRun
-from reports.selectors import latest_run
+from reports.selectors.runs import latest_run
 from surveys.models import Answer, Item, Response
+from surveys.questionnaire_template import PROCESS_DOMAINS
 
 MEASURE_LABELS = {"importance": "Importance", "achievement": "Achievement"}
 AUDIENCE_LABELS = {
@@ -155,8 +156,6 @@ def outcome_texts(wave: Wave, codes: Iterable[str]) -> dict[str, str]:
 
 
 def domain_names() -> dict[str, str]:
-    from surveys.template import PROCESS_DOMAINS
-
     return {d.code: d.name for d in PROCESS_DOMAINS}
 
 

@@ -1,7 +1,7 @@
 """Report sections for the partnership context tools and for waves over time.
 
 `context_sections(wave)`: levels of integration, depth and breadth of relationships and the
-strategic importance grid, from the named partner leads' answers (surveys.context). Leads speak
+strategic importance grid, from the named partner leads' answers (surveys.selectors.context). Leads speak
 for their organisations and are named, so nothing here is suppressed.
 
 `change_section(wave, compare_with)` and `trend_section(wave)`: each outcome's staff and users'
@@ -21,9 +21,9 @@ from poet.models import Wave
 from reports.content.charts import FONT, SERIES_COLOURS, STAFF_COLOUR, USERS_COLOUR
 from reports.documents import Cell, Chart, Hidden, Section, Table
 from reports.models import ComparisonRow, ComparisonRun
-from reports.selectors import latest_run
-from surveys import context as tools
+from reports.selectors.runs import latest_run
 from surveys.models import ContextRespondent, IntegrationLevel
+from surveys.selectors import context as tools
 
 ALL = "all"
 MEASURES = {"importance": "Importance", "achievement": "Achievement"}

@@ -8,8 +8,6 @@ gap, never a number.
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from poet.analysis import PRIMARY, stronger
 from poet.models import Wave
 from reports.content import charts
@@ -27,6 +25,7 @@ from reports.content.common import (
     staff_comments,
 )
 from reports.content.context import Figure, change_ci, context_sections, trend_section
+from reports.content.header import report_header
 from reports.documents import Chart, Hidden, Report, Section, Table
 from surveys.selectors import response_rates
 
@@ -34,17 +33,10 @@ from surveys.selectors import response_rates
 def build_formative(wave: Wave, *, compare_with: Wave | None = None) -> Report:
     """The formative report of a wave from its latest run (no sections when none has run)."""
     data = run_data(wave)
-    k = data.run.k if data else wave.partnership.minimum_group_size
-    report = Report(
-        kind="formative",
-        title=f"Formative report: {wave.name}",
-        partnership=wave.partnership.name,
-        wave=wave.name,
-        k=k,
-        generated_at=timezone.now(),
-        run_id=data.run.pk if data else None,
-        compared_with=compare_with.name if compare_with else None,
+    report = report_header(
+        wave, "formative", run=data.run if data else None, compare_with=compare_with
     )
+    k = report.k
     if data is None:
         return report
     report.sections = [

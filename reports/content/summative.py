@@ -7,8 +7,6 @@ reason) in every cell and is left out of every chart.
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from poet.analysis import rule_text
 from poet.models import Wave
 from reports.content import charts
@@ -25,6 +23,7 @@ from reports.content.common import (
     run_data,
 )
 from reports.content.context import change_section, trend_section
+from reports.content.header import report_header
 from reports.documents import Chart, Report, Section, Table
 from reports.models import ComparisonRow
 
@@ -57,17 +56,10 @@ COMPARISON_COLUMNS = [
 def build_summative(wave: Wave, *, compare_with: Wave | None = None) -> Report:
     """The summative report of a wave from its latest run (no sections when none has run)."""
     data = run_data(wave)
-    k = data.run.k if data else wave.partnership.minimum_group_size
-    report = Report(
-        kind="summative",
-        title=f"Summative report: {wave.name}",
-        partnership=wave.partnership.name,
-        wave=wave.name,
-        k=k,
-        generated_at=timezone.now(),
-        run_id=data.run.pk if data else None,
-        compared_with=compare_with.name if compare_with else None,
+    report = report_header(
+        wave, "summative", run=data.run if data else None, compare_with=compare_with
     )
+    k = report.k
     if data is None:
         return report
     texts = outcome_texts(wave, {r.outcome for r in data.rows})

@@ -1,7 +1,8 @@
-"""What every report exporter shares: the interface, cell formatting and formula neutralising.
+"""What every exporter shares: the two interfaces, cell formatting and formula neutralising.
 
-An exporter only lays out a `reports.documents.Report` (or, for the tidy answers, streams a
-wave's answers): it computes nothing, so a figure hidden on screen is hidden in every file.
+A report exporter (`Exporter`) only lays out a `reports.documents.Report`: it computes nothing, so
+a figure hidden on screen is hidden in every file. The tidy raw answers are not a report: their
+exporter (`AnswersExporter`) streams a wave's answers, behind its own small interface.
 """
 
 from __future__ import annotations
@@ -10,14 +11,23 @@ import math
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
+from poet.models import Wave
 from poet.spreadsheet import FORMULA_STARTS, neutralise
-from reports.documents import Hidden, Report
+from reports.documents import Chart, Hidden, Report
 
 Progress = Callable[..., None]  # progress(fraction 0–1, message="")
 
 # Formula neutralising (every line of a text cell, line breaks as LF, numbers untouched) lives in
 # poet.spreadsheet, shared with the staff list example the surveys part writes.
-__all__ = ["FORMULA_STARTS", "Exporter", "format_cell", "layout", "neutralise", "no_progress"]
+__all__ = [
+    "FORMULA_STARTS",
+    "AnswersExporter",
+    "Exporter",
+    "format_cell",
+    "layout",
+    "neutralise",
+    "no_progress",
+]
 
 
 def no_progress(fraction: float, message: str = "") -> None:
@@ -44,7 +54,6 @@ class Exporter:
     verbose_name: str = ""
     extension: str = ""
     content_type: str = "application/octet-stream"
-    source: str = "report"  # "report": renders a Report; "answers": streams a wave's answers
 
     def render(self, report: Report, output: BinaryIO, progress: Progress = no_progress) -> None:
         """Write the whole file to `output` (a binary file opened for writing)."""
@@ -54,9 +63,25 @@ class Exporter:
         return f"{partnership}-{wave}-{kind}.{self.extension}"
 
 
+class AnswersExporter:
+    """One file format of a wave's raw answers (not a report: nothing to lay out, rows to
+    stream). Subclasses set the four attributes and `render`."""
+
+    identifier: str = ""
+    verbose_name: str = ""
+    extension: str = ""
+    content_type: str = "application/octet-stream"
+
+    def render(self, wave: Wave, output: BinaryIO, progress: Progress = no_progress) -> int:
+        """Write the whole file to `output` (binary, opened for writing); returns bytes written."""
+        raise NotImplementedError
+
+    def filename(self, partnership: str, wave: str) -> str:
+        return f"{partnership}-{wave}-answers.{self.extension}"
+
+
 def layout(report: Report, svgs: dict[str, str | None] | None = None) -> list[dict]:
     """The report's sections as plain data for the PDF and HTML templates, cells formatted."""
-    from reports.documents import Chart
 
     def table(t) -> dict:
         return {

@@ -1,4 +1,9 @@
-"""CSV downloads: the report's comparison table, and the tidy answers of DESIGN §5.
+"""CSV downloads: the comparison table (the report's CSV format, the comparison page's CSV and
+`export_comparison`), and the tidy answers of DESIGN §5.
+
+The comparison table is the stored rows of a run in analysis order under the header of issue 5;
+a suppressed row keeps its keys and has every figure empty; figures are numbers, never
+neutralised, so -0.25 stays a number.
 
 The tidy answers (`answers_csv`: RFC 4180 quoting, LF line ends as COPY writes them) are streamed
 straight out of PostgreSQL with `COPY … TO STDOUT` in chunks into the file, so memory stays
@@ -20,21 +25,60 @@ from __future__ import annotations
 
 import csv as _csv
 import io
+import math
+import random
 import secrets
-from typing import BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, Q, When
 
+from outcomes.models import Participant, ParticipantResponse
+from outcomes.selectors.responses import counted_responses
+from poet.analysis import COMPARISON_COLUMNS
+from poet.analysis.microdata import generalise
 from poet.models import Organisation, StaffGroup, UserGroup, Wave
 from reports.documents import Report
-from reports.exporters import register
-from reports.exporters.base import Exporter, Progress, neutralise, no_progress
+from reports.exporters.base import AnswersExporter, Exporter, Progress, neutralise, no_progress
+from reports.exporters.registry import register
+from reports.models import KEY_COLUMNS, ComparisonRun
+from surveys.models import Answer, Item, Questionnaire, Response, Section
 
 ANSWER_COLUMNS = ["respondent", "audience", "organisation", "group", "item", "value"]
 LABEL_ARRAYS = ["audience", "organisation", "gid", "show_organisation", "show_group", "withhold"]
 WITHHELD = "WITHHELD"  # the value of a free-text answer from a combination below k
+
+EXPORT_COLUMNS: tuple[str, ...] = tuple(COMPARISON_COLUMNS)
+TEXT_COLUMNS = frozenset({"outcome", "measure", "breakdown", "group", "flag", "suppression"})
+
+
+def _cell(column: str, value: Any) -> str:
+    if column == "suppressed":
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if column in TEXT_COLUMNS:
+        return neutralise(str(value))
+    if isinstance(value, float):
+        return "" if math.isnan(value) else repr(value)
+    return str(value)
+
+
+def write_comparison_csv(run: ComparisonRun, out: TextIO) -> int:
+    """Write a run's rows as the comparison CSV to a text file; returns the rows written."""
+    writer = _csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    count = 0
+    for values in run.rows.order_by("position").values_list(*EXPORT_COLUMNS).iterator():
+        record = dict(zip(EXPORT_COLUMNS, values, strict=True))
+        if record["suppressed"]:
+            record = {
+                c: (v if c in KEY_COLUMNS and c != "flag" else None) for c, v in record.items()
+            }
+        writer.writerow([_cell(c, record[c]) for c in EXPORT_COLUMNS])
+        count += 1
+    return count
 
 
 @register
@@ -46,9 +90,6 @@ class ComparisonCsvExporter(Exporter):
 
     def render(self, report: Report, output: BinaryIO, progress: Progress = no_progress) -> None:
         """The stored comparison rows of the report's run: suppressed rows have no figures."""
-        from reports.models import ComparisonRun
-        from reports.services import write_comparison_csv
-
         run = ComparisonRun.objects.get(pk=report.run_id)
         text = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=True)
         try:
@@ -77,9 +118,6 @@ def release_labels(wave: Wave) -> list[tuple[str, int | None, int | None, bool, 
     partnership's minimum group size), so every released combination holds 0 or ≥ k people.
     Labels are names, so ties between equal combinations go by name.
     """
-    from poet.analysis.microdata import generalise
-    from reports.loaders import counted_responses
-
     staff = Q(audience="staff")
     counts = (
         counted_responses(wave)
@@ -118,9 +156,6 @@ def answers_query() -> str:
     Parameters: salt, wave, and the released labels of `release_labels` as six arrays (audience,
     organisation, gid, show_organisation, show_group, withhold).
     """
-    from outcomes.models import Participant, ParticipantResponse
-    from surveys.models import Answer, Item, Questionnaire, Response, Section
-
     choices = (
         "CASE jsonb_typeof(a.choices::jsonb) WHEN 'array' THEN "
         "(SELECT string_agg(c.v, ';' ORDER BY c.n) "
@@ -188,19 +223,15 @@ def answers_query() -> str:
 
 
 @register
-class AnswersCsvExporter(Exporter):
-    """Tidy answers of a wave, one row per respondent and item (DESIGN §5): `render(wave, …)`."""
+class AnswersCsvExporter(AnswersExporter):
+    """Tidy answers of a wave, one row per respondent and item (DESIGN §5)."""
 
     identifier = "answers_csv"
     verbose_name = "CSV (tidy raw answers)"
     extension = "csv"
     content_type = "text/csv; charset=utf-8"
-    source = "answers"
 
-    def filename(self, partnership: str, wave: str, kind: str = "answers") -> str:
-        return f"{partnership}-{wave}-answers.csv"
-
-    def render(self, wave: Wave, output: BinaryIO, progress: Progress = no_progress) -> int:  # type: ignore[override]
+    def render(self, wave: Wave, output: BinaryIO, progress: Progress = no_progress) -> int:
         """Write the file; returns the bytes written."""
         progress(0.05, "Reading answers")
         # The counts behind the released labels and the rows must be one snapshot: a response
@@ -255,11 +286,6 @@ class AnswersCsvExporter(Exporter):
     ) -> int:
         """The same file without COPY (SQLite in development): rows through Python, streamed
         a few hundred respondents at a time in the order of their random numbers."""
-        import random
-
-        from reports.loaders import counted_responses
-        from surveys.models import Answer, Item
-
         labels = release_labels(wave) if labels is None else labels
         released = {(aud, org, gid): rest for aud, org, gid, *rest in labels}
         people = {}

@@ -18,8 +18,8 @@ from typing import BinaryIO
 from django.template.loader import render_to_string
 
 from reports.documents import Report
-from reports.exporters import register
 from reports.exporters.base import Exporter, Progress, layout, no_progress
+from reports.exporters.registry import register
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ import re
 from typing import BinaryIO
 
 from reports.documents import Hidden, Report
-from reports.exporters import register
 from reports.exporters.base import Exporter, Progress, neutralise, no_progress
+from reports.exporters.registry import register
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 # Control characters an XLSX cell cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE refuses them).

@@ -2,7 +2,7 @@
 
 from django import template
 
-from reports.selectors import latest_job, latest_run
+from reports.selectors.runs import latest_job, latest_run
 
 register = template.Library()
 

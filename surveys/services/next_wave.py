@@ -3,8 +3,9 @@
 What is copied: every audience's latest questionnaire (a new draft version 1 in the new wave with
 the same sections, questions and outcomes), so the waves can be compared item by item. What is
 never copied: invitations, e-mail addresses, open links, drafts, answers and partner leads; the
-new wave starts as a draft with its own invitations. The follow-up (outcomes) is a higher layer
-and copies its part itself (`outcomes.waves`); `reports.waves` runs both together.
+new wave starts as a draft with its own invitations. The next wave is started by
+`reports.services.next_wave`, which sends `poet.signals.next_wave_started`; surveys answers it with
+`copy_questionnaires` (`surveys/receivers.py`), the follow-up (outcomes) with its own part.
 """
 
 from __future__ import annotations
@@ -22,8 +23,13 @@ from surveys.services.questionnaire_versions import copy_questionnaire
 def copy_wave(wave: Wave, name: str, *, actor=None) -> Wave:
     """A new draft wave of the same partnership with copies of `wave`'s questionnaires."""
     new = create_wave(wave.partnership, name.strip(), actor=actor)
-    for audience in Questionnaire.For.values:
-        questionnaire = latest_questionnaire(wave, audience)
-        if questionnaire is not None:
-            copy_questionnaire(questionnaire, wave=new)
+    copy_questionnaires(wave, new)
     return new
+
+
+def copy_questionnaires(source: Wave, target: Wave) -> None:
+    """A draft copy of every audience's latest questionnaire of `source` in `target`."""
+    for audience in Questionnaire.For.values:
+        questionnaire = latest_questionnaire(source, audience)
+        if questionnaire is not None:
+            copy_questionnaire(questionnaire, wave=target)

@@ -189,7 +189,8 @@ def _answer_by_link(client, follow_up, participant, easy_read=False) -> Response
 def test_withdrawal_deletes_their_answers_from_every_analysis_and_keeps_the_event(
     client, follow_up
 ):
-    from reports.loaders import counted_responses, load_outcome_answers
+    from outcomes.selectors.responses import counted_responses
+    from reports.selectors.frames import load_outcome_answers
 
     login(client, follow_up.evaluator)
     staff = ResponseFactory(wave=follow_up.wave)

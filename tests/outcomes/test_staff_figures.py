@@ -6,7 +6,7 @@ import pytest
 from outcomes.selectors import staff_figures as registry
 from outcomes.selectors.shortlist import shortlist
 from outcomes.selectors.staff_figures import StaffFigures, register_staff_figures, staff_figures
-from reports.selectors_staff_figures import latest_staff_figures
+from reports.selectors.staff_figures import latest_staff_figures
 from tests.factories import WaveFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """One response per invitation, enforced by PostgreSQL whatever the client replays.
 
-`surveys.answering.submit` marks the invitation completed with a conditional UPDATE
+`surveys.services.answering.submit` marks the invitation completed with a conditional UPDATE
 (`completed_on IS NULL`) in the same transaction that stores the response: PostgreSQL's row lock
 lets exactly one such UPDATE succeed, so a second submit, from any session, stores nothing. The
 response itself holds no reference to the invitation (anonymity by construction).

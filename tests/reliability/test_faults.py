@@ -21,7 +21,7 @@ from poet.celery import app as celery_app
 from poet.models import Job, Role
 from poet.services.jobs import RUN_JOB_TASK
 from reports.models import ComparisonRun
-from reports.services import start_comparison
+from reports.services.comparison import start_comparison
 from surveys.models import Answer, Draft, Invitation, Response
 from tests.factories import member
 from tests.reliability.conftest import kill_hard, restart_postgres, wait_for

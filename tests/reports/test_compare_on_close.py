@@ -5,7 +5,7 @@ import pytest
 from outcomes.models import FollowUpSchedule
 from outcomes.services.schedule import close_schedule
 from poet.models import Job
-from reports.services import JOB_KIND
+from reports.services.comparison import JOB_KIND
 from tests.factories import WaveFactory
 
 pytestmark = pytest.mark.django_db

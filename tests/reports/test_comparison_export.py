@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command, execute_from_comm
 
 from poet.models import Organisation
 from reports.models import ComparisonRun
+from reports.services.downloads import download_comparison
 from tests.reports.builders import build_wave
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +119,23 @@ def test_commands_exit_non_zero_from_the_command_line(capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "no answers from staff yet" in err
     assert "no finished comparison run yet" in err
+
+
+def test_the_commands_write_their_audit_entries_through_the_services(tmp_path):
+    """`run_comparison` starts its run as the page does (a `comparison.started` entry, no actor),
+    and `export_comparison` writes the same file as the page's CSV (the exporter registry)."""
+    built = build_wave(outcomes=2, staff=12, users=6, carers=0, k=5)
+    wave = built.wave
+    run_command("run_comparison", wave.partnership.slug, wave.slug, "--resamples", "50")
+    events = wave.partnership.audit_events
+    started = events.get(action="comparison.started")
+    assert started.actor is None
+    assert started.detail["resamples"] == 50 and started.detail["wave"] == wave.slug
+    run = ComparisonRun.objects.get()
+    assert started.detail["job"] == run.job_id
+
+    path = tmp_path / "comparison.csv"
+    run_command("export_comparison", wave.partnership.slug, wave.slug, "--output", str(path))
+    assert events.filter(action="comparison.exported", detail__via="command").count() == 1
+    assert download_comparison(run, actor=None) == path.read_bytes()
+    assert events.filter(action="comparison.downloaded").count() == 1

@@ -58,7 +58,7 @@ def test_suppressed_rows_show_as_fewer_than_k(client):
     wave = built.wave
     from poet.services import create_job
     from poet.tasks import run_job
-    from reports.services import JOB_KIND, comparison_parameters
+    from reports.services.comparison import JOB_KIND, comparison_parameters
 
     job = create_job(
         JOB_KIND,

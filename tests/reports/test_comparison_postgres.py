@@ -5,8 +5,8 @@ import time
 import pytest
 
 from poet.models import Job, Role
-from reports.loaders import load_wave
 from reports.models import ComparisonRow, ComparisonRun
+from reports.selectors.frames import load_wave
 from surveys.models import Answer
 from tests.factories import member
 from tests.reports.builders import build_wave, participant_for

@@ -16,10 +16,10 @@ from poet.analysis import (
 from poet.models import Job
 from poet.services import create_job
 from poet.tasks import run_job
-from reports.loaders import fingerprint, load_wave
 from reports.models import ComparisonRow, ComparisonRun
-from reports.selectors import latest_run
-from reports.services import JOB_KIND, comparison_parameters, start_comparison
+from reports.selectors.frames import fingerprint, load_wave
+from reports.selectors.runs import latest_run
+from reports.services.comparison import JOB_KIND, comparison_parameters, start_comparison
 from surveys.models import Answer, Response
 from tests.reports.builders import DAY, build_wave, participant_for
 

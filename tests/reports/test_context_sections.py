@@ -9,7 +9,7 @@ from poet.models import Organisation, UserGroup
 from reports.content import context as content
 from reports.documents import Chart, Hidden, Table
 from reports.models import ComparisonRow, ComparisonRun
-from surveys import context as tools
+from surveys.services import context as context_services
 from tests.factories import WaveFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def org(wave, name):
 
 
 def lead(wave, organisation, name="Lead"):
-    return tools.create_lead(wave, name=name, organisation=org(wave, organisation))[0]
+    return context_services.create_lead(wave, name=name, organisation=org(wave, organisation))[0]
 
 
 def test_no_leads_no_sections(wave):
@@ -50,8 +50,8 @@ def test_sections_without_answers_say_so(wave):
 
 def test_integration_chart_and_gap(wave):
     older = UserGroup.objects.get(name="Older people")
-    tools.save_integration(lead(wave, "Council"), {older.pk: (1, 3)})
-    tools.save_integration(lead(wave, "Hospital"), {older.pk: (2, 3)})
+    context_services.save_integration(lead(wave, "Council"), {older.pk: (1, 3)})
+    context_services.save_integration(lead(wave, "Hospital"), {older.pk: (2, 3)})
     [chart] = content.integration_section(wave).blocks
     assert isinstance(chart, Chart)
     assert chart.table.rows == [["Older people", 2, 1.5, 3.0, 1.5, 2, 0, 0]]
@@ -64,7 +64,7 @@ def test_integration_chart_and_gap(wave):
 def test_depth_breadth_two_plots_with_moves(wave):
     council, hospital = org(wave, "Council"), org(wave, "Hospital")
     pair = tuple(sorted([council.pk, hospital.pk]))
-    tools.save_relationships(lead(wave, "Council"), {pair: (1, 2, 4, 3)})
+    context_services.save_relationships(lead(wave, "Council"), {pair: (1, 2, 4, 3)})
     [chart] = content.relationships_section(wave).blocks
     assert chart.table.rows == [["Council and Hospital", 1, 1.0, 2.0, 4.0, 3.0, 3.0, 1.0]]
     data = chart.figure["data"]
@@ -78,9 +78,9 @@ def test_depth_breadth_two_plots_with_moves(wave):
 
 
 def test_importance_grid_quadrants_in_table_and_chart(wave):
-    tools.save_importance(lead(wave, "Council"), 5)
-    tools.save_importance(lead(wave, "Hospital"), 4)
-    tools.save_importance(lead(wave, "<i>Charity</i>"), 2)
+    context_services.save_importance(lead(wave, "Council"), 5)
+    context_services.save_importance(lead(wave, "Hospital"), 4)
+    context_services.save_importance(lead(wave, "<i>Charity</i>"), 2)
     section = content.importance_section(wave)
     ratings, chart = section.blocks
     assert isinstance(ratings, Table)
@@ -203,10 +203,10 @@ def test_every_figure_is_plain_json(wave):
     older = UserGroup.objects.get(name="Older people")
     council, hospital = org(wave, "Council"), org(wave, "Hospital")
     a = lead(wave, "Council")
-    tools.save_integration(a, {older.pk: (1, 2)})
-    tools.save_relationships(a, {tuple(sorted([council.pk, hospital.pk])): (1, 1, 2, 2)})
-    tools.save_importance(a, 4)
-    tools.save_importance(lead(wave, "Hospital"), 1)
+    context_services.save_integration(a, {older.pk: (1, 2)})
+    context_services.save_relationships(a, {tuple(sorted([council.pk, hospital.pk])): (1, 1, 2, 2)})
+    context_services.save_importance(a, 4)
+    context_services.save_importance(lead(wave, "Hospital"), 1)
     charts = [b for s in content.context_sections(wave) for b in s.blocks if isinstance(b, Chart)]
     assert len(charts) == 3
     for chart in charts:

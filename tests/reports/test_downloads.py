@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from poet.models import AuditEvent, Job, Role
 from poet.tasks import run_job
-from reports.downloads import DownloadError, start_download
-from reports.exporters import get_exporter
+from reports.exporters import get_answers_exporter, get_exporter
 from reports.exporters.csv import WITHHELD
+from reports.services.downloads import DownloadError, start_download
 from tests.factories import WaveFactory, member
 from tests.reports.builders import participant_for
 from tests.reports.reporting import TINY, seeded_wave
@@ -36,7 +36,7 @@ def built():
 
 def page_url(wave) -> str:
     return reverse(
-        "downloads:index", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
+        "reports:downloads", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
     )
 
 
@@ -70,7 +70,7 @@ def test_manager_makes_a_pdf_and_downloads_it(
 
     listing = client.get(page_url(wave)).content.decode()
     file_url = reverse(
-        "downloads:file",
+        "reports:download_file",
         kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": job.pk},
     )
     assert file_url in listing
@@ -107,7 +107,7 @@ def test_someone_from_another_partnership_gets_404(
     client.force_login(outsider)
     assert client.get(page_url(wave)).status_code == 404
     file_url = reverse(
-        "downloads:file",
+        "reports:download_file",
         kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": job.pk},
     )
     assert client.get(file_url).status_code == 404
@@ -122,7 +122,7 @@ def test_raw_answers_need_the_evaluate_right(client, built, django_capture_on_co
     job = Job.objects.get(kind="answers.download")
     assert job.status == Job.Status.SUCCEEDED, job.error
     url = reverse(
-        "downloads:file",
+        "reports:download_file",
         kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": job.pk},
     )
     assert client.get(url).status_code == 200
@@ -170,7 +170,7 @@ def test_a_redelivered_finished_job_is_not_redone(built):
 
 def answers_rows(wave) -> list[dict[str, str]]:
     out = io.BytesIO()
-    get_exporter("answers_csv").render(wave, out)
+    get_answers_exporter("answers_csv").render(wave, out)
     text = out.getvalue().decode()
     assert text.splitlines()[0] == "respondent,audience,organisation,group,item,value"
     return list(csv.DictReader(io.StringIO(text)))
@@ -222,7 +222,7 @@ def test_a_stored_file_outside_media_is_refused(built):
     )
     job.refresh_from_db()
     with pytest.raises(DownloadError):
-        from reports.downloads import download_file
+        from reports.services.downloads import download_file
 
         download_file(job)
     assert os.path.exists("/etc/passwd")
@@ -233,7 +233,7 @@ def test_files_older_than_the_keeping_time_are_deleted_and_say_so(
 ):
     from django.utils import timezone
 
-    from reports.downloads import expire_downloads
+    from reports.services.downloads import expire_downloads
     from reports.tasks import expire_old_downloads
 
     settings.DOWNLOAD_KEEP_DAYS = 7
@@ -254,13 +254,13 @@ def test_files_older_than_the_keeping_time_are_deleted_and_say_so(
     listing = client.get(page_url(wave)).content.decode()
     assert "Deleted after 7 days: make it again" in listing
     old_url = reverse(
-        "downloads:file",
+        "reports:download_file",
         kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": old.pk},
     )
     assert old_url not in listing
     assert client.get(old_url).status_code == 404
     new_url = reverse(
-        "downloads:file",
+        "reports:download_file",
         kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": new.pk},
     )
     assert client.get(new_url).status_code == 200

@@ -24,7 +24,7 @@ def test_a_pdf_download_is_made_on_the_worker(client, shared_media, celery_worke
     wave = seeded_wave().wave
     client.force_login(member(wave.partnership, Role.MANAGER))
     url = reverse(
-        "downloads:index", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
+        "reports:downloads", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
     )
     assert client.post(url, {"kind": "summative", "format": "pdf"}).status_code == 302
     job = Job.objects.get(kind="report.download")
@@ -36,7 +36,7 @@ def test_a_pdf_download_is_made_on_the_worker(client, shared_media, celery_worke
     path = shared_media / job.result["file"]
     assert path.is_file() and path.read_bytes().startswith(b"%PDF")
     file_url = reverse(
-        "downloads:file",
+        "reports:download_file",
         kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": job.pk},
     )
     assert b"".join(client.get(file_url).streaming_content).startswith(b"%PDF")

@@ -132,6 +132,16 @@ def test_csv_is_the_comparison_table_with_suppressed_rows_empty(tmp_path, wave):
             assert float(parsed["mean_staff"]) == pytest.approx(stored.mean_staff)
     tiny = [r for r in rows if r["group"] == TINY]
     assert tiny and all(r["suppressed"] == "true" and r["n_staff"] == "" for r in tiny)
+    entry = wave.partnership.audit_events.get(action="report.downloaded")
+    assert entry.detail == {
+        "step": "generated",
+        "via": "command",
+        "wave": wave.slug,
+        "kind": "summative",
+        "format": "csv",
+        "run": run.pk,
+        "compared_with": None,
+    }
 
 
 def test_html_holds_plotly_charts_tables_and_escaped_text(tmp_path, wave):

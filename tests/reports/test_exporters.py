@@ -8,7 +8,13 @@ import pytest
 from openpyxl import load_workbook
 
 from reports.documents import Chart, Hidden, Report, Section, Table
-from reports.exporters import EXPORTERS, get_exporter, report_formats
+from reports.exporters import (
+    ANSWERS_EXPORTERS,
+    EXPORTERS,
+    get_answers_exporter,
+    get_exporter,
+    report_formats,
+)
 from reports.exporters.base import format_cell, neutralise
 from reports.exporters.xlsx import sheet_names
 from tests.conftest import require
@@ -87,12 +93,16 @@ def pdf_text(data: bytes, tmp_path) -> str:
 
 
 def test_registry_serves_every_format():
-    assert {"pdf", "xlsx", "csv", "html", "answers_csv"} <= set(EXPORTERS)
+    assert {"pdf", "xlsx", "csv", "html"} <= set(EXPORTERS)
     assert {e.identifier for e in report_formats()} == {"pdf", "xlsx", "csv", "html"}
-    for exporter in EXPORTERS.values():
+    assert set(ANSWERS_EXPORTERS) == {"answers_csv"}  # not a report: its own interface
+    for exporter in [*EXPORTERS.values(), *ANSWERS_EXPORTERS.values()]:
         assert exporter.verbose_name and exporter.extension and exporter.content_type
     with pytest.raises(KeyError, match="pdf"):
         get_exporter("docx")
+    with pytest.raises(KeyError, match="pdf"):
+        get_exporter("answers_csv")  # the raw answers are not a report format
+    assert get_answers_exporter("answers_csv").filename("p", "w") == "p-w-answers.csv"
 
 
 @pytest.mark.parametrize(

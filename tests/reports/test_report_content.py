@@ -13,7 +13,7 @@ from poet.tasks import run_job
 from reports.content import build_formative, build_summative
 from reports.documents import Hidden, Report, Table
 from reports.models import ComparisonRun
-from reports.services import JOB_KIND, comparison_parameters
+from reports.services.comparison import JOB_KIND, comparison_parameters
 from surveys.models import Answer, Invitation, Item, Response, Section
 from tests.factories import WaveFactory
 from tests.reports.builders import DAY, build_wave

@@ -8,7 +8,7 @@ import pytest
 from poet.models import Organisation, UserGroup
 from reports.content.formative import build_formative
 from reports.exporters import get_exporter
-from surveys import context as tools
+from surveys.services import context as context_services
 from tests.conftest import require
 from tests.reports.test_report_content import seeded
 
@@ -24,11 +24,11 @@ def test_formative_report_and_pdf_hold_the_three_context_tools():
         for name in ("Riverside Council", "Riverside Hospital")
     )
     leads = [
-        tools.create_lead(wave, name=name, organisation=organisation)[0]
+        context_services.create_lead(wave, name=name, organisation=organisation)[0]
         for name, organisation in (("Cleo", council), ("Hal", hospital))
     ]
-    tools.save_integration(leads[0], {older.pk: (1, 3)})
-    tools.save_integration(leads[1], {older.pk: (2, 3)})
+    context_services.save_integration(leads[0], {older.pk: (1, 3)})
+    context_services.save_integration(leads[1], {older.pk: (2, 3)})
 
     report = build_formative(wave)
     keys = [s.key for s in report.sections]

@@ -204,11 +204,11 @@ RULES: dict[str, Rule] = {
         query="proposal={proposal}", foreign_query="proposal={proposal}"
     ),
     "partnership_two_factor": derived(),
-    "report:formative": derived(),
-    "report:summative": derived(),
-    "waves:next": derived(),
-    "downloads:index": derived(),
-    "downloads:file": derived(get=404, post=404),  # the world's job is not a download
+    "reports:formative": derived(),
+    "reports:summative": derived(),
+    "reports:next_wave": derived(),
+    "reports:downloads": derived(),
+    "reports:download_file": derived(get=404, post=404),  # the world's job is not a download
     "context:results": derived(),
     "context:leads": derived(),
     "context:edit_integration": derived(get=302),  # no ?lead=: back to the leads

@@ -31,8 +31,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
+from reports.exporters.csv import write_comparison_csv
 from reports.models import ComparisonRun
-from reports.services import write_comparison_csv
 from surveys.models import Answer, Invitation, Item, Questionnaire, Response, Section
 from surveys.selectors import response_rates
 from tests.conftest import ROOT

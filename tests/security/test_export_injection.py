@@ -24,10 +24,14 @@ from hypothesis import strategies as st
 from poet.models import Organisation, OutcomeStatement, StaffGroup, UserGroup
 from poet.spreadsheet import FORMULA_STARTS, neutralise
 from reports.documents import Hidden, Report, Section, Table
-from reports.exporters.csv import AnswersCsvExporter, ComparisonCsvExporter
+from reports.exporters.csv import (
+    EXPORT_COLUMNS,
+    AnswersCsvExporter,
+    ComparisonCsvExporter,
+    write_comparison_csv,
+)
 from reports.exporters.xlsx import XlsxExporter
 from reports.models import ComparisonRow, ComparisonRun
-from reports.services import EXPORT_COLUMNS, write_comparison_csv
 from surveys.models import Answer, Item
 from surveys.services.staff_list import example_staff_list, read_staff_list
 from tests.reports.reporting import seeded_wave

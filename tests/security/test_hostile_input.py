@@ -327,7 +327,7 @@ def test_formulas_and_markup_are_inert_in_the_answers_file(
 ):
     """Free text with markup or a formula, through the raw answers download (if present)."""
     try:
-        url = reverse("downloads:index", kwargs={"partnership": "fuzz", "wave": "baseline"})
+        url = reverse("reports:downloads", kwargs={"partnership": "fuzz", "wave": "baseline"})
     except Exception:  # noqa: BLE001 - the downloads page is optional
         pytest.skip("no downloads page in this tree")
     client, _ = respondent(survey)
@@ -357,7 +357,7 @@ def test_formulas_and_markup_are_inert_in_the_answers_file(
     job = Job.objects.filter(wave=survey["wave"]).latest("pk")
     fetched = evaluator.get(
         reverse(
-            "downloads:file",
+            "reports:download_file",
             kwargs={"partnership": "fuzz", "wave": "baseline", "job_id": job.pk},
         )
     )
@@ -406,13 +406,13 @@ def _download(client, wave, kind, format, capture) -> bytes:
     from poet.models import Job
 
     url = reverse(
-        "downloads:index", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
+        "reports:downloads", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
     )
     with capture(execute=True):
         assert client.post(url, {"kind": kind, "format": format}).status_code == 302
     job = Job.objects.filter(wave=wave).latest("pk")
     kwargs = {"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": job.pk}
-    response = client.get(reverse("downloads:file", kwargs=kwargs))
+    response = client.get(reverse("reports:download_file", kwargs=kwargs))
     assert response.status_code == 200
     return b"".join(response.streaming_content)
 
@@ -429,7 +429,7 @@ def test_markup_and_formulas_are_inert_in_pages_and_report_files(
 
     wave, client = hostile_names
     names = {"partnership": wave.partnership.slug, "wave": wave.slug}
-    pages = ["reports:comparison", "surveys:responses", "report:formative", "report:summative"]
+    pages = ["reports:comparison", "surveys:responses", "reports:formative", "reports:summative"]
     for name in pages:
         try:
             url = reverse(name, kwargs=names)
@@ -441,7 +441,7 @@ def test_markup_and_formulas_are_inert_in_pages_and_report_files(
     groups = {r["group"] for r in csv.DictReader(io.StringIO(text))}
     assert "'" + FORMULA in groups and FORMULA not in groups
     try:
-        reverse("downloads:index", kwargs=names)
+        reverse("reports:downloads", kwargs=names)
     except Exception:  # noqa: BLE001
         return
     capture = django_capture_on_commit_callbacks

@@ -233,8 +233,8 @@ def seeded(tmp_path):
 PAGES = [
     "surveys:responses",
     "reports:comparison",
-    "report:formative",
-    "report:summative",
+    "reports:formative",
+    "reports:summative",
     "outcomes:shortlist",
     "context:results",
 ]
@@ -392,7 +392,7 @@ def download(client, wave, kind: str, format: str, django_capture_on_commit_call
     """Make a file on the downloads page and fetch it, as a person would."""
     from poet.models import Job
 
-    url = _url("downloads:index", wave)
+    url = _url("reports:downloads", wave)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"kind": kind, "format": format})
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -400,7 +400,7 @@ def download(client, wave, kind: str, format: str, django_capture_on_commit_call
     assert job.status == Job.Status.SUCCEEDED, (job.status, job.error)
     fetched = client.get(
         reverse(
-            "downloads:file",
+            "reports:download_file",
             kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": job.pk},
         )
     )
@@ -440,9 +440,9 @@ def sources(manager_client, seeded, django_capture_on_commit_callbacks) -> dict[
         assert response.status_code == 200, name
         for n, table in enumerate(csv_tables(response.content.decode())):
             found[f"{name} family {n + 1}"] = table
-    if _url("downloads:index", wave):
-        from reports.downloads import REPORT_KINDS
+    if _url("reports:downloads", wave):
         from reports.exporters import report_formats
+        from reports.selectors.downloads import REPORT_KINDS
 
         formats = {e.identifier for e in report_formats()}
         for kind in REPORT_KINDS:

@@ -12,8 +12,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from outcomes.selectors.responses import counted_responses
 from poet.models import Role, Wave
-from reports.loaders import counted_responses
 from surveys.models import OpenLink, Response, StaffHeadcount
 from tests.factories import PASSWORD, OrganisationFactory, StaffGroupFactory, WaveFactory, member
 from tests.surveys.test_answering_support import build_questionnaire

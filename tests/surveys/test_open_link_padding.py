@@ -11,8 +11,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from outcomes.selectors.responses import counted_responses
 from poet.models import AuditEvent, Role
-from reports.loaders import counted_responses, load_wave
+from reports.selectors.frames import load_wave
 from surveys.models import Draft, Invitation, Response, StaffHeadcount
 from surveys.selectors.headcounts import awaiting_total, staff_headcounts
 from surveys.selectors.response_rates import submitted_response_counts

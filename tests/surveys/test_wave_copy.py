@@ -12,7 +12,7 @@ from outcomes.models import ChosenOutcome, FollowUpSchedule
 from poet.models import AuditEvent, OutcomeStatement, Role, Wave
 from reports.content.context import change_section, trend_section
 from reports.models import ComparisonRow, ComparisonRun
-from reports.waves import start_next_wave
+from reports.services.next_wave import start_next_wave
 from surveys.models import ContextRespondent, Invitation, Item, OpenLink, Questionnaire, Response
 from surveys.selectors.questionnaire_versions import latest_questionnaire
 from surveys.services import context as tools
@@ -141,7 +141,7 @@ def test_a_copied_wave_shows_the_change_and_then_a_trend(built):
 
 def test_the_next_wave_page(client, built):
     url = reverse(
-        "waves:next", kwargs={"partnership": built.wave.partnership.slug, "wave": "baseline"}
+        "reports:next_wave", kwargs={"partnership": built.wave.partnership.slug, "wave": "baseline"}
     )
     client.force_login(member(built.wave.partnership, Role.EVALUATOR))
     assert client.get(url).status_code == 403

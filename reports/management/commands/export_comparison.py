@@ -2,10 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from poet.services import record_audit
 from reports.management.commands.run_comparison import find_wave
-from reports.selectors import latest_run
-from reports.services import write_comparison_csv
+from reports.selectors.runs import latest_run
+from reports.services.downloads import export_comparison
 
 
 class Command(BaseCommand):
@@ -29,20 +28,12 @@ class Command(BaseCommand):
             )
         output = options["output"]
         if output == "-":
-            count = write_comparison_csv(run, self.stdout)
+            count = export_comparison(run, self.stdout)
         else:
             try:
                 with open(output, "w", encoding="utf-8", newline="") as out:
-                    count = write_comparison_csv(run, out)
+                    count = export_comparison(run, out)
             except OSError as exc:
                 raise CommandError(f"Could not write {output}: {exc.strerror}") from exc
-        record_audit(
-            "comparison.exported",
-            partnership=wave.partnership,
-            target=str(wave),
-            wave=wave.slug,
-            run=run.pk,
-            via="command",
-        )
         if output != "-":
             self.stdout.write(self.style.SUCCESS(f"Wrote {count} rows of run {run.pk} to {output}"))

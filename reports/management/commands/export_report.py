@@ -5,10 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from poet.models import Wave
-from poet.services import record_audit
-from reports.downloads import REPORT_KINDS, DownloadError, write_report
 from reports.exporters import report_formats
 from reports.management.commands.run_comparison import find_wave
+from reports.selectors.downloads import REPORT_KINDS
+from reports.services.downloads import DownloadError, export_report
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         output = options["output"]
         try:
             with open(output, "wb") as out:
-                report = write_report(
+                report = export_report(
                     wave, options["kind"], options["format"], out, compare_with=compare_with
                 )
         except DownloadError as exc:
@@ -51,18 +51,6 @@ class Command(BaseCommand):
             ) from exc
         except OSError as exc:
             raise CommandError(f"Could not write {output}: {exc.strerror}") from exc
-        record_audit(
-            "report.downloaded",
-            partnership=wave.partnership,
-            target=str(wave),
-            step="generated",
-            via="command",
-            wave=wave.slug,
-            kind=options["kind"],
-            format=options["format"],
-            run=report.run_id,
-            compared_with=compare_with.slug if compare_with else None,
-        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Wrote the {options['kind']} report of {wave} ({options['format']}, run "

@@ -3,9 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from poet.models import Job, Wave
-from poet.services import create_job, run_job
 from reports.models import DEFAULT_RESAMPLES, DEFAULT_SEED, ComparisonRun
-from reports.services import JOB_KIND, comparison_parameters
+from reports.services.comparison import start_comparison
 
 
 def find_wave(partnership: str, wave: str) -> Wave:
@@ -34,12 +33,9 @@ class Command(BaseCommand):
         wave = find_wave(options["partnership"], options["wave"])
         if options["resamples"] < 0 or options["seed"] < 0:
             raise CommandError("--resamples and --seed must be whole numbers of 0 or more.")
-        parameters = comparison_parameters(
-            wave, resamples=options["resamples"], seed=options["seed"]
+        job = start_comparison(
+            wave, resamples=options["resamples"], seed=options["seed"], in_process=True
         )
-        job = create_job(JOB_KIND, partnership=wave.partnership, wave=wave, **parameters)
-        run_job(job.pk)  # in this process: the workers' own code, not the queue
-        job.refresh_from_db()
         if job.status != Job.Status.SUCCEEDED:
             raise CommandError(f"The comparison failed: {job.error or job.message}")
         result = job.result or {}

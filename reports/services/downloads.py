@@ -1,34 +1,43 @@
-"""Report and answers downloads: a background job makes the file, then people fetch it.
+"""Report and answers files: a background job makes the file, then people fetch it; commands and
+the comparison page write theirs straight away. Every one goes in the audit log, written here.
 
-A download is a `poet.Job` (kind `report.download` or `answers.download`) whose parameters say
-which report, format and earlier wave; its result names the file, stored under
-`MEDIA_ROOT/downloads/<partnership>/<job>/`. Making the file and every fetch of it go in the
-audit log (`report.downloaded` / `answers.downloaded`, with `step` "generated" or "fetched").
-Reports are built from the stored comparison run, never from raw answers; the tidy answers file
-is streamed from the database (see `reports/exporters/csv.py`).
+A download is a `poet.Job` (kind `report.download` or `answers.download`, see
+`reports.selectors.downloads`) whose parameters say which report, format and earlier wave; its
+result names the file, stored under `MEDIA_ROOT/downloads/<partnership>/<job>/`. Making the file
+and every fetch of it go in the audit log (`report.downloaded` / `answers.downloaded`, with `step`
+"generated" or "fetched"). Reports are built from the stored comparison run, never from raw
+answers; the tidy answers file is streamed from the database (see `reports/exporters/csv.py`).
 """
 
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from django.conf import settings
 from django.utils import timezone
 
 from poet.models import Job, Wave
 from poet.services import create_job, enqueue, record_audit
+from reports.content import BUILDERS, report_header
 from reports.documents import Report
-from reports.exporters import get_exporter, report_formats
+from reports.exporters import get_answers_exporter, get_exporter, report_format_choices
 from reports.exporters.base import Progress, no_progress
+from reports.models import ComparisonRun
+from reports.selectors.downloads import (
+    ANSWERS,
+    ANSWERS_JOB,
+    REPORT_JOB,
+    REPORT_KINDS,
+)
+from reports.selectors.runs import latest_run
 
-REPORT_JOB = "report.download"
-ANSWERS_JOB = "answers.download"
-REPORT_KINDS = {"formative": "Formative report", "summative": "Summative report"}
-ANSWERS = "answers"  # the kind for the tidy raw answers (DESIGN §5)
+COMPARISON_CSV = "csv"  # the report format that is the comparison table
 
 
 class DownloadError(Exception):
@@ -42,14 +51,8 @@ class DownloadFile:
     content_type: str
 
 
-def report_format_choices() -> list[tuple[str, str]]:
-    return [(e.identifier, e.verbose_name) for e in report_formats()]
-
-
 def build_report(wave: Wave, kind: str, *, compare_with: Wave | None = None) -> Report:
     """The formative or summative report of a wave, from its latest comparison run."""
-    from reports.selectors import latest_run
-
     if kind not in REPORT_KINDS:
         raise DownloadError(f"There is no {kind!r} report; choose formative or summative.")
     if latest_run(wave) is None:
@@ -57,26 +60,31 @@ def build_report(wave: Wave, kind: str, *, compare_with: Wave | None = None) -> 
             f"{wave} has no finished comparison run yet, so there is no report to make: "
             "run the comparison first."
         )
-    if kind == "formative":
-        from reports.content.formative import build_formative
-
-        return build_formative(wave, compare_with=compare_with)
-    from reports.content.summative import build_summative
-
-    return build_summative(wave, compare_with=compare_with)
+    return BUILDERS[kind](wave, compare_with=compare_with)
 
 
-def earlier_waves(wave: Wave):
-    """Waves of the same partnership a report may compare with (not the wave itself)."""
-    return Wave.objects.filter(partnership=wave.partnership).exclude(pk=wave.pk).order_by("-pk")
+def record_download(
+    wave: Wave, *, kind: str, format: str, step: str, actor=None, **details
+) -> None:
+    """The one place a made or fetched file goes in the audit log (`report.downloaded` or
+    `answers.downloaded`); ``details`` say which job, run or command."""
+    record_audit(
+        "answers.downloaded" if kind == ANSWERS else "report.downloaded",
+        actor=actor,
+        partnership=wave.partnership,
+        target=str(wave),
+        step=step,
+        wave=wave.slug,
+        kind=kind,
+        format=format,
+        **details,
+    )
 
 
 def start_download(
     wave: Wave, kind: str, format: str, user, compare_with: Wave | None = None
 ) -> Job:
     """Queue the making of a file; `kind` is formative, summative or answers."""
-    from reports.selectors import latest_run
-
     if compare_with is not None and compare_with.partnership_id != wave.partnership_id:
         raise DownloadError("An earlier wave must belong to the same partnership.")
     if kind == ANSWERS:
@@ -119,7 +127,7 @@ def write_report(
     wave: Wave,
     kind: str,
     format: str,
-    output,
+    output: BinaryIO,
     *,
     compare_with: Wave | None = None,
     progress: Progress = no_progress,
@@ -132,12 +140,29 @@ def write_report(
     return report
 
 
+def export_report(
+    wave: Wave, kind: str, format: str, output: BinaryIO, *, compare_with: Wave | None = None
+) -> Report:
+    """A report written to a file by the `export_report` command, in the audit log."""
+    report = write_report(wave, kind, format, output, compare_with=compare_with)
+    record_download(
+        wave,
+        kind=kind,
+        format=format,
+        step="generated",
+        via="command",
+        run=report.run_id,
+        compared_with=compare_with.slug if compare_with else None,
+    )
+    return report
+
+
 def generate_download(job: Job, progress: Progress) -> dict:
     """The work of a download job: write the file next to its temporary name, then rename it."""
     params = job.parameters
     wave = job.wave
     kind, format = params["report"], params["format"]
-    exporter = get_exporter(format)
+    exporter = get_answers_exporter(format) if kind == ANSWERS else get_exporter(format)
     folder = _folder(job)
     folder.mkdir(parents=True, exist_ok=True)
     if kind == ANSWERS:
@@ -160,16 +185,13 @@ def generate_download(job: Job, progress: Progress) -> dict:
             )
             run_id = report.run_id
     os.replace(partial, final)
-    record_audit(
-        "answers.downloaded" if kind == ANSWERS else "report.downloaded",
-        actor=job.created_by,
-        partnership=wave.partnership,
-        target=str(wave),
-        step="generated",
-        job=job.pk,
-        wave=wave.slug,
+    record_download(
+        wave,
         kind=kind,
         format=format,
+        step="generated",
+        actor=job.created_by,
+        job=job.pk,
         run=run_id,
     )
     return {
@@ -195,23 +217,15 @@ def download_file(job: Job, *, user=None) -> DownloadFile:
     path = (root / result.get("file", "")).resolve()
     if root not in path.parents or not path.is_file():
         raise DownloadError("This file is no longer here: make it again.")
-    record_audit(
-        "answers.downloaded" if job.kind == ANSWERS_JOB else "report.downloaded",
-        actor=user,
-        partnership=job.partnership,
-        target=str(job.wave),
-        step="fetched",
-        job=job.pk,
-        wave=job.wave.slug if job.wave else "",
-        kind=job.parameters.get("report"),
+    record_download(
+        job.wave,
+        kind=ANSWERS if job.kind == ANSWERS_JOB else job.parameters.get("report"),
         format=job.parameters.get("format"),
+        step="fetched",
+        actor=user,
+        job=job.pk,
     )
     return DownloadFile(path, result["filename"], result["content_type"])
-
-
-def recent_downloads(wave: Wave, *, include_answers: bool, limit: int = 10) -> list[Job]:
-    kinds = [REPORT_JOB, ANSWERS_JOB] if include_answers else [REPORT_JOB]
-    return list(Job.objects.filter(wave=wave, kind__in=kinds).select_related("created_by")[:limit])
 
 
 def expire_downloads(*, now: datetime.datetime | None = None) -> int:
@@ -237,3 +251,43 @@ def expire_downloads(*, now: datetime.datetime | None = None) -> int:
         job.save(update_fields=["result"])
         count += 1
     return count
+
+
+# --- the comparison CSV ----------------------------------------------------------------------
+
+
+def _comparison_csv(run: ComparisonRun) -> bytes:
+    """The run as the comparison CSV, through the registry like every other report file."""
+    output = io.BytesIO()
+    report = report_header(run.wave, "comparison", run=run)
+    get_exporter(COMPARISON_CSV).render(report, output)
+    return output.getvalue()
+
+
+def download_comparison(run: ComparisonRun, *, actor) -> bytes:
+    """The comparison page's CSV of a run, each download in the audit log."""
+    content = _comparison_csv(run)
+    record_audit(
+        "comparison.downloaded",
+        actor=actor,
+        partnership=run.wave.partnership,
+        target=str(run.wave),
+        wave=run.wave.slug,
+        run=run.pk,
+    )
+    return content
+
+
+def export_comparison(run: ComparisonRun, output: TextIO) -> int:
+    """The `export_comparison` command's CSV of a run to a text file, in the audit log; returns
+    the rows written."""
+    output.write(_comparison_csv(run).decode("utf-8"))
+    record_audit(
+        "comparison.exported",
+        partnership=run.wave.partnership,
+        target=str(run.wave),
+        wave=run.wave.slug,
+        run=run.pk,
+        via="command",
+    )
+    return run.rows.count()

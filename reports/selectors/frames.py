@@ -7,7 +7,7 @@ to (organisations, groups, outcome codes, measures, domains) come from small loo
 mapped on as categoricals, which keeps both the transfer and the later groupby cheap.
 
 What counts: submitted responses only, never those awaiting confirmation (open-link responses
-beyond their group's headcount, `surveys.headcounts`) or of a withdrawn participant; "don't know"
+beyond their group's headcount, `surveys.selectors.headcounts`) or of a withdrawn participant; "don't know"
 is NaN (missing, never a number).
 """
 
@@ -35,7 +35,8 @@ from django.db.models import (
     When,
 )
 
-from outcomes.models import ParticipantResponse
+from outcomes.models import Participant, ParticipantResponse
+from outcomes.selectors.responses import counted_responses
 from poet.analysis import (
     MEASURES,
     OUTCOME_ANSWER_COLUMNS,
@@ -45,8 +46,8 @@ from poet.analysis import (
     USERS_SIDE,
 )
 from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
-from surveys.headcounts import staff_headcounts
-from surveys.models import Answer, Item, Response
+from surveys.models import Answer, Item
+from surveys.selectors.headcounts import staff_headcounts
 
 TOP_PICKS_CODE = "TOP3"
 AUDIENCES = [a.value for a in Audience]
@@ -87,17 +88,6 @@ class WaveFrames:
         frame = self.outcome_answers
         users = frame["respondent"][(frame["audience"] != Audience.STAFF).to_numpy()]
         return int(users.nunique())
-
-
-def counted_responses(wave: Wave) -> QuerySet[Response]:
-    """The responses an analysis may use: submitted, not awaiting confirmation (an open-link
-    response beyond its group's headcount), and not from a withdrawn participant."""
-    withdrawn = ParticipantResponse.objects.filter(
-        response=OuterRef("pk"), participant__withdrawn_on__isnull=False
-    )
-    return Response.objects.filter(
-        wave=wave, submitted_on__isnull=False, awaiting_confirmation=False
-    ).filter(~Exists(withdrawn))
 
 
 def _counted_answers(wave: Wave) -> QuerySet[Answer]:
@@ -331,8 +321,6 @@ def load_structure(wave: Wave, *, users: bool = True) -> Structure:
     """The wave's release structure: staff cells from the staff list and recorded open-link
     headcounts, users' cells from the participant register, and every counted response's cell.
     ``users=False`` leaves the users' side out (their collection is still open)."""
-    from outcomes.models import Participant
-
     participants = (
         Participant.objects.filter(schedule__wave=wave)
         .values_list("audience", "user_group__name")

@@ -1,7 +1,8 @@
 """Comparison runs: start one, compute it (or reuse an identical finished one), store it.
 
-Called by the wave page, the `run_comparison` command and the Celery task alike; all of them go
-through `compute_comparison`, so a run from the command line is the same code a worker runs.
+The wave page, the follow-up closing and the `run_comparison` command all start a run through
+`start_comparison` (so each start is in the audit log), and the Celery task and the command both
+compute it through `compute_comparison`: a run from the command line is the code a worker runs.
 """
 
 from __future__ import annotations
@@ -35,9 +36,16 @@ from poet.analysis import (
     top_pick_counts,
 )
 from poet.models import Job, Wave
-from poet.services import create_job, enqueue, record_audit
-from reports.exporters.base import neutralise
-from reports.loaders import (
+from poet.services import create_job, enqueue, record_audit, run_job
+from reports.models import (
+    COMPARISON_JOB,
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    KEY_COLUMNS,
+    ComparisonRow,
+    ComparisonRun,
+)
+from reports.selectors.frames import (
     Structure,
     WaveFrames,
     cell_key,
@@ -46,9 +54,8 @@ from reports.loaders import (
     load_structure,
     load_wave,
 )
-from reports.models import DEFAULT_RESAMPLES, DEFAULT_SEED, ComparisonRow, ComparisonRun
 
-JOB_KIND = "comparison"
+JOB_KIND = COMPARISON_JOB
 Progress = Callable[..., None]
 
 
@@ -77,9 +84,16 @@ def comparison_parameters(
 
 
 def start_comparison(
-    wave: Wave, user=None, *, resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED
+    wave: Wave,
+    user=None,
+    *,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+    in_process: bool = False,
 ) -> Job:
-    """Queue a comparison of the wave on a background worker; returns the job to follow."""
+    """Start a comparison of the wave and return the job to follow: queued on a background
+    worker, or with ``in_process`` (the `run_comparison` command) computed here and now by the
+    workers' own code. Either way the start is in the audit log."""
     parameters = comparison_parameters(wave, resamples=resamples, seed=seed)
     job = create_job(
         JOB_KIND, partnership=wave.partnership, wave=wave, created_by=user, **parameters
@@ -93,7 +107,11 @@ def start_comparison(
         job=job.pk,
         **parameters,
     )
-    enqueue(job)
+    if in_process:
+        run_job(job.pk)  # in this process: the workers' own code, not the queue
+        job.refresh_from_db()
+    else:
+        enqueue(job)
     return job
 
 
@@ -110,9 +128,6 @@ def _clean(value: Any) -> Any:
     return value
 
 
-KEY_COLUMNS = frozenset(
-    {"outcome", "measure", "breakdown", "group", "flag", "suppressed", "suppression"}
-)
 COUNT_FIGURES = frozenset({"n_staff", "n_users"})
 
 
@@ -330,43 +345,3 @@ def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
         "rows": len(results["comparison"]),
         "timings": timings,
     }
-
-
-# --- export ----------------------------------------------------------------------------------
-
-EXPORT_COLUMNS: tuple[str, ...] = tuple(COMPARISON_COLUMNS)
-TEXT_COLUMNS = frozenset({"outcome", "measure", "breakdown", "group", "flag", "suppression"})
-
-
-def _cell(column: str, value: Any) -> str:
-    if column == "suppressed":
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    if column in TEXT_COLUMNS:
-        return neutralise(str(value))
-    if isinstance(value, float):
-        return "" if math.isnan(value) else repr(value)
-    return str(value)
-
-
-def write_comparison_csv(run: ComparisonRun, out) -> int:
-    """Write a run's rows as the export CSV (header of issue 5, analysis order); returns rows.
-
-    Suppressed rows keep their keys and have every figure empty; figures are numbers, never
-    neutralised, so -0.25 stays a number.
-    """
-    import csv
-
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
-    count = 0
-    for values in run.rows.order_by("position").values_list(*EXPORT_COLUMNS).iterator():
-        record = dict(zip(EXPORT_COLUMNS, values, strict=True))
-        if record["suppressed"]:
-            record = {
-                c: (v if c in KEY_COLUMNS and c != "flag" else None) for c, v in record.items()
-            }
-        writer.writerow([_cell(c, record[c]) for c in EXPORT_COLUMNS])
-        count += 1
-    return count

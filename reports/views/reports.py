@@ -1,21 +1,21 @@
 """The formative and summative report pages: thin views over `reports.content` builders.
 
 Both read the wave's latest stored comparison run only; every view is written to the audit log.
+?compare=<earlier-wave-slug> adds change since that wave.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from poet.models import Wave
-from poet.permissions import Access, Right, partnership_view, wave_of
-from poet.services import record_audit
-from reports.content import build_formative, build_summative
+from poet.permissions import Access, Right, wave_view
 from reports.content.display import display_report
-from reports.selectors import latest_run
-
-BUILDERS = {"formative": build_formative, "summative": build_summative}
+from reports.selectors.runs import latest_run
+from reports.services.reports import view_report
 
 
 def _compare_with(access: Access, wave: Wave, slug: str) -> tuple[Wave | None, str]:
@@ -28,44 +28,37 @@ def _compare_with(access: Access, wave: Wave, slug: str) -> tuple[Wave | None, s
     return other, ""
 
 
-def _report(request: HttpRequest, access: Access, wave: str, kind: str) -> HttpResponse:
-    w = wave_of(access, wave)
-    compare_with, compare_error = _compare_with(access, w, request.GET.get("compare", "").strip())
-    report = BUILDERS[kind](w, compare_with=compare_with)
-    record_audit(
-        "report.viewed",
-        actor=request.user,
-        partnership=access.partnership,
-        target=str(w),
-        wave=w.slug,
-        kind=kind,
-        run=report.run_id,
-        compared_with=compare_with.slug if compare_with else None,
+def _report(
+    request: HttpRequest, access: Access, wave: Wave, kind: Literal["formative", "summative"]
+) -> HttpResponse:
+    compare_with, compare_error = _compare_with(
+        access, wave, request.GET.get("compare", "").strip()
     )
+    report = view_report(wave, kind, actor=request.user, compare_with=compare_with)
     sections = display_report(report)
     context = {
         "access": access,
         "partnership": access.partnership,
-        "wave": w,
+        "wave": wave,
         "report": report,
-        "run": latest_run(w) if report.run_id else None,
+        "run": latest_run(wave) if report.run_id else None,
         "sections": sections,
         "charts": any(b["kind"] == "chart" for s in sections for b in s["blocks"]),
         "compare_with": compare_with,
         "compare_error": compare_error,
-        "other_waves": list(access.partnership.waves.exclude(pk=w.pk).order_by("created_at")),
+        "other_waves": list(access.partnership.waves.exclude(pk=wave.pk).order_by("created_at")),
         "can_run": access.can(Right.EVALUATE),
     }
     return render(request, "reports/report/page.html", context)
 
 
-@partnership_view(Right.VIEW_REPORTS)
-def formative(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.VIEW_REPORTS)
+def formative(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """How well partners work together (DESIGN §1): the formative report of a wave."""
     return _report(request, access, wave, "formative")
 
 
-@partnership_view(Right.VIEW_REPORTS)
-def summative(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+@wave_view(Right.VIEW_REPORTS)
+def summative(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """Are the outcomes explicit, right and achieved: the summative report of a wave."""
     return _report(request, access, wave, "summative")

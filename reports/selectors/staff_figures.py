@@ -6,7 +6,7 @@ Outcomes may not import reports, so this reader is registered with
 
 from outcomes.selectors.staff_figures import StaffFigures
 from poet.models import Wave
-from reports.selectors import latest_run
+from reports.selectors.runs import latest_run
 
 
 def latest_staff_figures(wave: Wave) -> StaffFigures | None:

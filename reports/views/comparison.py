@@ -1,0 +1,74 @@
+"""Pages of comparison runs: start one (evaluators), read and download the results (reports)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+from poet.analysis import hidden_text
+from poet.models import Wave
+from poet.permissions import Access, Right, wave_view
+from reports.content.common import disclosure_section, outcome_texts, reason_of
+from reports.content.display import display_table
+from reports.selectors.runs import latest_job, latest_run, run_rows
+from reports.services.comparison import start_comparison
+from reports.services.downloads import download_comparison
+
+
+def _results_url(access: Access, wave: Wave) -> str:
+    return reverse(
+        "reports:comparison", kwargs={"partnership": access.partnership.slug, "wave": wave.slug}
+    )
+
+
+@wave_view(Right.VIEW_REPORTS)
+def results(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """The latest run's figures for all staff against all users and carers."""
+    run = latest_run(wave)
+    rows = list(run_rows(run, "all")) if run else []
+    texts = outcome_texts(wave, {row.outcome for row in rows})
+    for row in rows:
+        row.outcome_text = texts.get(row.outcome, "")
+        row.hidden_text = hidden_text(reason_of(row), run.k) if row.suppressed else ""
+    disclosure = disclosure_section(run) if run else None
+    context = {
+        "access": access,
+        "partnership": access.partnership,
+        "wave": wave,
+        "run": run,
+        "rows": rows,
+        "job": latest_job(wave),
+        "can_run": access.can(Right.EVALUATE),
+        "disclosure": disclosure,
+        "disclosure_tables": [display_table(t) for t in disclosure.blocks] if disclosure else [],
+    }
+    return render(request, "reports/results.html", context)
+
+
+@wave_view(Right.EVALUATE)
+def run(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Start a comparison (POST) and send the person to its progress page; GET goes back."""
+    if request.method != "POST":
+        return redirect(_results_url(access, wave))
+    job = start_comparison(wave, request.user)
+    job_url = reverse("job", kwargs={"partnership": access.partnership.slug, "job_id": job.pk})
+    back = request.POST.get("next", "")
+    if not back.startswith(f"/p/{access.partnership.slug}/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
+        back = _results_url(access, wave)
+    return redirect(f"{job_url}?{urlencode({'next': back})}")
+
+
+@wave_view(Right.VIEW_REPORTS)
+def download(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """The latest run as the export CSV; each download goes in the audit log."""
+    run = latest_run(wave)
+    if run is None:
+        return redirect(_results_url(access, wave))
+    response = HttpResponse(
+        download_comparison(run, actor=request.user), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"{access.partnership.slug}-{wave.slug}-comparison.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
