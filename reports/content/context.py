@@ -1,8 +1,8 @@
 """Report sections for the partnership context tools and for waves over time.
 
 `context_sections(wave)`: levels of integration, depth and breadth of relationships and the
-strategic importance grid, from the named partner leads' answers (surveys.selectors.context). Leads speak
-for their organisations and are named, so nothing here is suppressed.
+strategic importance grid, from the named partner leads' answers (surveys.selectors.context).
+Leads speak for their organisations and are named, so nothing here is suppressed.
 
 `change_section(wave, compare_with)` and `trend_section(wave)`: each outcome's staff and users'
 mean importance and achievement across waves, from each wave's latest stored comparison run; a

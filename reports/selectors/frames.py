@@ -7,8 +7,8 @@ to (organisations, groups, outcome codes, measures, domains) come from small loo
 mapped on as categoricals, which keeps both the transfer and the later groupby cheap.
 
 What counts: submitted responses only, never those awaiting confirmation (open-link responses
-beyond their group's headcount, `surveys.selectors.headcounts`) or of a withdrawn participant; "don't know"
-is NaN (missing, never a number).
+beyond their group's headcount, `surveys.selectors.headcounts`) or of a withdrawn participant;
+"don't know" is NaN (missing, never a number).
 """
 
 from __future__ import annotations
