@@ -10,7 +10,7 @@ def record_audit(
     partnership: Partnership | None = None,
     target: str = "",
     reason: str = "",
-    **detail,
+    **detail: object,
 ) -> AuditEvent:
     return AuditEvent.objects.create(
         action=action,

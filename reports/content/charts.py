@@ -7,7 +7,7 @@ drawn as a gap, its hover saying "fewer than k". Labels never carry counts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
@@ -74,7 +74,7 @@ def bar_chart(
 
 def radar_chart(
     axes: Sequence[str],
-    series: dict[str, Sequence[Value]],
+    series: Mapping[str, Sequence[Value]],
     *,
     title: str,
     hidden_text: str,

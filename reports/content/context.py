@@ -31,6 +31,10 @@ TREND_MINIMUM_WAVES = 3
 Z95 = 1.959964
 
 
+def _row(*cells: Cell) -> list[Cell]:
+    return list(cells)
+
+
 def _r(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(float(value), digits)
 
@@ -100,8 +104,8 @@ def integration_section(wave: Wave) -> Section:
             "Leads wanting less",
         ],
         rows=[
-            [r.user_group, r.n, _r(r.mean_now), _r(r.mean_needed), _r(r.gap)]
-            + [r.more, r.same, r.less]
+            _row(r.user_group, r.n, _r(r.mean_now), _r(r.mean_needed), _r(r.gap))
+            + _row(r.more, r.same, r.less)
             for r in rows
         ],
         note="A positive gap means the leads think more integration is needed than there is now.",
@@ -186,8 +190,8 @@ def relationships_section(wave: Wave) -> Section:
             "Change in breadth",
         ],
         rows=[
-            [r.relationship, r.n, _r(r.depth_now), _r(r.breadth_now)]
-            + [_r(r.depth_needed), _r(r.breadth_needed), _r(r.depth_move), _r(r.breadth_move)]
+            _row(r.relationship, r.n, _r(r.depth_now), _r(r.breadth_now))
+            + _row(_r(r.depth_needed), _r(r.breadth_needed), _r(r.depth_move), _r(r.breadth_move))
             for r in rows
         ],
     )
@@ -309,8 +313,8 @@ def importance_section(wave: Wave) -> Section:
             "What it suggests",
         ],
         rows=[
-            [g.relationship, g.organisation_a, _r(g.importance_a)]
-            + [g.organisation_b, _r(g.importance_b), *tools.QUADRANTS[g.quadrant]]
+            _row(g.relationship, g.organisation_a, _r(g.importance_a))
+            + _row(g.organisation_b, _r(g.importance_b), *tools.QUADRANTS[g.quadrant])
             for g in grid
         ],
     )
@@ -491,7 +495,10 @@ def change_section(wave: Wave, compare_with: Wave) -> Section:
             f"No comparison has been run for {missing.name}, so change cannot be shown."
         )
         return section
-    k = latest_run(wave).k
+    current = latest_run(wave)
+    if current is None:  # there are changes, so there is a run
+        return section
+    k = current.k
     rows: list[list[Cell]] = []
     for c in changes:
         ci = c.ci

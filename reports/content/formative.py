@@ -419,7 +419,7 @@ def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
                 code,
                 texts.get(code, ""),
                 cell(c.get("n"), hidden, k),
-                cell(None if mean_hidden else r2(row.mean_staff), mean_hidden, k),
+                cell(None if mean_hidden or row is None else r2(row.mean_staff), mean_hidden, k),
                 cell(r2(c.get("median")), hidden, k),
                 cell(r2(c.get("iqr")), hidden, k),
                 cell(

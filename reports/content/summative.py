@@ -53,6 +53,11 @@ COMPARISON_COLUMNS = [
 ]
 
 
+def _means(shown: list[ComparisonRow], figure: str) -> list[float]:
+    """A figure of rows shown with both means, rounded for reading (2 decimals)."""
+    return [round(float(getattr(row, figure)), 2) for row in shown]
+
+
 def build_summative(wave: Wave, *, compare_with: Wave | None = None) -> Report:
     """The summative report of a wave from its latest run (no sections when none has run)."""
     data = run_data(wave)
@@ -188,8 +193,8 @@ def _measure(data: RunData, texts: dict[str, str], measure: str, k: int) -> Sect
             title=f"{MEASURE_LABELS[measure]}: staff and service users and carers",
             figure=charts.dumbbell_chart(
                 [r.outcome for r in shown],
-                [r2(r.mean_staff) for r in shown],
-                [r2(r.mean_users) for r in shown],
+                _means(shown, "mean_staff"),
+                _means(shown, "mean_users"),
                 [r2(r.ci_low) for r in shown],
                 [r2(r.ci_high) for r in shown],
                 title=f"Mean {measure} (1–5): staff and service users and carers",
@@ -285,8 +290,8 @@ def _agreement(data: RunData, texts: dict[str, str], k: int) -> Section:
                 title=title,
                 figure=charts.scatter_chart(
                     [r.outcome for r in shown],
-                    [r2(r.mean_staff) for r in shown],
-                    [r2(r.mean_users) for r in shown],
+                    _means(shown, "mean_staff"),
+                    _means(shown, "mean_users"),
                     title=title,
                     x_title="Staff mean importance",
                     y_title="Users and carers mean importance",

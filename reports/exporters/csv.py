@@ -90,6 +90,8 @@ class ComparisonCsvExporter(Exporter):
 
     def render(self, report: Report, output: BinaryIO, progress: Progress = no_progress) -> None:
         """The stored comparison rows of the report's run: suppressed rows have no figures."""
+        if report.run_id is None:
+            raise ValueError("A comparison CSV needs the report of a comparison run.")
         run = ComparisonRun.objects.get(pk=report.run_id)
         text = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=True)
         try:
@@ -318,7 +320,19 @@ class AnswersCsvExporter(AnswersExporter):
                     "text",
                 )
                 rows = sorted(answers, key=lambda row: (number[row[0]], row[5]))
-                for rid, audience, org, sg, ug, code, kind, dk, num, choices, text in rows:
+                for (
+                    rid,
+                    audience,
+                    org_name,
+                    sg_name,
+                    ug_name,
+                    code,
+                    kind,
+                    dk,
+                    num,
+                    choices,
+                    text,
+                ) in rows:
                     show_org, show_group, withhold = people[rid]
                     if dk:
                         value = "DK"
@@ -333,12 +347,12 @@ class AnswersCsvExporter(AnswersExporter):
                         value = neutralise(str(joined))
                     else:
                         value = neutralise(text)
-                    group = sg if audience == "staff" else ug
+                    group = sg_name if audience == "staff" else ug_name
                     writer.writerow(
                         (
                             number[rid],
                             audience,
-                            neutralise(org or "") if show_org else "",
+                            neutralise(org_name or "") if show_org else "",
                             neutralise(group or "") if show_group else "",
                             neutralise(code),
                             value,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
@@ -30,10 +32,10 @@ class DownloadForm(forms.Form):
             self.fields[
                 "format"
             ].help_text = "Not needed for the raw answers, which are always CSV."
-        self.fields["kind"].choices = kinds
-        self.fields["format"].choices = report_format_choices()
+        cast(forms.ChoiceField, self.fields["kind"]).choices = kinds  # declared as ChoiceFields
+        cast(forms.ChoiceField, self.fields["format"]).choices = report_format_choices()
         self.waves = {w.slug: w for w in earlier_waves(wave)}
-        self.fields["compare_with"].choices = [("", "No comparison")] + [
+        cast(forms.ChoiceField, self.fields["compare_with"]).choices = [("", "No comparison")] + [
             (w.slug, w.name) for w in self.waves.values()
         ]
         self.helper = FormHelper()

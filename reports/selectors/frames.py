@@ -150,7 +150,8 @@ def _mapped(codes: pd.Series, names: dict[int, str]) -> pd.Categorical:
     known = ~np.isnan(ids) & (ids >= 0) & (ids < len(lookup) - 1)
     positions = np.full(len(ids), -1, dtype="int64")
     positions[known] = lookup[ids[known].astype("int64")]
-    return pd.Categorical.from_codes(positions, categories=labels)
+    # pandas-stubs want a list of codes; pandas takes (and here gets) an integer array
+    return pd.Categorical.from_codes(positions, categories=labels)  # type: ignore[call-overload]
 
 
 def _audiences(codes: pd.Series) -> pd.Categorical:
@@ -194,7 +195,8 @@ def load_outcome_answers(wave: Wave) -> pd.DataFrame:
     staff_group = staff_group.set_categories(labels)
     user_group = user_group.set_categories(labels)
     codes = np.where(staff_group.codes >= 0, staff_group.codes, user_group.codes)
-    group = pd.Categorical.from_codes(codes, categories=labels)
+    # pandas-stubs want a list of codes; pandas takes (and here gets) an integer array
+    group = pd.Categorical.from_codes(codes, categories=labels)  # type: ignore[call-overload]
     frame = pd.DataFrame(
         {
             "respondent": raw["respondent"].to_numpy(),
@@ -348,9 +350,7 @@ def changed_since(now: Structure, then: dict[str, dict[str, list[int]]]) -> dict
     (as stored: cells keyed by ``cell_key``) and now."""
     changed: dict[str, dict[Cell, int]] = {}
     for side, cells in now.members.items():
-        before = {
-            tuple(key.split(CELL_SEPARATOR, 1)): set(ids) for key, ids in then.get(side, {}).items()
-        }
+        before = {_cell(key): set(ids) for key, ids in then.get(side, {}).items()}
         every = set(cells) | set(before) | now.cells(side)
         changed[side] = {
             cell: len(set(cells.get(cell, ())) ^ before.get(cell, set())) for cell in every
@@ -363,6 +363,12 @@ CELL_SEPARATOR = "\x1f"
 
 def cell_key(cell: Cell) -> str:
     return CELL_SEPARATOR.join(str(part) for part in cell)
+
+
+def _cell(key: str) -> tuple[str, str]:
+    """A cell back from its stored key (organisation or audience, then group)."""
+    first, second = key.split(CELL_SEPARATOR, 1)
+    return first, second
 
 
 def _frame_digest(frame: pd.DataFrame) -> bytes:

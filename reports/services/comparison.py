@@ -11,7 +11,7 @@ import json
 import math
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from django.db import IntegrityError, transaction
@@ -105,7 +105,7 @@ def start_comparison(
         target=str(wave),
         wave=wave.slug,
         job=job.pk,
-        **parameters,
+        **cast(dict[str, Any], parameters),  # the run's parameters, never named like the fields
     )
     if in_process:
         run_job(job.pk)  # in this process: the workers' own code, not the queue
@@ -158,11 +158,9 @@ def _release(wave: Wave, k: int, structure: Structure, *, exclude: int | None = 
     count pinned at the cell's headcount is not a disclosure here (response rates, where the
     count is the figure, do use the headcounts as bounds)."""
     earlier = []
-    runs = (
-        ComparisonRun.objects.filter(wave=wave)
-        .exclude(pk=exclude)
-        .only("disclosure_note", "members")
-    )
+    runs = ComparisonRun.objects.filter(wave=wave).only("disclosure_note", "members")
+    if exclude is not None:
+        runs = runs.exclude(pk=exclude)
     for run in runs:
         if run.disclosure_note:
             note = pd.DataFrame.from_records(run.disclosure_note, columns=list(NOTE_COLUMNS))

@@ -16,6 +16,7 @@ import io
 import os
 import shutil
 from dataclasses import dataclass
+from io import TextIOBase
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -23,7 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from poet.models import Job, Wave
-from poet.services import create_job, enqueue, record_audit
+from poet.services import JobRefused, create_job, enqueue, record_audit
 from reports.content import BUILDERS, report_header
 from reports.documents import Report
 from reports.exporters import get_answers_exporter, get_exporter, report_format_choices
@@ -157,24 +158,30 @@ def export_report(
     return report
 
 
+def _wave_of(job: Job) -> Wave:
+    if job.wave is None:  # every download job is made for a wave
+        raise JobRefused("This download no longer has its wave.")
+    return job.wave
+
+
 def generate_download(job: Job, progress: Progress) -> dict:
     """The work of a download job: write the file next to its temporary name, then rename it."""
     params = job.parameters
-    wave = job.wave
+    wave = _wave_of(job)
     kind, format = params["report"], params["format"]
-    exporter = get_answers_exporter(format) if kind == ANSWERS else get_exporter(format)
     folder = _folder(job)
     folder.mkdir(parents=True, exist_ok=True)
-    if kind == ANSWERS:
-        filename = exporter.filename(wave.partnership.slug, wave.slug)
+    answers = get_answers_exporter(format) if kind == ANSWERS else None
+    if answers is not None:
+        filename = answers.filename(wave.partnership.slug, wave.slug)
     else:
-        filename = exporter.filename(wave.partnership.slug, wave.slug, kind)
+        filename = get_exporter(format).filename(wave.partnership.slug, wave.slug, kind)
     final = folder / filename
     partial = folder / (filename + ".part")
     run_id = None
     with open(partial, "wb") as out:
-        if kind == ANSWERS:
-            exporter.render(wave, out, progress)
+        if answers is not None:
+            answers.render(wave, out, progress)
         else:
             compare = params.get("compare_with")
             compare_with = (
@@ -197,7 +204,7 @@ def generate_download(job: Job, progress: Progress) -> dict:
     return {
         "file": str(final.relative_to(settings.MEDIA_ROOT)),
         "filename": filename,
-        "content_type": exporter.content_type,
+        "content_type": (answers or get_exporter(format)).content_type,
         "size": final.stat().st_size,
         "generated_at": timezone.now().isoformat(),
     }
@@ -218,7 +225,7 @@ def download_file(job: Job, *, user=None) -> DownloadFile:
     if root not in path.parents or not path.is_file():
         raise DownloadError("This file is no longer here: make it again.")
     record_download(
-        job.wave,
+        _wave_of(job),
         kind=ANSWERS if job.kind == ANSWERS_JOB else job.parameters.get("report"),
         format=job.parameters.get("format"),
         step="fetched",
@@ -278,7 +285,7 @@ def download_comparison(run: ComparisonRun, *, actor) -> bytes:
     return content
 
 
-def export_comparison(run: ComparisonRun, output: TextIO) -> int:
+def export_comparison(run: ComparisonRun, output: TextIO | TextIOBase) -> int:
     """The `export_comparison` command's CSV of a run to a text file, in the audit log; returns
     the rows written."""
     output.write(_comparison_csv(run).decode("utf-8"))

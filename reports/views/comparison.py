@@ -1,5 +1,8 @@
 """Pages of comparison runs: start one (evaluators), read and download the results (reports)."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +13,8 @@ from poet.models import Wave
 from poet.permissions import Access, Right, wave_view
 from reports.content.common import disclosure_section, outcome_texts, reason_of
 from reports.content.display import display_table
+from reports.documents import Table
+from reports.models import ComparisonRow
 from reports.selectors.runs import latest_job, latest_run, run_rows
 from reports.services.comparison import start_comparison
 from reports.services.downloads import download_comparison
@@ -21,15 +26,32 @@ def _results_url(access: Access, wave: Wave) -> str:
     )
 
 
+@dataclass(frozen=True)
+class ShownRow:
+    """A stored comparison row with what the page adds: its statement and why it is hidden."""
+
+    row: ComparisonRow
+    outcome_text: str
+    hidden_text: str
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.row, name)
+
+
 @wave_view(Right.VIEW_REPORTS)
 def results(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """The latest run's figures for all staff against all users and carers."""
     run = latest_run(wave)
-    rows = list(run_rows(run, "all")) if run else []
-    texts = outcome_texts(wave, {row.outcome for row in rows})
-    for row in rows:
-        row.outcome_text = texts.get(row.outcome, "")
-        row.hidden_text = hidden_text(reason_of(row), run.k) if row.suppressed else ""
+    found = list(run_rows(run, "all")) if run else []
+    texts = outcome_texts(wave, {row.outcome for row in found})
+    rows = [
+        ShownRow(
+            row,
+            texts.get(row.outcome, ""),
+            hidden_text(reason_of(row), run.k) if run and row.suppressed else "",
+        )
+        for row in found
+    ]
     disclosure = disclosure_section(run) if run else None
     context = {
         "access": access,
@@ -40,7 +62,11 @@ def results(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         "job": latest_job(wave),
         "can_run": access.can(Right.EVALUATE),
         "disclosure": disclosure,
-        "disclosure_tables": [display_table(t) for t in disclosure.blocks] if disclosure else [],
+        "disclosure_tables": [
+            display_table(t)
+            for t in (disclosure.blocks if disclosure else [])
+            if isinstance(t, Table)
+        ],
     }
     return render(request, "reports/results.html", context)
 

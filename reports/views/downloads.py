@@ -42,7 +42,7 @@ def index(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         refused=DownloadError,
         field="kind",
     )
-    if started:
+    if started and job is not None:
         job_url = reverse("job", kwargs={"partnership": access.partnership.slug, "job_id": job.pk})
         return redirect(f"{job_url}?{urlencode({'next': _page_url(access, wave)})}")
     context = {
@@ -58,7 +58,9 @@ def index(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
 
 
 @wave_view(Right.VIEW_REPORTS)
-def fetch(request: HttpRequest, access: Access, wave: Wave, job_id: int) -> HttpResponse:
+def fetch(
+    request: HttpRequest, access: Access, wave: Wave, job_id: int
+) -> HttpResponse | FileResponse:
     """The file of a finished download job, as an attachment; raw answers need EVALUATE."""
     job = get_object_or_404(
         Job,

@@ -24,7 +24,7 @@ def next_wave(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         lambda data: start_next_wave(wave, data["name"], actor=request.user),
         refused=(),
     )
-    if started:
+    if started and new is not None:
         message = f"{new.name} started as a copy of {wave.name}."
         return done(request, message, new.get_absolute_url())
     schedule = FollowUpSchedule.objects.filter(wave=wave).first()
