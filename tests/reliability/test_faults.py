@@ -65,6 +65,7 @@ def limit_jobs(monkeypatch, *, soft: int, hard: int) -> None:
     task = celery_app.tasks[RUN_JOB_TASK]
     monkeypatch.setattr(task, "soft_time_limit", soft)
     monkeypatch.setattr(task, "time_limit", hard)
+    monkeypatch.setattr(task, "_exec_options", None)  # Celery caches them at the first send
 
 
 def test_a_job_past_its_time_limit_is_stopped_and_says_so(workers, monkeypatch):
