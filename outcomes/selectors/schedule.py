@@ -3,10 +3,11 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from outcomes.models import ChosenOutcome, FollowUpSchedule, FollowUpSession, ParticipantResponse
 from poet.models import Audience, OutcomeStatement, Wave
+from poet.selectors.outcome_statements import outcome_statements_for
 from surveys.models import Item, Questionnaire
 
 Method = FollowUpSchedule.Method
@@ -45,13 +46,7 @@ def choosable_outcomes(schedule: FollowUpSchedule) -> list[OutcomeStatement]:
     chosen = set(schedule.chosen_outcomes.values_list("outcome_id", flat=True))
     staff = [o for o in staff_outcomes(wave) if o.pk not in chosen]
     staff_ids = {o.pk for o in staff}
-    library = (
-        OutcomeStatement.objects.filter(
-            Q(partnership__isnull=True) | Q(partnership=wave.partnership)
-        )
-        .exclude(pk__in=chosen | staff_ids)
-        .order_by(F("partnership_id").asc(nulls_first=True), "code")
-    )
+    library = outcome_statements_for(wave.partnership).exclude(pk__in=chosen | staff_ids)
     return staff + list(library)
 
 

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 import pandas as pd
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 
 from outcomes.models import ChosenOutcome, OutcomeProposal
 from outcomes.selectors.follow_up_questionnaire import live_follow_up
@@ -22,6 +22,7 @@ from outcomes.selectors.schedule import chosen_outcomes, schedule_of, staff_outc
 from outcomes.selectors.staff_figures import StaffFigures, staff_figures
 from poet.analysis import hidden_text
 from poet.models import Audience, OutcomeStatement, Wave
+from poet.selectors.outcome_statements import outcome_statements_for
 from surveys.models import Answer, Questionnaire
 from surveys.questionnaire_template import PROPOSED_OUTCOMES
 
@@ -293,9 +294,7 @@ def proposal_of(wave: Wave, pk) -> OutcomeProposal | None:
 
 def library(wave: Wave) -> QuerySet[OutcomeStatement]:
     """The statements of the partnership's outcome library: built-in, then its own."""
-    return OutcomeStatement.objects.filter(
-        Q(partnership__isnull=True) | Q(partnership=wave.partnership_id)
-    ).order_by(F("partnership_id").asc(nulls_first=True), "code")
+    return outcome_statements_for(wave.partnership_id)
 
 
 def library_outcome(wave: Wave, pk: int | None) -> OutcomeStatement | None:

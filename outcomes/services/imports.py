@@ -70,6 +70,7 @@ from poet.models import (
     UserGroup,
     Wave,
 )
+from poet.selectors.outcome_statements import outcome_statements_for
 from poet.services import JobRefused, create_job, enqueue, record_audit
 from poet.spreadsheet import CHUNK_BYTES, CsvShapeCheck, CsvShapeError
 from surveys.models import Answer, Item, Questionnaire, Response, Section
@@ -322,13 +323,12 @@ def _load(partnership_slug: str, wave_slug: str, create: bool) -> _Lookups:
             return {}
         return dict(model.objects.filter(partnership=partnership).values_list("name", "pk"))
 
-    outcomes = dict(
-        OutcomeStatement.objects.filter(partnership__isnull=True).values_list("code", "pk")
+    statements = (
+        outcome_statements_for(partnership)
+        if partnership is not None
+        else OutcomeStatement.objects.filter(partnership__isnull=True)  # the library alone
     )
-    if partnership is not None:
-        outcomes.update(
-            OutcomeStatement.objects.filter(partnership=partnership).values_list("code", "pk")
-        )
+    outcomes = dict(statements.values_list("code", "pk"))  # in order: its own wins
     questionnaires: dict[str, Questionnaire | None] = {STAFF: None, FOLLOW_UP: None}
     items: dict[tuple[str, str], _Item] = {}
     participant_codes: set[str] = set()

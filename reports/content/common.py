@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count
 
 from outcomes.models import FollowUpSchedule
 from poet.analysis import (
@@ -20,7 +20,8 @@ from poet.analysis import (
     hidden_text,
     rule_text,
 )
-from poet.models import Audience, OutcomeStatement, Wave
+from poet.models import Audience, Wave
+from poet.selectors.outcome_statements import outcome_texts as statement_texts
 from reports.documents import Cell, Hidden, Section, Table
 from reports.models import ComparisonRow, ComparisonRun
 from reports.selectors.runs import latest_run
@@ -149,10 +150,7 @@ def disclosure_section(run: ComparisonRun) -> Section:
 
 def outcome_texts(wave: Wave, codes: Iterable[str]) -> dict[str, str]:
     """Outcome statement text per code; the partnership's own statement wins over the library."""
-    statements = OutcomeStatement.objects.filter(
-        Q(partnership=wave.partnership) | Q(partnership__isnull=True), code__in=set(codes)
-    ).order_by(F("partnership").asc(nulls_first=True))
-    return dict(statements.values_list("code", "text"))
+    return statement_texts(wave.partnership_id, codes)
 
 
 def domain_names() -> dict[str, str]:

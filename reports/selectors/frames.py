@@ -29,7 +29,6 @@ from django.db.models import (
     F,
     FloatField,
     OuterRef,
-    Q,
     QuerySet,
     Value,
     When,
@@ -46,6 +45,7 @@ from poet.analysis import (
     USERS_SIDE,
 )
 from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
+from poet.selectors.outcome_statements import outcome_statements_for
 from surveys.models import Answer, Item
 from surveys.selectors.headcounts import staff_headcounts
 
@@ -281,11 +281,11 @@ def load_top_picks(wave: Wave) -> pd.DataFrame:
 
 def load_user_proposed(wave: Wave) -> frozenset[str]:
     """Codes of outcomes users or carers proposed that this wave asks about."""
-    codes = OutcomeStatement.objects.filter(
-        Q(partnership=wave.partnership_id) | Q(partnership__isnull=True),
-        source=OutcomeStatement.Source.USERS,
-        items__section__questionnaire__wave=wave,
-    ).values_list("code", flat=True)
+    codes = (
+        outcome_statements_for(wave.partnership_id)
+        .filter(source=OutcomeStatement.Source.USERS, items__section__questionnaire__wave=wave)
+        .values_list("code", flat=True)
+    )
     return frozenset(codes)
 
 
