@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from poet.models import Wave
 from poet.permissions import Access, Right, partnership_access, wave_of, wave_view
+from poet.selectors.waves import wave_by_slugs
 from surveys.forms.context import (
     TOOL_FORMS,
     TOOL_TITLES,
@@ -182,7 +183,7 @@ def lead_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     @wraps(view)
     def wrapper(request: HttpRequest, partnership: str, wave: str, **kwargs) -> HttpResponse:
-        w = Wave.objects.filter(partnership__slug=partnership, slug=wave).first()
+        w = wave_by_slugs(partnership, wave)
         state: dict[str, Any] = request.session.get(SESSION) or {}
         lead_id = state.get("lead")
         lead = None
@@ -209,7 +210,7 @@ def lead_start(request: HttpRequest, partnership: str, wave: str) -> HttpRespons
     token = request.GET.get("token")
     if token is None:
         return lead_home(request, partnership=partnership, wave=wave)
-    w = Wave.objects.filter(partnership__slug=partnership, slug=wave).first()
+    w = wave_by_slugs(partnership, wave)
     lead = tools.lead_for_token(w, token) if w else None
     if w is None or lead is None:
         return _private(render(request, "surveys/context/link_problem.html", status=404))

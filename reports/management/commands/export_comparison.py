@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.management.commands.run_comparison import find_wave
+from reports.management.waves import find_wave
 from reports.selectors.runs import latest_run
 from reports.services.downloads import export_comparison
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from poet.models import Wave
 from reports.exporters import report_formats
-from reports.management.commands.run_comparison import find_wave
+from reports.management.waves import find_wave
 from reports.selectors.downloads import REPORT_KINDS
 from reports.services.downloads import DownloadError, export_report
 

@@ -2,19 +2,10 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from poet.models import Job, Wave
+from poet.models import Job
+from reports.management.waves import find_wave
 from reports.models import DEFAULT_RESAMPLES, DEFAULT_SEED, ComparisonRun
 from reports.services.comparison import start_comparison
-
-
-def find_wave(partnership: str, wave: str) -> Wave:
-    found = Wave.objects.select_related("partnership").filter(
-        partnership__slug=partnership, slug=wave
-    )
-    result = found.first()
-    if result is None:
-        raise CommandError(f'No wave "{wave}" in a partnership "{partnership}".')
-    return result
 
 
 class Command(BaseCommand):
