@@ -5,7 +5,6 @@ from django.urls import include, path
 from poet.views import partnerships as views
 from poet.views import setup
 from poet.views import two_factor as two_factor_views
-from surveys import urls as survey_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,7 +18,7 @@ urlpatterns = [
     path("accounts/two-factor/set-up/", two_factor_views.setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
     path("admin/", admin.site.urls),
-    path("s/", include((survey_urls.respond_patterns, "respond"))),
+    path("", include("surveys.urls")),  # /s/ (respondents), a wave's survey/ and context/
     path("accounts/", include("django.contrib.auth.urls")),
     path("partnerships/new/", setup.new_partnership, name="new_partnership"),
     path("p/<slug:partnership>/", views.partnership, name="partnership"),
@@ -52,11 +51,6 @@ urlpatterns = [
     ),
     path("p/<slug:partnership>/jobs/<int:job_id>/", views.job, name="job"),
     path("p/<slug:partnership>/waves/<slug:wave>/", views.wave, name="wave"),
-    path("p/<slug:partnership>/waves/<slug:wave>/survey/", include("surveys.urls")),
     path("p/<slug:partnership>/waves/<slug:wave>/", include("reports.urls")),
     path("p/<slug:partnership>/waves/<slug:wave>/", include("outcomes.urls")),
-    path(
-        "p/<slug:partnership>/waves/<slug:wave>/context/",
-        include((survey_urls.context_patterns, "context")),
-    ),
 ]

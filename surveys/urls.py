@@ -1,6 +1,6 @@
-"""Every page of the staff survey, in three lists for the three places `poet.urls` puts them:
+"""Every page of the staff survey, in three namespaces (`poet.urls` includes this module once):
 
-- ``urlpatterns``: evaluator and manager pages of a wave's survey,
+- ``survey_patterns``: evaluator and manager pages of a wave's survey,
   /p/<partnership>/waves/<wave>/survey/ (namespace "surveys"). Design items are addressed as
   ?code=<item code> and sections as ?section=<position>, so every route takes only the
   partnership and the wave;
@@ -9,13 +9,11 @@
 - ``respond_patterns``: pages for someone answering (no account), /s/ (namespace "respond").
 """
 
-from django.urls import path
+from django.urls import include, path
 
 from surveys.views import answering, context, design, headcounts, invitations, preview, responses
 
-app_name = "surveys"
-
-urlpatterns = [
+survey_patterns = [
     path("responses/", responses.responses, name="responses"),
     path("preview/", preview.preview, name="preview"),
     # design
@@ -69,4 +67,12 @@ respond_patterns = [
     path("open/<str:token>/", answering.open_link, name="open"),
     path("resume/<str:token>/", answering.resume, name="resume"),
     path("<str:token>/", answering.start, name="start"),
+]
+
+WAVE = "p/<slug:partnership>/waves/<slug:wave>/"
+
+urlpatterns = [
+    path("s/", include((respond_patterns, "respond"))),
+    path(f"{WAVE}survey/", include((survey_patterns, "surveys"))),
+    path(f"{WAVE}context/", include((context_patterns, "context"))),
 ]
