@@ -6,9 +6,10 @@ which report, format and earlier wave, and its result names the file.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from poet.models import Job, Wave
+from reports.models import ComparisonRun
 
 REPORT_JOB = "report.download"
 ANSWERS_JOB = "answers.download"
@@ -17,8 +18,17 @@ ANSWERS = "answers"  # the kind for the tidy raw answers (DESIGN §5)
 
 
 def earlier_waves(wave: Wave) -> QuerySet[Wave]:
-    """Waves of the same partnership a report may compare with (not the wave itself)."""
-    return Wave.objects.filter(partnership=wave.partnership).exclude(pk=wave.pk).order_by("-pk")
+    """The waves a report may show change since: the partnership's waves started before this
+    one that have results (a comparison run), newest first; never a later or unfinished wave."""
+    started_before = Q(created_at__lt=wave.created_at) | Q(
+        created_at=wave.created_at, pk__lt=wave.pk
+    )
+    has_results = Exists(ComparisonRun.objects.filter(wave=OuterRef("pk")))
+    return (
+        Wave.objects.filter(started_before, has_results, partnership=wave.partnership)
+        .exclude(pk=wave.pk)
+        .order_by("-created_at", "-pk")
+    )
 
 
 def recent_downloads(wave: Wave, *, include_answers: bool, limit: int = 10) -> list[Job]:

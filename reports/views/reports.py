@@ -14,6 +14,7 @@ from django.shortcuts import render
 from poet.models import Wave
 from poet.permissions import Access, Right, wave_view
 from reports.content.display import display_report
+from reports.selectors.downloads import earlier_waves
 from reports.selectors.runs import latest_run
 from reports.services.reports import view_report
 
@@ -22,9 +23,12 @@ def _compare_with(access: Access, wave: Wave, slug: str) -> tuple[Wave | None, s
     """The earlier wave asked for with ?compare=, or None and a message saying why not."""
     if not slug:
         return None, ""
-    other = Wave.objects.filter(partnership=access.partnership, slug=slug).first()
-    if other is None or other.pk == wave.pk:
-        return None, "That wave cannot be compared with this one: showing this wave alone."
+    other = earlier_waves(wave).filter(slug=slug).first()
+    if other is None:
+        return None, (
+            "That wave cannot be compared with this one (change is shown since an earlier wave "
+            "with results): showing this wave alone."
+        )
     return other, ""
 
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import os
+import re
 
 import pytest
 from django.urls import reverse
@@ -264,3 +265,25 @@ def test_files_older_than_the_keeping_time_are_deleted_and_say_so(
         kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, "job_id": new.pk},
     )
     assert client.get(new_url).status_code == 200
+
+
+def test_compare_with_offers_only_earlier_waves_with_results(client):
+    """A later draft, and an earlier wave never compared, are not offered; an earlier wave with
+    a comparison run is (and a report page given any other wave says it cannot compare)."""
+    earlier = seeded_wave().wave
+    unfinished = WaveFactory(partnership=earlier.partnership, name="Spring, never compared")
+    wave = seeded_wave().wave
+    wave.partnership = earlier.partnership
+    wave.save()
+    later = WaveFactory(partnership=earlier.partnership, name="Next year draft")
+    client.force_login(member(earlier.partnership, Role.MANAGER))
+    page = client.get(page_url(wave)).content.decode()
+    select = page.split('name="compare_with"')[1].split("</select>")[0]
+    options = re.findall(r'<option value="([^"]*)"', select)
+    assert earlier.slug in options
+    assert unfinished.slug not in options and later.slug not in options
+    report = reverse(
+        "reports:summative", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
+    )
+    shown = client.get(f"{report}?compare={later.slug}").content.decode()
+    assert "cannot be compared" in shown
