@@ -32,9 +32,9 @@ def send_reminders(job, progress):
     return {}
 
 
-register_job_kind(RECOUNT, recount_responses)
-register_job_kind(invitations.SEND_INVITATIONS, send_invitations)
-register_job_kind(invitations.SEND_REMINDERS, send_reminders)
+register_job_kind(RECOUNT, recount_responses, title="counting responses")
+register_job_kind(invitations.SEND_INVITATIONS, send_invitations, title="sending invitations")
+register_job_kind(invitations.SEND_REMINDERS, send_reminders, title="sending reminders")
 
 
 @shared_task

@@ -9,8 +9,10 @@ result or why it failed. A job whose worker died part-way is delivered again (ac
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from celery import current_app
@@ -33,18 +35,60 @@ class Progress(Protocol):
 
 Work = Callable[[Job, Progress], Any]
 
-_kinds: dict[str, Work] = {}
+Title = Callable[[Job], str]
+ResultLink = Callable[[Job], "tuple[str, str] | None"]
 
 
-def register_job_kind(kind: str, work: Work, *, replace: bool = False) -> None:
-    """Say what a job of `kind` does: `work(job, progress)` returns the job's result."""
-    if not replace and _kinds.get(kind, work) is not work:
+@dataclass(frozen=True)
+class JobKind:
+    """What a kind of job does, what the person waiting is told it is doing, and where its
+    result is once it has finished (link text and address), if anywhere."""
+
+    work: Work
+    title: Title
+    result_link: ResultLink | None = None
+
+
+_kinds: dict[str, JobKind] = {}
+
+
+def register_job_kind(
+    kind: str,
+    work: Work,
+    *,
+    title: str | Title = "background work",
+    result_link: ResultLink | None = None,
+    replace: bool = False,
+) -> None:
+    """Say what a job of `kind` does: `work(job, progress)` returns the job's result.
+
+    `replace` swaps only the work of a kind already registered (a test's slow worker)."""
+    previous = _kinds.get(kind)
+    if previous is not None and replace:
+        _kinds[kind] = dataclasses.replace(previous, work=work)
+        return
+    if previous is not None and previous.work is not work:
         raise ValueError(f"Job kind {kind!r} is registered twice.")
-    _kinds[kind] = work
+    named = title if callable(title) else (lambda job, text=title: text)
+    _kinds[kind] = JobKind(work, named, result_link)
 
 
 def job_kinds() -> dict[str, Work]:
-    return dict(_kinds)
+    return {kind: registered.work for kind, registered in _kinds.items()}
+
+
+def job_title(job: Job) -> str:
+    """What the job is doing, in the words of the person waiting ("sending invitations")."""
+    registered = _kinds.get(job.kind)
+    return registered.title(job) if registered else "background work"
+
+
+def job_result_link(job: Job) -> tuple[str, str] | None:
+    """Where a finished job's result is (link text, address), or None."""
+    registered = _kinds.get(job.kind)
+    if job.status != Job.Status.SUCCEEDED or registered is None or not registered.result_link:
+        return None
+    return registered.result_link(job)
 
 
 class JobRefused(Exception):
@@ -194,13 +238,15 @@ def run_job(job_id: int) -> Job | None:
     job = claim_job(job_id)
     if job is None:
         return None
-    work = _kinds.get(job.kind)
-    if work is None:
+    registered = _kinds.get(job.kind)
+    if registered is None:
         logger.error("Job %s has the kind %r, which no app registered", job.pk, job.kind)
         fail_job(job, "POET does not know how to do this kind of work any more.")
         return job
     try:
-        result = work(job, lambda fraction, message="": report_progress(job, fraction, message))
+        result = registered.work(
+            job, lambda fraction, message="": report_progress(job, fraction, message)
+        )
     except JobRefused as refused:  # worded for the person waiting: no exception name, no trace
         fail_job(job, str(refused), refused.details)
         return job

@@ -15,6 +15,7 @@ from poet.permissions import (
     wave_of,
 )
 from poet.services import set_minimum_group_size
+from poet.services.jobs import job_result_link, job_title
 
 
 @login_required
@@ -94,5 +95,12 @@ def job(request: HttpRequest, access: Access, job_id: int) -> HttpResponse:
     next_url = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = ""
-    context = {"access": access, "partnership": access.partnership, "job": j, "next_url": next_url}
+    context = {
+        "access": access,
+        "partnership": access.partnership,
+        "job": j,
+        "job_title": job_title(j),
+        "result_link": job_result_link(j),
+        "next_url": next_url,
+    }
     return render(request, "poet/job.html", context)

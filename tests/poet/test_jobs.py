@@ -148,3 +148,22 @@ def test_job_page_shows_progress_as_json_and_html(client):
     assert "Queued: 30% – Counting" in page
     assert 'http-equiv="refresh"' in page
     assert "evil.example" not in page
+
+
+def test_the_job_page_names_the_work_and_offers_its_result(client, kind):
+    """A kind says what it is doing and where its result is; the page shows both once done."""
+    jobs._kinds["test.kind"] = jobs.JobKind(
+        jobs._kinds["test.kind"].work,
+        lambda job: f"counting {job.parameters['what']}",
+        lambda job: ("See the count", "/somewhere/"),
+    )
+    kind["work"] = lambda job, progress: {"ok": True}
+    wave = WaveFactory()
+    client.force_login(member(wave.partnership, Role.MANAGER))
+    job = create_job("test.kind", partnership=wave.partnership, wave=wave, what="sheep")
+    url = f"/p/{wave.partnership.slug}/jobs/{job.pk}/"
+    page = client.get(url).content.decode()
+    assert "counting sheep" in page and "See the count" not in page  # not finished yet
+    run_job(job.pk)
+    page = client.get(url).content.decode()
+    assert '<a class="govuk-link" href="/somewhere/" data-result>See the count</a>' in page
