@@ -54,6 +54,7 @@ class Exporter:
     verbose_name: str = ""
     extension: str = ""
     content_type: str = "application/octet-stream"
+    listed: bool = True  # offered as a download format of the formative and summative reports
 
     def render(self, report: Report, output: BinaryIO, progress: Progress = no_progress) -> None:
         """Write the whole file to `output` (a binary file opened for writing)."""

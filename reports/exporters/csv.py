@@ -1,5 +1,9 @@
-"""CSV downloads: the comparison table (the report's CSV format, the comparison page's CSV and
-`export_comparison`), and the tidy answers of DESIGN §5.
+"""CSV downloads: a report's own tables (the formative or summative report's CSV format), the
+comparison table (the comparison page's CSV and `export_comparison`), and the tidy answers of
+DESIGN §5.
+
+A report's CSV has one line per figure (table, row, column, value, and why it is hidden when it
+is), from the same tables as the other formats, so every hidden figure stays hidden.
 
 The comparison table is the stored rows of a run in analysis order under the header of issue 5;
 a suppressed row keeps its keys and has every figure empty; figures are numbers, never
@@ -39,7 +43,7 @@ from outcomes.selectors.responses import counted_responses
 from poet.analysis import COMPARISON_COLUMNS
 from poet.analysis.microdata import generalise
 from poet.models import Organisation, StaffGroup, UserGroup, Wave
-from reports.documents import Report
+from reports.documents import Cell, Hidden, Report
 from reports.exporters.base import AnswersExporter, Exporter, Progress, neutralise, no_progress
 from reports.exporters.registry import register
 from reports.models import KEY_COLUMNS, ComparisonRun
@@ -83,10 +87,11 @@ def write_comparison_csv(run: ComparisonRun, out: TextIO) -> int:
 
 @register
 class ComparisonCsvExporter(Exporter):
-    identifier = "csv"
+    identifier = "comparison_csv"
     verbose_name = "CSV (comparison table)"
     extension = "csv"
     content_type = "text/csv; charset=utf-8"
+    listed = False  # the comparison page's download; a report's CSV holds the report's tables
 
     def render(self, report: Report, output: BinaryIO, progress: Progress = no_progress) -> None:
         """The stored comparison rows of the report's run: suppressed rows have no figures."""
@@ -99,6 +104,59 @@ class ComparisonCsvExporter(Exporter):
         finally:
             text.detach()
         progress(1.0, "Comparison table written")
+
+
+REPORT_TABLE_COLUMNS = ("table", "table_title", "row", "column", "value", "hidden")
+
+
+def _figure(cell: Cell) -> tuple[str, str]:
+    """A report cell as CSV text: numbers as numbers, text neutralised, a hidden figure empty
+    with its reason beside it."""
+    if isinstance(cell, Hidden):
+        return "", str(cell)
+    if cell is None:
+        return "", ""
+    if isinstance(cell, bool):
+        return str(cell), ""
+    if isinstance(cell, int | float):
+        return ("" if isinstance(cell, float) and math.isnan(cell) else repr(cell)), ""
+    return neutralise(str(cell)), ""
+
+
+@register
+class ReportCsvExporter(Exporter):
+    """A report's own tables (charts' tables included), one line per figure: the table, the
+    row (its first cell), the column, the value, and why it is hidden when it is."""
+
+    identifier = "csv"
+    verbose_name = "CSV (the report's tables, one line per figure)"
+    extension = "csv"
+    content_type = "text/csv; charset=utf-8"
+
+    def render(self, report: Report, output: BinaryIO, progress: Progress = no_progress) -> None:
+        text = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=True)
+        try:
+            writer = _csv.writer(text, lineterminator="\n")
+            writer.writerow(REPORT_TABLE_COLUMNS)
+            for table in report.tables():
+                first = 1 if len(table.columns) > 1 else 0
+                for row in table.rows:
+                    label = "" if first == 0 else _figure(row[0])[0] or _figure(row[0])[1]
+                    for column, cell in zip(table.columns[first:], row[first:], strict=True):
+                        value, hidden = _figure(cell)
+                        writer.writerow(
+                            (
+                                neutralise(table.key),
+                                neutralise(table.title),
+                                label,
+                                neutralise(column),
+                                value,
+                                hidden,
+                            )
+                        )
+        finally:
+            text.detach()
+        progress(1.0, "Tables written")
 
 
 def _neutralised_sql(expression: str) -> str:

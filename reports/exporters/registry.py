@@ -43,7 +43,7 @@ def get_answers_exporter(format: str) -> AnswersExporter:
 
 def report_formats() -> list[Exporter]:
     """The formats a report can be downloaded in (not the raw answers)."""
-    return list(EXPORTERS.values())
+    return [exporter for exporter in EXPORTERS.values() if exporter.listed]
 
 
 def report_format_choices() -> list[tuple[str, str]]:

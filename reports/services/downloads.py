@@ -38,7 +38,7 @@ from reports.selectors.downloads import (
 )
 from reports.selectors.runs import latest_run
 
-COMPARISON_CSV = "csv"  # the report format that is the comparison table
+COMPARISON_CSV = "comparison_csv"  # the comparison page's table, not a report format
 
 
 class DownloadError(Exception):

@@ -8,6 +8,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from poet.models import AuditEvent
+from reports.content import build_formative, build_summative
+from reports.exporters.csv import REPORT_TABLE_COLUMNS
 from reports.models import ComparisonRow, ComparisonRun
 from tests.reports.reporting import (
     FORMULA,
@@ -121,18 +123,33 @@ def test_formative_xlsx_never_shows_a_figure_of_the_small_group(tmp_path, wave):
     assert seen  # its name may appear
 
 
-def test_csv_is_the_comparison_table_with_suppressed_rows_empty(tmp_path, wave):
-    text = export(tmp_path, wave, "summative", "csv").decode()
-    rows = list(csv.DictReader(io.StringIO(text)))
+def test_each_report_csv_holds_its_own_tables_with_hidden_figures_empty(tmp_path, wave):
+    summative = list(
+        csv.DictReader(io.StringIO(export(tmp_path, wave, "summative", "csv").decode()))
+    )
+    formative = list(
+        csv.DictReader(io.StringIO(export(tmp_path, wave, "formative", "csv").decode()))
+    )
+    assert list(summative[0]) == list(REPORT_TABLE_COLUMNS)
+    assert {r["table"] for r in summative} == {t.key for t in build_summative(wave).tables()}
+    assert {r["table"] for r in formative} == {t.key for t in build_formative(wave).tables()}
+    assert {r["table"] for r in summative} != {r["table"] for r in formative}
     run = ComparisonRun.objects.get()
-    assert len(rows) == run.rows.count()
-    for parsed, stored in zip(rows, run.rows.order_by("position"), strict=True):
-        assert (parsed["outcome"], parsed["group"]) == (stored.outcome, stored.group)
-        if not stored.suppressed and stored.mean_staff is not None:
-            assert float(parsed["mean_staff"]) == pytest.approx(stored.mean_staff)
-    tiny = [r for r in rows if r["group"] == TINY]
-    assert tiny and all(r["suppressed"] == "true" and r["n_staff"] == "" for r in tiny)
-    entry = wave.partnership.audit_events.get(action="report.downloaded")
+    shown = run.rows.get(outcome="O-0", measure="importance", breakdown="all")
+    importance = [r for r in summative if r["table"] == "importance_comparison"]
+    mean = next(
+        r
+        for r in importance
+        if r["row"] == "O-0" and "staff" in r["column"].lower() and "mean" in r["column"].lower()
+    )
+    assert float(mean["value"]) == pytest.approx(shown.mean_staff, abs=0.005)
+    hidden = [r for r in formative + summative if r["hidden"]]
+    assert hidden and all(r["value"] == "" and r["hidden"].startswith("hidden") for r in hidden)
+    assert any(r["row"] == TINY for r in hidden)  # the small team's figures are hidden
+    for report, lines in ((build_formative(wave), formative), (build_summative(wave), summative)):
+        figures = sum(len(t.rows) * max(1, len(t.columns) - 1) for t in report.tables())
+        assert len(lines) == figures  # one line per figure, every table
+    entry = wave.partnership.audit_events.get(action="report.downloaded", detail__kind="summative")
     assert entry.detail == {
         "step": "generated",
         "via": "command",

@@ -408,6 +408,25 @@ def download(client, wave, kind: str, format: str, django_capture_on_commit_call
     return b"".join(fetched.streaming_content)
 
 
+def report_csv_tables(text: str) -> list[list[list[str]]]:
+    """A report's CSV (one line per figure) back as its tables: a header row, then one row per
+    row label; a hidden figure reads as its reason, as on the page."""
+    tables: dict[tuple[str, str], dict] = {}
+    for r in csv.DictReader(io.StringIO(text)):
+        table = tables.setdefault((r["table"], r["table_title"]), {"columns": [], "rows": {}})
+        if r["column"] not in table["columns"]:
+            table["columns"].append(r["column"])
+        table["rows"].setdefault(r["row"], {})[r["column"]] = r["value"] or r["hidden"]
+    found = []
+    for table in tables.values():
+        columns = table["columns"]
+        rows = [
+            [label, *(cells.get(c, "") for c in columns)] for label, cells in table["rows"].items()
+        ]
+        found.append([["", *columns], *rows])
+    return found
+
+
 def xlsx_tables(data: bytes) -> list[list[list[str]]]:
     import openpyxl
 
@@ -462,8 +481,8 @@ def sources(manager_client, seeded, django_capture_on_commit_callbacks) -> dict[
                 data = download(
                     manager_client, wave, kind, "csv", django_capture_on_commit_callbacks
                 )
-                for n, table in enumerate(csv_tables(data.decode())):
-                    found[f"{kind}.csv family {n + 1}"] = table
+                for n, table in enumerate(report_csv_tables(data.decode())):
+                    found[f"{kind}.csv table {n + 1}"] = table
     return found
 
 
