@@ -723,7 +723,12 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     for kind, label, row, suffix in [
         ("Summative report", "PDF document", "Summative report (PDF)", "pdf"),
         ("Formative report", "Excel workbook (XLSX)", "Formative report (XLSX)", "xlsx"),
-        ("Summative report", "CSV (comparison table)", "Summative report (CSV)", "csv"),
+        (
+            "Summative report",
+            "CSV (the report's tables, one line per figure)",
+            "Summative report (CSV)",
+            "csv",
+        ),
     ]:
         manager.get_by_label(kind, exact=True).check()
         manager.get_by_label(label, exact=True).check()
@@ -793,15 +798,18 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
 
     with files["csv"].open(newline="") as handle:
         rows = list(csv.DictReader(handle))
-    home = next(
-        r
+    home = {
+        r["column"]: r
         for r in rows
-        if (r["outcome"], r["measure"], r["breakdown"]) == ("O-HOME", "importance", "all")
+        if (r["table"], r["row"]) == ("importance_comparison", "O-HOME")
+    }
+    assert (int(home["Staff (n)"]["value"]), int(home["Users and carers (n)"]["value"])) == (
+        len(staff_home),
+        len(users_home),
     )
-    assert (int(home["n_staff"]), int(home["n_users"])) == (len(staff_home), len(users_home))
-    assert float(home["mean_staff"]) == pytest.approx(staff_mean)
-    assert float(home["mean_users"]) == pytest.approx(users_mean)
-    assert home["suppressed"] == "false"
+    assert float(home["Staff mean"]["value"]) == pytest.approx(staff_mean, abs=0.005)
+    assert float(home["Users and carers mean"]["value"]) == pytest.approx(users_mean, abs=0.005)
+    assert not any(cell["hidden"] for cell in home.values())
 
     assert not broken, "\n".join(broken)
 
