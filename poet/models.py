@@ -256,7 +256,9 @@ class Job(models.Model):
     """A piece of background work someone is waiting for: its status, progress and result.
 
     The row is created before the task is queued, and the task claims it under a row lock, so a
-    duplicate delivery of the same message never runs finished work twice.
+    duplicate delivery of the same message never runs finished work twice. A running job holds a
+    lease its worker renews while it works (`poet.services.jobs`): when a killed worker stops
+    renewing it, the lease lapses and the job is queued again, by a new lease holder only.
     """
 
     class Status(models.TextChoices):
@@ -281,6 +283,13 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The running attempt's lease: who holds it ("host:pid"), a token only that attempt knows, and
+    # when it lapses unless renewed. Empty while queued or finished.
+    lease_owner = models.CharField(max_length=200, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Why the job started again, for the person waiting ("The worker stopped … (attempt 2 of 3)").
+    interruption = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -291,3 +300,19 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+
+class WorkerHeartbeat(models.Model):
+    """When a Celery worker or beat process last said it was alive: `/readyz` and the beat
+    container's healthcheck read it (`poet.selectors.health`)."""
+
+    class Role(models.TextChoices):
+        WORKER = "worker", "Worker"
+        BEAT = "beat", "Beat"
+
+    name = models.CharField(max_length=200, unique=True)  # "celery@host", "beat@host"
+    role = models.CharField(max_length=10, choices=Role.choices)
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.seen_at:%Y-%m-%d %H:%M:%S})"

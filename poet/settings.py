@@ -237,8 +237,16 @@ if not (CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < _visibility):
         "Job time limits must satisfy JOB_SOFT_TIME_LIMIT < JOB_TIME_LIMIT < "
         "CELERY_VISIBILITY_TIMEOUT (seconds)."
     )
-# A job whose worker died part-way runs again (acks_late); after this many starts it fails instead.
+# A job whose worker died part-way runs again; after this many starts it fails instead.
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+# A running job holds a lease its worker renews every third of this; a killed worker's job is
+# queued again by the sweeper (every JOB_SWEEP_SECONDS) once the lease has lapsed, so it runs
+# again within JOB_LEASE_SECONDS + JOB_SWEEP_SECONDS (poet/services/jobs.py).
+JOB_LEASE_SECONDS = env.float("JOB_LEASE_SECONDS", default=60.0)
+JOB_SWEEP_SECONDS = env.float("JOB_SWEEP_SECONDS", default=30.0)
+# Workers and beat say they are alive this often; /readyz wants a worker seen within the max age.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=15.0)
+WORKER_HEARTBEAT_MAX_AGE = env.float("WORKER_HEARTBEAT_MAX_AGE", default=90.0)
 CELERY_TIMEZONE = TIME_ZONE
 # Run by `celery -A poet beat`: daily reminders to staff who have not finished, and closing waves
 # whose closing date has passed.
@@ -257,6 +265,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Jobs started while Redis was down were kept, marked waiting; send them once it is back.
     "requeue-waiting-jobs": {"task": "poet.tasks.requeue_waiting_jobs", "schedule": 60.0},
+    # Jobs whose worker was killed (their lease lapsed) are queued again, from the start.
+    "requeue-stalled-jobs": {
+        "task": "poet.tasks.requeue_stalled_jobs",
+        "schedule": JOB_SWEEP_SECONDS,
+        # A sweep not picked up before the next one is sent is worth nothing.
+        "options": {"expires": JOB_SWEEP_SECONDS},
+    },
+    # Django's clearsessions (every respondent link makes a session row) and old heartbeats.
+    "clear-expired": {"task": "poet.tasks.clear_expired", "schedule": crontab(hour=3, minute=20)},
 }
 
 # Staff survey: links in e-mails are absolute, so the site's public address is needed.

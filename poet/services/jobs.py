@@ -3,22 +3,37 @@
 Each app registers what its kinds of job do (`register_job_kind`, from its tasks.py, imported by
 its AppConfig.ready), so starting a job never imports a task and no app's services import its
 tasks. The one task, `poet.tasks.run_job`, claims the job, runs its kind's work and stores the
-result or why it failed. A job whose worker died part-way is delivered again (acks_late); after
-`JOB_MAX_ATTEMPTS` starts that never finished, it fails and says why instead of looping.
+result or why it failed.
+
+A running job holds a lease (`JOB_LEASE_SECONDS`) that its worker renews while it works (a
+heartbeat thread, and every progress report). A worker killed whole (a deploy, the OOM killer)
+stops renewing it; `requeue_stalled_jobs`, run by celery beat every `JOB_SWEEP_SECONDS`, queues
+the job again from the start once its lease has lapsed, long before Redis would hand the killed
+worker's unacknowledged message on (the visibility timeout, hours). Every claim, renewal and
+result is a write conditional on the lease token, under a row lock, so the job runs to the end
+exactly once: a second delivery of a message finds the job held or finished, and a late original
+worker whose lease was taken stops at its next progress report and writes nothing. After
+`JOB_MAX_ATTEMPTS` starts that never finished, the job fails and says why instead of looping.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import socket
+import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Protocol
 
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from poet.models import Job
@@ -167,32 +182,207 @@ def gave_up_text(attempts: int) -> str:
     )
 
 
-def claim_job(job_id: int) -> Job | None:
-    """Mark a job running, or return None when there is nothing to run.
+def restarted_text(attempt: int) -> str:
+    """Why a job is running again, for the person waiting."""
+    return (
+        "The worker stopped before this finished, so it started again from the beginning "
+        f"(attempt {attempt} of {settings.JOB_MAX_ATTEMPTS})."
+    )
 
-    Called at the start of every run: a redelivered message (a worker killed, acks_late) finds
-    the job and runs it again unless it had already finished, or had already been started
-    `JOB_MAX_ATTEMPTS` times without finishing, when it fails saying so.
+
+class LeaseLost(Exception):
+    """This attempt's lease lapsed and the job was queued again (or finished) elsewhere: the
+    work stops here and writes nothing, so only the new attempt's result counts."""
+
+
+def this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _holder_is_gone(owner: str) -> bool:
+    """The lease holder was a process on this machine that no longer exists (a pool process
+    killed, its task handed straight to its replacement): its lease means nothing."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
+def lease_is_live(job: Job) -> bool:
+    return (
+        job.lease_expires_at is not None
+        and job.lease_expires_at > timezone.now()
+        and not _holder_is_gone(job.lease_owner)
+    )
+
+
+def _lease_until():
+    return timezone.now() + timedelta(seconds=settings.JOB_LEASE_SECONDS)
+
+
+def claim_job(job_id: int) -> Job | None:
+    """Mark a job running under a new lease held by this process, or return None when there is
+    nothing to run.
+
+    Called at the start of every run: a message delivered again (a worker killed, acks_late) or
+    sent by `requeue_stalled_jobs` finds the job and runs it again unless it has finished, or
+    another attempt holds a live lease on it, or it had already been started `JOB_MAX_ATTEMPTS`
+    times without finishing, when it fails saying so.
     """
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status == Job.Status.SUCCEEDED:
             return None
-        if job.status == Job.Status.RUNNING and job.attempts >= settings.JOB_MAX_ATTEMPTS:
-            fail_job(job, gave_up_text(job.attempts))
-            return None
+        if job.status == Job.Status.RUNNING:
+            if lease_is_live(job):
+                logger.info("Job %s is running (%s): not run twice", job.pk, job.lease_owner)
+                return None
+            if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+                fail_job(job, gave_up_text(job.attempts))
+                return None
+            job.interruption = restarted_text(job.attempts + 1)
         job.status = Job.Status.RUNNING
         job.attempts += 1
         job.started_at = timezone.now()
         job.error = ""
-        job.save(update_fields=["status", "attempts", "started_at", "error"])
+        job.progress, job.message = 0, ""  # from the start
+        job.lease_owner = this_process()
+        job.lease_token = uuid.uuid4().hex
+        job.lease_expires_at = _lease_until()
+        job.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "started_at",
+                "error",
+                "progress",
+                "message",
+                "interruption",
+                "lease_owner",
+                "lease_token",
+                "lease_expires_at",
+            ]
+        )
         return job
 
 
+def _held(job: Job):
+    """The job's row, only while this attempt still holds its lease."""
+    return Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, lease_token=job.lease_token)
+
+
+def renew_lease(job: Job) -> bool:
+    """Push the lease on by JOB_LEASE_SECONDS; False when this attempt no longer holds it."""
+    return _held(job).update(lease_expires_at=_lease_until()) == 1
+
+
+class Heartbeat(threading.Thread):
+    """Renews a running job's lease every third of its length, however long one step of the work
+    takes; notes when the lease was lost so the next progress report stops the work."""
+
+    def __init__(self, job: Job) -> None:
+        super().__init__(name=f"job-{job.pk}-lease", daemon=True)
+        self.job = job
+        self.lost = threading.Event()
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        every = max(0.5, settings.JOB_LEASE_SECONDS / 3)
+        try:
+            while not self._stop_event.wait(every):
+                try:
+                    if not renew_lease(self.job):
+                        self.lost.set()
+                        return
+                except Exception as exc:  # the database away for a moment: try again
+                    logger.warning("Could not renew the lease of job %s: %s", self.job.pk, exc)
+                    connections.close_all()
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(timeout=10)
+
+
+def requeue_stalled_jobs() -> int:
+    """Queue again the running jobs whose lease lapsed (their worker was killed): how many.
+
+    Run by celery beat every JOB_SWEEP_SECONDS. Rows are locked and skipped when locked, so two
+    sweepers never both take a job; a job started JOB_MAX_ATTEMPTS times fails, saying why.
+    """
+    now = timezone.now()
+    lapsed = Q(lease_expires_at__lt=now) | Q(
+        lease_expires_at__isnull=True,
+        started_at__lt=now - timedelta(seconds=settings.JOB_LEASE_SECONDS),
+    )
+    requeued = 0
+    with transaction.atomic():
+        stalled = (
+            Job.objects.select_for_update(skip_locked=True)
+            .filter(lapsed, status=Job.Status.RUNNING)
+            .order_by("pk")
+        )
+        for job in stalled:
+            if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+                logger.warning("Job %s (%s) stopped %s times", job.pk, job.kind, job.attempts)
+                fail_job(job, gave_up_text(job.attempts))
+                continue
+            logger.warning(
+                "Job %s (%s) lost its worker (%s, lease lapsed at %s): queued again",
+                job.pk,
+                job.kind,
+                job.lease_owner,
+                job.lease_expires_at,
+            )
+            job.status = Job.Status.QUEUED
+            job.interruption = restarted_text(job.attempts + 1)
+            job.message = "Waiting for a worker to start again"
+            job.lease_owner, job.lease_token, job.lease_expires_at = "", "", None
+            job.save(
+                update_fields=[
+                    "status",
+                    "interruption",
+                    "message",
+                    "lease_owner",
+                    "lease_token",
+                    "lease_expires_at",
+                ]
+            )
+            enqueue(job)
+            requeued += 1
+    return requeued
+
+
 def report_progress(job: Job, fraction: float, message: str = "") -> None:
+    """Store how far the work is, renewing the lease; raise LeaseLost when it was taken."""
     job.progress = max(0, min(100, round(fraction * 100)))
     job.message = message[:300]
-    Job.objects.filter(pk=job.pk).update(progress=job.progress, message=job.message)
+    held = _held(job) if job.lease_token else Job.objects.filter(pk=job.pk)
+    renewed = {"lease_expires_at": _lease_until()} if job.lease_token else {}
+    if not held.update(progress=job.progress, message=job.message, **renewed):
+        raise LeaseLost(f"job {job.pk}")
+
+
+def _store_outcome(job: Job, fields: list[str]) -> None:
+    """Write a finished attempt's outcome and end its lease, only while this attempt holds the
+    lease (a row without one, from before leases, is written as it is)."""
+    token = job.lease_token
+    job.lease_owner, job.lease_token, job.lease_expires_at = "", "", None
+    fields = [*fields, "lease_owner", "lease_token", "lease_expires_at"]
+    if not token:
+        job.save(update_fields=fields)
+        return
+    values = {name: getattr(job, name) for name in fields}
+    held = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, lease_token=token)
+    if not held.update(**values):
+        raise LeaseLost(f"job {job.pk}")
 
 
 def finish_job(job: Job, result) -> None:
@@ -200,7 +390,7 @@ def finish_job(job: Job, result) -> None:
     job.progress = 100
     job.result = result
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "progress", "result", "finished_at", "message"])
+    _store_outcome(job, ["status", "progress", "result", "finished_at", "message"])
 
 
 def fail_job(job: Job, error: str, details: list[str] | None = None) -> None:
@@ -211,7 +401,7 @@ def fail_job(job: Job, error: str, details: list[str] | None = None) -> None:
     if details:
         job.result = {"problems": details}
         fields.append("result")
-    job.save(update_fields=fields)
+    _store_outcome(job, fields)
 
 
 def time_limit_text() -> str:
@@ -233,20 +423,48 @@ def fail_stopped_job(job_id: int, error: str) -> None:
             fail_job(job, error)
 
 
-def run_job(job_id: int) -> Job | None:
-    """Run a claimed job's work by its kind and store its result or why it failed."""
+def run_job(job_id: int, *, heartbeat: bool = False) -> Job | None:
+    """Run a claimed job's work by its kind and store its result or why it failed.
+
+    `heartbeat` (a real worker) renews the lease from a thread while the work runs; in-process
+    runs (no broker) renew it at each progress report only. None when there was nothing to run,
+    or when this attempt lost its lease to another part-way (it then wrote nothing)."""
     job = claim_job(job_id)
     if job is None:
         return None
+    beat = Heartbeat(job) if heartbeat else None
+    if beat is not None:
+        beat.start()
+    try:
+        return _run_claimed(job, beat)
+    except LeaseLost:
+        logger.warning(
+            "Job %s (%s): this attempt's lease was taken by another; it stopped, writing nothing",
+            job.pk,
+            job.kind,
+        )
+        return None
+    finally:
+        if beat is not None:
+            beat.stop()
+
+
+def _run_claimed(job: Job, beat: Heartbeat | None) -> Job:
     registered = _kinds.get(job.kind)
     if registered is None:
         logger.error("Job %s has the kind %r, which no app registered", job.pk, job.kind)
         fail_job(job, "POET does not know how to do this kind of work any more.")
         return job
+
+    def progress(fraction: float, message: str = "") -> None:
+        if beat is not None and beat.lost.is_set():
+            raise LeaseLost(f"job {job.pk}")
+        report_progress(job, fraction, message)
+
     try:
-        result = registered.work(
-            job, lambda fraction, message="": report_progress(job, fraction, message)
-        )
+        result = registered.work(job, progress)
+    except LeaseLost:
+        raise
     except JobRefused as refused:  # worded for the person waiting: no exception name, no trace
         fail_job(job, str(refused), refused.details)
         return job
@@ -258,5 +476,7 @@ def run_job(job_id: int) -> Job | None:
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         fail_job(job, f"{type(exc).__name__}: {exc}")
         return job
+    if beat is not None and beat.lost.is_set():
+        raise LeaseLost(f"job {job.pk}")
     finish_job(job, result)
     return job

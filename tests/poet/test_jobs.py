@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.test import override_settings
+from django.utils import timezone
 
 from poet import tasks
 from poet.models import Job, Role
@@ -55,15 +58,22 @@ def test_a_failed_job_says_why_and_can_run_again(kind):
     assert claim_job(job.pk).attempts == 2
 
 
+def lapse_lease(job) -> None:
+    """The worker holding the job was killed long enough ago that its lease ran out."""
+    Job.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+
+
 @override_settings(JOB_MAX_ATTEMPTS=2)
 def test_a_job_whose_worker_keeps_dying_fails_after_the_last_attempt_saying_why(kind):
-    """A worker killed mid-job leaves it running; the redelivered message starts it again, up to
-    JOB_MAX_ATTEMPTS starts, then the job fails instead of looping."""
+    """A worker killed mid-job leaves it running; once its lease lapses the next delivery starts
+    it again, up to JOB_MAX_ATTEMPTS starts, then the job fails instead of looping."""
     job = create_job("test.kind", partnership=WaveFactory().partnership)
     calls = []
     kind["work"] = lambda job, progress: calls.append(1)
     claim_job(job.pk)  # first start: the worker dies before finishing
+    lapse_lease(job)
     claim_job(job.pk)  # second start, redelivered: dies again
+    lapse_lease(job)
     assert run_job(job.pk) is None  # third delivery: not run
     job.refresh_from_db()
     assert calls == []
@@ -167,3 +177,157 @@ def test_the_job_page_names_the_work_and_offers_its_result(client, kind):
     run_job(job.pk)
     page = client.get(url).content.decode()
     assert '<a class="govuk-link" href="/somewhere/" data-result>See the count</a>' in page
+
+
+# Leases (issue 20, item 1): a killed worker's job is queued again once its lease lapses.
+
+
+def test_a_delivery_while_another_attempt_holds_a_live_lease_runs_nothing(kind):
+    """The same message delivered twice (Redis's visibility timeout, a sweep) while the job runs."""
+    job = create_job("test.kind", partnership=WaveFactory().partnership)
+    calls = []
+    kind["work"] = lambda job, progress: calls.append(1)
+    claimed = claim_job(job.pk)
+    assert claimed.lease_token and claimed.lease_expires_at > timezone.now()
+    assert run_job(job.pk) is None
+    job.refresh_from_db()
+    assert (calls, job.status, job.attempts) == ([], "running", 1)
+
+
+def test_a_lease_held_by_a_process_of_this_machine_that_died_is_taken_at_once(kind):
+    """A pool process killed alone: its replacement on the same worker gets the message straight
+    back (reject_on_worker_lost) and must not wait for the lease to lapse."""
+    import socket
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    job = create_job("test.kind", partnership=WaveFactory().partnership)
+    claim_job(job.pk)
+    Job.objects.filter(pk=job.pk).update(lease_owner=f"{socket.gethostname()}:{gone.pid}")
+    kind["work"] = lambda job, progress: {"ok": True}
+    run_job(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.result) == ("succeeded", 2, {"ok": True})
+
+
+def test_a_job_whose_lease_lapsed_is_queued_again_once_and_its_page_says_why(
+    kind, client, django_capture_on_commit_callbacks
+):
+    wave = WaveFactory()
+    job = create_job("test.kind", partnership=wave.partnership, wave=wave)
+    claim_job(job.pk)  # the worker is killed here
+    assert jobs.requeue_stalled_jobs() == 0  # the lease is still live
+    lapse_lease(job)
+    sent = []
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert jobs.requeue_stalled_jobs() == 1
+        assert jobs.requeue_stalled_jobs() == 0  # a second sweep finds it queued
+    job.refresh_from_db()
+    assert (job.status, job.lease_token, job.attempts) == ("queued", "", 1)
+    assert len(callbacks) == 1  # one message sent
+
+    client.force_login(member(wave.partnership, Role.MANAGER))
+    page = client.get(f"/p/{wave.partnership.slug}/jobs/{job.pk}/").content.decode()
+    assert (
+        "The worker stopped before this finished, so it started again from the beginning "
+        "(attempt 2 of 3)." in page
+    )
+
+    kind["work"] = lambda job, progress: sent.append(job.attempts) or {"ok": True}
+    run_job(job.pk)
+    assert run_job(job.pk) is None
+    job.refresh_from_db()
+    assert (job.status, job.attempts, sent) == ("succeeded", 2, [2])
+    page = client.get(f"/p/{wave.partnership.slug}/jobs/{job.pk}/").content.decode()
+    assert "started again" not in page  # finished: the result matters now
+
+
+@override_settings(JOB_MAX_ATTEMPTS=2)
+def test_the_sweeper_fails_a_job_that_stopped_on_its_last_attempt(kind):
+    job = create_job("test.kind", partnership=WaveFactory().partnership)
+    claim_job(job.pk)
+    lapse_lease(job)
+    claim_job(job.pk)
+    lapse_lease(job)
+    assert jobs.requeue_stalled_jobs() == 0
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("failed", 2)
+    assert "stopped before finishing 2 times" in job.error
+
+
+def test_a_late_worker_whose_lease_was_taken_stops_and_writes_nothing(kind):
+    """The first worker stalled past its lease; the job was queued again and a second attempt
+    claimed it. When the first wakes up, its next progress report stops it: no result, no
+    failure written over the second attempt's."""
+    job = create_job("test.kind", partnership=WaveFactory().partnership)
+    seen = []
+
+    def stalls(job, progress):
+        lapse_lease(job)
+        jobs.requeue_stalled_jobs()
+        seen.append(claim_job(job.pk).attempts)  # the new attempt takes the job
+        progress(0.5, "late")  # the old attempt carries on
+        return {"from": "the late worker"}
+
+    kind["work"] = stalls
+    assert run_job(job.pk) is None
+    job.refresh_from_db()
+    assert seen == [2]
+    assert (job.status, job.attempts, job.result, job.message) == ("running", 2, None, "")
+
+    # Its final write alone is refused too.
+    late = Job.objects.get(pk=job.pk)
+    late.lease_token = "someone-else"
+    with pytest.raises(jobs.LeaseLost):
+        jobs.finish_job(late, {"from": "the late worker"})
+    job.refresh_from_db()
+    assert (job.status, job.result) == ("running", None)
+
+
+def test_progress_renews_the_lease(kind, settings):
+    settings.JOB_LEASE_SECONDS = 5
+    job = create_job("test.kind", partnership=WaveFactory().partnership)
+    expiries = []
+
+    def work(job, progress):
+        Job.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now())
+        progress(0.5, "half")
+        expiries.append(Job.objects.get(pk=job.pk).lease_expires_at)
+        return {}
+
+    kind["work"] = work
+    run_job(job.pk)
+    assert expiries[0] > timezone.now() + timedelta(seconds=3)
+    job.refresh_from_db()
+    assert (job.status, job.lease_token, job.lease_expires_at) == ("succeeded", "", None)
+
+
+def test_the_sweeper_and_the_daily_clearing_are_scheduled(settings):
+    entries = settings.CELERY_BEAT_SCHEDULE.values()
+    schedule = {entry["task"]: entry["schedule"] for entry in entries}
+    assert schedule["poet.tasks.requeue_stalled_jobs"] <= 30
+    daily = schedule["poet.tasks.clear_expired"]
+    assert (daily.hour, daily.minute) == ({3}, {20})
+
+
+def test_the_daily_clearing_deletes_expired_sessions_only(client):
+    from django.contrib.sessions.models import Session
+
+    from poet.models import WorkerHeartbeat
+
+    client.get("/s/not-a-token/")
+    session = client.session
+    session["x"] = 1
+    session.save()
+    Session.objects.create(
+        session_key="old", session_data="", expire_date=timezone.now() - timedelta(days=1)
+    )
+    WorkerHeartbeat.objects.create(
+        name="celery@gone", role="worker", seen_at=timezone.now() - timedelta(days=2)
+    )
+    WorkerHeartbeat.objects.create(name="celery@here", role="worker", seen_at=timezone.now())
+    assert tasks.clear_expired() == {"sessions": 1, "heartbeats": 1}
+    assert list(Session.objects.values_list("session_key", flat=True)) == [session.session_key]
+    assert list(WorkerHeartbeat.objects.values_list("name", flat=True)) == ["celery@here"]
