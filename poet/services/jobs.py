@@ -211,7 +211,11 @@ def _holder_is_gone(owner: str) -> bool:
         return True
     except PermissionError:  # alive, another user's
         return False
-    return False
+    try:  # a killed process nobody has reaped yet (Linux)
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def lease_is_live(job: Job) -> bool:

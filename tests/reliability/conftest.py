@@ -78,7 +78,9 @@ def workers(services, tmp_path) -> Iterator[Callable[..., subprocess.Popen]]:
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
 
-    def start(name: str, *, comparison_delay: float = 0, **env) -> subprocess.Popen:
+    def start(
+        name: str, *, comparison_delay: float = 0, concurrency: int = 1, **env
+    ) -> subprocess.Popen:
         log = tmp_path / f"{name}.log"
         environment = {
             **os.environ,
@@ -96,7 +98,7 @@ def workers(services, tmp_path) -> Iterator[Callable[..., subprocess.Popen]]:
                 SLOW_WORKER,
                 "worker",
                 "--loglevel=INFO",
-                "--concurrency=1",
+                f"--concurrency={concurrency}",
                 "--without-gossip",
                 "--without-mingle",
                 f"--logfile={log}",
@@ -130,6 +132,61 @@ def workers(services, tmp_path) -> Iterator[Callable[..., subprocess.Popen]]:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def beat(services, tmp_path) -> Iterator[Callable[..., subprocess.Popen]]:
+    """Start a real `celery beat` (its own process group), sending the production schedule."""
+    started: list[subprocess.Popen] = []
+
+    def start(**env) -> subprocess.Popen:
+        log = tmp_path / "beat.log"
+        environment = {
+            **os.environ,
+            "DATABASE_URL": services["database_url"],
+            "CELERY_BROKER_URL": services["broker"],
+            **env,
+        }
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "poet",
+                "beat",
+                "--loglevel=INFO",
+                f"--logfile={log}",
+                f"--schedule={tmp_path / 'celerybeat-schedule'}",
+                f"--pidfile={tmp_path / 'beat.pid'}",
+            ],
+            cwd=ROOT,
+            env=environment,
+            start_new_session=True,
+        )
+        started.append(process)
+        wait_for(
+            lambda: (
+                "Starting..." in (log.read_text() if log.exists() else "")
+                or process.poll() is not None
+            ),
+            45,
+            "beat to start",
+        )
+        if process.poll() is not None:
+            pytest.fail(f"beat died:\n{log.read_text()}")
+        process.log = log
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
 
 def kill_hard(process: subprocess.Popen) -> None:
