@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from poet.views import health, setup
 from poet.views import partnerships as views
-from poet.views import setup
 from poet.views import two_factor as two_factor_views
 
 urlpatterns = [
+    # Answered first by poet.views.health.HealthProbeMiddleware; named here for reverse().
+    path("livez", health.livez, name="livez"),
+    path("readyz", health.readyz, name="readyz"),
     path("", views.home, name="home"),
     path(
         "accounts/login/",

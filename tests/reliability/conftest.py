@@ -262,3 +262,39 @@ def gunicorn(services, tmp_path) -> Iterator[int]:
     process, port = start_gunicorn(services["database_url"], 2, tmp_path / "gunicorn.log")
     yield port
     stop_gunicorn(process)
+
+
+def _pg_ctl(services: dict, *arguments: str) -> None:
+    command = [str(services["pg_bin"] / "pg_ctl"), "-D", services["pg_data"], *arguments]
+    if os.geteuid() == 0:
+        command = ["runuser", "-u", "postgres", "--", *command]
+    subprocess.run(
+        command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=90
+    )
+
+
+@pytest.fixture
+def postgres_server(services) -> Iterator[dict]:
+    """stop() and start() the test PostgreSQL (started again with the options it last ran with)."""
+    import shlex
+
+    opts = Path(services["pg_data"]) / "postmaster.opts"
+    arguments = shlex.split(opts.read_text())[1:]
+    if "-D" in arguments:
+        at = arguments.index("-D")
+        del arguments[at : at + 2]
+    running = {"up": True}
+
+    def stop() -> None:
+        connection.close()
+        _pg_ctl(services, "stop", "-m", "fast", "-w", "-t", "60")
+        running["up"] = False
+
+    def start() -> None:
+        log = str(services["dir"] / "pg.log")
+        _pg_ctl(services, "start", "-w", "-t", "60", "-l", log, "-o", shlex.join(arguments))
+        running["up"] = True
+
+    yield {"stop": stop, "start": start}
+    if not running["up"]:
+        start()

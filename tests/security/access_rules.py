@@ -97,6 +97,9 @@ def respondent(get, post, *, holder: tuple | None = None) -> Rule:
 
 RULES: dict[str, Rule] = {
     # --- outside partnerships -------------------------------------------------------------
+    # Probes: no sign-in; /readyz is 503 while no worker is alive (a broker configured).
+    "livez": everyone(200, 405),
+    "readyz": everyone((200, 503), 405),
     "home": everyone(200, 200, anonymous=(LOGIN, LOGIN), token_holder=(LOGIN, LOGIN)),
     "login": everyone(200, 200),  # an empty POST shows the form with its errors
     "logout": everyone(405, LOGIN),  # Django 5: sign out by POST only, then to sign in
