@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
 
 import pytest
 
-from tests.reliability.conftest import wait_for
+from tests.conftest import ROOT, _database_url
+from tests.reliability.conftest import kill_hard, wait_for
 
 pytestmark = [
     pytest.mark.postgres,
@@ -67,3 +73,30 @@ def test_readyz_follows_the_database_the_broker_and_the_workers(
     assert probe(gunicorn, "/livez") == (200, {"status": "ok"})  # the process still answers
     postgres_server["start"]()
     wait_for(lambda: ready(gunicorn), 60, "/readyz after PostgreSQL is back")
+
+
+def run(*command: str, **env: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": _database_url(), **env}
+    return subprocess.run(
+        [sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90
+    )
+
+
+def test_the_worker_and_beat_healthchecks_of_docker_compose(workers, beat):
+    """The commands docker-compose.yml runs: `celery inspect ping` for the worker, `manage.py
+    heartbeat beat` for beat; each fails once its process is gone."""
+    worker = workers("checked")
+    name = f"checked-{os.getpid()}@{socket.gethostname()}"
+    ping = ("-m", "celery", "-A", "poet", "inspect", "ping", "-d", name, "--timeout", "10")
+    assert run(*ping).returncode == 0
+    beat_process = beat(WORKER_HEARTBEAT_SECONDS="1")
+    check_beat = ("manage.py", "heartbeat", "beat")
+    wait_for(lambda: run(*check_beat).returncode == 0, 30, "beat's heartbeat")
+
+    kill_hard(worker)
+    assert run(*ping).returncode != 0
+    kill_hard(beat_process)
+    time.sleep(4)
+    checked = run(*check_beat, WORKER_HEARTBEAT_MAX_AGE="3")
+    assert checked.returncode != 0
+    assert "last seen" in checked.stderr
