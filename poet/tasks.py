@@ -49,7 +49,7 @@ def requeue_waiting_jobs() -> int:
     return jobs.requeue_waiting_jobs()
 
 
-@shared_task
+@shared_task(ignore_result=True)  # every 30 s: no row in the result table each time
 def requeue_stalled_jobs() -> int:
     """Queue again the jobs whose worker was killed: their lease lapsed (beat, every 30 s)."""
     return jobs.requeue_stalled_jobs()
