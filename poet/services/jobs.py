@@ -195,15 +195,24 @@ class LeaseLost(Exception):
     work stops here and writes nothing, so only the new attempt's result counts."""
 
 
+def _this_machine() -> str:
+    """The host name, and on Linux the PID namespace: a process id means something only there."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        namespace = ""
+    return f"{socket.gethostname()} {namespace}".strip()
+
+
 def this_process() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{_this_machine()}:{os.getpid()}"
 
 
 def _holder_is_gone(owner: str) -> bool:
     """The lease holder was a process on this machine that no longer exists (a pool process
     killed, its task handed straight to its replacement): its lease means nothing."""
-    host, _, pid = owner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+    machine, _, pid = owner.rpartition(":")
+    if machine != _this_machine() or not pid.isdigit() or int(pid) == os.getpid():
         return False
     try:
         os.kill(int(pid), 0)

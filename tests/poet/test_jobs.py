@@ -197,7 +197,6 @@ def test_a_delivery_while_another_attempt_holds_a_live_lease_runs_nothing(kind):
 def test_a_lease_held_by_a_process_of_this_machine_that_died_is_taken_at_once(kind):
     """A pool process killed alone: its replacement on the same worker gets the message straight
     back (reject_on_worker_lost) and must not wait for the lease to lapse."""
-    import socket
     import subprocess
     import sys
 
@@ -205,7 +204,7 @@ def test_a_lease_held_by_a_process_of_this_machine_that_died_is_taken_at_once(ki
     gone.wait()
     job = create_job("test.kind", partnership=WaveFactory().partnership)
     claim_job(job.pk)
-    Job.objects.filter(pk=job.pk).update(lease_owner=f"{socket.gethostname()}:{gone.pid}")
+    Job.objects.filter(pk=job.pk).update(lease_owner=f"{jobs._this_machine()}:{gone.pid}")
     kind["work"] = lambda job, progress: {"ok": True}
     run_job(job.pk)
     job.refresh_from_db()
