@@ -8,9 +8,12 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
+from datetime import timedelta
 
 import pytest
+from django.db import connections, transaction
 from django.utils import timezone
 from django_celery_results.models import TaskResult
 
@@ -129,3 +132,67 @@ def test_celery_call_from_the_command_line_runs_a_job(celery_worker):
     wait_for(lambda: job_now(job).is_finished, 60, "the worker to run the called task")
     assert job.status == Job.Status.SUCCEEDED, job.error
     wait_for(lambda: celery_app.AsyncResult(task_id).state == "SUCCESS", 10, "its result")
+
+
+def stalled_jobs(count: int) -> list[int]:
+    from poet.services import create_job
+    from tests.factories import WaveFactory
+
+    partnership = WaveFactory().partnership
+    ids = [create_job("comparison", partnership=partnership).pk for _ in range(count)]
+    Job.objects.filter(pk__in=ids).update(
+        status=Job.Status.RUNNING,
+        attempts=1,
+        lease_token="dead",
+        lease_owner="elsewhere:1",
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+    )
+    return ids
+
+
+def test_two_sweepers_at_once_queue_each_stalled_job_once(services, monkeypatch):
+    """On PostgreSQL, rows another sweeper holds are skipped, not waited for nor taken twice."""
+    from poet.services import jobs
+
+    sent: list[int] = []
+    monkeypatch.setattr(jobs, "enqueue", lambda job: sent.append(job.pk))
+    ids = stalled_jobs(40)
+
+    # A row locked by someone else is skipped at once.
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_first_row() -> None:
+        with transaction.atomic():
+            Job.objects.select_for_update().get(pk=ids[0])
+            locked.set()
+            release.wait(30)
+        connections.close_all()
+
+    holder = threading.Thread(target=hold_first_row)
+    holder.start()
+    locked.wait(10)
+    began = time.monotonic()
+    assert jobs.requeue_stalled_jobs() == 39
+    assert time.monotonic() - began < 5
+    release.set()
+    holder.join()
+    assert jobs.requeue_stalled_jobs() == 1
+
+    # Two sweepers started together over new stalled jobs: each job is queued by exactly one.
+    sent.clear()
+    more = stalled_jobs(40)
+    start, counts = threading.Barrier(2), []
+
+    def sweep() -> None:
+        start.wait()
+        counts.append(jobs.requeue_stalled_jobs())
+        connections.close_all()
+
+    sweepers = [threading.Thread(target=sweep) for _ in range(2)]
+    for sweeper in sweepers:
+        sweeper.start()
+    for sweeper in sweepers:
+        sweeper.join()
+    assert sum(counts) == 40
+    assert sorted(sent) == sorted(more)
+    assert set(Job.objects.filter(pk__in=more).values_list("status", flat=True)) == {"queued"}
