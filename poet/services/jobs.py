@@ -185,7 +185,7 @@ def gave_up_text(attempts: int) -> str:
 def restarted_text(attempt: int) -> str:
     """Why a job is running again, for the person waiting."""
     return (
-        "The worker stopped before this finished, so it started again from the beginning "
+        "The worker stopped before this finished, so it is being run again from the beginning "
         f"(attempt {attempt} of {settings.JOB_MAX_ATTEMPTS})."
     )
 

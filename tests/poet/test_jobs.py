@@ -230,7 +230,7 @@ def test_a_job_whose_lease_lapsed_is_queued_again_once_and_its_page_says_why(
     client.force_login(member(wave.partnership, Role.MANAGER))
     page = client.get(f"/p/{wave.partnership.slug}/jobs/{job.pk}/").content.decode()
     assert (
-        "The worker stopped before this finished, so it started again from the beginning "
+        "The worker stopped before this finished, so it is being run again from the beginning "
         "(attempt 2 of 3)." in page
     )
 
@@ -240,7 +240,7 @@ def test_a_job_whose_lease_lapsed_is_queued_again_once_and_its_page_says_why(
     job.refresh_from_db()
     assert (job.status, job.attempts, sent) == ("succeeded", 2, [2])
     page = client.get(f"/p/{wave.partnership.slug}/jobs/{job.pk}/").content.decode()
-    assert "started again" not in page  # finished: the result matters now
+    assert "run again from the beginning" not in page  # finished: the result matters now
 
 
 @override_settings(JOB_MAX_ATTEMPTS=2)
