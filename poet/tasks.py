@@ -34,10 +34,10 @@ class JobTask(Task):
 def run_job(self: Task, job_id: int) -> int | None:
     """Run a job by its kind (registered by each app); a finished job is never run again.
 
-    In a worker a thread renews the job's lease while it runs. In-process runs (no broker, or a
-    command calling the task) do not raise for a failed job: whoever started it sees the job."""
+    In-process runs (no broker, or a command calling the task) do not raise for a failed job:
+    whoever started it sees the job."""
     in_worker = not (self.request.is_eager or self.request.called_directly)
-    job = jobs.run_job(job_id, heartbeat=in_worker)
+    job = jobs.run_job(job_id)
     if job is not None and job.status == Job.Status.FAILED and in_worker:
         raise JobFailed(f"Job {job.pk} ({job.kind}) failed: {job.error[:300]}")
     return job.pk if job else None

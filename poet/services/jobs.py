@@ -436,16 +436,18 @@ def fail_stopped_job(job_id: int, error: str) -> None:
             fail_job(job, error)
 
 
-def run_job(job_id: int, *, heartbeat: bool = False) -> Job | None:
+def run_job(job_id: int) -> Job | None:
     """Run a claimed job's work by its kind and store its result or why it failed.
 
-    `heartbeat` (a real worker) renews the lease from a thread while the work runs; in-process
-    runs (no broker) renew it at each progress report only. None when there was nothing to run,
-    or when this attempt lost its lease to another part-way (it then wrote nothing)."""
+    A thread renews the lease while the work runs (in a worker, a command or a request alike),
+    except inside a transaction, where no other connection could see the claim (tests): there
+    progress reports renew it. None when there was nothing to run, or when this attempt lost its
+    lease to another part-way (it then wrote nothing)."""
     job = claim_job(job_id)
     if job is None:
         return None
-    beat = Heartbeat(job) if heartbeat else None
+    in_transaction = transaction.get_connection().in_atomic_block
+    beat = None if in_transaction else Heartbeat(job)
     if beat is not None:
         beat.start()
     try:

@@ -196,3 +196,28 @@ def test_two_sweepers_at_once_queue_each_stalled_job_once(services, monkeypatch)
     assert sum(counts) == 40
     assert sorted(sent) == sorted(more)
     assert set(Job.objects.filter(pk__in=more).values_list("status", flat=True)) == {"queued"}
+
+
+def test_a_long_step_without_progress_keeps_its_lease_in_any_process(services, settings):
+    """A job run in this process (a command, or a request without a broker) renews its lease from
+    a thread too, so a sweeper never takes a job that is still working."""
+    from poet.services import create_job, jobs, run_job
+    from tests.factories import WaveFactory
+
+    settings.JOB_LEASE_SECONDS = 1.5
+    swept = []
+
+    def long_step(job, progress):
+        time.sleep(3.5)  # more than two leases without a progress report
+        swept.append(jobs.requeue_stalled_jobs())
+        return {"done": True}
+
+    jobs.register_job_kind("test.long", long_step)
+    try:
+        job = create_job("test.long", partnership=WaveFactory().partnership)
+        assert run_job(job.pk).status == Job.Status.SUCCEEDED
+    finally:
+        jobs._kinds.pop("test.long")
+    assert swept == [0]
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.result) == (Job.Status.SUCCEEDED, 1, {"done": True})
