@@ -22,6 +22,9 @@ from poet.redaction import redact
 access_log = logging.getLogger("poet.access")
 
 HEADER = "X-Request-ID"
+# Answered every few seconds to load balancers, orchestrators and Prometheus: logged at DEBUG
+# when all is well (LOG_LEVEL=DEBUG shows them), like any request when not.
+QUIET_PATHS = frozenset({metrics.METRICS_PATH, "/livez", "/readyz", "/livez/", "/readyz/"})
 
 
 def _user_id(request: HttpRequest) -> int | None:
@@ -58,8 +61,8 @@ class RequestLogMiddleware:
         path = redact(request.path)
         duration_ms = round(seconds * 1000, 1)
         level = logging.ERROR if status >= 500 else logging.INFO
-        if request.path_info == metrics.METRICS_PATH and status == 200:
-            level = logging.DEBUG  # a scrape every few seconds is not news
+        if status < 300 and request.path_info in QUIET_PATHS:
+            level = logging.DEBUG  # a probe or a scrape every few seconds is not news
         access_log.log(
             level,
             "%s %s %s %sms user=%s",

@@ -205,3 +205,13 @@ def test_a_job_started_by_a_request_logs_with_its_request_id_in_a_real_worker(
     [line] = [x for x in log.read_text().splitlines() if wanted in x]
     match = LINE.match(line)
     assert match and match["rid"] == "req-worker-42" and match["level"] == "ERROR", line
+
+
+@pytest.mark.django_db
+def test_probes_and_scrapes_that_succeed_are_not_logged_at_info(client, log_output):
+    assert client.get("/metrics").status_code == 200
+    assert _access_lines(log_output()) == []
+    refused = Client(REMOTE_ADDR="203.0.113.5").get("/metrics")
+    assert refused.status_code == 403
+    [line] = _access_lines(log_output())
+    assert line["message"].startswith("GET /metrics 403 ")
