@@ -28,10 +28,14 @@ QUIET_PATHS = frozenset({metrics.METRICS_PATH, "/livez", "/readyz", "/livez/", "
 
 
 def _user_id(request: HttpRequest) -> int | None:
-    user = getattr(request, "user", None)  # set by AuthenticationMiddleware, if reached
-    if user is None or not getattr(user, "is_authenticated", False):
+    """The signed-in user's id, or None; never an error (the database may be what failed)."""
+    try:
+        user = getattr(request, "user", None)  # set by AuthenticationMiddleware, if reached
+        if user is None or not getattr(user, "is_authenticated", False):
+            return None
+        return user.pk
+    except Exception:
         return None
-    return user.pk
 
 
 class RequestLogMiddleware:

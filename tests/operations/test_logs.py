@@ -50,7 +50,16 @@ def _start_job(request):
     return HttpResponse(str(job.pk))
 
 
+def _user_unreadable(request):
+    """As when the database fails while the session's user is read."""
+    from django.utils.functional import SimpleLazyObject
+
+    request.user = SimpleLazyObject(lambda: 1 / 0)
+    return HttpResponse("ok")
+
+
 urlpatterns = [
+    path("user-unreadable/", _user_unreadable),
     path("forbidden/", _forbidden),
     path("missing/", _missing),
     path("suspicious/", _suspicious),
@@ -215,3 +224,13 @@ def test_probes_and_scrapes_that_succeed_are_not_logged_at_info(client, log_outp
     assert refused.status_code == 403
     [line] = _access_lines(log_output())
     assert line["message"].startswith("GET /metrics 403 ")
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.operations.test_logs")
+def test_a_user_that_cannot_be_read_does_not_cost_the_answer_or_its_line(log_output):
+    assert Client().get("/user-unreadable/").status_code == 200
+    [line] = _access_lines(log_output())
+    assert line["message"].startswith("GET /user-unreadable/ 200 ") and line["message"].endswith(
+        "user=-"
+    )
