@@ -18,3 +18,8 @@ if not apps.ready and not apps.loading:
 app = Celery("poet")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The request id from the request that started a task, in its log lines; POET's log format.
+from poet.observability import jobs as _observability  # noqa: E402
+
+_observability.connect()

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: names the request (X-Request-ID), logs its line, answers /metrics (poet/observability).
+    "poet.observability.requests.RequestLogMiddleware",
     # /livez and /readyz for probes: before the HTTPS redirect, host checks and sign-in.
     "poet.views.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -295,33 +297,70 @@ TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 # rate-limit counters; this process's memory by default (development and tests).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
-# Link tokens never reach a log (poet.redaction): the filter rewrites the records of the loggers
-# that name request paths before any handler sees them; gunicorn's logs: poet/gunicorn.conf.py.
+# Logs as an operator reads them (poet/observability/logs.py): one line per request from
+# `poet.access` (method, path, status, duration, user id), every line with its time, level and
+# request id; plain text, or one JSON object a line with LOG_FORMAT=json. Link tokens never reach a
+# log (poet.redaction): the filter rewrites every record before a handler writes it, and the
+# formatters redact again; gunicorn's logs: poet/gunicorn.conf.py, the worker's: poet/celery.py.
+# Expected user errors (404, 403, a bad upload, a disallowed host) are INFO or WARNING, untraced.
+_QUIET_USER_ERRORS = ["redact_tokens", "user_errors"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "poet.redaction.RedactTokens"}},
+    "filters": {
+        "redact_tokens": {"()": "poet.redaction.RedactTokens"},
+        "request_id": {"()": "poet.observability.logs.RequestIdFilter"},
+        "user_errors": {"()": "poet.observability.logs.UserErrorsQuiet"},
+    },
     "formatters": {
-        "django.server": {
-            "()": "django.utils.log.ServerFormatter",
-            "format": "[{server_time}] {message}",
-            "style": "{",
-        }
+        "poet": {"()": "poet.observability.logs.formatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "poet",
+            "filters": ["request_id", "redact_tokens", "user_errors"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "django.request": {"filters": ["redact_tokens"]},
-        "django.security.csrf": {"filters": ["redact_tokens"]},
-        "django.server": {
-            "handlers": ["django.server"],
-            "level": "INFO",
-            "propagate": False,
-            "filters": ["redact_tokens"],
+        "django.request": {"filters": _QUIET_USER_ERRORS},
+        # The development server's own request line repeats poet.access: only its problems.
+        "django.server": {"level": "WARNING", "filters": _QUIET_USER_ERRORS},
+        "poet.access": {"level": env.str("ACCESS_LOG_LEVEL", default="INFO")},
+        # Django's refusals of odd requests (each its own logger, under django.security).
+        **{
+            f"django.security.{name}": {"filters": _QUIET_USER_ERRORS}
+            for name in (
+                "csrf",
+                "DisallowedHost",
+                "DisallowedRedirect",
+                "RequestDataTooBig",
+                "TooManyFieldsSent",
+                "TooManyFilesSent",
+                "SuspiciousOperation",
+                "SuspiciousFileOperation",
+                "SuspiciousMultipartForm",
+                "SuspiciousSession",
+            )
         },
     },
 }
+
+# Metrics for Prometheus at /metrics (poet/observability/metrics.py): for requests bearing
+# `Authorization: Bearer <METRICS_TOKEN>` or from METRICS_ALLOWED_IPS (addresses or networks).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+
+# Error reporting (Sentry's SDK) only when SENTRY_DSN is set; tokens and personal data scrubbed
+# (poet/observability/sentry.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from poet.observability.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

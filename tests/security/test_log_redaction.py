@@ -135,7 +135,8 @@ def test_djangos_development_server_log_holds_no_token():
     keep = Keep()
     logger.addHandler(keep)
     try:
-        logger.info('"%s" %s %s', f"GET /s/open/{TOKEN}/ HTTP/1.1", "302", "0")
+        # Its 4xx and 5xx lines (its 2xx and 3xx ones are left to poet.access, issue 20).
+        logger.warning('"%s" %s %s', f"GET /s/open/{TOKEN}/ HTTP/1.1", "404", "0")
     finally:
         logger.removeHandler(keep)
     assert seen and TOKEN not in seen[0] and REDACTED in seen[0]
