@@ -154,7 +154,11 @@ class Participant(models.Model):
 
 
 class ParticipantResponse(models.Model):
-    """Which participant gave which response, and how it was collected."""
+    """Which participant gave which response, and how it was collected.
+
+    A participant has at most one response (a rule of the data, so no count of people can exceed
+    those registered): entering their answers again corrects it (`outcomes.services.capture`).
+    """
 
     class Capture(models.TextChoices):
         SELF = "self", "Self-completed by link"
@@ -168,6 +172,14 @@ class ParticipantResponse(models.Model):
     )
     capture = models.CharField(max_length=10, choices=Capture.choices)
     easy_read = models.BooleanField(default=False)
+    corrected_on = models.DateField(
+        null=True, blank=True, help_text="Day only: when the answers were last corrected."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant"], name="participant_has_one_response")
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant} → response {self.response_id}"

@@ -24,12 +24,12 @@ def participant_of(schedule: FollowUpSchedule, code: str) -> Participant | None:
     )
 
 
-def answers_of(participant: Participant) -> QuerySet[ParticipantResponse]:
-    """The participant's sets of answers, oldest first, with how and where each was given."""
+def answer_set_of(participant: Participant) -> ParticipantResponse | None:
+    """The participant's one set of answers, with how and where it was given, or None."""
     return (
         ParticipantResponse.objects.filter(participant=participant)
-        .select_related("response", "session")
-        .order_by("response__submitted_on", "pk")
+        .select_related("response__questionnaire", "session")
+        .first()
     )
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from outcomes.models import FollowUpSchedule, Participant, ParticipantLink, ParticipantResponse
 from outcomes.selectors.follow_up_questionnaire import live_follow_up
+from outcomes.selectors.responses import raw_answers
 from poet.models import Audience, UserGroup
 from poet.services import record_audit
 from surveys.models import Draft, Questionnaire, Response, hash_token, new_token
@@ -226,12 +227,24 @@ def draft_for_participant_token(token: str) -> Draft:
     )
     if existing is not None:
         return existing
-    return start_draft(
+    draft = start_draft(
         questionnaire,
         audience=participant.audience,
         user_group_id=participant.user_group_id,
         context={"participant": participant.pk, "link": link.pk},
     )
+    answered = (
+        ParticipantResponse.objects.filter(participant=participant)
+        .select_related("response")
+        .first()
+    )
+    if answered is not None:
+        # They have answers already (entered for them, or sent before): the link opens those
+        # for them to check and correct, and sending replaces them (one response a person).
+        draft.answers = raw_answers(answered.response)
+        draft.easy_read = answered.easy_read
+        draft.save(update_fields=["answers", "easy_read"])
+    return draft
 
 
 def check_follow_up_draft(draft: Draft) -> None:
@@ -246,30 +259,3 @@ def check_follow_up_draft(draft: Draft) -> None:
     )
     if status != FollowUpSchedule.Status.OPEN:
         raise CLOSED
-
-
-def link_self_completed(response: Response, context: dict, easy_read: bool = False) -> None:
-    """Link a response submitted by a participant's link to them (inside the submit transaction).
-
-    Refuses (rolling the submit back) when they withdrew or lost consent meanwhile.
-    """
-    participant_id = context.get("participant")
-    if participant_id is None:
-        raise LINK_STOPPED
-    participant = Participant.objects.select_for_update().filter(pk=participant_id).first()
-    if participant is None:
-        raise LINK_STOPPED
-    try:
-        check_can_answer(participant)
-    except ParticipantError:
-        raise LINK_STOPPED from None
-    ParticipantResponse.objects.create(
-        participant=participant,
-        response=response,
-        capture=ParticipantResponse.Capture.SELF,
-        easy_read=easy_read,
-    )
-    if context.get("link"):
-        ParticipantLink.objects.filter(pk=context["link"], participant=participant).update(
-            used_on=timezone.localdate()
-        )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from outcomes.forms.participants import ConsentForm, ParticipantForm
 from outcomes.models import FollowUpSchedule, Participant
 from outcomes.selectors import participants as selectors
+from outcomes.selectors.responses import shown_answers
 from outcomes.selectors.schedule import schedule_of as schedule_of_wave
 from outcomes.services import participants as service
 from poet.models import Wave
@@ -108,12 +109,16 @@ def participant(request: HttpRequest, access: Access, wave: Wave, code: str) -> 
             f"Consent of {person.code} is recorded.",
             page_url(access, wave, "participant", code=person.code),
         )
+    answers = selectors.answer_set_of(person)
     context = base_context(access, wave, schedule) | {
         "participant": person,
         "form": form,
         "cannot_answer": _refusal(service.check_can_answer, person),
         "not_collecting": _refusal(service.check_collecting, schedule),
-        "answers": selectors.answers_of(person),
+        "answers": answers,
+        "shown_answers": shown_answers(answers.response, easy_read=answers.easy_read)
+        if answers is not None
+        else [],
         "links": selectors.links_of(person),
     }
     return render(request, "outcomes/participants/participant.html", context)
