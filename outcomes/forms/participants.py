@@ -167,7 +167,7 @@ class RegisterFilterForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.text("code", label_size=Size.SMALL, field_width=10),
+            Field.text("code", field_width=10),
             Field.select("session", label_size=Size.SMALL),
             Field.select("audience", label_size=Size.SMALL),
             Field.select("status", label_size=Size.SMALL),
