@@ -109,8 +109,9 @@ def participants(request: HttpRequest, access: Access, wave: Wave) -> HttpRespon
             f"{participant.code} is registered.",
             page_url(access, wave, "participant", code=participant.code),
         )
-    filters = RegisterFilterForm(request.GET, schedule=schedule)
-    narrowed = filters.narrowed
+    narrowed = RegisterFilterForm(request.GET, schedule=schedule).narrowed
+    # Shown unbound: a value no longer offered (an old bookmark) narrows nothing and is no error.
+    filters = RegisterFilterForm(initial=narrowed.__dict__, schedule=schedule)
     query = {
         "code": narrowed.code,
         "session": narrowed.session,

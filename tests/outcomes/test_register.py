@@ -98,6 +98,7 @@ def test_search_and_filters_narrow_the_register(client, follow_up, query, codes)
     _people(follow_up)
     html = unescape(client.get(follow_up.url(), query).content.decode())
     assert _codes(html) == codes
+    assert "govuk-error-message" not in html and "<title>Error" not in html
 
 
 def test_the_session_filter_finds_where_they_answered_or_are_planned(client, follow_up):
