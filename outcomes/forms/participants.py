@@ -101,7 +101,7 @@ class ParticipantForm(forms.Form):
         self.helper.layout = Layout(
             Field.radios("audience", legend_size=Size.SMALL, inline=True),
             Field.radios("user_group", legend_size=Size.SMALL),
-            Field.select("session", label_size=Size.SMALL),
+            Field.select("session"),
             Field("consent_given_on", context={"legend_size": Size.for_legend("s")}),
             Field.radios("consent_method", legend_size=Size.SMALL, inline=True),
             Button("register", "Register participant"),
@@ -157,6 +157,8 @@ class RegisterFilterForm(forms.Form):
     )
 
     def __init__(self, *args, schedule: FollowUpSchedule, **kwargs) -> None:
+        # Its own ids: the register form on the same page has fields of the same names.
+        kwargs.setdefault("auto_id", "filter-%s")
         super().__init__(*args, **kwargs)
         sessions = cast("forms.ChoiceField", self.fields["session"])
         sessions.choices = [
@@ -168,9 +170,9 @@ class RegisterFilterForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("code", field_width=10),
-            Field.select("session", label_size=Size.SMALL),
-            Field.select("audience", label_size=Size.SMALL),
-            Field.select("status", label_size=Size.SMALL),
+            Field.select("session"),
+            Field.select("audience"),
+            Field.select("status"),
         )
 
     @property

@@ -76,6 +76,8 @@ def test_the_register_shows_each_status_and_session(client, follow_up):
     assert "Interview, in person, with Sam" in html, "where they answered"
     assert "Focus group, in person, with Ann" in html, "where they are planned"
     assert "Showing 1 to 5 of 5 participants." in html
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "the filters and the register form have their own ids"
 
 
 @pytest.mark.parametrize(
