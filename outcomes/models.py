@@ -115,6 +115,17 @@ class FollowUpSession(models.Model):
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.date or ''}".strip()
 
+    @property
+    def label(self) -> str:
+        """How pages and files name it: method, date, mode and facilitator."""
+        parts = [self.get_method_display()]
+        if self.date:
+            parts.append(f"{self.date:%-d %B %Y}")
+        parts.append(self.get_mode_display().lower())
+        if self.facilitator:
+            parts.append(f"with {self.facilitator}")
+        return ", ".join(parts)
+
 
 class Participant(models.Model):
     class ConsentMethod(models.TextChoices):
@@ -135,6 +146,15 @@ class Participant(models.Model):
         choices=[(a.value, a.label) for a in (Audience.SERVICE_USER, Audience.CARER)],
     )
     user_group = models.ForeignKey(UserGroup, on_delete=models.PROTECT)
+    session = models.ForeignKey(
+        "FollowUpSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="planned_participants",
+        help_text="The session they are planned to take part in (their answers record where "
+        "they actually gave them).",
+    )
     consent_given_on = models.DateField(null=True, blank=True)
     consent_method = models.CharField(max_length=10, choices=ConsentMethod.choices, blank=True)
     consent_recorded_by = models.ForeignKey(
@@ -154,7 +174,11 @@ class Participant(models.Model):
 
 
 class ParticipantResponse(models.Model):
-    """Which participant gave which response, and how it was collected."""
+    """Which participant gave which response, and how it was collected.
+
+    A participant has at most one response (a rule of the data, so no count of people can exceed
+    those registered): entering their answers again corrects it (`outcomes.services.capture`).
+    """
 
     class Capture(models.TextChoices):
         SELF = "self", "Self-completed by link"
@@ -168,6 +192,14 @@ class ParticipantResponse(models.Model):
     )
     capture = models.CharField(max_length=10, choices=Capture.choices)
     easy_read = models.BooleanField(default=False)
+    corrected_on = models.DateField(
+        null=True, blank=True, help_text="Day only: when the answers were last corrected."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant"], name="participant_has_one_response")
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant} → response {self.response_id}"
@@ -180,6 +212,9 @@ class ParticipantLink(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     used_on = models.DateField(null=True, blank=True)
+    replaced_on = models.DateField(
+        null=True, blank=True, help_text="A newer link was made: this one no longer works."
+    )
 
     def __str__(self) -> str:
         return f"Link for {self.participant}"

@@ -1,7 +1,7 @@
 """Receivers of the survey engine's and the core's signals (connected in OutcomesConfig.ready)."""
 
+from outcomes.services.capture import link_self_completed
 from outcomes.services.follow_up_copy import copy_follow_up
-from outcomes.services.participants import link_self_completed
 from poet.models import Wave
 from surveys.models import Response
 

@@ -46,6 +46,7 @@ urlpatterns = [
     ),
     # participants and their answers
     path(f"{FOLLOW_UP}participants/", participants.participants, name="participants"),
+    path(f"{FOLLOW_UP}participants.csv", participants.export, name="participants_export"),
     path(f"{FOLLOW_UP}participants/<str:code>/", participants.participant, name="participant"),
     path(
         f"{FOLLOW_UP}participants/<str:code>/link/",

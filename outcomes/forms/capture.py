@@ -57,13 +57,7 @@ class EntryOptionsForm(forms.Form):
 
 
 def session_label(session: FollowUpSession) -> str:
-    parts = [session.get_method_display()]
-    if session.date:
-        parts.append(f"{session.date:%-d %B %Y}")
-    parts.append(session.get_mode_display().lower())
-    if session.facilitator:
-        parts.append(f"with {session.facilitator}")
-    return ", ".join(parts)
+    return session.label
 
 
 class ImportForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Forms of the participants pages: registering a participant and recording consent."""
+"""Forms of the participants pages: registering a participant, recording consent, narrowing the
+register, and the letter that goes with a new link."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.utils import timezone
 
-from outcomes.models import FollowUpSchedule, Participant
+from outcomes.models import FollowUpSchedule, FollowUpSession, Participant
+from outcomes.selectors.participants import NO_SESSION, STATUSES, RegisterFilter
 from poet.models import Audience, UserGroup
 
 AUDIENCE_CHOICES = [(a.value, a.label) for a in (Audience.SERVICE_USER, Audience.CARER)]
@@ -68,12 +70,23 @@ class ParticipantForm(forms.Form):
             "invalid_choice": "Select one of the user groups listed",
         },
     )
+    session: forms.ModelChoiceField[FollowUpSession] = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="Not planned for a session yet",
+        label="Session (optional)",
+        help_text="The interview, focus group or other session they are planned to take part in.",
+        error_messages={"invalid_choice": "Select one of the sessions listed"},
+    )
     consent_given_on = _consent_date(required=False)
     consent_method = _consent_method(required=False)
 
     def __init__(self, *args, schedule: FollowUpSchedule, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["consent_given_on"] = _consent_date(required=False)
+        session = cast("forms.ModelChoiceField[FollowUpSession]", self.fields["session"])
+        session.queryset = FollowUpSession.objects.filter(schedule=schedule)
+        session.label_from_instance = lambda obj: obj.label  # type: ignore[method-assign]
         groups = schedule.wave.partnership.user_groups.order_by("name")
         # self.fields holds a copy of the field declared above; the stubs type it as Field.
         user_group = cast("forms.ModelChoiceField[UserGroup]", self.fields["user_group"])
@@ -88,6 +101,7 @@ class ParticipantForm(forms.Form):
         self.helper.layout = Layout(
             Field.radios("audience", legend_size=Size.SMALL, inline=True),
             Field.radios("user_group", legend_size=Size.SMALL),
+            Field.select("session"),
             Field("consent_given_on", context={"legend_size": Size.for_legend("s")}),
             Field.radios("consent_method", legend_size=Size.SMALL, inline=True),
             Button("register", "Register participant"),
@@ -125,3 +139,74 @@ class ConsentForm(forms.Form):
         cleaned = super().clean()
         _check_consent_date(self)
         return cleaned
+
+
+class RegisterFilterForm(forms.Form):
+    """Narrow the register (a GET form: the address keeps the search, so it can be bookmarked,
+    paged and exported as it is)."""
+
+    code = forms.CharField(label="Code", required=False, max_length=20)
+    session = forms.ChoiceField(label="Session", required=False)
+    audience = forms.ChoiceField(
+        label="Service user or carer",
+        required=False,
+        choices=[("", "Service users and carers"), *AUDIENCE_CHOICES],
+    )
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *STATUSES]
+    )
+
+    def __init__(self, *args, schedule: FollowUpSchedule, **kwargs) -> None:
+        # Its own ids: the register form on the same page has fields of the same names.
+        kwargs.setdefault("auto_id", "filter-%s")
+        super().__init__(*args, **kwargs)
+        sessions = cast("forms.ChoiceField", self.fields["session"])
+        sessions.choices = [
+            ("", "All sessions"),
+            *((str(s.pk), s.label) for s in FollowUpSession.objects.filter(schedule=schedule)),
+            (NO_SESSION, "Not in a session"),
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("code", field_width=10),
+            Field.select("session"),
+            Field.select("audience"),
+            Field.select("status"),
+        )
+
+    @property
+    def narrowed(self) -> RegisterFilter:
+        """The filter asked for; a value that is not offered narrows nothing (never an error:
+        an old bookmark still opens the register)."""
+        if not self.is_valid():
+            data = {
+                name: value for name, value in self.cleaned_data.items() if name not in self.errors
+            }
+        else:
+            data = self.cleaned_data
+        return RegisterFilter(
+            code=data.get("code") or "",
+            session=data.get("session") or "",
+            audience=data.get("audience") or "",
+            status=data.get("status") or "",
+        )
+
+
+class LinkForm(forms.Form):
+    """Who the letter with a new link names as the person to contact (never stored)."""
+
+    contact = forms.CharField(
+        label="Who to contact, for the letter",
+        help_text="A name and a work phone number or e-mail address. It is printed on the "
+        "letter with the link and not kept by POET.",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.textarea("contact", label_size=Size.SMALL, rows=2))

@@ -25,8 +25,10 @@ evaluator records consent on the follow-up pages, as for any participant registe
 
 Re-importing is refused rather than duplicated: a file whose exact bytes were already imported
 into the wave (its SHA-256 is kept in the audit log), or any service user or carer whose respondent
-id is already a participant code of the wave's follow-up. Staff respondents carry no stored id
-(anonymity by construction), so an *edited* staff-only file cannot be recognised as a re-import.
+id is already a participant code of the wave's follow-up (a participant has one set of answers:
+one who has answers is corrected on their page, by assisted entry or their own link). Staff
+respondents carry no stored id (anonymity by construction), so an *edited* staff-only file
+cannot be recognised as a re-import.
 
 With `create=True` (bringing a whole evaluation over from another tool) the partnership, wave,
 organisations, staff groups, user groups, outcome statements and the wave's staff and follow-up
@@ -168,6 +170,7 @@ class _Lookups:
     questionnaires: dict[str, Questionnaire | None]
     items: dict[tuple[str, str], _Item]  # (questionnaire audience, item code) → item
     participant_codes: set[str]
+    answered_codes: set[str] = field(default_factory=set)  # participants with their one response
 
 
 @dataclass
@@ -332,6 +335,7 @@ def _load(partnership_slug: str, wave_slug: str, create: bool) -> _Lookups:
     questionnaires: dict[str, Questionnaire | None] = {STAFF: None, FOLLOW_UP: None}
     items: dict[tuple[str, str], _Item] = {}
     participant_codes: set[str] = set()
+    answered_codes: set[str] = set()
     if wave is not None:
         for which in WHICH:
             q = wave.questionnaires.filter(audience=which).order_by("-version").first()
@@ -340,6 +344,11 @@ def _load(partnership_slug: str, wave_slug: str, create: bool) -> _Lookups:
                 items.update(_items_of(q, which))
         participant_codes = set(
             Participant.objects.filter(schedule__wave=wave).values_list("code", flat=True)
+        )
+        answered_codes = set(
+            ParticipantResponse.objects.filter(participant__schedule__wave=wave).values_list(
+                "participant__code", flat=True
+            )
         )
     return _Lookups(
         partnership=partnership,
@@ -351,6 +360,7 @@ def _load(partnership_slug: str, wave_slug: str, create: bool) -> _Lookups:
         questionnaires=questionnaires,
         items=items,
         participant_codes=participant_codes,
+        answered_codes=answered_codes,
     )
 
 
@@ -497,11 +507,25 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
         ),
     )
 
-    # Re-import.
+    # Re-import. A participant has one set of answers (DESIGN §5: a duplicate is refused, and
+    # the file is all or nothing): one who has answers is corrected on their page, never by a
+    # second import.
     if lookups.participant_codes:
+        answered = np.asarray(respondents.isin(list(lookups.answered_codes)))[r_codes]
         known = np.asarray(respondents.isin(list(lookups.participant_codes)))[r_codes]
+        first = np.arange(len(frame)) == first_of_row
         problems.add(
-            is_user & known & (np.arange(len(frame)) == first_of_row),
+            is_user & answered & first,
+            lambda bad: (
+                "respondent "
+                + _q(bad["respondent"])
+                + " already has answers in this wave's follow-up, and a participant has one set"
+                + " of answers: correct them on their page, or leave their rows out"
+                + " (was this file imported before?)"
+            ),
+        )
+        problems.add(
+            is_user & known & ~answered & first,
             lambda bad: (
                 "respondent "
                 + _q(bad["respondent"])

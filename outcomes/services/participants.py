@@ -8,17 +8,28 @@ keeps the event with the code only.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import re
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from outcomes.models import FollowUpSchedule, Participant, ParticipantLink, ParticipantResponse
+from outcomes.models import (
+    FollowUpSchedule,
+    FollowUpSession,
+    Participant,
+    ParticipantLink,
+    ParticipantResponse,
+)
 from outcomes.selectors.follow_up_questionnaire import live_follow_up
+from outcomes.selectors.participants import STATUS_LABELS
+from outcomes.selectors.responses import raw_answers
 from poet.models import Audience, UserGroup
 from poet.services import record_audit
+from poet.spreadsheet import neutralise
 from surveys.models import Draft, Questionnaire, Response, hash_token, new_token
 from surveys.services.answering import CLOSED, UNKNOWN_LINK, RespondentProblem, start_draft
 
@@ -29,6 +40,13 @@ LINK_STOPPED = RespondentProblem(
     "This link no longer works",
     "You can no longer answer with this link. If you think this is wrong, ask the person who "
     "gave it to you.",
+    410,
+)
+LINK_REPLACED = RespondentProblem(
+    "This link has been replaced",
+    "A newer link was made for you, and this one no longer works. Use the newest link or letter "
+    "you were given. Any answers you saved with this link carry on with the new one. If you "
+    "have no newer link, ask the person who gave you this one.",
     410,
 )
 LINK_USED = RespondentProblem(
@@ -68,6 +86,7 @@ def register_participant(
     user_group: UserGroup,
     consent_given_on: datetime.date | None = None,
     consent_method: str = "",
+    session: FollowUpSession | None = None,
     actor=None,
 ) -> Participant:
     """Register a participant under the next free code; the signed-in evaluator records consent."""
@@ -75,6 +94,8 @@ def register_participant(
         raise ParticipantError("Choose service user or carer.")
     if user_group.partnership_id != schedule.wave.partnership_id:
         raise ParticipantError("Choose one of this partnership's user groups.")
+    if session is not None and session.schedule_id != schedule.pk:
+        raise ParticipantError("Choose one of this follow-up's sessions.")
     _check_consent(consent_given_on, consent_method)
     with transaction.atomic():
         # The schedule row lock makes two evaluators registering at once take different codes.
@@ -87,6 +108,7 @@ def register_participant(
             consent_given_on=consent_given_on,
             consent_method=consent_method,
             consent_recorded_by=actor if consent_given_on else None,
+            session=session,
         )
         record_audit(
             "participant.registered",
@@ -95,6 +117,7 @@ def register_participant(
             target=participant.code,
             wave=schedule.wave.slug,
             consent=bool(consent_given_on),
+            session=session.pk if session else None,
         )
     return participant
 
@@ -185,17 +208,33 @@ def participant_link_url(token: str) -> str:
 
 
 def create_link(participant: Participant, *, actor=None) -> str:
-    """A new link for the participant to answer by themselves; only its hash is kept."""
+    """A new link for the participant to answer by themselves; only its hash is kept.
+
+    Their earlier links that were not used stop working (each then says it was replaced), and
+    answers saved part-way with one of them carry on with the new link.
+    """
     check_can_answer(participant)
     check_collecting(participant.schedule)
     token, token_hash = new_token()
-    ParticipantLink.objects.create(participant=participant, token_hash=token_hash)
-    record_audit(
-        "participant.link_created",
-        actor=actor,
-        partnership=participant.schedule.wave.partnership,
-        target=participant.code,
-    )
+    with transaction.atomic():
+        locked = Participant.objects.select_for_update().get(pk=participant.pk)
+        earlier = list(
+            ParticipantLink.objects.filter(
+                participant=locked, used_on__isnull=True, replaced_on__isnull=True
+            ).values_list("pk", flat=True)
+        )
+        ParticipantLink.objects.filter(pk__in=earlier).update(replaced_on=timezone.localdate())
+        link = ParticipantLink.objects.create(participant=locked, token_hash=token_hash)
+        Draft.objects.filter(context__participant=locked.pk, context__link__in=earlier).update(
+            context={"participant": locked.pk, "link": link.pk}
+        )
+        record_audit(
+            "participant.link_created",
+            actor=actor,
+            partnership=participant.schedule.wave.partnership,
+            target=participant.code,
+            links_replaced=len(earlier),
+        )
     return token
 
 
@@ -210,6 +249,8 @@ def draft_for_participant_token(token: str) -> Draft:
         raise UNKNOWN_LINK
     if link.used_on:
         raise LINK_USED
+    if link.replaced_on:
+        raise LINK_REPLACED
     participant = link.participant
     try:
         check_can_answer(participant)
@@ -226,12 +267,24 @@ def draft_for_participant_token(token: str) -> Draft:
     )
     if existing is not None:
         return existing
-    return start_draft(
+    draft = start_draft(
         questionnaire,
         audience=participant.audience,
         user_group_id=participant.user_group_id,
         context={"participant": participant.pk, "link": link.pk},
     )
+    answered = (
+        ParticipantResponse.objects.filter(participant=participant)
+        .select_related("response")
+        .first()
+    )
+    if answered is not None:
+        # They have answers already (entered for them, or sent before): the link opens those
+        # for them to check and correct, and sending replaces them (one response a person).
+        draft.answers = raw_answers(answered.response)
+        draft.easy_read = answered.easy_read
+        draft.save(update_fields=["answers", "easy_read"])
+    return draft
 
 
 def check_follow_up_draft(draft: Draft) -> None:
@@ -248,28 +301,51 @@ def check_follow_up_draft(draft: Draft) -> None:
         raise CLOSED
 
 
-def link_self_completed(response: Response, context: dict, easy_read: bool = False) -> None:
-    """Link a response submitted by a participant's link to them (inside the submit transaction).
+REGISTER_COLUMNS = [
+    "code",
+    "audience",
+    "user_group",
+    "session",
+    "consent",
+    "consent_given_on",
+    "status",
+]
 
-    Refuses (rolling the submit back) when they withdrew or lost consent meanwhile.
-    """
-    participant_id = context.get("participant")
-    if participant_id is None:
-        raise LINK_STOPPED
-    participant = Participant.objects.select_for_update().filter(pk=participant_id).first()
-    if participant is None:
-        raise LINK_STOPPED
-    try:
-        check_can_answer(participant)
-    except ParticipantError:
-        raise LINK_STOPPED from None
-    ParticipantResponse.objects.create(
-        participant=participant,
-        response=response,
-        capture=ParticipantResponse.Capture.SELF,
-        easy_read=easy_read,
-    )
-    if context.get("link"):
-        ParticipantLink.objects.filter(pk=context["link"], participant=participant).update(
-            used_on=timezone.localdate()
+
+def export_register(
+    schedule: FollowUpSchedule, rows, *, sessions: dict[int, str], filters: dict, actor=None
+) -> str:
+    """The register as CSV (one line per participant: code, audience, user group, session,
+    consent and status; never an answer), every text cell neutralised like every file POET
+    writes. The download is audited with how many people it listed and the filters used."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(REGISTER_COLUMNS)
+    count = 0
+    for p in rows:
+        count += 1
+        session = sessions.get(p.register_session_id, "") if p.register_session_id else ""
+        writer.writerow(
+            [
+                neutralise(value)
+                for value in (
+                    p.code,
+                    p.get_audience_display(),
+                    p.user_group.name,
+                    session,
+                    p.get_consent_method_display() if p.consent_given_on else "",
+                    p.consent_given_on.isoformat() if p.consent_given_on else "",
+                    STATUS_LABELS.get(p.status, p.status),
+                )
+            ]
         )
+    record_audit(
+        "participants.exported",
+        actor=actor,
+        partnership=schedule.wave.partnership,
+        target=str(schedule.wave),
+        wave=schedule.wave.slug,
+        participants=count,
+        filters={k: v for k, v in filters.items() if v},
+    )
+    return out.getvalue()

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from outcomes.forms.capture import EntryOptionsForm, ImportForm
+from outcomes.selectors.participants import answer_set_of
+from outcomes.selectors.responses import raw_answers
 from outcomes.services import capture as service
 from outcomes.services.imports import (
     ImportRefused,
@@ -39,6 +41,12 @@ def _option_errors(form: EntryOptionsForm) -> list[tuple[str, str]]:
     ]
 
 
+def _based_on(data) -> int | None:
+    """The response the evaluator's form started from (the hidden field), None for a blank one."""
+    value = data.get("based_on", "")
+    return int(value) if value.isdigit() else None
+
+
 @wave_view(Right.EVALUATE)
 def assisted_entry(request: HttpRequest, access: Access, wave: Wave, code: str) -> HttpResponse:
     """Enter what a participant answered in an interview or a focus group, all on one page."""
@@ -52,22 +60,28 @@ def assisted_entry(request: HttpRequest, access: Access, wave: Wave, code: str) 
         messages.error(request, str(error))
         return back
     sections = service.assisted_sections(questionnaire)
+    entered = answer_set_of(person)  # their one response: a second entry corrects it
     data = request.POST if request.method == "POST" else None
+    wording = request.GET.get("wording")
+    if wording not in ("standard", "easy_read"):
+        wording = "easy_read" if entered is not None and entered.easy_read else "standard"
     options = EntryOptionsForm(
         data,
         schedule=schedule,
         initial={
-            "entry_wording": "easy_read"
-            if request.GET.get("wording") == "easy_read"
-            else "standard"
+            "entry_wording": wording,
+            "entry_session": entered.session_id if entered is not None else None,
         },
     )
     if data is not None:
         easy_read = data.get("entry_wording") == "easy_read"
     else:
-        easy_read = request.GET.get("wording") == "easy_read"
-    forms = [SectionForm(s, data, easy_read=easy_read) for s in sections]
+        easy_read = wording == "easy_read"
+    current = entered.response_id if entered is not None else None
+    raw = raw_answers(entered.response) if entered is not None else {}
+    forms = [SectionForm(s, data, answers=raw, easy_read=easy_read) for s in sections]
     errors: list[tuple[str, str]] = []
+    conflict = False
     if data is not None:
         options_ok = options.is_valid()
         sections_ok = all([f.is_valid() for f in forms])
@@ -82,12 +96,21 @@ def assisted_entry(request: HttpRequest, access: Access, wave: Wave, code: str) 
                     answers,
                     session=options.cleaned_data.get("entry_session"),
                     easy_read=options.easy_read,
+                    based_on=_based_on(data),
                     actor=request.user,
                 )
             except ParticipantError as error:
                 errors.append(("entry-options", str(error)))
+                conflict = _based_on(data) != current
+                if conflict:
+                    # Someone else saved meanwhile: show what is stored now, to change again.
+                    forms = [SectionForm(s, answers=raw, easy_read=easy_read) for s in sections]
             else:
-                messages.success(request, f"The answers of {person.code} are saved.")
+                messages.success(
+                    request,
+                    f"The answers of {person.code} are "
+                    f"{'corrected' if entered is not None else 'saved'}.",
+                )
                 return back
         errors = _option_errors(options) + errors
         for form in forms:
@@ -99,6 +122,8 @@ def assisted_entry(request: HttpRequest, access: Access, wave: Wave, code: str) 
         "sections": [{"section": f.section, "blocks": f.blocks()} for f in forms],
         "errors": errors,
         "easy_read": easy_read,
+        "entered": entered,
+        "based_on": current if data is None or conflict else _based_on(data),
         "text_limit": TEXT_LIMIT,
     }
     return render(request, "outcomes/capture/assisted.html", context)

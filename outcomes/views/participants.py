@@ -1,15 +1,22 @@
-"""Participants pages of a wave's follow-up (evaluators): register with consent, record consent,
-make a link to answer by themselves, withdraw. Thin: the rules are in
+"""Participants pages of a wave's follow-up (evaluators): the register (search, filters, pages,
+CSV), register with consent, record consent, make a link to answer by themselves (to copy, as a
+QR code and a printable letter), withdraw. Thin: the rules are in
 `outcomes.services.participants`, the reads in `outcomes.selectors.participants`."""
 
+import segno
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
-from outcomes.forms.participants import ConsentForm, ParticipantForm
+from outcomes.forms.participants import ConsentForm, LinkForm, ParticipantForm, RegisterFilterForm
 from outcomes.models import FollowUpSchedule, Participant
 from outcomes.selectors import participants as selectors
+from outcomes.selectors.responses import shown_answers
+from outcomes.selectors.schedule import chosen_statements
 from outcomes.selectors.schedule import schedule_of as schedule_of_wave
 from outcomes.services import participants as service
 from poet.models import Wave
@@ -51,9 +58,33 @@ def _refusal(check, *args) -> str:
     return ""
 
 
+PAGE_SIZE = 50
+
+
+def _page_links(page, query: dict) -> list[dict]:
+    """The GOV.UK pagination items: the first, last, current and its neighbours, with an
+    ellipsis for each gap; every address keeps the filters."""
+    count, current = page.paginator.num_pages, page.number
+    shown = sorted({1, count, current - 1, current, current + 1} & set(range(1, count + 1)))
+    items: list[dict] = []
+    for number in shown:
+        if items and number - items[-1]["number"] > 1:
+            items.append({"ellipsis": True, "number": number - 1})
+        items.append(
+            {"number": number, "current": number == current, "url": _with(query, page=number)}
+        )
+    return items
+
+
+def _with(query: dict, **changes) -> str:
+    kept = {k: v for k, v in (query | changes).items() if v not in ("", None)}
+    return "?" + urlencode(kept) if kept else "?"
+
+
 @wave_view(Right.EVALUATE)
 def participants(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
-    """Everyone taking part, and a form to register the next one under a new code."""
+    """The register: search, filters and pages of everyone taking part, its CSV, and a form to
+    register the next participant under a new code."""
     schedule = schedule_of(wave)
     form = ParticipantForm(request.POST or None, schedule=schedule)
     registered, participant = run_form(
@@ -65,6 +96,7 @@ def participants(request: HttpRequest, access: Access, wave: Wave) -> HttpRespon
             user_group=data["user_group"],
             consent_given_on=data.get("consent_given_on"),
             consent_method=data.get("consent_method") or "",
+            session=data.get("session"),
             actor=request.user,
         ),
         refused=service.ParticipantError,
@@ -77,12 +109,55 @@ def participants(request: HttpRequest, access: Access, wave: Wave) -> HttpRespon
             f"{participant.code} is registered.",
             page_url(access, wave, "participant", code=participant.code),
         )
+    narrowed = RegisterFilterForm(request.GET, schedule=schedule).narrowed
+    # Shown unbound: a value no longer offered (an old bookmark) narrows nothing and is no error.
+    filters = RegisterFilterForm(initial=narrowed.__dict__, schedule=schedule)
+    query = {
+        "code": narrowed.code,
+        "session": narrowed.session,
+        "audience": narrowed.audience,
+        "status": narrowed.status,
+    }
+    paginator = Paginator(selectors.register(schedule, narrowed), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    sessions = selectors.session_labels(schedule)
+    for row in page.object_list:
+        row.session_label = sessions.get(row.register_session_id, "")
+        row.status_label = selectors.STATUS_LABELS[row.status]
     context = base_context(access, wave, schedule) | {
         "form": form,
-        "participants": selectors.participants_of(schedule),
+        "filters": filters,
+        "narrowed": narrowed,
+        "page": page,
+        "rows": page.object_list,
+        "page_links": _page_links(page, query) if paginator.num_pages > 1 else [],
+        "previous_url": _with(query, page=page.number - 1) if page.has_previous() else "",
+        "next_url": _with(query, page=page.number + 1) if page.has_next() else "",
+        "export_url": page_url(access, wave, "participants_export") + _with(query),
+        "registered": selectors.registered_count(schedule),
         "has_user_groups": selectors.has_user_groups(access.partnership),
     }
     return render(request, "outcomes/participants/index.html", context)
+
+
+@wave_view(Right.EVALUATE)
+def export(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """The register (as filtered on its page) as a CSV file: codes, audience, session, consent
+    and status, never answers."""
+    schedule = schedule_of(wave)
+    narrowed = RegisterFilterForm(request.GET, schedule=schedule).narrowed
+    text = service.export_register(
+        schedule,
+        selectors.register(schedule, narrowed),
+        sessions=selectors.session_labels(schedule),
+        filters=narrowed.__dict__,
+        actor=request.user,
+    )
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    name = f"participants-{access.partnership.slug}-{wave.slug}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @wave_view(Right.EVALUATE)
@@ -108,33 +183,61 @@ def participant(request: HttpRequest, access: Access, wave: Wave, code: str) -> 
             f"Consent of {person.code} is recorded.",
             page_url(access, wave, "participant", code=person.code),
         )
+    answers = selectors.answer_set_of(person)
+    links = list(selectors.links_of(person))
     context = base_context(access, wave, schedule) | {
         "participant": person,
         "form": form,
         "cannot_answer": _refusal(service.check_can_answer, person),
         "not_collecting": _refusal(service.check_collecting, schedule),
-        "answers": selectors.answers_of(person),
-        "links": selectors.links_of(person),
+        "answers": answers,
+        "shown_answers": shown_answers(answers.response, easy_read=answers.easy_read)
+        if answers is not None
+        else [],
+        "links": links,
+        "live_link": any(not (k.used_on or k.replaced_on) for k in links),
+        "link_form": LinkForm(initial={"contact": _contact_of(request.user)}),
     }
     return render(request, "outcomes/participants/participant.html", context)
 
 
+def _contact_of(user) -> str:
+    """The letter's default contact: the evaluator making the link, by name and work e-mail."""
+    name = user.get_full_name() or user.get_username()
+    return f"{name}, {user.email}" if user.email else name
+
+
+def qr_code_svg(url: str) -> str:
+    """The link as a QR code, inline SVG drawn by segno (no image request, no script)."""
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=4, border=2, dark="#0b0c0c", light="#ffffff", omitsize=True)
+    # An image of its own: the page's text alternative names it, the SVG itself is decoration.
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+
+
 @wave_view(Right.EVALUATE)
 def link(request: HttpRequest, access: Access, wave: Wave, code: str) -> HttpResponse:
-    """Make a link for the participant to answer by themselves, and show it this once."""
+    """Make a link for the participant to answer by themselves (their earlier link stops
+    working), and show it this once: to copy, as a QR code, and as a letter to print."""
     schedule = schedule_of(wave)
     person = participant_of(schedule, code)
     back = page_url(access, wave, "participant", code=person.code)
     if request.method != "POST":
         return redirect(back)
+    form = LinkForm(request.POST)
+    contact = form.cleaned_data.get("contact", "") if form.is_valid() else ""
     try:
         token = service.create_link(person, actor=request.user)
     except service.ParticipantError as error:
         messages.error(request, str(error))
         return redirect(back)
+    url = service.participant_link_url(token)
     context = base_context(access, wave, schedule) | {
         "participant": person,
-        "link": service.participant_link_url(token),
+        "link": url,
+        "qr_code": mark_safe(qr_code_svg(url)),  # noqa: S308 (segno's own SVG, no user text)
+        "contact": contact,
+        "outcomes": chosen_statements(schedule),
     }
     response = render(request, "outcomes/participants/link.html", context)
     response["Cache-Control"] = "no-store"

@@ -179,3 +179,81 @@ def test_every_page_is_titled_headed_and_passes_axe(browser, live_server):
         page.context.close()
     assert len(checked) > 40, checked
     assert not report, f"{len(report)} of {len(checked)} pages:\n" + "\n".join(report)
+
+
+def test_participant_pages_reached_by_a_form_pass_too(browser, live_server):
+    """The pages the walk cannot open by GET (issue 15, items 2 and 12): a participant's link
+    (shown once, after a POST) with its copy button and letter, the letter as printed, the
+    correction of answers already entered, the register filtered and paged, and a replaced
+    link's page (a respondent page: WCAG 2.2 A/AA, 320 px)."""
+    from playwright.sync_api import expect
+
+    from outcomes.models import FollowUpSchedule, Participant
+    from outcomes.services.capture import enter_answers
+    from outcomes.services.participants import check_collecting
+    from poet.models import Role
+    from tests.accessibility.support import follow_up_link
+    from tests.factories import member
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    old_link = follow_up_link()
+    schedule = FollowUpSchedule.objects.get()
+    carer = Participant.objects.get()
+    enter_answers(carer, check_collecting(schedule), {"O-HOME.importance": 4})
+    Participant.objects.bulk_create(
+        Participant(
+            schedule=schedule,
+            code=f"Q-{i:03d}",
+            audience="service_user",
+            user_group=carer.user_group,
+        )
+        for i in range(60)
+    )
+    wave, p = schedule.wave, schedule.wave.partnership
+    evaluator = member(p, Role.EVALUATOR, user__first_name="Eve", user__last_name="Evans")
+    page = browser.new_context(base_url=live_server.url).new_page()
+    client = Client()
+    client.force_login(evaluator)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+    def url(name: str, **kwargs) -> str:
+        return reverse(
+            f"outcomes:{name}", kwargs={"partnership": p.slug, "wave": wave.slug, **kwargs}
+        )
+
+    report = []
+
+    def check(name: str, respondent: bool = False) -> None:
+        problems = check_page(page, name, page.url, respondent)
+        if problems:
+            report.append(f"{name} ({page.url}):\n  " + "\n  ".join(problems))
+
+    page.goto(url("participants") + "?status=no_consent&page=2")
+    expect(page.locator(".govuk-pagination")).to_be_visible()
+    check("outcomes-participants-filtered")
+    page.goto(url("assisted_entry", code=carer.code))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Correct answers of {carer.code}")
+    check("outcomes-assisted_entry-correcting")
+    page.goto(url("participant", code=carer.code))
+    page.get_by_role("button", name="Make a new link (the old one stops working)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Link for {carer.code}")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.locator("[data-copy-status]")).not_to_be_empty()
+    expect(page.get_by_role("button", name="Print the letter")).to_be_visible()
+    check("outcomes-participant_link")
+    assert "Eve Evans" in page.locator("[data-letter-contact]").inner_text()
+    page.emulate_media(media="print")
+    expect(page.locator(".govuk-header")).to_be_hidden()
+    expect(page.locator(".poet-no-print").first).to_be_hidden()
+    expect(page.locator("[data-letter]")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "outcomes-participant_link-printed.png"), full_page=True)
+    page.emulate_media(media="screen")
+    response = page.goto(old_link)
+    assert response is not None and response.status == 410
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link has been replaced")
+    check("respond-participant-replaced", respondent=True)
+    page.context.close()
+    assert not report, "\n".join(report)

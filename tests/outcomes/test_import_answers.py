@@ -248,6 +248,14 @@ def test_reimporting_is_refused_never_duplicated(wave):
     # The same people in an edited file: their participant codes give them away.
     messages = refused(HEADER + "P-001,service_user,,Older people,O-HOME.importance,4\n")
     assert messages == [
+        "Line 2: respondent 'P-001' already has answers in this wave's follow-up, and a "
+        "participant has one set of answers: correct them on their page, or leave their rows "
+        "out (was this file imported before?)"
+    ]
+    # Registered without answers: still theirs, so still refused (an import makes participants).
+    Participant.objects.filter(code="P-001").get().responses.all().delete()
+    messages = refused(HEADER + "P-001,service_user,,Older people,O-HOME.importance,4\n")
+    assert messages == [
         "Line 2: respondent 'P-001' is already a participant of this wave's follow-up "
         "(was this file imported before?)"
     ]

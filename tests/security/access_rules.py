@@ -188,6 +188,7 @@ RULES: dict[str, Rule] = {
     "outcomes:interview_guide": derived(),
     "outcomes:focus_group_guide": derived(),
     "outcomes:participants": derived(),
+    "outcomes:participants_export": derived(),  # the register as CSV
     "outcomes:participant": derived(),
     "outcomes:participant_link": derived(get=302),  # an action: GET goes back
     "outcomes:participant_withdraw": derived(),
