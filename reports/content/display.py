@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reports.documents import Cell, Chart, Hidden, Report, Table
+from reports.documents import Cell, Chart, Hidden, Link, Report, Table
 
 NO_FIGURE = "–"
 
@@ -16,6 +16,7 @@ class DisplayCell:
     text: str
     numeric: bool
     hidden: bool
+    link: str = ""  # the key of the table the text points to
 
 
 def cell_text(value: Cell) -> str:
@@ -37,6 +38,7 @@ def display_cell(value: Cell) -> DisplayCell:
         text=cell_text(value),
         numeric=isinstance(value, int | float) and not isinstance(value, bool),
         hidden=isinstance(value, Hidden),
+        link=value.table if isinstance(value, Link) else "",
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 
 from poet.models import Wave
 from poet.spreadsheet import FORMULA_STARTS, neutralise
-from reports.documents import Chart, Hidden, Report
+from reports.documents import Chart, Hidden, Link, Report
 
 Progress = Callable[..., None]  # progress(fraction 0–1, message="")
 
@@ -91,7 +91,14 @@ def layout(report: Report, svgs: dict[str, str | None] | None = None) -> list[di
             "columns": t.columns,
             "note": t.note,
             "rows": [
-                [{"text": format_cell(c), "hidden": isinstance(c, Hidden)} for c in row]
+                [
+                    {
+                        "text": format_cell(c),
+                        "hidden": isinstance(c, Hidden),
+                        "link": c.table if isinstance(c, Link) else "",
+                    }
+                    for c in row
+                ]
                 for row in t.rows
             ],
         }

@@ -133,6 +133,7 @@ def test_formative_holds_the_stored_figures_and_hides_the_tiny_organisation():
     report = build_formative(built.wave)
     assert report.kind == "formative" and report.run_id == run.pk and report.k == 5
     assert [s.key for s in report.sections] == [
+        "key-findings",
         "response-rates",
         "domains",
         "seen-differently",
@@ -187,6 +188,7 @@ def test_summative_holds_the_comparison_rows_flags_and_methods():
     report = build_summative(built.wave)
     keys = [s.key for s in report.sections]
     assert keys == [
+        "key-findings",
         "chosen",
         "importance",
         "achievement",
