@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reports.content.glossary import terms_in
 from reports.documents import Cell, Chart, Hidden, Link, Report, Table
 
 NO_FIGURE = "–"
@@ -56,6 +57,7 @@ def display_table(table: Table) -> dict:
         "key": table.key,
         "title": table.title,
         "note": table.note,
+        "terms": [{"slug": t.slug, "term": t.term} for t in terms_in(table)],
         "columns": [{"text": c, "numeric": n} for c, n in zip(table.columns, numeric, strict=True)],
         "rows": [
             [{**vars(display_cell(value)), "numeric": numeric[i]} for i, value in enumerate(row)]

@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 
 from poet.models import Wave
 from poet.spreadsheet import FORMULA_STARTS, neutralise
+from reports.content.glossary import terms_in
 from reports.documents import Chart, Hidden, Link, Report
 
 Progress = Callable[..., None]  # progress(fraction 0–1, message="")
@@ -90,6 +91,7 @@ def layout(report: Report, svgs: dict[str, str | None] | None = None) -> list[di
             "title": t.title,
             "columns": t.columns,
             "note": t.note,
+            "terms": [term.term for term in terms_in(t)],
             "rows": [
                 [
                     {

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from poet.models import Wave
 from poet.permissions import Access, Right, wave_view
 from reports.content.display import display_report
+from reports.content.glossary import KEY as GLOSSARY
 from reports.exporters import report_formats
 from reports.forms.downloads import DownloadForm
 from reports.selectors.downloads import earlier_waves
@@ -95,7 +96,8 @@ def _report(
         if started is not None:
             return started
     report = view_report(wave, kind, actor=request.user, compare_with=compare_with)
-    sections = display_report(report)
+    # The glossary appendix is for the files; on screen its tables link to the glossary page.
+    sections = [s for s in display_report(report) if s["key"] != GLOSSARY]
     context = {
         "access": access,
         "partnership": access.partnership,

@@ -141,6 +141,7 @@ def test_formative_holds_the_stored_figures_and_hides_the_tiny_organisation():
         "assumptions",
         "comments",
         "disclosure",
+        "glossary",
     ]
     t = tables(report)
     overall = {row[0]: row for row in t["domains_overall"].rows}
@@ -197,6 +198,7 @@ def test_summative_holds_the_comparison_rows_flags_and_methods():
         "users-and-carers",
         "methods",
         "disclosure",
+        "glossary",
     ]
     t = tables(report)
     rows = {(r.outcome, r.measure): r for r in run.rows.filter(breakdown="all")}
