@@ -48,9 +48,18 @@ DOWNLOAD_ERRORS = {
 }
 
 
+BUTTON_ORDER = ("pdf", "html", "xlsx", "csv")  # to read and share first, to analyse after
+
+
 def _download_buttons() -> list[dict[str, str]]:
     """One button per report format the downloads page offers, named by the format."""
-    return [{"format": e.identifier, "label": e.verbose_name} for e in report_formats()]
+    formats = sorted(
+        report_formats(),
+        key=lambda e: (
+            BUTTON_ORDER.index(e.identifier) if e.identifier in BUTTON_ORDER else len(BUTTON_ORDER)
+        ),
+    )
+    return [{"format": e.identifier, "label": e.verbose_name} for e in formats]
 
 
 def _start_download(

@@ -45,6 +45,8 @@ def test_the_page_offers_a_button_per_format(client, kind):
     client.force_login(member(wave.partnership, Role.MANAGER))
     page = client.get(url(wave, kind)).content.decode()
     assert 'id="download-heading"' in page
+    order = [page.index(f'name="format" value="{f}"') for f in ("pdf", "html", "xlsx", "csv")]
+    assert order == sorted(order)  # PDF first: the one to read and share
     for format, label in FORMATS.items():
         hidden = '<span class="govuk-visually-hidden">Download </span>'
         button = rf'name="format" value="{format}"[^>]*>{hidden}{re.escape(label)}</button>'
