@@ -167,3 +167,12 @@ def test_every_file_holds_the_key_findings(tmp_path):
     assert '<a href="#table-importance_comparison">' in html
     assert 'id="table-importance_comparison"' in html
     assert html.index('id="section-key-findings"') < html.index('id="section-importance"')
+
+
+def test_formative_findings_never_name_a_hidden_group():
+    report = build_formative(seeded().wave)
+    section = findings_of(report)
+    [table] = section.blocks
+    assert table.rows and all("Tiny org" not in str(cell) for row in table.rows for cell in row)
+    kinds = [row[1].table for row in table.rows]
+    assert kinds[:2] == ["domains_overall", "domains_overall"]  # strongest, then weakest
