@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from poet.views import health, setup
+from poet.views import glossary, health, setup
 from poet.views import partnerships as views
 from poet.views import two_factor as two_factor_views
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("livez", health.livez, name="livez"),
     path("readyz", health.readyz, name="readyz"),
     path("", views.home, name="home"),
+    path("glossary/", glossary.glossary, name="glossary"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

@@ -28,6 +28,18 @@ class Hidden:
         return hidden_text(self.reason, self.k)
 
 
+class Link(str):
+    """Text that points to another table of the same report (by its key): the page, HTML and
+    PDF make it a link; every other format, being given a str, writes the text."""
+
+    table: str
+
+    def __new__(cls, text: str, table: str) -> Link:
+        link = super().__new__(cls, text)
+        link.table = table
+        return link
+
+
 Cell = str | int | float | None | Hidden  # None: no figure (e.g. not asked), not suppression
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reports.documents import Cell, Chart, Hidden, Report, Table
+from reports.content.glossary import terms_in
+from reports.documents import Cell, Chart, Hidden, Link, Report, Table
 
 NO_FIGURE = "–"
 
@@ -16,6 +17,7 @@ class DisplayCell:
     text: str
     numeric: bool
     hidden: bool
+    link: str = ""  # the key of the table the text points to
 
 
 def cell_text(value: Cell) -> str:
@@ -37,6 +39,7 @@ def display_cell(value: Cell) -> DisplayCell:
         text=cell_text(value),
         numeric=isinstance(value, int | float) and not isinstance(value, bool),
         hidden=isinstance(value, Hidden),
+        link=value.table if isinstance(value, Link) else "",
     )
 
 
@@ -54,6 +57,7 @@ def display_table(table: Table) -> dict:
         "key": table.key,
         "title": table.title,
         "note": table.note,
+        "terms": [{"slug": t.slug, "term": t.term} for t in terms_in(table)],
         "columns": [{"text": c, "numeric": n} for c, n in zip(table.columns, numeric, strict=True)],
         "rows": [
             [{**vars(display_cell(value)), "numeric": numeric[i]} for i, value in enumerate(row)]

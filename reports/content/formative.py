@@ -25,6 +25,7 @@ from reports.content.common import (
     staff_comments,
 )
 from reports.content.context import Figure, change_ci, context_sections, trend_section
+from reports.content.finish import finish_report
 from reports.content.header import report_header
 from reports.documents import Chart, Hidden, Report, Section, Table
 from surveys.selectors import response_rates
@@ -54,7 +55,7 @@ def build_formative(wave: Wave, *, compare_with: Wave | None = None) -> Report:
         report.sections.append(trend)
     report.sections.extend(context_sections(wave))
     report.sections.append(disclosure_section(data.run))
-    return report
+    return finish_report(report)
 
 
 # --- response rates ---------------------------------------------------------------------------

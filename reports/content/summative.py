@@ -23,6 +23,7 @@ from reports.content.common import (
     run_data,
 )
 from reports.content.context import change_section, trend_section
+from reports.content.finish import finish_report
 from reports.content.header import report_header
 from reports.documents import Chart, Report, Section, Table
 from reports.models import ComparisonRow
@@ -83,7 +84,7 @@ def build_summative(wave: Wave, *, compare_with: Wave | None = None) -> Report:
         report.sections.append(trend)
     report.sections.append(_methods(data, k))
     report.sections.append(disclosure_section(data.run))
-    return report
+    return finish_report(report)
 
 
 def _flag_label(row: ComparisonRow) -> str:

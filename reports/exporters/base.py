@@ -13,7 +13,8 @@ from typing import Any, BinaryIO
 
 from poet.models import Wave
 from poet.spreadsheet import FORMULA_STARTS, neutralise
-from reports.documents import Chart, Hidden, Report
+from reports.content.glossary import terms_in
+from reports.documents import Chart, Hidden, Link, Report
 
 Progress = Callable[..., None]  # progress(fraction 0–1, message="")
 
@@ -90,8 +91,16 @@ def layout(report: Report, svgs: dict[str, str | None] | None = None) -> list[di
             "title": t.title,
             "columns": t.columns,
             "note": t.note,
+            "terms": [term.term for term in terms_in(t)],
             "rows": [
-                [{"text": format_cell(c), "hidden": isinstance(c, Hidden)} for c in row]
+                [
+                    {
+                        "text": format_cell(c),
+                        "hidden": isinstance(c, Hidden),
+                        "link": c.table if isinstance(c, Link) else "",
+                    }
+                    for c in row
+                ]
                 for row in t.rows
             ],
         }

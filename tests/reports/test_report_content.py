@@ -133,6 +133,7 @@ def test_formative_holds_the_stored_figures_and_hides_the_tiny_organisation():
     report = build_formative(built.wave)
     assert report.kind == "formative" and report.run_id == run.pk and report.k == 5
     assert [s.key for s in report.sections] == [
+        "key-findings",
         "response-rates",
         "domains",
         "seen-differently",
@@ -140,6 +141,7 @@ def test_formative_holds_the_stored_figures_and_hides_the_tiny_organisation():
         "assumptions",
         "comments",
         "disclosure",
+        "glossary",
     ]
     t = tables(report)
     overall = {row[0]: row for row in t["domains_overall"].rows}
@@ -187,6 +189,7 @@ def test_summative_holds_the_comparison_rows_flags_and_methods():
     report = build_summative(built.wave)
     keys = [s.key for s in report.sections]
     assert keys == [
+        "key-findings",
         "chosen",
         "importance",
         "achievement",
@@ -195,6 +198,7 @@ def test_summative_holds_the_comparison_rows_flags_and_methods():
         "users-and-carers",
         "methods",
         "disclosure",
+        "glossary",
     ]
     t = tables(report)
     rows = {(r.outcome, r.measure): r for r in run.rows.filter(breakdown="all")}

@@ -102,6 +102,7 @@ RULES: dict[str, Rule] = {
     "readyz": everyone((200, 503), 405),
     "home": everyone(200, 200, anonymous=(LOGIN, LOGIN), token_holder=(LOGIN, LOGIN)),
     "login": everyone(200, 200),  # an empty POST shows the form with its errors
+    "glossary": everyone(200, 405),  # open to all: no partnership's data
     "logout": everyone(405, LOGIN),  # Django 5: sign out by POST only, then to sign in
     "new_partnership": everyone(
         403, 403, anonymous=(LOGIN, LOGIN), token_holder=(LOGIN, LOGIN), superuser=(200, 200)
