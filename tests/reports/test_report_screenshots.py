@@ -43,8 +43,8 @@ def small(image: Image.Image, width: int) -> Image.Image:
     return image.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
 
 
-def save_small(image: Image.Image, path: Path) -> None:
-    image.quantize(colors=16, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+def save_small(image: Image.Image, path: Path, colours: int = 16) -> None:
+    image.quantize(colors=colours, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
 
 
 def sheet(pages: list[Path]) -> Image.Image:
@@ -80,7 +80,7 @@ def test_screenshots_of_both_report_pages_and_every_pdf_page(browser, live_serve
             assert Image.open(shot).width == PAGE_WIDTH
             if docs:
                 top = Image.open(shot).crop((0, 0, PAGE_WIDTH, DOCS_PAGE_TOP))
-                save_small(small(top, DOCS_PAGE_WIDTH), DOCS / f"{kind}-page.png")
+                save_small(small(top, DOCS_PAGE_WIDTH), DOCS / f"{kind}-page.png", colours=40)
     finally:
         context.close()
 
