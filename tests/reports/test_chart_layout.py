@@ -14,8 +14,10 @@ from django.conf import settings
 
 from poet.library import OUTCOME_LIBRARY
 from reports.content import charts
+from reports.content.context import depth_breadth_figure, importance_figure
 from reports.exporters.pdf import CHART_WIDTH, chart_svg
 from surveys.questionnaire_template import PROCESS_DOMAINS
+from surveys.selectors.context import GridRow, RelationshipRow
 from tests.conftest import require
 
 pytestmark = pytest.mark.browser
@@ -91,6 +93,19 @@ def figures() -> dict[str, dict]:
             "(Spearman's rho 0.52, Kendall's tau 0.41)",
             x_title="Staff mean importance",
             y_title="Users and carers mean importance",
+        ),
+        # the context sections' own figures (reports/content/context.py)
+        "context_relationships": depth_breadth_figure(
+            [
+                RelationshipRow(f"{a} and {b}", 3, 2.0 + i / 3, 1.5 + i / 4, 4.0, 3.5 + i / 5)
+                for i, (a, b) in enumerate(zip(GROUPS, GROUPS[1:], strict=False))
+            ]
+        ),
+        "context_importance": importance_figure(
+            [
+                GridRow(f"{a} and {b}", a, 1.0 + i, b, 5.0 - i)
+                for i, (a, b) in enumerate(zip(GROUPS, GROUPS[1:], strict=False))
+            ]
         ),
     }
 
