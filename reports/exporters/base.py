@@ -81,6 +81,10 @@ class AnswersExporter:
         return f"{partnership}-{wave}-answers.{self.extension}"
 
 
+# Columns of sentences: given room in the PDF's tables, so a statement is not one word a line.
+WIDE_COLUMNS = frozenset({"Statement", "Comment", "Which figures"})
+
+
 def layout(report: Report, svgs: dict[str, str | None] | None = None) -> list[dict]:
     """The report's sections as plain data for the PDF and HTML templates, cells formatted."""
 
@@ -91,7 +95,14 @@ def layout(report: Report, svgs: dict[str, str | None] | None = None) -> list[di
             "columns": t.columns,
             "note": t.note,
             "rows": [
-                [{"text": format_cell(c), "hidden": isinstance(c, Hidden)} for c in row]
+                [
+                    {
+                        "text": format_cell(c),
+                        "hidden": isinstance(c, Hidden),
+                        "wide": column in WIDE_COLUMNS,
+                    }
+                    for column, c in zip(t.columns, row, strict=True)
+                ]
                 for row in t.rows
             ],
         }

@@ -97,3 +97,11 @@ def test_a_report_pdf_is_tagged_titled_bookmarked_and_written_without_warnings(b
         assert section.title in items, section.title
     charts = {c.title for c in report.charts()} - {s.title for s in report.sections}
     assert charts and not charts & set(items)  # chart headings (h3) are not bookmarks
+
+    # Every word within the page's margins (16 mm a side on A4): no table runs off the page.
+    boxes = poppler("pdftotext", "-bbox", data=data, tmp_path=tmp_path)
+    right = 595.276 - 16 / 25.4 * 72
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)', boxes)
+    assert words
+    outside = [w for x0, x1, w in words if float(x0) < 16 / 25.4 * 72 - 1 or float(x1) > right + 1]
+    assert outside == []
