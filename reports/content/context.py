@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from poet.models import Wave
-from reports.content.charts import FONT, SERIES_COLOURS, STAFF_COLOUR, USERS_COLOUR
+from reports.content.charts import FONT, SERIES_COLOURS, STAFF_COLOUR, USERS_COLOUR, wrap
 from reports.documents import Cell, Chart, Hidden, Section, Table
 from reports.models import ComparisonRow, ComparisonRun
 from reports.selectors.runs import latest_run
@@ -44,10 +44,35 @@ def _layout(title: str, **extra) -> dict:
         "title": {"text": title},
         "template": "none",
         "font": FONT,
-        "margin": {"l": 70, "r": 20, "t": 80, "b": 60},
+        "margin": {"l": 70, "r": 20, "t": 80, "b": 60, **extra.pop("margin", {})},
         "autosize": True,
         **extra,
     }
+
+
+# Points named by a number, the legend under the plot as the key: long relationship names
+# beside the points would run out of the figure (tests/reports/test_chart_layout.py).
+KEY_LEGEND = {
+    "orientation": "v",
+    "x": 0,
+    "xanchor": "left",
+    "y": 0,
+    "yanchor": "bottom",
+    "yref": "container",
+}
+KEY_CHARS = 60
+
+
+def _key(n: int, name: str) -> str:
+    return wrap(f"{n}. {name}", KEY_CHARS)
+
+
+def _key_lines(names) -> int:
+    return sum(_key(1, name).count("<br>") + 1 for name in names)
+
+
+def _key_margin(lines: int) -> dict:
+    return {"b": 75 + 19 * lines}
 
 
 def _json(fig: go.Figure) -> dict:
@@ -223,16 +248,17 @@ def depth_breadth_figure(rows: list[tools.RelationshipRow]) -> dict:
     for col, (depth, breadth) in enumerate(
         (("depth_now", "breadth_now"), ("depth_needed", "breadth_needed")), start=1
     ):
-        for row, colour in zip(rows, colours, strict=True):
+        for n, (row, colour) in enumerate(zip(rows, colours, strict=True), start=1):
             fig.add_trace(
                 go.Scatter(
                     x=[getattr(row, breadth)],
                     y=[getattr(row, depth)],
                     mode="markers+text",
-                    text=[row.relationship],
-                    textposition="top center",
-                    marker={"size": 14, "color": colour},
-                    name=row.relationship,
+                    text=[str(n)],  # the key: the legend names the relationship
+                    textposition="middle center",
+                    textfont={"color": "#ffffff", "size": 11},
+                    marker={"size": 18, "color": colour},
+                    name=_key(n, row.relationship),
                     legendgroup=row.relationship,
                     showlegend=col == 1,
                     hovertemplate=(
@@ -263,10 +289,11 @@ def depth_breadth_figure(rows: list[tools.RelationshipRow]) -> dict:
     fig.update_xaxes(title_text="Breadth", **SCALE_AXIS)
     fig.update_yaxes(**SCALE_AXIS)
     fig.update_yaxes(title_text="Depth", row=1, col=1)
+    lines = _key_lines(row.relationship for row in rows)
     fig.update_layout(
-        **_layout("Depth and breadth of relationships"),
-        legend={"orientation": "h", "y": -0.25},
-        height=480,
+        **_layout("Depth and breadth of relationships", margin=_key_margin(lines)),
+        legend=KEY_LEGEND,
+        height=480 + 19 * lines,
     )
     return _json(fig)
 
@@ -358,28 +385,31 @@ def importance_figure(grid: list[tools.GridRow]) -> dict:
         fig.add_annotation(
             x=(x0 + x1) / 2, y=y1 - 0.2, text=label, showarrow=False, font={"size": 12}
         )
-    fig.add_trace(
-        go.Scatter(
-            x=[g.importance_a for g in grid],
-            y=[g.importance_b for g in grid],
-            mode="markers+text",
-            text=[g.relationship for g in grid],
-            textposition="bottom center",
-            marker={"size": 14, "color": STAFF_COLOUR},
-            hovertext=[
-                f"{g.organisation_a}: {g.importance_a:.1f}<br>{g.organisation_b}: "
-                f"{g.importance_b:.1f}<br>{tools.QUADRANTS[g.quadrant][0]}"
-                for g in grid
-            ],
-            hoverinfo="text",
-            showlegend=False,
+    for n, g in enumerate(grid, start=1):
+        fig.add_trace(
+            go.Scatter(
+                x=[g.importance_a],
+                y=[g.importance_b],
+                mode="markers+text",
+                text=[str(n)],  # the key: the legend names the pair
+                textposition="middle center",
+                textfont={"color": "#ffffff", "size": 11},
+                marker={"size": 18, "color": STAFF_COLOUR},
+                name=_key(n, g.relationship),
+                hovertext=[
+                    f"{g.organisation_a}: {g.importance_a:.1f}<br>{g.organisation_b}: "
+                    f"{g.importance_b:.1f}<br>{tools.QUADRANTS[g.quadrant][0]}"
+                ],
+                hoverinfo="text",
+            )
         )
-    )
+    lines = _key_lines(g.relationship for g in grid)
     fig.update_layout(
-        **_layout("Strategic importance grid"),
+        **_layout("Strategic importance grid", margin=_key_margin(lines)),
+        legend=KEY_LEGEND,
         xaxis={"title": {"text": "Importance to the first organisation"}, **SCALE_AXIS},
         yaxis={"title": {"text": "Importance to the second organisation"}, **SCALE_AXIS},
-        height=480,
+        height=480 + 19 * lines,
     )
     return _json(fig)
 

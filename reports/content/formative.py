@@ -484,7 +484,7 @@ def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
                 key="top_picks_chart",
                 title="Outcomes staff picked among the three that matter most",
                 figure=charts.bar_chart(
-                    [r["outcome"] for r in picks],
+                    [texts.get(r["outcome"]) or r["outcome"] for r in picks],
                     shares,
                     title="Staff picking each outcome among their top three (%)",
                     value_title="Staff picking it (%)",

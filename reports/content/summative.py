@@ -193,7 +193,7 @@ def _measure(data: RunData, texts: dict[str, str], measure: str, k: int) -> Sect
             key=f"{measure}_dumbbell",
             title=f"{MEASURE_LABELS[measure]}: staff and service users and carers",
             figure=charts.dumbbell_chart(
-                [r.outcome for r in shown],
+                [texts.get(r.outcome) or r.outcome for r in shown],
                 _means(shown, "mean_staff"),
                 _means(shown, "mean_users"),
                 [r2(r.ci_low) for r in shown],

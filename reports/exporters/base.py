@@ -82,6 +82,10 @@ class AnswersExporter:
         return f"{partnership}-{wave}-answers.{self.extension}"
 
 
+# Columns of sentences: given room in the PDF's tables, so a statement is not one word a line.
+WIDE_COLUMNS = frozenset({"Statement", "Comment", "Which figures"})
+
+
 def layout(report: Report, svgs: dict[str, str | None] | None = None) -> list[dict]:
     """The report's sections as plain data for the PDF and HTML templates, cells formatted."""
 
@@ -98,8 +102,9 @@ def layout(report: Report, svgs: dict[str, str | None] | None = None) -> list[di
                         "text": format_cell(c),
                         "hidden": isinstance(c, Hidden),
                         "link": c.table if isinstance(c, Link) else "",
+                        "wide": column in WIDE_COLUMNS,
                     }
-                    for c in row
+                    for column, c in zip(t.columns, row, strict=True)
                 ]
                 for row in t.rows
             ],

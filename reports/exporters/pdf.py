@@ -1,5 +1,11 @@
 """PDF downloads with WeasyPrint: running header, page numbers, a contents list, charts as SVG.
 
+The PDF is tagged (PDF/UA-1: a structure tree, the document's title and language, bookmarks per
+section) so screen readers can read it. Each chart is an <img> of its SVG with the chart's
+description as alternative text: an inline <svg> would send Plotly's SVG style attributes
+(fill, stroke…) through the HTML stylesheet, where WeasyPrint warns once per property it does
+not know (hundreds of lines per PDF).
+
 Charts are exported to static SVG by kaleido (Plotly's exporter, driving the system Chromium). One
 kaleido server is started per process on the first chart and kept (≈ 0.2–0.5 s an image instead of
 ≈ 5 s for a browser per image); Celery worker processes stop theirs on `worker_process_shutdown`.
@@ -10,6 +16,7 @@ always beside the chart anyway.
 from __future__ import annotations
 
 import atexit
+import base64
 import logging
 import os
 import threading
@@ -62,6 +69,17 @@ def stop_chart_server() -> None:
 
 atexit.register(stop_chart_server)
 
+CHART_WIDTH = 680  # px: the A4 text width (178 mm) at 96 px an inch, so text prints at size
+
+
+def chart_height(figure: dict) -> int:
+    """The figure's own height (it grows with its rows), else Plotly's default."""
+    return int(figure.get("layout", {}).get("height") or 450)
+
+
+def svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
 
 def chart_svg(figure: dict) -> str | None:
     """A Plotly figure (plain JSON) as SVG markup, or None when charts cannot be drawn here."""
@@ -74,7 +92,7 @@ def chart_svg(figure: dict) -> str | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            svg = pio.to_image(figure, format="svg", width=700, height=380)
+            svg = pio.to_image(figure, format="svg", width=CHART_WIDTH, height=chart_height(figure))
     except Exception as exc:
         logger.warning("Chart could not be drawn: %s", exc)
         return None
@@ -96,7 +114,8 @@ class PdfExporter(Exporter):
         charts = list(report.charts())
         svgs: dict[str, str | None] = {}
         for i, chart in enumerate(charts, start=1):
-            svgs[chart.key] = chart_svg(chart.figure)
+            svg = chart_svg(chart.figure)
+            svgs[chart.key] = svg_data_uri(svg) if svg else None
             progress(0.7 * i / max(1, len(charts)), f"Chart {i} of {len(charts)} drawn")
         html = render_to_string(
             "reports/downloads/report_pdf.html",
@@ -107,5 +126,9 @@ class PdfExporter(Exporter):
             },
         )
         progress(0.75, "Laying out pages")
-        HTML(string=html).write_pdf(output)
+        HTML(string=html).write_pdf(
+            output,
+            pdf_variant="pdf/ua-1",  # tagged, with title, language and DisplayDocTitle
+            pdf_identifier=f"poet-{report.kind}-{report.run_id}".encode(),
+        )
         progress(1.0, "PDF written")

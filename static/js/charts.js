@@ -12,8 +12,9 @@
       var figure = JSON.parse(source.textContent);
       if (element.clientWidth < 560) {
         // On a phone the heading above the chart names it; the plot keeps its width.
+        // Its own margins stay: the legend and wrapped labels need them.
         figure.layout.title = { text: "" };
-        figure.layout.margin = { l: 40, r: 10, t: 20, b: 50 };
+        figure.layout.margin = Object.assign({}, figure.layout.margin, { t: 20 });
       }
       window.Plotly.newPlot(element, figure.data, figure.layout, config);
     } catch (error) {

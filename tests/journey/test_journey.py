@@ -787,13 +787,16 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     pdf_figures = f"{len(staff_home)} {shown(staff_mean)} {len(users_home)} {shown(users_mean)}"
     assert any(pdf_figures in line for line in pdf_rows), (pdf_figures, pdf_rows)
 
-    workbook = openpyxl.load_workbook(files["xlsx"], read_only=True)
-    rates = list(workbook["rates_by_organisation"].iter_rows(values_only=True))
+    workbook = openpyxl.load_workbook(files["xlsx"])
+    rates_sheet = workbook["Response rates by organisation"]
+    rates = list(rates_sheet.iter_rows(values_only=True))
     assert rates[1] == ("Organisation", "Invited", "Completed", "Response rate (%)")
     in_workbook = {r[0]: r[1:3] for r in rates[2:] if r and r[0] in per_organisation}
     assert {name: in_workbook[name] for name in shown_rates} == shown_rates
-    assert in_workbook[trust] == (per_organisation[trust][0], HIDDEN_SECONDARY)
-    notes = dict(row for row in workbook["Notes"].iter_rows(values_only=True) if len(row) == 2)
+    assert in_workbook[trust] == (per_organisation[trust][0], None)  # empty, with a note why
+    trust_row = next(row for row in rates_sheet.iter_rows(min_row=3) if row[0].value == trust)
+    assert trust_row[2].comment.text == HIDDEN_SECONDARY
+    notes = {row[0]: row[1] for row in workbook["Notes"].iter_rows(values_only=True) if row}
     assert (notes["Partnership"], notes["Minimum group size (k)"]) == (PARTNERSHIP, K)
 
     with files["csv"].open(newline="") as handle:

@@ -198,7 +198,8 @@ def test_every_respondent_response_is_private(client):
 
 def test_the_styles_plotly_injects_are_the_ones_the_policy_allows():
     """Plotly.js inserts MapLibre's CSS as a <style>; the policy allows exactly that text."""
-    source = (Path(settings.BASE_DIR) / "static/vendor/plotly/plotly.min.js").read_text("utf-8")
+    bundle = Path(settings.BASE_DIR) / "static/vendor/plotly/plotly-cartesian.min.js"
+    source = bundle.read_text("utf-8")
     found = re.search(r"\.textContent='(\.maplibregl-map(?:[^'\\]|\\.)*)'", source)
     injected = [found.group(1)] if found else []
     for text in [*injected, ""]:

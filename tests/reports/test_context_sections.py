@@ -92,8 +92,10 @@ def test_importance_grid_quadrants_in_table_and_chart(wave):
         "Council and Hospital": "Important to both",
     }
     assert "1 important to both, 2 to one only, 0 to neither" in chart.description
-    [points] = chart.figure["data"]
-    assert len(points["x"]) == 3
+    points = chart.figure["data"]  # one numbered point per pair, the legend its key
+    assert [len(p["x"]) for p in points] == [1, 1, 1]
+    assert [p["text"] for p in points] == [["1"], ["2"], ["3"]]
+    assert all(p["name"].startswith(f"{n}. ") for n, p in enumerate(points, start=1))
 
 
 # Waves over time

@@ -136,11 +136,17 @@ def test_cells_read_as_people_read_them():
     assert format_cell(12) == "12"
 
 
-def test_sheet_names_are_unique_short_and_legal():
-    names = sheet_names(["a" * 40, "a" * 40, "x/y:z", "notes"])
-    assert len(set(n.lower() for n in names)) == 4
+def test_sheet_names_are_readable_unique_short_and_legal():
+    names = sheet_names(
+        ["Importance: all staff and all service users and carers", "a" * 40, "a" * 40]
+        + ["x/y?z", "Notes", "Priority agreement"]
+    )
+    assert names[0] == "Importance – all staff and all…"
+    assert len(set(n.lower() for n in names)) == 6
     assert all(len(n) <= 31 for n in names)
-    assert names[2] == "x-y-z" and names[3] != "notes"
+    assert names[1] != names[2] and names[2].endswith(" (2)")
+    assert names[3] == "x-y-z" and names[4].lower() != "notes"
+    assert names[5] == "Priority agreement"
 
 
 def test_pdf_holds_statements_figures_and_contents_with_text_escaped(tmp_path):
@@ -169,22 +175,54 @@ def test_pdf_holds_statements_figures_and_contents_with_text_escaped(tmp_path):
 
 def test_xlsx_has_notes_and_one_sheet_per_table_with_formulas_inert():
     book = load_workbook(io.BytesIO(rendered("xlsx")))
-    assert book.sheetnames == ["Notes", "outcomes", "importance_table", "groups"]
+    assert book.sheetnames == [
+        "Notes",
+        "Outcomes and their importance",
+        "Importance (table)",
+        "By staff group",
+    ]
     notes = [c for row in book["Notes"].iter_rows(values_only=True) for c in row if c]
     assert "Summative report: Baseline" in notes and "fewer than 5" in " ".join(map(str, notes))
-    rows = list(book["outcomes"].iter_rows(values_only=True))
+    sheet = book["Outcomes and their importance"]
+    rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("Outcomes and their importance", None, None, None)
     assert rows[1] == ("Outcome", "Statement", "Staff (n)", "Mean")
     assert rows[2] == ("O-1", "I feel safe at home", 12, 3.25)
     assert rows[3] == ("O-2", SCRIPT, 8, -0.5)  # a negative figure stays a number
-    hidden = "hidden: fewer than 5 people"
-    assert rows[4] == ("O-3", "'" + FORMULA, hidden, hidden)
+    assert rows[4] == ("O-3", "'" + FORMULA, None, None)  # hidden: empty, never text
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate)
-    groups = list(book["groups"].iter_rows(values_only=True))
-    assert groups[3] == ("Tiny team", hidden, hidden)
+    groups = list(book["By staff group"].iter_rows(values_only=True))
+    assert groups[3] == ("Tiny team", None, None)
+
+
+def test_xlsx_numbers_are_numbers_hidden_cells_empty_with_a_comment_and_sheets_readable():
+    book = load_workbook(io.BytesIO(rendered("xlsx")))
+    sheet = book["Outcomes and their importance"]
+    assert sheet.freeze_panes == "B3"  # title and column names stay in view, and row labels
+    for column in "CD":  # number columns: numbers or empty, never text
+        cells = [sheet[f"{column}{r}"] for r in range(3, 6)]
+        assert all(c.value is None or isinstance(c.value, int | float) for c in cells)
+    hidden = sheet["C5"]
+    assert hidden.value is None and hidden.comment.text == "hidden: fewer than 5 people"
+    assert sheet["D5"].comment.text == "hidden: fewer than 5 people"
+    assert sheet["C3"].comment is None
+    widths = {c: sheet.column_dimensions[c].width for c in "ABCD"}
+    assert widths["B"] >= len("<script>alert(1)</script>")  # the statement fits
+    assert all(8 <= w <= 60 for w in widths.values())
+    notes = book["Notes"]
+    assert notes.freeze_panes is None
+    text = [c for row in notes.iter_rows(values_only=True) for c in row if c is not None]
+    assert "What is hidden, and why" in text
+    assert any("empty cell with a comment" in str(c) for c in text)
+    listing = text[text.index("Sheet") :]
+    assert listing[:4] == ["Sheet", "Table", "Hidden figures", "Note"]
+    i = listing.index("Outcomes and their importance")
+    assert listing[i + 2] == 2  # two hidden figures on that sheet
+    j = listing.index("By staff group")
+    assert listing[j + 2] == 2
 
 
 def test_html_is_self_contained_with_charts_tables_and_escaped_text():

@@ -37,7 +37,7 @@ def test_a_manager_reads_a_report_and_the_view_is_audited(client, kind):
         rest = page[match.end() :]
         assert rest.index("<table") < rest.find('role="img"') or 'role="img"' not in rest
     assert "<caption" in page and 'scope="col"' in page and 'scope="row"' in page
-    assert "vendor/plotly/plotly.min.js" in page and "js/charts.js" in page
+    assert "vendor/plotly/plotly-cartesian.min.js" in page and "js/charts.js" in page
     event = AuditEvent.objects.get(action="report.viewed")
     assert event.actor == manager and event.partnership == wave.partnership
     assert event.detail["kind"] == kind and event.detail["wave"] == wave.slug
