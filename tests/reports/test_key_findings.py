@@ -162,7 +162,7 @@ def test_every_file_holds_the_key_findings(tmp_path):
     assert "O-GAP" in first["row"]
     assert first["value"] == "Importance: all staff and all service users and carers"
     book = load_workbook(io.BytesIO(files["xlsx"]))
-    assert book.sheetnames[1] == "key_findings"
+    assert book.sheetnames[1] == "Key findings"
     html = files["html"].decode()
     assert '<a href="#table-importance_comparison">' in html
     assert 'id="table-importance_comparison"' in html
