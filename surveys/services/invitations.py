@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -55,6 +56,17 @@ def reminder_interval() -> datetime.timedelta:
 
 def max_reminders() -> int:
     return getattr(settings, "SURVEY_MAX_REMINDERS", 2)
+
+
+def reminder_hour() -> int:
+    """The earliest hour of the day (local time) a reminder goes out: nobody is woken at 3 am."""
+    return getattr(settings, "SURVEY_REMINDER_HOUR", 9)
+
+
+def message_id() -> str:
+    """A Message-ID in the site's own domain (the machine's name is "localhost" in a container,
+    which spam filters hold against a message)."""
+    return make_msgid(domain=getattr(settings, "SITE_DOMAIN", "") or "localhost")
 
 
 # --- the staff list --------------------------------------------------------------------------
@@ -122,6 +134,7 @@ def invitation_email(
         body=render_to_string("surveys/email/invitation.txt", context),
         to=[invitation.email],
         connection=connection,
+        headers={"Message-ID": message_id()},
     )
     message.attach_alternative(
         render_to_string("surveys/email/invitation.html", context), "text/html"
@@ -205,22 +218,35 @@ def due_reminders(
 
 
 def send_reminders(
-    wave: Wave, *, gap: datetime.timedelta | None = None, progress: Progress | None = None
+    wave: Wave,
+    *,
+    gap: datetime.timedelta | None = None,
+    progress: Progress | None = None,
+    now: datetime.datetime | None = None,
 ) -> int:
     """Remind those who have not finished; never anyone who has."""
     if not is_accepting_answers(wave):
         return 0
-    return _send(wave, due_reminders(wave, gap=gap), reminder=True, progress=progress)
+    return _send(wave, due_reminders(wave, gap=gap, now=now), reminder=True, progress=progress)
 
 
-def send_due_reminders() -> int:
-    """The daily reminder round over every open wave (run by celery beat)."""
+def send_due_reminders(now: datetime.datetime | None = None) -> int:
+    """Remind, over every open wave, those whose last e-mail was the reminder interval ago or
+    more (run by celery beat every quarter of an hour).
+
+    Due by elapsed time: "every 7 days" is 7 days after the last e-mail, on day 7, but never
+    before the reminder hour of the day, so someone e-mailed at 7:00 is reminded at 9:00 on day
+    7, and someone e-mailed at 10:00 on day 7 at 10:00 — not at 9:00 on day 8.
+    """
+    now = now or timezone.now()
+    if timezone.localtime(now).hour < reminder_hour():
+        return 0
     sent = 0
     for wave in Wave.objects.filter(status=Wave.Status.OPEN).select_related("partnership"):
         if not is_accepting_answers(wave):
             continue
         try:
-            n = send_reminders(wave)
+            n = send_reminders(wave, now=now)
         except Exception:  # one wave's trouble must not stop the others' reminders
             logger.exception("Reminders for wave %s failed", wave.pk)
             continue

@@ -22,6 +22,7 @@ LINK = re.compile(r"http://testserver\.example/s/([A-Za-z0-9_-]+)/")
 @pytest.fixture(autouse=True)
 def _site_url(settings):
     settings.SITE_URL = "http://testserver.example"
+    settings.SITE_DOMAIN = "testserver.example"
 
 
 @pytest.fixture
@@ -195,11 +196,27 @@ def test_the_example_staff_list_has_the_partnerships_names_and_can_be_uploaded(e
     response = evaluator.get(url(wave, "invitations/example.csv"))
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    content = response.content.decode()
+    content = response.content.decode("utf-8-sig")
     assert content.startswith("email,organisation,staff_group")
     assert "Northshire NHS Trust" in content and "Social worker" in content
     assert upload(evaluator, wave, content).status_code == 302
     assert Invitation.objects.filter(wave=wave).count() == len(content.strip().splitlines()) - 1
+
+
+def test_the_example_staff_list_opens_in_excel_as_utf_8_and_uploads_with_or_without_bom(
+    evaluator, wave
+):
+    OrganisationFactory(partnership=wave.partnership, name="Gwasanaethau Môn – Gofal")
+    response = evaluator.get(url(wave, "invitations/example.csv"))
+    assert response.content.startswith(b"\xef\xbb\xbfemail,organisation,staff_group\r\n")
+    assert "Gwasanaethau Môn – Gofal".encode() in response.content
+    with_bom = response.content
+    without_bom = with_bom.removeprefix(b"\xef\xbb\xbf")
+    assert upload(evaluator, wave, with_bom).status_code == 302
+    assert Invitation.objects.filter(organisation__name="Gwasanaethau Môn – Gofal").exists()
+    Invitation.objects.all().delete()
+    assert upload(evaluator, wave, without_bom).status_code == 302
+    assert Invitation.objects.filter(organisation__name="Gwasanaethau Môn – Gofal").exists()
 
 
 def test_no_one_can_be_added_to_a_closed_wave(evaluator, wave):
@@ -246,6 +263,10 @@ def test_invitations_are_sent_by_the_task_with_a_personal_link_and_only_hashes_a
         invitation = Invitation.objects.get(email=message.to[0])
         assert invitation.last_sent_at is not None
         assert list(invitation.tokens.values_list("token_hash", flat=True)) == [hash_token(token)]
+
+    # The Message-ID is in the site's own domain, never the machine's "localhost".
+    ids = [m.message()["Message-ID"] for m in mail.outbox]
+    assert all(i.endswith("@testserver.example>") for i in ids) and len(set(ids)) == 2
 
     dump = io.StringIO()
     call_command("dumpdata", stdout=dump)
