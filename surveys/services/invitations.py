@@ -6,9 +6,12 @@ token. Nothing here tells anyone who has finished: reminders pick the people who
 people sending them see no names or numbers of who did.
 """
 
+import contextlib
 import datetime
 import logging
+import smtplib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -107,6 +110,68 @@ def add_invitations(wave: Wave, members: Iterable[StaffMember], *, actor=None) -
 # --- e-mails ---------------------------------------------------------------------------------
 
 
+class MailServerDown(SurveyError):
+    """The mail server did not answer, or asked to be tried later: sending stopped. Everyone
+    e-mailed before is recorded, so sending again never e-mails them twice."""
+
+
+class MailServerRefused(SurveyError):
+    """The mail server refused POET itself (its sign-in or its sender address): trying again
+    will not help until whoever runs POET fixes its e-mail settings."""
+
+
+def mail_retry_delays() -> list[float]:
+    """Seconds to wait before each new try while the mail server is down (back-off)."""
+    return [60.0 * m for m in getattr(settings, "EMAIL_RETRY_MINUTES", [1, 5, 15, 30, 60])]
+
+
+def _duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes or not parts:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)
+
+
+def mail_server_waiting_text() -> str:
+    """What the person waiting is told while sending waits for the mail server ({time}: HH:MM)."""
+    return (
+        "The mail server did not answer; POET will try again at {time}. Everyone already "
+        "e-mailed is recorded and will not get a second e-mail."
+    )
+
+
+def mail_server_gave_up_text(what: str) -> str:
+    """The last word when the mail server never came back (`what`: "the invitations")."""
+    delays = mail_retry_delays()
+    return (
+        f"The mail server did not answer, so POET stopped trying after {len(delays) + 1} tries "
+        f"over {_duration(sum(delays))}. Everyone e-mailed before it stopped is recorded and will "
+        f"not get a second e-mail. Ask whoever runs POET to check the mail server, then send "
+        f"{what} again."
+    )
+
+
+def _mail_trouble(error: OSError) -> SurveyError:
+    """The plain words for a mail server's failure (SMTP errors are OSErrors too)."""
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500:
+        return MailServerRefused(
+            "The mail server refused to send POET’s e-mails (it answered "
+            f"{error.smtp_code}). Ask whoever runs POET to check its e-mail settings, then try "
+            "again."
+        )
+    return MailServerDown("The mail server did not answer.")
+
+
+@dataclass
+class Sending:
+    """What one round of e-mails did: how many went, and the addresses the server refused."""
+
+    sent: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
 def issue_token(invitation: Invitation) -> str:
     """A fresh personal token for one e-mail; only its hash is kept."""
     token, token_hash = new_token()
@@ -148,44 +213,56 @@ def _send(
     *,
     reminder: bool,
     progress: Progress | None = None,
-) -> int:
+) -> Sending:
     """E-mail each invitation a fresh link, one at a time, so a failure part-way loses nothing:
     those already e-mailed are recorded and a retry carries on with the rest.
 
     Each one is checked again under a row lock just before its e-mail, so two runs at once (a
     double click) never e-mail anyone twice, and someone who finished meanwhile is skipped.
+    An address the mail server refuses is skipped (and listed); a server that does not answer
+    stops the round with MailServerDown, one that refuses POET itself with MailServerRefused.
     """
     ids = list(invitations.values_list("pk", flat=True))
-    sent = 0
+    outcome = Sending()
     connection = get_connection()
-    connection.open()
     try:
+        connection.open()
         for done, pk in enumerate(ids):
-            with transaction.atomic():
-                invitation = (
-                    invitations.select_for_update(of=("self",))
-                    .select_related("organisation")
-                    .filter(pk=pk)
-                    .first()
-                )
-                if invitation is not None:
-                    invitation.wave = wave
-                    token = issue_token(invitation)
-                    invitation_email(
-                        invitation, token, reminder=reminder, connection=connection
-                    ).send()
-                    invitation.last_sent_at = timezone.now()
-                    fields = ["last_sent_at"]
-                    if reminder:
-                        invitation.reminders_sent += 1
-                        fields.append("reminders_sent")
-                    invitation.save(update_fields=fields)
-                    sent += 1
+            try:
+                with transaction.atomic():  # the e-mail and its record, or neither
+                    invitation = (
+                        invitations.select_for_update(of=("self",))
+                        .select_related("organisation")
+                        .filter(pk=pk)
+                        .first()
+                    )
+                    if invitation is not None:
+                        _send_one(invitation, wave, reminder=reminder, connection=connection)
+                        outcome.sent += 1
+            except smtplib.SMTPRecipientsRefused as refused:  # this address only: carry on
+                outcome.refused.extend(refused.recipients)
             if progress and (done % 20 == 0 or done == len(ids) - 1):
                 progress((done + 1) / len(ids), "Sending e-mails")
+    except OSError as error:  # refused, reset, timed out, disconnected, "try later"
+        logger.warning("Mail server trouble after %s e-mails: %r", outcome.sent, error)
+        raise _mail_trouble(error) from error
     finally:
-        connection.close()
-    return sent
+        with contextlib.suppress(OSError):  # a connection already broken
+            connection.close()
+    return outcome
+
+
+def _send_one(invitation: Invitation, wave: Wave, *, reminder: bool, connection) -> None:
+    """E-mail one person a fresh link and record it (in the caller's transaction)."""
+    invitation.wave = wave
+    token = issue_token(invitation)
+    invitation_email(invitation, token, reminder=reminder, connection=connection).send()
+    invitation.last_sent_at = timezone.now()
+    fields = ["last_sent_at"]
+    if reminder:
+        invitation.reminders_sent += 1
+        fields.append("reminders_sent")
+    invitation.save(update_fields=fields)
 
 
 def unsent_invitations(wave: Wave) -> QuerySet[Invitation]:
@@ -194,7 +271,7 @@ def unsent_invitations(wave: Wave) -> QuerySet[Invitation]:
     ).exclude(email="")
 
 
-def send_invitations(wave: Wave, *, progress: Progress | None = None) -> int:
+def send_invitations(wave: Wave, *, progress: Progress | None = None) -> Sending:
     """E-mail everyone on the list who has not been e-mailed yet, while the wave is open."""
     if not is_accepting_answers(wave):
         raise SurveyError("The wave is not open: invitations are sent while it is open.")
@@ -227,7 +304,11 @@ def send_reminders(
     """Remind those who have not finished; never anyone who has."""
     if not is_accepting_answers(wave):
         return 0
-    return _send(wave, due_reminders(wave, gap=gap, now=now), reminder=True, progress=progress)
+    reminders = due_reminders(wave, gap=gap, now=now)
+    outcome = _send(wave, reminders, reminder=True, progress=progress)
+    if outcome.refused:  # no address named anywhere: it would say who has not finished
+        logger.warning("The mail server refused %s reminder(s)", len(outcome.refused))
+    return outcome.sent
 
 
 def send_due_reminders(now: datetime.datetime | None = None) -> int:
@@ -247,6 +328,9 @@ def send_due_reminders(now: datetime.datetime | None = None) -> int:
             continue
         try:
             n = send_reminders(wave, now=now)
+        except MailServerDown:  # the next round, a quarter of an hour on, tries again
+            logger.warning("The mail server did not answer: reminders wait for the next round")
+            break
         except Exception:  # one wave's trouble must not stop the others' reminders
             logger.exception("Reminders for wave %s failed", wave.pk)
             continue
@@ -260,10 +344,23 @@ def send_due_reminders(now: datetime.datetime | None = None) -> int:
 # --- sending in the background (the kinds of job are registered by surveys.tasks) ----------
 
 
+def sending_now(wave: Wave, kind: str | None = None) -> Job | None:
+    """The unfinished job sending this wave's invitations or reminders (of `kind`), if any:
+    waiting for the mail server, or under way."""
+    jobs = Job.objects.filter(
+        wave=wave,
+        kind__in=[kind] if kind else [SEND_INVITATIONS, SEND_REMINDERS],
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+    )
+    return jobs.order_by("-created_at", "-pk").first()
+
+
 def start_sending_invitations(wave: Wave, *, user=None) -> Job:
     """Queue the invitation e-mails as a background job the evaluator can watch."""
     if not is_accepting_answers(wave):
         raise SurveyError("Open the wave before sending invitations.")
+    if sending_now(wave, SEND_INVITATIONS):
+        raise SurveyError("The invitations are being sent already: see their progress below.")
     if not unsent_invitations(wave).exists():
         raise SurveyError("Everyone on the staff list has already been sent an invitation.")
     job = create_job(SEND_INVITATIONS, partnership=wave.partnership, wave=wave, created_by=user)
@@ -278,6 +375,8 @@ def start_sending_reminders(wave: Wave, *, user=None) -> Job:
     """Queue reminders now, to everyone who has not finished and was not e-mailed today."""
     if not is_accepting_answers(wave):
         raise SurveyError("Reminders are sent only while the wave is open.")
+    if sending_now(wave, SEND_REMINDERS):
+        raise SurveyError("Reminders are being sent already: see their progress below.")
     job = create_job(SEND_REMINDERS, partnership=wave.partnership, wave=wave, created_by=user)
     record_audit(
         "invitations.remind_started", actor=user, partnership=wave.partnership, target=str(wave)

@@ -47,6 +47,8 @@ def _render_page(request, access: Access, wave: Wave, form: StaffListForm, statu
         "awaiting": awaiting_total(wave),
         "reminder_interval_days": service.reminder_interval().days,
         "max_reminders": service.max_reminders(),
+        "reminder_hour": service.reminder_hour(),
+        "sending": service.sending_now(wave),
     }
     return render(request, "surveys/invitations/index.html", context, status=status)
 
