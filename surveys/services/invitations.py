@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from poet.models import Job, Wave
 from poet.services import create_job, enqueue, record_audit
@@ -179,20 +180,36 @@ def issue_token(invitation: Invitation) -> str:
     return token
 
 
+def closing_words(wave: Wave) -> str:
+    """When the survey closes, in the one wording both parts of the e-mail use (the closing date
+    itself still takes answers)."""
+    if wave.closes_on:
+        return f"The survey closes at the end of {date_format(wave.closes_on, 'l j F Y')}."
+    return (
+        "Please answer in the next few weeks: the survey closes when the evaluation team has "
+        "enough answers."
+    )
+
+
+def email_context(invitation: Invitation, link: str, *, reminder: bool = False) -> dict:
+    """What the invitation e-mail's templates (and its preview) say."""
+    wave = invitation.wave
+    return {
+        "partnership": wave.partnership,
+        "wave": wave,
+        "organisation": invitation.organisation,
+        "link": link,
+        "closing": closing_words(wave),
+        "reminder": reminder,
+    }
+
+
 def invitation_email(
     invitation: Invitation, token: str, *, reminder: bool = False, connection=None
 ) -> EmailMultiAlternatives:
     """The invitation (or reminder) e-mail: who asks, why, that it is anonymous, the link, the
     closing date; plain text with an HTML alternative."""
-    wave = invitation.wave
-    context = {
-        "partnership": wave.partnership,
-        "wave": wave,
-        "organisation": invitation.organisation,
-        "link": invitation_link(token),
-        "closes_on": wave.closes_on,
-        "reminder": reminder,
-    }
+    context = email_context(invitation, invitation_link(token), reminder=reminder)
     subject = " ".join(render_to_string("surveys/email/invitation_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
@@ -361,6 +378,8 @@ def start_sending_invitations(wave: Wave, *, user=None) -> Job:
         raise SurveyError("Open the wave before sending invitations.")
     if sending_now(wave, SEND_INVITATIONS):
         raise SurveyError("The invitations are being sent already: see their progress below.")
+    if not Invitation.objects.filter(wave=wave).exists():
+        raise SurveyError("Nobody is on the staff list yet: add people before sending invitations.")
     if not unsent_invitations(wave).exists():
         raise SurveyError("Everyone on the staff list has already been sent an invitation.")
     job = create_job(SEND_INVITATIONS, partnership=wave.partnership, wave=wave, created_by=user)

@@ -281,6 +281,55 @@ def test_invitations_are_sent_by_the_task_with_a_personal_link_and_only_hashes_a
     assert InvitationToken.objects.count() == 2
 
 
+def closing_sentence_of(text: str) -> str:
+    (sentence,) = re.findall(r"The survey closes [^.]*\.|Please answer in the next [^.]*\.", text)
+    return sentence
+
+
+@pytest.mark.parametrize(
+    ("closes_on", "sentence"),
+    [
+        ("2026-12-18", "The survey closes at the end of Friday 18 December 2026."),
+        (
+            None,
+            "Please answer in the next few weeks: the survey closes when the evaluation team has "
+            "enough answers.",
+        ),
+    ],
+)
+def test_the_plain_text_and_html_e_mails_word_the_closing_date_the_same_way(
+    evaluator, wave, django_capture_on_commit_callbacks, closes_on, sentence
+):
+    wave.closes_on = closes_on
+    wave.save()
+    upload(evaluator, wave, GOOD)
+    open_wave(wave)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluator.post(url(wave, "invitations/send/"))
+    for message in mail.outbox:
+        html_text = re.sub(r"<[^>]+>", "", html.unescape(message.alternatives[0][0]))
+        assert closing_sentence_of(message.body) == closing_sentence_of(html_text) == sentence
+
+
+def test_an_empty_staff_list_is_not_everyone_sent_an_invitation(evaluator, wave):
+    open_wave(wave)
+    page = text_of(evaluator.get(url(wave)))
+    assert "Everyone on the staff list has been sent an invitation" not in page
+    assert "Nobody is on the staff list yet." in page
+    assert re.search(r'data-summary="invited">0<', page)
+    response = evaluator.post(url(wave, "invitations/send/"), follow=True)
+    assert "Nobody is on the staff list yet: add people before sending invitations." in text_of(
+        response
+    )
+    assert not Job.objects.exists()
+    # Once everyone on a list has been sent one, the page says so.
+    upload(evaluator, wave, GOOD)
+    Invitation.objects.update(last_sent_at="2026-11-20T10:00Z")
+    page = text_of(evaluator.get(url(wave)))
+    assert "Everyone on the staff list has been sent an invitation." in page
+    assert "Nobody is on the staff list yet." not in page
+
+
 def test_invitations_are_not_sent_while_the_wave_is_a_draft(evaluator, wave):
     upload(evaluator, wave, GOOD)
     page = text_of(evaluator.get(url(wave)))
