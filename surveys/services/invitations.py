@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from poet.models import Job, Wave
+from poet.models import Job, Organisation, StaffGroup, Wave
 from poet.services import create_job, enqueue, record_audit
 from surveys.errors import SurveyError
 from surveys.models import Invitation, InvitationToken, OpenLink, new_token
@@ -106,6 +106,32 @@ def add_invitations(wave: Wave, members: Iterable[StaffMember], *, actor=None) -
         count=len(invitations),
     )
     return len(invitations)
+
+
+def add_person(
+    wave: Wave,
+    *,
+    email: str,
+    organisation: Organisation,
+    staff_group: StaffGroup,
+    actor=None,
+) -> Invitation:
+    """Put one member of staff on the wave's staff list by hand (what one row of a staff list
+    file says: their e-mail address, organisation and staff group)."""
+    email = email.strip().lower()
+    partnership_id = wave.partnership_id
+    if (
+        organisation.partnership_id != partnership_id
+        or staff_group.partnership_id != partnership_id
+    ):
+        raise SurveyError("Choose an organisation and a staff group of this partnership.")
+    if Invitation.objects.filter(wave=wave, email=email).exists():
+        raise SurveyError(f"{email} is already on this wave’s staff list.")
+    try:
+        add_invitations(wave, [StaffMember(0, email, organisation, staff_group)], actor=actor)
+    except StaffListError:  # added by someone else a moment ago
+        raise SurveyError(f"{email} is already on this wave’s staff list.") from None
+    return Invitation.objects.get(wave=wave, email=email)
 
 
 # --- e-mails ---------------------------------------------------------------------------------

@@ -10,11 +10,11 @@ from django.urls import reverse
 from poet.models import Wave
 from poet.permissions import Access, Right, wave_view
 from surveys.errors import SurveyError
-from surveys.forms.invitations import OpenLinkForm, StaffListForm
+from surveys.forms.invitations import AddPersonForm, OpenLinkForm, StaffListForm
 from surveys.models import OpenLink
 from surveys.selectors.headcounts import awaiting_total, open_link_is_full, recorded_headcounts
 from surveys.selectors.invitations import invitation_summary, open_link_of
-from surveys.selectors.opening import is_accepting_answers
+from surveys.selectors.opening import is_accepting_answers, is_closed
 from surveys.services import invitations as service
 from surveys.services.staff_list import StaffListError, example_staff_list
 
@@ -72,6 +72,37 @@ def invitations(request: HttpRequest, access: Access, wave: Wave) -> HttpRespons
             )
             return redirect(_page_url(access, wave))
     return _render_page(request, access, wave, form)
+
+
+@wave_view(Right.EVALUATE)
+def add_person(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Put one member of staff on the staff list by hand."""
+    form = AddPersonForm(request.POST or None, wave=wave)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = service.add_person(
+                wave,
+                email=form.cleaned_data["email"],
+                organisation=form.cleaned_data["organisation"],
+                staff_group=form.cleaned_data["staff_group"],
+                actor=request.user,
+            )
+        except SurveyError as error:
+            form.add_error("email", str(error))
+        else:
+            then = " Send their invitation below." if is_accepting_answers(wave) else ""
+            messages.success(request, f"{invitation.email} added to the staff list.{then}")
+            return redirect(_page_url(access, wave) + "#send")
+    context = {
+        "access": access,
+        "partnership": access.partnership,
+        "wave": wave,
+        "form": form,
+        "closed": is_closed(wave),
+        "can_add": wave.partnership.organisations.exists()
+        and wave.partnership.staff_groups.exists(),
+    }
+    return render(request, "surveys/invitations/add.html", context)
 
 
 @wave_view(Right.EVALUATE)

@@ -226,6 +226,90 @@ def test_no_one_can_be_added_to_a_closed_wave(evaluator, wave):
     assert not Invitation.objects.exists()
 
 
+# --- one person by hand ----------------------------------------------------------------------
+
+
+def organisation_and_group(wave, organisation="Northshire Council", group="Nurse"):
+    return (
+        wave.partnership.organisations.get(name=organisation).pk,
+        wave.partnership.staff_groups.get(name=group).pk,
+    )
+
+
+def test_one_person_can_be_added_by_hand_and_sent_an_invitation(
+    evaluator, wave, django_capture_on_commit_callbacks
+):
+    page = text_of(evaluator.get(url(wave)))
+    assert "add one person by hand" in page
+    form = text_of(evaluator.get(url(wave, "invitations/add/")))
+    assert "<h1" in form and "Add a person to the staff list" in form
+    assert "Northshire Council" in form and "Social worker" in form
+    organisation, group = organisation_and_group(wave)
+    response = evaluator.post(
+        url(wave, "invitations/add/"),
+        {"email": " Dee.Jones@Example.org ", "organisation": organisation, "staff_group": group},
+    )
+    assert response.status_code == 302 and response["Location"].endswith("/invitations/#send")
+    (dee,) = Invitation.objects.filter(wave=wave)
+    assert (dee.email, dee.organisation.name, dee.staff_group.name) == (
+        "dee.jones@example.org",
+        "Northshire Council",
+        "Nurse",
+    )
+    assert "dee.jones@example.org added to the staff list." in text_of(
+        evaluator.get(response["Location"])
+    )
+    assert AuditEvent.objects.filter(action="invitations.added", detail__count=1).exists()
+    open_wave(wave)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluator.post(url(wave, "invitations/send/"))
+    assert [m.to for m in mail.outbox] == [["dee.jones@example.org"]]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({}, "Enter their e-mail address."),
+        ({"email": "not an address"}, "Enter an e-mail address in the correct format"),
+        ({"email": "ann@example.org"}, "ann@example.org is already on this wave’s staff list."),
+        ({"organisation": ""}, "Choose the organisation they work for."),
+        ({"staff_group": "999999"}, "Choose their staff group."),
+    ],
+)
+def test_adding_a_person_by_hand_says_what_is_wrong_and_adds_nobody(
+    evaluator, wave, fields, message
+):
+    upload(evaluator, wave, GOOD)
+    organisation, group = organisation_and_group(wave)
+    data = {"organisation": organisation, "staff_group": group, **fields}
+    response = evaluator.post(url(wave, "invitations/add/"), data)
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "There is a problem" in page and message in page
+    assert page.count("<title>Error: ") == 1
+    assert Invitation.objects.filter(wave=wave).count() == 2
+
+
+def test_nobody_can_be_added_by_hand_to_a_closed_wave_or_from_another_partnership(evaluator, wave):
+    other = OrganisationFactory(name="Elsewhere Trust")
+    _, group = organisation_and_group(wave)
+    response = evaluator.post(
+        url(wave, "invitations/add/"),
+        {"email": "eve@example.org", "organisation": other.pk, "staff_group": group},
+    )
+    assert "Choose the organisation they work for." in text_of(response)
+    Wave.objects.filter(pk=wave.pk).update(status=Wave.Status.CLOSED)
+    page = text_of(evaluator.get(url(wave, "invitations/add/")))
+    assert "This wave is closed: nobody more can be invited." in page
+    organisation, group = organisation_and_group(wave)
+    response = evaluator.post(
+        url(wave, "invitations/add/"),
+        {"email": "eve@example.org", "organisation": organisation, "staff_group": group},
+    )
+    assert "This wave is closed: nobody more can be invited." in text_of(response)
+    assert not Invitation.objects.exists()
+
+
 # --- sending ---------------------------------------------------------------------------------
 
 
