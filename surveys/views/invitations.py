@@ -3,6 +3,7 @@ reminders, the open link and deleting e-mail addresses. Thin: the rules are in
 `surveys.services.invitations`."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from surveys.errors import SurveyError
 from surveys.forms.invitations import AddPersonForm, OpenLinkForm, StaffListForm
 from surveys.models import OpenLink
 from surveys.selectors.headcounts import awaiting_total, open_link_is_full, recorded_headcounts
-from surveys.selectors.invitations import invitation_summary, open_link_of
+from surveys.selectors.invitations import invitation_summary, open_link_of, staff_list
 from surveys.selectors.opening import is_accepting_answers, is_closed
 from surveys.services import invitations as service
 from surveys.services.staff_list import StaffListError, example_staff_list
@@ -103,6 +104,29 @@ def add_person(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
         and wave.partnership.staff_groups.exists(),
     }
     return render(request, "surveys/invitations/add.html", context)
+
+
+PEOPLE_PER_PAGE = 50
+
+
+@wave_view(Right.EVALUATE)
+def people(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Who is on the staff list, when they were invited, a page at a time, with a search; never
+    who has answered."""
+    search = " ".join(request.GET.get("q", "").split())[:200]
+    page = Paginator(staff_list(wave, search), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "access": access,
+        "partnership": access.partnership,
+        "wave": wave,
+        "search": search,
+        "page": page,
+        "pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "summary": invitation_summary(wave),
+        "reminder_interval_days": service.reminder_interval().days,
+        "max_reminders": service.max_reminders(),
+    }
+    return render(request, "surveys/invitations/people.html", context)
 
 
 @wave_view(Right.EVALUATE)

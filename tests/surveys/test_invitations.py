@@ -1,5 +1,6 @@
 """Staff lists, invitation e-mails, the open link and deleting e-mail addresses."""
 
+import difflib
 import html
 import io
 import re
@@ -308,6 +309,88 @@ def test_nobody_can_be_added_by_hand_to_a_closed_wave_or_from_another_partnershi
     )
     assert "This wave is closed: nobody more can be invited." in text_of(response)
     assert not Invitation.objects.exists()
+
+
+# --- who is on the staff list ----------------------------------------------------------------
+
+
+def many_people(wave, n: int) -> None:
+    rows = "".join(
+        f"person{i:03d}@example.org,{'Northshire Council' if i % 3 else 'Northshire NHS Trust'},"
+        f"{'Nurse' if i % 2 else 'Social worker'}\n"
+        for i in range(n)
+    )
+    Wave.objects.filter(pk=wave.pk).update(status=Wave.Status.DRAFT)
+    return "email,organisation,staff_group\n" + rows
+
+
+def rows_of(page: str) -> list[str]:
+    return re.findall(r'<td class="govuk-table__cell">([^<]+@example\.org)</td>', page)
+
+
+def test_the_staff_list_shows_who_was_invited_and_when_a_page_at_a_time(
+    evaluator, wave, django_capture_on_commit_callbacks
+):
+    assert upload(evaluator, wave, many_people(wave, 120)).status_code == 302
+    open_wave(wave)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluator.post(url(wave, "invitations/send/"))
+    assert "See who is on the staff list" in text_of(evaluator.get(url(wave)))
+    first = text_of(evaluator.get(url(wave, "invitations/people/")))
+    assert "120 people on the staff list: showing 1 to 50." in first
+    assert rows_of(first) == [f"person{i:03d}@example.org" for i in range(50)]
+    assert "Northshire NHS Trust" in first and "Social worker" in first
+    assert "Not yet" not in first
+    last = text_of(evaluator.get(url(wave, "invitations/people/?page=3")))
+    assert rows_of(last) == [f"person{i:03d}@example.org" for i in range(100, 120)]
+    assert 'aria-current="page">3<' in last and 'rel="prev"' in last and 'rel="next"' not in last
+    # Searching by address, organisation or group, kept across pages.
+    found = text_of(evaluator.get(url(wave, "invitations/people/?q=person01")))
+    assert rows_of(found) == [f"person{i:03d}@example.org" for i in range(10, 20)]
+    assert "10 people match “person01”" in found
+    found = text_of(evaluator.get(url(wave, "invitations/people/?q=NHS+trust nurse")))
+    expected = [f"person{i:03d}@example.org" for i in range(120) if i % 3 == 0 and i % 2]
+    assert rows_of(found) == expected
+    none = text_of(evaluator.get(url(wave, "invitations/people/?q=nobody-like-this")))
+    assert "Nobody on the staff list matches “nobody-like-this”." in none
+    many = text_of(evaluator.get(url(wave, "invitations/people/?q=example&page=2")))
+    assert 'href="?q=example&page=3"' in many
+    assert text_of(evaluator.get(url(wave, "invitations/people/?page=99"))).count("<tr") == 21
+
+
+def test_the_staff_list_never_shows_who_has_answered(
+    evaluator, wave, django_capture_on_commit_callbacks
+):
+    """The same pages, searches and order whether people have answered and been reminded or not:
+    completion, reminders and the last e-mail's time change nothing on them."""
+    assert upload(evaluator, wave, many_people(wave, 60)).status_code == 302
+    open_wave(wave)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluator.post(url(wave, "invitations/send/"))
+    pages = [
+        "invitations/people/",
+        "invitations/people/?page=2",
+        "invitations/people/?q=council",
+        "invitations/people/?q=nurse&page=2",
+        "invitations/",
+    ]
+
+    def seen():
+        pages_now = [text_of(evaluator.get(url(wave, p))) for p in pages]
+        return [re.sub(r'(nonce|value)="[^"]+"', "", page) for page in pages_now]
+
+    evaluator.get(url(wave))  # the "added" message, shown once
+    before = seen()
+    answered = Invitation.objects.filter(email__endswith="1@example.org")
+    answered.update(completed_on="2026-11-20")
+    Invitation.objects.exclude(pk__in=answered).update(
+        reminders_sent=2, last_sent_at="2026-11-27T09:00Z"
+    )
+    for invitation in Invitation.objects.exclude(pk__in=answered):
+        InvitationToken.objects.create(invitation=invitation, token_hash=f"later-{invitation.pk}")
+    for page, was, now in zip(pages, before, seen(), strict=True):
+        changed = list(difflib.unified_diff(was.splitlines(), now.splitlines(), lineterm=""))
+        assert not changed, f"{page} changed:\n" + "\n".join(changed)
 
 
 # --- sending ---------------------------------------------------------------------------------
