@@ -38,7 +38,7 @@ def open_link_of(wave: Wave) -> OpenLink | None:
     return OpenLink.objects.filter(wave=wave).first()
 
 
-def staff_list(wave: Wave, search: str = "") -> QuerySet[Any, dict[str, Any]]:
+def staff_list(wave: Wave, search: str = "") -> QuerySet[Any, Any]:
     """Who is on the wave's staff list, for the evaluator: e-mail address, organisation, staff
     group, when added and when first e-mailed, in e-mail address order, matching `search` (in
     any of the three).
