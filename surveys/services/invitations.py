@@ -250,6 +250,67 @@ def invitation_email(
     return message
 
 
+# --- the preview and a test to oneself ---------------------------------------------------------
+
+
+PREVIEW_TOKEN = "example-link-not-a-real-one"  # leads to the page for a link that does not work
+
+
+def _sample_invitation(wave: Wave, email: str = "") -> Invitation:
+    """An invitation to show the e-mail with (never saved): the first organisation's name."""
+    organisation = wave.partnership.organisations.order_by("name").first()
+    return Invitation(
+        wave=wave,
+        organisation=organisation or Organisation(name="your organisation"),
+        email=email,
+    )
+
+
+def preview_email(wave: Wave, *, reminder: bool = False) -> EmailMultiAlternatives:
+    """The invitation (or reminder) e-mail as its recipients get it, with an example link."""
+    return invitation_email(_sample_invitation(wave), PREVIEW_TOKEN, reminder=reminder)
+
+
+def preview_context(wave: Wave, *, reminder: bool = False) -> dict:
+    """What the preview page shows the e-mail's HTML part with (the same template's content)."""
+    return email_context(
+        _sample_invitation(wave), invitation_link(PREVIEW_TOKEN), reminder=reminder
+    )
+
+
+def send_test_email(wave: Wave, user, *, reminder: bool = False) -> str:
+    """Send the invitation (or reminder) e-mail, with its example link, to the signed-in person's
+    own address only, marked as a test; return the address. Audited."""
+    address = (getattr(user, "email", "") or "").strip()
+    if not address:
+        raise SurveyError(
+            "Your account has no e-mail address, so the test cannot be sent: ask a partnership "
+            "administrator to add one."
+        )
+    message = invitation_email(_sample_invitation(wave, address), PREVIEW_TOKEN, reminder=reminder)
+    message.subject = f"[Test] {message.subject}"
+    try:
+        message.send()
+    except OSError as error:
+        logger.warning("Test e-mail not sent: %r", error)
+        trouble = _mail_trouble(error)
+        if isinstance(trouble, MailServerDown):
+            raise MailServerDown(
+                "The mail server did not answer, so the test e-mail was not sent. Try again in a "
+                "few minutes; if it still fails, ask whoever runs POET to check the mail server."
+            ) from error
+        raise trouble from error
+    record_audit(
+        "invitations.test_sent",
+        actor=user,
+        partnership=wave.partnership,
+        target=str(wave),
+        to=address,
+        reminder=reminder,
+    )
+    return address
+
+
 def _send(
     wave: Wave,
     invitations: QuerySet[Invitation],

@@ -106,6 +106,38 @@ def add_person(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
     return render(request, "surveys/invitations/add.html", context)
 
 
+@wave_view(Right.EVALUATE)
+def preview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """The invitation or reminder e-mail as recipients see it (HTML and plain text, with an
+    example link); a POST sends it as a test to the signed-in person's own address."""
+    reminder = request.GET.get("reminder") == "1" or request.POST.get("reminder") == "1"
+    here = _page_url(access, wave, "invitations_preview") + ("?reminder=1" if reminder else "")
+    if request.method == "POST":
+        try:
+            address = service.send_test_email(wave, request.user, reminder=reminder)
+        except SurveyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"A test {'reminder' if reminder else 'invitation'} was sent to {address}. Its "
+                "link is an example: it does not open the survey.",
+            )
+        return redirect(here)
+    email = service.preview_email(wave, reminder=reminder)
+    context = {
+        "access": access,
+        "partnership": access.partnership,
+        "wave": wave,
+        "reminder": reminder,
+        "email": email,
+        "email_context": service.preview_context(wave, reminder=reminder),
+        "from_email": email.from_email,
+        "own_address": getattr(request.user, "email", ""),
+    }
+    return render(request, "surveys/invitations/preview.html", context)
+
+
 PEOPLE_PER_PAGE = 50
 
 

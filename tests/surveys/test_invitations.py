@@ -393,6 +393,86 @@ def test_the_staff_list_never_shows_who_has_answered(
         assert not changed, f"{page} changed:\n" + "\n".join(changed)
 
 
+# --- the preview and a test to oneself --------------------------------------------------------
+
+
+def test_the_preview_shows_the_e_mail_as_recipients_get_it_with_an_example_link(evaluator, wave):
+    wave.closes_on = "2026-12-18"
+    wave.save()
+    page = text_of(evaluator.get(url(wave)))
+    assert "Preview the e-mail and send a test to yourself" in page
+    response = evaluator.get(url(wave, "invitations/preview/"))
+    page = text_of(response)
+    assert response.status_code == 200 and page.count("<h1") == 1
+    assert "Preview the invitation e-mail" in page
+    assert "Northshire Health & Care staff survey: how is working together going?" in page
+    assert "POET <poet@localhost>" in page or "poet@" in page
+    html_part = page.split("data-email-html>")[1].split(">As plain text</h2>")[0]
+    text_part = page.split("data-email-text>")[1].split("</pre>")[0]
+    example = "http://testserver.example/s/example-link-not-a-real-one/"
+    for part in (html_part, text_part):
+        assert example in part
+        assert "The survey closes at the end of Friday 18 December 2026." in part
+        assert "including you at Northshire Council" in part
+        assert "This is a reminder" not in part
+    assert "Answer the survey" in html_part and "<a href=" in html_part
+    assert "<p>" not in text_part  # the plain text as it is sent, not HTML
+    reminder = text_of(evaluator.get(url(wave, "invitations/preview/?reminder=1")))
+    assert "Preview the reminder e-mail" in reminder
+    assert "Reminder: Northshire Health & Care staff survey" in reminder
+    assert reminder.count("This is a reminder") == 2
+    # Nobody was e-mailed and no invitation or link was made.
+    assert mail.outbox == [] and not Invitation.objects.exists()
+    assert not InvitationToken.objects.exists()
+
+
+@pytest.mark.parametrize("reminder", [False, True])
+def test_a_test_e_mail_goes_to_the_signed_in_evaluator_only_and_is_audited(client, wave, reminder):
+    evaluator = member(wave.partnership, Role.EVALUATOR)
+    evaluator.email = "eve.evans@northshire.example"
+    evaluator.save()
+    client.force_login(evaluator)
+    upload(client, wave, GOOD)
+    data = {"reminder": "1"} if reminder else {}
+    response = client.post(url(wave, "invitations/preview/"), data, follow=True)
+    page = text_of(response)
+    what = "reminder" if reminder else "invitation"
+    assert f"A test {what} was sent to eve.evans@northshire.example." in page
+    assert [m.to for m in mail.outbox] == [["eve.evans@northshire.example"]]
+    message = mail.outbox[0]
+    assert message.subject.startswith("[Test] " + ("Reminder: " if reminder else ""))
+    assert "http://testserver.example/s/example-link-not-a-real-one/" in message.body
+    assert "example-link-not-a-real-one" in message.alternatives[0][0]
+    assert message.message()["Message-ID"].endswith("@testserver.example>")
+    event = AuditEvent.objects.get(action="invitations.test_sent")
+    assert event.actor == evaluator and event.detail["to"] == "eve.evans@northshire.example"
+    assert event.detail["reminder"] is reminder
+    assert all(i.last_sent_at is None for i in Invitation.objects.all())
+    assert not InvitationToken.objects.exists()
+
+
+def test_a_test_e_mail_without_an_address_or_mail_server_says_so_plainly(client, wave, settings):
+    evaluator = member(wave.partnership, Role.EVALUATOR)
+    evaluator.email = ""
+    evaluator.save()
+    client.force_login(evaluator)
+    page = text_of(client.post(url(wave, "invitations/preview/"), follow=True))
+    assert "Your account has no e-mail address, so the test cannot be sent" in page
+    assert mail.outbox == [] and not AuditEvent.objects.filter(action="invitations.test_sent")
+
+    from tests.surveys.smtp_server import free_port
+
+    evaluator.email = "eve@example.org"
+    evaluator.save()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 5
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    page = text_of(client.post(url(wave, "invitations/preview/"), follow=True))
+    assert "The mail server did not answer, so the test e-mail was not sent." in page
+    assert "Errno" not in page and "ConnectionRefused" not in page
+    assert not AuditEvent.objects.filter(action="invitations.test_sent").exists()
+
+
 # --- sending ---------------------------------------------------------------------------------
 
 
