@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from poet.models import Job, Organisation, StaffGroup, Wave
+from poet.models import AuditEvent, Job, Organisation, StaffGroup, Wave
 from poet.services import create_job, enqueue, record_audit
 from surveys.errors import SurveyError
 from surveys.models import Invitation, InvitationToken, OpenLink, new_token
@@ -438,11 +438,28 @@ def send_due_reminders(now: datetime.datetime | None = None) -> int:
         except Exception:  # one wave's trouble must not stop the others' reminders
             logger.exception("Reminders for wave %s failed", wave.pk)
             continue
-        if n:
-            # No count: how many were reminded would say how many have finished.
-            record_audit("invitations.reminded", partnership=wave.partnership, target=str(wave))
+        _record_reminder_day(wave, timezone.localdate(now))
         sent += n
     return sent
+
+
+def _record_reminder_day(wave: Wave, day: datetime.date) -> None:
+    """One audit entry per wave and day of reminders, whether anyone was due or not, and no
+    count: an entry only when someone was reminded, or at the time they were, would say when
+    someone had not answered (a person added alone is reminded alone, a week later)."""
+    recorded = AuditEvent.objects.filter(
+        action="invitations.reminded",
+        partnership=wave.partnership,
+        target=str(wave),
+        detail__day=day.isoformat(),
+    )
+    if not recorded.exists():
+        record_audit(
+            "invitations.reminded",
+            partnership=wave.partnership,
+            target=str(wave),
+            day=day.isoformat(),
+        )
 
 
 # --- sending in the background (the kinds of job are registered by surveys.tasks) ----------

@@ -213,6 +213,21 @@ def test_a_reminder_is_due_by_elapsed_time_from_the_reminder_hour(
 
 
 @pytest.mark.django_db
+def test_the_audit_log_says_a_day_had_reminders_never_when_someone_was_reminded(sent_at):
+    """One entry per wave and day from the reminder hour, whether anyone was due or not: an
+    entry at the time someone added alone is reminded would say they have not answered."""
+    sent_at(at(2, 10, 7))
+    rounds = [at(9, 8, 45), at(9, 9, 0), at(9, 9, 15), at(9, 10, 15), at(9, 10, 30)]
+    reminded = [reminder_round(now=now) for now in rounds]
+    assert reminded == [0, 0, 0, 1, 0]
+    entries = AuditEvent.objects.filter(action="invitations.reminded")
+    assert list(entries.values_list("detail", flat=True)) == [{"day": "2026-11-09"}]
+    # A day on which nobody is due has its entry too.
+    assert reminder_round(now=at(10, 9, 0)) == 0
+    assert entries.count() == 2
+
+
+@pytest.mark.django_db
 def test_every_7_days_means_day_7_for_each_reminder(sent_at):
     """A week of beat runs every quarter of an hour: each reminder goes out on day 7 after the
     e-mail before it, at the first run from the same time of day (not before the hour)."""
