@@ -205,3 +205,26 @@ def test_the_reminder_round_waits_for_the_mail_server_and_goes_out_once_it_is_ba
     assert send_due_reminders() == 3  # the next round, a quarter of an hour on
     assert smtp.recipients() == PEOPLE
     assert send_due_reminders() == 0
+
+
+def test_reminders_sent_now_wait_for_the_mail_server_too_without_counting_anyone(
+    smtp, wave, evaluator, django_capture_on_commit_callbacks
+):
+    Invitation.objects.update(last_sent_at=timezone.now() - datetime.timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluator.post(page_url(wave, "remind/"))
+    job = Job.objects.get(kind="surveys.send_reminders")
+    job.refresh_from_db()
+    assert job.status == Job.Status.QUEUED
+    page = text(evaluator.get(page_url(wave)))
+    assert "Reminders are being sent: The mail server did not answer; POET will try again at" in (
+        page
+    )
+    plain_words(page)
+    smtp.start()
+    time_passes(job)
+    requeue_waiting_jobs()
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.message == "Reminders sent to everyone who has not finished."
+    assert smtp.recipients() == PEOPLE
