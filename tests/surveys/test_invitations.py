@@ -577,6 +577,18 @@ def test_an_empty_staff_list_is_not_everyone_sent_an_invitation(evaluator, wave)
     assert "Nobody is on the staff list yet." not in page
 
 
+def test_every_e_mail_poet_sends_has_a_message_id_in_the_site_domain():
+    """The password reset e-mail too: not only the invitations (SITE_DOMAIN, from SITE_URL by
+    default, is read when POET starts)."""
+    from django.core.mail import EmailMessage
+
+    from poet import settings as started_with
+
+    assert started_with.SITE_DOMAIN and started_with.SITE_DOMAIN != "localhost"
+    message = EmailMessage("Reset your password", "…", to=["eve@example.org"]).message()
+    assert message["Message-ID"].endswith(f"@{started_with.SITE_DOMAIN}>")
+
+
 def test_invitations_are_not_sent_while_the_wave_is_a_draft(evaluator, wave):
     upload(evaluator, wave, GOOD)
     page = text_of(evaluator.get(url(wave)))
