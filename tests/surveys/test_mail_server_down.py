@@ -5,6 +5,7 @@ words when POET will try again, and sending carries on by itself once the server
 import datetime
 import html
 import re
+import time
 
 import pytest
 from django.utils import timezone
@@ -228,3 +229,70 @@ def test_reminders_sent_now_wait_for_the_mail_server_too_without_counting_anyone
     assert job.status == Job.Status.SUCCEEDED
     assert job.message == "Reminders sent to everyone who has not finished."
     assert smtp.recipients() == PEOPLE
+
+
+# --- a real worker -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def worker_smtp(monkeypatch):
+    """The worker process's mail goes to a real SMTP server on a local port (its own settings,
+    read from the environment), down until started."""
+    server = SmtpServer()
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "poet.settings")
+    monkeypatch.setenv("EMAIL_URL", f"smtp://127.0.0.1:{server.port}")
+    monkeypatch.setenv("EMAIL_TIMEOUT", "5")
+    monkeypatch.setenv("SECURE_SSL_REDIRECT", "false")
+    monkeypatch.setenv("SITE_URL", "https://poet.example.org")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def celery_worker(worker_smtp, celery_worker):
+    """The shared real worker, started after `worker_smtp` has set its environment."""
+    return celery_worker
+
+
+def wait_for(condition, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_waits_for_the_mail_server_and_sends_once_it_is_back(
+    celery_worker, worker_smtp, client
+):
+    wave = WaveFactory(status=Wave.Status.OPEN)
+    organisation = OrganisationFactory(partnership=wave.partnership)
+    group = StaffGroupFactory(partnership=wave.partnership)
+    for email in PEOPLE:
+        Invitation.objects.create(
+            wave=wave, organisation=organisation, staff_group=group, email=email
+        )
+    client.force_login(member(wave.partnership, Role.EVALUATOR))
+    client.post(page_url(wave, "send/"))
+    job = Job.objects.get(kind="surveys.send_invitations")
+
+    def waiting() -> bool:
+        job.refresh_from_db()
+        return job.status == Job.Status.QUEUED and "try again at" in job.message
+
+    wait_for(waiting)
+    assert job.message.startswith("The mail server did not answer; POET will try again at ")
+    assert worker_smtp.messages == []
+
+    worker_smtp.start()
+    time_passes(job)
+    assert requeue_waiting_jobs() == 1  # what celery beat does every minute
+
+    def done() -> bool:
+        job.refresh_from_db()
+        return job.status in {Job.Status.SUCCEEDED, Job.Status.FAILED}
+
+    wait_for(done)
+    assert (job.status, job.message) == (Job.Status.SUCCEEDED, "Sent 3 invitations."), job.error
+    assert worker_smtp.recipients() == PEOPLE
+    assert all(m["Message-ID"].endswith("@poet.example.org>") for m in worker_smtp.messages)
