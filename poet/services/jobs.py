@@ -195,7 +195,8 @@ def retry_job_later(job: Job, later: RetryLater) -> None:
     job.message = later.waiting.format(time=f"{timezone.localtime(at):%H:%M}")[:300]
     job.parameters = {**job.parameters, RETRIES: retries + 1}
     job.result = {"waiting_task": RUN_JOB_TASK, "not_before": at.isoformat()}
-    job.save(update_fields=["status", "message", "parameters", "result"])
+    job.attempts = 0  # this start ended cleanly: JOB_MAX_ATTEMPTS counts starts that crashed
+    job.save(update_fields=["status", "message", "parameters", "result", "attempts"])
 
 
 def gave_up_text(attempts: int) -> str:

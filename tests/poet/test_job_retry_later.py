@@ -47,12 +47,14 @@ def test_a_job_put_back_waits_for_its_time_then_runs_once(flaky):
     assert job.status == Job.Status.QUEUED
     at = {f"{began + datetime.timedelta(seconds=60 + s):%H:%M}" for s in (0, 5)}
     assert any(job.message == f"The server did not answer; trying again at {t}." for t in at)
+    assert job.attempts == 0  # a clean put-back is no crashed start (JOB_MAX_ATTEMPTS)
     assert requeue_waiting_jobs() == 0 and flaky["runs"] == 1  # not yet
     flaky["fixed"] = True
     due_now(job)
     assert requeue_waiting_jobs() == 1
     job.refresh_from_db()
     assert (job.status, job.result, flaky["runs"]) == (Job.Status.SUCCEEDED, {"ok": True}, 2)
+    assert job.attempts == 1
     assert requeue_waiting_jobs() == 0 and flaky["runs"] == 2
 
 
