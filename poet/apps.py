@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core.mail.utils import DNS_NAME
 
 
 class PoetConfig(AppConfig):
@@ -10,3 +12,8 @@ class PoetConfig(AppConfig):
         # before any job is started.
         import poet.celery  # noqa: F401
         import poet.tasks  # noqa: F401
+
+        # Every e-mail's Message-ID (and the SMTP greeting) names the site, not the machine
+        # ("localhost" in a container): Django takes both from DNS_NAME, which caches this.
+        if getattr(settings, "SITE_DOMAIN", ""):
+            DNS_NAME._fqdn = settings.SITE_DOMAIN

@@ -7,6 +7,7 @@ and DEBUG=false.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -165,6 +166,10 @@ CRISPY_TEMPLATE_PACK = "gds"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="POET <poet@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that does not answer within this many seconds counts as down (sending is tried
+# again later, EMAIL_RETRY_MINUTES apart), rather than holding a worker for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+EMAIL_RETRY_MINUTES = env.list("EMAIL_RETRY_MINUTES", cast=int, default=[1, 5, 15, 30, 60])
 
 # Security: secure by default whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -255,9 +260,11 @@ CELERY_TIMEZONE = TIME_ZONE
 # Run by `celery -A poet beat`: daily reminders to staff who have not finished, and closing waves
 # whose closing date has passed.
 CELERY_BEAT_SCHEDULE = {
+    # Every quarter of an hour: a reminder is due once the interval has passed since the last
+    # e-mail, from SURVEY_REMINDER_HOUR onwards (the earliest time of day, never an extra day).
     "survey-reminders": {
         "task": "surveys.tasks.send_due_reminders",
-        "schedule": crontab(hour=env.int("SURVEY_REMINDER_HOUR", default=9), minute=0),
+        "schedule": crontab(minute="*/15"),
     },
     "close-overdue-waves": {
         "task": "surveys.tasks.close_overdue_waves",
@@ -282,6 +289,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # Staff survey: links in e-mails are absolute, so the site's public address is needed.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The site's own domain, after the @ of the Message-ID of every e-mail POET sends (not the
+# machine's name, "localhost" in a container): SITE_DOMAIN, else SITE_URL's host.
+SITE_DOMAIN = env.str("SITE_DOMAIN", default="") or urlsplit(SITE_URL).hostname or "localhost"
+SURVEY_REMINDER_HOUR = env.int("SURVEY_REMINDER_HOUR", default=9)
 SURVEY_REMINDER_INTERVAL_DAYS = env.int("SURVEY_REMINDER_INTERVAL_DAYS", default=7)
 SURVEY_MAX_REMINDERS = env.int("SURVEY_MAX_REMINDERS", default=2)
 # The open link's rate limits (surveys/rate_limits.py): people starting, and surveys sent, through

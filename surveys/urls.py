@@ -35,6 +35,9 @@ survey_patterns = [
     # invitations and the open link
     path("invitations/", invitations.invitations, name="invitations"),
     path("invitations/example.csv", invitations.example, name="invitations_example"),
+    path("invitations/add/", invitations.add_person, name="invitations_add"),
+    path("invitations/people/", invitations.people, name="invitations_people"),
+    path("invitations/preview/", invitations.preview, name="invitations_preview"),
     path("invitations/send/", invitations.send, name="invitations_send"),
     path("invitations/remind/", invitations.remind, name="invitations_remind"),
     path("invitations/open-link/", invitations.open_link, name="open_link"),

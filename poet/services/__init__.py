@@ -6,6 +6,7 @@
 from poet.services.audit import record_audit
 from poet.services.jobs import (
     JobRefused,
+    RetryLater,
     claim_job,
     create_job,
     enqueue,
@@ -34,6 +35,7 @@ from poet.services.setup import (
 
 __all__ = [
     "JobRefused",
+    "RetryLater",
     "SetupError",
     "add_member",
     "add_named",

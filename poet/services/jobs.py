@@ -19,12 +19,13 @@ worker whose lease was taken stops at its next progress report and writes nothin
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 import os
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -115,6 +116,20 @@ class JobRefused(Exception):
         self.details = list(details or [])
 
 
+RETRIES = "retries"  # in a job's parameters: how often RetryLater has put it back in the queue
+
+
+class RetryLater(Exception):
+    """A passing trouble (a server that did not answer): the job goes back in the queue and runs
+    again after the next of `delays` (seconds, one per retry), its message `waiting`, where
+    "{time}" is when (HH:MM); once the delays are used up it fails with `final`. Both are worded
+    for the person waiting. The work must be safe to run again (it records what it has done)."""
+
+    def __init__(self, waiting: str, *, delays: Sequence[float], final: str) -> None:
+        super().__init__(waiting)
+        self.waiting, self.delays, self.final = waiting, list(delays), final
+
+
 def create_job(kind: str, *, partnership, wave=None, created_by=None, **parameters) -> Job:
     return Job.objects.create(
         kind=kind,
@@ -156,22 +171,48 @@ def enqueue(job: Job) -> None:
 def requeue_waiting_jobs() -> int:
     """Send again the jobs that could not be queued while the broker was down; how many went.
 
-    Only jobs marked by `enqueue` as never sent: a job whose message reached the broker is never
-    sent twice. Run every minute by celery beat (`poet.tasks.requeue_waiting_jobs`).
+    Only jobs marked by `enqueue` as never sent, or by `retry_job_later` as due again: a job
+    whose message reached the broker is never sent twice. Run every minute by celery beat
+    (`poet.tasks.requeue_waiting_jobs`).
     """
     sent = 0
-    waiting = Job.objects.filter(
-        status=Job.Status.QUEUED, message=WAITING_FOR_WORKERS, result__has_key="waiting_task"
-    )
+    now = timezone.now()
+    waiting = Job.objects.filter(status=Job.Status.QUEUED, result__has_key="waiting_task")
     for job in waiting:
+        not_before = (job.result or {}).get("not_before")  # put back by RetryLater
+        if job.message != WAITING_FOR_WORKERS and not not_before:
+            continue
+        if not_before and datetime.datetime.fromisoformat(not_before) > now:
+            continue
+        # Unmarked before it is sent: a job run at once (no broker) may be put back again.
+        message = "" if job.message == WAITING_FOR_WORKERS else job.message
+        queued = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED)
+        queued.update(message=message, result=None)
         try:
             current_app.tasks[RUN_JOB_TASK].delay(job.pk)
         except Exception as exc:  # still down: try again next time
             logger.warning("Job %s is still waiting for the broker: %s", job.pk, exc)
+            queued.update(message=job.message, result=job.result)
             break
-        Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(message="", result=None)
         sent += 1
     return sent
+
+
+def retry_job_later(job: Job, later: RetryLater) -> None:
+    """Put a job back in the queue until the next of its delays (`requeue_waiting_jobs` sends it
+    then), or fail it saying so when they are used up."""
+    retries = int(job.parameters.get(RETRIES, 0))
+    if retries >= len(later.delays):
+        fail_job(job, later.final)
+        return
+    at = timezone.now() + datetime.timedelta(seconds=later.delays[retries])
+    job.status = Job.Status.QUEUED
+    job.message = later.waiting.format(time=f"{timezone.localtime(at):%H:%M}")[:300]
+    job.parameters = {**job.parameters, RETRIES: retries + 1}
+    job.result = {"waiting_task": RUN_JOB_TASK, "not_before": at.isoformat()}
+    job.attempts = 0  # this start ended cleanly: JOB_MAX_ATTEMPTS counts starts that crashed
+    # Only while this attempt holds the lease, which it gives up: the job waits, nobody runs it.
+    _store_outcome(job, ["status", "message", "parameters", "result", "attempts"])
 
 
 def gave_up_text(attempts: int) -> str:
@@ -482,6 +523,10 @@ def _run_claimed(job: Job, beat: Heartbeat | None) -> Job:
         raise
     except JobRefused as refused:  # worded for the person waiting: no exception name, no trace
         fail_job(job, str(refused), refused.details)
+        return job
+    except RetryLater as later:  # a passing trouble: back in the queue, saying until when
+        logger.warning("Job %s (%s) will be tried again: %s", job.pk, job.kind, later.__cause__)
+        retry_job_later(job, later)
         return job
     except SoftTimeLimitExceeded:
         logger.error("Job %s (%s) ran out of time", job.pk, job.kind)

@@ -1,10 +1,14 @@
 """Forms of the invitations pages."""
 
+from __future__ import annotations
+
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Layout
 from django import forms
 
-from poet.models import Wave
+from poet.models import Organisation, StaffGroup, Wave
 from surveys.selectors.opening import is_closed
 from surveys.services.invitations import CLOSED_TO_INVITATIONS, MAX_OPEN_LINK_RESPONSES
 from surveys.services.staff_list import MAX_BYTES, StaffListError, StaffMember, read_staff_list
@@ -77,4 +81,55 @@ class OpenLinkForm(forms.Form):
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Field.text("max_responses", field_width=Fixed.FIVE), Button("save", button)
+        )
+
+
+class AddPersonForm(forms.Form):
+    """One member of staff, by hand: what one row of a staff list file says."""
+
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        help_text="Their invitation and reminders go here, and nowhere else.",
+        widget=forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+        error_messages={
+            "required": "Enter their e-mail address.",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org.",
+            "max_length": "The e-mail address must be 254 characters or fewer.",
+        },
+    )
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        empty_label="Choose an organisation",
+        error_messages={
+            "required": "Choose the organisation they work for.",
+            "invalid_choice": "Choose the organisation they work for.",
+        },
+    )
+    staff_group: forms.ModelChoiceField[StaffGroup] = forms.ModelChoiceField(
+        label="Staff group",
+        queryset=StaffGroup.objects.none(),
+        empty_label="Choose a staff group",
+        error_messages={
+            "required": "Choose their staff group.",
+            "invalid_choice": "Choose their staff group.",
+        },
+    )
+
+    def __init__(self, *args, wave: Wave, **kwargs):
+        super().__init__(*args, **kwargs)
+        # self.fields holds copies of the fields declared above; the stubs type them as Field.
+        organisation = cast("forms.ModelChoiceField[Organisation]", self.fields["organisation"])
+        staff_group = cast("forms.ModelChoiceField[StaffGroup]", self.fields["staff_group"])
+        organisation.queryset = wave.partnership.organisations.order_by("name")
+        staff_group.queryset = wave.partnership.staff_groups.order_by("name")
+        self.helper = FormHelper()
+        self.helper.form_tag = True
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.text("email", field_width=Fixed.TWENTY),
+            Field.select("organisation"),
+            Field.select("staff_group"),
+            Button("add", "Add to the staff list"),
         )

@@ -6,18 +6,23 @@ token. Nothing here tells anyone who has finished: reminders pick the people who
 people sending them see no names or numbers of who did.
 """
 
+import contextlib
 import datetime
 import logging
+import smtplib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from poet.models import Job, Wave
+from poet.models import AuditEvent, Job, Organisation, StaffGroup, Wave
 from poet.services import create_job, enqueue, record_audit
 from surveys.errors import SurveyError
 from surveys.models import Invitation, InvitationToken, OpenLink, new_token
@@ -57,6 +62,17 @@ def max_reminders() -> int:
     return getattr(settings, "SURVEY_MAX_REMINDERS", 2)
 
 
+def reminder_hour() -> int:
+    """The earliest hour of the day (local time) a reminder goes out: nobody is woken at 3 am."""
+    return getattr(settings, "SURVEY_REMINDER_HOUR", 9)
+
+
+def message_id() -> str:
+    """A Message-ID in the site's own domain (the machine's name is "localhost" in a container,
+    which spam filters hold against a message)."""
+    return make_msgid(domain=getattr(settings, "SITE_DOMAIN", "") or "localhost")
+
+
 # --- the staff list --------------------------------------------------------------------------
 
 
@@ -92,7 +108,95 @@ def add_invitations(wave: Wave, members: Iterable[StaffMember], *, actor=None) -
     return len(invitations)
 
 
+def add_person(
+    wave: Wave,
+    *,
+    email: str,
+    organisation: Organisation,
+    staff_group: StaffGroup,
+    actor=None,
+) -> Invitation:
+    """Put one member of staff on the wave's staff list by hand (what one row of a staff list
+    file says: their e-mail address, organisation and staff group)."""
+    email = email.strip().lower()
+    partnership_id = wave.partnership_id
+    if (
+        organisation.partnership_id != partnership_id
+        or staff_group.partnership_id != partnership_id
+    ):
+        raise SurveyError("Choose an organisation and a staff group of this partnership.")
+    if Invitation.objects.filter(wave=wave, email=email).exists():
+        raise SurveyError(f"{email} is already on this wave’s staff list.")
+    try:
+        add_invitations(wave, [StaffMember(0, email, organisation, staff_group)], actor=actor)
+    except StaffListError:  # added by someone else a moment ago
+        raise SurveyError(f"{email} is already on this wave’s staff list.") from None
+    return Invitation.objects.get(wave=wave, email=email)
+
+
 # --- e-mails ---------------------------------------------------------------------------------
+
+
+class MailServerDown(SurveyError):
+    """The mail server did not answer, or asked to be tried later: sending stopped. Everyone
+    e-mailed before is recorded, so sending again never e-mails them twice."""
+
+
+class MailServerRefused(SurveyError):
+    """The mail server refused POET itself (its sign-in or its sender address): trying again
+    will not help until whoever runs POET fixes its e-mail settings."""
+
+
+def mail_retry_delays() -> list[float]:
+    """Seconds to wait before each new try while the mail server is down (back-off)."""
+    return [60.0 * m for m in getattr(settings, "EMAIL_RETRY_MINUTES", [1, 5, 15, 30, 60])]
+
+
+def _duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes or not parts:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)
+
+
+def mail_server_waiting_text() -> str:
+    """What the person waiting is told while sending waits for the mail server ({time}: HH:MM)."""
+    return (
+        "The mail server did not answer; POET will try again at {time}. Everyone already "
+        "e-mailed is recorded and will not get a second e-mail."
+    )
+
+
+def mail_server_gave_up_text(what: str) -> str:
+    """The last word when the mail server never came back (`what`: "the invitations")."""
+    delays = mail_retry_delays()
+    return (
+        f"The mail server did not answer, so POET stopped trying after {len(delays) + 1} tries "
+        f"over {_duration(sum(delays))}. Everyone e-mailed before it stopped is recorded and will "
+        f"not get a second e-mail. Ask whoever runs POET to check the mail server, then send "
+        f"{what} again."
+    )
+
+
+def _mail_trouble(error: OSError) -> SurveyError:
+    """The plain words for a mail server's failure (SMTP errors are OSErrors too)."""
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500:
+        return MailServerRefused(
+            "The mail server refused to send POET’s e-mails (it answered "
+            f"{error.smtp_code}). Ask whoever runs POET to check its e-mail settings, then try "
+            "again."
+        )
+    return MailServerDown("The mail server did not answer.")
+
+
+@dataclass
+class Sending:
+    """What one round of e-mails did: how many went, and the addresses the server refused."""
+
+    sent: int = 0
+    refused: list[str] = field(default_factory=list)
 
 
 def issue_token(invitation: Invitation) -> str:
@@ -102,31 +206,109 @@ def issue_token(invitation: Invitation) -> str:
     return token
 
 
+def closing_words(wave: Wave) -> str:
+    """When the survey closes, in the one wording both parts of the e-mail use (the closing date
+    itself still takes answers)."""
+    if wave.closes_on:
+        return f"The survey closes at the end of {date_format(wave.closes_on, 'l j F Y')}."
+    return (
+        "Please answer in the next few weeks: the survey closes when the evaluation team has "
+        "enough answers."
+    )
+
+
+def email_context(invitation: Invitation, link: str, *, reminder: bool = False) -> dict:
+    """What the invitation e-mail's templates (and its preview) say."""
+    wave = invitation.wave
+    return {
+        "partnership": wave.partnership,
+        "wave": wave,
+        "organisation": invitation.organisation,
+        "link": link,
+        "closing": closing_words(wave),
+        "reminder": reminder,
+    }
+
+
 def invitation_email(
     invitation: Invitation, token: str, *, reminder: bool = False, connection=None
 ) -> EmailMultiAlternatives:
     """The invitation (or reminder) e-mail: who asks, why, that it is anonymous, the link, the
     closing date; plain text with an HTML alternative."""
-    wave = invitation.wave
-    context = {
-        "partnership": wave.partnership,
-        "wave": wave,
-        "organisation": invitation.organisation,
-        "link": invitation_link(token),
-        "closes_on": wave.closes_on,
-        "reminder": reminder,
-    }
+    context = email_context(invitation, invitation_link(token), reminder=reminder)
     subject = " ".join(render_to_string("surveys/email/invitation_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("surveys/email/invitation.txt", context),
         to=[invitation.email],
         connection=connection,
+        headers={"Message-ID": message_id()},
     )
     message.attach_alternative(
         render_to_string("surveys/email/invitation.html", context), "text/html"
     )
     return message
+
+
+# --- the preview and a test to oneself ---------------------------------------------------------
+
+
+PREVIEW_TOKEN = "example-link-not-a-real-one"  # leads to the page for a link that does not work
+
+
+def _sample_invitation(wave: Wave, email: str = "") -> Invitation:
+    """An invitation to show the e-mail with (never saved): the first organisation's name."""
+    organisation = wave.partnership.organisations.order_by("name").first()
+    return Invitation(
+        wave=wave,
+        organisation=organisation or Organisation(name="your organisation"),
+        email=email,
+    )
+
+
+def preview_email(wave: Wave, *, reminder: bool = False) -> EmailMultiAlternatives:
+    """The invitation (or reminder) e-mail as its recipients get it, with an example link."""
+    return invitation_email(_sample_invitation(wave), PREVIEW_TOKEN, reminder=reminder)
+
+
+def preview_context(wave: Wave, *, reminder: bool = False) -> dict:
+    """What the preview page shows the e-mail's HTML part with (the same template's content)."""
+    return email_context(
+        _sample_invitation(wave), invitation_link(PREVIEW_TOKEN), reminder=reminder
+    )
+
+
+def send_test_email(wave: Wave, user, *, reminder: bool = False) -> str:
+    """Send the invitation (or reminder) e-mail, with its example link, to the signed-in person's
+    own address only, marked as a test; return the address. Audited."""
+    address = (getattr(user, "email", "") or "").strip()
+    if not address:
+        raise SurveyError(
+            "Your account has no e-mail address, so the test cannot be sent: ask a partnership "
+            "administrator to add one."
+        )
+    message = invitation_email(_sample_invitation(wave, address), PREVIEW_TOKEN, reminder=reminder)
+    message.subject = f"[Test] {message.subject}"
+    try:
+        message.send()
+    except OSError as error:
+        logger.warning("Test e-mail not sent: %r", error)
+        trouble = _mail_trouble(error)
+        if isinstance(trouble, MailServerDown):
+            raise MailServerDown(
+                "The mail server did not answer, so the test e-mail was not sent. Try again in a "
+                "few minutes; if it still fails, ask whoever runs POET to check the mail server."
+            ) from error
+        raise trouble from error
+    record_audit(
+        "invitations.test_sent",
+        actor=user,
+        partnership=wave.partnership,
+        target=str(wave),
+        to=address,
+        reminder=reminder,
+    )
+    return address
 
 
 def _send(
@@ -135,44 +317,56 @@ def _send(
     *,
     reminder: bool,
     progress: Progress | None = None,
-) -> int:
+) -> Sending:
     """E-mail each invitation a fresh link, one at a time, so a failure part-way loses nothing:
     those already e-mailed are recorded and a retry carries on with the rest.
 
     Each one is checked again under a row lock just before its e-mail, so two runs at once (a
     double click) never e-mail anyone twice, and someone who finished meanwhile is skipped.
+    An address the mail server refuses is skipped (and listed); a server that does not answer
+    stops the round with MailServerDown, one that refuses POET itself with MailServerRefused.
     """
     ids = list(invitations.values_list("pk", flat=True))
-    sent = 0
+    outcome = Sending()
     connection = get_connection()
-    connection.open()
     try:
+        connection.open()
         for done, pk in enumerate(ids):
-            with transaction.atomic():
-                invitation = (
-                    invitations.select_for_update(of=("self",))
-                    .select_related("organisation")
-                    .filter(pk=pk)
-                    .first()
-                )
-                if invitation is not None:
-                    invitation.wave = wave
-                    token = issue_token(invitation)
-                    invitation_email(
-                        invitation, token, reminder=reminder, connection=connection
-                    ).send()
-                    invitation.last_sent_at = timezone.now()
-                    fields = ["last_sent_at"]
-                    if reminder:
-                        invitation.reminders_sent += 1
-                        fields.append("reminders_sent")
-                    invitation.save(update_fields=fields)
-                    sent += 1
+            try:
+                with transaction.atomic():  # the e-mail and its record, or neither
+                    invitation = (
+                        invitations.select_for_update(of=("self",))
+                        .select_related("organisation")
+                        .filter(pk=pk)
+                        .first()
+                    )
+                    if invitation is not None:
+                        _send_one(invitation, wave, reminder=reminder, connection=connection)
+                        outcome.sent += 1
+            except smtplib.SMTPRecipientsRefused as refused:  # this address only: carry on
+                outcome.refused.extend(refused.recipients)
             if progress and (done % 20 == 0 or done == len(ids) - 1):
                 progress((done + 1) / len(ids), "Sending e-mails")
+    except OSError as error:  # refused, reset, timed out, disconnected, "try later"
+        logger.warning("Mail server trouble after %s e-mails: %r", outcome.sent, error)
+        raise _mail_trouble(error) from error
     finally:
-        connection.close()
-    return sent
+        with contextlib.suppress(OSError):  # a connection already broken
+            connection.close()
+    return outcome
+
+
+def _send_one(invitation: Invitation, wave: Wave, *, reminder: bool, connection) -> None:
+    """E-mail one person a fresh link and record it (in the caller's transaction)."""
+    invitation.wave = wave
+    token = issue_token(invitation)
+    invitation_email(invitation, token, reminder=reminder, connection=connection).send()
+    invitation.last_sent_at = timezone.now()
+    fields = ["last_sent_at"]
+    if reminder:
+        invitation.reminders_sent += 1
+        fields.append("reminders_sent")
+    invitation.save(update_fields=fields)
 
 
 def unsent_invitations(wave: Wave) -> QuerySet[Invitation]:
@@ -181,7 +375,7 @@ def unsent_invitations(wave: Wave) -> QuerySet[Invitation]:
     ).exclude(email="")
 
 
-def send_invitations(wave: Wave, *, progress: Progress | None = None) -> int:
+def send_invitations(wave: Wave, *, progress: Progress | None = None) -> Sending:
     """E-mail everyone on the list who has not been e-mailed yet, while the wave is open."""
     if not is_accepting_answers(wave):
         raise SurveyError("The wave is not open: invitations are sent while it is open.")
@@ -205,39 +399,91 @@ def due_reminders(
 
 
 def send_reminders(
-    wave: Wave, *, gap: datetime.timedelta | None = None, progress: Progress | None = None
+    wave: Wave,
+    *,
+    gap: datetime.timedelta | None = None,
+    progress: Progress | None = None,
+    now: datetime.datetime | None = None,
 ) -> int:
     """Remind those who have not finished; never anyone who has."""
     if not is_accepting_answers(wave):
         return 0
-    return _send(wave, due_reminders(wave, gap=gap), reminder=True, progress=progress)
+    reminders = due_reminders(wave, gap=gap, now=now)
+    outcome = _send(wave, reminders, reminder=True, progress=progress)
+    if outcome.refused:  # no address named anywhere: it would say who has not finished
+        logger.warning("The mail server refused %s reminder(s)", len(outcome.refused))
+    return outcome.sent
 
 
-def send_due_reminders() -> int:
-    """The daily reminder round over every open wave (run by celery beat)."""
+def send_due_reminders(now: datetime.datetime | None = None) -> int:
+    """Remind, over every open wave, those whose last e-mail was the reminder interval ago or
+    more (run by celery beat every quarter of an hour).
+
+    Due by elapsed time: "every 7 days" is 7 days after the last e-mail, on day 7, but never
+    before the reminder hour of the day, so someone e-mailed at 7:00 is reminded at 9:00 on day
+    7, and someone e-mailed at 10:00 on day 7 at 10:00 — not at 9:00 on day 8.
+    """
+    now = now or timezone.now()
+    if timezone.localtime(now).hour < reminder_hour():
+        return 0
     sent = 0
     for wave in Wave.objects.filter(status=Wave.Status.OPEN).select_related("partnership"):
         if not is_accepting_answers(wave):
             continue
         try:
-            n = send_reminders(wave)
+            n = send_reminders(wave, now=now)
+        except MailServerDown:  # the next round, a quarter of an hour on, tries again
+            logger.warning("The mail server did not answer: reminders wait for the next round")
+            break
         except Exception:  # one wave's trouble must not stop the others' reminders
             logger.exception("Reminders for wave %s failed", wave.pk)
             continue
-        if n:
-            # No count: how many were reminded would say how many have finished.
-            record_audit("invitations.reminded", partnership=wave.partnership, target=str(wave))
+        _record_reminder_day(wave, timezone.localdate(now))
         sent += n
     return sent
 
 
+def _record_reminder_day(wave: Wave, day: datetime.date) -> None:
+    """One audit entry per wave and day of reminders, whether anyone was due or not, and no
+    count: an entry only when someone was reminded, or at the time they were, would say when
+    someone had not answered (a person added alone is reminded alone, a week later)."""
+    recorded = AuditEvent.objects.filter(
+        action="invitations.reminded",
+        partnership=wave.partnership,
+        target=str(wave),
+        detail__day=day.isoformat(),
+    )
+    if not recorded.exists():
+        record_audit(
+            "invitations.reminded",
+            partnership=wave.partnership,
+            target=str(wave),
+            day=day.isoformat(),
+        )
+
+
 # --- sending in the background (the kinds of job are registered by surveys.tasks) ----------
+
+
+def sending_now(wave: Wave, kind: str | None = None) -> Job | None:
+    """The unfinished job sending this wave's invitations or reminders (of `kind`), if any:
+    waiting for the mail server, or under way."""
+    jobs = Job.objects.filter(
+        wave=wave,
+        kind__in=[kind] if kind else [SEND_INVITATIONS, SEND_REMINDERS],
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+    )
+    return jobs.order_by("-created_at", "-pk").first()
 
 
 def start_sending_invitations(wave: Wave, *, user=None) -> Job:
     """Queue the invitation e-mails as a background job the evaluator can watch."""
     if not is_accepting_answers(wave):
         raise SurveyError("Open the wave before sending invitations.")
+    if sending_now(wave, SEND_INVITATIONS):
+        raise SurveyError("The invitations are being sent already: see their progress below.")
+    if not Invitation.objects.filter(wave=wave).exists():
+        raise SurveyError("Nobody is on the staff list yet: add people before sending invitations.")
     if not unsent_invitations(wave).exists():
         raise SurveyError("Everyone on the staff list has already been sent an invitation.")
     job = create_job(SEND_INVITATIONS, partnership=wave.partnership, wave=wave, created_by=user)
@@ -252,6 +498,8 @@ def start_sending_reminders(wave: Wave, *, user=None) -> Job:
     """Queue reminders now, to everyone who has not finished and was not e-mailed today."""
     if not is_accepting_answers(wave):
         raise SurveyError("Reminders are sent only while the wave is open.")
+    if sending_now(wave, SEND_REMINDERS):
+        raise SurveyError("Reminders are being sent already: see their progress below.")
     job = create_job(SEND_REMINDERS, partnership=wave.partnership, wave=wave, created_by=user)
     record_audit(
         "invitations.remind_started", actor=user, partnership=wave.partnership, target=str(wave)

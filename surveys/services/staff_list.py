@@ -195,7 +195,8 @@ def example_staff_list(wave: Wave) -> str:
     """A small CSV in the expected shape, with the partnership's own names, to start from.
 
     Names are neutralised like every file we write (a name starting with = would run as a
-    formula), and read back as the names they were.
+    formula), and read back as the names they were. It starts with a byte order mark, so Excel
+    opens it as UTF-8 ("Môn –", not "MÃ´n â€“"); uploads are read with or without one.
     """
     organisations = list(wave.partnership.organisations.values_list("name", flat=True)) or [
         "Name of a partner organisation"
@@ -204,6 +205,7 @@ def example_staff_list(wave: Wave) -> str:
         "Name of a staff group"
     ]
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for i in range(max(3, min(len(organisations), 6))):

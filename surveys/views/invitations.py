@@ -3,6 +3,7 @@ reminders, the open link and deleting e-mail addresses. Thin: the rules are in
 `surveys.services.invitations`."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,11 +11,11 @@ from django.urls import reverse
 from poet.models import Wave
 from poet.permissions import Access, Right, wave_view
 from surveys.errors import SurveyError
-from surveys.forms.invitations import OpenLinkForm, StaffListForm
+from surveys.forms.invitations import AddPersonForm, OpenLinkForm, StaffListForm
 from surveys.models import OpenLink
 from surveys.selectors.headcounts import awaiting_total, open_link_is_full, recorded_headcounts
-from surveys.selectors.invitations import invitation_summary, open_link_of
-from surveys.selectors.opening import is_accepting_answers
+from surveys.selectors.invitations import invitation_summary, open_link_of, staff_list
+from surveys.selectors.opening import is_accepting_answers, is_closed
 from surveys.services import invitations as service
 from surveys.services.staff_list import StaffListError, example_staff_list
 
@@ -47,6 +48,8 @@ def _render_page(request, access: Access, wave: Wave, form: StaffListForm, statu
         "awaiting": awaiting_total(wave),
         "reminder_interval_days": service.reminder_interval().days,
         "max_reminders": service.max_reminders(),
+        "reminder_hour": service.reminder_hour(),
+        "sending": service.sending_now(wave),
     }
     return render(request, "surveys/invitations/index.html", context, status=status)
 
@@ -70,6 +73,92 @@ def invitations(request: HttpRequest, access: Access, wave: Wave) -> HttpRespons
             )
             return redirect(_page_url(access, wave))
     return _render_page(request, access, wave, form)
+
+
+@wave_view(Right.EVALUATE)
+def add_person(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Put one member of staff on the staff list by hand."""
+    form = AddPersonForm(request.POST or None, wave=wave)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = service.add_person(
+                wave,
+                email=form.cleaned_data["email"],
+                organisation=form.cleaned_data["organisation"],
+                staff_group=form.cleaned_data["staff_group"],
+                actor=request.user,
+            )
+        except SurveyError as error:
+            form.add_error("email", str(error))
+        else:
+            then = " Send their invitation below." if is_accepting_answers(wave) else ""
+            messages.success(request, f"{invitation.email} added to the staff list.{then}")
+            return redirect(_page_url(access, wave) + "#send")
+    context = {
+        "access": access,
+        "partnership": access.partnership,
+        "wave": wave,
+        "form": form,
+        "closed": is_closed(wave),
+        "can_add": wave.partnership.organisations.exists()
+        and wave.partnership.staff_groups.exists(),
+    }
+    return render(request, "surveys/invitations/add.html", context)
+
+
+@wave_view(Right.EVALUATE)
+def preview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """The invitation or reminder e-mail as recipients see it (HTML and plain text, with an
+    example link); a POST sends it as a test to the signed-in person's own address."""
+    reminder = request.GET.get("reminder") == "1" or request.POST.get("reminder") == "1"
+    here = _page_url(access, wave, "invitations_preview") + ("?reminder=1" if reminder else "")
+    if request.method == "POST":
+        try:
+            address = service.send_test_email(wave, request.user, reminder=reminder)
+        except SurveyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"A test {'reminder' if reminder else 'invitation'} was sent to {address}. Its "
+                "link is an example: it does not open the survey.",
+            )
+        return redirect(here)
+    email = service.preview_email(wave, reminder=reminder)
+    context = {
+        "access": access,
+        "partnership": access.partnership,
+        "wave": wave,
+        "reminder": reminder,
+        "email": email,
+        "email_context": service.preview_context(wave, reminder=reminder),
+        "from_email": email.from_email,
+        "own_address": getattr(request.user, "email", ""),
+    }
+    return render(request, "surveys/invitations/preview.html", context)
+
+
+PEOPLE_PER_PAGE = 50
+
+
+@wave_view(Right.EVALUATE)
+def people(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Who is on the staff list, when they were invited, a page at a time, with a search; never
+    who has answered."""
+    search = " ".join(request.GET.get("q", "").split())[:200]
+    page = Paginator(staff_list(wave, search), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "access": access,
+        "partnership": access.partnership,
+        "wave": wave,
+        "search": search,
+        "page": page,
+        "pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "summary": invitation_summary(wave),
+        "reminder_interval_days": service.reminder_interval().days,
+        "max_reminders": service.max_reminders(),
+    }
+    return render(request, "surveys/invitations/people.html", context)
 
 
 @wave_view(Right.EVALUATE)

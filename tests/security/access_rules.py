@@ -162,6 +162,9 @@ RULES: dict[str, Rule] = {
     "surveys:closing_date": derived(),
     "surveys:invitations": derived(),
     "surveys:invitations_example": derived(),
+    "surveys:invitations_add": derived(),  # an empty POST: the form again, with its errors
+    "surveys:invitations_people": derived(),  # a list with a search (GET)
+    "surveys:invitations_preview": derived(),  # a POST sends a test to oneself, then back
     "surveys:invitations_send": derived(get=302),  # an action: GET goes back to its page
     "surveys:invitations_remind": derived(get=302),  # an action: GET goes back to its page
     "surveys:open_link": derived(),  # the most responses it takes, then the link once

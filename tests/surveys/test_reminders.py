@@ -2,6 +2,7 @@
 
 import datetime
 import time
+import zoneinfo
 from email import message_from_string
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from django_celery_results.models import TaskResult
 
 from poet.models import AuditEvent, Job, Role, Wave
 from surveys.models import Invitation, InvitationToken, hash_token
+from surveys.services.invitations import send_due_reminders as reminder_round
 from surveys.tasks import send_due_reminders
 from tests.factories import OrganisationFactory, StaffGroupFactory, WaveFactory, member
 
@@ -47,6 +49,7 @@ def people(wave):
 def reminder_settings(settings):
     settings.SURVEY_REMINDER_INTERVAL_DAYS = 7
     settings.SURVEY_MAX_REMINDERS = 2
+    settings.SURVEY_REMINDER_HOUR = 0  # whenever the test runs (the hour has its own tests)
     settings.SITE_URL = "http://127.0.0.1:8000"
 
 
@@ -141,12 +144,103 @@ def test_reminders_now_are_refused_while_the_wave_is_not_open(client, reminder_s
     assert mail.outbox == [] and not Job.objects.exists()
 
 
-def test_the_beat_schedule_runs_reminders_and_closing_daily(settings):
+def test_the_beat_schedule_looks_for_due_reminders_often_and_closes_waves_daily(settings):
     schedules = {e["task"]: e["schedule"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
-    for task in ("surveys.tasks.send_due_reminders", "surveys.tasks.close_overdue_waves"):
-        assert task in schedules
-        assert schedules[task].day_of_week == set(range(7))  # a crontab that runs every day
-        assert len(schedules[task].hour) == 1 and len(schedules[task].minute) == 1
+    closing = schedules["surveys.tasks.close_overdue_waves"]
+    assert closing.day_of_week == set(range(7))  # a crontab that runs every day
+    assert len(closing.hour) == 1 and len(closing.minute) == 1
+    # Reminders are due by elapsed time, so beat looks at least every quarter of an hour, all day.
+    reminders = schedules["surveys.tasks.send_due_reminders"]
+    assert reminders.day_of_week == set(range(7)) and reminders.hour == set(range(24))
+    assert len(reminders.minute) >= 4
+
+
+# --- when a reminder is due -------------------------------------------------------------------
+
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime.datetime:
+    """A time in November 2026 (Greenwich time, as London's clock is then)."""
+    return datetime.datetime(2026, 11, day, hour, minute, tzinfo=LONDON)
+
+
+@pytest.fixture
+def sent_at(reminder_settings, settings):
+    """One open wave; `sent_at(t)` puts someone on it last e-mailed at t."""
+    settings.SURVEY_REMINDER_HOUR = 9
+    wave = open_wave()
+    organisation = OrganisationFactory(partnership=wave.partnership)
+    group = StaffGroupFactory(partnership=wave.partnership)
+
+    def make(when: datetime.datetime) -> Invitation:
+        return Invitation.objects.create(
+            wave=wave,
+            organisation=organisation,
+            staff_group=group,
+            email=f"{when:%d-%H%M}@example.org",
+            last_sent_at=when,
+        )
+
+    return make
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("last_sent", "now", "reminded"),
+    [
+        # E-mailed at 10:00 on Monday: a reminder is due 7 days later, at 10:00 on day 7 ...
+        (at(2, 10), at(9, 9, 59), False),
+        (at(2, 10), at(9, 10, 0), True),
+        (at(2, 10), at(9, 10, 15), True),
+        # ... not at 9:00 on day 8 as when reminders went out only at the reminder hour.
+        # E-mailed at 7:00: the 7 days are over at 7:00, but the reminder hour is the earliest.
+        (at(2, 7), at(9, 8, 59), False),
+        (at(2, 7), at(9, 9, 0), True),
+        (at(2, 7), at(9, 7, 0), False),
+        # Just short of 7 days, a minute before the hour or after: not yet.
+        (at(2, 9, 30), at(9, 9, 29), False),
+        (at(2, 9, 30), at(9, 9, 30), True),
+    ],
+)
+def test_a_reminder_is_due_by_elapsed_time_from_the_reminder_hour(
+    sent_at, last_sent, now, reminded
+):
+    person = sent_at(last_sent)
+    assert reminder_round(now=now) == int(reminded)
+    assert [m.to[0] for m in mail.outbox] == ([person.email] if reminded else [])
+
+
+@pytest.mark.django_db
+def test_the_audit_log_says_a_day_had_reminders_never_when_someone_was_reminded(sent_at):
+    """One entry per wave and day from the reminder hour, whether anyone was due or not: an
+    entry at the time someone added alone is reminded would say they have not answered."""
+    sent_at(at(2, 10, 7))
+    rounds = [at(9, 8, 45), at(9, 9, 0), at(9, 9, 15), at(9, 10, 15), at(9, 10, 30)]
+    reminded = [reminder_round(now=now) for now in rounds]
+    assert reminded == [0, 0, 0, 1, 0]
+    entries = AuditEvent.objects.filter(action="invitations.reminded")
+    assert list(entries.values_list("detail", flat=True)) == [{"day": "2026-11-09"}]
+    # A day on which nobody is due has its entry too.
+    assert reminder_round(now=at(10, 9, 0)) == 0
+    assert entries.count() == 2
+
+
+@pytest.mark.django_db
+def test_every_7_days_means_day_7_for_each_reminder(sent_at):
+    """A week of beat runs every quarter of an hour: each reminder goes out on day 7 after the
+    e-mail before it, at the first run from the same time of day (not before the hour)."""
+    person = sent_at(at(2, 10, 7))
+    days = []
+    now = at(2, 10, 15)
+    while now < at(30, 0):
+        if reminder_round(now=now):
+            days.append(now)
+            # The run records the real time it sent; put the clock of the test in its place.
+            Invitation.objects.filter(pk=person.pk).update(last_sent_at=now)
+        now += datetime.timedelta(minutes=15)
+    assert days == [at(9, 10, 15), at(16, 10, 15)]
 
 
 @pytest.mark.django_db
@@ -174,6 +268,7 @@ def mail_dir(tmp_path, monkeypatch):
     # filemail:// takes the path after one more slash: four in all for an absolute path.
     monkeypatch.setenv("EMAIL_URL", f"filemail:///{directory.resolve()}")
     monkeypatch.setenv("SECURE_SSL_REDIRECT", "false")
+    monkeypatch.setenv("SURVEY_REMINDER_HOUR", "0")
     return directory
 
 
