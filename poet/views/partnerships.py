@@ -14,6 +14,7 @@ from poet.permissions import (
     roles_by_partnership,
     wave_of,
 )
+from poet.selectors.wave_tasks import wave_tasks
 from poet.services import set_minimum_group_size
 from poet.services.jobs import job_result_link, job_title
 
@@ -72,8 +73,14 @@ def partnership_settings(request: HttpRequest, access: Access) -> HttpResponse:
 
 @partnership_view()
 def wave(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+    """The wave's task list: each part's tasks with their status and what to do next."""
     w = wave_of(access, wave)
-    context = {"access": access, "partnership": access.partnership, "wave": w}
+    context = {
+        "access": access,
+        "partnership": access.partnership,
+        "wave": w,
+        "tasks": wave_tasks(access, w),
+    }
     return render(request, "poet/wave.html", context)
 
 
