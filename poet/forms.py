@@ -1,5 +1,6 @@
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
@@ -74,30 +75,55 @@ class GroupForm(forms.Form):
         self.helper = _helper(Field.text("name", field_width=Fluid.TWO_THIRDS), button="Add")
 
 
+def _date_input(label: str, hint: str) -> DateInputField:
+    """A GOV.UK date input (day, month, year), optional."""
+    field = DateInputField(label=label, required=False, help_text=hint)
+    field.require_all_fields = False
+    return field
+
+
 class WaveForm(forms.Form):
     name = forms.CharField(
         label="Name of the wave", max_length=120, help_text="For example, Baseline 2026."
     )
-    closes_on = forms.DateField(
-        label="Closing date (optional)",
-        required=False,
-        help_text="For example, 31/1/2027. Answers are not accepted after this day.",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"],
+    opens_on = _date_input(
+        "Opening date (optional)",
+        "The day you plan to open the staff survey, for example 2 3 2027. It opens when you open "
+        "it; until then this is the planned date.",
+    )
+    closes_on = _date_input(
+        "Closing date (optional)",
+        "For example, 31 3 2027. Answers are not accepted after this day.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        legend = {"legend_size": Size.for_legend("s")}
         self.helper = _helper(
             Field.text("name"),
-            Field.text("closes_on", field_width=Fixed.TEN),
+            Field("opens_on", context=legend),
+            Field("closes_on", context=legend),
             button="Create wave",
         )
+
+    def clean_opens_on(self):
+        opens_on = self.cleaned_data["opens_on"]
+        if opens_on and opens_on < timezone.localdate():
+            raise forms.ValidationError("The opening date must be today or in the future.")
+        return opens_on
 
     def clean_closes_on(self):
         closes_on = self.cleaned_data["closes_on"]
         if closes_on and closes_on < timezone.localdate():
             raise forms.ValidationError("The closing date must be today or in the future.")
         return closes_on
+
+    def clean(self):
+        data = super().clean()
+        opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", "The closing date must be on or after the opening date.")
+        return data
 
 
 class MemberForm(forms.Form):

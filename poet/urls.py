@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from poet.views import errors, setup
 from poet.views import partnerships as views
-from poet.views import setup
 from poet.views import two_factor as two_factor_views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", errors.favicon, name="favicon"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

@@ -46,11 +46,17 @@ def create_partnership(name: str, *, creator, description: str = "") -> Partners
     return partnership
 
 
-def create_wave(partnership: Partnership, name: str, *, closes_on=None, actor=None):
+def create_wave(
+    partnership: Partnership, name: str, *, opens_on=None, closes_on=None, actor=None
+) -> Wave:
+    """A new draft wave; its opening date is the planned one until it is opened."""
+    if opens_on and closes_on and closes_on < opens_on:
+        raise SetupError("The closing date must be on or after the opening date.")
     wave = Wave.objects.create(
         partnership=partnership,
         name=name,
         slug=unique_slug(Wave, name, partnership=partnership),
+        opens_on=opens_on,
         closes_on=closes_on,
     )
     record_audit("wave.created", actor=actor, partnership=partnership, target=name)
