@@ -24,7 +24,7 @@ class OutcomesConfig(AppConfig):
         )
         register_link_starter("participant", draft_for_participant_token)
         register_draft_check(check_follow_up_draft)
-        from outcomes.selectors.wave_tasks import follow_up_links, follow_up_tasks
+        from outcomes.selectors.wave_tasks import follow_up_tasks
         from poet.selectors.wave_tasks import register_wave_tasks
 
         register_wave_tasks(
@@ -32,5 +32,4 @@ class OutcomesConfig(AppConfig):
             order=20,
             title="Follow-up with service users and carers",
             provider=follow_up_tasks,
-            links=follow_up_links,
         )

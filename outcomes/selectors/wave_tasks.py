@@ -53,8 +53,11 @@ def _choose(wave: Wave, evaluator: bool, chosen: int) -> WaveTask:
             hint=f"{_people(chosen, 'outcome', 'outcomes')} chosen.",
             url=url,
         )
-    figures = staff_figures(wave) is not None  # computed, e.g. from answers imported on paper
-    if not figures and not (is_closed(wave) and counted_staff_responses(wave).exists()):
+    # Once staff figures are computed, or staff answers are in and no more are coming (closed,
+    # or answers imported into a wave that was never opened).
+    collecting = wave.status == Wave.Status.OPEN and not is_closed(wave)
+    figures = staff_figures(wave) is not None
+    if not figures and (collecting or not counted_staff_responses(wave).exists()):
         return WaveTask(
             "follow-up-outcomes",
             title,
@@ -76,15 +79,27 @@ def _choose(wave: Wave, evaluator: bool, chosen: int) -> WaveTask:
 
 
 def _plan(wave: Wave, evaluator: bool, schedule: FollowUpSchedule | None, chosen: int) -> WaveTask:
+    """Sessions can be planned before the outcomes are chosen; the follow-up opens only after."""
     title = "Plan sessions and register participants"
-    if schedule is None or (schedule.status == Status.DRAFT and not chosen):
+    url = _url(wave, "schedule")
+    if schedule is None:
         return WaveTask(
             "follow-up-plan",
             title,
-            CANNOT_START,
-            hint="Once the follow-up outcomes are chosen.",
+            NOT_STARTED,
+            hint="Choose how to ask (questionnaire, interviews, focus groups) and plan the "
+            "sessions; the follow-up opens once its outcomes are chosen.",
+            url=url,
+            next_step="Plan the follow-up with service users and carers: how you will ask "
+            "them, and when.",
+            actions=(
+                TaskAction(
+                    "Create the follow-up schedule", _url(wave, "create_schedule"), post=True
+                ),
+            )
+            if evaluator
+            else (),
         )
-    url = _url(wave, "schedule")
     sessions = schedule.sessions.count()
     participants = schedule.participants.count()
     registered = _people(participants, "participant", "participants") + " registered"
@@ -105,20 +120,18 @@ def _plan(wave: Wave, evaluator: bool, schedule: FollowUpSchedule | None, chosen
             if evaluator
             else (),
         )
-    started = sessions > 0
+    can_open = bool(schedule.methods) and chosen > 0
     actions = []
     if evaluator:
-        actions.append(TaskAction("See the follow-up schedule", url))
-        if schedule.methods:
-            actions.append(TaskAction("Open the follow-up", _url(wave, "open_schedule")))
+        actions.append(TaskAction("See the follow-up schedule", url, secondary=can_open))
+        if can_open:
+            actions.insert(0, TaskAction("Open the follow-up", _url(wave, "open_schedule")))
+    planned = f"Being designed: {_people(sessions, 'session', 'sessions')} planned"
     return WaveTask(
         "follow-up-plan",
         title,
-        IN_PROGRESS if started else NOT_STARTED,
-        hint=f"Being designed: {_people(sessions, 'session', 'sessions')} planned."
-        if started
-        else "Being designed: choose how to ask (questionnaire, interviews, focus groups) and "
-        "plan the sessions.",
+        IN_PROGRESS if sessions else NOT_STARTED,
+        hint=f"{planned}." if chosen else f"{planned}; it opens once its outcomes are chosen.",
         url=url,
         next_step="Choose how you will ask people (the methods) and plan the sessions, then open "
         "the follow-up to register participants.",
@@ -171,10 +184,3 @@ def _collect(wave: Wave, evaluator: bool, schedule: FollowUpSchedule | None) -> 
         "then runs by itself.",
         actions=tuple(actions),
     )
-
-
-def follow_up_links(access: Access, wave: Wave) -> list[TaskAction]:
-    """The follow-up schedule, once there is one."""
-    if schedule_of(wave) is None:
-        return []
-    return [TaskAction("See the follow-up schedule", _url(wave, "schedule"))]

@@ -9,12 +9,14 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from outcomes.models import FollowUpSchedule
+from outcomes.selectors.responses import counted_responses
 from outcomes.selectors.schedule import schedule_of
-from poet.models import Job, Wave
+from poet.models import Audience, Job, Wave
 from poet.permissions import Access, Right
 from poet.selectors.wave_tasks import TaskAction, TaskStatus, WaveTask
 from reports.selectors.downloads import REPORT_JOB
 from reports.selectors.runs import latest_job, latest_run
+from surveys.selectors.opening import is_accepting_answers
 
 NOT_STARTED, IN_PROGRESS = TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS
 COMPLETED, CANNOT_START = TaskStatus.COMPLETED, TaskStatus.CANNOT_START
@@ -64,8 +66,14 @@ def _compare(access: Access, wave: Wave, run) -> WaveTask:
             + (" The last try to run it again did not work." if failed else ""),
             url=results if reader else "",
         )
+    # Something to compare, and nothing still collecting: users' answers are in (by the
+    # follow-up, or imported) and neither the staff survey nor the follow-up takes more.
     schedule = schedule_of(wave)
-    if not failed and (schedule is None or schedule.status != FollowUpSchedule.Status.CLOSED):
+    collecting = is_accepting_answers(wave) or (
+        schedule is not None and schedule.status != FollowUpSchedule.Status.CLOSED
+    )
+    users = counted_responses(wave).exclude(audience=Audience.STAFF).exists()
+    if not failed and (collecting or not users):
         return WaveTask(
             "compare",
             title,
@@ -80,10 +88,10 @@ def _compare(access: Access, wave: Wave, run) -> WaveTask:
         hint=f"The last comparison did not work: {job.error}"
         if failed and job is not None
         else "The follow-up is closed: the staff and their answers can be compared.",
-        url=results if reader and failed else "",
+        url=results if reader else "",  # the results page runs it too
         next_step="The last comparison did not work: see why, and try again."
         if failed
-        else "The follow-up is closed. Run the comparison of staff with service users and "
+        else "The answers are in. Run the comparison of staff with service users and "
         "carers: the reports are made from it.",
         actions=(
             TaskAction(

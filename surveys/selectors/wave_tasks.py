@@ -33,7 +33,7 @@ def survey_tasks(access: Access, wave: Wave) -> list[WaveTask]:
     draft = wave.status == Wave.Status.DRAFT
     return [
         _design(wave, evaluator, questionnaire, draft),
-        _invite(wave, evaluator, questionnaire, draft, closed),
+        _invite(wave, evaluator, draft, closed),
         _responses(wave, evaluator, draft, closed),
         _close(wave, evaluator, draft, closed),
     ]
@@ -87,7 +87,7 @@ def _design(wave: Wave, evaluator: bool, questionnaire, draft: bool) -> WaveTask
     )
 
 
-def _invite(wave: Wave, evaluator: bool, questionnaire, draft: bool, closed: bool) -> WaveTask:
+def _invite(wave: Wave, evaluator: bool, draft: bool, closed: bool) -> WaveTask:
     title = "Invite staff"
     summary = invitation_summary(wave)
     link = open_link_of(wave)
@@ -114,13 +114,6 @@ def _invite(wave: Wave, evaluator: bool, questionnaire, draft: bool, closed: boo
             url=url,
         )
     if draft:
-        if questionnaire is None and not started:
-            return WaveTask(
-                "survey-invite",
-                title,
-                CANNOT_START,
-                hint="Once the staff questionnaire is created.",
-            )
         return WaveTask(
             "survey-invite",
             title,

@@ -90,7 +90,11 @@ def staff_response(wave):
 
 def test_a_new_wave_starts_with_the_questionnaire_and_nothing_else(client, evaluator, wave):
     html = page(client, wave)
-    assert statuses(html) == dict.fromkeys(KEYS, CANNOT) | {"survey-design": NOT_STARTED}
+    assert statuses(html) == dict.fromkeys(KEYS, CANNOT) | {
+        "survey-design": NOT_STARTED,
+        "survey-invite": NOT_STARTED,  # the staff list can be uploaded from the start
+        "follow-up-plan": NOT_STARTED,  # and the sessions planned
+    }
     assert "Create the staff questionnaire" in next_step(html)
     assert "0 of 9 tasks completed" in html
     assert 'class="govuk-task-list"' in html
@@ -153,7 +157,7 @@ def test_closing_with_answers_lets_the_outcomes_be_chosen(client, evaluator, wav
     found = statuses(html)
     assert (found["survey-responses"], found["survey-close"]) == (COMPLETED, COMPLETED)
     assert found["follow-up-outcomes"] == NOT_STARTED
-    assert found["follow-up-plan"] == CANNOT
+    assert found["follow-up-plan"] == NOT_STARTED
     assert "choose the outcomes to ask service users and carers about" in next_step(html)
 
 
@@ -237,6 +241,7 @@ def followed_up(closed):
     (chosen,) = choose(closed, [(library("O-HOME")[0], ChosenOutcome.Reason.MOST_ENDORSED, "")])
     set_methods(chosen.schedule, ["interview"])
     open_schedule(chosen.schedule)
+    ResponseFactory(wave=closed, audience=Audience.CARER, organisation=None, staff_group=None)
     close_schedule(chosen.schedule)
     return closed
 
