@@ -1,6 +1,6 @@
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
@@ -31,6 +31,53 @@ class MinimumGroupSizeForm(forms.Form):
             Field.textarea("reason", label_size=Size.SMALL),
             Button("submit", "Save"),
         )
+
+
+class ThresholdsForm(forms.Form):
+    """The % positive that makes a process domain an area for celebration or for development."""
+
+    celebrate_threshold = forms.IntegerField(
+        label="Area for celebration: at least this % of staff positive",
+        min_value=1,
+        max_value=100,
+        help_text="A whole number from 1 to 100. The usual level is 70.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+    )
+    develop_threshold = forms.IntegerField(
+        label="Area for development: at most this % of staff positive",
+        min_value=0,
+        max_value=99,
+        help_text="A whole number from 0 to 99, below the level for celebration. The usual "
+        "level is 50.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+    )
+    reason = forms.CharField(
+        label="Why are they changing?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="Recorded in the audit log.",
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.layout = Layout(
+            Field.text("celebrate_threshold", field_width=Fixed.THREE, label_size=Size.SMALL),
+            Field.text("develop_threshold", field_width=Fixed.THREE, label_size=Size.SMALL),
+            Field.textarea("reason", label_size=Size.SMALL),
+            Button("submit", "Save the thresholds"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        celebrate, develop = data.get("celebrate_threshold"), data.get("develop_threshold")
+        if celebrate is not None and develop is not None and develop >= celebrate:
+            self.add_error(
+                "develop_threshold",
+                "The level for development must be below the level for celebration.",
+            )
+        return data
 
 
 def _helper(*fields, button: str = "Save") -> FormHelper:

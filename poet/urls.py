@@ -46,6 +46,11 @@ urlpatterns = [
     path("p/<slug:partnership>/audit/", setup.audit_log, name="audit_log"),
     path("p/<slug:partnership>/settings/", views.partnership_settings, name="partnership_settings"),
     path(
+        "p/<slug:partnership>/settings/thresholds/",
+        views.partnership_thresholds,
+        name="partnership_thresholds",
+    ),
+    path(
         "p/<slug:partnership>/settings/two-factor/",
         two_factor_views.partnership_requirement,
         name="partnership_two_factor",

@@ -189,3 +189,37 @@ def set_minimum_group_size(partnership: Partnership, k: int, *, reason: str, act
             new=k,
         )
     partnership.minimum_group_size = k
+
+
+def set_thresholds(
+    partnership: Partnership, *, celebrate: int, develop: int, reason: str, actor
+) -> bool:
+    """Change the % positive at which a process domain is an area for celebration (at or above)
+    and for development (at or below) (DESIGN §4); audited with the old and new values.
+
+    Returns False when nothing changed. Comparison runs from now on use the new values."""
+    if not (0 <= develop < celebrate <= 100):
+        raise SetupError(
+            "The level for development must be below the level for celebration, both from 0 to 100."
+        )
+    if not reason.strip():
+        raise SetupError("Say why the thresholds are changing.")
+    with transaction.atomic():
+        locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+        old = {"celebrate": locked.celebrate_threshold, "develop": locked.develop_threshold}
+        new = {"celebrate": celebrate, "develop": develop}
+        if old == new:
+            return False
+        locked.celebrate_threshold, locked.develop_threshold = celebrate, develop
+        locked.save(update_fields=["celebrate_threshold", "develop_threshold"])
+        record_audit(
+            "partnership.thresholds_changed",
+            actor=actor,
+            partnership=locked,
+            target=str(locked),
+            reason=reason.strip(),
+            old=old,
+            new=new,
+        )
+    partnership.celebrate_threshold, partnership.develop_threshold = celebrate, develop
+    return True
