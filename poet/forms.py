@@ -80,6 +80,44 @@ class ThresholdsForm(forms.Form):
         return data
 
 
+def _date_input(label: str, hint: str) -> DateInputField:
+    """A GOV.UK date input (day, month, year), optional."""
+    field = DateInputField(label=label, required=False, help_text=hint)
+    field.require_all_fields = False
+    return field
+
+
+class AuditFilterForm(forms.Form):
+    """Narrow the audit log by person, kind and dates (a GET form: the address keeps the choice)."""
+
+    person = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label="Kind of event", required=False)
+    since = _date_input("From (optional)", "For example, 1 11 2026.")
+    until = _date_input("To (optional)", "For example, 30 11 2026. Includes this day.")
+
+    def __init__(self, *args, people=(), kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "Anyone"), *people]
+        self.fields["kind"].choices = [("", "Every kind"), *kinds]
+        legend = {"legend_size": Size.for_legend("s")}
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field.select("person", label_size=Size.SMALL),
+            Field.select("kind", label_size=Size.SMALL),
+            Field("since", context=legend),
+            Field("until", context=legend),
+            Button("filter", "Show events", css_class="govuk-button--secondary"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", "The end date must be on or after the start date.")
+        return data
+
+
 def _helper(*fields, button: str = "Save") -> FormHelper:
     helper = FormHelper()
     helper.layout = Layout(*fields, Button("submit", button))
@@ -120,13 +158,6 @@ class GroupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["name"].label = label
         self.helper = _helper(Field.text("name", field_width=Fluid.TWO_THIRDS), button="Add")
-
-
-def _date_input(label: str, hint: str) -> DateInputField:
-    """A GOV.UK date input (day, month, year), optional."""
-    field = DateInputField(label=label, required=False, help_text=hint)
-    field.require_all_fields = False
-    return field
 
 
 class WaveForm(forms.Form):

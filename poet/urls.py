@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from poet.views import errors, setup
+from poet.views import audit, errors, setup
 from poet.views import partnerships as views
 from poet.views import two_factor as two_factor_views
 
@@ -43,7 +43,8 @@ urlpatterns = [
     ),
     path("p/<slug:partnership>/members/", setup.members, name="members"),
     path("p/<slug:partnership>/waves/new/", setup.new_wave, name="new_wave"),
-    path("p/<slug:partnership>/audit/", setup.audit_log, name="audit_log"),
+    path("p/<slug:partnership>/audit/", audit.audit_log, name="audit_log"),
+    path("p/<slug:partnership>/audit/audit-log.csv", audit.audit_log_csv, name="audit_log_csv"),
     path("p/<slug:partnership>/settings/", views.partnership_settings, name="partnership_settings"),
     path(
         "p/<slug:partnership>/settings/thresholds/",

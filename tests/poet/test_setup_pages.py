@@ -211,6 +211,6 @@ def test_creating_a_wave_with_a_closing_date(admin_client):
 def test_audit_log_lists_events_for_administrators_only(admin_client, client):
     admin_client.post("/p/alpha/settings/", {"minimum_group_size": 5, "reason": "Tiny teams"})
     page = admin_client.get("/p/alpha/audit/").content.decode()
-    assert "partnership.k_changed" in page and "Tiny teams" in page
+    assert "k changed from 10 to 5" in page and "Tiny teams" in page
     client.force_login(member(admin_client.partnership, Role.EVALUATOR))
     assert client.get("/p/alpha/audit/").status_code == 403

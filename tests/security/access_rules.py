@@ -137,6 +137,7 @@ RULES: dict[str, Rule] = {
     "members": derived(),
     "new_wave": derived(),
     "audit_log": derived(),
+    "audit_log_csv": derived(post=200),  # a file, whatever the method
     "partnership_settings": derived(),
     "partnership_thresholds": derived(get=302),  # the form is on the settings page
     "job": derived(foreign_query=""),
