@@ -151,3 +151,11 @@ def test_the_demo_runs_with_debug_off():
     script = (ROOT / "scripts" / "demo").read_text()
     assert "DEBUG=${DEBUG:-false}" in script
     assert "collectstatic" in script
+
+
+def test_a_form_sent_without_its_csrf_token_gets_a_styled_page(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "The form could not be sent" in page and 'class="govuk-header' in page
