@@ -66,7 +66,7 @@ class ThresholdsForm(forms.Form):
             Field.text("celebrate_threshold", field_width=Fixed.THREE, label_size=Size.SMALL),
             Field.text("develop_threshold", field_width=Fixed.THREE, label_size=Size.SMALL),
             Field.textarea("reason", label_size=Size.SMALL),
-            Button("submit", "Save the thresholds"),
+            Button("save_thresholds", "Save the thresholds"),
         )
 
     def clean(self):

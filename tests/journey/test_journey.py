@@ -398,7 +398,7 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     admin.get_by_label("Why is it changing?").fill(
         "A small partnership: three partners of about five staff each."
     )
-    admin.get_by_role("button", name="Save").click()
+    admin.get_by_role("button", name="Save", exact=True).click()
     expect(admin).to_have_title(re.compile(f"^{PARTNERSHIP}"))
     partnership.refresh_from_db()
     assert partnership.minimum_group_size == K
