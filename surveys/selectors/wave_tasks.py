@@ -93,7 +93,10 @@ def _invite(wave: Wave, evaluator: bool, draft: bool, closed: bool) -> WaveTask:
     link = open_link_of(wave)
     started = summary["invited"] > 0 or link is not None
     url = _url(wave, "invitations") if evaluator else ""
-    go = (TaskAction("Invitations", url),) if evaluator else ()
+
+    def go(label: str) -> tuple[TaskAction, ...]:
+        return (TaskAction(label, url),) if evaluator else ()
+
     listed = f"{summary['invited']} {'person' if summary['invited'] == 1 else 'people'}"
     if closed:
         invited = summary["sent"] or link is not None
@@ -124,7 +127,7 @@ def _invite(wave: Wave, evaluator: bool, draft: bool, closed: bool) -> WaveTask:
             "survey is open.",
             url=url,
             next_step="Upload the staff list now: the invitations are sent once the wave is open.",
-            actions=go,
+            actions=go("Upload the staff list"),
         )
     # Open, and taking answers.
     if summary["unsent"]:
@@ -136,7 +139,7 @@ def _invite(wave: Wave, evaluator: bool, draft: bool, closed: bool) -> WaveTask:
             url=url,
             next_step="The staff survey is open. Next, send the invitations: each person on "
             "the staff list gets their own link by e-mail.",
-            actions=go,
+            actions=go("Send the invitations"),
         )
     if started:
         hint = f"{summary['sent']} invited by e-mail" if summary["sent"] else f"{listed} listed"
@@ -151,7 +154,7 @@ def _invite(wave: Wave, evaluator: bool, draft: bool, closed: bool) -> WaveTask:
         url=url,
         next_step="The staff survey is open but no one is invited yet: upload the staff list "
         "or make an open link.",
-        actions=go,
+        actions=go("Add staff to invite"),
     )
 
 

@@ -489,7 +489,7 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     to_wave(evaluator)
     check_tasks(evaluator, "CNIN XNX XX", "The staff survey is open. Next, send the invitations")
     journey.step(evaluator, "evaluator wave says what to do next")
-    evaluator.locator("#next-step").get_by_role("link", name="Invitations").click()
+    evaluator.locator("#next-step").get_by_role("link", name="Send the invitations").click()
     evaluator.get_by_role("button", name=re.compile("^Send invitations")).click()
     wait_for_job(evaluator, journey, "evaluator sending invitations")
     evaluator.get_by_role("link", name="Back").click()

@@ -139,6 +139,7 @@ def test_after_opening_the_page_says_to_send_the_invitations(client, evaluator, 
     assert found["survey-responses"] == IN_PROGRESS
     assert found["survey-close"] == NOT_STARTED
     assert "The staff survey is open. Next, send the invitations" in next_step(html)
+    assert "Send the invitations</a>" in next_step_html(html)
 
     invitation.last_sent_at = timezone.now()
     invitation.save()
