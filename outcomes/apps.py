@@ -24,3 +24,15 @@ class OutcomesConfig(AppConfig):
         )
         register_link_starter("participant", draft_for_participant_token)
         register_draft_check(check_follow_up_draft)
+        from outcomes.selectors.audit_kinds import FOLLOW_UP_KINDS
+        from outcomes.selectors.wave_tasks import follow_up_tasks
+        from poet.selectors.audit_log import register_audit_kinds
+        from poet.selectors.wave_tasks import register_wave_tasks
+
+        register_audit_kinds(FOLLOW_UP_KINDS)
+        register_wave_tasks(
+            "outcomes",
+            order=20,
+            title="Follow-up with service users and carers",
+            provider=follow_up_tasks,
+        )

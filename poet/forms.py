@@ -1,3 +1,4 @@
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
 from django import forms
@@ -30,6 +31,91 @@ class MinimumGroupSizeForm(forms.Form):
             Field.textarea("reason", label_size=Size.SMALL),
             Button("submit", "Save"),
         )
+
+
+class ThresholdsForm(forms.Form):
+    """The % positive that makes a process domain an area for celebration or for development."""
+
+    celebrate_threshold = forms.IntegerField(
+        label="Area for celebration: at least this % of staff positive",
+        min_value=1,
+        max_value=100,
+        help_text="A whole number from 1 to 100. The usual level is 70.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+    )
+    develop_threshold = forms.IntegerField(
+        label="Area for development: at most this % of staff positive",
+        min_value=0,
+        max_value=99,
+        help_text="A whole number from 0 to 99, below the level for celebration. The usual "
+        "level is 50.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+    )
+    reason = forms.CharField(
+        label="Why are they changing?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="Recorded in the audit log.",
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.layout = Layout(
+            Field.text("celebrate_threshold", field_width=Fixed.THREE, label_size=Size.SMALL),
+            Field.text("develop_threshold", field_width=Fixed.THREE, label_size=Size.SMALL),
+            Field.textarea("reason", label_size=Size.SMALL),
+            Button("save_thresholds", "Save the thresholds"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        celebrate, develop = data.get("celebrate_threshold"), data.get("develop_threshold")
+        if celebrate is not None and develop is not None and develop >= celebrate:
+            self.add_error(
+                "develop_threshold",
+                "The level for development must be below the level for celebration.",
+            )
+        return data
+
+
+def _date_input(label: str, hint: str) -> DateInputField:
+    """A GOV.UK date input (day, month, year), optional."""
+    field = DateInputField(label=label, required=False, help_text=hint)
+    field.require_all_fields = False
+    return field
+
+
+class AuditFilterForm(forms.Form):
+    """Narrow the audit log by person, kind and dates (a GET form: the address keeps the choice)."""
+
+    person = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label="Kind of event", required=False)
+    since = _date_input("From (optional)", "For example, 1 11 2026.")
+    until = _date_input("To (optional)", "For example, 30 11 2026. Includes this day.")
+
+    def __init__(self, *args, people=(), kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "Anyone"), *people]
+        self.fields["kind"].choices = [("", "Every kind"), *kinds]
+        legend = {"legend_size": Size.for_legend("s")}
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field.select("person", label_size=Size.SMALL),
+            Field.select("kind", label_size=Size.SMALL),
+            Field("since", context=legend),
+            Field("until", context=legend),
+            Button("filter", "Show events", css_class="govuk-button--secondary"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", "The end date must be on or after the start date.")
+        return data
 
 
 def _helper(*fields, button: str = "Save") -> FormHelper:
@@ -78,26 +164,44 @@ class WaveForm(forms.Form):
     name = forms.CharField(
         label="Name of the wave", max_length=120, help_text="For example, Baseline 2026."
     )
-    closes_on = forms.DateField(
-        label="Closing date (optional)",
-        required=False,
-        help_text="For example, 31/1/2027. Answers are not accepted after this day.",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"],
+    opens_on = _date_input(
+        "Opening date (optional)",
+        "The day you plan to open the staff survey, for example 2 3 2027. It opens when you open "
+        "it; until then this is the planned date.",
+    )
+    closes_on = _date_input(
+        "Closing date (optional)",
+        "For example, 31 3 2027. Answers are not accepted after this day.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        legend = {"legend_size": Size.for_legend("s")}
         self.helper = _helper(
             Field.text("name"),
-            Field.text("closes_on", field_width=Fixed.TEN),
+            Field("opens_on", context=legend),
+            Field("closes_on", context=legend),
             button="Create wave",
         )
+
+    def clean_opens_on(self):
+        opens_on = self.cleaned_data["opens_on"]
+        if opens_on and opens_on < timezone.localdate():
+            raise forms.ValidationError("The opening date must be today or in the future.")
+        return opens_on
 
     def clean_closes_on(self):
         closes_on = self.cleaned_data["closes_on"]
         if closes_on and closes_on < timezone.localdate():
             raise forms.ValidationError("The closing date must be today or in the future.")
         return closes_on
+
+    def clean(self):
+        data = super().clean()
+        opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error("closes_on", "The closing date must be on or after the opening date.")
+        return data
 
 
 class MemberForm(forms.Form):

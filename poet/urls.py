@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from poet.views import glossary, health, setup
+from poet.views import audit, errors, glossary, health, setup
 from poet.views import partnerships as views
 from poet.views import two_factor as two_factor_views
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("", views.home, name="home"),
     path("glossary/", glossary.glossary, name="glossary"),
+    path("favicon.ico", errors.favicon, name="favicon"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),
@@ -46,8 +47,14 @@ urlpatterns = [
     ),
     path("p/<slug:partnership>/members/", setup.members, name="members"),
     path("p/<slug:partnership>/waves/new/", setup.new_wave, name="new_wave"),
-    path("p/<slug:partnership>/audit/", setup.audit_log, name="audit_log"),
+    path("p/<slug:partnership>/audit/", audit.audit_log, name="audit_log"),
+    path("p/<slug:partnership>/audit/audit-log.csv", audit.audit_log_csv, name="audit_log_csv"),
     path("p/<slug:partnership>/settings/", views.partnership_settings, name="partnership_settings"),
+    path(
+        "p/<slug:partnership>/settings/thresholds/",
+        views.partnership_thresholds,
+        name="partnership_thresholds",
+    ),
     path(
         "p/<slug:partnership>/settings/two-factor/",
         two_factor_views.partnership_requirement,

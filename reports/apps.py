@@ -12,3 +12,12 @@ class ReportsConfig(AppConfig):
 
         # The follow-up shortlist reads its staff figures from the latest comparison run.
         register_staff_figures(latest_staff_figures)
+        from poet.selectors.audit_log import register_audit_kinds
+        from poet.selectors.wave_tasks import register_wave_tasks
+        from reports.selectors.audit_kinds import RESULTS_KINDS
+        from reports.selectors.wave_tasks import results_links, results_tasks
+
+        register_audit_kinds(RESULTS_KINDS)
+        register_wave_tasks(
+            "reports", order=30, title="Results", provider=results_tasks, links=results_links
+        )

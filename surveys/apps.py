@@ -14,3 +14,12 @@ class SurveysConfig(AppConfig):
         next_wave_started.connect(
             receivers.next_wave_started, dispatch_uid="surveys.copy_questionnaires"
         )
+        from poet.selectors.audit_log import register_audit_kinds
+        from poet.selectors.wave_tasks import register_wave_tasks
+        from surveys.selectors.audit_kinds import SURVEY_KINDS
+        from surveys.selectors.wave_tasks import survey_links, survey_tasks
+
+        register_audit_kinds(SURVEY_KINDS)
+        register_wave_tasks(
+            "surveys", order=10, title="Staff survey", provider=survey_tasks, links=survey_links
+        )

@@ -29,6 +29,7 @@ from poet.services.setup import (
     remove_member,
     remove_named,
     set_minimum_group_size,
+    set_thresholds,
     unique_slug,
     unique_username,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "requeue_waiting_jobs",
     "run_job",
     "set_minimum_group_size",
+    "set_thresholds",
     "start_job",
     "unique_slug",
     "unique_username",

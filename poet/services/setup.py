@@ -46,11 +46,17 @@ def create_partnership(name: str, *, creator, description: str = "") -> Partners
     return partnership
 
 
-def create_wave(partnership: Partnership, name: str, *, closes_on=None, actor=None):
+def create_wave(
+    partnership: Partnership, name: str, *, opens_on=None, closes_on=None, actor=None
+) -> Wave:
+    """A new draft wave; its opening date is the planned one until it is opened."""
+    if opens_on and closes_on and closes_on < opens_on:
+        raise SetupError("The closing date must be on or after the opening date.")
     wave = Wave.objects.create(
         partnership=partnership,
         name=name,
         slug=unique_slug(Wave, name, partnership=partnership),
+        opens_on=opens_on,
         closes_on=closes_on,
     )
     record_audit("wave.created", actor=actor, partnership=partnership, target=name)
@@ -183,3 +189,37 @@ def set_minimum_group_size(partnership: Partnership, k: int, *, reason: str, act
             new=k,
         )
     partnership.minimum_group_size = k
+
+
+def set_thresholds(
+    partnership: Partnership, *, celebrate: int, develop: int, reason: str, actor
+) -> bool:
+    """Change the % positive at which a process domain is an area for celebration (at or above)
+    and for development (at or below) (DESIGN §4); audited with the old and new values.
+
+    Returns False when nothing changed. Comparison runs from now on use the new values."""
+    if not (0 <= develop < celebrate <= 100):
+        raise SetupError(
+            "The level for development must be below the level for celebration, both from 0 to 100."
+        )
+    if not reason.strip():
+        raise SetupError("Say why the thresholds are changing.")
+    with transaction.atomic():
+        locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+        old = {"celebrate": locked.celebrate_threshold, "develop": locked.develop_threshold}
+        new = {"celebrate": celebrate, "develop": develop}
+        if old == new:
+            return False
+        locked.celebrate_threshold, locked.develop_threshold = celebrate, develop
+        locked.save(update_fields=["celebrate_threshold", "develop_threshold"])
+        record_audit(
+            "partnership.thresholds_changed",
+            actor=actor,
+            partnership=locked,
+            target=str(locked),
+            reason=reason.strip(),
+            old=old,
+            new=new,
+        )
+    partnership.celebrate_threshold, partnership.develop_threshold = celebrate, develop
+    return True

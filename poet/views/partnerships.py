@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from poet.forms import MinimumGroupSizeForm
+from poet.forms import MinimumGroupSizeForm, ThresholdsForm
 from poet.models import AuditEvent, Job, Membership
 from poet.permissions import (
     Access,
@@ -14,7 +15,8 @@ from poet.permissions import (
     roles_by_partnership,
     wave_of,
 )
-from poet.services import set_minimum_group_size
+from poet.selectors.wave_tasks import wave_tasks
+from poet.services import SetupError, set_minimum_group_size, set_thresholds
 from poet.services.jobs import job_result_link, job_title
 
 
@@ -47,13 +49,45 @@ def partnership(request: HttpRequest, access: Access) -> HttpResponse:
     return render(request, "poet/partnership.html", context)
 
 
+def _settings_page(
+    request: HttpRequest,
+    access: Access,
+    *,
+    k_form: MinimumGroupSizeForm | None = None,
+    thresholds_form: ThresholdsForm | None = None,
+) -> HttpResponse:
+    """The settings page with both of its forms (the one just sent keeps its answers and errors)."""
+    p = access.partnership
+    k_form = k_form or MinimumGroupSizeForm(initial={"minimum_group_size": p.minimum_group_size})
+    thresholds_form = thresholds_form or ThresholdsForm(
+        prefix="thresholds",
+        action=reverse("partnership_thresholds", kwargs={"partnership": p.slug}),
+        initial={
+            "celebrate_threshold": p.celebrate_threshold,
+            "develop_threshold": p.develop_threshold,
+        },
+    )
+    history = AuditEvent.objects.filter(
+        partnership=p, action__in=["partnership.k_changed", "partnership.thresholds_changed"]
+    )[:20]
+    context = {
+        "access": access,
+        "partnership": p,
+        "form": k_form,
+        "thresholds_form": thresholds_form,
+        "has_errors": bool(k_form.errors or thresholds_form.errors),
+        "history": history,
+    }
+    return render(request, "poet/partnership_settings.html", context)
+
+
 @partnership_view(Right.MANAGE_PARTNERSHIP)
 def partnership_settings(request: HttpRequest, access: Access) -> HttpResponse:
     p = access.partnership
-    form = MinimumGroupSizeForm(
-        request.POST or None, initial={"minimum_group_size": p.minimum_group_size}
-    )
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _settings_page(request, access)
+    form = MinimumGroupSizeForm(request.POST)
+    if form.is_valid():
         set_minimum_group_size(
             p,
             form.cleaned_data["minimum_group_size"],
@@ -62,18 +96,50 @@ def partnership_settings(request: HttpRequest, access: Access) -> HttpResponse:
         )
         messages.success(request, f"Minimum reporting group size is now {p.minimum_group_size}.")
         return redirect(p)
-    history = AuditEvent.objects.filter(partnership=p, action="partnership.k_changed")[:20]
-    return render(
-        request,
-        "poet/partnership_settings.html",
-        {"access": access, "partnership": p, "form": form, "history": history},
-    )
+    return _settings_page(request, access, k_form=form)
+
+
+@partnership_view(Right.MANAGE_PARTNERSHIP)
+def partnership_thresholds(request: HttpRequest, access: Access) -> HttpResponse:
+    """Areas for celebration and development (DESIGN §4): the next comparison runs use them."""
+    p = access.partnership
+    if request.method != "POST":
+        return redirect("partnership_settings", partnership=p.slug)
+    form = ThresholdsForm(request.POST, prefix="thresholds", action=request.path)
+    if form.is_valid():
+        try:
+            changed = set_thresholds(
+                p,
+                celebrate=form.cleaned_data["celebrate_threshold"],
+                develop=form.cleaned_data["develop_threshold"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except SetupError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Areas for celebration are now at least {p.celebrate_threshold}% positive and "
+                f"areas for development at most {p.develop_threshold}%: reports use them from the "
+                "next comparison."
+                if changed
+                else "The thresholds are unchanged.",
+            )
+            return redirect(p)
+    return _settings_page(request, access, thresholds_form=form)
 
 
 @partnership_view()
 def wave(request: HttpRequest, access: Access, wave: str) -> HttpResponse:
+    """The wave's task list: each part's tasks with their status and what to do next."""
     w = wave_of(access, wave)
-    context = {"access": access, "partnership": access.partnership, "wave": w}
+    context = {
+        "access": access,
+        "partnership": access.partnership,
+        "wave": w,
+        "tasks": wave_tasks(access, w),
+    }
     return render(request, "poet/wave.html", context)
 
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -18,7 +17,7 @@ from poet.forms import (
     RoleForm,
     WaveForm,
 )
-from poet.models import AuditEvent, Membership, Organisation, StaffGroup, UserGroup
+from poet.models import Membership, Organisation, StaffGroup, UserGroup
 from poet.permissions import Access, Right, partnership_view
 from poet.services import (
     SetupError,
@@ -193,11 +192,3 @@ def new_wave(request: HttpRequest, access: Access) -> HttpResponse:
         return redirect(wave)
     context = {"access": access, "partnership": access.partnership, "form": form}
     return render(request, "poet/new_wave.html", context)
-
-
-@partnership_view(Right.MANAGE_PARTNERSHIP)
-def audit_log(request: HttpRequest, access: Access) -> HttpResponse:
-    events = AuditEvent.objects.filter(partnership=access.partnership).select_related("actor")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    context = {"access": access, "partnership": access.partnership, "page": page}
-    return render(request, "poet/audit_log.html", context)

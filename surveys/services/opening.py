@@ -37,8 +37,11 @@ def open_wave(wave: Wave, *, actor=None) -> None:
     questionnaire = latest_questionnaire(wave)
     check_can_open(questionnaire)
     freeze(questionnaire)
+    # A first opening makes today the opening date (a planned one was only a plan); a reopened
+    # wave keeps the day it first opened.
+    if wave.status == Wave.Status.DRAFT or wave.opens_on is None:
+        wave.opens_on = timezone.localdate()
     wave.status = Wave.Status.OPEN
-    wave.opens_on = wave.opens_on or timezone.localdate()
     wave.save(update_fields=["status", "opens_on"])
     record_audit("wave.opened", actor=actor, partnership=wave.partnership, target=str(wave))
 

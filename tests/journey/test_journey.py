@@ -250,6 +250,44 @@ def to_wave(page) -> None:
     expect(page).to_have_title(re.compile(f"^{WAVE} – {PARTNERSHIP}"))
 
 
+TASKS = [
+    "survey-design",
+    "survey-invite",
+    "survey-responses",
+    "survey-close",
+    "follow-up-outcomes",
+    "follow-up-plan",
+    "follow-up-collect",
+    "compare",
+    "reports",
+]
+STATUS = {
+    "N": "Not started",
+    "I": "In progress",
+    "C": "Completed",
+    "X": "Cannot start yet",
+}
+
+
+def check_tasks(page, expected: str, next_step: str | None) -> None:
+    """On the wave page: the task list's statuses, one letter per task in order (N not started,
+    I in progress, C completed, X cannot start yet; spaces for reading), and what the page says
+    to do next (None: nothing to do)."""
+    found = {
+        item.get_attribute("data-task"): item.locator(".govuk-task-list__status")
+        .inner_text()
+        .strip()
+        for item in page.locator("[data-task]").all()
+    }
+    wanted = dict(zip(TASKS, (STATUS[c] for c in expected.replace(" ", "")), strict=True))
+    assert found == wanted, (found, wanted)
+    box = page.locator("#next-step")
+    if next_step is None:
+        assert box.count() == 0, box.inner_text()
+    else:
+        expect(box).to_contain_text(next_step)
+
+
 def values_of(answers: dict[str, list[int]], code: str) -> list[int]:
     """The numbers given for an item, whatever the form calls its field."""
     return [v for name, values in answers.items() if name.endswith(code) for v in values]
@@ -354,13 +392,13 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
 
     admin.get_by_role("link", name=f"Back to {PARTNERSHIP}").click()
     admin.get_by_role("link", name="Change the minimum group size").click()
-    expect(admin).to_have_title(re.compile("^Minimum group size"))
+    expect(admin).to_have_title(re.compile("^Settings"))
     journey.step(admin, "admin minimum group size")
     admin.get_by_label("Minimum reporting group size (k)").fill(str(K))
     admin.get_by_label("Why is it changing?").fill(
         "A small partnership: three partners of about five staff each."
     )
-    admin.get_by_role("button", name="Save").click()
+    admin.get_by_role("button", name="Save", exact=True).click()
     expect(admin).to_have_title(re.compile(f"^{PARTNERSHIP}"))
     partnership.refresh_from_db()
     assert partnership.minimum_group_size == K
@@ -386,6 +424,8 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     admin.get_by_label("Name of the wave").fill(WAVE)
     admin.get_by_role("button", name="Create wave").click()
     expect(admin).to_have_title(re.compile(f"^{WAVE}"))
+    check_tasks(admin, "NNXX XNX XX", "Create the staff questionnaire")
+    expect(admin.locator("#tasks-completed")).to_have_text("0 of 9 tasks completed.")
     journey.step(admin, "admin wave created")
     admin.context.close()
 
@@ -423,7 +463,8 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     expect(evaluator).to_have_title(re.compile("^Staff questionnaire"))
     journey.step(evaluator, "evaluator questionnaire created")
     to_wave(evaluator)
-    evaluator.get_by_role("link", name="Invitations").click()
+    check_tasks(evaluator, "INXX XNX XX", "open the wave")
+    evaluator.get_by_role("link", name="Invite staff").click()
     expect(evaluator).to_have_title(re.compile("^Invitations"))
     journey.step(evaluator, "evaluator invitations empty")
     staff_csv = "email,organisation,staff_group\n" + "".join(
@@ -438,6 +479,7 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     assert Invitation.objects.count() == len(STAFF)
 
     to_wave(evaluator)
+    check_tasks(evaluator, "IIXX XNX XX", "open the wave")
     evaluator.get_by_role("link", name="Open the wave").click()
     expect(evaluator).to_have_title(re.compile("^Open the wave"))
     journey.step(evaluator, "evaluator open the wave")
@@ -445,12 +487,16 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     expect(evaluator.locator(".govuk-notification-banner")).to_contain_text("The wave is open")
     journey.step(evaluator, "evaluator wave open")
     to_wave(evaluator)
-    evaluator.get_by_role("link", name="Invitations").click()
+    check_tasks(evaluator, "CNIN XNX XX", "The staff survey is open. Next, send the invitations")
+    journey.step(evaluator, "evaluator wave says what to do next")
+    evaluator.locator("#next-step").get_by_role("link", name="Send the invitations").click()
     evaluator.get_by_role("button", name=re.compile("^Send invitations")).click()
     wait_for_job(evaluator, journey, "evaluator sending invitations")
     evaluator.get_by_role("link", name="Back").click()
     expect(evaluator.get_by_text("Everyone on the staff list has been sent")).to_be_visible()
     journey.step(evaluator, "evaluator invitations sent")
+    to_wave(evaluator)
+    check_tasks(evaluator, "CCIN XNX XX", "Watch the response rates, and close the wave")
     inbox = worker_mail(worker_env)
     assert sorted(inbox) == sorted(person.email for person in STAFF)
 
@@ -538,30 +584,22 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
 
     # --- The evaluator closes the wave and builds the follow-up -----------------------------
     to_wave(evaluator)
-    evaluator.get_by_role("link", name="Responses received").click()
+    evaluator.locator("#next-step").get_by_role("link", name="Responses received").click()
     expect(evaluator).to_have_title(re.compile("^Response rates"))
     journey.step(evaluator, "evaluator response rates")
     to_wave(evaluator)
-    evaluator.get_by_role("link", name="Close the wave").click()
+    evaluator.locator("#next-step").get_by_role("link", name="Close the wave").click()
     expect(evaluator).to_have_title(re.compile("^Close the wave"))
     journey.step(evaluator, "evaluator close the wave")
     evaluator.get_by_role("button", name="Close the wave").click()
     expect(evaluator.locator(".govuk-notification-banner")).to_contain_text("The wave is closed")
     to_wave(evaluator)
+    check_tasks(evaluator, "CCCC NNX XX", "choose the outcomes to ask service users and carers")
     journey.step(evaluator, "evaluator wave closed")
 
-    evaluator.get_by_role("button", name="Create the follow-up schedule").click()
-    expect(evaluator).to_have_title(re.compile("^Follow-up schedule"))
-    journey.step(evaluator, "evaluator follow-up created")
-    evaluator.get_by_role("link", name="Change methods").click()
-    journey.step(evaluator, "evaluator follow-up methods")
-    evaluator.get_by_label("Self-completion questionnaire").check()
-    evaluator.get_by_label("Interview").check()
-    evaluator.get_by_role("button", name="Save").click()
-    expect(evaluator.locator(".govuk-notification-banner")).to_contain_text("methods are saved")
-
-    to_wave(evaluator)
-    evaluator.get_by_role("link", name="Outcome shortlist for the follow-up").click()
+    evaluator.locator("#next-step").get_by_role(
+        "link", name="Outcome shortlist for the follow-up"
+    ).click()
     expect(evaluator).to_have_title(re.compile("^Outcome shortlist"))
     journey.step(evaluator, "evaluator shortlist")
     evaluator.get_by_role("button", name="Collect proposals").click()
@@ -589,8 +627,17 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     journey.step(evaluator, "evaluator shortlist chosen")
 
     to_wave(evaluator)
-    evaluator.get_by_role("link", name="See the follow-up schedule").click()
+    check_tasks(evaluator, "CCCC CNX XX", "plan the sessions")
+    journey.step(evaluator, "evaluator wave outcomes chosen")
+    evaluator.locator("#next-step").get_by_role("link", name="See the follow-up schedule").click()
     expect(evaluator).to_have_title(re.compile("^Follow-up schedule"))
+    journey.step(evaluator, "evaluator follow-up schedule")
+    evaluator.get_by_role("link", name="Change methods").click()
+    journey.step(evaluator, "evaluator follow-up methods")
+    evaluator.get_by_label("Self-completion questionnaire").check()
+    evaluator.get_by_label("Interview").check()
+    evaluator.get_by_role("button", name="Save").click()
+    expect(evaluator.locator(".govuk-notification-banner")).to_contain_text("methods are saved")
     session_day = timezone.localdate() + datetime.timedelta(days=7)
     for mode, facilitator in [("In person", "Sam Jones"), ("Telephone", "Priya Shah")]:
         evaluator.get_by_role("link", name="Add a session").click()
@@ -613,12 +660,16 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     evaluator.get_by_role("button", name="Open the follow-up").click()
     expect(evaluator.locator(".govuk-notification-banner")).to_contain_text("The follow-up is open")
     journey.step(evaluator, "evaluator follow-up open")
+    to_wave(evaluator)
+    check_tasks(evaluator, "CCCC CIX XX", "register the service users and carers")
 
     # --- Participants, with consent; two interviews; the others answer by their own link ----
     links = {}
     for n, person in enumerate(PARTICIPANTS):
         to_wave(evaluator)
-        evaluator.get_by_role("link", name="See the follow-up schedule").click()
+        if n == 1:  # one registered, and interviewed: their answers are coming in
+            check_tasks(evaluator, "CCCC CCI XX", "Enter the answers given in interviews")
+        evaluator.get_by_role("link", name="Plan sessions and register participants").click()
         evaluator.get_by_role("link", name="Participants, consent and answers").click()
         expect(evaluator).to_have_title(re.compile("^Participants"))
         if n == 0:
@@ -676,7 +727,8 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
 
     # --- The follow-up closes; the comparison runs on the worker, its progress on screen ----
     to_wave(evaluator)
-    evaluator.get_by_role("link", name="See the follow-up schedule").click()
+    check_tasks(evaluator, "CCCC CCI XX", "When everyone has answered, close the follow-up")
+    evaluator.get_by_role("link", name="Plan sessions and register participants").click()
     expect(evaluator).to_have_title(re.compile("^Follow-up schedule"))
     journey.step(evaluator, "evaluator follow-up progress")
     evaluator.get_by_role("link", name="Close the follow-up").click()
@@ -689,8 +741,11 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     journey.step(evaluator, "evaluator wave after the follow-up")
     follow = evaluator.get_by_role("link", name="Follow its progress")
     if follow.count():  # the comparison started by closing is still queued or running
+        check_tasks(evaluator, "CCCC CCC IX", "The comparison is running")
         follow.click()
-    else:  # it finished already: run it again to watch it
+    else:  # it finished already: run it again, from its page, to watch it
+        check_tasks(evaluator, "CCCC CCC CN", "Read the reports")
+        evaluator.get_by_role("link", name="Compare staff with service users and carers").click()
         evaluator.get_by_role("button", name="Run comparison").click()
     wait_for_job(evaluator, journey, "evaluator comparison")
     evaluator.get_by_role("link", name="Back").click()
@@ -705,18 +760,19 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
     manager.get_by_role("link", name=PARTNERSHIP).click()
     manager.get_by_role("link", name=WAVE).click()
     expect(manager).to_have_title(re.compile(f"^{WAVE}"))
+    check_tasks(manager, "CCCC CCC CN", "Read the reports")
     journey.step(manager, "manager wave")
-    manager.get_by_role("link", name="formative report").click()
+    manager.get_by_role("link", name="Read the formative report").click()
     expect(manager).to_have_title(re.compile("Formative", re.I))
     journey.step(manager, "manager formative report")
     formative_text = manager.locator("main").inner_text()
     to_wave(manager)
-    manager.get_by_role("link", name="summative report").click()
+    manager.get_by_role("link", name="Read the summative report").click()
     expect(manager).to_have_title(re.compile("Summative", re.I))
     journey.step(manager, "manager summative report")
     summative_text = manager.locator("main").inner_text()
     to_wave(manager)
-    manager.get_by_role("link", name="Download reports and data").click()
+    manager.locator("#next-step").get_by_role("link", name="Download reports and data").click()
     expect(manager).to_have_title(re.compile("^Downloads"))
     journey.step(manager, "manager downloads")
     files = {}
@@ -743,6 +799,10 @@ def test_the_whole_journey(browser, live_server, worker_env, celery_worker, tmp_
         files[suffix] = tmp_path / f"report.{suffix}"
         info.value.save_as(files[suffix])
     journey.step(manager, "manager files made")
+    to_wave(manager)
+    check_tasks(manager, "CCCC CCC CC", None)
+    expect(manager.locator("#tasks-completed")).to_have_text("9 of 9 tasks completed.")
+    journey.step(manager, "manager wave every task completed")
 
     manager.context.close()
 

@@ -96,6 +96,7 @@ def test_schedule_participants_an_interview_and_a_carer_answering_easy_read_by_l
 
     # The schedule, with a chosen outcome and an interview session, opened.
     page.goto(wave.get_absolute_url())
+    page.get_by_role("link", name="Plan sessions and register participants").click()
     page.get_by_role("button", name="Create the follow-up schedule").click()
     page.get_by_role("link", name="Change methods").click()
     page.get_by_label("Self-completion questionnaire").check()

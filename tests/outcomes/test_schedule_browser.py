@@ -41,6 +41,7 @@ def test_evaluator_creates_a_schedule_adds_a_session_and_downloads_a_guide(page,
     sign_in(page, "eve")
 
     page.goto(wave.get_absolute_url())
+    page.get_by_role("link", name="Plan sessions and register participants").click()
     page.get_by_role("button", name="Create the follow-up schedule").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Follow-up schedule"
     assert "The follow-up schedule is created" in page.content()
@@ -108,6 +109,7 @@ def test_schedule_pages_on_a_phone(page):
     page.set_viewport_size({"width": 320, "height": 640})
     sign_in(page, "eva")
     page.goto(wave.get_absolute_url())
+    page.get_by_role("link", name="Plan sessions and register participants").click()
     page.get_by_role("button", name="Create the follow-up schedule").click()
     assert_accessible(page)
     page.get_by_role("link", name="Add a session").click()

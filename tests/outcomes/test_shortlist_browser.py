@@ -31,7 +31,7 @@ def test_an_evaluator_chooses_outcomes_and_adopts_a_proposal(page):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.goto(wave.get_absolute_url())
-    page.get_by_role("link", name="Outcome shortlist for the follow-up").click()
+    page.get_by_role("link", name="Choose the follow-up outcomes").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Outcome shortlist"
     # No figures before the staff results are computed; the page offers to compute them.
     assert "once the staff survey is closed and its results have been computed" in page.content()

@@ -18,7 +18,7 @@ def assert_accessible(page):
 
 
 def test_an_evaluator_signs_in_and_opens_a_wave(page):
-    wave = WaveFactory(partnership__name="Alpha partnership", name="Baseline 2026")
+    wave = WaveFactory(partnership__name="Alpha partnership", name="Baseline 2026", status="open")
     member(wave.partnership, Role.EVALUATOR, user__username="eve")
     page.goto("/")
     expect(page).to_have_title("Sign in – POET")
@@ -34,7 +34,7 @@ def test_an_evaluator_signs_in_and_opens_a_wave(page):
     assert_accessible(page)
     page.get_by_role("link", name="Baseline 2026").click()
     assert_accessible(page)
-    page.get_by_role("link", name="Responses received").click()
+    page.get_by_role("link", name="Watch the responses").click()
     page.get_by_role("button", name="Recount responses").click()
     page.get_by_role("link", name="Back").click()
     assert "fewer than 10" in page.content()

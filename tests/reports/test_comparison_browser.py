@@ -27,6 +27,7 @@ def test_an_evaluator_runs_a_comparison_and_reads_it(page):
     page.get_by_role("button", name="Sign in").click()
     page.goto(wave.get_absolute_url())
     assert_accessible(page)
+    page.get_by_role("link", name="Compare staff with service users and carers").click()
     page.get_by_role("button", name="Run comparison").click()
     page.get_by_role("heading", name="Done").wait_for(timeout=30_000)
     page.get_by_role("link", name="Back").click()

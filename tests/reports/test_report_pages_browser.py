@@ -43,7 +43,7 @@ def test_a_manager_opens_both_reports_and_the_charts_draw(page):
     member(wave.partnership, Role.MANAGER, user__username="mia")
     sign_in(page, "mia")
     page.goto(f"/p/{wave.partnership.slug}/waves/{wave.slug}/")
-    page.get_by_role("link", name="formative report").click()
+    page.get_by_role("link", name="Formative report", exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Formative report"
     page.wait_for_selector(".js-plotly-plot", timeout=15000)
     assert page.locator(".js-plotly-plot").count() == page.locator("[data-chart]").count()

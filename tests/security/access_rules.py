@@ -103,6 +103,7 @@ RULES: dict[str, Rule] = {
     "home": everyone(200, 200, anonymous=(LOGIN, LOGIN), token_holder=(LOGIN, LOGIN)),
     "login": everyone(200, 200),  # an empty POST shows the form with its errors
     "glossary": everyone(200, 405),  # open to all: no partnership's data
+    "favicon": everyone(301, 301),  # to the static icon
     "logout": everyone(405, LOGIN),  # Django 5: sign out by POST only, then to sign in
     "new_partnership": everyone(
         403, 403, anonymous=(LOGIN, LOGIN), token_holder=(LOGIN, LOGIN), superuser=(200, 200)
@@ -140,7 +141,9 @@ RULES: dict[str, Rule] = {
     "members": derived(),
     "new_wave": derived(),
     "audit_log": derived(),
+    "audit_log_csv": derived(post=200),  # a file, whatever the method
     "partnership_settings": derived(),
+    "partnership_thresholds": derived(get=302),  # the form is on the settings page
     "job": derived(foreign_query=""),
     "wave": derived(),
     "surveys:responses": derived(),

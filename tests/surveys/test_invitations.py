@@ -677,7 +677,7 @@ def test_a_manager_may_not_see_or_change_invitations(client, wave, path):
 def test_the_wave_page_links_to_invitations_for_evaluators_only(client, wave):
     client.force_login(member(wave.partnership, Role.MANAGER))
     page = client.get(wave.get_absolute_url()).content.decode()
-    assert url(wave) not in page and url(wave, "responses/") in page
+    assert url(wave) not in page
     client.force_login(member(wave.partnership, Role.EVALUATOR))
     assert url(wave) in client.get(wave.get_absolute_url()).content.decode()
 

@@ -47,7 +47,7 @@ def test_an_evaluator_uploads_a_staff_list_sends_invitations_and_reads_rates(pag
     member(wave.partnership, Role.EVALUATOR, user__username="eve")
     sign_in(page, "eve")
     page.goto(wave.get_absolute_url())
-    page.get_by_role("link", name="Invitations").click()
+    page.get_by_role("link", name="Invite staff").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Invitations"
     assert_accessible(page)
 

@@ -100,7 +100,7 @@ def test_headcounts_are_recorded_and_responses_beyond_them_confirmed(browser, li
     page = context.new_page()
     sign_in(page, "eve")
     page.goto(wave.get_absolute_url())
-    page.get_by_role("link", name="Invitations").click()
+    page.get_by_role("link", name="Invite staff").click()
     page.get_by_role("link", name="Make an open link").click()
     assert heading(page) == "Make an open link"
     limit = page.get_by_label("Most responses through the link")

@@ -1,0 +1,66 @@
+"""The follow-up's kinds of audit event, in words (registered in `OutcomesConfig.ready`)."""
+
+from outcomes.models import FollowUpSchedule
+from poet.selectors.audit_log import AuditKind, word
+
+
+def _method(value: str) -> str:
+    try:
+        return FollowUpSchedule.Method(value).label.lower()
+    except ValueError:
+        return value
+
+
+def _methods(d: dict) -> str:
+    return "Methods: " + (", ".join(_method(m) for m in d["methods"]) or "none")
+
+
+FOLLOW_UP_KINDS: dict[str, AuditKind | str] = {
+    "follow_up.created": "Follow-up schedule created",
+    "follow_up.methods_changed": AuditKind("Follow-up methods changed", _methods),
+    "follow_up.outcome_chosen": AuditKind(
+        "Outcome chosen for the follow-up", lambda d: f"{d['outcome']}"
+    ),
+    "follow_up.outcome_removed": AuditKind(
+        "Outcome taken off the follow-up", lambda d: f"{d['outcome']}"
+    ),
+    "follow_up.session_added": AuditKind(
+        "Session added", lambda d: _method(d["method"]).capitalize()
+    ),
+    "follow_up.session_changed": AuditKind(
+        "Session changed", lambda d: _method(d["method"]).capitalize()
+    ),
+    "follow_up.session_removed": AuditKind(
+        "Session removed", lambda d: _method(d["method"]).capitalize()
+    ),
+    "follow_up.questionnaire_created": AuditKind(
+        "Follow-up questionnaire made",
+        lambda d: f"Version {d['version']}, outcomes: {word(d['outcomes'])}",
+    ),
+    "follow_up.opened": "Follow-up opened",
+    "follow_up.closed": "Follow-up closed",
+    "participant.registered": AuditKind(
+        "Participant registered",
+        lambda d: "Consent recorded" if d["consent"] else "Consent not yet recorded",
+    ),
+    "participant.consent_recorded": "Participant's consent recorded",
+    "participant.link_created": "Participant's link made",
+    "participant.answers_entered": "Participant's answers entered",
+    "participant.withdrawn": AuditKind(
+        "Participant withdrawn",
+        lambda d: f"{d['responses_deleted']} sets of answers deleted",
+    ),
+    "shortlist.proposals_collected": AuditKind(
+        "Proposed outcomes collected", lambda d: f"{d['added']} new"
+    ),
+    "shortlist.proposal_adopted": AuditKind("Proposal adopted", lambda d: f"As {d['outcome']}"),
+    "shortlist.proposal_merged": AuditKind("Proposal merged", lambda d: f"Into {d['outcome']}"),
+    "shortlist.proposal_rejected": AuditKind("Proposal rejected", lambda d: ""),
+    "guide.downloaded": AuditKind(
+        "Interview or focus group guide downloaded", lambda d: f"{word(d['guide'])} guide"
+    ),
+    "answers.imported": AuditKind(
+        "Answers imported",
+        lambda d: f"{d['responses']} responses from {d['rows']} rows",
+    ),
+}
