@@ -9,6 +9,7 @@ from .comparison import (
     COMPARISON_COLUMNS,
     FLAGS,
     compare_counts,
+    compare_outcome_counts,
     compare_outcomes,
     outcome_figure,
     priority_agreement,
@@ -19,6 +20,12 @@ from .consensus import (
     TOP_PICK_COUNT_COLUMNS,
     staff_consensus,
     top_pick_counts,
+)
+from .counts import (
+    ANSWER_COUNT_COLUMNS,
+    answer_counts,
+    outcome_counts_from,
+    validate_answer_counts,
 )
 from .disclosure import (
     OVER_TIME,
@@ -61,6 +68,11 @@ from .suppression import below_k, blank
 from .waves import WAVE_AUDIENCES, WAVE_COLUMNS, wave_change
 
 __all__ = [
+    "ANSWER_COUNT_COLUMNS",
+    "answer_counts",
+    "compare_outcome_counts",
+    "outcome_counts_from",
+    "validate_answer_counts",
     "NOTE_COLUMNS",
     "OVER_TIME",
     "PRIMARY",
