@@ -8,6 +8,10 @@ from poet.analysis import (
     compare_outcome_counts,
     compare_outcomes,
     outcome_counts_from,
+    staff_consensus,
+    staff_consensus_from_counts,
+    staff_outcome_summary,
+    staff_outcome_summary_from_counts,
 )
 from poet.analysis.statistics import outcome_counts
 from reports.selectors.frames import load_outcome_answers, load_outcome_counts
@@ -33,6 +37,15 @@ def assert_counts_give_the_answers_comparison(wave, **options) -> pd.DataFrame:
     expected = compare_outcomes(answers, **options)
     got = compare_outcome_counts(counts, **options)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    k = options["k"]
+    pd.testing.assert_frame_equal(
+        staff_outcome_summary_from_counts(counts, k=k),
+        staff_outcome_summary(answers, k=k),
+        check_exact=True,
+    )
+    pd.testing.assert_frame_equal(
+        staff_consensus_from_counts(counts, k=k), staff_consensus(answers, k=k), check_exact=True
+    )
     return counts
 
 

@@ -16,6 +16,10 @@ from poet.analysis import (
     compare_outcomes,
     empty_outcome_answers,
     outcome_counts_from,
+    staff_consensus,
+    staff_consensus_from_counts,
+    staff_outcome_summary,
+    staff_outcome_summary_from_counts,
     validate_answer_counts,
 )
 from poet.analysis.statistics import outcome_counts
@@ -50,6 +54,20 @@ def test_counts_and_answers_give_identical_comparisons(answers, k, seed):
     split = shuffled_and_split(counted, seed)
     again = compare_outcome_counts(split, k=k, resamples=20, seed=seed % 1000)
     pd.testing.assert_frame_equal(again, expected, check_exact=True)
+
+
+@SETTINGS
+@given(partnerships(), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_counts_and_answers_give_identical_staff_summary_and_consensus(answers, k, seed):
+    split = shuffled_and_split(answer_counts(answers), seed)
+    pd.testing.assert_frame_equal(
+        staff_outcome_summary_from_counts(split, k=k),
+        staff_outcome_summary(answers, k=k),
+        check_exact=True,
+    )
+    pd.testing.assert_frame_equal(
+        staff_consensus_from_counts(split, k=k), staff_consensus(answers, k=k), check_exact=True
+    )
 
 
 @SETTINGS
@@ -110,6 +128,13 @@ def test_no_counts_give_the_empty_comparison():
     pd.testing.assert_frame_equal(compare_outcome_counts(counted, k=5), expected)
     headerless = pd.DataFrame()
     pd.testing.assert_frame_equal(compare_outcome_counts(headerless, k=5), expected)
+    pd.testing.assert_frame_equal(
+        staff_outcome_summary_from_counts(counted, k=5),
+        staff_outcome_summary(empty_outcome_answers(), k=5),
+    )
+    pd.testing.assert_frame_equal(
+        staff_consensus_from_counts(counted, k=5), staff_consensus(empty_outcome_answers(), k=5)
+    )
 
 
 def test_a_key_counted_zero_times_keeps_its_row_of_zeros():
