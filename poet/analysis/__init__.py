@@ -9,6 +9,7 @@ from .comparison import (
     COMPARISON_COLUMNS,
     FLAGS,
     compare_counts,
+    compare_outcome_counts,
     compare_outcomes,
     outcome_figure,
     priority_agreement,
@@ -18,7 +19,14 @@ from .consensus import (
     CONSENSUS_COLUMNS,
     TOP_PICK_COUNT_COLUMNS,
     staff_consensus,
+    staff_consensus_from_counts,
     top_pick_counts,
+)
+from .counts import (
+    ANSWER_COUNT_COLUMNS,
+    answer_counts,
+    outcome_counts_from,
+    validate_answer_counts,
 )
 from .disclosure import (
     OVER_TIME,
@@ -56,11 +64,22 @@ from .process import (
     summarise_domains,
 )
 from .release import NOTE_COLUMNS, STAFF_SIDE, USERS_SIDE, EarlierRelease, Release
-from .staff import STAFF_SUMMARY_COLUMNS, staff_outcome_summary
+from .staff import (
+    STAFF_SUMMARY_COLUMNS,
+    staff_outcome_summary,
+    staff_outcome_summary_from_counts,
+)
 from .suppression import below_k, blank
 from .waves import WAVE_AUDIENCES, WAVE_COLUMNS, wave_change
 
 __all__ = [
+    "ANSWER_COUNT_COLUMNS",
+    "answer_counts",
+    "compare_outcome_counts",
+    "outcome_counts_from",
+    "staff_consensus_from_counts",
+    "staff_outcome_summary_from_counts",
+    "validate_answer_counts",
     "NOTE_COLUMNS",
     "OVER_TIME",
     "PRIMARY",

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .counts import outcome_counts_from
 from .disclosure import OVER_TIME, PRIMARY, SECONDARY
 from .frames import (
     IMPORTANCE,
@@ -390,6 +391,59 @@ def compare_outcomes(
     if progress is not None:
         progress(0.0)
     base = outcome_counts(outcome_answers, check_unique=check_unique)
+    return _compare_base(
+        base,
+        k=k,
+        resamples=resamples,
+        seed=seed,
+        user_proposed=user_proposed,
+        progress=progress,
+        release=release,
+    )
+
+
+def compare_outcome_counts(
+    answer_counts: pd.DataFrame,
+    *,
+    k: int,
+    resamples: int = 2000,
+    seed: int = 0,
+    user_proposed: frozenset[str] | set[str] = frozenset(),
+    progress: Progress | None = None,
+    release: Release | None = None,
+) -> pd.DataFrame:
+    """``compare_outcomes`` from counts (``counts.ANSWER_COUNT_COLUMNS``: how many answers per
+    outcome x measure x audience x organisation x group x value) instead of raw answers, so only
+    the counts need leave the database. The same table, figure for figure, as ``compare_outcomes``
+    on the answers counted; one answer per respondent and outcome measure is the caller's promise.
+    """
+    k = check_k(k)
+    _check_run(resamples, seed)
+    if progress is not None:
+        progress(0.0)
+    base = outcome_counts_from(answer_counts)
+    return _compare_base(
+        base,
+        k=k,
+        resamples=resamples,
+        seed=seed,
+        user_proposed=user_proposed,
+        progress=progress,
+        release=release,
+    )
+
+
+def _compare_base(
+    base: pd.DataFrame,
+    *,
+    k: int,
+    resamples: int,
+    seed: int,
+    user_proposed: frozenset[str] | set[str],
+    progress: Progress | None,
+    release: Release | None,
+) -> pd.DataFrame:
+    """Every comparison figure from the wide counts frame of ``statistics.outcome_counts``."""
     if progress is not None:
         progress(0.1)
     if len(base) == 0:

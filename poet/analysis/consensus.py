@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from .counts import outcome_counts_from
 from .disclosure import PRIMARY, LinkedTable, protect
 from .frames import AUDIENCES, MEASURES, STAFF, validate_top_picks
 from .release import Release
@@ -60,7 +61,19 @@ def staff_consensus(
     outcome and measure the staff were asked; don't know never counts.
     """
     k = check_k(k)
-    base = outcome_counts(outcome_answers, check_unique=check_unique)
+    return _consensus(outcome_counts(outcome_answers, check_unique=check_unique), k, release)
+
+
+def staff_consensus_from_counts(
+    answer_counts: pd.DataFrame, *, k: int, release: Release | None = None
+) -> pd.DataFrame:
+    """``staff_consensus`` from answer counts (``counts.ANSWER_COUNT_COLUMNS``): the same table
+    as from the answers counted (issue 19)."""
+    k = check_k(k)
+    return _consensus(outcome_counts_from(answer_counts), k, release)
+
+
+def _consensus(base: pd.DataFrame, k: int, release: Release | None) -> pd.DataFrame:
     staff = base[(base["audience"] == STAFF).to_numpy()]
     counts = (
         staff.groupby(["outcome", "measure"], sort=True)[list(COUNT_COLUMNS)].sum().reset_index()

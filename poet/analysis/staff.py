@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .comparison import outcome_figure
+from .counts import outcome_counts_from
 from .frames import MEASURES, STAFF
 from .release import STAFF_SIDE, TOTAL, Cell, Release, release_for
 from .statistics import COUNT_COLUMNS, count_matrix, describe, outcome_counts
@@ -76,7 +77,19 @@ def staff_outcome_summary(
     are sorted by outcome, then importance before achievement.
     """
     k = check_k(k)
-    base = outcome_counts(outcome_answers, check_unique=check_unique)
+    return _summary(outcome_counts(outcome_answers, check_unique=check_unique), k, release)
+
+
+def staff_outcome_summary_from_counts(
+    answer_counts: pd.DataFrame, *, k: int, release: Release | None = None
+) -> pd.DataFrame:
+    """``staff_outcome_summary`` from answer counts (``counts.ANSWER_COUNT_COLUMNS``): the same
+    table as from the answers counted (issue 19)."""
+    k = check_k(k)
+    return _summary(outcome_counts_from(answer_counts), k, release)
+
+
+def _summary(base: pd.DataFrame, k: int, release: Release | None) -> pd.DataFrame:
     staff = base[(base["audience"] == STAFF).to_numpy()]
     staff = staff.astype({"outcome": object, "measure": object})
     counts = (

@@ -37,6 +37,7 @@ from django.db.models import (
 from outcomes.models import Participant, ParticipantResponse
 from outcomes.selectors.responses import counted_responses
 from poet.analysis import (
+    ANSWER_COUNT_COLUMNS,
     MEASURES,
     OUTCOME_ANSWER_COLUMNS,
     PROCESS_ANSWER_COLUMNS,
@@ -158,28 +159,20 @@ def _audiences(codes: pd.Series) -> pd.Categorical:
     return pd.Categorical(codes.astype(object), categories=AUDIENCES)
 
 
-def load_outcome_answers(wave: Wave) -> pd.DataFrame:
-    """Answers to outcome measures, staff and users/carers: the ``outcome_answers`` frame."""
+def _outcome_items(wave: Wave) -> tuple[dict[int, str], dict[int, str]]:
+    """Each outcome item of the wave: its outcome code, and its measure."""
     item_rows = Item.objects.filter(
         section__questionnaire__wave=wave, outcome__isnull=False, measure__in=MEASURES
     ).values_list("pk", "outcome__code", "measure")
     items = {pk: code for pk, code, _ in item_rows}
     measures = {pk: measure for pk, _, measure in item_rows}
-    qs = (
-        _counted_answers(wave)
-        .filter(item_id__in=list(items), response__audience__in=AUDIENCES)
-        .values_list(
-            "response_id",
-            "response__audience",
-            "response__organisation_id",
-            "response__staff_group_id",
-            "response__user_group_id",
-            "item_id",
-            _number_or_dont_know(),
-        )
-    )
-    ids = ["respondent", "audience", "organisation", "staff_group", "user_group", "item", "value"]
-    raw = read_frame(qs, ids, {"respondent": "int64", "value": "float64"})
+    return items, measures
+
+
+def _outcome_keys(
+    raw: pd.DataFrame, wave: Wave, items: dict[int, str], measures: dict[int, str]
+) -> dict[str, object]:
+    """The key columns of outcome answers (or their counts) from the ids the query returned."""
     partnership = wave.partnership_id
     organisations = dict(
         Organisation.objects.filter(partnership=partnership).values_list("pk", "name")
@@ -197,18 +190,71 @@ def load_outcome_answers(wave: Wave) -> pd.DataFrame:
     codes = np.where(staff_group.codes >= 0, staff_group.codes, user_group.codes)
     # pandas-stubs want a list of codes; pandas takes (and here gets) an integer array
     group = pd.Categorical.from_codes(codes, categories=labels)  # type: ignore[call-overload]
+    return {
+        "audience": _audiences(raw["audience"]),
+        "organisation": _mapped(raw["organisation"], organisations),
+        "group": group,
+        "outcome": _mapped(raw["item"], items),
+        "measure": _mapped(raw["item"], measures),
+    }
+
+
+_OUTCOME_ID_FIELDS = (
+    "response__audience",
+    "response__organisation_id",
+    "response__staff_group_id",
+    "response__user_group_id",
+    "item_id",
+)
+_OUTCOME_ID_COLUMNS = ["audience", "organisation", "staff_group", "user_group", "item"]
+
+
+def _outcome_answer_rows(wave: Wave, items: dict[int, str]) -> QuerySet[Answer]:
+    return _counted_answers(wave).filter(item_id__in=list(items), response__audience__in=AUDIENCES)
+
+
+def load_outcome_answers(wave: Wave) -> pd.DataFrame:
+    """Answers to outcome measures, staff and users/carers: the ``outcome_answers`` frame."""
+    items, measures = _outcome_items(wave)
+    qs = _outcome_answer_rows(wave, items).values_list(
+        "response_id", *_OUTCOME_ID_FIELDS, _number_or_dont_know()
+    )
+    ids = ["respondent", *_OUTCOME_ID_COLUMNS, "value"]
+    raw = read_frame(qs, ids, {"respondent": "int64", "value": "float64"})
     frame = pd.DataFrame(
         {
             "respondent": raw["respondent"].to_numpy(),
-            "audience": _audiences(raw["audience"]),
-            "organisation": _mapped(raw["organisation"], organisations),
-            "group": group,
-            "outcome": _mapped(raw["item"], items),
-            "measure": _mapped(raw["item"], measures),
+            **_outcome_keys(raw, wave, items, measures),
             "value": raw["value"].to_numpy(dtype="float64"),
         }
     )
     return frame[list(OUTCOME_ANSWER_COLUMNS)]
+
+
+def load_outcome_counts(wave: Wave) -> pd.DataFrame:
+    """How many answers per outcome measure, audience, organisation, group and value (don't know
+    as NaN): the ``answer_counts`` frame, from one ``GROUP BY`` in the database, so its size
+    grows with the groups, not the people (issue 19). Several items of one outcome measure (one
+    per questionnaire) give several rows of one key; ``outcome_counts_from`` adds them up."""
+    items, measures = _outcome_items(wave)
+    qs = (
+        _outcome_answer_rows(wave, items)
+        .values(*_OUTCOME_ID_FIELDS, value=_number_or_dont_know())
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list(*_OUTCOME_ID_FIELDS, "value", "count")
+    )
+    raw = read_frame(
+        qs, [*_OUTCOME_ID_COLUMNS, "value", "count"], {"value": "float64", "count": "int64"}
+    )
+    frame = pd.DataFrame(
+        {
+            **_outcome_keys(raw, wave, items, measures),
+            "value": raw["value"].to_numpy(dtype="float64"),
+            "count": raw["count"].to_numpy(dtype="int64"),
+        }
+    )
+    return frame[list(ANSWER_COUNT_COLUMNS)]
 
 
 def load_process_answers(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
