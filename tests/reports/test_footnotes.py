@@ -105,3 +105,32 @@ def test_the_formative_report_opens_with_the_completion_figure_of_its_tables():
         "10 members of staff were invited and 7 completed the survey through their invitation "
         "(70%). 4 responded through the open link: 11 responses in all."
     )
+
+
+def test_change_and_trend_say_not_asked_rather_than_hidden_and_keep_the_reason():
+    from reports.content import context as content
+    from tests.reports.test_context_sections import add_run, later_wave
+
+    first = WaveFactory(name="Baseline")
+    second, third = later_wave(first, "Second", 100), later_wave(first, "Third", 200)
+    add_run(first, {("O-1", "importance"): (4.0, 3.0), ("O-2", "importance"): (3.0, None)})
+    add_run(second, {("O-1", "importance"): (4.2, 3.1), ("O-2", "importance"): (3.2, None)})
+    add_run(third, {("O-1", "importance"): (4.4, 3.6), ("O-2", "importance"): (3.4, None)})
+    hidden = third.comparison_runs.get().rows.get(outcome="O-1", breakdown="all")
+    hidden.suppressed, hidden.suppression = True, "secondary"
+    hidden.mean_staff = hidden.mean_users = None
+    hidden.save()
+
+    change = content.change_section(third, second).blocks[0]
+    rows = {(r[0], r[2]): r[3:] for r in change.rows}
+    assert rows[("O-2", "Service users and carers")][:3] == ["not asked"] * 3
+    o1 = rows[("O-1", "Staff")]
+    assert isinstance(o1[1], Hidden) and o1[1].reason == "secondary"
+
+    trend = content.trend_section(third)
+    assert "fewer than" not in trend.paragraphs[0]
+    assert "hidden, was not asked" in trend.paragraphs[0]
+    users_o2 = next(
+        r for r in trend.blocks[0].table.rows if r[:2] == ["O-2", "Service users and carers"]
+    )
+    assert users_o2[2:] == ["not asked"] * 3
