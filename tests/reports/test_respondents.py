@@ -104,3 +104,14 @@ def test_the_comparison_and_the_shortlist_count_only_staff_who_answered(client):
     assert shares, "the top-three column shows shares"
     for picking, share, base in shares:
         assert base == "12" and int(share) == round(100 * int(picking) / 12)
+
+
+def test_sending_a_questionnaire_with_no_answer_is_refused_and_stores_nothing(client):
+    from tests.surveys.easy_read_support import open_follow_up
+
+    follow_up = open_follow_up()
+    client.get(f"/s/p/{follow_up.token}/")
+    page = client.post("/s/review/")
+    assert page.status_code == 200
+    assert "Answer at least one question before you send your answers" in page.content.decode()
+    assert not Response.objects.filter(wave=follow_up.wave).exists()
