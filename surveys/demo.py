@@ -21,12 +21,13 @@ from poet.models import Audience, OutcomeStatement, Wave
 from surveys.models import Invitation, Item, Questionnaire, Response
 from surveys.questionnaire_template import PROPOSED_OUTCOMES
 from surveys.services.answering import DONT_KNOW, sections_of, store_response
-from surveys.services.design import create_staff_questionnaire
+from surveys.services.design import create_staff_questionnaire, update_texts
 from surveys.services.invitations import add_invitations
 from surveys.services.opening import close_wave, open_wave
 from surveys.services.staff_list import StaffMember
 
 SEED = 2026
+DEMO_CONTACT = "Sam Patel, evaluation lead, evaluation@riverside.example"
 
 # The outcomes staff are asked about, from the built-in library.
 DEMO_OUTCOMES = [
@@ -179,6 +180,13 @@ def add_demo_staff_survey(wave: Wave) -> int:
     Response.objects.filter(wave=wave, questionnaire__isnull=True, answers__isnull=True).delete()
     outcomes = {o.code: o for o in OutcomeStatement.objects.filter(partnership=None)}
     questionnaire = create_staff_questionnaire(wave, [outcomes[c] for c in DEMO_OUTCOMES])
+    update_texts(
+        wave,
+        title=questionnaire.title,
+        introduction=questionnaire.introduction,
+        privacy_notice=questionnaire.privacy_notice,
+        contact=DEMO_CONTACT,
+    )
     open_wave(wave)
     questionnaire.refresh_from_db()
     members = _members(wave)

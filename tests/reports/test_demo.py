@@ -12,7 +12,8 @@ from django.urls import reverse
 from outcomes.models import Participant, ParticipantResponse
 from poet.models import Audience, Wave
 from reports.selectors.runs import latest_run
-from surveys.models import Invitation, OpenLink, Response
+from surveys.demo import DEMO_CONTACT
+from surveys.models import Invitation, OpenLink, Questionnaire, Response
 from surveys.selectors.respondents import respondents
 from surveys.selectors.response_rates import response_rates
 
@@ -45,6 +46,9 @@ def test_the_demo_wave_is_complete_and_consistent(demo_wave):
         assert link.response.audience == link.participant.audience
         assert link.response.user_group_id == link.participant.user_group_id
         assert link.session is not None
+
+    contacts = set(Questionnaire.objects.filter(wave=wave).values_list("contact", flat=True))
+    assert contacts == {DEMO_CONTACT}, "both questionnaires name who to contact"
 
     run = latest_run(wave)
     assert run is not None and not run.users_left_out
