@@ -284,7 +284,9 @@ class SectionForm(forms.Form):
             if item.allow_dont_know:
                 choices.append((DONT_KNOW, DONT_KNOW_LABEL))
             message = f"Select an answer to “{text}”"
-            if item.outcome_id and item.measure == Item.Measure.IMPORTANCE:
+            if self.easy_read:  # one plain sentence, whatever the measure
+                message = word("choose_one", True, text=text)
+            elif item.outcome_id and item.measure == Item.Measure.IMPORTANCE:
                 message = f"Select how important “{short(self._outcome_text(item))}” is"
             elif item.outcome_id and item.measure == Item.Measure.ACHIEVEMENT:
                 message = f"Select how far “{short(self._outcome_text(item))}” has been achieved"
@@ -390,7 +392,8 @@ class SectionForm(forms.Form):
                 chosen = cleaned.get(item.code) or []
                 if len(chosen) > item.max_choices:
                     self.add_error(
-                        item.code, f"Select no more than {item.max_choices} for “{text}”"
+                        item.code,
+                        word("too_many", self.easy_read, limit=item.max_choices, text=text),
                     )
             elif item.kind == Item.Kind.NUMBER:
                 self._clean_number(item, cleaned, text)

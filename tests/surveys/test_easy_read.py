@@ -128,3 +128,14 @@ def test_every_library_outcome_has_a_picture_that_ships_with_the_app():
         assert default_icon(outcome.code, outcome.text) in OutcomeIcon.values
     assert default_icon("O-BUS", "I can get the bus to see my friends") == "people"
     assert default_icon("O-X", "Something else entirely") == "star"
+
+
+def test_easy_read_error_messages_are_in_easy_read_words(client):
+    begin(client, easy_read=True)
+    count = len(sections_of(Draft.objects.get().questionnaire))
+    page = client.post(
+        f"/s/section/{count}/",
+        {"TOP3": ["O-HOME", "O-SAFE", "O-STORY", "O-WELL"], "action": "continue"},
+    )
+    assert page.status_code == 200
+    assert "You chose too many. Choose 3 or fewer for" in text_of(page)
