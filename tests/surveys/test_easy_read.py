@@ -139,3 +139,30 @@ def test_easy_read_error_messages_are_in_easy_read_words(client):
     )
     assert page.status_code == 200
     assert "You chose too many. Choose 3 or fewer for" in text_of(page)
+
+
+def test_an_evaluator_chooses_the_picture_of_an_adopted_outcome(client):
+    from django.urls import reverse
+
+    from outcomes.models import OutcomeProposal
+    from poet.models import OutcomeStatement, Role
+    from tests.factories import member
+
+    follow_up = open_follow_up()
+    wave = follow_up.wave
+    client.force_login(member(wave.partnership, Role.EVALUATOR))
+    proposal = OutcomeProposal.objects.create(wave=wave, source="users", text="Buses on time")
+    adopt = reverse(
+        "outcomes:adopt_proposal",
+        kwargs={"partnership": wave.partnership.slug, "wave": wave.slug},
+    )
+    form = client.get(f"{adopt}?proposal={proposal.pk}").content.decode()
+    assert "Picture beside it for service users and carers" in form and "A clock" in form
+    data = {"proposal": proposal.pk, "text": "My bus comes on time", "code": "O-BUS"}
+    refused = client.post(adopt, {**data, "icon": "rocket"})
+    assert refused.status_code == 200 and "Choose a picture from the list." in text_of(refused)
+    assert client.post(adopt, {**data, "icon": "time"}).status_code == 302
+    chosen = OutcomeStatement.objects.get(code="O-BUS")
+    assert chosen.icon == "time" and chosen.picture == "time"
+    unchosen = OutcomeStatement(code="O-X", text="I can see my friends")
+    assert unchosen.picture == "people", "without a choice, one that fits its words"
