@@ -284,9 +284,7 @@ class SectionForm(forms.Form):
             if item.allow_dont_know:
                 choices.append((DONT_KNOW, DONT_KNOW_LABEL))
             message = f"Select an answer to “{text}”"
-            if self.easy_read:  # one plain sentence, whatever the measure
-                message = word("choose_one", True, text=text)
-            elif item.outcome_id and item.measure == Item.Measure.IMPORTANCE:
+            if item.outcome_id and item.measure == Item.Measure.IMPORTANCE:
                 message = f"Select how important “{short(self._outcome_text(item))}” is"
             elif item.outcome_id and item.measure == Item.Measure.ACHIEVEMENT:
                 message = f"Select how far “{short(self._outcome_text(item))}” has been achieved"

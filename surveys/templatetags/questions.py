@@ -7,15 +7,18 @@ a tenth of that (benchmarks/load.py). The page around them stays a Django templa
 """
 
 from django import template
+from django.core.cache import cache
 from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
 
+from poet.models import Wave
 from surveys import respondent_words
 from surveys.models import Questionnaire
 
 register = template.Library()
 
 QUESTIONS = "surveys/respond/questions.html"
+PARTNERSHIP_NAME_SECONDS = 300
 
 
 @register.simple_tag(takes_context=True)
@@ -58,7 +61,17 @@ def who_runs_it(context: template.Context) -> dict[str, str]:
         if questionnaire.contact
         else respondent_words.word("contact_staff" if staff else "contact_others", easy_read)
     )
-    partnership = questionnaire.wave.partnership.name
+    # Every page of every respondent shows it: kept a few minutes rather than read each time.
+    partnership = cache.get_or_set(
+        f"poet:respond:partnership-name:{questionnaire.wave_id}",
+        lambda: (
+            Wave.objects.filter(pk=questionnaire.wave_id)
+            .values_list("partnership__name", flat=True)
+            .first()
+            or ""
+        ),
+        PARTNERSHIP_NAME_SECONDS,
+    )
     return {
         "run_by": respondent_words.word("run_by", easy_read, partnership=partnership),
         "contact": contact,
