@@ -73,7 +73,6 @@ STANDARD: dict[str, str] = {
     "not_ranked": "Not ranked",
     "or": "or",
     "answer_one": "Answer at least one question before you send your answers",
-    "choose_one": "Select an answer to “{text}”",
     "too_many": "Select no more than {limit} for “{text}”",
 }
 
@@ -128,7 +127,6 @@ EASY: dict[str, str] = {
     "rank_optional": ". You can leave some out",
     "not_ranked": "No number",
     "answer_one": "Answer one question or more. Then send your answers",
-    "choose_one": "Choose an answer for “{text}”",
     "too_many": "You chose too many. Choose {limit} or fewer for “{text}”",
 }
 
