@@ -5,7 +5,17 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from poet.models import Membership, Organisation, Partnership, Role, StaffGroup, UserGroup, Wave
+from poet.library import load_library
+from poet.models import (
+    Membership,
+    Organisation,
+    OutcomeStatement,
+    Partnership,
+    Role,
+    StaffGroup,
+    UserGroup,
+    Wave,
+)
 
 DEMO_PASSWORD = "poet-demo-2026"
 DEMO_ORGANISATIONS = [
@@ -32,6 +42,7 @@ class Demo:
 @transaction.atomic
 def create_demo_partnership() -> Demo:
     """Create (or refresh) the demo partnership; safe to run again."""
+    load_library(OutcomeStatement)  # the built-in outcome statements the demo asks about
     partnership, _ = Partnership.objects.get_or_create(
         slug="riverside",
         defaults={

@@ -156,3 +156,55 @@ def load_library(outcome_model) -> int:
         )
         created += new
     return created
+
+
+# The picture beside each library statement (`poet.models.OutcomeIcon` values).
+LIBRARY_ICONS: dict[str, str] = {
+    "O-HOME": "home",
+    "O-STORY": "talk",
+    "O-CARER": "carer",
+    "O-CONTROL": "choice",
+    "O-SAFE": "safe",
+    "O-WELL": "health",
+    "O-CONTACT": "phone",
+    "O-PLAN": "plan",
+    "O-TIMELY": "time",
+    "O-INFO": "talk",
+    "O-RESPECT": "people",
+    "O-HOSPITAL": "home",
+    "O-INDEPENDENT": "choice",
+    "O-CONNECTED": "people",
+    "O-ACTIVITY": "star",
+    "O-MONEY": "plan",
+    "O-MENTAL": "health",
+    "O-FAMILY": "people",
+    "O-LEARN": "star",
+    "O-ENDLIFE": "carer",
+    "O-CHANGE": "choice",
+}
+
+# Words of a statement and the picture they suggest, first match wins.
+_ICON_WORDS: list[tuple[tuple[str, ...], str]] = [
+    (("home", "house", "live"), "home"),
+    (("carer", "caring", "look after", "looks after"), "carer"),
+    (("safe",), "safe"),
+    (("health", "well", "pain"), "health"),
+    (("call", "phone", "contact"), "phone"),
+    (("plan", "form", "money"), "plan"),
+    (("wait", "time", "quick", "soon"), "time"),
+    (("choose", "choice", "say in", "decide"), "choice"),
+    (("tell", "talk", "story", "listen", "information"), "talk"),
+    (("friend", "family", "people", "community", "lonely"), "people"),
+]
+
+
+def default_icon(code: str, text: str) -> str:
+    """The picture for a statement nobody chose one for: the library's, or one its words
+    suggest, or a star."""
+    if code in LIBRARY_ICONS:
+        return LIBRARY_ICONS[code]
+    words = text.casefold()
+    for keys, icon in _ICON_WORDS:
+        if any(key in words for key in keys):
+            return icon
+    return "star"

@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from poet.library import default_icon
+
 MIN_K, MAX_K, DEFAULT_K = 3, 50, 10
 
 
@@ -186,6 +188,23 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} of {self.partnership}"
 
 
+class OutcomeIcon(models.TextChoices):
+    """The plain pictures shipped with POET (static/icons/outcomes/<value>.svg) to stand beside
+    an outcome statement for people answering; the label says what the picture shows."""
+
+    HOME = "home", "A house"
+    TALK = "talk", "Two speech bubbles"
+    CARER = "carer", "Two people, one helping the other"
+    CHOICE = "choice", "Boxes, one ticked"
+    SAFE = "safe", "A shield with a tick"
+    HEALTH = "health", "A heart"
+    PHONE = "phone", "A phone"
+    PLAN = "plan", "A clipboard with a list"
+    TIME = "time", "A clock"
+    PEOPLE = "people", "A group of people"
+    STAR = "star", "A star"
+
+
 class OutcomeStatement(models.Model):
     """A change for people who use services, in their words ("I can stay living in my own home").
 
@@ -210,6 +229,13 @@ class OutcomeStatement(models.Model):
     text = models.CharField(max_length=300)
     easy_read_text = models.CharField(max_length=300, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.LIBRARY)
+    icon = models.CharField(
+        max_length=20,
+        choices=OutcomeIcon.choices,
+        blank=True,
+        help_text="The picture beside the statement for people answering; blank: one chosen "
+        "from its code or words (`picture`).",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -228,6 +254,12 @@ class OutcomeStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.text}"
+
+    @property
+    def picture(self) -> str:
+        """The icon to show: the one chosen, else the library's for its code, else one that
+        fits its words (``poet.library.default_icon``)."""
+        return self.icon or default_icon(self.code, self.text)
 
 
 class AuditEvent(models.Model):

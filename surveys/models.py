@@ -44,6 +44,12 @@ class Questionnaire(models.Model):
         blank=True, help_text="Why the survey is being done and what happens to the answers."
     )
     privacy_notice = models.TextField(blank=True)
+    contact = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Who people answering can contact with questions (a name or role, and an "
+        "e-mail address or phone number); shown on every page they see.",
+    )
     frozen_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,7 +13,7 @@ from poet.models import (
     UserGroup,
     Wave,
 )
-from surveys.models import Item, Questionnaire, Response, Section
+from surveys.models import Answer, Item, Questionnaire, Response, Section
 
 PASSWORD = "a-long-test-password"
 
@@ -96,6 +96,35 @@ class ResponseFactory(factory.django.DjangoModelFactory):
         StaffGroupFactory, partnership=factory.SelfAttribute("..wave.partnership")
     )
     submitted_on = datetime.date(2026, 11, 2)
+
+    @factory.post_generation
+    def answered(obj, create, extracted, **kwargs):
+        """``answered=True``: the response holds an answer, so it counts as a respondent
+        (`surveys.selectors.respondents`); without it the response is empty, as started ones are."""
+        if create and extracted:
+            give_an_answer(obj)
+
+
+def give_an_answer(response: Response) -> Answer:
+    """One answer (3 on a scale) to an item of the response's wave and audience's questionnaire,
+    made when there is none: a response with an answer is a respondent."""
+    audience = (
+        Questionnaire.For.STAFF if response.audience == "staff" else Questionnaire.For.FOLLOW_UP
+    )
+    item = Item.objects.filter(
+        section__questionnaire__wave=response.wave, section__questionnaire__audience=audience
+    ).first()
+    if item is None:
+        questionnaire = Questionnaire.objects.filter(wave=response.wave, audience=audience).first()
+        if questionnaire is None:
+            questionnaire = Questionnaire.objects.create(
+                wave=response.wave, audience=audience, title="Questions"
+            )
+        section = Section.objects.create(questionnaire=questionnaire, title="Questions")
+        item = Item.objects.create(
+            section=section, code="ANSWERED", kind=Item.Kind.LIKERT, text="Agree?"
+        )
+    return Answer.objects.create(response=response, item=item, number=3.0)
 
 
 def member(partnership: Partnership, role: str = Role.EVALUATOR, **kwargs):

@@ -11,7 +11,7 @@ from django import forms
 
 from outcomes.forms.schedule import OutcomeChoiceField
 from outcomes.selectors.shortlist import library
-from poet.models import OutcomeStatement, Wave
+from poet.models import OutcomeIcon, OutcomeStatement, Wave
 
 
 def _helper(*fields, button: str) -> FormHelper:
@@ -48,6 +48,13 @@ class AdoptForm(forms.Form):
         help_text="Short words and short sentences.",
         error_messages={"max_length": "Keep the easy-read wording to 300 characters or fewer."},
     )
+    icon = forms.ChoiceField(
+        label="Picture beside it for service users and carers (optional)",
+        required=False,
+        choices=[("", "One that fits its words")] + list(OutcomeIcon.choices),
+        help_text="A plain picture shown beside the outcome in the follow-up questionnaire.",
+        error_messages={"invalid_choice": "Choose a picture from the list."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,6 +62,7 @@ class AdoptForm(forms.Form):
             Field.textarea("text"),
             Field.text("code", field_width=10),
             Field.textarea("easy_read_text"),
+            Field.select("icon"),
             button="Adopt as a new outcome",
         )
 

@@ -9,18 +9,17 @@ from outcomes.models import ParticipantResponse
 from poet.models import Wave
 from surveys.forms.answering import display_answer, item_text
 from surveys.models import Answer, Item, Response
+from surveys.selectors.respondents import respondents
 from surveys.services.answering import DONT_KNOW, sections_of
 
 
 def counted_responses(wave: Wave) -> QuerySet[Response]:
-    """The responses an analysis may use: submitted, not awaiting confirmation (an open-link
-    response beyond its group's headcount), and not from a withdrawn participant."""
+    """The responses an analysis may use: the respondents (`surveys.selectors.respondents`:
+    submitted, not awaiting confirmation, with an answer), but no withdrawn participant's."""
     withdrawn = ParticipantResponse.objects.filter(
         response=OuterRef("pk"), participant__withdrawn_on__isnull=False
     )
-    return Response.objects.filter(
-        wave=wave, submitted_on__isnull=False, awaiting_confirmation=False
-    ).filter(~Exists(withdrawn))
+    return respondents(wave).filter(~Exists(withdrawn))
 
 
 def raw_answers(response: Response) -> dict:

@@ -9,6 +9,7 @@ from outcomes.models import ChosenOutcome, FollowUpSchedule, FollowUpSession, Pa
 from poet.models import Audience, OutcomeStatement, Wave
 from poet.selectors.outcome_statements import outcome_statements_for
 from surveys.models import Item, Questionnaire
+from surveys.selectors.respondents import respondents
 
 Method = FollowUpSchedule.Method
 
@@ -109,8 +110,9 @@ def progress(schedule: FollowUpSchedule) -> Progress:
     """Completed against planned, by method, user group and audience.
 
     Planned comes from the sessions (which plan by method and audience, not user group);
-    completed counts the responses of participants who have not withdrawn. Self-completed
-    responses without a session count as the self-completion questionnaire. Two queries.
+    completed counts the responses (with answers: respondents) of participants who have not
+    withdrawn. Self-completed responses without a session count as the self-completion
+    questionnaire. Two queries.
     """
     planned_rows = (
         schedule.sessions.values("method")
@@ -123,7 +125,9 @@ def progress(schedule: FollowUpSchedule) -> Progress:
     }
     done_rows = (
         ParticipantResponse.objects.filter(
-            participant__schedule=schedule, participant__withdrawn_on__isnull=True
+            participant__schedule=schedule,
+            participant__withdrawn_on__isnull=True,
+            response__in=respondents(schedule.wave_id),  # the one rule of who responded
         )
         .values(
             "session__method",

@@ -77,6 +77,9 @@ class Shortlist:
     rows: list[ShortlistRow]
     suggestions: list[Suggestion]
     figures: StaffFigures | None = None  # the release the staff figures come from
+    # Staff who responded (`surveys.selectors.respondents`): the base of every top-three share,
+    # read from the release with the shares; None when every share is hidden.
+    n_responded: int | None = None
 
 
 def _value(value) -> float | None:
@@ -154,7 +157,22 @@ def shortlist(wave: Wave) -> Shortlist:
             row.top_picks = TopPicks(hidden=_hidden(pick, k))
         rows.append(row)
     n_staff = release.n_staff if release else 0
-    return Shortlist(wave, k, n_staff, rows, suggest(rows, proposed_outcomes(wave)), release)
+    bases: set[int] = set()
+    for pick in picks.values():
+        base = None if pick.get("suppressed") else _count(pick.get("n_respondents"))
+        if base is not None:
+            bases.add(base)
+    if len(bases) > 1:  # one audience's shares have one base, always
+        raise ValueError(f"Top-three shares of {wave} have different bases: {sorted(bases)}")
+    return Shortlist(
+        wave,
+        k,
+        n_staff,
+        rows,
+        suggest(rows, proposed_outcomes(wave)),
+        release,
+        n_responded=bases.pop() if bases else None,
+    )
 
 
 def proposed_outcomes(wave: Wave) -> list[OutcomeStatement]:

@@ -138,6 +138,12 @@ def _build(questionnaire: Questionnaire, outcomes: list[OutcomeStatement]) -> No
     Item.objects.bulk_create(items)
 
 
+def _contact_of(wave) -> str:
+    """Who to contact, as the wave's staff questionnaire names them (the same evaluators)."""
+    staff = wave.questionnaires.filter(audience=Questionnaire.For.STAFF).order_by("-version")
+    return staff.values_list("contact", flat=True).first() or ""
+
+
 @transaction.atomic
 def create_follow_up_questionnaire(schedule: FollowUpSchedule, *, actor=None) -> Questionnaire:
     """A questionnaire for the chosen outcomes: the draft is rebuilt, a frozen one gets a new
@@ -167,6 +173,7 @@ def create_follow_up_questionnaire(schedule: FollowUpSchedule, *, actor=None) ->
         title=TITLE,
         introduction=INTRODUCTION,
         privacy_notice=PRIVACY_NOTICE,
+        contact=_contact_of(wave),
     )
     _build(questionnaire, outcomes)
     if schedule.status == FollowUpSchedule.Status.OPEN:

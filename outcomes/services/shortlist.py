@@ -16,7 +16,7 @@ from outcomes.models import ChosenOutcome, OutcomeProposal
 from outcomes.selectors.schedule import schedule_of
 from outcomes.selectors.shortlist import choosable, frozen_follow_up, library, proposal_texts
 from outcomes.services import schedule as follow_up
-from poet.models import Audience, OutcomeStatement, Wave
+from poet.models import Audience, OutcomeIcon, OutcomeStatement, Wave
 from poet.services import record_audit
 from surveys.models import Questionnaire
 
@@ -187,9 +187,11 @@ def adopt(
     code: str,
     text: str,
     easy_read_text: str = "",
+    icon: str = "",
     actor=None,
 ) -> OutcomeStatement:
-    """Adopt a proposal as a new outcome of the partnership's library, with its own code."""
+    """Adopt a proposal as a new outcome of the partnership's library, with its own code (and
+    the picture shown beside it; blank: one that fits its words)."""
     locked = _pending(proposal)
     wave = locked.wave
     code = check_code(wave, code)
@@ -198,7 +200,10 @@ def adopt(
         raise ShortlistError("Write the outcome as a statement, for example “I can get out”.")
     if len(text) > 300 or len(easy_read_text or "") > 300:
         raise ShortlistError("Keep the outcome to 300 characters or fewer.")
+    if icon and icon not in OutcomeIcon.values:
+        raise ShortlistError("Choose a picture from the list.")
     statement = OutcomeStatement.objects.create(
+        icon=icon or "",
         partnership=wave.partnership,
         code=code,
         text=text,

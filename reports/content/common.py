@@ -20,13 +20,14 @@ from poet.analysis import (
     hidden_text,
     rule_text,
 )
-from poet.models import Audience, Wave
+from poet.models import Wave
 from poet.selectors.outcome_statements import outcome_texts as statement_texts
 from reports.documents import Cell, Hidden, Section, Table
 from reports.models import ComparisonRow, ComparisonRun
 from reports.selectors.runs import latest_run
-from surveys.models import Answer, Item, Response
+from surveys.models import Answer, Item
 from surveys.questionnaire_template import PROCESS_DOMAINS
+from surveys.selectors.respondents import staff_respondents
 
 MEASURE_LABELS = {"importance": "Importance", "achievement": "Achievement"}
 AUDIENCE_LABELS = {
@@ -203,12 +204,7 @@ def staff_comments(wave: Wave, k: int, limit: int = COMMENTS_SHOWN) -> Comments:
     combination each hold at least k submitted responses (DESIGN §4: free text from a group below
     k is withheld; the raw answers file uses the same rule). A lone GP in a large organisation
     and a large GP group writes in the voice of one person: their comment is withheld too."""
-    submitted = Response.objects.filter(
-        wave=wave,
-        audience=Audience.STAFF,
-        submitted_on__isnull=False,
-        awaiting_confirmation=False,
-    )
+    submitted = staff_respondents(wave)
     by_org = dict(submitted.values_list("organisation_id").annotate(n=Count("pk")).order_by())
     by_group = dict(submitted.values_list("staff_group_id").annotate(n=Count("pk")).order_by())
     by_cell = {

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from poet.analysis import PRIMARY, stronger
 from poet.models import Wave
 from reports.content.charts import FONT, SERIES_COLOURS, STAFF_COLOUR, USERS_COLOUR, wrap
+from reports.content.common import reason_of
 from reports.documents import Cell, Chart, Hidden, Section, Table
 from reports.models import ComparisonRow, ComparisonRun
 from reports.selectors.runs import latest_run
@@ -425,6 +427,12 @@ class Figure:
     sd: float | None
     n: int | None
     hidden: bool
+    # why there is no figure: the run's suppression reason, or NOT_ASKED (nobody on that side
+    # answered, so nothing was hidden); '' when shown
+    reason: str = ""
+
+
+NOT_ASKED = "not asked"
 
 
 def _figures(row: ComparisonRow | None, side: str) -> Figure:
@@ -432,12 +440,26 @@ def _figures(row: ComparisonRow | None, side: str) -> Figure:
         return Figure(None, None, None, False)
     mean = getattr(row, f"mean_{side}")
     hidden = row.suppressed or mean is None
+    reason = reason_of(row) or (NOT_ASKED if mean is None else "")
     return Figure(
         None if hidden else mean,
         None if hidden else getattr(row, f"sd_{side}"),
         None if hidden else getattr(row, f"n_{side}"),
         hidden,
+        reason,
     )
+
+
+def _missing(figures: list[Figure], k: int) -> Cell:
+    """The cell of a figure that cannot be given: "not asked" when nobody was, else hidden with
+    the strongest reason of the figures it comes from."""
+    reasons = [f.reason for f in figures if f.hidden and f.reason != NOT_ASKED]
+    if not reasons:
+        return NOT_ASKED
+    strongest = reasons[0]
+    for reason in reasons[1:]:
+        strongest = stronger(strongest, reason)
+    return Hidden(k, strongest or PRIMARY)
 
 
 def _all_rows(run: ComparisonRun) -> dict[tuple[str, str], ComparisonRow]:
@@ -539,9 +561,9 @@ def change_section(wave: Wave, compare_with: Wave) -> Section:
                 SIDES[c.side],
                 _cell(c.earlier, k),
                 _cell(c.now, k),
-                Hidden(k) if c.hidden else _r(c.change),
-                Hidden(k) if c.hidden else (_r(ci[0]) if ci else None),
-                Hidden(k) if c.hidden else (_r(ci[1]) if ci else None),
+                _missing([c.earlier, c.now], k) if c.hidden else _r(c.change),
+                _missing([c.earlier, c.now], k) if c.hidden else (_r(ci[0]) if ci else None),
+                _missing([c.earlier, c.now], k) if c.hidden else (_r(ci[1]) if ci else None),
             ]
         )
     section.blocks.append(
@@ -565,7 +587,7 @@ def change_section(wave: Wave, compare_with: Wave) -> Section:
 
 
 def _cell(figure: Figure, k: int) -> Cell:
-    return Hidden(k) if figure.hidden else _r(figure.mean)
+    return _missing([figure], k) if figure.hidden else _r(figure.mean)
 
 
 def trend_waves(wave: Wave) -> list[tuple[Wave, ComparisonRun]]:
@@ -593,10 +615,20 @@ def trend_section(wave: Wave) -> Section | None:
         title="Outcomes over time",
         paragraphs=[
             f"Each outcome's mean across {len(waves)} waves, from each wave's latest "
-            "comparison (1 to 5). A gap in a line is a figure about fewer than "
-            f"{k} people, which is not shown.",
+            "comparison (1 to 5).",
         ],
     )
+    gaps = any(
+        _figures(rows_.get(key), side).mean is None
+        for rows_ in per_wave
+        for key in keys
+        for side in ("staff", "users")
+    )
+    if gaps:
+        section.paragraphs[0] += (
+            " A gap in a line is a figure that is hidden, was not asked, or is not in that "
+            "wave: the table says which."
+        )
     for measure, label in MEASURES.items():
         rows: list[list[Cell]] = []
         fig = go.Figure()
@@ -615,7 +647,7 @@ def trend_section(wave: Wave) -> Section | None:
                         line={"color": colour, "dash": dash},
                         connectgaps=False,
                         hovertext=[
-                            "hidden"
+                            (NOT_ASKED if f.reason == NOT_ASKED else "hidden")
                             if f.hidden
                             else ("no figure" if f.mean is None else f"{f.mean:.2f}")
                             for f in figures

@@ -88,21 +88,10 @@ def _rate_table(
 def _response_rates(wave: Wave, k: int) -> Section:
     rates = response_rates(wave)
     section = Section(key="response-rates", title="Who answered")
-    overall = rates["overall"]
     if not rates["any"]:
         section.paragraphs.append("No invitations have been sent for this wave.")
         return section
-    rate = "" if overall["rate"] is None else f" ({overall['rate']}%)"
-    if overall["completed"] is None:
-        section.paragraphs.append(
-            f"{overall['invited']} members of staff were invited; how many completed the survey "
-            f"through their invitation is {overall['completed_hidden']}."
-        )
-    else:
-        section.paragraphs.append(
-            f"{overall['invited']} members of staff were invited and {overall['completed']} "
-            f"completed the survey through their invitation{rate}."
-        )
+    section.paragraphs.append(who_answered(rates))
     section.blocks = [
         _rate_table(
             "rates_by_organisation",
@@ -122,6 +111,47 @@ def _response_rates(wave: Wave, k: int) -> Section:
         ),
     ]
     return section
+
+
+def who_answered(rates: dict) -> str:
+    """The report's opening sentence: how many staff completed the survey, from the same
+    protected counts as the response-rate tables (a hidden count is said to be hidden, never
+    given), with the open link's responses when the tables show them."""
+    overall = rates["overall"]
+    if overall["completed"] is None:
+        sentence = (
+            f"{overall['invited']} members of staff were invited; how many completed the survey "
+            f"through their invitation is {overall['completed_hidden']}."
+        )
+    else:
+        rate = "" if overall["rate"] is None else f" ({overall['rate']}%)"
+        sentence = (
+            f"{overall['invited']} members of staff were invited and {overall['completed']} "
+            f"completed the survey through their invitation{rate}."
+        )
+    if rates["show_open"]:
+        if overall["open"] is None:
+            sentence += f" How many responded through the open link is {overall['open_hidden']}."
+        else:
+            sentence += f" {overall['open']} responded through the open link"
+            sentence += (
+                f": {overall['responses']} responses in all."
+                if overall["responses"] is not None
+                else "."
+            )
+    if rates["approximate"]:
+        sentence += (
+            " The survey is still open: the counts by organisation and staff group are rounded "
+            f"to the nearest {rates['round_to']}."
+        )
+    return sentence
+
+
+def _blank_cells(matrix: list[list[float | None]], gap: str) -> str:
+    """What a chart's missing values are, said only when it has some (they are hidden)."""
+    if not any(value is None for line in matrix for value in line):
+        return ""
+    return f" {gap} is a hidden figure: the table says why."
 
 
 # --- process domains --------------------------------------------------------------------------
@@ -236,8 +266,9 @@ def _domains(data: RunData, k: int) -> Section:
                 ),
                 table=table,
                 description=f"Heatmap of the mean score of each aspect of working together "
-                f"(rows) for each {plural} (columns); a blank cell is a group of fewer than {k} "
-                "staff. The table after it gives the numbers.",
+                f"(rows) for each {plural} (columns)."
+                + _blank_cells(matrix, "A blank cell")
+                + " The table after it gives the numbers.",
             )
         )
         if breakdown == "organisation":
@@ -260,8 +291,9 @@ def _domains(data: RunData, k: int) -> Section:
                         note=table.note,
                     ),
                     description="Radar chart with one line per organisation across the aspects "
-                    "of working together; a gap in a line is a group of fewer than "
-                    f"{k} staff. The table after it gives the numbers.",
+                    "of working together."
+                    + _blank_cells(matrix, "A gap in a line")
+                    + " The table after it gives the numbers.",
                 )
             )
     return section
@@ -273,8 +305,9 @@ def _seen_differently(data: RunData, k: int) -> Section:
         title="Where partners see the partnership differently",
         paragraphs=[
             "The spread is the highest organisation mean minus the lowest, among the "
-            f"organisations with at least {k} staff answering. A larger spread means partner "
-            "organisations experience that aspect differently."
+            "organisations whose mean for that aspect is shown in the table of mean scores by "
+            "organisation. A larger spread means partner organisations experience that aspect "
+            "differently."
         ],
     )
     rows = []
@@ -333,10 +366,21 @@ def _seen_differently(data: RunData, k: int) -> Section:
                 "Spread",
             ],
             rows=rows,
-            note="Empty: fewer than two organisations could be compared.",
+            note=_spread_note(spreads),
         )
     )
     return section
+
+
+def _spread_note(spreads: list[dict]) -> str:
+    """Names the aspects whose row is empty, and why; nothing when every row has figures."""
+    empty = [domain_name(r["domain"]) for r in spreads if r.get("spread") is None]
+    if not empty:
+        return ""
+    return (
+        f"No spread for {', '.join(empty)}: fewer than two organisations have a mean shown for "
+        f"{'it' if len(empty) == 1 else 'them'}."
+    )
 
 
 def _areas(data: RunData) -> Section:
@@ -408,11 +452,14 @@ def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
     by_code = {r["outcome"]: r for r in consensus}
     rows = []
     contested = []
+    mean_only_hidden = []  # outcomes whose mean is hidden while their other figures are shown
     for code in codes:
         c = by_code.get(code, {"suppressed": True})
         hidden = reason_of(c, missing="n")
         row = means.get(code)
         mean_hidden = PRIMARY if row is None else reason_of(row, missing="mean_staff")
+        if mean_hidden and not hidden:
+            mean_only_hidden.append(code)
         if not hidden and c.get("contested"):
             contested.append(code)
         rows.append(
@@ -446,8 +493,7 @@ def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
                 "Consensus",
             ],
             rows=rows,
-            note="The staff mean comes from the comparison with service users and carers; where "
-            "it is hidden, the cell says why.",
+            note=_mean_note(mean_only_hidden),
         )
     )
     if contested:
@@ -499,7 +545,7 @@ def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
                         "Outcome",
                         "Statement",
                         "Staff picking it",
-                        "Staff answering",
+                        "Staff who responded",
                         "Share (%)",
                     ],
                     rows=pick_rows,
@@ -509,6 +555,18 @@ def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
             )
         )
     return section
+
+
+def _mean_note(codes: list[str]) -> str:
+    """Why a staff mean can be hidden beside shown figures, said only for the outcomes where it
+    is: the mean is part of the comparison with service users and carers, protected with it."""
+    if not codes:
+        return ""
+    return (
+        f"The staff mean of {', '.join(codes)} is hidden while the other figures are shown: it "
+        "belongs to the comparison with service users and carers and is protected with it "
+        "(its cell says why)."
+    )
 
 
 def _comments(wave: Wave, k: int) -> Section:

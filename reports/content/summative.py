@@ -170,7 +170,7 @@ def _measure(data: RunData, texts: dict[str, str], measure: str, k: int) -> Sect
         section.paragraphs.append(
             f"{users_only} outcome(s) were put to service users and carers but not to staff "
             "(proposed after the staff survey): their answers are in the table, with nothing "
-            "to compare them with."
+            "to compare them with, and are not in the chart."
         )
     if len(every) > len(rows):
         section.paragraphs.append(
@@ -183,7 +183,8 @@ def _measure(data: RunData, texts: dict[str, str], measure: str, k: int) -> Sect
         columns=COMPARISON_COLUMNS,
         rows=[_comparison_row(r, texts.get(r.outcome, ""), k) for r in rows],
         note="q: p-value of the Mann–Whitney U test adjusted for many outcomes "
-        "(Benjamini–Hochberg). 95% CI: percentile bootstrap of the difference.",
+        f"(Benjamini–Hochberg). 95% CI: percentile bootstrap of the difference "
+        f"({data.run.resamples:,} resamples).",
     )
     if not shown:
         section.blocks.append(table)
@@ -305,7 +306,7 @@ def _agreement(data: RunData, texts: dict[str, str], k: int) -> Section:
                         [r.outcome, texts.get(r.outcome, ""), r2(r.mean_staff), r2(r.mean_users)]
                         for r in shown
                     ],
-                    note=f"Only outcomes with at least {k} answers on each side.",
+                    note=_points_note(shown, data.rows_for("all", "importance"), n),
                 ),
                 description="Scatter chart, one point per outcome, of the mean importance given "
                 "by staff (across) and by service users and carers (up); points on the dashed "
@@ -313,6 +314,26 @@ def _agreement(data: RunData, texts: dict[str, str], k: int) -> Section:
             )
         )
     return section
+
+
+def _points_note(shown: list[ComparisonRow], every: list[ComparisonRow], compared: int) -> str:
+    """Which outcomes the chart and its table hold, counted from the rows themselves: those
+    whose staff and users' and carers' means are both shown; the hidden ones are named."""
+    hidden = [r.outcome for r in every if r.suppressed]
+    one_side = [
+        r.outcome
+        for r in every
+        if not r.suppressed and (r.mean_staff is None or r.mean_users is None)
+    ]
+    note = f"The {len(shown)} outcome(s) with both means shown"
+    note += "." if compared == len(shown) else f"; the agreement figures use {compared}."
+    if hidden:
+        note += (
+            f" Hidden, so left out: {', '.join(sorted(hidden))} (the table of importance says why)."
+        )
+    if one_side:
+        note += f" Rated on one side only, so left out: {', '.join(sorted(one_side))}."
+    return note
 
 
 def _audiences(data: RunData, texts: dict[str, str], k: int) -> Section:

@@ -16,9 +16,11 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.template.defaultfilters import floatformat
+from django.templatetags.static import static
 
 from poet.models import Organisation, OutcomeStatement, StaffGroup
 from surveys.models import Item, Section
+from surveys.respondent_words import word
 from surveys.services.answering import DONT_KNOW, TEXT_LIMIT, answered, option_values
 
 SCALE_LABELS: dict[str, list[str]] = {
@@ -89,15 +91,47 @@ def short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def display_answer(item: Item, value, easy_read: bool = False) -> str:
+def outcomes_by_code(questionnaire_id: int) -> dict[str, OutcomeStatement]:
+    """The outcome statements a questionnaire asks about, by code: the options of its "three
+    that matter most" are these codes, shown in the statements' own (easy-read) words."""
+    found = OutcomeStatement.objects.filter(
+        items__section__questionnaire_id=questionnaire_id
+    ).distinct()
+    return {o.code: o for o in found}
+
+
+def choice_labels(
+    item: Item, easy_read: bool = False, outcomes: dict[str, OutcomeStatement] | None = None
+) -> list[tuple[str, str]]:
+    """(value, label) of a choice item's options; an option that is an outcome of the
+    questionnaire says it in easy-read words when those are chosen and written."""
+    pairs = []
+    for c in item.choices or []:
+        if not isinstance(c, dict):
+            continue
+        value = str(c.get("value"))
+        label = str(c.get("label", c.get("value")))
+        outcome = (outcomes or {}).get(value)
+        if easy_read and outcome is not None and outcome.easy_read_text:
+            label = outcome.easy_read_text
+        pairs.append((value, label))
+    return pairs
+
+
+def display_answer(
+    item: Item,
+    value,
+    easy_read: bool = False,
+    outcomes: dict[str, OutcomeStatement] | None = None,
+) -> str:
     """An answer in words, for the review page."""
     if not answered(value):
-        return "Not answered"
+        return "Nothing yet" if easy_read else "Not answered"
     if item.kind == Item.Kind.LIKERT:
         if value == DONT_KNOW:
             return EASY_DONT_KNOW_LABEL if easy_read else DONT_KNOW_LABEL
         return dict(likert_options(item, easy_read)).get(str(value), str(value))
-    labels = {str(c.get("value")): str(c.get("label", c.get("value"))) for c in item.choices or []}
+    labels = dict(choice_labels(item, easy_read, outcomes))
     if item.kind == Item.Kind.SINGLE:
         return labels.get(str(value), str(value))
     if item.kind == Item.Kind.MULTIPLE:
@@ -115,6 +149,7 @@ class Option:
     label: str
     id: str
     checked: bool = False
+    picture: str = ""  # the address of an outcome's icon when the option is an outcome
 
 
 @dataclass
@@ -144,15 +179,25 @@ class Entry:
     def kind(self) -> str:
         return self.item.kind
 
+    easy_read: bool = False
+
     @property
     def limit_hint(self) -> str:
         """ "Select up to N." for a multiple choice, unless its help text says so already."""
         limit = self.item.max_choices
         if self.item.kind != Item.Kind.MULTIPLE or not limit:
             return ""
-        if "up to" in (self.item.help_text or "").lower():
+        if "up to" in (self.help_text or "").lower():
             return ""
-        return f"Select up to {limit}."
+        return word("select_up_to", self.easy_read, limit=limit)
+
+    @property
+    def help_text(self) -> str:
+        """Help text is written in one wording only: easy read shows none rather than hard
+        words (its question has its own easy-read wording)."""
+        if self.easy_read and self.item.easy_read_text:
+            return ""
+        return self.item.help_text
 
     @property
     def number_hint(self) -> str:
@@ -166,7 +211,7 @@ class Entry:
             allowed = f"Enter a number of {floatformat(high, -2)} or less."
         else:
             allowed = ""
-        return " ".join(part for part in (self.item.help_text, allowed) if part)
+        return " ".join(part for part in (self.help_text, allowed) if part)
 
     @property
     def hint_id(self) -> str:
@@ -345,7 +390,8 @@ class SectionForm(forms.Form):
                 chosen = cleaned.get(item.code) or []
                 if len(chosen) > item.max_choices:
                     self.add_error(
-                        item.code, f"Select no more than {item.max_choices} for “{text}”"
+                        item.code,
+                        word("too_many", self.easy_read, limit=item.max_choices, text=text),
                     )
             elif item.kind == Item.Kind.NUMBER:
                 self._clean_number(item, cleaned, text)
@@ -444,6 +490,7 @@ class SectionForm(forms.Form):
                 id=base,
                 text=item_text(item, self.easy_read),
                 errors=list(errors),
+                easy_read=self.easy_read,
             )
             if item.kind in (Item.Kind.LIKERT, Item.Kind.SINGLE, Item.Kind.MULTIPLE):
                 raw = self._raw(item.code)
@@ -451,13 +498,15 @@ class SectionForm(forms.Form):
                 if item.kind == Item.Kind.LIKERT:
                     pairs = likert_options(item, self.easy_read)
                 else:
-                    pairs = [
-                        (str(c.get("value")), str(c.get("label", c.get("value"))))
-                        for c in item.choices or []
-                        if isinstance(c, dict)
-                    ]
+                    pairs = choice_labels(item, self.easy_read, self.outcomes)
                 entry.options = [
-                    Option(value, label, base if n == 0 else f"{base}-{n + 1}", value in chosen)
+                    Option(
+                        value,
+                        label,
+                        base if n == 0 else f"{base}-{n + 1}",
+                        value in chosen,
+                        self._picture(item, value),
+                    )
                     for n, (value, label) in enumerate(pairs)
                 ]
                 if item.kind == Item.Kind.LIKERT and item.allow_dont_know:
@@ -469,11 +518,7 @@ class SectionForm(forms.Form):
                     )
             elif item.kind == Item.Kind.RANKING:
                 values = option_values(item)
-                labels = {
-                    str(c.get("value")): str(c.get("label", c.get("value")))
-                    for c in item.choices or []
-                    if isinstance(c, dict)
-                }
+                labels = dict(choice_labels(item, self.easy_read, self.outcomes))
                 entry.rank_choices = [str(n) for n in range(1, len(values) + 1)]
                 entry.ranks = [
                     RankRow(
@@ -489,6 +534,22 @@ class SectionForm(forms.Form):
                 entry.value = "" if raw is None else str(raw)
             result.append(entry)
         return result
+
+    @property
+    def outcomes(self) -> dict[str, OutcomeStatement]:
+        """The questionnaire's outcomes by code, when this section has choice items (whose
+        options may be outcomes); kept with the section like its fields."""
+        kinds = (Item.Kind.SINGLE, Item.Kind.MULTIPLE, Item.Kind.RANKING)
+        if not any(item.kind in kinds for item in self.items):
+            return {}
+        cached = self.section.__dict__
+        if "_outcomes_by_code" not in cached:
+            cached["_outcomes_by_code"] = outcomes_by_code(self.section.questionnaire_id)
+        return cached["_outcomes_by_code"]
+
+    def _picture(self, item: Item, value: str) -> str:
+        outcome = self.outcomes.get(value) if item.kind != Item.Kind.LIKERT else None
+        return static(f"icons/outcomes/{outcome.picture}.svg") if outcome is not None else ""
 
     def blocks(self) -> list[Block]:
         """Questions in order, an outcome's importance and achievement kept together."""

@@ -280,6 +280,14 @@ class TextsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": "Enter the privacy notice."},
     )
+    contact = forms.CharField(
+        label="Who to contact with questions (optional)",
+        help_text="A name or role, and an e-mail address or phone number. Shown on every page "
+        "of the survey; without it, people are told to ask whoever sent them the link.",
+        max_length=300,
+        required=False,
+        error_messages={"max_length": "Who to contact must be 300 characters or fewer."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -287,6 +295,7 @@ class TextsForm(forms.Form):
             Field.text("title", label_size=Size.SMALL),
             Field.textarea("introduction", label_size=Size.SMALL),
             Field.textarea("privacy_notice", label_size=Size.SMALL),
+            Field.text("contact", label_size=Size.SMALL),
         )
 
 

@@ -17,3 +17,10 @@ def live_questionnaire(wave: Wave, audience: str = Questionnaire.For.STAFF):
         .order_by("-version")
         .first()
     )
+
+
+def questionnaire_of(pk: int | None) -> Questionnaire | None:
+    """One questionnaire with its wave and partnership (who asks), or None."""
+    if pk is None:
+        return None
+    return Questionnaire.objects.filter(pk=pk).select_related("wave__partnership").first()

@@ -18,21 +18,18 @@ import numpy as np
 from django.db.models import Count, Q
 
 from poet.analysis import TOTAL, LinkedTable, hidden_text, protect
-from poet.models import Audience, Wave
-from surveys.models import Invitation, OpenLink, Response, StaffHeadcount
+from poet.models import Wave
+from surveys.models import Invitation, OpenLink, StaffHeadcount
+from surveys.selectors.respondents import staff_respondents
 
 ROUND_TO = 5
 INVITED, OTHER = "invitation", "other"
 
 
 def counted_staff_responses(wave: Wave):
-    """Submitted staff responses that count (open-link ones awaiting confirmation do not)."""
-    return Response.objects.filter(
-        wave=wave,
-        audience=Audience.STAFF,
-        submitted_on__isnull=False,
-        awaiting_confirmation=False,
-    )
+    """The staff who responded (`surveys.selectors.respondents`: submitted, counted, with at
+    least one answer); open-link ones awaiting confirmation and empty ones count nowhere."""
+    return staff_respondents(wave)
 
 
 def submitted_response_counts(wave: Wave) -> dict[str, int]:

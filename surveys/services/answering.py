@@ -524,7 +524,8 @@ def insert_answers(response: Response, rows: list[AnswerValues]) -> None:
 
 
 class NotReady(Exception):
-    """Submit refused: required questions are unanswered."""
+    """Submit refused: required questions are unanswered (``missing``), or none is answered
+    at all (``missing`` empty)."""
 
     def __init__(self, missing: list[Missing]) -> None:
         super().__init__("Some required questions are unanswered.")
@@ -602,6 +603,13 @@ def submit(draft_id: int) -> Response | None:
         missing = missing_required(draft, sections)
         if missing:
             raise NotReady(missing)
+        if not any(
+            answer_row(item, (draft.answers or {}).get(item.code)) is not None
+            for section in sections
+            for item in section.items.all()
+        ):
+            # A response without answers would be nobody (`surveys.selectors.respondents`).
+            raise NotReady([])
         if draft.invitation_id is not None:
             updated = Invitation.objects.filter(
                 pk=draft.invitation_id, completed_on__isnull=True

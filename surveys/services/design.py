@@ -101,14 +101,22 @@ def _audit(action: str, questionnaire: Questionnaire, actor, **detail) -> None:
 
 @transaction.atomic
 def update_texts(
-    wave: Wave, *, title: str, introduction: str, privacy_notice: str, actor=None
+    wave: Wave,
+    *,
+    title: str,
+    introduction: str,
+    privacy_notice: str,
+    contact: str = "",
+    actor=None,
 ) -> Questionnaire:
-    """Title, introduction (purpose) and privacy notice shown before the first question."""
+    """Title, introduction (purpose) and privacy notice shown before the first question, and
+    who to contact, shown on every page of someone answering."""
     questionnaire = _editable(wave)
     questionnaire.title = title.strip()
     questionnaire.introduction = introduction.strip()
     questionnaire.privacy_notice = privacy_notice.strip()
-    questionnaire.save(update_fields=["title", "introduction", "privacy_notice"])
+    questionnaire.contact = " ".join(contact.split())
+    questionnaire.save(update_fields=["title", "introduction", "privacy_notice", "contact"])
     _audit("questionnaire.texts_changed", questionnaire, actor)
     return questionnaire
 

@@ -29,6 +29,7 @@ def copy_questionnaire(source: Questionnaire, *, wave: Wave | None = None) -> Qu
         title=source.title,
         introduction=source.introduction,
         privacy_notice=source.privacy_notice,
+        contact=source.contact,
     )
     for section in source.sections.prefetch_related("items"):
         items = list(section.items.all())

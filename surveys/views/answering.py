@@ -23,9 +23,12 @@ from surveys.forms.answering import (
     display_answer,
     html_id,
     item_text,
+    outcomes_by_code,
 )
 from surveys.models import Draft
 from surveys.rate_limits import TryLater, check_start, check_submit
+from surveys.respondent_words import word
+from surveys.selectors.questionnaire_versions import live_questionnaire, questionnaire_of
 from surveys.services.answering import (
     ALREADY_SUBMITTED,
     NO_SURVEY,
@@ -48,6 +51,7 @@ from surveys.services.answering import (
 
 SESSION = "poet_respond"
 DONE = "poet_respond_done"
+DONE_WITH = "poet_respond_done_with"  # [questionnaire id, easy read] of the last submit
 
 
 class Finished(Exception):
@@ -119,10 +123,11 @@ def current_draft(request: HttpRequest) -> Draft:
 
 
 def easy_read_context(draft: Draft) -> dict:
-    """The easy-read switch, offered to service users and carers (the staff flow is unchanged)."""
+    """The easy-read switch and the outcome pictures, offered to service users and carers (the
+    staff flow is unchanged)."""
     if draft.audience == Audience.STAFF:
-        return {"easy_read": False, "switch": False}
-    return {"easy_read": draft.easy_read, "switch": True}
+        return {"easy_read": False, "switch": False, "pictures": False}
+    return {"easy_read": draft.easy_read, "switch": True, "pictures": True}
 
 
 def _page(response: HttpResponse, draft: Draft) -> HttpResponse:
@@ -178,7 +183,11 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
         )
         return _begin(request, {"draft": draft.pk, "resume": resume_token})
     return form_page(
-        render(request, "surveys/respond/choose_group.html", {"form": form, "wave": link.wave})
+        render(
+            request,
+            "surveys/respond/choose_group.html",
+            {"form": form, "wave": link.wave, "questionnaire": live_questionnaire(link.wave)},
+        )
     )
 
 
@@ -289,6 +298,7 @@ def section_context(form: SectionForm, number: int, count: int, questionnaire) -
 
 def review_rows(draft: Draft, sections: list) -> list[dict]:
     answers = draft.answers or {}
+    outcomes = outcomes_by_code(draft.questionnaire_id) if draft.easy_read else None
     return [
         {
             "section": s,
@@ -297,7 +307,9 @@ def review_rows(draft: Draft, sections: list) -> list[dict]:
                 {
                     "item": item,
                     "text": item_text(item, draft.easy_read),
-                    "answer": display_answer(item, answers.get(item.code), draft.easy_read),
+                    "answer": display_answer(
+                        item, answers.get(item.code), draft.easy_read, outcomes
+                    ),
                     "change_url": f"{section_url(number)}?return=review#{html_id(item.code)}",
                 }
                 for item in s.items.all()
@@ -331,10 +343,12 @@ def review(request: HttpRequest) -> HttpResponse:
                     f"Answer “{m.item.text}” in section {m.section_number}",
                 )
                 for m in not_ready.missing
-            ]
+            ] or [(section_url(1), word("answer_one", draft.easy_read))]
         else:
             request.session.pop(SESSION, None)
             request.session[DONE] = draft.audience
+            # The thank-you page keeps the wording and names who asked.
+            request.session[DONE_WITH] = [draft.questionnaire_id, draft.easy_read]
             return redirect("respond:thanks")
     return form_page(
         render(
@@ -380,4 +394,11 @@ def saved(request: HttpRequest) -> HttpResponse:
 def thanks(request: HttpRequest) -> HttpResponse:
     done = request.session.get(DONE)
     staff = done in (None, True, Audience.STAFF)
-    return render(request, "surveys/respond/thanks.html", {"staff": staff})
+    questionnaire_id, easy = (request.session.get(DONE_WITH) or [None, False])[:2]
+    questionnaire = questionnaire_of(questionnaire_id)
+    context = {
+        "staff": staff,
+        "questionnaire": questionnaire,
+        "easy_read": bool(easy) and not staff,
+    }
+    return render(request, "surveys/respond/thanks.html", context)

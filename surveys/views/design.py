@@ -180,6 +180,7 @@ def edit_texts(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
             "title": before.title,
             "introduction": before.introduction,
             "privacy_notice": before.privacy_notice,
+            "contact": before.contact,
         },
     )
     ran, after = run_form(
@@ -192,7 +193,11 @@ def edit_texts(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
         if after is None:  # run_form returns None only when the action did not run
             raise ValueError("The form's action ran but returned nothing")
         return _saved(
-            request, before, after, "The title, introduction and privacy notice are saved.", wave
+            request,
+            before,
+            after,
+            "The title, introduction, privacy notice and contact are saved.",
+            wave,
         )
     return _form_page(
         request,

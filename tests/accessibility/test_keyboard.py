@@ -47,7 +47,7 @@ def press_enter_and_wait(kb: Keyboard) -> None:
 
 
 def is_continue(now: dict) -> bool:
-    return now["tag"] == "button" and now["text"].startswith("Continue")
+    return now["tag"] == "button" and now["text"].startswith(("Continue", "Next"))
 
 
 def answer_by_keyboard(
@@ -128,7 +128,7 @@ def answer_the_questionnaire(kb: Keyboard, name: str, mistake: dict) -> None:
     sent, the error is followed from the summary, put right, and the section sent again.
     """
     page = kb.page
-    kb.tab_to(lambda f: f["text"].startswith("Start now") or f["text"] == "Continue")
+    kb.tab_to(lambda f: f["text"].startswith("Start") or f["text"] in ("Continue", "Carry on"))
     press_enter_and_wait(kb)
     number = 0
     while page.locator("#section-progress").count():
@@ -145,9 +145,9 @@ def answer_the_questionnaire(kb: Keyboard, name: str, mistake: dict) -> None:
             answer_by_keyboard(kb)
         press_enter_and_wait(kb)
     assert not mistake, "a section had the question to answer wrongly"
-    assert heading(page) == "Check your answers before sending them"
+    assert heading(page) in ("Check your answers before sending them", "Check your answers")
     snap(page, FOLDER, f"{name}-review")
-    kb.tab_to(lambda f: f["text"] == "Send your answers")
+    kb.tab_to(lambda f: f["text"] in ("Send your answers", "Send my answers"))
     press_enter_and_wait(kb)
     assert heading(page) == "Thank you"
     snap(page, FOLDER, f"{name}-thank-you")

@@ -160,7 +160,7 @@ def test_schedule_participants_an_interview_and_a_carer_answering_easy_read_by_l
     plain.goto(carer_url)
     plain.get_by_role("button", name=re.compile("^Easy read")).click()
     assert plain.get_by_role("button", name=re.compile("^Standard wording")).is_visible()
-    plain.get_by_role("button", name="Start now").click()
+    plain.get_by_role("button", name="Start", exact=True).click()  # easy read
     assert "Is this important to you?" in plain.content()
     no_js.close()
 
@@ -174,21 +174,21 @@ def test_schedule_participants_an_interview_and_a_carer_answering_easy_read_by_l
     carer_page.get_by_role("button", name=re.compile("^Easy read")).click()
     assert carer_page.get_by_role("button", name=re.compile("^Standard wording")).is_visible()
     check(carer_page, "carer-start-easy-read")
-    carer_page.get_by_role("button", name="Start now").click()
+    carer_page.get_by_role("button", name="Start", exact=True).click()  # easy read
     assert "Is this important to you?" in carer_page.content()
     assert "The most important" in carer_page.content()
     check(carer_page, "carer-section-easy-read")
     carer_page.get_by_label("Very important", exact=True).check()
     carer_page.get_by_label("A lot", exact=True).check()
-    carer_page.get_by_role("button", name="Continue").click()
+    carer_page.get_by_role("button", name="Next", exact=True).click()
     assert "Which 3 things are most important to you?" in carer_page.content()
     check(carer_page, "carer-last-section-easy-read")
     carer_page.get_by_label("Is there something else that is important to you?").fill(
         "A break for me"
     )
-    carer_page.get_by_role("button", name="Continue to check your answers").click()
+    carer_page.get_by_role("button", name="Next: check your answers").click()
     check(carer_page, "carer-review-easy-read")
-    carer_page.get_by_role("button", name="Send your answers").click()
+    carer_page.get_by_role("button", name="Send my answers").click()
     assert carer_page.get_by_role("heading", level=1).inner_text() == "Thank you"
     check(carer_page, "carer-thanks")
     context.close()

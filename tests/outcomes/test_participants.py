@@ -193,7 +193,7 @@ def test_withdrawal_deletes_their_answers_from_every_analysis_and_keeps_the_even
     from reports.selectors.frames import load_outcome_answers
 
     login(client, follow_up.evaluator)
-    staff = ResponseFactory(wave=follow_up.wave)
+    staff = ResponseFactory(wave=follow_up.wave, answered=True)
     leaving, staying = consented(follow_up), consented(follow_up, Audience.CARER)
     gone = _answer_by_link(client, follow_up, leaving)
     kept = _answer_by_link(client, follow_up, staying)

@@ -386,7 +386,17 @@ def test_sessions_of_another_wave_are_not_found(client, evaluator, schedule, wav
 # --- progress --------------------------------------------------------------------------------
 
 
-def answered(schedule, code, audience, group, *, session=None, capture="assisted", withdrawn=False):
+def answered(
+    schedule,
+    code,
+    audience,
+    group,
+    *,
+    session=None,
+    capture="assisted",
+    withdrawn=False,
+    empty=False,
+):
     participant = Participant.objects.create(
         schedule=schedule,
         code=code,
@@ -395,7 +405,12 @@ def answered(schedule, code, audience, group, *, session=None, capture="assisted
         withdrawn_on=datetime.date(2027, 1, 1) if withdrawn else None,
     )
     response = ResponseFactory(
-        wave=schedule.wave, audience=audience, organisation=None, staff_group=None, user_group=group
+        wave=schedule.wave,
+        audience=audience,
+        organisation=None,
+        staff_group=None,
+        user_group=group,
+        answered=not empty,  # a response without answers is nobody (issue 15, item 1)
     )
     ParticipantResponse.objects.create(
         participant=participant, response=response, session=session, capture=capture
@@ -461,3 +476,11 @@ def test_admin_lists_and_shows_schedules(client, django_user_model, schedule):
     page = client.get(f"/admin/outcomes/followupschedule/{schedule.pk}/change/")
     assert page.status_code == 200
     assert "O-HOME" in page.content.decode() or "I can stay" in page.content.decode()
+
+
+def test_a_participant_response_without_answers_is_not_progress(schedule, wave):
+    older = UserGroupFactory(partnership=wave.partnership, name="Older people")
+    answered(schedule, "P-001", "service_user", older, capture="self")
+    before = progress(schedule).total.cells()
+    answered(schedule, "P-002", "service_user", older, capture="self", empty=True)
+    assert progress(schedule).total.cells() == before

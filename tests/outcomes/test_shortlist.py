@@ -86,7 +86,7 @@ def test_page_shows_figures_and_never_the_numbers_of_a_group_below_k(client, eva
     assert "<title>Outcome shortlist" in html
     agree = figure_row(html, "O-AGREE")
     assert "100% positive" in agree and "mean 4.5, 12 staff" in agree
-    assert "12 staff" in agree and "100% of those who responded" in agree
+    assert "12 staff" in agree and "100% of the 12 staff who responded" in agree
     split = figure_row(html, "O-SPLIT")
     assert "Contested" in split and "0% within one point" in split
     few = figure_row(html, "O-FEW")

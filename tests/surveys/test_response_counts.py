@@ -12,7 +12,7 @@ from tests.factories import OrganisationFactory, ResponseFactory, WaveFactory, m
 def seed(wave, counts):
     for name, n in counts.items():
         organisation = OrganisationFactory(partnership=wave.partnership, name=name)
-        ResponseFactory.create_batch(n, wave=wave, organisation=organisation)
+        ResponseFactory.create_batch(n, wave=wave, organisation=organisation, answered=True)
     ResponseFactory(wave=wave, submitted_on=None)  # started, not submitted: never counted
 
 

@@ -34,7 +34,11 @@ def invite(wave, organisation, group, invited, completed, open_link=0):
             completed_on=DAY if n < completed else None,
         )
     ResponseFactory.create_batch(
-        completed + open_link, wave=wave, organisation=organisation, staff_group=group
+        completed + open_link,
+        wave=wave,
+        organisation=organisation,
+        staff_group=group,
+        answered=True,
     )
 
 

@@ -1,0 +1,70 @@
+"""Issue 15, item 1: the demo is a realistic, complete wave: every response has answers, nobody
+came by an open link, every follow-up response is a registered participant's, and the shortlist's
+"N staff responded" is the base of each of its rows."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from outcomes.models import Participant, ParticipantResponse
+from poet.models import Audience, Wave
+from reports.selectors.runs import latest_run
+from surveys.demo import DEMO_CONTACT
+from surveys.models import Invitation, OpenLink, Questionnaire, Response
+from surveys.selectors.respondents import respondents
+from surveys.selectors.response_rates import response_rates
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo_wave():
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())  # safe to run twice: nothing doubles
+    return Wave.objects.get(partnership__slug="riverside", slug="baseline-2026")
+
+
+def test_the_demo_wave_is_complete_and_consistent(demo_wave):
+    wave = demo_wave
+    everyone = Response.objects.filter(wave=wave)
+    assert everyone.count() == respondents(wave).count() > 0, "no response without answers"
+    staff = respondents(wave, Audience.STAFF).count()
+    assert staff == Invitation.objects.filter(wave=wave, completed_on__isnull=False).count()
+    assert not OpenLink.objects.filter(wave=wave).exists()
+    rates = response_rates(wave)
+    assert rates["show_open"] is False and rates["overall"]["open"] == 0
+    assert rates["overall"]["completed"] == staff
+    assert rates["overall"]["invited"] == Invitation.objects.filter(wave=wave).count() > staff
+
+    users = everyone.exclude(audience=Audience.STAFF)
+    links = ParticipantResponse.objects.filter(response__in=users)
+    assert users.count() == links.count() == Participant.objects.filter(schedule__wave=wave).count()
+    for link in links.select_related("participant", "response"):
+        assert link.response.audience == link.participant.audience
+        assert link.response.user_group_id == link.participant.user_group_id
+        assert link.session is not None
+
+    contacts = set(Questionnaire.objects.filter(wave=wave).values_list("contact", flat=True))
+    assert contacts == {DEMO_CONTACT}, "both questionnaires name who to contact"
+
+    run = latest_run(wave)
+    assert run is not None and not run.users_left_out
+    assert run.n_staff == staff and run.n_users == users.count()
+
+
+def test_the_demo_shortlist_header_agrees_with_its_rows(client, demo_wave):
+    wave = demo_wave
+    assert client.login(username="demo-evaluator", password="poet-demo-2026")
+    page = client.get(
+        reverse("outcomes:shortlist", kwargs={"partnership": "riverside", "wave": wave.slug})
+    ).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    staff = respondents(wave, Audience.STAFF).count()
+    assert f"{staff} staff responded." in text
+    shares = re.findall(r"(\d+) staff (\d+)% of the (\d+) staff who responded", text)
+    assert len(shares) >= 3
+    for picking, share, base in shares:
+        assert int(base) == staff and int(share) == round(100 * int(picking) / staff)
