@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 from poet.analysis import PRIMARY, hidden_text
+from poet.glossary import TERMS, Term
 
 
 @dataclass(frozen=True)
@@ -103,3 +104,29 @@ class Report:
     def charts(self) -> Iterator[Chart]:
         for section in self.sections:
             yield from (b for b in section.blocks if isinstance(b, Chart))
+
+
+GLOSSARY_KEY = "glossary"  # the glossary appendix section and its table
+
+
+def terms_in(table: Table) -> list[Term]:
+    """The glossary terms a table uses, in glossary order (none for the glossary itself): the
+    content links them to the glossary, and every format lists them beside the table."""
+    if table.key == GLOSSARY_KEY:
+        return []
+    texts = [table.title, table.note]
+    hides = False
+    for row in table.rows:
+        for cell in row:
+            if isinstance(cell, Hidden):
+                hides = True
+            elif isinstance(cell, str):
+                texts.append(cell)
+    text = "\n".join(texts)
+    return [
+        term
+        for term in TERMS
+        if any(term.used_in_heading(c) for c in table.columns)
+        or term.used_in_text(text)
+        or (hides and term.slug == "k")
+    ]

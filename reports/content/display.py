@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reports.content.glossary import terms_in
-from reports.documents import Cell, Chart, Hidden, Link, Report, Table
+from reports.documents import Cell, Chart, Hidden, Link, Report, Table, terms_in
 
 NO_FIGURE = "–"
 

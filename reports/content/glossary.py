@@ -8,32 +8,9 @@ their appendix (`add_glossary`), which lists the terms the report's tables use.
 
 from __future__ import annotations
 
-from poet.glossary import TERMS, Term
-from reports.documents import Hidden, Report, Section, Table
-
-KEY = "glossary"  # the appendix section and its table
-
-
-def terms_in(table: Table) -> list[Term]:
-    """The glossary terms a table uses, in glossary order (none for the glossary itself)."""
-    if table.key == KEY:
-        return []
-    texts = [table.title, table.note]
-    hides = False
-    for row in table.rows:
-        for cell in row:
-            if isinstance(cell, Hidden):
-                hides = True
-            elif isinstance(cell, str):
-                texts.append(cell)
-    text = "\n".join(texts)
-    return [
-        term
-        for term in TERMS
-        if any(term.used_in_heading(c) for c in table.columns)
-        or term.used_in_text(text)
-        or (hides and term.slug == "k")
-    ]
+from poet.glossary import TERMS
+from reports.documents import GLOSSARY_KEY as KEY
+from reports.documents import Report, Section, Table, terms_in
 
 
 def add_glossary(report: Report) -> Report:

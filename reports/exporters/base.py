@@ -13,8 +13,7 @@ from typing import Any, BinaryIO
 
 from poet.models import Wave
 from poet.spreadsheet import FORMULA_STARTS, neutralise
-from reports.content.glossary import terms_in
-from reports.documents import Chart, Hidden, Link, Report
+from reports.documents import Chart, Hidden, Link, Report, terms_in
 
 Progress = Callable[..., None]  # progress(fraction 0–1, message="")
 

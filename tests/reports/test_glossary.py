@@ -12,8 +12,7 @@ import pytest
 from poet.glossary import TERMS
 from poet.models import Role
 from reports.content import build_summative
-from reports.content.glossary import terms_in
-from reports.documents import Hidden, Table
+from reports.documents import Hidden, Table, terms_in
 from reports.exporters import get_exporter
 from tests.factories import WaveFactory, member
 from tests.reports.reporting import pdf_text
