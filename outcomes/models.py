@@ -256,3 +256,71 @@ class OutcomeProposal(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class QualitativeSource(models.Model):
+    """The notes or transcript of a follow-up session, de-identified (issue 16, items 1 and 2).
+
+    Only the masked text is stored, never the text as typed or uploaded, nor the uploaded file
+    or its name: masking runs before the first save, and the words an evaluator masks by hand
+    are applied and then forgotten. So no identifier the masking caught is ever at rest, in
+    the database or its backups. A source can be coded or quoted only once an evaluator has
+    reviewed and confirmed its masking (`outcomes.services.sources.confirmed_text`).
+    """
+
+    class Kind(models.TextChoices):
+        TRANSCRIPT = "transcript", "Transcript"
+        NOTES = "notes", "Notes"
+
+    class Masking(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", "Masking not yet confirmed"
+        CONFIRMED = "confirmed", "Masking confirmed"
+
+    AUDIENCES = [
+        (Audience.SERVICE_USER.value, "Service users"),
+        (Audience.CARER.value, "Carers"),
+        ("mixed", "Service users and carers"),
+    ]
+
+    schedule = models.ForeignKey(FollowUpSchedule, on_delete=models.CASCADE, related_name="sources")
+    session = models.ForeignKey(
+        FollowUpSession,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sources",
+        help_text="The session it records (kept, untied, if the session is removed).",
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    audience = models.CharField(max_length=12, choices=AUDIENCES)
+    text = models.TextField(help_text="The masked text: never the original.")
+    masked_counts = models.JSONField(
+        default=dict, blank=True, help_text="How many identifiers of each kind were masked."
+    )
+    masking = models.CharField(max_length=12, choices=Masking.choices, default=Masking.UNCONFIRMED)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["schedule", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.masking == self.Masking.CONFIRMED
