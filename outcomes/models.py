@@ -324,3 +324,7 @@ class QualitativeSource(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.masking == self.Masking.CONFIRMED
+
+    @property
+    def masked_total(self) -> int:
+        return sum(int(v) for v in self.masked_counts.values())
