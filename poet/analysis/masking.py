@@ -183,44 +183,35 @@ def names_from_email(address: str) -> list[str]:
     return [p for p in parts if len(p) >= 2 and p.casefold() not in _GENERIC_LOCAL_PARTS]
 
 
-def _names_pattern(words: set[str]) -> re.Pattern[str] | None:
-    if not words:
-        return None
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    one = rf"(?:{alternatives})"
-    # A run of name words joined by a space or a hyphen is one name.
-    return re.compile(rf"(?<![\w\[])({one}(?:[ -]{one})*)(?![\w\]])", re.IGNORECASE)
+# A word as names are matched: letters only, whole (not glued to digits, underscores or a
+# placeholder's brackets). Looked up in a set, so thousands of staff names cost no more than ten.
+_TOKEN = re.compile(r"(?<![\w\[])[^\W\d_]+(?![\w\]])")
 
 
 def mask_names(text: str, words: set[str]) -> tuple[str, int]:
-    """Mask known name words written with a capital (a full name as one ``[name]``)."""
-    pattern = _names_pattern(words)
-    if pattern is None:
+    """Mask known name words written with a capital; a full name ("Jane Smith", "Smith-Jones":
+    name words joined by one space or hyphen) becomes one ``[name]``."""
+    if not words:
         return text, 0
+    out: list[str] = []
     count = 0
-
-    def replace(match: re.Match[str]) -> str:
-        nonlocal count
-        parts = re.split(r"([ -])", match.group(0))
-        out: list[str] = []
-        run = False  # the last part written was a [name]
-        for part in parts:
-            if part in (" ", "-"):
-                out.append(part)
-                continue
-            if part[:1].isupper():
-                if run and out and out[-1] in (" ", "-"):
-                    out.pop()  # "Jane Smith" → one [name]
-                    continue
-                out.append(PLACEHOLDERS[NAME])
-                count += 1
-                run = True
-            else:
-                out.append(part)
-                run = False
-        return "".join(out)
-
-    return pattern.sub(replace, text), count
+    position = 0
+    last_end = -1  # where the last [name] written ended in `text`
+    for match in _TOKEN.finditer(text):
+        word = match.group(0)
+        if len(word) < 2 or not word[0].isupper() or word.casefold() not in words:
+            continue
+        between = text[position : match.start()]
+        if last_end == match.start() - 1 and between in (" ", "-"):
+            position = match.end()  # the rest of a full name: already one [name]
+            last_end = match.end()
+            continue
+        out.append(between)
+        out.append(PLACEHOLDERS[NAME])
+        count += 1
+        position = last_end = match.end()
+    out.append(text[position:])
+    return "".join(out), count
 
 
 def mask_words(text: str, words: Iterable[str]) -> tuple[str, int]:
