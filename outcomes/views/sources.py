@@ -3,6 +3,8 @@ a session's notes or transcript (masked before it is saved), reviewing the maski
 each kind, words masked by hand) and confirming it. Thin: the rules are in
 `outcomes.services.sources`, the reads in `outcomes.selectors.sources`."""
 
+import re
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -71,6 +73,18 @@ def masked_counts(source: QualitativeSource) -> list[dict]:
             "count": int(source.masked_counts.get(kind, 0)),
         }
         for kind in KINDS
+    ]
+
+
+_PLACEHOLDER = re.compile("(" + "|".join(re.escape(p) for p in PLACEHOLDERS.values()) + ")")
+
+
+def text_parts(text: str) -> list[dict]:
+    """The masked text in runs, each placeholder apart so the page can mark it for the eye."""
+    return [
+        {"text": part, "masked": part in PLACEHOLDERS.values()}
+        for part in _PLACEHOLDER.split(text)
+        if part
     ]
 
 
@@ -148,6 +162,7 @@ def source(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         source=found,
         form=form,
         counts=masked_counts(found),
+        parts=text_parts(found.text),
     )
     return render(request, "outcomes/sources/source.html", context)
 

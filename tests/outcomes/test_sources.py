@@ -328,3 +328,11 @@ def test_a_source_of_another_partnership_is_not_found(client, follow_up):
 def test_a_wave_without_follow_up_has_no_sources_page(client, follow_up):
     FollowUpSchedule.objects.all().delete()
     assert signed_in(client, follow_up).get(follow_up.url("sources")).status_code == 404
+
+
+def test_the_review_page_marks_what_was_masked_and_escapes_the_text(client, follow_up):
+    add(signed_in(client, follow_up), follow_up, text="Sam said <b>hello</b> & 07700 900123")
+    source = QualitativeSource.objects.get()
+    html = client.get(review_url(follow_up, source)).content.decode()
+    assert '<mark class="poet-masked">[name]</mark> said &lt;b&gt;hello&lt;/b&gt; &amp; ' in html
+    assert '<mark class="poet-masked">[phone]</mark>' in html

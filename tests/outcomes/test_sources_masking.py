@@ -2,6 +2,8 @@
 in the text, and the look-alikes that must stay (pure: `poet.analysis.masking`, no database)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from poet.analysis.masking import mask, mask_codes, mask_phones, mask_words, names_from_email
 
@@ -260,3 +262,32 @@ def test_a_long_transcript_against_a_large_staff_list_is_quick():
     result = mask(text, names=names, codes=[f"P-{i:03d}" for i in range(500)])
     assert time.perf_counter() - started < 5
     assert result.counts["name"] == 3_000
+
+
+# --- properties over generated text ------------------------------------------------------------
+
+
+_PROSE = st.text(alphabet=st.sampled_from("abcdefghij klmnop,.;:!?()'\"\n"), max_size=40).map(
+    lambda s: f" {s} "
+)
+_MOBILE = st.builds(
+    lambda prefix, rest, sep: f"{prefix}7{rest[:3]}{sep}{rest[3:]}",
+    st.sampled_from(["0", "+44 ", "+44", "0044 ", "+44 (0)"]),
+    st.text(alphabet="0123456789", min_size=9, max_size=9),
+    st.sampled_from([" ", "", "-"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(before=_PROSE, number=_MOBILE, after=_PROSE)
+def test_any_mobile_number_in_any_prose_is_masked(before, number, after):
+    result = mask(before + number + after)
+    assert result.text == before + "[phone]" + after
+    assert result.counts["phone"] == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("Jane Smith 0123456789 O-HOME P-017 @.:/()-\n")))
+def test_masking_twice_is_masking_once(text):
+    once = mask(text, names=["Jane Smith"], codes=["P-017"])
+    assert mask(once.text, names=["Jane Smith"], codes=["P-017"]).text == once.text
