@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from poet.models import Audience, OutcomeStatement, UserGroup, Wave
-from surveys.models import Response
+from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
+from surveys.models import Answer, Response
 
 CODE_MAX_LENGTH = 20
 _CODE_CHARACTER = re.compile(r"[A-Za-z0-9._-]")
@@ -259,7 +259,9 @@ class OutcomeProposal(models.Model):
 
 
 class QualitativeSource(models.Model):
-    """The notes or transcript of a follow-up session, de-identified (issue 16, items 1 and 2).
+    """The notes or transcript of a follow-up session, or one free-text answer of a member of
+    staff, a service user or a carer, de-identified (issue 16, items 1 and 2). It carries its
+    audience, its session (users and carers) or organisation and staff group (staff), never a name.
 
     Only the masked text is stored, never the text as typed or uploaded, nor the uploaded file
     or its name: masking runs before the first save, and the words an evaluator masks by hand
@@ -271,6 +273,7 @@ class QualitativeSource(models.Model):
     class Kind(models.TextChoices):
         TRANSCRIPT = "transcript", "Transcript"
         NOTES = "notes", "Notes"
+        ANSWER = "answer", "Free-text answer"
 
     class Masking(models.TextChoices):
         UNCONFIRMED = "unconfirmed", "Masking not yet confirmed"
@@ -280,7 +283,9 @@ class QualitativeSource(models.Model):
         (Audience.SERVICE_USER.value, "Service users"),
         (Audience.CARER.value, "Carers"),
         ("mixed", "Service users and carers"),
+        (Audience.STAFF.value, "Staff"),
     ]
+    SESSION_AUDIENCES = AUDIENCES[:3]  # who takes part in a session: never staff
 
     schedule = models.ForeignKey(FollowUpSchedule, on_delete=models.CASCADE, related_name="sources")
     session = models.ForeignKey(
@@ -293,6 +298,21 @@ class QualitativeSource(models.Model):
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     audience = models.CharField(max_length=12, choices=AUDIENCES)
+    answer = models.OneToOneField(
+        Answer,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="qualitative_source",
+        help_text="The free-text answer it was made from (gone with the answer, as when a "
+        "participant withdraws).",
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    staff_group = models.ForeignKey(
+        StaffGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     text = models.TextField(help_text="The masked text: never the original.")
     masked_counts = models.JSONField(
         default=dict, blank=True, help_text="How many identifiers of each kind were masked."

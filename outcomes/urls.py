@@ -68,6 +68,7 @@ urlpatterns = [
     # qualitative sources: notes and transcripts of sessions, masked and confirmed
     path(f"{FOLLOW_UP}sources/", sources.sources, name="sources"),
     path(f"{FOLLOW_UP}sources/add/", sources.add_source, name="add_source"),
+    path(f"{FOLLOW_UP}sources/answers/", sources.collect_answers, name="collect_answers"),
     path(f"{FOLLOW_UP}sources/review/", sources.source, name="source"),
     path(f"{FOLLOW_UP}sources/confirm/", sources.confirm_source, name="confirm_source"),
     # the outcome shortlist

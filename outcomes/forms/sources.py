@@ -37,7 +37,7 @@ class SourceForm(forms.Form):
     )
     audience = forms.ChoiceField(
         label="Who took part?",
-        choices=QualitativeSource.AUDIENCES,
+        choices=QualitativeSource.SESSION_AUDIENCES,
         widget=forms.RadioSelect,
         error_messages={
             "required": "Select who took part",

@@ -3,15 +3,17 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from outcomes.models import FollowUpSchedule, QualitativeSource
+from outcomes.selectors.responses import counted_responses
 from poet.analysis.masking import names_from_email
-from surveys.models import Invitation
+from poet.models import Audience
+from surveys.models import Answer, Invitation, Item, Questionnaire
 
 
 def sources_of(schedule: FollowUpSchedule) -> QuerySet[QualitativeSource]:
-    return schedule.sources.select_related("session").order_by("pk")
+    return schedule.sources.select_related("session", "organisation", "staff_group").order_by("pk")
 
 
 def source_of(schedule: FollowUpSchedule, pk: int) -> QualitativeSource | None:
@@ -56,4 +58,33 @@ def known_identifiers(schedule: FollowUpSchedule) -> KnownIdentifiers:
     codes = schedule.participants.values_list("code", flat=True)
     return KnownIdentifiers(
         names=tuple(sorted({n for n in names if n})), codes=tuple(sorted(codes))
+    )
+
+
+def uncollected_answers(schedule: FollowUpSchedule) -> list[Answer]:
+    """Free-text answers of the wave not yet made sources: staff answers to the staff survey and
+    users' and carers' to the follow-up, of counted responses only (submitted, confirmed, not
+    withdrawn). Alphabetical, never in the order people answered, so a source's number cannot
+    be matched to when someone answered."""
+    staff = Q(
+        response__audience=Audience.STAFF,
+        item__section__questionnaire__audience=Questionnaire.For.STAFF,
+    )
+    users = Q(
+        response__audience__in=[Audience.SERVICE_USER, Audience.CARER],
+        item__section__questionnaire__audience=Questionnaire.For.FOLLOW_UP,
+    )
+    answers = (
+        Answer.objects.filter(
+            response__in=counted_responses(schedule.wave),
+            item__kind=Item.Kind.TEXT,
+            qualitative_source__isnull=True,
+        )
+        .filter(staff | users)
+        .exclude(text="")
+    )
+    found = answers.select_related("response__participant", "item")
+    return sorted(
+        (a for a in found if a.text.strip()),
+        key=lambda a: (a.item.code, a.text.casefold(), a.pk),
     )

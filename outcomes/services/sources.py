@@ -20,14 +20,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from outcomes.models import FollowUpSchedule, FollowUpSession, QualitativeSource
-from outcomes.selectors.sources import known_identifiers
+from outcomes.selectors.sources import known_identifiers, uncollected_answers
 from poet.analysis.masking import KINDS, Masked, mask, mask_words
 from poet.services import record_audit
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_CHARACTERS = 1_000_000
 UPLOAD_TYPES = (".txt",)
-AUDIENCE_VALUES = tuple(value for value, _ in QualitativeSource.AUDIENCES)
+AUDIENCE_VALUES = tuple(value for value, _ in QualitativeSource.SESSION_AUDIENCES)
 
 
 class SourceError(Exception):
@@ -109,6 +109,41 @@ def add_source(
             masked=_counts(masked),
         )
     return source
+
+
+def collect_answer_sources(schedule: FollowUpSchedule, *, actor=None) -> int:
+    """Make a masked, unconfirmed source of each free-text answer of the wave not yet one
+    (staff with their organisation and staff group; users and carers with their session).
+    Collecting again adds only new answers. Returns how many sources were added."""
+    with transaction.atomic():
+        FollowUpSchedule.objects.select_for_update().get(pk=schedule.pk)
+        known = known_identifiers(schedule)
+        added = 0
+        for answer in uncollected_answers(schedule):
+            response = answer.response
+            masked = mask(answer.text.strip(), names=known.names, codes=known.codes)
+            link = getattr(response, "participant", None)
+            QualitativeSource.objects.create(
+                schedule=schedule,
+                answer=answer,
+                session=link.session if link is not None else None,
+                kind=QualitativeSource.Kind.ANSWER,
+                audience=response.audience,
+                organisation=response.organisation,
+                staff_group=response.staff_group,
+                text=masked.text,
+                masked_counts=_counts(masked),
+                added_by=actor,
+            )
+            added += 1
+        record_audit(
+            "source.answers_collected",
+            actor=actor,
+            partnership=schedule.wave.partnership,
+            target=f"follow-up of {schedule.wave.slug}",
+            added=added,
+        )
+    return added
 
 
 def mask_further(source: QualitativeSource, words: list[str], *, actor=None) -> int:

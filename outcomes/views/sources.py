@@ -181,3 +181,22 @@ def confirm_source(request: HttpRequest, access: Access, wave: Wave) -> HttpResp
         messages.info(request, str(error))
         return redirect(back)
     return done(request, "The masking is confirmed: the source can now be coded.", back)
+
+
+@wave_view(Right.EVALUATE)
+def collect_answers(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Make sources of the wave's free-text answers not yet collected (a POST from the list)."""
+    schedule = _schedule(wave)
+    back = _url(wave, "sources")
+    if request.method != "POST":
+        return redirect(back)
+    added = service.collect_answer_sources(schedule, actor=request.user)
+    if not added:
+        messages.info(request, "There are no new free-text answers to add.")
+        return redirect(back)
+    return done(
+        request,
+        f"{added} free-text answer{'' if added == 1 else 's'} added and masked: review and "
+        "confirm each before it is coded.",
+        back,
+    )

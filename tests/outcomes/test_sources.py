@@ -336,3 +336,64 @@ def test_the_review_page_marks_what_was_masked_and_escapes_the_text(client, foll
     html = client.get(review_url(follow_up, source)).content.decode()
     assert '<mark class="poet-masked">[name]</mark> said &lt;b&gt;hello&lt;/b&gt; &amp; ' in html
     assert '<mark class="poet-masked">[phone]</mark>' in html
+
+
+# --- free-text answers become sources ----------------------------------------------------------
+
+
+def staff_answer(follow_up, text: str):
+    from surveys.models import Answer, Questionnaire
+    from tests.factories import (
+        ItemFactory,
+        QuestionnaireFactory,
+        ResponseFactory,
+        SectionFactory,
+    )
+
+    questionnaire = QuestionnaireFactory(
+        wave=follow_up.wave, audience=Questionnaire.For.STAFF, title="Staff survey"
+    )
+    item = ItemFactory(
+        section=SectionFactory(questionnaire=questionnaire, order=1),
+        code="S-FREE",
+        kind="text",
+        scale="",
+        text="Anything else?",
+    )
+    response = ResponseFactory(wave=follow_up.wave, questionnaire=questionnaire)
+    return Answer.objects.create(response=response, item=item, text=text)
+
+
+def test_free_text_answers_of_staff_and_participants_become_masked_sources(client, follow_up):
+    from outcomes.services.capture import enter_answers
+    from outcomes.services.participants import check_collecting, withdraw
+
+    carer = Participant.objects.get()
+    enter_answers(
+        carer,
+        check_collecting(follow_up.schedule),
+        {"O-HOME.importance": 4, "MISSING": "Ask Priya Okafor: 07700 900123"},
+        session=follow_up.session,
+    )
+    answer = staff_answer(follow_up, "More time with P-001's family at LS6 2QH")
+    signed_in(client, follow_up)
+    response = client.post(follow_up.url("collect_answers"), follow=True)
+    assert "2 free-text answers added and masked" in page_text(response)
+    staff = QualitativeSource.objects.get(audience="staff")
+    assert staff.text == "More time with [name]'s family at [postcode]"
+    assert (staff.organisation, staff.staff_group, staff.session) == (
+        answer.response.organisation,
+        answer.response.staff_group,
+        None,
+    )
+    users = QualitativeSource.objects.get(audience="service_user")
+    assert users.text == "Ask [name]: [phone]"
+    assert users.session == follow_up.session and users.kind == "answer"
+    assert not users.is_confirmed
+    listed = page_text(client.get(follow_up.url("sources")))
+    assert answer.response.organisation.name in listed and "Free-text answer" in listed
+    again = client.post(follow_up.url("collect_answers"), follow=True)
+    assert "no new free-text answers" in page_text(again)
+    assert QualitativeSource.objects.count() == 2
+    withdraw(carer)
+    assert list(QualitativeSource.objects.values_list("audience", flat=True)) == ["staff"]

@@ -202,6 +202,7 @@ RULES: dict[str, Rule] = {
     # qualitative sources: evaluators of the partnership only (Right.EVALUATE)
     "outcomes:sources": derived(),
     "outcomes:add_source": derived(),
+    "outcomes:collect_answers": derived(get=302),  # an action: GET goes back to the list
     "outcomes:source": derived(query="source={source}", foreign_query="source={source}"),
     "outcomes:confirm_source": derived(  # an action: GET goes back to the review page
         get=302, query="source={source}", foreign_query="source={source}"
