@@ -392,6 +392,9 @@ def test_free_text_answers_of_staff_and_participants_become_masked_sources(clien
     assert not users.is_confirmed
     listed = page_text(client.get(follow_up.url("sources")))
     assert answer.response.organisation.name in listed and "Free-text answer" in listed
+    reviewed = page_text(client.get(review_url(follow_up, staff)))
+    assert f"staff of {answer.response.organisation.name}" in reviewed
+    assert "[name]</mark>'s family at" in reviewed
     again = client.post(follow_up.url("collect_answers"), follow=True)
     assert "no new free-text answers" in page_text(again)
     assert QualitativeSource.objects.count() == 2
