@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from poet.models import Audience, OutcomeStatement, UserGroup, Wave
-from surveys.models import Response
+from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
+from surveys.models import Answer, Response
 
 CODE_MAX_LENGTH = 20
 _CODE_CHARACTER = re.compile(r"[A-Za-z0-9._-]")
@@ -256,3 +256,95 @@ class OutcomeProposal(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class QualitativeSource(models.Model):
+    """The notes or transcript of a follow-up session, or one free-text answer of a member of
+    staff, a service user or a carer, de-identified (issue 16, items 1 and 2). It carries its
+    audience, its session (users and carers) or organisation and staff group (staff), never a name.
+
+    Only the masked text is stored, never the text as typed or uploaded, nor the uploaded file
+    or its name: masking runs before the first save, and the words an evaluator masks by hand
+    are applied and then forgotten. So no identifier the masking caught is ever at rest, in
+    the database or its backups. A source can be coded or quoted only once an evaluator has
+    reviewed and confirmed its masking (`outcomes.services.sources.confirmed_text`).
+    """
+
+    class Kind(models.TextChoices):
+        TRANSCRIPT = "transcript", "Transcript"
+        NOTES = "notes", "Notes"
+        ANSWER = "answer", "Free-text answer"
+
+    class Masking(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", "Masking not yet confirmed"
+        CONFIRMED = "confirmed", "Masking confirmed"
+
+    AUDIENCES = [
+        (Audience.SERVICE_USER.value, "Service users"),
+        (Audience.CARER.value, "Carers"),
+        ("mixed", "Service users and carers"),
+        (Audience.STAFF.value, "Staff"),
+    ]
+    SESSION_AUDIENCES = AUDIENCES[:3]  # who takes part in a session: never staff
+
+    schedule = models.ForeignKey(FollowUpSchedule, on_delete=models.CASCADE, related_name="sources")
+    session = models.ForeignKey(
+        FollowUpSession,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sources",
+        help_text="The session it records (kept, untied, if the session is removed).",
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    audience = models.CharField(max_length=12, choices=AUDIENCES)
+    answer = models.OneToOneField(
+        Answer,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="qualitative_source",
+        help_text="The free-text answer it was made from (gone with the answer, as when a "
+        "participant withdraws).",
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    staff_group = models.ForeignKey(
+        StaffGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(help_text="The masked text: never the original.")
+    masked_counts = models.JSONField(
+        default=dict, blank=True, help_text="How many identifiers of each kind were masked."
+    )
+    masking = models.CharField(max_length=12, choices=Masking.choices, default=Masking.UNCONFIRMED)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["schedule", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.masking == self.Masking.CONFIRMED
+
+    @property
+    def masked_total(self) -> int:
+        return sum(int(v) for v in self.masked_counts.values())

@@ -3,12 +3,13 @@ the schedule, participants and captured answers under follow-up/, and the outcom
 (staff figures, choices, proposals) under shortlist/.
 
 Like the survey pages, every route takes only the partnership and the wave: a session, a chosen
-outcome or a proposal is addressed as ?session=<id>, ?chosen=<id> or ?proposal=<id>.
+outcome, a proposal or a source is addressed as ?session=<id>, ?chosen=<id>, ?proposal=<id> or
+?source=<id>.
 """
 
 from django.urls import path
 
-from outcomes.views import capture, participants, schedule, shortlist
+from outcomes.views import capture, participants, schedule, shortlist, sources
 
 app_name = "outcomes"
 
@@ -64,6 +65,12 @@ urlpatterns = [
         name="assisted_entry",
     ),
     path(f"{FOLLOW_UP}import/", capture.import_page, name="import_answers"),
+    # qualitative sources: notes and transcripts of sessions, masked and confirmed
+    path(f"{FOLLOW_UP}sources/", sources.sources, name="sources"),
+    path(f"{FOLLOW_UP}sources/add/", sources.add_source, name="add_source"),
+    path(f"{FOLLOW_UP}sources/answers/", sources.collect_answers, name="collect_answers"),
+    path(f"{FOLLOW_UP}sources/review/", sources.source, name="source"),
+    path(f"{FOLLOW_UP}sources/confirm/", sources.confirm_source, name="confirm_source"),
     # the outcome shortlist
     path(SHORTLIST, shortlist.shortlist, name="shortlist"),
     path(f"{SHORTLIST}choose/", shortlist.choose, name="shortlist_choose"),

@@ -25,6 +25,7 @@ from outcomes.models import (
     FollowUpSession,
     OutcomeProposal,
     Participant,
+    QualitativeSource,
 )
 from poet.models import (
     Job,
@@ -201,6 +202,14 @@ RULES: dict[str, Rule] = {
     "outcomes:participant_withdraw": derived(),
     "outcomes:assisted_entry": derived(get=302, post=302),  # no consent yet: back
     "outcomes:import_answers": derived(),
+    # qualitative sources: evaluators of the partnership only (Right.EVALUATE)
+    "outcomes:sources": derived(),
+    "outcomes:add_source": derived(),
+    "outcomes:collect_answers": derived(get=302),  # an action: GET goes back to the list
+    "outcomes:source": derived(query="source={source}", foreign_query="source={source}"),
+    "outcomes:confirm_source": derived(  # an action: GET goes back to the review page
+        get=302, query="source={source}", foreign_query="source={source}"
+    ),
     "outcomes:shortlist": derived(),
     "outcomes:shortlist_choose": derived(get=302),  # an action: GET goes back to its page
     "outcomes:shortlist_unchoose": derived(get=302),  # an action: GET goes back to its page
@@ -363,6 +372,9 @@ def build_side(slug: str) -> Side:
         schedule=schedule, code=f"P-{slug.upper()}", audience="carer", user_group=user_group
     )
     proposal = OutcomeProposal.objects.create(wave=wave, source="staff", text="Less waiting")
+    source = QualitativeSource.objects.create(
+        schedule=schedule, session=session, kind="notes", audience="carer", text="[name] said"
+    )
     values = {
         "slug": p.slug,
         "wave_slug": wave.slug,
@@ -375,6 +387,7 @@ def build_side(slug: str) -> Side:
         "chosen": chosen.pk,
         "session": session.pk,
         "proposal": proposal.pk,
+        "source": source.pk,
         **tokens,
     }
     return Side(p, wave, values)
