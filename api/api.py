@@ -34,7 +34,7 @@ class TokenAuth(HttpBearer):
             return None
         user = found.user
         verified = found.second_factor
-        user.is_verified = lambda: verified  # read by poet.two_factor, as django-otp sets it
+        user.is_verified = lambda: verified  # type: ignore[attr-defined]  # as django-otp does
         request.user = user
         return found
 
