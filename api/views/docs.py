@@ -3,12 +3,14 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from api.api import api
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
+@require_GET
 def docs(request: HttpRequest) -> HttpResponse:
     schema = api.get_openapi_schema(path_prefix=reverse("api-v1:api-root"))
     operations = []
