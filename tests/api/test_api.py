@@ -244,3 +244,11 @@ def test_the_documentation_page_lists_every_endpoint(client):
 def test_a_person_without_partnerships_gets_an_empty_list(client):
     raw = token_for(UserFactory())
     assert client.get("/api/v1/partnerships/", **bearer(raw)).json() == {"items": [], "count": 0}
+
+
+def test_a_token_written_anywhere_in_a_log_line_is_redacted():
+    from poet.redaction import redact
+
+    raw = "poet_" + "Ab3-_x" * 8
+    assert raw not in redact(f"GET /api/v1/partnerships/ Authorization: Bearer {raw}")
+    assert redact("poet_settings and poet_app") == "poet_settings and poet_app"
