@@ -105,3 +105,8 @@ def test_the_command_refuses_an_unknown_person_or_bad_days():
         call_command("create_api_token", "nobody", "--name", "x")
     with pytest.raises(CommandError, match="1 to 366 days"):
         call_command("create_api_token", "robot", "--name", "x", "--days", "0")
+
+
+def test_every_signed_in_page_links_to_the_tokens_page(client, person):
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("api_tokens")}">API tokens</a>' in page
