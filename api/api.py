@@ -64,11 +64,12 @@ class Problem(Schema):
     detail: str
 
 
+# With type about:blank, RFC 9457 wants the status phrase as the title; `detail` says what to do.
 TITLES = {
-    401: "Not signed in",
-    403: "Not allowed",
-    404: "Not found",
-    422: "Invalid request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    422: "Unprocessable Content",
 }
 
 

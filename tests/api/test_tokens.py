@@ -97,6 +97,7 @@ def test_the_command_prints_a_working_token():
     assert token.name == "HR sync"
     assert token.hashed == hashlib.sha256(raw.encode()).hexdigest()
     assert token.expires_on - timezone.now() < datetime.timedelta(days=7, minutes=1)
+    assert token.second_factor  # made on the server: works where two-factor is required
 
 
 def test_the_command_refuses_an_unknown_person_or_bad_days():
