@@ -252,3 +252,11 @@ def test_a_token_written_anywhere_in_a_log_line_is_redacted():
     raw = "poet_" + "Ab3-_x" * 8
     assert raw not in redact(f"GET /api/v1/partnerships/ Authorization: Bearer {raw}")
     assert redact("poet_settings and poet_app") == "poet_settings and poet_app"
+
+
+def test_a_wave_nobody_was_invited_to_has_empty_counts(client):
+    empty = WaveFactory()
+    raw = token_for(member(empty.partnership, Role.MANAGER))
+    body = client.get(urls(empty)[3], **bearer(raw)).json()
+    assert body["by_organisation"] == [] and body["by_staff_group"] == []
+    assert body["overall"]["invited"] == 0
