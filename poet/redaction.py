@@ -36,12 +36,14 @@ _PATTERNS = [
     ),
     # token=… in a query string (after ? or &, or starting gunicorn's query atom)
     re.compile(r"(?P<keep>(?<![\w-])token=)(?P<token>[^&#\s\"']+)"),
+    # a personal API token (api.services.tokens), wherever it turns up
+    re.compile(r"(?P<keep>(?<![\w-])poet_)(?P<token>[A-Za-z0-9_-]{20,})"),
 ]
 
 
 def redact(text: str) -> str:
     """The text with every token of a link replaced by [redacted]."""
-    if "/s/" not in text and "token=" not in text and "/reset/" not in text:
+    if "/s/" not in text and "token=" not in text and "/reset/" not in text and "poet_" not in text:
         return text
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: m.group("keep") + REDACTED, text)

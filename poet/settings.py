@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "surveys",
     "outcomes",
     "reports",
+    "api",  # the JSON API and personal tokens, on top of every app
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/two-factor/set-up/", two_factor_views.setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
     path("admin/", admin.site.urls),
+    path("", include("api.urls")),  # /api/v1/ and the API tokens page
     path("", include("surveys.urls")),  # /s/ (respondents), a wave's survey/ and context/
     path("accounts/", include("django.contrib.auth.urls")),
     path("partnerships/new/", setup.new_partnership, name="new_partnership"),

@@ -123,6 +123,11 @@ RULES: dict[str, Rule] = {
         302, 302, anonymous=(LOGIN, LOGIN), token_holder=(LOGIN, LOGIN)
     ),
     "admin:": Rule(exclude="Django admin: staff-only by Django itself (is_staff)"),
+    # A person's own API tokens; revoking one that is not theirs (or none) is 404.
+    "api_tokens": everyone(200, 200, anonymous=(LOGIN, LOGIN), token_holder=(LOGIN, LOGIN)),
+    "api_token_revoke": everyone(405, 404, anonymous=(LOGIN, LOGIN), token_holder=(LOGIN, LOGIN)),
+    "api_docs": everyone(200, 405),  # the API's documentation: open to all, no data
+    "api-v1:": Rule(exclude="the API answers tokens, not sessions: tests/api/test_api_access.py"),
     # --- respondents, under /s/ -----------------------------------------------------------
     "respond:survey": respondent(403, 403, holder=(200, 200)),
     "respond:section": respondent(403, 403, holder=(200, 200)),
@@ -249,6 +254,7 @@ ARGUMENTS = {
     "code": "participant_code",
     "number": "section_number",
     "uidb64": "uidb64",
+    "token_id": "unknown_api_token",
 }
 # `token` depends on the page: a real link of the right kind.
 TOKENS = {
@@ -383,6 +389,7 @@ def build_side(slug: str) -> Side:
         "section_number": 1,
         "uidb64": "MQ",
         "unknown_token": "no-such-token",
+        "unknown_api_token": 999_999,
         "item_code": only.code,
         "chosen": chosen.pk,
         "session": session.pk,

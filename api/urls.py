@@ -1,0 +1,11 @@
+from django.urls import path
+
+from api.api import api
+from api.views import docs, tokens
+
+urlpatterns = [
+    path("accounts/api-tokens/", tokens.tokens, name="api_tokens"),
+    path("accounts/api-tokens/<int:token_id>/revoke/", tokens.revoke, name="api_token_revoke"),
+    path("api/v1/docs/", docs.docs, name="api_docs"),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,37 @@
+"""The API's documentation page, drawn from its OpenAPI document on the server (no JavaScript)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from api.api import api
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@require_GET
+def docs(request: HttpRequest) -> HttpResponse:
+    schema = api.get_openapi_schema(path_prefix=reverse("api-v1:api-root"))
+    operations = []
+    for path, item in schema["paths"].items():
+        for method in METHODS:
+            if method not in item:
+                continue
+            op = item[method]
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "parameters": op.get("parameters", []),
+                    "responses": sorted(op.get("responses", {}).items()),
+                }
+            )
+    context = {
+        "info": schema["info"],
+        "operations": operations,
+        "schema_url": reverse("api-v1:openapi-json"),
+    }
+    return render(request, "api/docs.html", context)

@@ -1,0 +1,101 @@
+"""The access matrix of the API: every endpoint x every kind of caller, derived from the same
+rights as the pages (`poet.permissions.ROLE_RIGHTS`). A new endpoint without a rule here fails."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from api.services.tokens import create_token, revoke_token
+from poet.models import Membership, Role
+from poet.permissions import ROLE_RIGHTS, Right
+from tests.security.access_rules import build_side, routes
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = "public"  # answers everyone, token or not
+# Each endpoint: the right it needs (as the page showing the same thing), or PUBLIC.
+API_RULES: dict[str, object] = {
+    "api-v1:openapi-json": PUBLIC,
+    "api-v1:api-root": PUBLIC,  # nothing there: 404 for everyone
+    "api-v1:list_partnerships": Right.VIEW,
+    "api-v1:get_partnership": Right.VIEW,
+    "api-v1:list_waves": Right.VIEW,
+    "api-v1:get_wave": Right.VIEW,
+    "api-v1:get_response_counts": Right.VIEW,
+}
+PUBLIC_ANSWER = {"api-v1:openapi-json": 200, "api-v1:api-root": 404}
+
+NO_TOKEN, BAD, REVOKED, EXPIRED = "no token", "wrong token", "revoked token", "expired token"
+OUTSIDER, SUPERUSER = "administrator of B", "superuser"
+ROLES = {f"{role.label} of A": role for role in (Role.MANAGER, Role.EVALUATOR, Role.ADMINISTRATOR)}
+CALLERS = [NO_TOKEN, BAD, REVOKED, EXPIRED, OUTSIDER, SUPERUSER, *ROLES]
+
+
+def api_routes():
+    return [r for r in routes() if (r.name or "").startswith("api-v1:")]
+
+
+def test_every_endpoint_has_a_rule():
+    missing = [r.name for r in api_routes() if r.name not in API_RULES]
+    assert not missing, f"add a rule to API_RULES for {missing}"
+
+
+def expected(name: str, caller: str) -> int:
+    rule = API_RULES[name]
+    if rule == PUBLIC:
+        return PUBLIC_ANSWER[name]
+    if caller in (NO_TOKEN, BAD, REVOKED, EXPIRED):
+        return 401
+    if caller == OUTSIDER:
+        return 404 if name != "api-v1:list_partnerships" else 200  # B's own list
+    if caller in ROLES and rule not in ROLE_RIGHTS[ROLES[caller]]:
+        return 403
+    return 200
+
+
+def token_of(caller: str, a, b) -> str | None:
+    users = get_user_model().objects
+    if caller == NO_TOKEN:
+        return None
+    if caller == SUPERUSER:
+        user = users.create(username="root", is_superuser=True, is_staff=True)
+    elif caller == OUTSIDER:
+        user = users.create(username="outsider")
+        Membership.objects.create(user=user, partnership=b.partnership, role=Role.ADMINISTRATOR)
+    else:
+        user = users.create(username=caller.replace(" ", "-"))
+        role = ROLES.get(caller, Role.ADMINISTRATOR)
+        Membership.objects.create(user=user, partnership=a.partnership, role=role)
+    token, raw = create_token(user, name=caller)
+    if caller == BAD:
+        return raw[:-2] + "zz"
+    if caller == REVOKED:
+        revoke_token(token, actor=user)
+    if caller == EXPIRED:
+        token.expires_on = timezone.now() - datetime.timedelta(minutes=1)
+        token.save()
+    return raw
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_every_endpoint_answers_every_caller_as_the_rules_say(caller):
+    a, b = build_side("alpha"), build_side("beta")
+    raw = token_of(caller, a, b)
+    client = Client(headers={"Authorization": f"Bearer {raw}"} if raw else {})
+    values = {"partnership": a.partnership.slug, "wave": a.wave.slug}
+    for route in api_routes():
+        url = reverse(route.name, kwargs={k: values[k] for k in route.arguments})
+        want = expected(route.name, caller)
+        got = client.get(url)
+        status = got.status_code
+        assert status == want, f"{caller} GET {url}: expected {want}, got {status}"
+        if got.status_code >= 400 and route.name != "api-v1:api-root":
+            assert got["Content-Type"] == "application/problem+json", url
+        if API_RULES[route.name] != PUBLIC:
+            assert client.post(url).status_code == 405, f"{caller} POST {url}: read only"
