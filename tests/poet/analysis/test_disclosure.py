@@ -184,3 +184,19 @@ def test_one_person_in_an_organisation_outside_its_shown_staff_group_is_hidden()
     shown = {margin for margin, on in zip(table.margins, protection.shown, strict=True) if on}
     assert not {("organisation", "O2"), ("staff_group", "G2")} <= shown
     assert not pinned_groups(table.membership[protection.shown], people, 3, ceilings=ceilings)
+
+
+def test_a_cell_whose_people_all_answered_dont_know_is_known_empty():
+    """Council (5) and GP (4, all in the Council) shown beside the total give the Council's one
+    porter by subtraction once the Trust's GP, who answered "don't know", is known to add
+    nobody: the attacker knows which cells have people behind the figure. Found by the random
+    test (tests/poet/analysis/test_analysis_properties.py)."""
+    cells = [("Charity", "porter"), ("Council", "GP"), ("Council", "porter")]
+    cells += [("Trust", "GP"), ("Trust", "porter")]
+    people = np.array([1, 4, 1, 0, 1])
+    table = LinkedTable.of(cells, STAFF)
+    protection = protect(table, people, 2)
+    shown = {margin for margin, on in zip(table.margins, protection.shown, strict=True) if on}
+    assert not {("organisation", "Council"), ("staff_group", "GP")} <= shown
+    answered = people > 0
+    assert not pinned_groups(table.membership[protection.shown][:, answered], people[answered], 2)
