@@ -85,7 +85,7 @@ def evaluator(client, wave):
 
 
 def staff_response(wave):
-    return ResponseFactory(wave=wave, audience=Audience.STAFF)
+    return ResponseFactory(wave=wave, audience=Audience.STAFF, answered=True)
 
 
 def test_a_new_wave_starts_with_the_questionnaire_and_nothing_else(client, evaluator, wave):
@@ -217,7 +217,11 @@ def test_the_follow_up_moves_from_planning_to_collecting(client, evaluator, clos
     assert (found["follow-up-plan"], found["follow-up-collect"]) == (COMPLETED, NOT_STARTED)
 
     answer = ResponseFactory(
-        wave=wave, audience=Audience.SERVICE_USER, organisation=None, staff_group=None
+        wave=wave,
+        audience=Audience.SERVICE_USER,
+        organisation=None,
+        staff_group=None,
+        answered=True,
     )
     ParticipantResponse.objects.create(participant=participant, response=answer, capture="self")
     html = page(client, wave)
@@ -242,7 +246,9 @@ def followed_up(closed):
     (chosen,) = choose(closed, [(library("O-HOME")[0], ChosenOutcome.Reason.MOST_ENDORSED, "")])
     set_methods(chosen.schedule, ["interview"])
     open_schedule(chosen.schedule)
-    ResponseFactory(wave=closed, audience=Audience.CARER, organisation=None, staff_group=None)
+    ResponseFactory(
+        wave=closed, audience=Audience.CARER, organisation=None, staff_group=None, answered=True
+    )
     close_schedule(chosen.schedule)
     return closed
 
