@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from outcomes.models import FollowUpSchedule
 from poet.analysis import (
     ANSWER_COUNT_COLUMNS,
     compare_outcome_counts,
@@ -137,3 +138,22 @@ def test_a_questionnaire_asking_one_outcome_measure_twice_is_refused_clearly():
     job = run_now(built.wave, resamples=20)
     assert job.status == Job.Status.FAILED
     assert "asks about the same outcome measure twice (O-1 importance)" in job.error
+
+
+def test_while_the_follow_up_collects_the_job_counts_staff_only():
+    built = build_wave(outcomes=2, staff=10, users=6, carers=2, k=3)
+    FollowUpSchedule.objects.create(wave=built.wave, status=FollowUpSchedule.Status.OPEN)
+    staff_answers = Answer.objects.filter(
+        item__outcome__isnull=False, response__in=built.staff
+    ).count()
+    job = run_now(built.wave, resamples=20)
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    run = ComparisonRun.objects.get(pk=job.result["run"])
+    assert run.users_left_out
+    assert (run.n_staff, run.n_users, run.n_outcome_answers) == (10, 0, staff_answers)
+    assert set(run.rows.values_list("n_users", flat=True)) == {0}
+    assert {r["n"] for r in run.staff_summary} == {
+        Answer.objects.filter(item=built.items[f"staff:O-{i}.{m}"], dont_know=False).count()
+        for i in range(2)
+        for m in ("importance", "achievement")
+    }
