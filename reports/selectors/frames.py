@@ -91,6 +91,57 @@ class WaveFrames:
         return int(users.nunique())
 
 
+@dataclass
+class CountedWave:
+    """What a comparison job reads (issue 19): the outcome answers as counts per outcome measure,
+    audience, organisation, group and value (``answer_counts``, one ``GROUP BY``) and who gave
+    them (one row per respondent and cell), never every outcome answer. Domain scores and top
+    picks need each person's answers, so those frames stay per person."""
+
+    outcome_counts: pd.DataFrame
+    respondents: pd.DataFrame
+    process_answers: pd.DataFrame
+    top_picks: pd.DataFrame
+    items_per_domain: dict[str, int] = field(default_factory=dict)
+    user_proposed: frozenset[str] = frozenset()
+
+    def staff_only(self) -> CountedWave:
+        """The same input without users' and carers' answers (their collection is open)."""
+        counts = self.outcome_counts
+        respondents = self.respondents
+        picks = self.top_picks
+        if len(picks):
+            picks = picks[(picks["audience"] == Audience.STAFF).to_numpy()]
+        return CountedWave(
+            outcome_counts=counts[(counts["audience"] == Audience.STAFF).to_numpy()].reset_index(
+                drop=True
+            ),
+            respondents=respondents[
+                (respondents["audience"] == Audience.STAFF).to_numpy()
+            ].reset_index(drop=True),
+            process_answers=self.process_answers,
+            top_picks=picks,
+            items_per_domain=self.items_per_domain,
+            user_proposed=frozenset(),
+        )
+
+    @property
+    def audiences(self) -> set[str]:
+        return set(self.outcome_counts["audience"].dropna().astype(str))
+
+    @property
+    def n_outcome_answers(self) -> int:
+        return int(self.outcome_counts["count"].sum())
+
+    @property
+    def n_staff(self) -> int:
+        return int((self.respondents["audience"] == Audience.STAFF).sum())
+
+    @property
+    def n_users(self) -> int:
+        return len(self.respondents) - self.n_staff
+
+
 def _counted_answers(wave: Wave) -> QuerySet[Answer]:
     withdrawn = ParticipantResponse.objects.filter(
         response=OuterRef("response_id"), participant__withdrawn_on__isnull=False
@@ -257,6 +308,42 @@ def load_outcome_counts(wave: Wave) -> pd.DataFrame:
     return frame[list(ANSWER_COUNT_COLUMNS)]
 
 
+RESPONDENT_COLUMNS = ["respondent", *_OUTCOME_ID_COLUMNS[:-1]]
+
+
+def load_outcome_respondents(wave: Wave) -> pd.DataFrame:
+    """Everyone who answered an outcome measure, once each, with their audience and cell (ids):
+    one ``DISTINCT`` row per person, not per answer. Counts them per side (n_staff, n_users)
+    and, in the fingerprint, says who answered in which cell."""
+    items, _measures = _outcome_items(wave)
+    qs = (
+        _outcome_answer_rows(wave, items)
+        .values_list("response_id", *_OUTCOME_ID_FIELDS[:-1])
+        .order_by()
+        .distinct()
+    )
+    ids = dict.fromkeys(_OUTCOME_ID_COLUMNS[1:-1], "float64")  # NULL for the other side
+    frame = read_frame(qs, RESPONDENT_COLUMNS, {"respondent": "int64", **ids})
+    return frame.astype({"audience": object}).sort_values("respondent").reset_index(drop=True)
+
+
+def repeated_outcome_items(wave: Wave) -> list[str]:
+    """Outcome measures asked twice in one questionnaire of the wave ("CODE measure"): counts
+    cannot tell two answers of one person apart, so a comparison refuses such a wave, as the
+    check of one answer per respondent and outcome measure on raw answers did."""
+    rows = (
+        Item.objects.filter(
+            section__questionnaire__wave=wave, outcome__isnull=False, measure__in=MEASURES
+        )
+        .values("section__questionnaire", "outcome__code", "measure")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("outcome__code", "measure")
+        .values_list("outcome__code", "measure")
+    )
+    return sorted({f"{code} {measure}" for code, measure in rows})
+
+
 def load_process_answers(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
     """Staff answers to process items (those with a domain), and each domain's item count."""
     item_rows = list(
@@ -347,6 +434,19 @@ def load_wave(wave: Wave) -> WaveFrames:
     )
 
 
+def load_counted_wave(wave: Wave) -> CountedWave:
+    """All inputs of one wave's comparison, outcome answers as counts (issue 19)."""
+    process, items_per_domain = load_process_answers(wave)
+    return CountedWave(
+        outcome_counts=load_outcome_counts(wave),
+        respondents=load_outcome_respondents(wave),
+        process_answers=process,
+        top_picks=load_top_picks(wave),
+        items_per_domain=items_per_domain,
+        user_proposed=load_user_proposed(wave),
+    )
+
+
 Cell = tuple[str, str]
 
 
@@ -427,15 +527,29 @@ def _frame_digest(frame: pd.DataFrame) -> bytes:
 
 
 def fingerprint(
-    frames: WaveFrames, parameters: dict[str, int], structure: Structure | None = None
+    frames: WaveFrames | CountedWave,
+    parameters: dict[str, int],
+    structure: Structure | None = None,
 ) -> str:
     """SHA-256 over the canonically sorted input frames and the parameters.
 
     Rows are hashed one by one and the row hashes sorted, so the order the database returns them
     in does not matter; pandas hashes a categorical by its labels, not its codes.
+
+    Of a ``CountedWave`` it hashes the answer counts and the respondents (each person's id with
+    audience and cell) instead of every answer: every outcome figure is a function of the counts,
+    so the counts change whenever a figure could, and the respondents make a change of who
+    answered (one person in, another out, or someone moved to another cell, with the counts by
+    chance the same) a new run too, as it was when each answer's respondent was hashed. Only two
+    people of one cell swapping their answers leaves it unchanged, and no stored figure with it.
     """
     digest = hashlib.sha256()
-    for frame in (frames.outcome_answers, frames.process_answers, frames.top_picks):
+    hashed: tuple[pd.DataFrame, ...]
+    if isinstance(frames, CountedWave):
+        hashed = (frames.outcome_counts, frames.respondents)
+    else:
+        hashed = (frames.outcome_answers,)
+    for frame in (*hashed, frames.process_answers, frames.top_picks):
         digest.update(_frame_digest(frame))
     extra = {
         "items_per_domain": frames.items_per_domain,

@@ -26,12 +26,12 @@ from poet.analysis import (
     USERS_SIDE,
     EarlierRelease,
     Release,
-    compare_outcomes,
+    compare_outcome_counts,
     domain_scores,
     organisation_spread,
     priority_agreement,
-    staff_consensus,
-    staff_outcome_summary,
+    staff_consensus_from_counts,
+    staff_outcome_summary_from_counts,
     summarise_domains,
     top_pick_counts,
 )
@@ -46,13 +46,14 @@ from reports.models import (
     ComparisonRun,
 )
 from reports.selectors.frames import (
+    CountedWave,
     Structure,
-    WaveFrames,
     cell_key,
     changed_since,
     fingerprint,
+    load_counted_wave,
     load_structure,
-    load_wave,
+    repeated_outcome_items,
 )
 
 JOB_KIND = COMPARISON_JOB
@@ -184,15 +185,15 @@ def _respondents(structure: Structure) -> dict[str, int]:
 
 
 def _analyse(
-    frames: WaveFrames,
+    frames: CountedWave,
     parameters: dict[str, int],
     release: Release,
     progress: Progress,
     respondents: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     k = parameters["k"]
-    comparison = compare_outcomes(
-        frames.outcome_answers,
+    comparison = compare_outcome_counts(
+        frames.outcome_counts,
         k=k,
         resamples=parameters["resamples"],
         seed=parameters["seed"],
@@ -201,8 +202,10 @@ def _analyse(
         release=release,
     )
     progress(0.82, "Staff consensus and top picks")
-    consensus = staff_consensus(frames.outcome_answers, k=k, release=release)
-    summary_of_staff = staff_outcome_summary(frames.outcome_answers, k=k, release=release)
+    consensus = staff_consensus_from_counts(frames.outcome_counts, k=k, release=release)
+    summary_of_staff = staff_outcome_summary_from_counts(
+        frames.outcome_counts, k=k, release=release
+    )
     asked = set(frames.top_picks["audience"].astype(str)) if len(frames.top_picks) else set()
     picks = top_pick_counts(
         frames.top_picks,
@@ -255,13 +258,20 @@ def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     progress(0.02, "Loading answers")
+    repeated = repeated_outcome_items(wave)
+    if repeated:
+        raise ComparisonError(
+            "A questionnaire of this wave asks about the same outcome measure twice ("
+            + ", ".join(repeated)
+            + "), so one person's answers would count twice: remove the repeated question first."
+        )
     users_left_out = follow_up_is_collecting(wave)
-    frames = load_wave(wave)
+    frames = load_counted_wave(wave)  # counts, not every outcome answer (issue 19)
     if users_left_out:
         frames = frames.staff_only()
     structure = load_structure(wave, users=not users_left_out)
     timings["load"] = round(time.perf_counter() - started, 3)
-    audiences = set(frames.outcome_answers["audience"].dropna().astype(str))
+    audiences = frames.audiences
     if not audiences:
         raise ComparisonError(
             "This wave has no submitted answers to outcome questions yet: collect or import "
@@ -299,7 +309,7 @@ def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
                 celebrate_threshold=parameters["celebrate_threshold"],
                 develop_threshold=parameters["develop_threshold"],
                 fingerprint=digest,
-                n_outcome_answers=len(frames.outcome_answers),
+                n_outcome_answers=frames.n_outcome_answers,
                 n_process_answers=len(frames.process_answers),
                 n_staff=frames.n_staff,
                 n_users=frames.n_users,

@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from outcomes.models import FollowUpSchedule
 from poet.analysis import (
     ANSWER_COUNT_COLUMNS,
     compare_outcome_counts,
@@ -14,10 +15,20 @@ from poet.analysis import (
     staff_outcome_summary_from_counts,
 )
 from poet.analysis.statistics import outcome_counts
-from reports.selectors.frames import load_outcome_answers, load_outcome_counts
-from surveys.models import Answer, Response
+from poet.models import Job
+from reports import selectors
+from reports.models import ComparisonRun
+from reports.selectors.frames import (
+    fingerprint,
+    load_counted_wave,
+    load_outcome_answers,
+    load_outcome_counts,
+)
+from reports.services.comparison import comparison_parameters
+from surveys.models import Answer, Item, Response
 from tests.factories import WaveFactory
 from tests.reports.builders import build_wave, participant_for
+from tests.reports.test_comparison_runs import run_now
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +87,73 @@ def test_a_wave_without_answers_has_no_counts():
 def test_on_postgresql_the_group_by_matches_too(postgres):
     built = build_wave(outcomes=2, staff=12, users=6, carers=2, k=3)
     assert_counts_give_the_answers_comparison(built.wave, k=3, resamples=50, seed=3)
+
+
+def test_the_comparison_job_reads_counts_not_every_outcome_answer(monkeypatch):
+    built = build_wave(outcomes=3, staff=14, users=8, carers=3, k=3)
+    outcome_answers = Answer.objects.filter(item__outcome__isnull=False).count()
+
+    def refuse(wave):
+        raise AssertionError("the comparison copied every outcome answer out of the database")
+
+    monkeypatch.setattr(selectors.frames, "load_outcome_answers", refuse)
+    job = run_now(built.wave, resamples=50, seed=2)
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    run = ComparisonRun.objects.get(pk=job.result["run"])
+    assert (run.n_staff, run.n_users, run.n_outcome_answers) == (14, 11, outcome_answers)
+
+
+def test_the_fingerprint_of_counts_changes_with_who_answered_not_with_row_order():
+    built = build_wave(outcomes=2, staff=6, users=6)
+    counted = load_counted_wave(built.wave)
+    parameters = comparison_parameters(built.wave)
+    digest = fingerprint(counted, parameters)
+    counted.outcome_counts = counted.outcome_counts.iloc[::-1].reset_index(drop=True)
+    counted.respondents = counted.respondents.iloc[::-1].reset_index(drop=True)
+    assert fingerprint(counted, parameters) == digest
+
+    someone_else = load_counted_wave(built.wave)  # the same counts from another person
+    someone_else.respondents.loc[0, "respondent"] = 10**9
+    assert fingerprint(someone_else, parameters) != digest
+    moved = load_counted_wave(built.wave)  # the same counts, one person in another cell
+    moved.respondents.loc[0, "organisation"] = -1.0
+    assert fingerprint(moved, parameters) != digest
+    more = load_counted_wave(built.wave)
+    more.outcome_counts.loc[0, "count"] += 1
+    assert fingerprint(more, parameters) != digest
+
+
+def test_a_questionnaire_asking_one_outcome_measure_twice_is_refused_clearly():
+    built = build_wave(outcomes=2, staff=6, users=6, k=3)
+    asked = built.items["staff:O-1.importance"]
+    again = Item.objects.create(
+        section=asked.section,
+        code="O-1.again",
+        kind=Item.Kind.LIKERT,
+        text="And again?",
+        outcome=asked.outcome,
+        measure=asked.measure,
+    )
+    Answer.objects.bulk_create(Answer(response=r, item=again, number=3.0) for r in built.staff)
+    job = run_now(built.wave, resamples=20)
+    assert job.status == Job.Status.FAILED
+    assert "asks about the same outcome measure twice (O-1 importance)" in job.error
+
+
+def test_while_the_follow_up_collects_the_job_counts_staff_only():
+    built = build_wave(outcomes=2, staff=10, users=6, carers=2, k=3)
+    FollowUpSchedule.objects.create(wave=built.wave, status=FollowUpSchedule.Status.OPEN)
+    staff_answers = Answer.objects.filter(
+        item__outcome__isnull=False, response__in=built.staff
+    ).count()
+    job = run_now(built.wave, resamples=20)
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    run = ComparisonRun.objects.get(pk=job.result["run"])
+    assert run.users_left_out
+    assert (run.n_staff, run.n_users, run.n_outcome_answers) == (10, 0, staff_answers)
+    assert set(run.rows.values_list("n_users", flat=True)) == {0}
+    assert {r["n"] for r in run.staff_summary} == {
+        Answer.objects.filter(item=built.items[f"staff:O-{i}.{m}"], dont_know=False).count()
+        for i in range(2)
+        for m in ("importance", "achievement")
+    }
