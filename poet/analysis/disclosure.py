@@ -338,10 +338,6 @@ def protect(
     if (counts < 0).any():
         raise ValueError("n must not be negative")
     top = None if ceiling is None else np.asarray(ceiling, dtype="float64")
-    if (counts == 0).any():
-        # The attacker knows which cells have people: one with nobody behind this figure (its
-        # people answered "don't know", or another question) is known to be empty, not free.
-        top = np.where(counts == 0, 0.0, np.inf if top is None else top)
     membership = table.membership
     margin_n = table.margin_counts(counts)
     reason = np.full(len(table.margins), "", dtype=object)

@@ -121,9 +121,13 @@ class Release:
         )
         protection = self._cache.get(cache_key)
         if protection is None:
-            protection = protect(
-                structure.table, n, self.k, ceiling=structure.ceiling, earlier=earlier
-            )
+            ceiling = structure.ceiling
+            if (n == 0).any():
+                # A cell with staff but nobody behind this figure (they answered "don't know", or
+                # another question) is taken as known to be empty: the stronger attacker, who
+                # knows who answered what, so that cell cannot cover a neighbour left alone.
+                ceiling = np.where(n == 0, 0.0, np.inf if ceiling is None else ceiling)
+            protection = protect(structure.table, n, self.k, ceiling=ceiling, earlier=earlier)
             self._cache[cache_key] = protection
         margins = structure.table.margins
         self._decisions[key] = pd.DataFrame(

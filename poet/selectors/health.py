@@ -53,8 +53,11 @@ def migrations() -> Check:
     if _migrated_at is not None and time.monotonic() - _migrated_at < MIGRATED_KEPT_SECONDS:
         return Check(True, "ok")
     try:
-        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
-        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        loader = MigrationExecutor(connections[DEFAULT_DB_ALIAS]).loader
+        # Every migration of the code, not the plan to the leaves: a leaf recorded as applied
+        # hides a missing migration before it from `migration_plan`.
+        applied = loader.applied_migrations or {}
+        plan = [node for node in loader.graph.nodes if node not in applied]
     except Exception as exc:  # noqa: BLE001
         logger.warning("Readiness: could not read the applied migrations: %s", exc)
         return Check(False, "could not be read")

@@ -14,7 +14,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpResponse
 from django.test import Client
-from django.urls import path
+from django.urls import include, path
 
 from poet.observability import logs
 from poet.services import create_job, enqueue
@@ -66,6 +66,7 @@ urlpatterns = [
     path("broken/", _broken),
     path("start-job/", _start_job),
     path("ok/", lambda request: HttpResponse("ok")),
+    path("", include("poet.urls")),  # the error pages link to the site's own pages
 ]
 
 

@@ -101,7 +101,8 @@ def test_empty_state_offers_evaluators_a_run(client):
 
 
 def test_the_wave_page_links_to_both_reports(client):
-    built = seeded(run=False)
+    """Once a comparison has run (the task list's reports task; before, it cannot start)."""
+    built = seeded()
     wave = built.wave
     client.force_login(member(wave.partnership, Role.MANAGER))
     page = client.get(f"/p/{wave.partnership.slug}/waves/{wave.slug}/").content.decode()
