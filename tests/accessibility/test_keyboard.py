@@ -206,12 +206,13 @@ def test_account_links_and_sign_out_by_keyboard(browser, live_server):
     page = context.new_page()
     page.goto("/")
     kb = Keyboard(page)
-    stops = [kb.press("Tab")["text"].split("\n")[0] for _ in range(5)]
+    stops = [kb.press("Tab")["text"].split("\n")[0] for _ in range(6)]
     assert stops == [
         "Skip to main content",
         "POET",
         "Your partnerships",
         "Two-factor authentication",
+        "API tokens",
         "Sign out",
     ], stops
     snap(page, FOLDER, "account-sign-out-focused")
