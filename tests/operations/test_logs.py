@@ -76,9 +76,11 @@ def log_output():
     root = logging.getLogger()
     handler = next(h for h in root.handlers if isinstance(h.formatter, logs.PlainFormatter))
     buffer = io.StringIO()
-    previous = handler.setStream(buffer)
+    # Swapped without setStream's flush: the stream it had may be an earlier test's captured
+    # stderr, closed since.
+    previous, handler.stream = handler.stream, buffer
     yield lambda: buffer.getvalue()
-    handler.setStream(previous)
+    handler.stream = previous
 
 
 def _access_lines(text: str) -> list[dict]:
