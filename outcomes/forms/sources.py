@@ -10,12 +10,14 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from outcomes.models import FollowUpSchedule, FollowUpSession, QualitativeSource
+from outcomes.services.source_files import FileError, ReadFile, read_upload
 
 MAX_WORDS = 200
 
 
 class SourceForm(forms.Form):
-    """A session's notes or transcript: typed or pasted, or a .txt file (read, never kept)."""
+    """A session's notes or transcript: typed or pasted, or a .txt, .docx or .odt file (its text
+    read on upload; `cleaned_data["upload"]` is then the `ReadFile`)."""
 
     session: forms.ModelChoiceField[FollowUpSession] = forms.ModelChoiceField(
         queryset=None,
@@ -51,9 +53,10 @@ class SourceForm(forms.Form):
         help_text="Type or paste the notes or transcript, or upload a file instead.",
     )
     upload = forms.FileField(
-        label="Or upload a plain text file (.txt)",
+        label="Or upload a file (.txt, .docx or .odt)",
         required=False,
-        help_text="At most 2 MB. Its text is read and masked; the file itself is not kept.",
+        help_text="Plain text (at most 2 MB), a Word document (.docx) or an OpenDocument text "
+        "(.odt) (at most 10 MB). Its text is read and masked; headers and footers are left out.",
     )
 
     def __init__(self, *args, schedule: FollowUpSchedule, **kwargs) -> None:
@@ -73,13 +76,22 @@ class SourceForm(forms.Form):
             Button("add", "Add and mask"),
         )
 
+    def clean_upload(self) -> ReadFile | None:
+        upload = self.cleaned_data.get("upload")
+        if not upload:
+            return None
+        try:
+            return read_upload(upload)
+        except FileError as error:
+            raise forms.ValidationError(str(error)) from error
+
     def clean(self):
         cleaned = super().clean()
         text, upload = (cleaned.get("text") or "").strip(), cleaned.get("upload")
         if text and upload:
             self.add_error("text", "Type or paste the text, or upload a file, not both")
-        elif not text and not upload:
-            self.add_error("text", "Type or paste the text, or upload a .txt file")
+        elif not text and not upload and "upload" not in self.errors:
+            self.add_error("text", "Type or paste the text, or upload a file")
         return cleaned
 
 

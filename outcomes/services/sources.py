@@ -1,13 +1,14 @@
 """Qualitative sources of the follow-up: notes and transcripts of sessions, de-identified.
 
-The evaluator types, pastes or uploads (.txt) the text of a session; it is masked before it is
-first saved (`poet.analysis.masking`: names of staff and members, participant codes, e-mail
-addresses, phone numbers, postcodes) and only the masked text is kept. Why never the original:
-an unmasked transcript at rest (in the database, its backups and every copy of them) is the
-very thing de-identification exists to prevent, and nothing later needs it: a word the rules
-missed is masked by hand on the masked text, and a word masked wrongly is put right by adding
-the source again. For the same reason the words masked by hand are applied, counted and
-forgotten, and an uploaded file is read and never stored (nor its name, which often holds one).
+The evaluator types, pastes or uploads (.txt, .docx or .odt, read by `source_files`) the text
+of a session; it is masked before it is first saved (`poet.analysis.masking`: names of staff and
+members, participant codes, e-mail addresses, phone numbers, postcodes) and only the masked text
+is kept. Why never the original: an unmasked transcript at rest (in the database, its backups
+and every copy of them) is the very thing de-identification exists to prevent, and nothing later
+needs it: a word the rules missed is masked by hand on the masked text, and a word masked wrongly
+is put right by adding the source again. For the same reason the words masked by hand are
+applied, counted and forgotten, and an uploaded file is read and not stored (nor its name, which
+often holds one).
 
 A source can be coded or quoted only after an evaluator has reviewed its masking and confirmed
 it (audited): `confirmed_text` is the one way its text leaves for coding, quoting or exporting.
@@ -15,7 +16,6 @@ it (audited): `confirmed_text` is the one way its text leaves for coding, quotin
 
 from __future__ import annotations
 
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,38 +24,12 @@ from outcomes.selectors.sources import known_identifiers, uncollected_answers
 from poet.analysis.masking import KINDS, Masked, mask, mask_words
 from poet.services import record_audit
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_CHARACTERS = 1_000_000
-UPLOAD_TYPES = (".txt",)
 AUDIENCE_VALUES = tuple(value for value, _ in QualitativeSource.SESSION_AUDIENCES)
 
 
 class SourceError(Exception):
     """A rule about sources was broken; the message is for the evaluator."""
-
-
-def text_of_upload(upload: UploadedFile) -> str:
-    """The text of an uploaded plain-text file (UTF-8, or Windows' own encoding as a fallback).
-
-    Read in memory and never saved: the file itself is not kept."""
-    name = (upload.name or "").lower()
-    if not name.endswith(UPLOAD_TYPES):
-        raise SourceError(
-            "The file must be a plain text file (.txt). Save a Word or OpenDocument file as "
-            "plain text, or paste its text instead."
-        )
-    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-        raise SourceError("The file must be smaller than 2 MB.")
-    data = upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise SourceError("The file must be smaller than 2 MB.")
-    if b"\x00" in data:
-        raise SourceError("The file is not plain text: save it as a .txt file and try again.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _check(schedule: FollowUpSchedule, session: FollowUpSession | None, audience: str) -> None:
@@ -84,7 +58,7 @@ def add_source(
     if kind not in QualitativeSource.Kind.values:
         raise SourceError("Choose whether it is a transcript or notes.")
     if not text or not text.strip():
-        raise SourceError("The source has no text: type or paste it, or upload a .txt file.")
+        raise SourceError("The source has no text: type or paste it, or upload a file.")
     if len(text) > MAX_CHARACTERS:
         raise SourceError(f"The text is too long (at most {MAX_CHARACTERS:,} characters).")
     known = known_identifiers(schedule)

@@ -108,13 +108,14 @@ def sources(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
 
 @wave_view(Right.EVALUATE)
 def add_source(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
-    """Add a session's notes or transcript: typed, pasted or a .txt file, masked on saving."""
+    """Add a session's notes or transcript: typed, pasted or a .txt, .docx or .odt file, masked
+    on saving."""
     schedule = _schedule(wave)
     form = SourceForm(request.POST or None, request.FILES or None, schedule=schedule)
 
     def add(data: dict) -> QualitativeSource:
         upload = data.get("upload")
-        text = service.text_of_upload(upload) if upload else data["text"]
+        text = upload.text if upload else data["text"]
         return service.add_source(
             schedule,
             session=data["session"],

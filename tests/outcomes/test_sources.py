@@ -143,8 +143,8 @@ def test_a_windows_encoded_file_is_read(client, follow_up):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"text": ""}, "Type or paste the text, or upload a .txt file"),
-        ({"text": "   "}, "Type or paste the text, or upload a .txt file"),
+        ({"text": ""}, "Type or paste the text, or upload a file"),
+        ({"text": "   "}, "Type or paste the text, or upload a file"),
         ({"session": ""}, "Select the session"),
         ({"kind": ""}, "Select transcript or notes"),
         ({"audience": "staff"}, "Select who took part"),
@@ -161,7 +161,7 @@ def test_bad_input_is_refused_with_a_message_and_the_text_kept(client, follow_up
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("transcript.docx", b"PK\x03\x04", "must be a plain text file (.txt)"),
+        ("transcript.doc", b"PK\x03\x04", "must be a plain text file (.txt), a Word document"),
         ("transcript.txt", b"\x00\x01binary", "not plain text"),
         ("transcript.txt", b"a" * (2 * 1024 * 1024 + 1), "smaller than 2 MB"),
     ],

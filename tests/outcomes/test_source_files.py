@@ -1,0 +1,213 @@
+"""Uploading a session's notes or transcript as a Word (.docx) or OpenDocument (.odt) file, or
+plain text (issue 16, item 1): the text is read on upload (paragraphs apart, tables' cells in,
+headers and footers out) and masked as typed text is; a file that is not what it says, damaged,
+password-protected, empty or too large is refused with a message on the file field."""
+
+import io
+import re
+import zipfile
+from html import unescape
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from outcomes.models import QualitativeSource
+from outcomes.services.source_files import OLE_MAGIC, FileError, read_file
+from surveys.models import Invitation
+from tests.factories import OrganisationFactory, StaffGroupFactory
+from tests.outcomes.documents import open_document, repacked, word_document
+from tests.outcomes.test_participants_support import build_follow_up, consented
+from tests.outcomes.test_sources import add, signed_in
+
+pytestmark = pytest.mark.django_db
+
+BUILDERS = {".docx": word_document, ".odt": open_document}
+
+SAID = [
+    "Focus group, Riverside, 3 November",
+    "Sam: What has changed for you since the reablement team came?",
+    "P-001: Priya Okafor rang me every week (07700 900123). I can stay at home now.",
+]
+TABLE = [["Speaker", "What they said"], ["Carer", "The night visits made the difference."]]
+
+
+@pytest.fixture
+def follow_up():
+    """A follow-up with a participant (P-001) and a member of staff, Priya Okafor."""
+    built = build_follow_up()
+    consented(built)
+    p = built.partnership
+    Invitation.objects.create(
+        wave=built.wave,
+        organisation=OrganisationFactory(partnership=p),
+        staff_group=StaffGroupFactory(partnership=p),
+        email="priya.okafor@nhs.net",
+    )
+    return built
+
+
+def upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data)
+
+
+def posted(client, follow_up, name: str, data: bytes):
+    return add(signed_in(client, follow_up), follow_up, text="", upload=upload(name, data))
+
+
+def field_error(response) -> str:
+    """The GOV.UK error message shown on the file field ("" when none)."""
+    html = response.content.decode()
+    found = re.search(r'id="id_upload_1_error"[^>]*>.*?Error:</span>(.*?)</span>', html, re.S)
+    return unescape(found.group(1)).strip() if found else ""
+
+
+@pytest.mark.parametrize("extension", [".docx", ".odt"])
+def test_a_document_is_read_in_paragraphs_with_its_tables_and_masked(
+    client,
+    follow_up,
+    extension,
+    tmp_path,
+    settings,
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    data = BUILDERS[extension](
+        SAID[:2], table=TABLE, after=SAID[2:], header="Priya Okafor – draft", footer="Page 1"
+    )
+    response = posted(client, follow_up, f"Priya Okafor focus group{extension}", data)
+    assert "Review the masking" in unescape(response.content.decode())
+    source = QualitativeSource.objects.get()
+    assert source.text == (
+        "Focus group, Riverside, 3 November\n\n"
+        "[name]: What has changed for you since the reablement team came?\n\n"
+        "Speaker | What they said\n\n"
+        "Carer | The night visits made the difference.\n\n"
+        "[name]: [name] rang me every week ([phone]). I can stay at home now."
+    )
+    assert "draft" not in source.text and "Page 1" not in source.text  # header and footer
+    assert source.masked_counts["phone"] == 1
+    assert "Okafor" not in repr(QualitativeSource.objects.values().get())
+    assert list(tmp_path.iterdir()) == [], "the file is kept though the partnership did not ask"
+
+
+def test_a_document_named_txt_is_read_by_its_content(client, follow_up):
+    posted(client, follow_up, "notes.txt", word_document(["Sam asked about the visits."]))
+    assert QualitativeSource.objects.get().text == "[name] asked about the visits."
+
+
+def test_empty_paragraphs_and_line_breaks_in_a_word_document(follow_up):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("")
+    paragraph = document.add_paragraph("First line")
+    paragraph.add_run().add_break()
+    paragraph.add_run("second line")
+    document.add_paragraph("   ")
+    document.add_paragraph("Next")
+    output = io.BytesIO()
+    document.save(output)
+    assert read_file("t.docx", output.getvalue()).text == "First line\nsecond line\n\nNext"
+
+
+def _encrypted_odt() -> bytes:
+    data = open_document(["Secret"])
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        manifest = package.read("META-INF/manifest.xml").decode()
+    manifest = manifest.replace(
+        'manifest:full-path="content.xml"',
+        'manifest:full-path="content.xml"><manifest:encryption-data '
+        'manifest:checksum-type="SHA1" manifest:checksum="x"/></manifest:file-entry'
+        '><manifest:file-entry manifest:media-type="text/xml" manifest:full-path="x.xml"',
+    )
+    return repacked(data, META_INF__manifest_xml=manifest.encode())
+
+
+def _truncated(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+# Password-protected Word files are OLE compound files holding an "EncryptionInfo" stream (what
+# Word writes; MS-OFFCRYPTO): built here from those two marks, as no encrypting library is
+# installed. Old Word (.doc) files are OLE files without it.
+ENCRYPTED_DOCX = OLE_MAGIC + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 64
+OLD_DOC = OLE_MAGIC + b"\x00" * 504 + "WordDocument".encode("utf-16-le") + b"\x00" * 64
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "transcript.docx",
+            b"Plain words, renamed",
+            "not a Word document (.docx), though its name",
+        ),
+        ("transcript.odt", b"%PDF-1.7 renamed", "not an OpenDocument text (.odt), though its name"),
+        ("transcript.docx", _truncated(word_document(SAID)), "damaged and cannot be read"),
+        ("transcript.odt", _truncated(open_document(SAID)), "damaged and cannot be read"),
+        ("transcript.docx", b"PK\x03\x04 not a zip", "damaged and cannot be read"),
+        (
+            "transcript.docx",
+            repacked(word_document(SAID), word__document_xml=b"<w:document"),
+            "damaged and cannot be read",
+        ),
+        ("transcript.docx", ENCRYPTED_DOCX, "protected by a password"),
+        ("transcript.odt", _encrypted_odt(), "protected by a password"),
+        ("transcript.docx", OLD_DOC, "old Word document (.doc)"),
+        ("transcript.docx", word_document([]), "The file has no text in it."),
+        ("transcript.odt", open_document(["", "  "]), "The file has no text in it."),
+        ("transcript.docx", word_document(["x"], header="Header only", footer="f")[:0], "empty"),
+        (
+            "transcript.odt",
+            repacked(
+                open_document(SAID), mimetype=b"application/vnd.oasis.opendocument.spreadsheet"
+            ),
+            "not a text document",
+        ),
+        ("transcript.pdf", b"%PDF-1.7", "must be a plain text file (.txt), a Word document"),
+        ("transcript.txt", b"%PDF-1.7", "The file is a PDF"),
+        ("transcript.txt", b"\x00\x01binary", "not plain text"),
+        ("transcript.txt", b"a" * (2 * 1024 * 1024 + 1), "smaller than 2 MB"),
+        ("transcript.docx", b"PK\x03\x04" + b"a" * (10 * 1024 * 1024), "smaller than 10 MB"),
+    ],
+    ids=[
+        "renamed-text-as-docx",
+        "renamed-pdf-as-odt",
+        "truncated-docx",
+        "truncated-odt",
+        "corrupt-zip",
+        "broken-xml",
+        "password-docx",
+        "password-odt",
+        "old-doc",
+        "empty-docx",
+        "empty-odt",
+        "zero-bytes",
+        "spreadsheet-odf",
+        "pdf-extension",
+        "pdf-as-txt",
+        "binary-txt",
+        "large-txt",
+        "large-docx",
+    ],
+)
+def test_files_that_cannot_be_read_are_refused_on_the_file_field(
+    client,
+    follow_up,
+    name,
+    data,
+    message,
+):
+    response = posted(client, follow_up, name, data)
+    assert response.status_code == 200
+    assert message in field_error(response)
+    assert "There is a problem" in unescape(response.content.decode())
+    assert not QualitativeSource.objects.exists()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked():
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", b"\x00" * (101 * 1024 * 1024))
+    with pytest.raises(FileError, match="too large to read"):
+        read_file("bomb.docx", output.getvalue())
