@@ -7,12 +7,15 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         """Hook the follow-up into the survey engine, which knows nothing of it (DESIGN §7)."""
+        from django.db.models.signals import post_delete
+
         from outcomes import receivers, tasks  # noqa: F401  (tasks registers the kinds of job)
+        from outcomes.models import QualitativeSource
         from outcomes.services.participants import (
             check_follow_up_draft,
             draft_for_participant_token,
         )
-        from poet.signals import next_wave_started
+        from poet.signals import next_wave_started, wave_personal_data_deleted
         from surveys.services.answering import register_draft_check, register_link_starter
         from surveys.signals import response_submitted
 
@@ -21,6 +24,14 @@ class OutcomesConfig(AppConfig):
         )
         next_wave_started.connect(
             receivers.next_wave_started, dispatch_uid="outcomes.copy_follow_up"
+        )
+        wave_personal_data_deleted.connect(
+            receivers.wave_personal_data_deleted, dispatch_uid="outcomes.delete_original_files"
+        )
+        post_delete.connect(
+            receivers.source_deleted,
+            sender=QualitativeSource,
+            dispatch_uid="outcomes.forget_original_file",
         )
         register_link_starter("participant", draft_for_participant_token)
         register_draft_check(check_follow_up_draft)

@@ -263,10 +263,13 @@ class QualitativeSource(models.Model):
     staff, a service user or a carer, de-identified (issue 16, items 1 and 2). It carries its
     audience, its session (users and carers) or organisation and staff group (staff), never a name.
 
-    Only the masked text is stored, never the text as typed or uploaded, nor the uploaded file
-    or its name: masking runs before the first save, and the words an evaluator masks by hand
-    are applied and then forgotten. So no identifier the masking caught is ever at rest, in
-    the database or its backups. A source can be coded or quoted only once an evaluator has
+    Only the masked text is stored, never the text as typed or uploaded, nor the uploaded file's
+    name: masking runs before the first save, and the words an evaluator masks by hand are
+    applied and then forgotten. So no identifier the masking caught is at rest in the database
+    or its backups. The one exception is the partnership's choice: when it keeps original files
+    (`Partnership.keep_source_files`), an uploaded file is kept, unmasked, under a random name in
+    MEDIA_ROOT (never served by URL; evaluators download it, audited) until the wave's personal
+    data is deleted. A source can be coded or quoted only once an evaluator has
     reviewed and confirmed its masking (`outcomes.services.sources.confirmed_text`).
     """
 
@@ -314,6 +317,13 @@ class QualitativeSource(models.Model):
         StaffGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     text = models.TextField(help_text="The masked text: never the original.")
+    original_file = models.FileField(
+        upload_to="sources/originals/",
+        max_length=200,
+        blank=True,
+        help_text="The uploaded file, unmasked: kept only when the partnership keeps original "
+        "files, under a random name; deleted with the wave's personal data.",
+    )
     masked_counts = models.JSONField(
         default=dict, blank=True, help_text="How many identifiers of each kind were masked."
     )

@@ -71,6 +71,12 @@ urlpatterns = [
     path(f"{FOLLOW_UP}sources/answers/", sources.collect_answers, name="collect_answers"),
     path(f"{FOLLOW_UP}sources/review/", sources.source, name="source"),
     path(f"{FOLLOW_UP}sources/confirm/", sources.confirm_source, name="confirm_source"),
+    path(f"{FOLLOW_UP}sources/original/", sources.original_file, name="source_original"),
+    path(
+        f"{FOLLOW_UP}sources/original/delete/",
+        sources.delete_original_file,
+        name="delete_source_original",
+    ),
     # the outcome shortlist
     path(SHORTLIST, shortlist.shortlist, name="shortlist"),
     path(f"{SHORTLIST}choose/", shortlist.choose, name="shortlist_choose"),

@@ -33,6 +33,39 @@ class MinimumGroupSizeForm(forms.Form):
         )
 
 
+class SourceFilesForm(forms.Form):
+    """Whether the original files of uploaded notes and transcripts are kept (issue 16)."""
+
+    keep = forms.TypedChoiceField(
+        label="Keep the original files of uploaded notes and transcripts?",
+        choices=[
+            ("no", "No: keep only the masked text (recommended)"),
+            ("yes", "Yes: keep each uploaded file too, until the wave's personal data is deleted"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether to keep the original files"},
+    )
+    reason = forms.CharField(
+        label="Why?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="Recorded in the audit log.",
+        error_messages={"required": "Say why the original files are, or are no longer, kept"},
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.radios("keep", legend_size=Size.SMALL),
+            Field.textarea("reason", label_size=Size.SMALL),
+            Button("save_source_files", "Save"),
+        )
+
+
 class ThresholdsForm(forms.Form):
     """The % positive that makes a process domain an area for celebration or for development."""
 

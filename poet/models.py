@@ -35,6 +35,12 @@ class Partnership(models.Model):
         default=False,
         help_text="Evaluators and administrators must use two-factor authentication",
     )
+    keep_source_files = models.BooleanField(
+        "keep the original files of uploaded notes and transcripts",
+        default=False,
+        help_text="Uploaded .txt, .docx and .odt files are kept, unmasked, until the wave's "
+        "personal data is deleted; otherwise only their masked text is kept.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

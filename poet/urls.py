@@ -57,6 +57,11 @@ urlpatterns = [
         name="partnership_thresholds",
     ),
     path(
+        "p/<slug:partnership>/settings/source-files/",
+        views.partnership_source_files,
+        name="partnership_source_files",
+    ),
+    path(
         "p/<slug:partnership>/settings/two-factor/",
         two_factor_views.partnership_requirement,
         name="partnership_two_factor",

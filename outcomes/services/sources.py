@@ -8,7 +8,10 @@ and every copy of them) is the very thing de-identification exists to prevent, a
 needs it: a word the rules missed is masked by hand on the masked text, and a word masked wrongly
 is put right by adding the source again. For the same reason the words masked by hand are
 applied, counted and forgotten, and an uploaded file is read and not stored (nor its name, which
-often holds one).
+often holds one) - unless the partnership chose to keep original files (its settings page):
+then the file is kept under a random name, downloaded only by evaluators (audited), and deleted
+with the wave's personal data (`delete_original_files`, on `wave_personal_data_deleted`) or
+earlier by an evaluator.
 
 A source can be coded or quoted only after an evaluator has reviewed its masking and confirmed
 it (audited): `confirmed_text` is the one way its text leaves for coding, quoting or exporting.
@@ -16,12 +19,19 @@ it (audited): `confirmed_text` is the one way its text leaves for coding, quotin
 
 from __future__ import annotations
 
+import uuid
+from typing import IO
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from outcomes.models import FollowUpSchedule, FollowUpSession, QualitativeSource
 from outcomes.selectors.sources import known_identifiers, uncollected_answers
+from outcomes.services.source_files import ReadFile
 from poet.analysis.masking import KINDS, Masked, mask, mask_words
+from poet.models import Partnership, Wave
 from poet.services import record_audit
 
 MAX_CHARACTERS = 1_000_000
@@ -50,10 +60,12 @@ def add_source(
     audience: str,
     kind: str,
     text: str,
+    original: ReadFile | None = None,
     actor=None,
 ) -> QualitativeSource:
     """Mask `text` and store it as a new, unconfirmed source of `session`; the original text
-    is never saved."""
+    is never saved, and the uploaded file it was read from (`original`) only when the
+    partnership keeps original files."""
     _check(schedule, session, audience)
     if kind not in QualitativeSource.Kind.values:
         raise SourceError("Choose whether it is a transcript or notes.")
@@ -63,26 +75,130 @@ def add_source(
         raise SourceError(f"The text is too long (at most {MAX_CHARACTERS:,} characters).")
     known = known_identifiers(schedule)
     masked = mask(text.strip(), names=known.names, codes=known.codes)
-    with transaction.atomic():
-        source = QualitativeSource.objects.create(
-            schedule=schedule,
-            session=session,
-            kind=kind,
-            audience=audience,
-            text=masked.text,
-            masked_counts=_counts(masked),
-            added_by=actor,
-        )
-        record_audit(
-            "source.added",
-            actor=actor,
-            partnership=schedule.wave.partnership,
-            target=f"source {source.pk}",
-            wave=schedule.wave.slug,
-            session=session.pk if session else None,
-            masked=_counts(masked),
-        )
+    saved = ""
+    try:
+        with transaction.atomic():
+            keep = original is not None and _keeps_files(schedule)
+            source = QualitativeSource.objects.create(
+                schedule=schedule,
+                session=session,
+                kind=kind,
+                audience=audience,
+                text=masked.text,
+                masked_counts=_counts(masked),
+                added_by=actor,
+            )
+            if keep and original is not None:
+                # A random name: the uploaded one often holds a participant's name.
+                name = f"{uuid.uuid4().hex}{original.extension}"
+                source.original_file.save(name, ContentFile(original.data), save=False)
+                saved = source.original_file.name or ""
+                source.save(update_fields=["original_file"])
+            record_audit(
+                "source.added",
+                actor=actor,
+                partnership=schedule.wave.partnership,
+                target=f"source {source.pk}",
+                wave=schedule.wave.slug,
+                session=session.pk if session else None,
+                masked=_counts(masked),
+                original_kept=bool(saved),
+            )
+    except BaseException:
+        if saved:
+            default_storage.delete(saved)  # nothing was stored: neither is the file
+        raise
     return source
+
+
+def _keeps_files(schedule: FollowUpSchedule) -> bool:
+    """The partnership's setting as it is now (not as when the page was loaded)."""
+    partnership = Partnership.objects.filter(pk=schedule.wave.partnership_id)
+    return partnership.filter(keep_source_files=True).exists()
+
+
+def _delete_files_after_commit(names: list[str]) -> None:
+    """Delete stored files once the rows naming them are gone for good (not on a rollback)."""
+
+    def delete() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
+
+
+def forget_original_file(source: QualitativeSource) -> None:
+    """Delete the kept file of a source being deleted, once the deletion is committed."""
+    if source.original_file:
+        _delete_files_after_commit([source.original_file.name or ""])
+
+
+def open_original(source: QualitativeSource, *, actor=None) -> tuple[IO[bytes], str]:
+    """The kept original file of a source, for an evaluator to download, and the name to give
+    it; each download is audited. Refused when no file is kept."""
+    if not source.original_file:
+        raise SourceError(
+            "No original file is kept for this source: only its masked text. The partnership's "
+            "settings say whether uploaded files are kept."
+        )
+    try:
+        handle = source.original_file.open("rb")
+    except FileNotFoundError as e:
+        raise SourceError("The original file is no longer there: only the masked text is.") from e
+    record_audit(
+        "source.original_downloaded",
+        actor=actor,
+        partnership=source.schedule.wave.partnership,
+        target=f"source {source.pk}",
+        wave=source.schedule.wave.slug,
+    )
+    extension = "." + (source.original_file.name or "").rsplit(".", 1)[-1]
+    return handle, f"original-of-source-{source.pk}{extension}"
+
+
+def delete_original(source: QualitativeSource, *, actor=None) -> None:
+    """An evaluator deletes a source's kept original file now (its masked text stays)."""
+    with transaction.atomic():
+        locked = QualitativeSource.objects.select_for_update().get(pk=source.pk)
+        if not locked.original_file:
+            raise SourceError("No original file is kept for this source.")
+        name = locked.original_file.name or ""
+        locked.original_file = ""
+        locked.save(update_fields=["original_file"])
+        record_audit(
+            "source.original_deleted",
+            actor=actor,
+            partnership=locked.schedule.wave.partnership,
+            target=f"source {locked.pk}",
+            wave=locked.schedule.wave.slug,
+        )
+        _delete_files_after_commit([name])
+    source.original_file = locked.original_file
+
+
+def delete_original_files(wave: Wave, *, actor=None) -> int:
+    """Delete every kept original file of the wave's sources (the wave's retention: run when
+    its personal data is deleted); their masked text stays. Returns how many were deleted."""
+    with transaction.atomic():
+        kept = (
+            QualitativeSource.objects.select_for_update()
+            .filter(schedule__wave=wave)
+            .exclude(original_file="")
+        )
+        names = [name for name in kept.values_list("original_file", flat=True) if name]
+        if not names:
+            return 0
+        kept.update(original_file="")
+        record_audit(
+            "source.originals_deleted",
+            actor=actor,
+            partnership=wave.partnership,
+            target=f"follow-up of {wave.slug}",
+            deleted=len(names),
+        )
+        _delete_files_after_commit(names)
+    return len(names)
 
 
 def collect_answer_sources(schedule: FollowUpSchedule, *, actor=None) -> int:

@@ -6,7 +6,7 @@ each kind, words masked by hand) and confirming it. Thin: the rules are in
 import re
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -115,13 +115,13 @@ def add_source(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
 
     def add(data: dict) -> QualitativeSource:
         upload = data.get("upload")
-        text = upload.text if upload else data["text"]
         return service.add_source(
             schedule,
             session=data["session"],
             audience=data["audience"],
             kind=data["kind"],
-            text=text,
+            text=upload.text if upload else data["text"],
+            original=upload,
             actor=request.user,
         )
 
@@ -133,7 +133,14 @@ def add_source(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
             "confirm the masking.",
             _url(wave, "source", source),
         )
-    context = _context(access, wave, schedule, form=form, has_sessions=schedule.sessions.exists())
+    context = _context(
+        access,
+        wave,
+        schedule,
+        form=form,
+        has_sessions=schedule.sessions.exists(),
+        keeps_files=access.partnership.keep_source_files,
+    )
     return render(request, "outcomes/sources/add.html", context)
 
 
@@ -201,3 +208,47 @@ def collect_answers(request: HttpRequest, access: Access, wave: Wave) -> HttpRes
         "confirm each before it is coded.",
         back,
     )
+
+
+CONTENT_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".txt": "text/plain",
+}
+
+
+@wave_view(Right.EVALUATE)
+def original_file(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Download a source's kept original file (unmasked): evaluators only, each download
+    audited; never a public URL."""
+    schedule = _schedule(wave)
+    found = _source(request, schedule)
+    try:
+        handle, name = service.open_original(found, actor=request.user)
+    except service.SourceError as error:
+        messages.info(request, str(error))
+        return redirect(_url(wave, "source", found))
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=name,
+        content_type=CONTENT_TYPES.get(name[name.rfind(".") :], "application/octet-stream"),
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@wave_view(Right.EVALUATE)
+def delete_original_file(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Delete a source's kept original file now (a POST from its review page)."""
+    schedule = _schedule(wave)
+    found = _source(request, schedule)
+    back = _url(wave, "source", found)
+    if request.method != "POST":
+        return redirect(back)
+    try:
+        service.delete_original(found, actor=request.user)
+    except service.SourceError as error:
+        messages.info(request, str(error))
+        return redirect(back)
+    return done(request, "The original file is deleted: only the masked text is kept.", back)

@@ -159,6 +159,10 @@ register_audit_kinds(
                 )
             ),
         ),
+        "partnership.source_files_changed": AuditKind(
+            "Keeping original files of notes and transcripts changed",
+            lambda d: "Original files kept" if d.get("new") else "Only the masked text kept",
+        ),
         "partnership.two_factor_required": AuditKind(
             "Two-factor authentication required",
             lambda d: "Evaluators and administrators must use it",

@@ -191,6 +191,31 @@ def set_minimum_group_size(partnership: Partnership, k: int, *, reason: str, act
     partnership.minimum_group_size = k
 
 
+def set_keep_source_files(partnership: Partnership, keep: bool, *, reason: str, actor) -> bool:
+    """Whether uploaded notes and transcripts are kept as files besides their masked text
+    (issue 16, item 1); audited with its reason. Returns False when nothing changed. Files
+    already kept stay until the wave's personal data is deleted."""
+    if not reason.strip():
+        raise SetupError("Say why the original files are, or are no longer, kept.")
+    with transaction.atomic():
+        locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+        if locked.keep_source_files == keep:
+            return False
+        locked.keep_source_files = keep
+        locked.save(update_fields=["keep_source_files"])
+        record_audit(
+            "partnership.source_files_changed",
+            actor=actor,
+            partnership=locked,
+            target=str(locked),
+            reason=reason.strip(),
+            old=not keep,
+            new=keep,
+        )
+    partnership.keep_source_files = keep
+    return True
+
+
 def set_thresholds(
     partnership: Partnership, *, celebrate: int, develop: int, reason: str, actor
 ) -> bool:

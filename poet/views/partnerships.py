@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from poet.forms import MinimumGroupSizeForm, ThresholdsForm
+from poet.forms import MinimumGroupSizeForm, SourceFilesForm, ThresholdsForm
 from poet.models import AuditEvent, Job, Membership
 from poet.permissions import (
     Access,
@@ -16,7 +16,12 @@ from poet.permissions import (
     wave_of,
 )
 from poet.selectors.wave_tasks import wave_tasks
-from poet.services import SetupError, set_minimum_group_size, set_thresholds
+from poet.services import (
+    SetupError,
+    set_keep_source_files,
+    set_minimum_group_size,
+    set_thresholds,
+)
 from poet.services.jobs import job_result_link, job_title
 
 
@@ -55,8 +60,9 @@ def _settings_page(
     *,
     k_form: MinimumGroupSizeForm | None = None,
     thresholds_form: ThresholdsForm | None = None,
+    files_form: SourceFilesForm | None = None,
 ) -> HttpResponse:
-    """The settings page with both of its forms (the one just sent keeps its answers and errors)."""
+    """The settings page with its forms (the one just sent keeps its answers and errors)."""
     p = access.partnership
     k_form = k_form or MinimumGroupSizeForm(initial={"minimum_group_size": p.minimum_group_size})
     thresholds_form = thresholds_form or ThresholdsForm(
@@ -67,15 +73,26 @@ def _settings_page(
             "develop_threshold": p.develop_threshold,
         },
     )
+    files_form = files_form or SourceFilesForm(
+        prefix="files",
+        action=reverse("partnership_source_files", kwargs={"partnership": p.slug}),
+        initial={"keep": "yes" if p.keep_source_files else "no"},
+    )
     history = AuditEvent.objects.filter(
-        partnership=p, action__in=["partnership.k_changed", "partnership.thresholds_changed"]
+        partnership=p,
+        action__in=[
+            "partnership.k_changed",
+            "partnership.thresholds_changed",
+            "partnership.source_files_changed",
+        ],
     )[:20]
     context = {
         "access": access,
         "partnership": p,
         "form": k_form,
         "thresholds_form": thresholds_form,
-        "has_errors": bool(k_form.errors or thresholds_form.errors),
+        "files_form": files_form,
+        "has_errors": bool(k_form.errors or thresholds_form.errors or files_form.errors),
         "history": history,
     }
     return render(request, "poet/partnership_settings.html", context)
@@ -128,6 +145,40 @@ def partnership_thresholds(request: HttpRequest, access: Access) -> HttpResponse
             )
             return redirect(p)
     return _settings_page(request, access, thresholds_form=form)
+
+
+@partnership_view(Right.MANAGE_PARTNERSHIP)
+def partnership_source_files(request: HttpRequest, access: Access) -> HttpResponse:
+    """Whether uploaded notes and transcripts are kept as files besides their masked text."""
+    p = access.partnership
+    if request.method != "POST":
+        return redirect("partnership_settings", partnership=p.slug)
+    form = SourceFilesForm(request.POST, prefix="files", action=request.path)
+    if form.is_valid():
+        try:
+            changed = set_keep_source_files(
+                p, form.cleaned_data["keep"], reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except SetupError as error:
+            form.add_error(None, str(error))
+        else:
+            if not changed:
+                message = "Whether original files are kept is unchanged."
+            elif p.keep_source_files:
+                message = (
+                    "Uploaded notes and transcripts are now kept as files too, until the wave's "
+                    "personal data is deleted. Only evaluators can download them, and each "
+                    "download is recorded."
+                )
+            else:
+                message = (
+                    "Uploaded notes and transcripts are no longer kept as files: only their "
+                    "masked text. Files already kept stay until the wave's personal data is "
+                    "deleted."
+                )
+            messages.success(request, message)
+            return redirect(p)
+    return _settings_page(request, access, files_form=form)
 
 
 @partnership_view()

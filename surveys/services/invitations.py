@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 
 from poet.models import AuditEvent, Job, Organisation, StaffGroup, Wave
 from poet.services import create_job, enqueue, record_audit
+from poet.signals import wave_personal_data_deleted
 from surveys.errors import SurveyError
 from surveys.models import Invitation, InvitationToken, OpenLink, new_token
 from surveys.selectors.opening import is_accepting_answers, is_closed
@@ -606,4 +607,5 @@ def purge_emails(wave: Wave, *, actor=None) -> int:
         target=str(wave),
         count=count,
     )
+    wave_personal_data_deleted.send(sender=Wave, wave=wave, actor=actor)
     return count

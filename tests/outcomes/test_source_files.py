@@ -10,11 +10,13 @@ from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from outcomes.models import QualitativeSource
 from outcomes.services.source_files import OLE_MAGIC, FileError, read_file
+from poet.models import AuditEvent, Role, Wave
 from surveys.models import Invitation
-from tests.factories import OrganisationFactory, StaffGroupFactory
+from tests.factories import OrganisationFactory, StaffGroupFactory, member
 from tests.outcomes.documents import open_document, repacked, word_document
 from tests.outcomes.test_participants_support import build_follow_up, consented
 from tests.outcomes.test_sources import add, signed_in
@@ -211,3 +213,186 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked():
         package.writestr("word/document.xml", b"\x00" * (101 * 1024 * 1024))
     with pytest.raises(FileError, match="too large to read"):
         read_file("bomb.docx", output.getvalue())
+
+
+# --- keeping the original file: only if the partnership says so ---------------------------------
+
+
+@pytest.fixture
+def media(tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+def kept_files(media) -> list:
+    return sorted(p for p in media.rglob("*") if p.is_file())
+
+
+def keeping(follow_up):
+    from poet.services import set_keep_source_files
+
+    admin = member(follow_up.partnership, Role.ADMINISTRATOR)
+    set_keep_source_files(follow_up.partnership, True, reason="Checked in the DPIA", actor=admin)
+
+
+DOCUMENT = word_document(SAID)
+
+
+def test_the_settings_page_keeps_original_files_only_when_an_administrator_says_so_audited(
+    client, follow_up
+):
+    p = follow_up.partnership
+    assert p.keep_source_files is False
+    client.force_login(member(p, Role.ADMINISTRATOR))
+    settings_url = reverse("partnership_settings", kwargs={"partnership": p.slug})
+    page = unescape(client.get(settings_url).content.decode())
+    assert "Original files of notes and transcripts" in page
+    assert "Now: only the masked text is kept" in page
+    action = reverse("partnership_source_files", kwargs={"partnership": p.slug})
+
+    refused = client.post(action, {"files-keep": "yes", "files-reason": ""})
+    text = unescape(refused.content.decode())
+    assert "There is a problem" in text and "Say why the original files are" in text
+    p.refresh_from_db()
+    assert p.keep_source_files is False
+
+    done = client.post(action, {"files-keep": "yes", "files-reason": "DPIA agreed"}, follow=True)
+    assert "are now kept as files too" in unescape(done.content.decode())
+    p.refresh_from_db()
+    assert p.keep_source_files is True
+    event = AuditEvent.objects.get(action="partnership.source_files_changed")
+    assert event.reason == "DPIA agreed" and event.detail == {"old": False, "new": True}
+    page = unescape(client.get(settings_url).content.decode())
+    assert "original files of notes and transcripts kept" in page  # the history of changes
+
+
+def test_other_roles_may_not_change_whether_files_are_kept(client, follow_up):
+    p = follow_up.partnership
+    action = reverse("partnership_source_files", kwargs={"partnership": p.slug})
+    for role in (Role.EVALUATOR, Role.MANAGER):
+        client.force_login(member(p, role))
+        response = client.post(action, {"files-keep": "yes", "files-reason": "why not"})
+        assert response.status_code == 403
+    p.refresh_from_db()
+    assert p.keep_source_files is False
+
+
+def test_a_kept_file_is_stored_privately_under_a_random_name_and_downloaded_audited(
+    client, follow_up, media
+):
+    keeping(follow_up)
+    response = posted(client, follow_up, "Priya Okafor interview.docx", DOCUMENT)
+    page = unescape(response.content.decode())
+    assert "Original file" in page and "Download the original file" in page
+    (stored,) = kept_files(media)
+    assert stored.read_bytes() == DOCUMENT
+    assert (
+        stored.suffix == ".docx" and "Okafor" not in str(stored) and "interview" not in str(stored)
+    )
+    source = QualitativeSource.objects.get()
+    assert "Okafor" not in source.text
+    added = AuditEvent.objects.get(action="source.added")
+    assert added.detail["original_kept"] is True
+
+    download = client.get(follow_up.url("source_original") + f"?source={source.pk}")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == DOCUMENT
+    assert download["Content-Disposition"] == (
+        f'attachment; filename="original-of-source-{source.pk}.docx"'
+    )
+    assert "no-store" in download["Cache-Control"]
+    event = AuditEvent.objects.get(action="source.original_downloaded")
+    assert event.actor == follow_up.evaluator and event.target == f"source {source.pk}"
+    # never served by a public URL
+    relative = stored.relative_to(media).as_posix()
+    for public in (f"/media/{relative}", f"/{relative}", f"/static/{relative}"):
+        assert client.get(public).status_code == 404
+
+
+def test_managers_may_not_download_a_kept_file(client, follow_up, media):
+    keeping(follow_up)
+    posted(client, follow_up, "t.odt", open_document(SAID))
+    source = QualitativeSource.objects.get()
+    client.force_login(member(follow_up.partnership, Role.MANAGER))
+    response = client.get(follow_up.url("source_original") + f"?source={source.pk}")
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(action="source.original_downloaded").exists()
+
+
+def test_typed_text_keeps_no_file_and_the_download_says_so(client, follow_up, media):
+    keeping(follow_up)
+    response = add(signed_in(client, follow_up), follow_up, text="Sam: hello", follow=True)
+    assert "Download the original file" not in unescape(response.content.decode())
+    source = QualitativeSource.objects.get()
+    assert not source.original_file and kept_files(media) == []
+    back = client.get(follow_up.url("source_original") + f"?source={source.pk}", follow=True)
+    assert "No original file is kept for this source" in unescape(back.content.decode())
+
+
+def test_a_refused_upload_keeps_no_file(client, follow_up, media):
+    keeping(follow_up)
+    posted(client, follow_up, "t.docx", word_document([]))
+    assert kept_files(media) == [] and not QualitativeSource.objects.exists()
+
+
+def test_an_evaluator_can_delete_a_kept_file_now_audited(
+    client, follow_up, media, django_capture_on_commit_callbacks
+):
+    keeping(follow_up)
+    posted(client, follow_up, "t.docx", DOCUMENT)
+    source = QualitativeSource.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            follow_up.url("delete_source_original"), {"source": source.pk}, follow=True
+        )
+    assert "The original file is deleted" in unescape(response.content.decode())
+    assert kept_files(media) == []
+    source.refresh_from_db()
+    assert not source.original_file and source.text  # the masked text stays
+    assert AuditEvent.objects.filter(action="source.original_deleted").count() == 1
+
+
+def test_kept_files_are_deleted_with_the_waves_personal_data(
+    client, follow_up, media, django_capture_on_commit_callbacks
+):
+    """The wave's retention: deleting a closed wave's personal data (its staff e-mail
+    addresses) deletes the kept original files too; the masked text stays."""
+    keeping(follow_up)
+    posted(client, follow_up, "a.docx", DOCUMENT)
+    posted(client, follow_up, "b.odt", open_document(SAID))
+    add(client, follow_up, text="Typed notes")
+    assert len(kept_files(media)) == 2
+    Wave.objects.filter(pk=follow_up.wave.pk).update(status=Wave.Status.CLOSED)
+    purge = reverse(
+        "surveys:invitations_purge",
+        kwargs={"partnership": follow_up.partnership.slug, "wave": follow_up.wave.slug},
+    )
+    assert "original files of the follow-up" in unescape(client.get(purge).content.decode())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(purge)
+    assert kept_files(media) == []
+    assert QualitativeSource.objects.count() == 3
+    assert not QualitativeSource.objects.exclude(original_file="").exists()
+    event = AuditEvent.objects.get(action="source.originals_deleted")
+    assert event.detail["deleted"] == 2
+
+
+def test_purging_an_open_wave_deletes_no_file(client, follow_up, media):
+    keeping(follow_up)
+    posted(client, follow_up, "a.docx", DOCUMENT)
+    purge = reverse(
+        "surveys:invitations_purge",
+        kwargs={"partnership": follow_up.partnership.slug, "wave": follow_up.wave.slug},
+    )
+    client.post(purge)
+    assert len(kept_files(media)) == 1
+
+
+def test_a_deleted_source_takes_its_kept_file_with_it(
+    client, follow_up, media, django_capture_on_commit_callbacks
+):
+    keeping(follow_up)
+    posted(client, follow_up, "a.docx", DOCUMENT)
+    with django_capture_on_commit_callbacks(execute=True):
+        follow_up.schedule.delete()
+    assert kept_files(media) == []

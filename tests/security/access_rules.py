@@ -150,6 +150,7 @@ RULES: dict[str, Rule] = {
     "audit_log_csv": derived(post=200),  # a file, whatever the method
     "partnership_settings": derived(),
     "partnership_thresholds": derived(get=302),  # the form is on the settings page
+    "partnership_source_files": derived(get=302),  # the form is on the settings page
     "job": derived(foreign_query=""),
     "wave": derived(),
     "surveys:responses": derived(),
@@ -213,6 +214,13 @@ RULES: dict[str, Rule] = {
     "outcomes:collect_answers": derived(get=302),  # an action: GET goes back to the list
     "outcomes:source": derived(query="source={source}", foreign_query="source={source}"),
     "outcomes:confirm_source": derived(  # an action: GET goes back to the review page
+        get=302, query="source={source}", foreign_query="source={source}"
+    ),
+    # no file kept for the test source: back to its review page, saying so
+    "outcomes:source_original": derived(
+        get=302, post=302, query="source={source}", foreign_query="source={source}"
+    ),
+    "outcomes:delete_source_original": derived(  # an action: GET goes back to the review page
         get=302, query="source={source}", foreign_query="source={source}"
     ),
     "outcomes:shortlist": derived(),
