@@ -73,6 +73,7 @@ class Theme:
     proposed_as_new_outcome: bool = False
     codable: bool = True
     color: str | None = None  # "#RRGGBB"
+    guid: str | None = None  # a GUID it came with (an imported code keeps its own)
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,16 @@ def guid(kind: str, id: Id) -> str:
     return str(uuid.uuid5(GUIDS, f"{kind}:{id}")).upper()
 
 
+def theme_guid(theme: Theme) -> str:
+    """A theme's GUID: the one it was imported with, else derived from its id."""
+    if theme.guid is None:
+        return guid("theme", theme.id)
+    try:
+        return str(uuid.UUID(theme.guid.strip().strip("{}"))).upper()
+    except ValueError as e:
+        raise RefiQdaError(f"The theme “{theme.name}” has a GUID that is not one.") from e
+
+
 # --- writing ------------------------------------------------------------------------------------
 
 
@@ -168,9 +179,7 @@ def write_codebook(themes: Sequence[Theme], *, origin: str = ORIGIN) -> bytes:
         found.set("name", PROPOSED_SET)
         _text(found, CODEBOOK_NS, "Description", _PROPOSED_DESCRIPTION)
         for theme in proposed:
-            etree.SubElement(found, f"{{{CODEBOOK_NS}}}MemberCode").set(
-                "guid", guid("theme", theme.id)
-            )
+            etree.SubElement(found, f"{{{CODEBOOK_NS}}}MemberCode").set("guid", theme_guid(theme))
     return _xml(root)
 
 
@@ -191,6 +200,7 @@ def write_project(project: Project) -> bytes:
     if project.created_at is not None:
         root.set("creationDateTime", _datetime(project.created_at))
     notes = _memo_refs(project.memos)
+    themes = {theme.id: theme_guid(theme) for theme in project.themes}
     if project.coders:
         users = _sub(root, "Users")
         for coder in project.coders:
@@ -210,7 +220,7 @@ def write_project(project: Project) -> bytes:
             variable.set("typeOfVariable", "Text")
         sources = _sub(root, "Sources")
         for source in project.sources:
-            files.append(_source(sources, source, project.codings, notes))
+            files.append(_source(sources, source, project.codings, notes, themes))
     if project.memos:
         _notes(_sub(root, "Notes"), project.memos)
     proposed = [t for t in project.themes if t.proposed_as_new_outcome]
@@ -220,7 +230,7 @@ def write_project(project: Project) -> bytes:
         found.set("name", PROPOSED_SET)
         _text(found, PROJECT_NS, "Description", _PROPOSED_DESCRIPTION)
         for theme in proposed:
-            _sub(found, "MemberCode").set("targetGUID", guid("theme", theme.id))
+            _sub(found, "MemberCode").set("targetGUID", theme_guid(theme))
     if project.description:
         _text(root, PROJECT_NS, "Description", project.description)
     output = io.BytesIO()
@@ -289,13 +299,15 @@ def _codes(
 ) -> None:
     if len({t.id for t in themes}) != len(themes):
         raise RefiQdaError("Two themes have the same id.")
+    if len({theme_guid(t) for t in themes}) != len(themes):
+        raise RefiQdaError("Two themes have the same GUID.")
     children = _children(themes)
     written: set[Id] = set()
 
     def add(element: etree._Element, theme: Theme) -> None:
         written.add(theme.id)
         code = etree.SubElement(element, f"{{{namespace}}}Code")
-        code.set("guid", guid("theme", theme.id))
+        code.set("guid", theme_guid(theme))
         code.set("name", _xml_safe(theme.name))
         code.set("isCodable", "true" if theme.codable else "false")
         if theme.color:
@@ -366,6 +378,7 @@ def _source(
     source: Source,
     codings: Iterable[Coding],
     notes: dict[tuple[str, Id], list[Memo]],
+    themes: dict[Id, str],
 ) -> tuple[str, str]:
     source_guid = guid("source", source.id)
     file_name = f"{source_guid}.txt"
@@ -387,7 +400,7 @@ def _source(
         applied = _sub(selection, "Coding")
         applied.set("guid", guid("coding", coding.id))
         applied.set("creatingUser", guid("coder", coding.coder_id))
-        _sub(applied, "CodeRef").set("targetGUID", guid("theme", coding.theme_id))
+        _sub(applied, "CodeRef").set("targetGUID", themes[coding.theme_id])
         for memo in notes.get(("coding", coding.id), []):
             _sub(selection, "NoteRef").set("targetGUID", guid("memo", memo.id))
     for name, value in (("Audience", source.audience), ("Session", source.session)):

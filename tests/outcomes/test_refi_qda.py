@@ -284,20 +284,20 @@ def test_a_codebook_written_back_from_what_was_read_is_the_same_file():
     def flatten(themes, parent=None):
         for t in themes:
             yield Theme(
-                t.guid, t.name, t.description, parent, t.proposed_as_new_outcome, t.codable, t.color
+                t.guid,
+                t.name,
+                t.description,
+                parent_id=parent,
+                proposed_as_new_outcome=t.proposed_as_new_outcome,
+                codable=t.codable,
+                color=t.color,
+                guid=t.guid,
             )
             yield from flatten(t.children, t.guid)
 
-    first = read_codebook(write_codebook(THEMES))
-    again = read_codebook(write_codebook(list(flatten(first))))
-
-    def strip(themes):
-        return [
-            (t.name, t.description, t.codable, t.proposed_as_new_outcome, strip(t.children))
-            for t in themes
-        ]
-
-    assert strip(again) == strip(first)
+    data = write_codebook(THEMES)
+    again = write_codebook(list(flatten(read_codebook(data))))
+    assert again == data
 
 
 def test_a_codebook_of_other_software_is_read():
@@ -380,3 +380,28 @@ def test_the_exchange_imports_nothing_of_django():
         env={"PATH": "/usr/bin:/bin"},
     )
     assert found.stdout.strip() == "[]"
+
+
+def test_an_imported_code_keeps_its_guid_when_exported_again():
+    imported = "{1ff58b12-6f6f-4b0c-8be5-bbdc91f55294}"
+    themes = [Theme(1, "Imported", guid=imported), Theme(2, "Ours", parent_id=1)]
+    (read,) = read_codebook(write_codebook(themes))
+    assert read.guid == "1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294"
+    assert read.children[0].guid == guid("theme", 2)
+    source = Source(1, "Source 1", "Carers", "Interview", "Some words here")
+    data = write_project(
+        Project(
+            name="p",
+            coders=[Coder(1, "A")],
+            themes=themes,
+            sources=[source],
+            codings=[Coding(1, 1, 1, 1, 0, 4)],
+        )
+    )
+    qde = unpacked(data)["project.qde"]
+    PROJECT_XSD.validate(io.BytesIO(qde))
+    assert b'CodeRef targetGUID="1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294"' in qde
+    with pytest.raises(RefiQdaError, match="not one"):
+        write_codebook([Theme(1, "Bad", guid="nope")])
+    with pytest.raises(RefiQdaError, match="same GUID"):
+        write_codebook([Theme(1, "a", guid=imported), Theme(2, "b", guid=imported.upper())])
