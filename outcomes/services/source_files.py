@@ -176,8 +176,9 @@ def _docx_text(data: bytes, expected: str) -> str:
         document = docx.Document(io.BytesIO(data))
     except ValueError as e:  # a package, but its main part is not a Word document
         raise FileError(
-            "The file is not a Word document (it may be a spreadsheet or a presentation): "
-            "upload the text as .docx, .odt or .txt."
+            "The file is not a Word document that can be read (it may be a spreadsheet, a "
+            "presentation or a document with macros): save the text as .docx, .odt or .txt "
+            "and upload that."
         ) from e
     except (PackageNotFoundError, KeyError, etree.XMLSyntaxError, zipfile.BadZipFile) as e:
         raise _damaged(expected) from e

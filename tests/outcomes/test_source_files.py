@@ -128,6 +128,17 @@ def _truncated(data: bytes) -> bytes:
     return data[: len(data) // 2]
 
 
+def _spreadsheet_renamed() -> bytes:
+    """An Office Open XML package whose main part is a spreadsheet's, named .docx."""
+    data = word_document(["Cells"])
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        types = package.read("[Content_Types].xml").replace(
+            b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+            b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        )
+    return repacked(data, **{"[Content_Types]_xml": types})
+
+
 # Password-protected Word files are OLE compound files holding an "EncryptionInfo" stream (what
 # Word writes; MS-OFFCRYPTO): built here from those two marks, as no encrypting library is
 # installed. Old Word (.doc) files are OLE files without it.
@@ -152,6 +163,7 @@ OLD_DOC = OLE_MAGIC + b"\x00" * 504 + "WordDocument".encode("utf-16-le") + b"\x0
             repacked(word_document(SAID), word__document_xml=b"<w:document"),
             "damaged and cannot be read",
         ),
+        ("transcript.docx", _spreadsheet_renamed(), "not a Word document that can be read"),
         ("transcript.docx", ENCRYPTED_DOCX, "protected by a password"),
         ("transcript.odt", _encrypted_odt(), "protected by a password"),
         ("transcript.docx", OLD_DOC, "old Word document (.doc)"),
@@ -178,6 +190,7 @@ OLD_DOC = OLE_MAGIC + b"\x00" * 504 + "WordDocument".encode("utf-16-le") + b"\x0
         "truncated-odt",
         "corrupt-zip",
         "broken-xml",
+        "xlsx-as-docx",
         "password-docx",
         "password-odt",
         "old-doc",

@@ -216,7 +216,7 @@ RULES: dict[str, Rule] = {
     "outcomes:confirm_source": derived(  # an action: GET goes back to the review page
         get=302, query="source={source}", foreign_query="source={source}"
     ),
-    # no file kept for the test source: back to its review page, saying so
+    # the test source's kept file is not on disk: back to its review page, saying so
     "outcomes:source_original": derived(
         get=302, post=302, query="source={source}", foreign_query="source={source}"
     ),
@@ -386,8 +386,13 @@ def build_side(slug: str) -> Side:
         schedule=schedule, code=f"P-{slug.upper()}", audience="carer", user_group=user_group
     )
     proposal = OutcomeProposal.objects.create(wave=wave, source="staff", text="Less waiting")
-    source = QualitativeSource.objects.create(
-        schedule=schedule, session=session, kind="notes", audience="carer", text="[name] said"
+    source = QualitativeSource.objects.create(  # names a kept file that is not on disk: the
+        schedule=schedule,  # review page shows its block, the download sends back saying so
+        session=session,
+        kind="notes",
+        audience="carer",
+        text="[name] said",
+        original_file="sources/originals/not-on-disk.txt",
     )
     values = {
         "slug": p.slug,
