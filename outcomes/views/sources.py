@@ -218,7 +218,7 @@ CONTENT_TYPES = {
 
 
 @wave_view(Right.EVALUATE)
-def original_file(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+def original_file(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse | FileResponse:
     """Download a source's kept original file (unmasked): evaluators only, each download
     audited; never a public URL."""
     schedule = _schedule(wave)
