@@ -3,8 +3,9 @@ MAXQDA, ATLAS.ti and QualCoder open, its codebook as a .qdc, and a .qdc read bac
 
 The REFI-QDA standard (www.qdasoftware.org, QDA-XML 1.0) in brief: a .qdpx is a zip holding
 `project.qde`, XML in the namespace `urn:QDA-XML:project:1.0`, and the sources' text as
-`sources/<GUID>.txt` (UTF-8), which the project names as `internal://<GUID>.txt`; positions of
-coded passages count characters of that text. A .qdc is XML alone, in `urn:QDA-XML:codebook:1.0`.
+`Sources/<GUID>.txt` (UTF-8; the folder the standard names), which the project names as
+`internal://<GUID>.txt`; positions of coded passages count characters (code points) of that
+text. A .qdc is XML alone, in `urn:QDA-XML:codebook:1.0`.
 
 How POET's words map onto it:
 
@@ -237,7 +238,7 @@ def write_project(project: Project) -> bytes:
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as package:
         _add(package, "project.qde", _xml(root))
         for name, text in files:
-            _add(package, f"sources/{name}", text.encode("utf-8"))
+            _add(package, f"Sources/{name}", text.encode("utf-8"))
     return output.getvalue()
 
 

@@ -113,7 +113,7 @@ def test_the_schemas_parse_and_keep_refis_mit_notice():
 
 def test_the_project_is_a_zip_of_project_qde_and_the_sources_text_and_validates():
     files = unpacked(write_project(project()))
-    source_files = sorted(n for n in files if n.startswith("sources/"))
+    source_files = sorted(n for n in files if n.startswith("Sources/"))
     assert set(files) == {"project.qde", *source_files} and len(source_files) == 2
     PROJECT_XSD.validate(io.BytesIO(files["project.qde"]))
     root = etree.fromstring(files["project.qde"])
@@ -122,8 +122,8 @@ def test_the_project_is_a_zip_of_project_qde_and_the_sources_text_and_validates(
     sources = root.findall("q:Sources/q:TextSource", ns)
     for source in sources:
         path = source.get("plainTextPath")
-        assert path.startswith("internal://") and f"sources/{path[11:]}" in files
-    first = files[f"sources/{guid('source', 100)}.txt"].decode("utf-8")
+        assert path.startswith("internal://") and f"Sources/{path[11:]}" in files
+    first = files[f"Sources/{guid('source', 100)}.txt"].decode("utf-8")
     assert first == MASKED
 
 
@@ -213,7 +213,7 @@ def test_control_characters_become_spaces_so_the_xml_stays_valid():
     data = write_project(Project(name="p", sources=[source]))
     files = unpacked(data)
     PROJECT_XSD.validate(io.BytesIO(files["project.qde"]))
-    assert files[f"sources/{guid('source', 1)}.txt"] == b"Line break and  more"
+    assert files[f"Sources/{guid('source', 1)}.txt"] == b"Line break and  more"
 
 
 @pytest.mark.parametrize(
