@@ -63,4 +63,10 @@ FOLLOW_UP_KINDS: dict[str, AuditKind | str] = {
         "Answers imported",
         lambda d: f"{d['responses']} responses from {d['rows']} rows",
     ),
+    "source.original_downloaded": "Original file of notes or a transcript downloaded",
+    "source.original_deleted": "Original file of notes or a transcript deleted",
+    "source.originals_deleted": AuditKind(
+        "Original files of notes and transcripts deleted with the wave's personal data",
+        lambda d: f"{d['deleted']} file{'' if d['deleted'] == 1 else 's'}",
+    ),
 }

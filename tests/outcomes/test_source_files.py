@@ -388,6 +388,10 @@ def test_kept_files_are_deleted_with_the_waves_personal_data(
     assert not QualitativeSource.objects.exclude(original_file="").exists()
     event = AuditEvent.objects.get(action="source.originals_deleted")
     assert event.detail["deleted"] == 2
+    client.force_login(member(follow_up.partnership, Role.ADMINISTRATOR))
+    audit = unescape(client.get(f"/p/{follow_up.partnership.slug}/audit/").content.decode())
+    assert "Original files of notes and transcripts deleted with the wave's personal data" in audit
+    assert "2 files" in audit
 
 
 def test_purging_an_open_wave_deletes_no_file(client, follow_up, media):
