@@ -14,13 +14,14 @@ import io
 import os
 from collections.abc import Iterator
 
+import hypothesis
 import pytest
 import schemathesis
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
 from schemathesis.config import SchemathesisConfig
 
 from api.services.tokens import create_token
@@ -53,7 +54,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(
 
 
 @pytest.fixture
-def token(postgres, settings) -> Iterator[str]:  # noqa: F811 (pytest-django's settings)
+def token(postgres, settings) -> Iterator[str]:
     """A closed wave with staff and service users' answers and a finished comparison run, and
     a token of one of its partnership administrators."""
     settings.API_RATE_LIMIT = "100000/min"  # the limit has tests of its own
@@ -83,6 +84,6 @@ def token(postgres, settings) -> Iterator[str]:  # noqa: F811 (pytest-django's s
 
 @schema.parametrize()
 # The seeded database is shared by an operation's examples on purpose (and rolled back after).
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@hypothesis.settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 def test_every_operation_answers_as_its_document_says(case, token):
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
