@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -100,7 +101,8 @@ TITLES = {
 
 
 def problem(request: HttpRequest, status: int, detail: str, **extra: object) -> HttpResponse:
-    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status}
+    title = TITLES.get(status) or HTTPStatus(status).phrase
+    body = {"type": "about:blank", "title": title, "status": status}
     body["detail"] = detail
     body.update(extra)
     response = api.create_response(request, body, status=status)

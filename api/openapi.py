@@ -27,6 +27,7 @@ COMMON = {
     "429": "More calls than the token's rate limit: wait for Retry-After seconds.",
 }
 INVALID = {"422": "A parameter or the body is not valid: `detail` names each."}
+UNREADABLE = {"400": "The body could not be read as the content type it was sent as."}
 RETRY_AFTER = {
     "Retry-After": {
         "description": "Seconds to wait before calling again.",
@@ -41,7 +42,8 @@ def _problem(description: str) -> dict[str, Any]:
 
 def with_common_responses(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema with 401 and 429 on every operation that needs a token, 422 on every one that
-    takes parameters or a body, and every error answer's body as a problem (changed in place)."""
+    takes parameters or a body, 400 on every one with a body (one that cannot be parsed), and
+    every error answer's body as a problem (changed in place)."""
     schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
         "Problem", PROBLEM_SCHEMA
     )
@@ -54,6 +56,8 @@ def with_common_responses(schema: dict[str, Any]) -> dict[str, Any]:
             extra = dict(COMMON) if operation.get("security") else {}
             if operation.get("parameters") or operation.get("requestBody"):
                 extra.update(INVALID)
+            if operation.get("requestBody"):
+                extra.update(UNREADABLE)
             for status, description in extra.items():
                 responses.setdefault(status, _problem(description))
             if "429" in responses:
