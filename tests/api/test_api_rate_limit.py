@@ -135,3 +135,23 @@ def test_gunicorns_workers_share_one_limit_through_redis(tmp_path, monkeypatch):
         ["redis-cli", "-p", port, "-n", "1", "get", counters[0]], capture_output=True, text=True
     )
     assert value.stdout.strip() == "40"
+
+
+def test_every_operation_that_needs_a_token_is_limited():
+    """However an endpoint module declares its operations (api/endpoints/ adds routers), each one
+    that takes a token counts against the token's limit."""
+    import poet.urls  # noqa: F401 (the URLconf adds every router to the API)
+    from api.api import api
+    from api.throttling import TokenRateThrottle
+
+    operations = [
+        (path, operation)
+        for router in api._get_bound_routers()
+        for path, view in router.path_operations.items()
+        for operation in view.operations
+    ]
+    assert len(operations) >= 5
+    for path, operation in operations:
+        if operation.auth_callbacks:
+            throttles = operation.throttle_objects
+            assert any(isinstance(t, TokenRateThrottle) for t in throttles), (path, throttles)
