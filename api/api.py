@@ -5,22 +5,30 @@ pages (`poet.permissions`), authenticated by personal tokens, errors as RFC 9457
 from __future__ import annotations
 
 import datetime
+import json
+import logging
+from http import HTTPStatus
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 
+from api.models import ApiToken
+from api.openapi import with_common_responses
 from api.selectors.partnerships import partnerships_with_roles, waves_of
 from api.services.tokens import authenticate_token
+from api.throttling import TokenRateThrottle, limit_in_words
 from poet.models import Role, Wave
 from poet.permissions import Right, partnership_access, wave_of
 from poet.two_factor import TwoFactorRequired
 from surveys.selectors.response_rates import response_rates
 
 PROBLEM = "application/problem+json"
+logger = logging.getLogger(__name__)
 
 
 class TokenAuth(HttpBearer):
@@ -36,10 +44,26 @@ class TokenAuth(HttpBearer):
         verified = found.second_factor
         user.is_verified = lambda: verified  # type: ignore[attr-defined]  # as django-otp does
         request.user = user
+        # The request line says who called with which token (never the token): poet.access.
+        request.access_log_fields = {"api_token": token_label(found)}  # type: ignore[attr-defined]
         return found
 
 
-api = NinjaAPI(
+def token_label(token: ApiToken) -> str:
+    """'12:"R scripts"': the token's id and its name, quoted so no name can break a log line."""
+    return f"{token.pk}:{json.dumps(token.name, ensure_ascii=False)}"
+
+
+class PoetAPI(NinjaAPI):
+    """The API whose OpenAPI document names, for every operation however it is declared, the
+    answers every call may get: 401 without a valid token, 429 over the rate limit, 422 for a
+    bad parameter, each an RFC 9457 problem (api/openapi.py)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return with_common_responses(super().get_openapi_schema(*args, **kwargs))
+
+
+api = PoetAPI(
     title="POET API",
     version="1",
     description=(
@@ -48,6 +72,7 @@ api = NinjaAPI(
         "problem details."
     ),
     auth=TokenAuth(),
+    throttle=[TokenRateThrottle()],  # per token, API_RATE_LIMIT
     urls_namespace="api-v1",
     openapi_url="/schema/",
     docs_url=None,  # the documentation page is our own (api.views.docs): works without JavaScript
@@ -70,11 +95,14 @@ TITLES = {
     403: "Forbidden",
     404: "Not Found",
     422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
 }
 
 
 def problem(request: HttpRequest, status: int, detail: str, **extra: object) -> HttpResponse:
-    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status}
+    title = TITLES.get(status) or HTTPStatus(status).phrase
+    body = {"type": "about:blank", "title": title, "status": status}
     body["detail"] = detail
     body.update(extra)
     response = api.create_response(request, body, status=status)
@@ -86,6 +114,8 @@ def problem(request: HttpRequest, status: int, detail: str, **extra: object) -> 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if request.headers.get("Authorization"):
+        request.access_log_fields = {"api_token": "refused"}  # type: ignore[attr-defined]
     return problem(
         request,
         401,
@@ -124,10 +154,35 @@ def invalid(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(request, 422, detail or "The request is not valid.", errors=errors)
 
 
+@api.exception_handler(Throttled)
+def too_many(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Over the token's rate limit; the throttle adds Retry-After (seconds) to the answer."""
+    wait = getattr(exc, "wait", None)
+    when = f"in {round(wait)} seconds" if wait else "later"
+    return problem(
+        request,
+        429,
+        f"This token has made more calls than its limit of {limit_in_words()}. "
+        f"Nothing was done: try again {when} (the Retry-After header says when).",
+    )
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     status = getattr(exc, "status_code", 400)
     return problem(request, status, str(exc))
+
+
+@api.exception_handler(Exception)
+def failed(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A fault of ours: logged with its traceback (and so reported), answered as a problem."""
+    logger.error("API call failed: %s %s", request.method, request.path, exc_info=exc)
+    return problem(
+        request,
+        500,
+        "Something went wrong on our side and nothing was changed. Try again later; if it "
+        "keeps happening, tell your POET administrator the request id (X-Request-ID).",
+    )
 
 
 ERRORS: dict[int, type] = {401: Problem, 403: Problem, 404: Problem}

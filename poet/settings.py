@@ -5,6 +5,7 @@ Production sets DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis), SECRET_KEY
 and DEBUG=false.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -301,6 +302,15 @@ SURVEY_MAX_REMINDERS = env.int("SURVEY_MAX_REMINDERS", default=2)
 # share an address). Counted in the cache below.
 OPEN_LINK_HOURLY_LIMIT = env.int("OPEN_LINK_HOURLY_LIMIT", default=600)
 OPEN_LINK_HOURLY_LIMIT_PER_ADDRESS = env.int("OPEN_LINK_HOURLY_LIMIT_PER_ADDRESS", default=60)
+# The API's rate limit per personal token (api/throttling.py): "calls/period", the period one of
+# s, sec, m, min, h, hour, d, day, optionally with a number ("600/10m"). Counted in the cache below.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/min").replace(" ", "")
+_rate = re.fullmatch(r"([1-9]\d*)/([1-9]\d*)?(s|sec|m|min|h|hour|d|day)", API_RATE_LIMIT)
+if _rate is None:
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT={API_RATE_LIMIT!r} is not a rate: write calls/period, e.g. 120/min "
+        "(the period one of s, min, hour, day, optionally with a number: 600/10min)."
+    )
 # Proxies in front of POET that each append the address they saw to X-Forwarded-For (0: none, the
 # address is the connection's). Only these are believed, never a header the client sets.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)

@@ -1,13 +1,30 @@
 """The API's documentation page, drawn from its OpenAPI document on the server (no JavaScript)."""
 
+from pathlib import Path
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from api.api import api
+from api.throttling import limit_in_words
 
 METHODS = ("get", "post", "put", "patch", "delete")
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+# The examples of docs/api.md, shown as they are (tests run the Python one against the API).
+LANGUAGES = [
+    ("Python (requests)", "fetch_comparison.py"),
+    ("R (httr2)", "fetch_comparison.R"),
+    ("curl", "fetch_comparison.sh"),
+]
+
+
+def examples() -> list[dict[str, str]]:
+    return [
+        {"language": language, "name": name, "code": (EXAMPLES / name).read_text()}
+        for language, name in LANGUAGES
+    ]
 
 
 @require_GET
@@ -33,5 +50,7 @@ def docs(request: HttpRequest) -> HttpResponse:
         "info": schema["info"],
         "operations": operations,
         "schema_url": reverse("api-v1:openapi-json"),
+        "rate_limit": limit_in_words(),
+        "examples": examples(),
     }
     return render(request, "api/docs.html", context)

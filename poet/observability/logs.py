@@ -17,7 +17,16 @@ from poet.observability.context import request_id
 from poet.redaction import redact
 
 # Fields of the request line (and of job lines) that the JSON format gives as keys of their own.
-FIELDS = ("method", "path", "status", "duration_ms", "user_id", "job_id", "job_kind")
+FIELDS = (
+    "method",
+    "path",
+    "status",
+    "duration_ms",
+    "user_id",
+    "api_token",  # an API call's personal token, as "id:name" (never its secret)
+    "job_id",
+    "job_kind",
+)
 
 
 def log_format() -> str:

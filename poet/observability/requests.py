@@ -2,7 +2,8 @@
 
 It takes the id a proxy sent in X-Request-ID when it is sane (else makes one), returns it in the
 response's X-Request-ID, keeps it in hand for every log line and job of the request, and writes
-`poet.access`: method, path (tokens redacted), status, duration and the signed-in user's id. It
+`poet.access`: method, path (tokens redacted), status, duration and the signed-in user's id (and
+the fields a view put in `request.access_log_fields`: the API's token id and name). It
 also answers /metrics itself, before host checks, HTTPS redirects and sign-in, to whoever
 `poet.observability.metrics.may_read_metrics` lets in.
 """
@@ -67,20 +68,25 @@ class RequestLogMiddleware:
         level = logging.ERROR if status >= 500 else logging.INFO
         if status < 300 and request.path_info in QUIET_PATHS:
             level = logging.DEBUG  # a probe or a scrape every few seconds is not news
+        # What a view adds about how the caller signed in (the API: which personal token, by id
+        # and name, never the token itself), as more fields of the same line.
+        more = getattr(request, "access_log_fields", None) or {}
         access_log.log(
             level,
-            "%s %s %s %sms user=%s",
+            "%s %s %s %sms user=%s" + "".join(f" {key}=%s" for key in more),
             request.method,
             path,
             status,
             duration_ms,
             user_id if user_id is not None else "-",
+            *more.values(),
             extra={
                 "method": request.method,
                 "path": path,
                 "status": status,
                 "duration_ms": duration_ms,
                 "user_id": user_id,
+                **more,
             },
         )
         metrics.observe_request(request, status, seconds)
