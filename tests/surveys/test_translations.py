@@ -6,9 +6,10 @@ from html import unescape
 
 import polib
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from poet.models import Wave
+from poet.models import AuditEvent, Wave
 from surveys.errors import SurveyError
 from surveys.models import Answer, Response, Translation
 from surveys.selectors.translations import language_statuses, wave_texts
@@ -19,7 +20,7 @@ from surveys.services.translations import (
     import_po,
     set_languages,
 )
-from tests.factories import WaveFactory
+from tests.factories import WaveFactory, member
 from tests.surveys.test_answering_support import (
     SECTION_1,
     SECTION_2,
@@ -211,3 +212,89 @@ def test_a_wave_does_not_open_while_an_offered_language_lacks_texts():
     open_wave(wave)
     wave.refresh_from_db()
     assert wave.status == Wave.Status.OPEN
+
+
+# The Languages page
+
+
+def _page(wave, name="languages", **kwargs):
+    return reverse(
+        f"surveys:{name}",
+        kwargs={"partnership": wave.partnership.slug, "wave": wave.slug, **kwargs},
+    )
+
+
+def test_an_evaluator_chooses_languages_downloads_and_imports_on_the_languages_page(client):
+    wave = WaveFactory()
+    build_questionnaire(wave, frozen=False)
+    client.force_login(member(wave.partnership))
+    page = client.get(_page(wave))
+    assert page.status_code == 200
+    assert "The wave offers English only" in page.content.decode()
+    response = client.post(_page(wave), {"languages": ["cy", "ur"]})
+    assert response.status_code == 302
+    html = client.get(_page(wave)).content.decode()
+    assert 'Welsh (<span lang="cy" dir="ltr">Cymraeg</span>)' in html
+    assert 'Urdu (<span lang="ur" dir="rtl">اردو</span>)' in html
+    total = len(wave_texts(wave))
+    assert f"0 of {total}" in html
+    assert "What is missing in Welsh" in html
+    download = client.get(_page(wave, "languages_download", language="cy"))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].endswith('-cy.po"')
+    po = polib.pofile(download.content.decode())
+    for entry in po:
+        entry.msgstr = pseudo(entry.msgid)
+    upload = SimpleUploadedFile("cy.po", str(po).encode(), "text/x-gettext-translation")
+    response = client.post(_page(wave, "languages_import"), {"language": "cy", "file": upload})
+    assert response.status_code == 302
+    html = client.get(_page(wave)).content.decode()
+    assert f"{total} of {total}" in html
+    assert f"{total} translated texts imported for Welsh" in html
+    assert AuditEvent.objects.filter(action="translations.imported").exists()
+    assert AuditEvent.objects.filter(action="wave.languages_changed").exists()
+
+
+def test_a_broken_upload_names_each_problem_and_saves_nothing(client):
+    wave = WaveFactory()
+    build_questionnaire(wave, frozen=False)
+    set_languages(wave, ["cy"])
+    client.force_login(member(wave.partnership))
+
+    def change(po):
+        _missing_msgstr(po)
+        _unknown_key(po)
+
+    upload = SimpleUploadedFile("cy.po", _broken(wave, change))
+    response = client.post(_page(wave, "languages_import"), {"language": "cy", "file": upload})
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert "There is a problem" in html
+    assert "The file was not imported and nothing was saved: fix 2 problems" in html
+    assert "(staff.item.P-TRUST-1.text): the translation is missing" in html
+    assert "(staff.item.NOPE.text): the wave has no such text" in html
+    assert not Translation.objects.exists()
+
+
+def test_a_language_not_offered_has_no_file(client):
+    wave = WaveFactory()
+    build_questionnaire(wave, frozen=False)
+    client.force_login(member(wave.partnership))
+    assert client.get(_page(wave, "languages_download", language="cy")).status_code == 404
+
+
+def test_the_open_page_lists_what_is_missing(client):
+    wave = WaveFactory()
+    build_questionnaire(wave, frozen=False)
+    set_languages(wave, ["cy"])
+    client.force_login(member(wave.partnership))
+    html = unescape(client.get(_page(wave, "open")).content.decode())
+    assert "The wave cannot open yet" in html
+    assert "Welsh:" in html and "missing" in html
+    assert "Staff questionnaire, question P-TRUST-1: question: “I trust colleagues" in html
+    refused = client.post(_page(wave, "open"), follow=True)
+    assert "The wave could not open" in refused.content.decode()
+    wave.refresh_from_db()
+    assert wave.status == Wave.Status.DRAFT
+    import_po(wave, "cy", translated_file(wave, "cy"))
+    assert "Open the wave?" in client.get(_page(wave, "open")).content.decode()
