@@ -72,12 +72,17 @@ def _is_outcome_option(value: str, label: str, outcomes: dict[str, OutcomeStatem
     return outcome is not None and outcome.text == label
 
 
+def _sections_of(questionnaire: Questionnaire) -> list[Section]:
+    """The sections respondents see, numbered as they see them (as
+    `surveys.services.answering.sections_of`, which callers holding them pass instead)."""
+    sections = questionnaire.sections.order_by("order", "pk").prefetch_related("items__outcome")
+    return [s for s in sections if s.items.all()]
+
+
 def questionnaire_texts(
     questionnaire: Questionnaire, sections: list[Section] | None = None
 ) -> list[Text]:
     """Every non-empty text of one questionnaire version, outcome statements included."""
-    from surveys.services.answering import sections_of
-
     aud = questionnaire.audience
     name = AUDIENCE_NAMES.get(aud, aud)
     texts = [
@@ -85,7 +90,7 @@ def questionnaire_texts(
         for f, label in QUESTIONNAIRE_FIELDS.items()
     ]
     outcomes = outcomes_of(questionnaire)
-    for number, section in enumerate(sections or sections_of(questionnaire), start=1):
+    for number, section in enumerate(sections or _sections_of(questionnaire), start=1):
         texts += [
             Text(
                 f"{aud}.section.{number}.{f}",
