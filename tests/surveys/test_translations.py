@@ -298,3 +298,22 @@ def test_the_open_page_lists_what_is_missing(client):
     assert wave.status == Wave.Status.DRAFT
     import_po(wave, "cy", translated_file(wave, "cy"))
     assert "Open the wave?" in client.get(_page(wave, "open")).content.decode()
+
+
+def test_an_evaluator_previews_the_questionnaire_in_a_language(client):
+    wave = WaveFactory()
+    build_questionnaire(wave, frozen=False)
+    set_languages(wave, ["ur"])
+    import_po(wave, "ur", translated_file(wave, "ur"))
+    client.force_login(member(wave.partnership))
+    preview = reverse(
+        "surveys:preview", kwargs={"partnership": wave.partnership.slug, "wave": wave.slug}
+    )
+    html = unescape(client.get(f"{preview}?lang=ur").content.decode())
+    assert '<html lang="ur" dir="rtl"' in html
+    assert pseudo("Working together in our partnership") in html
+    assert f"{preview}?section=1&lang=ur" in html
+    section = unescape(client.get(f"{preview}?section=1&lang=ur").content.decode())
+    assert pseudo("I trust colleagues in other partners.") in section
+    # A language the wave does not offer shows English.
+    assert '<html lang="en-GB"' in client.get(f"{preview}?lang=pl").content.decode()
