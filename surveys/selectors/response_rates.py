@@ -182,6 +182,20 @@ def _cells(wave: Wave) -> _Cells:
     return _Cells(invited, dict(people), ceiling, languages)
 
 
+def _ceiling(found: _Cells, cell: tuple[str, str, str, str], languages: bool) -> float:
+    """What the attacker knows of a cell's size. A language's part of a cell is at most the
+    whole cell's ceiling; and where everyone the staff list counts in the cell responded, the
+    staff list bounds the parts together (their sum is at most the ceiling, and tight), which
+    the engine's per-cell bounds cannot say: then each part is taken as known to be at most its
+    own count, which tells the attacker more than the staff list does, so what is safe against
+    it is safe against the real one. (A bound that is not tight at the true counts pins
+    nothing.)"""
+    whole = found.ceiling.get(cell[:3], float("inf"))
+    if languages and found.total(cell[:3]) >= whole:
+        return float(found.people.get(cell, 0))
+    return whole
+
+
 def _margins(cells: list[tuple[str, str, str, str]], show_open: bool, languages: bool) -> dict:
     """The figures the page shows, each the cells it adds up. The overall counts are totals
     (hidden last); with no open-link column, all responses and completed are one figure. With
@@ -222,8 +236,7 @@ def response_rates(wave: Wave) -> dict:
     margins = _margins(cells, show_open, languages)
     table = LinkedTable.from_margins(cells, margins)
     n = [found.people.get(c, 0) for c in cells]
-    # A language's part of a cell is at most the whole cell's ceiling.
-    ceiling = [found.ceiling.get(c[:3], float("inf")) for c in cells]
+    ceiling = [_ceiling(found, c, languages) for c in cells]
     protection = protect(table, n, k, ceiling=ceiling)
     counts = dict(
         zip(table.margins, table.margin_counts(np.asarray(n, dtype="int64")), strict=True)

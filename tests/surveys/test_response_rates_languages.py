@@ -111,3 +111,69 @@ def test_without_languages_the_rates_are_as_before():
     assert rates["by_language"] == []
     assert rates["overall"]["completed"] == 12
     assert Response.objects.filter(language="en-gb").count() == 12
+
+
+def test_an_attacker_who_knows_the_staff_list_pins_no_small_language_group():
+    """Random small waves, attacked by the independent linear-programming attacker
+    (tests/security/attacker.py) with all it knows: every shown count, and from the staff list
+    that each organisation × staff group's responses in all languages together are at most the
+    people invited there (a joint bound the engine's per-cell ceilings do not state)."""
+    import itertools
+    import random
+
+    import numpy as np
+
+    from tests.security.attacker import count_range
+
+    rng = random.Random(17)
+    languages = ["en-gb", "cy", "ur"]
+    for scenario in range(6):
+        wave = WaveFactory(partnership__minimum_group_size=5, status=Wave.Status.CLOSED)
+        orgs = [OrganisationFactory(partnership=wave.partnership, name=f"O{i}") for i in (1, 2)]
+        groups = [StaffGroupFactory(partnership=wave.partnership, name=f"G{i}") for i in (1, 2)]
+        people, invited = {}, {}
+        for o, g in itertools.product(orgs, groups):
+            split = {
+                lang: rng.choice(choices)
+                for lang, choices in zip(
+                    languages, ([2, 4, 7], [0, 1, 2, 4], [0, 0, 0, 1]), strict=True
+                )
+            }
+            invited[(o.name, g.name)] = sum(split.values()) + rng.choice([0, 0, 1, 3])
+            answered(wave, o, g, invited[(o.name, g.name)], split)
+            for lang, n in split.items():
+                people[(o.name, g.name, lang)] = n
+        rates = response_rates(wave)
+        cells = sorted(people)
+        shown_rows, totals = [], []
+
+        figures = [(rates["overall"]["completed"], None, None)]
+        figures += [(row["completed"], 0, row["name"]) for row in rates["by_organisation"]]
+        figures += [(row["completed"], 1, row["name"]) for row in rates["by_staff_group"]]
+        figures += [(row["responses"], 2, row["code"]) for row in rates["by_language"]]
+        for value, position, name in figures:
+            if value is not None:  # a shown figure: one equation over the cells it adds up
+                member = [position is None or c[position] == name for c in cells]
+                shown_rows.append([float(m) for m in member] + [0.0] * 4)
+        # The staff list: each pair's responses plus its non-responders (a slack) = invited.
+        pairs = sorted(invited)
+        for p, pair in enumerate(pairs):
+            row = [1.0 if c[:2] == pair else 0.0 for c in cells] + [0.0] * 4
+            row[len(cells) + p] = 1.0
+            shown_rows.append(row)
+        truth = np.array(
+            [people[c] for c in cells]
+            + [invited[pair] - sum(people[(*pair, lang)] for lang in languages) for pair in pairs],
+            dtype="float64",
+        )
+        equations = np.array(shown_rows)
+        totals = equations @ truth
+        ceilings = np.full(len(truth), np.inf)
+        small = [i for i, c in enumerate(cells) if people[c] < 5]
+        for size in range(1, 5):
+            for union in itertools.combinations(small, size):
+                count = sum(people[cells[i]] for i in union)
+                if not 1 <= count < 5:
+                    continue
+                low, high = count_range(equations, totals, ceilings, union)
+                assert high - low > 1e-6, (scenario, [cells[i] for i in union], count, rates)
