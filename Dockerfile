@@ -22,7 +22,7 @@ SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-        chromium fonts-dejavu-core fonts-liberation \
+        chromium fonts-dejavu-core fonts-liberation fonts-noto-core \
         postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/*
 

@@ -140,6 +140,20 @@ OTP_TOTP_ISSUER = "POET"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# The languages a wave may offer its respondents (English always), each named in its own
+# language on the start page; which run right to left comes from Django's
+# get_language_info(code)["bidi"] (Urdu and Arabic here).
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("cy", "Cymraeg"),
+    ("ur", "اردو"),
+    ("pl", "Polski"),
+    ("pa", "ਪੰਜਾਬੀ"),
+    ("bn", "বাংলা"),
+    ("ar", "العربية"),
+    ("ro", "Română"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

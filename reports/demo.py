@@ -11,7 +11,7 @@ from outcomes.demo import add_demo_follow_up
 from outcomes.selectors.shortlist import shortlist
 from poet.demo import Demo, create_demo_partnership
 from reports.services.comparison import start_comparison
-from surveys.demo import add_demo_staff_survey
+from surveys.demo import add_demo_languages, add_demo_staff_survey
 
 
 def load_demo() -> Demo:
@@ -24,4 +24,5 @@ def load_demo() -> Demo:
         suggested = shortlist(wave).suggestions
         add_demo_follow_up(wave, [(s.outcome, s.reason, s.why) for s in suggested])
         start_comparison(wave, in_process=True)
+    add_demo_languages(wave)  # English, Welsh and Urdu (issue 17)
     return demo

@@ -23,6 +23,7 @@ poet_services_start() {
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v chromium >/dev/null || missing+=(chromium)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  fc-list 2>/dev/null | grep "Noto Nastaliq Urdu" >/dev/null || missing+=(fonts-noto-core)  # Urdu, Arabic pages
   if [ ${#missing[@]} -gt 0 ]; then poet_apt_install "${missing[@]}" || true; fi
 
   POET_SERVICES_DIR=$(mktemp -d /tmp/poet-services.XXXXXX)

@@ -10,9 +10,11 @@ partnership a little differently.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,11 +22,13 @@ from django.utils import timezone
 from poet.models import Audience, OutcomeStatement, Wave
 from surveys.models import Invitation, Item, Questionnaire, Response
 from surveys.questionnaire_template import PROPOSED_OUTCOMES
+from surveys.selectors.translations import language_statuses, wave_texts
 from surveys.services.answering import DONT_KNOW, sections_of, store_response
 from surveys.services.design import create_staff_questionnaire, update_texts
 from surveys.services.invitations import add_invitations
 from surveys.services.opening import close_wave, open_wave
 from surveys.services.staff_list import StaffMember
+from surveys.services.translations import save_translations, set_languages
 
 SEED = 2026
 DEMO_CONTACT = "Sam Patel, evaluation lead, evaluation@riverside.example"
@@ -221,3 +225,26 @@ def add_demo_staff_survey(wave: Wave) -> int:
     Invitation.objects.bulk_update(invitations, ["completed_on", "last_sent_at"])
     close_wave(wave)
     return responded
+
+
+# The demo's texts in Welsh and Urdu, by their English, written by hand in plain words.
+DEMO_TRANSLATIONS = Path(__file__).with_name("demo_translations.json")
+DEMO_LANGUAGES = ("cy", "ur")
+
+
+@transaction.atomic
+def add_demo_languages(wave: Wave) -> int:
+    """The demo wave offers English, Welsh and Urdu, every text translated; returns how many
+    translations were saved. Safe to run again (the translations are saved afresh)."""
+    by_english = {row["en"]: row for row in json.loads(DEMO_TRANSLATIONS.read_text("utf-8"))}
+    set_languages(wave, list(DEMO_LANGUAGES))
+    saved = 0
+    for code in DEMO_LANGUAGES:
+        texts = {
+            t.key: by_english[t.source][code] for t in wave_texts(wave) if t.source in by_english
+        }
+        saved += save_translations(wave, code, texts)
+    missing = [s for s in language_statuses(wave) if not s.complete]
+    if missing:  # the demo's English changed without its translations
+        raise ValueError(f"Demo translations missing: {[t.key for t in missing[0].missing]}")
+    return saved

@@ -9,6 +9,7 @@ is deleted in the same transaction.
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -139,6 +140,59 @@ class Item(models.Model):
         return f"{self.code}: {self.text}"
 
 
+def language_choices() -> list[tuple[str, str]]:
+    return list(settings.LANGUAGES)
+
+
+class WaveLanguage(models.Model):
+    """A language besides English that a wave offers its respondents (English is always offered,
+    and is never a row)."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="languages")
+    code = models.CharField(max_length=10, choices=language_choices)
+
+    class Meta:
+        ordering = ["wave", "code"]
+        constraints = [models.UniqueConstraint(fields=["wave", "code"], name="wave_language_once")]
+
+    def __str__(self) -> str:
+        return f"{self.code} for {self.wave}"
+
+
+class Translation(models.Model):
+    """One questionnaire text of a wave in one language: `key` names the object and field
+    ("staff.item.Q1.text", "outcome.O-HOME.easy_read_text"; see `surveys.selectors.translations`),
+    `source` is the English it translates and `text` the translation.
+
+    One table for every kind of text, rather than a translation table per model: a respondent's
+    page needs every text of its questionnaire in one language, and that is one indexed read of
+    (wave, language) here, where per-model tables would cost a query per model (questionnaire,
+    sections, items, outcome statements) and a join each. It is also the PO file's own shape
+    (msgctxt = key, msgid = source, msgstr = text), so export and import are a straight copy.
+    Keyed by the wave and stable codes, not by rows, so a translation survives the new versions
+    an open wave's questionnaire gets; keeping the English it was made from means a changed
+    English text makes its translation count as missing instead of showing stale words.
+    """
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10, choices=language_choices)
+    key = models.CharField(max_length=300)
+    source = models.TextField()
+    text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["wave", "language", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave", "language", "key"], name="translation_once_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} in {self.language}"
+
+
 class Invitation(models.Model):
     """One member of staff: where they work and where to send the link, never their answers."""
 
@@ -247,6 +301,9 @@ class Draft(models.Model):
     staff_group = models.ForeignKey(StaffGroup, on_delete=models.PROTECT, null=True, blank=True)
     user_group = models.ForeignKey(UserGroup, on_delete=models.PROTECT, null=True, blank=True)
     easy_read = models.BooleanField(default=False)
+    language = models.CharField(
+        max_length=10, default=settings.LANGUAGE_CODE, help_text="The language they answer in."
+    )
     context = models.JSONField(
         default=dict,
         blank=True,
@@ -286,6 +343,11 @@ class Response(models.Model):
     user_group = models.ForeignKey(UserGroup, on_delete=models.PROTECT, null=True, blank=True)
     submitted_on = models.DateField(null=True, blank=True, help_text="Day only, never the time.")
     via_open_link = models.BooleanField(default=False, help_text="Came by the wave's open link.")
+    language = models.CharField(
+        max_length=10,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language it was answered in; its answers are stored by item all the same.",
+    )
     awaiting_confirmation = models.BooleanField(
         default=False,
         help_text="Through the open link beyond its group's headcount: counted nowhere until an "

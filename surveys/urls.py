@@ -11,7 +11,16 @@
 
 from django.urls import include, path
 
-from surveys.views import answering, context, design, headcounts, invitations, preview, responses
+from surveys.views import (
+    answering,
+    context,
+    design,
+    headcounts,
+    invitations,
+    languages,
+    preview,
+    responses,
+)
 
 survey_patterns = [
     path("responses/", responses.responses, name="responses"),
@@ -47,6 +56,10 @@ survey_patterns = [
     # headcounts of the open link
     path("headcounts/", headcounts.headcounts, name="headcounts"),
     path("headcounts/awaiting/", headcounts.awaiting, name="awaiting"),
+    # languages and translations
+    path("languages/", languages.languages, name="languages"),
+    path("languages/import/", languages.upload, name="languages_import"),
+    path("languages/<str:language>/texts.po", languages.download, name="languages_download"),
 ]
 
 TOOLS = ("integration", "relationships", "importance")

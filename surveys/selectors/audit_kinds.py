@@ -13,6 +13,20 @@ def _date(value: Any) -> str:
 SURVEY_KINDS: dict[str, AuditKind | str] = {
     "wave.opened": "Wave opened",
     "wave.closed": "Wave closed",
+    "wave.languages_changed": AuditKind(
+        "Languages changed",
+        lambda d: f"Added: {word(d['added'])}; removed: {word(d['removed'])}",
+    ),
+    "translations.exported": AuditKind(
+        "Texts downloaded for translation", lambda d: f"Language: {d['language']}"
+    ),
+    "translations.imported": AuditKind(
+        "Translations imported",
+        lambda d: f"Language: {d['language']}; {d['strings']} texts, {d['changed']} changed",
+    ),
+    "translations.saved": AuditKind(
+        "Translations saved", lambda d: f"Language: {d['language']}; {d['strings']} texts"
+    ),
     "wave.closing_date_set": AuditKind(
         "Closing date set", lambda d: changed("Closing date", _date(d["old"]), _date(d["new"]))
     ),

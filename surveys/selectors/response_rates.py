@@ -6,6 +6,11 @@ link and imports), the margins the rows and totals the page shows, and the staff
 attacker holds gives each invitation cell its ceiling. While the survey is open the counts by
 organisation and staff group are rounded to a base of ``ROUND_TO`` (the overall ones stay
 exact), so that two looks at the page a few responses apart cannot tell which group answered.
+
+Counts by the language people answered in are figures of the same release: when any counted
+response was given in a language other than English, each cell is split by language and the
+language totals are margins of the same linked table, so they are protected together with the
+counts by organisation and staff group and none can be subtracted from the others.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from django.db.models import Count, Q
 
 from poet.analysis import TOTAL, LinkedTable, hidden_text, protect
 from poet.models import Wave
+from surveys.languages import ENGLISH, language
 from surveys.models import Invitation, OpenLink, StaffHeadcount
 from surveys.selectors.respondents import staff_respondents
 
@@ -78,21 +84,66 @@ def _rate(completed: int | None, invited: int) -> int | None:
 
 @dataclass
 class _Cells:
-    """People per (organisation, staff group, how they answered) and what the staff list says."""
+    """People per (organisation, staff group, how they answered, language) and what the staff
+    list says. Without languages every cell's language is English."""
 
     invited: dict[tuple[str, str], int]
-    people: dict[tuple[str, str, str], int]
+    people: dict[tuple[str, str, str, str], int]
     ceiling: dict[tuple[str, str, str], float]
+    languages: list[str]
 
-    def cells(self, show_open: bool) -> list[tuple[str, str, str]]:
+    def cells(self, show_open: bool) -> list[tuple[str, str, str, str]]:
         pairs = set(self.invited) | {c[:2] for c in self.people}
         ways = (INVITED, OTHER) if show_open else (INVITED,)
-        return sorted((o, g, way) for o, g in pairs for way in ways)
+        return sorted(
+            (o, g, way, lang) for o, g in pairs for way in ways for lang in self.languages
+        )
+
+    def total(self, cell: tuple[str, str, str]) -> int:
+        return sum(n for c, n in self.people.items() if c[:3] == cell)
+
+
+def _languages_of(found: dict[tuple[str, str], dict[tuple[str, bool], int]]) -> list[str]:
+    """English, then every other language the counted responses were given in."""
+    used = {lang for by_language in found.values() for lang, _ in by_language}
+    return [ENGLISH, *sorted(used - {ENGLISH})]
+
+
+def _by_language(
+    people: dict[tuple[str, str, str, str], int],
+    responses: dict[tuple[str, str], dict[tuple[str, bool], int]],
+) -> dict[tuple[str, str, str, str], int]:
+    """Split each (organisation, staff group, way) count by language.
+
+    Responses are not linked to invitations, so which language the completed invitations
+    answered in is known only in sum: the responses through the open link are placed with the
+    open link's count first, then any others it still counts (imports), and the rest are the
+    completed invitations. Completed invitations beyond the counted responses (a response later
+    left out) stay in English, so each split adds up to the count the page shows.
+    """
+    split: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    for (organisation, group, way, _), n in people.items():
+        if way != INVITED:
+            continue
+        other = people.get((organisation, group, OTHER, ENGLISH), 0)
+        found = responses.get((organisation, group), {})
+        ordered = sorted(found.items(), key=lambda item: (not item[0][1], item[0][0]))
+        remaining_other, remaining_invited = other, n
+        for (lang, _via_open_link), count in ordered:
+            to_other = min(count, remaining_other)
+            remaining_other -= to_other
+            to_invited = min(count - to_other, remaining_invited)
+            remaining_invited -= to_invited
+            split[(organisation, group, OTHER, lang)] += to_other
+            split[(organisation, group, INVITED, lang)] += to_invited
+        split[(organisation, group, INVITED, ENGLISH)] += remaining_invited
+        split[(organisation, group, OTHER, ENGLISH)] += remaining_other
+    return dict(split)
 
 
 def _cells(wave: Wave) -> _Cells:
     invited: dict[tuple[str, str], int] = {}
-    people: dict[tuple[str, str, str], int] = defaultdict(int)
+    people: dict[tuple[str, str, str, str], int] = defaultdict(int)
     ceiling: dict[tuple[str, str, str], float] = {}
     rows = (
         Invitation.objects.filter(wave=wave)
@@ -102,36 +153,62 @@ def _cells(wave: Wave) -> _Cells:
     )
     for organisation, group, n_invited, n_completed in rows:
         invited[(organisation, group)] = n_invited
-        people[(organisation, group, INVITED)] = n_completed
+        people[(organisation, group, INVITED, ENGLISH)] = n_completed
         ceiling[(organisation, group, INVITED)] = n_invited
     responses = (
         counted_staff_responses(wave)
-        .values_list("organisation__name", "staff_group__name")
+        .values_list("organisation__name", "staff_group__name", "language", "via_open_link")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for organisation, group, n in responses:
+    found: dict[tuple[str, str], dict[tuple[str, bool], int]] = defaultdict(dict)
+    for organisation, group, lang, via_open_link, n in responses:
+        found[(organisation, group)][(lang, via_open_link)] = n
+    for (organisation, group), by_language in found.items():
         # Responses beyond the completed invitations came through the open link (or an import).
-        completed = people.get((organisation, group, INVITED), 0)
-        people[(organisation, group, OTHER)] = max(n - completed, 0)
+        completed = people.get((organisation, group, INVITED, ENGLISH), 0)
+        people[(organisation, group, INVITED, ENGLISH)] = completed  # a cell, even if empty
+        people[(organisation, group, OTHER, ENGLISH)] = max(
+            sum(by_language.values()) - completed, 0
+        )
     recorded = StaffHeadcount.objects.filter(wave=wave).values_list(
         "organisation__name", "staff_group__name", "count"
     )
     for organisation, group, count in recorded:
         ceiling[(organisation, group, OTHER)] = count
-    return _Cells(invited, dict(people), ceiling)
+    languages = _languages_of(found)
+    if len(languages) > 1:
+        people = defaultdict(int, _by_language(dict(people), found))
+    return _Cells(invited, dict(people), ceiling, languages)
 
 
-def _margins(cells: list[tuple[str, str, str]], show_open: bool) -> dict:
+def _ceiling(found: _Cells, cell: tuple[str, str, str, str], languages: bool) -> float:
+    """What the attacker knows of a cell's size. A language's part of a cell is at most the
+    whole cell's ceiling; and where everyone the staff list counts in the cell responded, the
+    staff list bounds the parts together (their sum is at most the ceiling, and tight), which
+    the engine's per-cell bounds cannot say: then each part is taken as known to be at most its
+    own count, which tells the attacker more than the staff list does, so what is safe against
+    it is safe against the real one. (A bound that is not tight at the true counts pins
+    nothing.)"""
+    whole = found.ceiling.get(cell[:3], float("inf"))
+    if languages and found.total(cell[:3]) >= whole:
+        return float(found.people.get(cell, 0))
+    return whole
+
+
+def _margins(cells: list[tuple[str, str, str, str]], show_open: bool, languages: bool) -> dict:
     """The figures the page shows, each the cells it adds up. The overall counts are totals
-    (hidden last); with no open-link column, all responses and completed are one figure."""
+    (hidden last); with no open-link column, all responses and completed are one figure. With
+    languages, the responses in each language (however they came)."""
     margins: dict[tuple[str, object], list[int]] = defaultdict(list)
-    for i, (organisation, group, way) in enumerate(cells):
+    for i, (organisation, group, way, lang) in enumerate(cells):
         if show_open:
             margins[(TOTAL, TOTAL)].append(i)
         margins[(TOTAL, way)].append(i)
         margins[(f"{way}:organisation", organisation)].append(i)
         margins[(f"{way}:staff_group", group)].append(i)
+        if languages:
+            margins[("language", lang)].append(i)
     return dict(margins)
 
 
@@ -155,10 +232,11 @@ def response_rates(wave: Wave) -> dict:
         or OpenLink.objects.filter(wave=wave).exists()
     )
     cells = found.cells(show_open)
-    margins = _margins(cells, show_open)
+    languages = len(found.languages) > 1
+    margins = _margins(cells, show_open, languages)
     table = LinkedTable.from_margins(cells, margins)
     n = [found.people.get(c, 0) for c in cells]
-    ceiling = [found.ceiling.get(c, float("inf")) for c in cells]
+    ceiling = [_ceiling(found, c, languages) for c in cells]
     protection = protect(table, n, k, ceiling=ceiling)
     counts = dict(
         zip(table.margins, table.margin_counts(np.asarray(n, dtype="int64")), strict=True)
@@ -199,6 +277,24 @@ def response_rates(wave: Wave) -> dict:
             )
         return out
 
+    def by_language() -> list[dict]:
+        out = []
+        for code in found.languages if languages else []:
+            count, reason = figure(("language", code), breakdown=True)
+            lang = language(code)
+            out.append(
+                {
+                    "code": code,
+                    "name": lang.english_name,
+                    "own_name": lang.name,
+                    "dir": lang.dir,
+                    "responses": count,
+                    "responses_reason": reason,
+                    "responses_hidden": text(reason),
+                }
+            )
+        return out
+
     completed, completed_reason = figure((TOTAL, INVITED), breakdown=False)
     open_responses, open_reason = figure((TOTAL, OTHER), breakdown=False)
     if show_open:
@@ -226,4 +322,5 @@ def response_rates(wave: Wave) -> dict:
         },
         "by_organisation": rows("organisation", 0),
         "by_staff_group": rows("staff_group", 1),
+        "by_language": by_language(),
     }

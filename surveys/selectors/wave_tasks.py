@@ -228,4 +228,5 @@ def survey_links(access: Access, wave: Wave) -> list[TaskAction]:
         if not is_closed(wave):
             links.append(TaskAction("Set the closing date", _url(wave, "closing_date")))
         links.append(TaskAction("Staff headcounts", _url(wave, "headcounts")))
+        links.append(TaskAction("Languages and translations", _url(wave, "languages")))
     return links

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple, Protocol, cast
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -350,6 +351,13 @@ def set_easy_read(draft: Draft, on: bool) -> None:
     draft.save(update_fields=["easy_read", "updated_at"])
 
 
+def set_language(draft: Draft, code: str) -> None:
+    """The language they answer in from now on (kept for the response); their answers so far
+    stay as they are, stored by item whatever the language."""
+    draft.language = code
+    draft.save(update_fields=["language", "updated_at"])
+
+
 _FROZEN_SECTIONS: dict[tuple, list[Section]] = {}
 _FROZEN_KEPT = 64  # versions kept per process, for each of the two stores
 
@@ -543,6 +551,7 @@ def store_response(
     sections: list[Section] | None = None,
     via_open_link: bool = False,
     awaiting_confirmation: bool = False,
+    language: str = "",
 ) -> Response:
     """Store a complete set of answers (item code → raw value) as a Response, submitted today.
 
@@ -560,6 +569,7 @@ def store_response(
         submitted_on=None if awaiting_confirmation else timezone.localdate(),
         via_open_link=via_open_link,
         awaiting_confirmation=awaiting_confirmation,
+        language=language or settings.LANGUAGE_CODE,
     )
     rows = []
     for section in sections if sections is not None else sections_of(questionnaire):
@@ -629,6 +639,7 @@ def submit(draft_id: int) -> Response | None:
             sections=sections,
             via_open_link=draft.via_open_link,
             awaiting_confirmation=awaiting,
+            language=draft.language,
         )
         # Also `easy_read`: whether they finished on easy-read wording.
         response_submitted.send(

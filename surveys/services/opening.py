@@ -12,6 +12,7 @@ from surveys.errors import SurveyError
 from surveys.models import Item, Questionnaire
 from surveys.selectors.questionnaire_versions import latest_questionnaire
 from surveys.services.questionnaire_versions import freeze
+from surveys.services.translations import check_translations
 
 
 def check_can_open(questionnaire: Questionnaire | None) -> None:
@@ -36,6 +37,7 @@ def open_wave(wave: Wave, *, actor=None) -> None:
         raise SurveyError("The closing date has passed: set a later closing date first.")
     questionnaire = latest_questionnaire(wave)
     check_can_open(questionnaire)
+    check_translations(questionnaire)
     freeze(questionnaire)
     # A first opening makes today the opening date (a planned one was only a plan); a reopened
     # wave keeps the day it first opened.
@@ -50,6 +52,7 @@ def open_wave(wave: Wave, *, actor=None) -> None:
 def publish_changes(questionnaire: Questionnaire, *, actor=None) -> None:
     """Make an edited version of an open wave's questionnaire the one new respondents get."""
     check_can_open(questionnaire)
+    check_translations(questionnaire)
     freeze(questionnaire)
     record_audit(
         "questionnaire.published",

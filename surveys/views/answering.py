@@ -14,6 +14,7 @@ from functools import wraps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from poet.models import Audience
@@ -25,10 +26,12 @@ from surveys.forms.answering import (
     item_text,
     outcomes_by_code,
 )
-from surveys.models import Draft
+from surveys.languages import ENGLISH, known_code
+from surveys.models import Draft, Questionnaire, Section
 from surveys.rate_limits import TryLater, check_start, check_submit
 from surveys.respondent_words import word
 from surveys.selectors.questionnaire_versions import live_questionnaire, questionnaire_of
+from surveys.selectors.translations import in_language, respondent_languages
 from surveys.services.answering import (
     ALREADY_SUBMITTED,
     NO_SURVEY,
@@ -45,13 +48,15 @@ from surveys.services.answering import (
     save_section,
     sections_of,
     set_easy_read,
+    set_language,
     start_open_draft,
     submit,
 )
 
 SESSION = "poet_respond"
 DONE = "poet_respond_done"
-DONE_WITH = "poet_respond_done_with"  # [questionnaire id, easy read] of the last submit
+DONE_WITH = "poet_respond_done_with"  # [questionnaire id, easy read, language] of the last submit
+WANTED = "poet_respond_language"  # a language asked for by ?lang=, until a page can apply it
 
 
 class Finished(Exception):
@@ -85,12 +90,19 @@ def respondent_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            response = view(request, *args, **kwargs)
-        except Finished:
-            response = redirect("respond:thanks")
-        except RespondentProblem as problem:
-            response = problem_page(request, problem)
+        if request.GET.get("lang"):
+            request.session[WANTED] = request.GET["lang"][:20]
+        # A page in the respondent's language (`content`) switches the language it is drawn in
+        # for this request only.
+        with translation.override(translation.get_language()):
+            try:
+                response = view(request, *args, **kwargs)
+            except Finished:
+                response = redirect("respond:thanks")
+            except RespondentProblem as problem:
+                response = problem_page(request, problem)
+            if translation.get_language() != ENGLISH:
+                response["Content-Language"] = translation.get_language()
         return private(response)
 
     return wrapper
@@ -120,6 +132,20 @@ def current_draft(request: HttpRequest) -> Draft:
     if request.session.get(DONE):
         raise Finished
     raise NO_SURVEY
+
+
+def content(request: HttpRequest, draft: Draft) -> tuple[Questionnaire, list[Section], dict | None]:
+    """The draft's questionnaire, sections and outcome statements (None: English, load them as
+    usual) in the language they answer in, after applying a language asked for by ?lang= when
+    this questionnaire offers it; the page is drawn in that language (`<html lang dir>`)."""
+    sections = sections_of(draft.questionnaire)
+    wanted = known_code(request.session.pop(WANTED, None))
+    if wanted and wanted != draft.language:
+        offered = {lang.code for lang in respondent_languages(draft.questionnaire, sections)}
+        if wanted in offered:
+            set_language(draft, wanted)
+    translation.activate(draft.language)
+    return in_language(draft.questionnaire, sections, draft.language)
 
 
 def easy_read_context(draft: Draft) -> dict:
@@ -221,17 +247,20 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
 def survey(request: HttpRequest) -> HttpResponse:
     """The start page: purpose, privacy notice, and where to begin or carry on."""
     draft = current_draft(request)
-    sections = sections_of(draft.questionnaire)
+    questionnaire, sections, _ = content(request, draft)
     next_number = first_unanswered_section(draft, sections)
     continue_url = section_url(next_number) if next_number else reverse("respond:review")
+    languages = respondent_languages(draft.questionnaire, sections_of(draft.questionnaire))
     return _page(
         render(
             request,
             "surveys/respond/start.html",
             {
-                "questionnaire": draft.questionnaire,
-                "introduction": paragraphs(draft.questionnaire.introduction, draft.easy_read),
-                "privacy_notice": paragraphs(draft.questionnaire.privacy_notice, draft.easy_read),
+                "questionnaire": questionnaire,
+                "languages": languages if len(languages) > 1 else [],
+                "current_language": draft.language,
+                "introduction": paragraphs(questionnaire.introduction, draft.easy_read),
+                "privacy_notice": paragraphs(questionnaire.privacy_notice, draft.easy_read),
                 "section_count": len(sections),
                 "returning": bool(draft.answers),
                 "continue_url": continue_url if sections else None,
@@ -250,7 +279,7 @@ def section(request: HttpRequest, number: int) -> HttpResponse:
     """One section of questions; Continue checks and saves them, Back and Save keep what is
     valid so far."""
     draft = current_draft(request)
-    sections = sections_of(draft.questionnaire)
+    questionnaire, sections, _ = content(request, draft)
     if not 1 <= number <= len(sections):
         return redirect("respond:survey")
     current = sections[number - 1]
@@ -274,7 +303,7 @@ def section(request: HttpRequest, number: int) -> HttpResponse:
         render(
             request,
             "surveys/respond/section.html",
-            section_context(form, number, len(sections), draft.questionnaire)
+            section_context(form, number, len(sections), questionnaire)
             | {"action_url": request.get_full_path(), "can_save": True}
             | easy_read_context(draft),
         )
@@ -296,9 +325,11 @@ def section_context(form: SectionForm, number: int, count: int, questionnaire) -
     }
 
 
-def review_rows(draft: Draft, sections: list) -> list[dict]:
+def review_rows(draft: Draft, sections: list, outcomes: dict | None = None) -> list[dict]:
+    """Every answer in words; `outcomes` in the respondent's language (None: English)."""
     answers = draft.answers or {}
-    outcomes = outcomes_by_code(draft.questionnaire_id) if draft.easy_read else None
+    if outcomes is None:
+        outcomes = outcomes_by_code(draft.questionnaire_id) if draft.easy_read else None
     return [
         {
             "section": s,
@@ -329,7 +360,8 @@ def review(request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and problem is ALREADY_SUBMITTED:
             raise Finished from None  # a second click, the back button, a replayed request
         raise
-    sections = sections_of(draft.questionnaire)
+    questionnaire, sections, outcomes = content(request, draft)
+    wording = {item.code: item.text for s in sections for item in s.items.all()}
     errors = []
     if request.method == "POST":
         if draft.via_open_link:
@@ -340,7 +372,8 @@ def review(request: HttpRequest) -> HttpResponse:
             errors = [
                 (
                     f"{section_url(m.section_number)}?return=review#{html_id(m.item.code)}",
-                    f"Answer “{m.item.text}” in section {m.section_number}",
+                    f"Answer “{wording.get(m.item.code, m.item.text)}” in section "
+                    f"{m.section_number}",
                 )
                 for m in not_ready.missing
             ] or [(section_url(1), word("answer_one", draft.easy_read))]
@@ -348,15 +381,15 @@ def review(request: HttpRequest) -> HttpResponse:
             request.session.pop(SESSION, None)
             request.session[DONE] = draft.audience
             # The thank-you page keeps the wording and names who asked.
-            request.session[DONE_WITH] = [draft.questionnaire_id, draft.easy_read]
+            request.session[DONE_WITH] = [draft.questionnaire_id, draft.easy_read, draft.language]
             return redirect("respond:thanks")
     return form_page(
         render(
             request,
             "surveys/respond/review.html",
             {
-                "questionnaire": draft.questionnaire,
-                "rows": review_rows(draft, sections),
+                "questionnaire": questionnaire,
+                "rows": review_rows(draft, sections, outcomes),
                 "errors": errors,
                 "section_count": len(sections),
                 "staff": draft.audience == Audience.STAFF,
@@ -370,14 +403,14 @@ def review(request: HttpRequest) -> HttpResponse:
 def saved(request: HttpRequest) -> HttpResponse:
     """After "Save and come back later": how to come back."""
     draft = current_draft(request)
-    sections = sections_of(draft.questionnaire)
+    questionnaire, sections, _ = content(request, draft)
     next_number = first_unanswered_section(draft, sections)
     return _page(
         render(
             request,
             "surveys/respond/saved.html",
             {
-                "questionnaire": draft.questionnaire,
+                "questionnaire": questionnaire,
                 "resume_url": _resume_url(request),
                 "continue_url": (
                     section_url(next_number) if next_number else reverse("respond:review")
@@ -394,8 +427,13 @@ def saved(request: HttpRequest) -> HttpResponse:
 def thanks(request: HttpRequest) -> HttpResponse:
     done = request.session.get(DONE)
     staff = done in (None, True, Audience.STAFF)
-    questionnaire_id, easy = (request.session.get(DONE_WITH) or [None, False])[:2]
+    done_with = list(request.session.get(DONE_WITH) or [None, False])
+    questionnaire_id, easy = done_with[:2]
+    code = known_code(done_with[2] if len(done_with) > 2 else None) or ENGLISH
     questionnaire = questionnaire_of(questionnaire_id)
+    if questionnaire is not None and code != ENGLISH:
+        translation.activate(code)
+        questionnaire = in_language(questionnaire, sections_of(questionnaire), code)[0]
     context = {
         "staff": staff,
         "questionnaire": questionnaire,

@@ -28,6 +28,7 @@ from surveys.forms.design import (
 from surveys.models import Item, Questionnaire
 from surveys.selectors import design as read
 from surveys.selectors.questionnaire_versions import latest_questionnaire, live_questionnaire
+from surveys.selectors.translations import language_statuses, questionnaire_texts
 from surveys.services import design
 from surveys.services.opening import close_wave, open_wave, publish_changes
 
@@ -574,6 +575,14 @@ def open_(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
             f"The wave is open. Version {questionnaire.version} of the questionnaire is "
             "frozen: changes from now on make a new version.",
             back,
+        )
+    texts = questionnaire_texts(questionnaire) if questionnaire is not None else []
+    untranslated = [s for s in language_statuses(wave, texts) if not s.complete]
+    if untranslated:  # say what is missing rather than offer a button that will refuse
+        return render(
+            request,
+            "surveys/languages/cannot_open.html",
+            _context(access, wave, statuses=untranslated),
         )
     return render(
         request,

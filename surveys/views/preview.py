@@ -2,21 +2,36 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 
 from poet.models import Wave
 from poet.permissions import Access, Right, wave_view
 from surveys.forms.answering import SectionForm
+from surveys.languages import ENGLISH, known_code, language
 from surveys.selectors.questionnaire_versions import latest_questionnaire
+from surveys.selectors.translations import in_language, offered_codes
 from surveys.services.answering import sections_of
 from surveys.views.answering import paragraphs, section_context
 
 
 @wave_view(Right.VIEW)
 def preview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
-    """The newest version (draft or frozen), the start page or one section (`?section=N`).
+    """The newest version (draft or frozen), the start page or one section (`?section=N`), in
+    English or a language the wave offers (`?lang=cy`: its translations so far, English where a
+    text has none yet).
 
     Continue checks the answers as the real page would, then moves on; nothing is stored.
     """
+    offered = offered_codes(wave)
+    code = known_code(request.GET.get("lang"))
+    code = code if code in offered else ENGLISH
+    with translation.override(code):
+        return _preview(request, access, wave, code, [ENGLISH, *offered])
+
+
+def _preview(
+    request: HttpRequest, access: Access, wave: Wave, code: str, languages: list[str]
+) -> HttpResponse:
     questionnaire = latest_questionnaire(wave)
     base = {"preview": True, "partnership": access.partnership, "wave": wave, "access": access}
     if questionnaire is None:
@@ -31,13 +46,14 @@ def preview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
             },
             status=404,
         )
-    sections = sections_of(questionnaire)
+    questionnaire, sections, _ = in_language(questionnaire, sections_of(questionnaire), code)
     try:
         number = int(request.GET.get("section", "0"))
     except ValueError:
         number = 0
     number = max(0, min(number, len(sections) + 1))
     here = request.path
+    lang = "" if code == ENGLISH else f"&lang={code}"
     if number == 0:
         return render(
             request,
@@ -49,22 +65,25 @@ def preview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
                 "privacy_notice": paragraphs(questionnaire.privacy_notice),
                 "section_count": len(sections),
                 "returning": False,
-                "continue_url": f"{here}?section=1" if sections else None,
+                "continue_url": f"{here}?section=1{lang}" if sections else None,
+                "languages": [language(c) for c in languages] if len(languages) > 1 else [],
+                "current_language": code,
             },
         )
     if number > len(sections):
         return render(
             request,
             "surveys/respond/preview_end.html",
-            base | {"questionnaire": questionnaire, "last_url": f"{here}?section={len(sections)}"},
+            base
+            | {"questionnaire": questionnaire, "last_url": f"{here}?section={len(sections)}{lang}"},
         )
     form_section = sections[number - 1]
     if request.method == "POST":
         form = SectionForm(form_section, request.POST)
         if request.POST.get("action") == "back":
-            return redirect(f"{here}?section={number - 1}")
+            return redirect(f"{here}?section={number - 1}{lang}")
         if form.is_valid():
-            return redirect(f"{here}?section={number + 1}")
+            return redirect(f"{here}?section={number + 1}{lang}")
     else:
         form = SectionForm(form_section)
     return render(
@@ -72,5 +91,5 @@ def preview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         "surveys/respond/section.html",
         base
         | section_context(form, number, len(sections), questionnaire)
-        | {"action_url": f"{here}?section={number}", "can_save": False},
+        | {"action_url": f"{here}?section={number}{lang}", "can_save": False},
     )

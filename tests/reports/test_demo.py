@@ -68,3 +68,16 @@ def test_the_demo_shortlist_header_agrees_with_its_rows(client, demo_wave):
     assert len(shares) >= 3
     for picking, share, base in shares:
         assert int(base) == staff and int(share) == round(100 * int(picking) / staff)
+
+
+def test_the_demo_wave_offers_welsh_and_urdu_fully_translated(client, demo_wave):
+    """Issue 17, item 6: English, Welsh and Urdu, every text of both questionnaires translated."""
+    from surveys.selectors.translations import language_statuses, translations_of
+
+    statuses = {s.language.code: s for s in language_statuses(demo_wave)}
+    assert set(statuses) == {"cy", "ur"}
+    assert all(s.complete and s.total > 100 for s in statuses.values())
+    welsh = translations_of(demo_wave.pk, "cy")
+    assert welsh["outcome.O-HOME.easy_read_text"][1] == "Gallaf aros yn fy nghartref fy hun."
+    urdu = translations_of(demo_wave.pk, "ur")
+    assert urdu["follow_up.questionnaire.title"][1] == "آپ کے لیے کیا اہم ہے"

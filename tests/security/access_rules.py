@@ -37,7 +37,7 @@ from poet.models import (
     Wave,
 )
 from poet.permissions import Right
-from surveys.models import Invitation, InvitationToken, Item, OpenLink, new_token
+from surveys.models import Invitation, InvitationToken, Item, OpenLink, WaveLanguage, new_token
 from surveys.services.answering import start_open_draft
 from surveys.services.design import create_staff_questionnaire
 from surveys.services.opening import open_wave
@@ -183,6 +183,9 @@ RULES: dict[str, Rule] = {
     "surveys:invitations_purge": derived(),
     "surveys:headcounts": derived(),
     "surveys:awaiting": derived(),  # an empty POST: back, saying what to choose
+    "surveys:languages": derived(),
+    "surveys:languages_import": derived(get=405),  # an empty POST: the page with its errors
+    "surveys:languages_download": derived(),  # a file, whatever the method
     "reports:comparison": derived(),
     "reports:comparison_run": derived(get=302),  # an action: GET goes back to its page
     "reports:comparison_csv": derived(get=302),  # no run yet: back to the results
@@ -263,6 +266,7 @@ ARGUMENTS = {
     "number": "section_number",
     "uidb64": "uidb64",
     "token_id": "unknown_api_token",
+    "language": "language_code",
 }
 # `token` depends on the page: a real link of the right kind.
 TOKENS = {
@@ -364,6 +368,7 @@ def build_side(slug: str) -> Side:
         required=False,
     )
     open_wave(wave)
+    WaveLanguage.objects.create(wave=wave, code="cy")  # offered once open: not yet translated
     invitation = Invitation.objects.create(
         wave=wave, organisation=organisation, staff_group=staff_group, email=f"sam@{slug}.org"
     )
@@ -404,6 +409,7 @@ def build_side(slug: str) -> Side:
         "unknown_token": "no-such-token",
         "unknown_api_token": 999_999,
         "item_code": only.code,
+        "language_code": "cy",
         "chosen": chosen.pk,
         "session": session.pk,
         "proposal": proposal.pk,

@@ -388,6 +388,8 @@ def test_nothing_links_a_response_to_its_invitation(client):
         # session or time (surveys/services/headcounts.py).
         "via_open_link",
         "awaiting_confirmation",
+        # The language it was answered in (issue 17): shown only as suppressed counts.
+        "language",
     }
     assert set(stored) <= allowed
     assert stored["via_open_link"] is False and stored["awaiting_confirmation"] is False

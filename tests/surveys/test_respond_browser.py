@@ -190,6 +190,7 @@ def assert_anonymous(response: Response) -> None:
         # how it came (never which link, session or time): surveys/services/headcounts.py
         "via_open_link",
         "awaiting_confirmation",
+        "language",  # the language it was answered in (issue 17): shown only as suppressed counts
     }
 
 
