@@ -1,16 +1,20 @@
-"""PDF downloads with WeasyPrint: running header, page numbers, a contents list, charts as SVG.
+"""PDF downloads with WeasyPrint: running header, page numbers, a contents list, charts as images.
 
 The PDF is tagged (PDF/UA-1: a structure tree, the document's title and language, bookmarks per
-section) so screen readers can read it. Each chart is an <img> of its SVG with the chart's
-description as alternative text: an inline <svg> would send Plotly's SVG style attributes
-(fill, stroke…) through the HTML stylesheet, where WeasyPrint warns once per property it does
-not know (hundreds of lines per PDF).
+section) so screen readers can read it. Each chart is an <img> with the chart's description as
+alternative text.
 
-Charts are exported to static SVG by kaleido (Plotly's exporter, driving the system Chromium). One
-kaleido server is started per process on the first chart and kept (≈ 0.2–0.5 s an image instead of
-≈ 5 s for a browser per image); Celery worker processes stop theirs on `worker_process_shutdown`.
-When kaleido cannot run, the chart's table stands alone with a note saying so: its numbers are
-always beside the chart anyway.
+Charts are drawn by kaleido (Plotly's exporter, driving the system Chromium) as PNG, once per
+comparison run: `chart_images` keeps them beside the downloads, keyed by the run and the chart's
+definition, so later PDFs of the run only read files. One kaleido server is started per process
+on the first chart it must draw and kept (≈ 0.2–0.5 s an image instead of ≈ 5 s for a browser per
+image); Celery worker processes stop theirs on `worker_process_shutdown`. When kaleido cannot run,
+the chart's table stands alone with a note saying so: its numbers are always beside the chart
+anyway.
+
+Where the time of a PDF goes, and what made it fast, is in docs/benchmarks.md ("Report
+downloads"): WeasyPrint lays out every table cell, so the tables are laid out with fixed column
+widths computed here (`base.column_widths`) instead of measuring every cell twice first.
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ from typing import BinaryIO
 from django.template.loader import render_to_string
 
 from reports.documents import Report
+from reports.exporters import chart_images
 from reports.exporters.base import Exporter, Progress, layout, no_progress
+from reports.exporters.chart_images import CHART_WIDTH, chart_height
 from reports.exporters.registry import register
 
 logger = logging.getLogger(__name__)
@@ -69,12 +75,7 @@ def stop_chart_server() -> None:
 
 atexit.register(stop_chart_server)
 
-CHART_WIDTH = 680  # px: the A4 text width (178 mm) at 96 px an inch, so text prints at size
-
-
-def chart_height(figure: dict) -> int:
-    """The figure's own height (it grows with its rows), else Plotly's default."""
-    return int(figure.get("layout", {}).get("height") or 450)
+__all__ = ["CHART_WIDTH", "chart_height", "chart_image", "chart_svg", "report_chart_images"]
 
 
 def svg_data_uri(svg: str) -> str:
@@ -101,6 +102,63 @@ def chart_svg(figure: dict) -> str | None:
     return text[text.find("<svg") :]
 
 
+def chart_image(figure: dict) -> bytes | None:
+    """A Plotly figure (plain JSON) as the PDF's image of it (see `chart_images`: a JPEG at
+    twice its CSS size), or None when charts cannot be drawn here."""
+    if not start_chart_server():
+        return None
+    import warnings
+
+    import plotly.io as pio
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            png = pio.to_image(
+                figure,
+                format="png",
+                width=CHART_WIDTH,
+                height=chart_height(figure),
+                scale=chart_images.SCALE,
+            )
+    except Exception as exc:
+        logger.warning("Chart could not be drawn: %s", exc)
+        return None
+    return chart_images.as_jpeg(png)
+
+
+def image_data_uri(image: bytes) -> str:
+    return f"data:{chart_images.CONTENT_TYPE};base64," + base64.b64encode(image).decode("ascii")
+
+
+def report_chart_images(report: Report, progress: Progress = no_progress) -> dict[str, str | None]:
+    """Each chart's image as a data URI (None where it cannot be drawn): read from the run's
+    kept images, drawn and kept when missing."""
+    charts = list(report.charts())
+    run_id = report.run_id
+    identity = chart_images.run_identity(run_id) if run_id is not None else None
+    folder = (
+        chart_images.run_folder(identity[0], run_id, identity[1])
+        if identity and run_id is not None
+        else None
+    )
+    images: dict[str, str | None] = {}
+    drawn = False
+    for i, chart in enumerate(charts, start=1):
+        key = chart_images.definition_key(chart.figure)
+        image = chart_images.cached(folder, key) if folder else None
+        if image is None:
+            image = chart_image(chart.figure)
+            if image is not None and folder is not None:
+                chart_images.keep(folder, key, image)
+                drawn = True
+        images[chart.key] = image_data_uri(image) if image else None
+        progress(0.3 * i / max(1, len(charts)), f"Chart {i} of {len(charts)} drawn")
+    if drawn and identity is not None and folder is not None:
+        chart_images.drop_other_runs(identity[0], folder)
+    return images
+
+
 @register
 class PdfExporter(Exporter):
     identifier = "pdf"
@@ -111,21 +169,16 @@ class PdfExporter(Exporter):
     def render(self, report: Report, output: BinaryIO, progress: Progress = no_progress) -> None:
         from weasyprint import HTML
 
-        charts = list(report.charts())
-        svgs: dict[str, str | None] = {}
-        for i, chart in enumerate(charts, start=1):
-            svg = chart_svg(chart.figure)
-            svgs[chart.key] = svg_data_uri(svg) if svg else None
-            progress(0.7 * i / max(1, len(charts)), f"Chart {i} of {len(charts)} drawn")
+        images = report_chart_images(report, progress)
         html = render_to_string(
             "reports/downloads/report_pdf.html",
             {
                 "report": report,
-                "sections": layout(report, svgs),
-                "charts_drawn": all(svgs.values()),
+                "sections": layout(report, images, fixed_widths=True),
+                "charts_drawn": all(images.values()),
             },
         )
-        progress(0.75, "Laying out pages")
+        progress(0.35, "Laying out pages")
         HTML(string=html).write_pdf(
             output,
             pdf_variant="pdf/ua-1",  # tagged, with title, language and DisplayDocTitle

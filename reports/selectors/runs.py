@@ -8,9 +8,15 @@ from poet.models import Job, Wave
 from reports.models import COMPARISON_JOB, ComparisonRow, ComparisonRun
 
 
-def latest_run(wave: Wave) -> ComparisonRun | None:
-    """The run most recently computed or reused for this wave: the one to show and export."""
-    return ComparisonRun.objects.filter(wave=wave).order_by("-used_at", "-pk").first()
+def latest_run(wave: Wave, *, only: tuple[str, ...] = ()) -> ComparisonRun | None:
+    """The run most recently computed or reused for this wave: the one to show and export.
+
+    Its `members` (the response ids behind every cell, which grow with the staff) are read only
+    when asked for: pages and reports never need them, the next run's protection does. `only`
+    narrows the read to the named fields (the rest still load when touched)."""
+    runs = ComparisonRun.objects.filter(wave=wave).order_by("-used_at", "-pk")
+    runs = runs.only(*only) if only else runs.defer("members")
+    return runs.first()
 
 
 def latest_job(wave: Wave) -> Job | None:

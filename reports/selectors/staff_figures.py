@@ -8,10 +8,14 @@ from outcomes.selectors.staff_figures import StaffFigures
 from poet.models import Wave
 from reports.selectors.runs import latest_run
 
+# What the shortlist reads of a run: its small JSON tables, never the per-cell members or the
+# disclosure note (hundreds of kilobytes at national scale), so the page costs the same at any size.
+FIELDS = ("wave", "k", "n_staff", "finished_at", "staff_summary", "staff_consensus", "top_picks")
+
 
 def latest_staff_figures(wave: Wave) -> StaffFigures | None:
     """What the shortlist reads of the wave's latest run; None when no run is computed yet."""
-    run = latest_run(wave)
+    run = latest_run(wave, only=FIELDS)
     if run is None:
         return None
     return StaffFigures(

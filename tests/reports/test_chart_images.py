@@ -1,0 +1,140 @@
+"""A run's charts are drawn once for its PDFs and kept; a replaced or deleted run's images go;
+the PDF's tables carry fixed column widths (issue 19, item 4)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from PIL import Image
+
+from reports.content import build_formative, build_summative
+from reports.exporters import chart_images, get_exporter
+from reports.exporters import pdf as pdf_module
+from reports.exporters.base import column_widths
+from reports.models import ComparisonRun
+from reports.selectors.runs import latest_run
+from tests.reports.showcase import build_showcase
+from tests.reports.test_report_pdf import pdf_objects
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def drawn(monkeypatch, settings, tmp_path):
+    """Charts drawn by a stand-in for kaleido (a small JPEG), counted; images kept in tmp."""
+    settings.MEDIA_ROOT = tmp_path
+    calls: list[dict] = []
+
+    def draw(figure: dict) -> bytes:
+        calls.append(figure)
+        out = io.BytesIO()
+        Image.new("RGB", (40, 30), "white").save(out, format="JPEG")
+        return out.getvalue()
+
+    monkeypatch.setattr(pdf_module, "chart_image", draw)
+    return calls
+
+
+def pdf(report) -> bytes:
+    out = io.BytesIO()
+    get_exporter("pdf").render(report, out)
+    return out.getvalue()
+
+
+def kept(tmp_path) -> list[str]:
+    return sorted(
+        str(p.relative_to(tmp_path)) for p in (tmp_path / "charts").rglob("*") if p.is_file()
+    )
+
+
+def test_the_charts_of_a_run_are_drawn_once_for_all_its_pdfs(drawn, tmp_path):
+    wave = build_showcase()
+    summative = build_summative(wave)
+    first = pdf(summative)
+    charts = list(summative.charts())
+    assert len(drawn) == len(charts) > 0
+    assert len(kept(tmp_path)) == len({chart_images.definition_key(c.figure) for c in charts})
+
+    again = pdf(build_summative(wave))  # a second download of the same run: nothing drawn
+    assert len(drawn) == len(charts)
+    for data in (first, again):
+        objects = pdf_objects(data)
+        assert b"/StructTreeRoot" in objects
+        for chart in charts:  # each chart still a Figure with its description as alt text
+            assert b"/Alt (" + chart.description[:40].encode() in objects, chart.key
+            assert b"/DCTDecode" in objects  # the kept JPEG, embedded as it is
+
+    formative = build_formative(wave)  # other charts of the same run: drawn once, then kept
+    pdf(formative)
+    pdf(build_formative(wave))
+    assert len(drawn) == len(charts) + len(list(formative.charts()))
+
+
+def test_a_replaced_run_draws_anew_and_its_predecessors_images_go(drawn, tmp_path):
+    wave = build_showcase()
+    old = latest_run(wave)
+    pdf(build_summative(wave))
+    assert kept(tmp_path) and all(f"run-{old.pk}-" in path for path in kept(tmp_path))
+
+    # New figures (another number of resamples: another run), as after new answers or a new k.
+    slugs = (wave.partnership.slug, wave.slug)
+    call_command("run_comparison", *slugs, "--resamples", "30", stdout=io.StringIO())
+    new = latest_run(wave)
+    assert new.pk != old.pk
+    before = len(drawn)
+    pdf(build_summative(wave))
+    assert len(drawn) > before
+    assert kept(tmp_path) and all(f"run-{new.pk}-" in path for path in kept(tmp_path))
+
+    ComparisonRun.objects.filter(pk=new.pk).delete()
+    assert kept(tmp_path) == []
+
+
+def test_without_a_kept_image_folder_the_pdf_still_has_its_charts(drawn, settings, tmp_path):
+    """A storage that cannot be written only costs the drawing again, never the chart."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    settings.MEDIA_ROOT = blocker
+    report = build_summative(build_showcase())
+    objects = pdf_objects(pdf(report))
+    for chart in report.charts():
+        assert b"/Alt (" + chart.description[:40].encode() in objects, chart.key
+
+
+def test_column_widths_give_sentences_room_and_every_word_its_width():
+    columns = ["Outcome", "Statement", "Staff (n)", "Difference"]
+    rows = [
+        ["O-01", "I can get the support I need when I need it, from people I know", "12", "0.25"],
+        ["O-02", "Short", "1,234", "-1.50"],
+    ]
+    widths = column_widths(columns, rows)
+    assert sum(widths) == pytest.approx(100, abs=0.05)
+    assert widths[1] == max(widths)  # the statement
+    assert widths[1] >= 100 * 22 / (sum([7, 48, 5, 10]))  # at least its minimum share
+    # a column is never narrower than its longest word, header included ("Difference")
+    assert widths[3] >= widths[0] and widths[3] / widths[1] >= len("Difference") / 48 - 0.01
+
+
+def test_pdf_tables_carry_their_column_widths(drawn, monkeypatch):
+    captured: dict[str, str] = {}
+    original = pdf_module.render_to_string
+
+    def keep_html(*args, **kwargs):
+        captured["html"] = original(*args, **kwargs)
+        return captured["html"]
+
+    monkeypatch.setattr(pdf_module, "render_to_string", keep_html)
+    report = build_summative(build_showcase())
+    pdf(report)
+    for table in report.tables():
+        found = re.search(
+            rf'<table class="[^"]*figures--fixed[^"]*" id="table-{table.key}">.*?<colgroup>(.*?)'
+            "</colgroup>",
+            captured["html"],
+            re.S,
+        )
+        assert found, table.key
+        assert found.group(1).count("<col ") == len(table.columns), table.key
