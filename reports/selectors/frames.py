@@ -282,19 +282,43 @@ def load_outcome_answers(wave: Wave) -> pd.DataFrame:
     return frame[list(OUTCOME_ANSWER_COLUMNS)]
 
 
-def load_outcome_counts(wave: Wave) -> pd.DataFrame:
-    """How many answers per outcome measure, audience, organisation, group and value (don't know
-    as NaN): the ``answer_counts`` frame, from one ``GROUP BY`` in the database, so its size
-    grows with the groups, not the people (issue 19). Several items of one outcome measure (one
-    per questionnaire) give several rows of one key; ``outcome_counts_from`` adds them up."""
-    items, measures = _outcome_items(wave)
-    qs = (
+def _outcome_counts_query(wave: Wave, items: dict[int, str]) -> QuerySet:
+    return (
         _outcome_answer_rows(wave, items)
         .values(*_OUTCOME_ID_FIELDS, value=_number_or_dont_know())
         .annotate(count=Count("pk"))
         .order_by()
         .values_list(*_OUTCOME_ID_FIELDS, "value", "count")
     )
+
+
+def _outcome_respondents_query(wave: Wave, items: dict[int, str]) -> QuerySet:
+    return (
+        _outcome_answer_rows(wave, items)
+        .values_list("response_id", *_OUTCOME_ID_FIELDS[:-1])
+        .order_by()
+        .distinct()
+    )
+
+
+def counting_queries(wave: Wave) -> dict[str, tuple[str, tuple]]:
+    """The SQL (and parameters) of the two queries over outcome answers a comparison of the wave
+    runs: the answer counts (``GROUP BY``) and the respondents (``DISTINCT``). For measuring the
+    database's own time (``benchmarks/run`` runs them under ``EXPLAIN ANALYZE``)."""
+    items, _measures = _outcome_items(wave)
+    return {
+        "outcome counts": _outcome_counts_query(wave, items).query.sql_with_params(),
+        "respondents": _outcome_respondents_query(wave, items).query.sql_with_params(),
+    }
+
+
+def load_outcome_counts(wave: Wave) -> pd.DataFrame:
+    """How many answers per outcome measure, audience, organisation, group and value (don't know
+    as NaN): the ``answer_counts`` frame, from one ``GROUP BY`` in the database, so its size
+    grows with the groups, not the people (issue 19). Several items of one outcome measure (one
+    per questionnaire) give several rows of one key; ``outcome_counts_from`` adds them up."""
+    items, measures = _outcome_items(wave)
+    qs = _outcome_counts_query(wave, items)
     raw = read_frame(
         qs, [*_OUTCOME_ID_COLUMNS, "value", "count"], {"value": "float64", "count": "int64"}
     )
@@ -316,12 +340,7 @@ def load_outcome_respondents(wave: Wave) -> pd.DataFrame:
     one ``DISTINCT`` row per person, not per answer. Counts them per side (n_staff, n_users)
     and, in the fingerprint, says who answered in which cell."""
     items, _measures = _outcome_items(wave)
-    qs = (
-        _outcome_answer_rows(wave, items)
-        .values_list("response_id", *_OUTCOME_ID_FIELDS[:-1])
-        .order_by()
-        .distinct()
-    )
+    qs = _outcome_respondents_query(wave, items)
     ids = dict.fromkeys(_OUTCOME_ID_COLUMNS[1:-1], "float64")  # NULL for the other side
     frame = read_frame(qs, RESPONDENT_COLUMNS, {"respondent": "int64", **ids})
     return frame.astype({"audience": object}).sort_values("respondent").reset_index(drop=True)
