@@ -454,7 +454,7 @@ def run(wave_id: int, resamples: int) -> dict:
     job.refresh_from_db()
     if job.status != Job.Status.SUCCEEDED:
         raise RuntimeError(f"the comparison failed: {job.error}")
-    return {"seconds": seconds, **job.result}
+    return {"seconds": seconds, **(job.result or {})}
 
 
 def _child(target, args, queue) -> None:
@@ -565,7 +565,8 @@ def main(argv: list[str] | None = None) -> int:
     print("PostgreSQL:", ", ".join(f"{k} {v}" for k, v in settings().items()), flush=True)
     scratch = tempfile.mkdtemp(prefix="poet-bench-")
     results = []
-    for staff in [None] if options.wave else options.staff:
+    requested: list[int] = [0] if options.wave else options.staff
+    for staff in requested:
         if options.wave:
             wave = Wave.objects.get(pk=options.wave)
             staff = wave.responses.filter(audience="staff").count()

@@ -29,15 +29,19 @@ from django.db.models import (
     F,
     FloatField,
     OuterRef,
+    Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from outcomes.models import Participant, ParticipantResponse
 from outcomes.selectors.responses import counted_responses
 from poet.analysis import (
     ANSWER_COUNT_COLUMNS,
+    DOMAIN_SUM_COLUMNS,
     MEASURES,
     OUTCOME_ANSWER_COLUMNS,
     PROCESS_ANSWER_COLUMNS,
@@ -45,6 +49,7 @@ from poet.analysis import (
     TOP_PICK_COLUMNS,
     USERS_SIDE,
 )
+from poet.analysis.frames import LIKERT_VALUES
 from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
 from poet.selectors.outcome_statements import outcome_statements_for
 from surveys.models import Answer, Item
@@ -95,12 +100,13 @@ class WaveFrames:
 class CountedWave:
     """What a comparison job reads (issue 19): the outcome answers as counts per outcome measure,
     audience, organisation, group and value (``answer_counts``, one ``GROUP BY``) and who gave
-    them (one row per respondent and cell), never every outcome answer. Domain scores and top
-    picks need each person's answers, so those frames stay per person."""
+    them (one row per respondent and cell), never every outcome answer. Domain scores need each
+    person's answers to a domain, so ``process_sums`` has one row per person and domain (their
+    answers' count and total, ``domain_sums``), not per answer; top picks stay per pick."""
 
     outcome_counts: pd.DataFrame
     respondents: pd.DataFrame
-    process_answers: pd.DataFrame
+    process_sums: pd.DataFrame
     top_picks: pd.DataFrame
     items_per_domain: dict[str, int] = field(default_factory=dict)
     user_proposed: frozenset[str] = frozenset()
@@ -119,7 +125,7 @@ class CountedWave:
             respondents=respondents[
                 (respondents["audience"] == Audience.STAFF).to_numpy()
             ].reset_index(drop=True),
-            process_answers=self.process_answers,
+            process_sums=self.process_sums,
             top_picks=picks,
             items_per_domain=self.items_per_domain,
             user_proposed=frozenset(),
@@ -132,6 +138,10 @@ class CountedWave:
     @property
     def n_outcome_answers(self) -> int:
         return int(self.outcome_counts["count"].sum())
+
+    @property
+    def n_process_answers(self) -> int:
+        return int(self.process_sums["n_rows"].sum())
 
     @property
     def n_staff(self) -> int:
@@ -408,6 +418,85 @@ def load_process_answers(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
     return frame[list(PROCESS_ANSWER_COLUMNS)], items_per_domain
 
 
+def load_process_sums(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Staff answers to process items summed per respondent and domain in the database (one
+    ``GROUP BY``: answer rows, answers, their total, answers not 1-5), and each domain's item
+    count: ``domain_scores_from_sums`` gives every domain score from it, a national wave's 32
+    million process answers never leaving PostgreSQL (issue 19). Rows come sorted by respondent
+    then domain, the order ``domain_scores`` gives, so every summary figure is the same."""
+    item_rows = list(
+        Item.objects.filter(section__questionnaire__wave=wave, kind=Item.Kind.LIKERT)
+        .exclude(domain="")
+        .values_list("pk", "code", "domain")
+    )
+    items_per_domain: dict[str, int] = {}
+    for domain, _code in sorted({(domain, code) for _, code, domain in item_rows}):
+        items_per_domain[domain] = items_per_domain.get(domain, 0) + 1
+    value = _number_or_dont_know()
+    qs = (
+        _counted_answers(wave)
+        .filter(item_id__in=[pk for pk, _, _ in item_rows], response__audience=Audience.STAFF)
+        .values("response_id", "response__organisation_id", "response__staff_group_id")
+        .annotate(
+            domain=F("item__domain"),
+            n_rows=Count("pk"),
+            n_answered=Count(value),
+            total=Coalesce(Sum(value), Value(0.0), output_field=FloatField()),
+            n_invalid=Count(
+                "pk", filter=Q(dont_know=False, number__isnull=False) & ~Q(number__in=LIKERT_VALUES)
+            ),
+        )
+        .order_by()
+        .values_list(
+            "response_id",
+            "response__organisation_id",
+            "response__staff_group_id",
+            "domain",
+            "n_rows",
+            "n_answered",
+            "total",
+            "n_invalid",
+        )
+    )
+    columns = list(DOMAIN_SUM_COLUMNS)
+    raw = read_frame(
+        qs,
+        columns,
+        {
+            "respondent": "int64",
+            "organisation": "float64",
+            "staff_group": "float64",
+            "domain": "category",
+            "n_rows": "int64",
+            "n_answered": "int64",
+            "total": "float64",
+            "n_invalid": "int64",
+        },
+    )
+    partnership = wave.partnership_id
+    organisations = dict(
+        Organisation.objects.filter(partnership=partnership).values_list("pk", "name")
+    )
+    staff_groups = dict(
+        StaffGroup.objects.filter(partnership=partnership).values_list("pk", "name")
+    )
+    domains = sorted({domain for _, _, domain in item_rows})
+    frame = pd.DataFrame(
+        {
+            "respondent": raw["respondent"].to_numpy(dtype="int64"),
+            "organisation": _mapped(raw["organisation"], organisations),
+            "staff_group": _mapped(raw["staff_group"], staff_groups),
+            "domain": pd.Categorical(raw["domain"].astype(object), categories=domains),
+            "n_rows": raw["n_rows"].to_numpy(dtype="int64"),
+            "n_answered": raw["n_answered"].to_numpy(dtype="int64"),
+            "total": raw["total"].to_numpy(dtype="float64"),
+            "n_invalid": raw["n_invalid"].to_numpy(dtype="int64"),
+        }
+    )
+    frame = frame.sort_values(["respondent", "domain"], kind="stable", ignore_index=True)
+    return frame, items_per_domain
+
+
 def load_top_picks(wave: Wave) -> pd.DataFrame:
     """Each pick of "the three that matter most" (item code TOP3), one row per outcome picked.
 
@@ -494,11 +583,11 @@ def load_wave(wave: Wave) -> WaveFrames:
 
 def load_counted_wave(wave: Wave) -> CountedWave:
     """All inputs of one wave's comparison, outcome answers as counts (issue 19)."""
-    process, items_per_domain = load_process_answers(wave)
+    process, items_per_domain = load_process_sums(wave)
     return CountedWave(
         outcome_counts=load_outcome_counts(wave),
         respondents=load_outcome_respondents(wave),
-        process_answers=process,
+        process_sums=process,
         top_picks=load_top_picks(wave),
         items_per_domain=items_per_domain,
         user_proposed=load_user_proposed(wave),
@@ -594,20 +683,21 @@ def fingerprint(
     Rows are hashed one by one and the row hashes sorted, so the order the database returns them
     in does not matter; pandas hashes a categorical by its labels, not its codes.
 
-    Of a ``CountedWave`` it hashes the answer counts and the respondents (each person's id with
-    audience and cell) instead of every answer: every outcome figure is a function of the counts,
-    so the counts change whenever a figure could, and the respondents make a change of who
-    answered (one person in, another out, or someone moved to another cell, with the counts by
-    chance the same) a new run too, as it was when each answer's respondent was hashed. Only two
+    Of a ``CountedWave`` it hashes the answer counts, the respondents (each person's id with
+    audience and cell) and each person's process sums per domain instead of every answer: every
+    outcome figure is a function of the counts, so the counts change whenever a figure could, and
+    the respondents make a change of who answered (one person in, another out, or someone moved
+    to another cell, with the counts by chance the same) a new run too, as it was when each
+    answer's respondent was hashed. Only two
     people of one cell swapping their answers leaves it unchanged, and no stored figure with it.
     """
     digest = hashlib.sha256()
     hashed: tuple[pd.DataFrame, ...]
     if isinstance(frames, CountedWave):
-        hashed = (frames.outcome_counts, frames.respondents)
+        hashed = (frames.outcome_counts, frames.respondents, frames.process_sums)
     else:
-        hashed = (frames.outcome_answers,)
-    for frame in (*hashed, frames.process_answers, frames.top_picks):
+        hashed = (frames.outcome_answers, frames.process_answers)
+    for frame in (*hashed, frames.top_picks):
         digest.update(_frame_digest(frame))
     extra = {
         "items_per_domain": frames.items_per_domain,
