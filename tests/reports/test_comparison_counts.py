@@ -26,6 +26,7 @@ from reports.selectors.frames import (
     load_counted_wave,
     load_outcome_answers,
     load_outcome_counts,
+    load_outcome_respondents,
     load_process_answers,
     load_process_sums,
 )
@@ -205,3 +206,29 @@ def test_the_comparison_job_sums_process_answers_in_the_database(monkeypatch):
     run = ComparisonRun.objects.get(pk=job.result["run"])
     assert run.n_process_answers == process_answers > 0
     assert any(row["n"] for row in run.domain_summary if not row["suppressed"])
+
+
+def assert_respondents_are_those_with_an_outcome_answer(wave) -> None:
+    answers = load_outcome_answers(wave)
+    respondents = load_outcome_respondents(wave)
+    assert list(respondents["respondent"]) == sorted(set(answers["respondent"]))
+    assert respondents["respondent"].is_unique
+
+
+def test_respondents_are_the_people_with_an_outcome_answer():
+    built = build_wave(outcomes=2, staff=8, users=5, k=3)
+    participant_for(built.users[0], withdrawn=True)
+    # Only "don't know" to outcomes still makes a respondent; only process answers does not.
+    outcome = Answer.objects.filter(item__outcome__isnull=False)
+    outcome.filter(response=built.staff[0]).update(dont_know=True, number=None)
+    outcome.filter(response=built.staff[1]).delete()
+    assert_respondents_are_those_with_an_outcome_answer(built.wave)
+    kept = set(load_outcome_respondents(built.wave)["respondent"])
+    assert built.staff[0].pk in kept and built.staff[1].pk not in kept
+    assert built.users[0].pk not in kept
+
+
+def test_on_postgresql_the_respondents_match_too(postgres):
+    built = build_wave(outcomes=2, staff=8, users=5, k=3)
+    Answer.objects.filter(item__outcome__isnull=False, response=built.staff[1]).delete()
+    assert_respondents_are_those_with_an_outcome_answer(built.wave)
