@@ -325,13 +325,20 @@ def _outcome_respondents_query(wave: Wave, items: dict[int, str]) -> QuerySet:
 
 
 def counting_queries(wave: Wave) -> dict[str, tuple[str, tuple]]:
-    """The SQL (and parameters) of the two queries over outcome answers a comparison of the wave
-    runs: the answer counts (``GROUP BY``) and the respondents (``DISTINCT``). For measuring the
-    database's own time (``benchmarks/run`` runs them under ``EXPLAIN ANALYZE``)."""
+    """The SQL (and parameters) of the queries over a wave's answers a comparison runs: the
+    outcome answer counts (``GROUP BY``), the respondents (semi-join) and the process sums
+    (``GROUP BY`` respondent and domain). For measuring the database's own time
+    (``benchmarks/run`` runs them under ``EXPLAIN ANALYZE``)."""
     items, _measures = _outcome_items(wave)
+    process = Item.objects.filter(section__questionnaire__wave=wave, kind=Item.Kind.LIKERT).exclude(
+        domain=""
+    )
     return {
         "outcome counts": _outcome_counts_query(wave, items).query.sql_with_params(),
         "respondents": _outcome_respondents_query(wave, items).query.sql_with_params(),
+        "process sums": _process_sums_query(
+            wave, list(process.values_list("pk", flat=True))
+        ).query.sql_with_params(),
     }
 
 
@@ -431,24 +438,11 @@ def load_process_answers(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
     return frame[list(PROCESS_ANSWER_COLUMNS)], items_per_domain
 
 
-def load_process_sums(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Staff answers to process items summed per respondent and domain in the database (one
-    ``GROUP BY``: answer rows, answers, their total, answers not 1-5), and each domain's item
-    count: ``domain_scores_from_sums`` gives every domain score from it, a national wave's 32
-    million process answers never leaving PostgreSQL (issue 19). Rows come sorted by respondent
-    then domain, the order ``domain_scores`` gives, so every summary figure is the same."""
-    item_rows = list(
-        Item.objects.filter(section__questionnaire__wave=wave, kind=Item.Kind.LIKERT)
-        .exclude(domain="")
-        .values_list("pk", "code", "domain")
-    )
-    items_per_domain: dict[str, int] = {}
-    for domain, _code in sorted({(domain, code) for _, code, domain in item_rows}):
-        items_per_domain[domain] = items_per_domain.get(domain, 0) + 1
+def _process_sums_query(wave: Wave, item_ids: list[int]) -> QuerySet:
     value = _number_or_dont_know()
-    qs = (
+    return (
         _counted_answers(wave)
-        .filter(item_id__in=[pk for pk, _, _ in item_rows], response__audience=Audience.STAFF)
+        .filter(item_id__in=item_ids, response__audience=Audience.STAFF)
         .values("response_id", "response__organisation_id", "response__staff_group_id")
         .annotate(
             domain=F("item__domain"),
@@ -471,6 +465,23 @@ def load_process_sums(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
             "n_invalid",
         )
     )
+
+
+def load_process_sums(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Staff answers to process items summed per respondent and domain in the database (one
+    ``GROUP BY``: answer rows, answers, their total, answers not 1-5), and each domain's item
+    count: ``domain_scores_from_sums`` gives every domain score from it, a national wave's 32
+    million process answers never leaving PostgreSQL (issue 19). Rows come sorted by respondent
+    then domain, the order ``domain_scores`` gives, so every summary figure is the same."""
+    item_rows = list(
+        Item.objects.filter(section__questionnaire__wave=wave, kind=Item.Kind.LIKERT)
+        .exclude(domain="")
+        .values_list("pk", "code", "domain")
+    )
+    items_per_domain: dict[str, int] = {}
+    for domain, _code in sorted({(domain, code) for _, code, domain in item_rows}):
+        items_per_domain[domain] = items_per_domain.get(domain, 0) + 1
+    qs = _process_sums_query(wave, [pk for pk, _, _ in item_rows])
     columns = list(DOMAIN_SUM_COLUMNS)
     raw = read_frame(
         qs,
