@@ -631,6 +631,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(row)
         if not (options.keep or options.wave):
             delete(wave)
+    if not results:
+        return 0
     print(
         "\nstaff      run s  floor s  COPY→pandas s  COPY→file s  db s  peak MiB  "
         "run/COPY→pandas  run/COPY→file  run/floor"
