@@ -631,6 +631,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(row)
         if not (options.keep or options.wave):
             delete(wave)
+    Path(scratch).rmdir()
     if not results:
         return 0
     print(
