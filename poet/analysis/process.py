@@ -142,6 +142,27 @@ def domain_sums(process_answers: pd.DataFrame) -> pd.DataFrame:
     return sums[list(DOMAIN_SUM_COLUMNS)]
 
 
+def _has_blank(values: pd.Series) -> bool:
+    """Whether a key column holds an empty string, without a Python object per row (a national
+    wave has 8 million rows): numbers cannot, a categorical only through its labels."""
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return False
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        labels = np.asarray(values.cat.categories, dtype=object)
+        blank_codes = np.flatnonzero(labels == "")
+        return bool(len(blank_codes)) and bool(np.isin(values.cat.codes, blank_codes).any())
+    return bool((values.astype(object) == "").any())
+
+
+def _per_row(domains: pd.Series, per_domain: pd.Series) -> np.ndarray:
+    """``per_domain[domain]`` for every row, through a categorical's codes when it is one."""
+    if isinstance(domains.dtype, pd.CategoricalDtype):
+        labels = list(domains.cat.categories)
+        lookup = per_domain.reindex(labels).fillna(0).to_numpy(dtype="int64")
+        return lookup[domains.cat.codes.to_numpy()]
+    return domains.astype(object).map(per_domain).to_numpy(dtype="int64")
+
+
 def domain_scores_from_sums(
     sums: pd.DataFrame, *, items_per_domain: Mapping[str, int] | None = None
 ) -> pd.DataFrame:
@@ -162,7 +183,7 @@ def domain_scores_from_sums(
             f"{', '.join(map(str, sums.loc[invalid, 'respondent'].unique()[:5]))}"
         )
     for column in ("respondent", "organisation", "staff_group", "domain"):
-        if sums[column].isna().any() or (sums[column].astype(object) == "").any():
+        if sums[column].isna().any() or _has_blank(sums[column]):
             raise FrameError(f"process_answers.{column} is empty")
     if sums.duplicated(["respondent", "domain"]).any():
         raise FrameError("process_answers: a respondent has more than one organisation or group")
@@ -173,7 +194,7 @@ def domain_scores_from_sums(
         raise FrameError(f"items_per_domain has no count for domains: {', '.join(missing)}")
     n_items = pd.Series(dict(items_per_domain), dtype="int64")
     scores = sums[["respondent", "organisation", "staff_group", "domain"]].copy()
-    scores["n_items"] = scores["domain"].astype(object).map(n_items).to_numpy(dtype="int64")
+    scores["n_items"] = _per_row(scores["domain"], n_items)
     answered = sums["n_answered"].to_numpy(dtype="int64")
     enough = (answered > 0) & (2 * answered >= scores["n_items"].to_numpy())
     with np.errstate(divide="ignore", invalid="ignore"):
