@@ -56,10 +56,13 @@ from .frames import (
     validate_top_picks,
 )
 from .process import (
+    DOMAIN_SUM_COLUMNS,
     DOMAIN_SUMMARY_COLUMNS,
     SCORE_COLUMNS,
     SPREAD_COLUMNS,
     domain_scores,
+    domain_scores_from_sums,
+    domain_sums,
     organisation_spread,
     summarise_domains,
 )
@@ -102,6 +105,7 @@ __all__ = [
     "BREAKDOWNS",
     "COMPARISON_COLUMNS",
     "CONSENSUS_COLUMNS",
+    "DOMAIN_SUM_COLUMNS",
     "DOMAIN_SUMMARY_COLUMNS",
     "FLAGS",
     "MEASURES",
@@ -120,6 +124,8 @@ __all__ = [
     "compare_counts",
     "compare_outcomes",
     "domain_scores",
+    "domain_scores_from_sums",
+    "domain_sums",
     "empty_outcome_answers",
     "organisation_spread",
     "outcome_figure",

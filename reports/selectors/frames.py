@@ -29,15 +29,19 @@ from django.db.models import (
     F,
     FloatField,
     OuterRef,
+    Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from outcomes.models import Participant, ParticipantResponse
 from outcomes.selectors.responses import counted_responses
 from poet.analysis import (
     ANSWER_COUNT_COLUMNS,
+    DOMAIN_SUM_COLUMNS,
     MEASURES,
     OUTCOME_ANSWER_COLUMNS,
     PROCESS_ANSWER_COLUMNS,
@@ -45,9 +49,10 @@ from poet.analysis import (
     TOP_PICK_COLUMNS,
     USERS_SIDE,
 )
+from poet.analysis.frames import LIKERT_VALUES
 from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
 from poet.selectors.outcome_statements import outcome_statements_for
-from surveys.models import Answer, Item
+from surveys.models import Answer, Item, Response
 from surveys.selectors.headcounts import staff_headcounts
 
 TOP_PICKS_CODE = "TOP3"
@@ -95,12 +100,13 @@ class WaveFrames:
 class CountedWave:
     """What a comparison job reads (issue 19): the outcome answers as counts per outcome measure,
     audience, organisation, group and value (``answer_counts``, one ``GROUP BY``) and who gave
-    them (one row per respondent and cell), never every outcome answer. Domain scores and top
-    picks need each person's answers, so those frames stay per person."""
+    them (one row per respondent and cell), never every outcome answer. Domain scores need each
+    person's answers to a domain, so ``process_sums`` has one row per person and domain (their
+    answers' count and total, ``domain_sums``), not per answer; top picks stay per pick."""
 
     outcome_counts: pd.DataFrame
     respondents: pd.DataFrame
-    process_answers: pd.DataFrame
+    process_sums: pd.DataFrame
     top_picks: pd.DataFrame
     items_per_domain: dict[str, int] = field(default_factory=dict)
     user_proposed: frozenset[str] = frozenset()
@@ -119,7 +125,7 @@ class CountedWave:
             respondents=respondents[
                 (respondents["audience"] == Audience.STAFF).to_numpy()
             ].reset_index(drop=True),
-            process_answers=self.process_answers,
+            process_sums=self.process_sums,
             top_picks=picks,
             items_per_domain=self.items_per_domain,
             user_proposed=frozenset(),
@@ -132,6 +138,10 @@ class CountedWave:
     @property
     def n_outcome_answers(self) -> int:
         return int(self.outcome_counts["count"].sum())
+
+    @property
+    def n_process_answers(self) -> int:
+        return int(self.process_sums["n_rows"].sum())
 
     @property
     def n_staff(self) -> int:
@@ -186,8 +196,10 @@ def read_frame(
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         frame = pd.DataFrame.from_records(rows, columns=columns)
-    if dtypes:
-        frame = frame.astype({c: t for c, t in dtypes.items() if c in frame.columns})
+    if dtypes:  # only the columns not parsed as asked: astype copies what it touches
+        differ = {c: t for c, t in dtypes.items() if c in frame.columns and frame[c].dtype != t}
+        if differ:
+            frame = frame.astype(differ)
     return frame
 
 
@@ -282,19 +294,63 @@ def load_outcome_answers(wave: Wave) -> pd.DataFrame:
     return frame[list(OUTCOME_ANSWER_COLUMNS)]
 
 
-def load_outcome_counts(wave: Wave) -> pd.DataFrame:
-    """How many answers per outcome measure, audience, organisation, group and value (don't know
-    as NaN): the ``answer_counts`` frame, from one ``GROUP BY`` in the database, so its size
-    grows with the groups, not the people (issue 19). Several items of one outcome measure (one
-    per questionnaire) give several rows of one key; ``outcome_counts_from`` adds them up."""
-    items, measures = _outcome_items(wave)
-    qs = (
+def _outcome_counts_query(wave: Wave, items: dict[int, str]) -> QuerySet:
+    return (
         _outcome_answer_rows(wave, items)
         .values(*_OUTCOME_ID_FIELDS, value=_number_or_dont_know())
         .annotate(count=Count("pk"))
         .order_by()
         .values_list(*_OUTCOME_ID_FIELDS, "value", "count")
     )
+
+
+def _outcome_respondents_query(wave: Wave, items: dict[int, str]) -> QuerySet:
+    """Counted responses with at least one outcome answer: a semi-join, so PostgreSQL probes the
+    (response, item) index once per person and stops at the first answer found, instead of
+    reading every outcome answer a second time for a ``DISTINCT`` (issue 19)."""
+    withdrawn = ParticipantResponse.objects.filter(
+        response=OuterRef("pk"), participant__withdrawn_on__isnull=False
+    )
+    answered = Answer.objects.filter(response=OuterRef("pk"), item_id__in=list(items))
+    return (
+        Response.objects.filter(
+            wave=wave,
+            submitted_on__isnull=False,
+            awaiting_confirmation=False,
+            audience__in=AUDIENCES,
+        )
+        .filter(Exists(answered))
+        .filter(~Exists(withdrawn))
+        .values_list("pk", "audience", "organisation_id", "staff_group_id", "user_group_id")
+        .order_by()
+    )
+
+
+def counting_queries(wave: Wave) -> dict[str, tuple[str, tuple]]:
+    """The SQL (and parameters) of the queries over a wave's answers a comparison runs: the
+    outcome answer counts (``GROUP BY``), the respondents (semi-join) and the process sums
+    (``GROUP BY`` respondent and domain). For measuring the database's own time
+    (``benchmarks/run`` runs them under ``EXPLAIN ANALYZE``)."""
+    items, _measures = _outcome_items(wave)
+    process = Item.objects.filter(section__questionnaire__wave=wave, kind=Item.Kind.LIKERT).exclude(
+        domain=""
+    )
+    return {
+        "outcome counts": _outcome_counts_query(wave, items).query.sql_with_params(),
+        "respondents": _outcome_respondents_query(wave, items).query.sql_with_params(),
+        "process sums": _process_sums_query(
+            wave, list(process.values_list("pk", flat=True))
+        ).query.sql_with_params(),
+    }
+
+
+def load_outcome_counts(wave: Wave) -> pd.DataFrame:
+    """How many answers per outcome measure, audience, organisation, group and value (don't know
+    as NaN): the ``answer_counts`` frame, from one ``GROUP BY`` in the database, so its size
+    grows with the groups, not the people (issue 19). Several items of one outcome measure (one
+    per questionnaire) give several rows of one key; ``outcome_counts_from`` adds them up."""
+    items, measures = _outcome_items(wave)
+    qs = _outcome_counts_query(wave, items)
     raw = read_frame(
         qs, [*_OUTCOME_ID_COLUMNS, "value", "count"], {"value": "float64", "count": "int64"}
     )
@@ -316,12 +372,7 @@ def load_outcome_respondents(wave: Wave) -> pd.DataFrame:
     one ``DISTINCT`` row per person, not per answer. Counts them per side (n_staff, n_users)
     and, in the fingerprint, says who answered in which cell."""
     items, _measures = _outcome_items(wave)
-    qs = (
-        _outcome_answer_rows(wave, items)
-        .values_list("response_id", *_OUTCOME_ID_FIELDS[:-1])
-        .order_by()
-        .distinct()
-    )
+    qs = _outcome_respondents_query(wave, items)
     ids = dict.fromkeys(_OUTCOME_ID_COLUMNS[1:-1], "float64")  # NULL for the other side
     frame = read_frame(qs, RESPONDENT_COLUMNS, {"respondent": "int64", **ids})
     return frame.astype({"audience": object}).sort_values("respondent").reset_index(drop=True)
@@ -389,14 +440,106 @@ def load_process_answers(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
     return frame[list(PROCESS_ANSWER_COLUMNS)], items_per_domain
 
 
+def _process_sums_query(wave: Wave, item_ids: list[int]) -> QuerySet:
+    value = _number_or_dont_know()
+    return (
+        _counted_answers(wave)
+        .filter(item_id__in=item_ids, response__audience=Audience.STAFF)
+        .values("response_id", "response__organisation_id", "response__staff_group_id")
+        .annotate(
+            domain=F("item__domain"),
+            n_rows=Count("pk"),
+            n_answered=Count(value),
+            total=Coalesce(Sum(value), Value(0.0), output_field=FloatField()),
+            n_invalid=Count(
+                "pk", filter=Q(dont_know=False, number__isnull=False) & ~Q(number__in=LIKERT_VALUES)
+            ),
+        )
+        .order_by()
+        .values_list(
+            "response_id",
+            "response__organisation_id",
+            "response__staff_group_id",
+            "domain",
+            "n_rows",
+            "n_answered",
+            "total",
+            "n_invalid",
+        )
+    )
+
+
+def load_process_sums(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Staff answers to process items summed per respondent and domain in the database (one
+    ``GROUP BY``: answer rows, answers, their total, answers not 1-5), and each domain's item
+    count: ``domain_scores_from_sums`` gives every domain score from it, a national wave's 32
+    million process answers never leaving PostgreSQL (issue 19). Rows come sorted by respondent
+    then domain, the order ``domain_scores`` gives, so every summary figure is the same."""
+    item_rows = list(
+        Item.objects.filter(section__questionnaire__wave=wave, kind=Item.Kind.LIKERT)
+        .exclude(domain="")
+        .values_list("pk", "code", "domain")
+    )
+    items_per_domain: dict[str, int] = {}
+    for domain, _code in sorted({(domain, code) for _, code, domain in item_rows}):
+        items_per_domain[domain] = items_per_domain.get(domain, 0) + 1
+    qs = _process_sums_query(wave, [pk for pk, _, _ in item_rows])
+    columns = list(DOMAIN_SUM_COLUMNS)
+    raw = read_frame(
+        qs,
+        columns,
+        {
+            "respondent": "int64",
+            "organisation": "float64",
+            "staff_group": "float64",
+            "domain": "category",
+            "n_rows": "int32",  # a domain's items: a national wave has 8 million of these rows
+            "n_answered": "int32",
+            "total": "float32",  # whole numbers, exact in float32 up to 16 million
+            "n_invalid": "int32",
+        },
+    )
+    partnership = wave.partnership_id
+    organisations = dict(
+        Organisation.objects.filter(partnership=partnership).values_list("pk", "name")
+    )
+    staff_groups = dict(
+        StaffGroup.objects.filter(partnership=partnership).values_list("pk", "name")
+    )
+    domain_of = pd.Categorical(raw["domain"], categories=sorted({d for _, _, d in item_rows}))
+    respondent = raw["respondent"].to_numpy(dtype="int64")
+    # The order domain_scores gives (respondent, then domain), taken column by column so no
+    # second copy of the whole frame is ever held.
+    order = np.lexsort((domain_of.codes, respondent))
+    frame = pd.DataFrame(
+        {
+            "respondent": respondent[order],
+            "organisation": _mapped(raw["organisation"], organisations)[order],
+            "staff_group": _mapped(raw["staff_group"], staff_groups)[order],
+            "domain": domain_of[order],
+            **{
+                column: raw[column].to_numpy()[order]
+                for column in ("n_rows", "n_answered", "total", "n_invalid")
+            },
+        }
+    )
+    return frame, items_per_domain
+
+
 def load_top_picks(wave: Wave) -> pd.DataFrame:
-    """Each pick of "the three that matter most" (item code TOP3), one row per outcome picked."""
+    """Each pick of "the three that matter most" (item code TOP3), one row per outcome picked.
+
+    On PostgreSQL the picks are unnested from the JSON arrays in the database and COPYed into
+    categoricals (a national wave has millions; no Python object per pick); elsewhere the
+    arrays are read through the cursor."""
     qs = (
         _counted_answers(wave)
         .filter(item__code=TOP_PICKS_CODE, response__audience__in=AUDIENCES)
         .exclude(choices__isnull=True)
         .values_list("response_id", "response__audience", "choices")
     )
+    if connection.vendor == "postgresql":
+        return _unnested_top_picks(qs)
     with connection.cursor() as cursor:
         sql, params = qs.query.sql_with_params()
         cursor.execute(sql, params)
@@ -410,6 +553,39 @@ def load_top_picks(wave: Wave) -> pd.DataFrame:
                 picks.append((respondent, audience, str(outcome)))
     frame = pd.DataFrame.from_records(picks, columns=list(TOP_PICK_COLUMNS))
     return frame.drop_duplicates(["respondent", "outcome"]).reset_index(drop=True)
+
+
+def _unnested_top_picks(qs: QuerySet) -> pd.DataFrame:
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        sql, params = "SELECT NULL::int, NULL::text, NULL::jsonb WHERE false", ()
+    unnested = (
+        "SELECT t.respondent, t.audience, p.outcome "
+        f"FROM ({sql}) AS t(respondent, audience, choices) "
+        "CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(t.choices) = "
+        "'array' THEN t.choices ELSE '[]'::jsonb END) AS p(outcome) "
+        "WHERE p.outcome IS NOT NULL AND p.outcome <> ''"
+    )
+    buffer = io.BytesIO()
+    statement = f"COPY ({unnested}) TO STDOUT WITH (FORMAT csv)"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
+        for chunk in copy:
+            buffer.write(chunk)
+    buffer.seek(0)
+    if buffer.getbuffer().nbytes == 0:
+        frame = pd.DataFrame({column: pd.Series(dtype=object) for column in TOP_PICK_COLUMNS})
+        return frame.astype({"respondent": "int64"})
+    frame = pd.read_csv(
+        buffer,
+        header=None,
+        names=list(TOP_PICK_COLUMNS),
+        dtype={"respondent": "int64", "audience": "category", "outcome": "category"},
+        keep_default_na=False,
+    )
+    picks = frame.drop_duplicates(["respondent", "outcome"]).reset_index(drop=True)
+    # Plain labels, as elsewhere: an object column of a few shared strings, 8 bytes a pick.
+    return picks.astype({"audience": object, "outcome": object})
 
 
 def load_user_proposed(wave: Wave) -> frozenset[str]:
@@ -436,11 +612,11 @@ def load_wave(wave: Wave) -> WaveFrames:
 
 def load_counted_wave(wave: Wave) -> CountedWave:
     """All inputs of one wave's comparison, outcome answers as counts (issue 19)."""
-    process, items_per_domain = load_process_answers(wave)
+    process, items_per_domain = load_process_sums(wave)
     return CountedWave(
         outcome_counts=load_outcome_counts(wave),
         respondents=load_outcome_respondents(wave),
-        process_answers=process,
+        process_sums=process,
         top_picks=load_top_picks(wave),
         items_per_domain=items_per_domain,
         user_proposed=load_user_proposed(wave),
@@ -536,20 +712,21 @@ def fingerprint(
     Rows are hashed one by one and the row hashes sorted, so the order the database returns them
     in does not matter; pandas hashes a categorical by its labels, not its codes.
 
-    Of a ``CountedWave`` it hashes the answer counts and the respondents (each person's id with
-    audience and cell) instead of every answer: every outcome figure is a function of the counts,
-    so the counts change whenever a figure could, and the respondents make a change of who
-    answered (one person in, another out, or someone moved to another cell, with the counts by
-    chance the same) a new run too, as it was when each answer's respondent was hashed. Only two
+    Of a ``CountedWave`` it hashes the answer counts, the respondents (each person's id with
+    audience and cell) and each person's process sums per domain instead of every answer: every
+    outcome figure is a function of the counts, so the counts change whenever a figure could, and
+    the respondents make a change of who answered (one person in, another out, or someone moved
+    to another cell, with the counts by chance the same) a new run too, as it was when each
+    answer's respondent was hashed. Only two
     people of one cell swapping their answers leaves it unchanged, and no stored figure with it.
     """
     digest = hashlib.sha256()
     hashed: tuple[pd.DataFrame, ...]
     if isinstance(frames, CountedWave):
-        hashed = (frames.outcome_counts, frames.respondents)
+        hashed = (frames.outcome_counts, frames.respondents, frames.process_sums)
     else:
-        hashed = (frames.outcome_answers,)
-    for frame in (*hashed, frames.process_answers, frames.top_picks):
+        hashed = (frames.outcome_answers, frames.process_answers)
+    for frame in (*hashed, frames.top_picks):
         digest.update(_frame_digest(frame))
     extra = {
         "items_per_domain": frames.items_per_domain,

@@ -27,7 +27,7 @@ from poet.analysis import (
     EarlierRelease,
     Release,
     compare_outcome_counts,
-    domain_scores,
+    domain_scores_from_sums,
     organisation_spread,
     priority_agreement,
     staff_consensus_from_counts,
@@ -213,7 +213,9 @@ def _analyse(
         respondents={a: n for a, n in (respondents or {}).items() if a in asked} or None,
     )
     progress(0.86, "Working together: domain scores")
-    scores = domain_scores(frames.process_answers, items_per_domain=frames.items_per_domain or None)
+    scores = domain_scores_from_sums(
+        frames.process_sums, items_per_domain=frames.items_per_domain or None
+    )
     summary = summarise_domains(
         scores,
         k=k,
@@ -310,7 +312,7 @@ def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
                 develop_threshold=parameters["develop_threshold"],
                 fingerprint=digest,
                 n_outcome_answers=frames.n_outcome_answers,
-                n_process_answers=len(frames.process_answers),
+                n_process_answers=frames.n_process_answers,
                 n_staff=frames.n_staff,
                 n_users=frames.n_users,
                 priority_agreement={

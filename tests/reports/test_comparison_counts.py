@@ -8,11 +8,14 @@ from poet.analysis import (
     ANSWER_COUNT_COLUMNS,
     compare_outcome_counts,
     compare_outcomes,
+    domain_scores,
+    domain_scores_from_sums,
     outcome_counts_from,
     staff_consensus,
     staff_consensus_from_counts,
     staff_outcome_summary,
     staff_outcome_summary_from_counts,
+    summarise_domains,
 )
 from poet.analysis.statistics import outcome_counts
 from poet.models import Job
@@ -23,6 +26,9 @@ from reports.selectors.frames import (
     load_counted_wave,
     load_outcome_answers,
     load_outcome_counts,
+    load_outcome_respondents,
+    load_process_answers,
+    load_process_sums,
 )
 from reports.services.comparison import comparison_parameters
 from surveys.models import Answer, Item, Response
@@ -157,3 +163,72 @@ def test_while_the_follow_up_collects_the_job_counts_staff_only():
         for i in range(2)
         for m in ("importance", "achievement")
     }
+
+
+def assert_sums_give_the_answers_domain_scores(wave) -> None:
+    answers, items_per_domain = load_process_answers(wave)
+    sums, counted_items = load_process_sums(wave)
+    assert counted_items == items_per_domain
+    assert int(sums["n_rows"].sum()) == len(answers)
+    direct = domain_scores(answers, items_per_domain=items_per_domain)
+    from_sums = domain_scores_from_sums(sums, items_per_domain=items_per_domain)
+    pd.testing.assert_frame_equal(from_sums, direct, check_exact=True, check_categorical=False)
+    pd.testing.assert_frame_equal(
+        summarise_domains(from_sums, k=3), summarise_domains(direct, k=3), check_exact=True
+    )
+
+
+def test_process_sums_of_a_wave_give_the_domain_scores_of_its_answers():
+    built = build_wave(outcomes=2, staff=14, users=4, k=3)
+    Response.objects.filter(pk=built.staff[0].pk).update(submitted_on=None)
+    process = Answer.objects.filter(response__in=built.staff[1:], item__domain__gt="")
+    process.filter(pk__in=list(process.values_list("pk", flat=True)[:9])).update(
+        dont_know=True, number=None
+    )
+    assert_sums_give_the_answers_domain_scores(built.wave)
+
+
+def test_on_postgresql_the_process_sums_match_too(postgres):
+    built = build_wave(outcomes=2, staff=12, users=4, k=3)
+    assert_sums_give_the_answers_domain_scores(built.wave)
+
+
+def test_the_comparison_job_sums_process_answers_in_the_database(monkeypatch):
+    built = build_wave(outcomes=2, staff=12, users=6, k=3)
+    process_answers = Answer.objects.filter(item__domain__gt="").count()
+
+    def refuse(wave):
+        raise AssertionError("the comparison copied every process answer out of the database")
+
+    monkeypatch.setattr(selectors.frames, "load_process_answers", refuse)
+    job = run_now(built.wave, resamples=20, seed=2)
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    run = ComparisonRun.objects.get(pk=job.result["run"])
+    assert run.n_process_answers == process_answers > 0
+    assert any(row["n"] for row in run.domain_summary if not row["suppressed"])
+
+
+def assert_respondents_are_those_with_an_outcome_answer(wave) -> None:
+    answers = load_outcome_answers(wave)
+    respondents = load_outcome_respondents(wave)
+    assert list(respondents["respondent"]) == sorted(set(answers["respondent"]))
+    assert respondents["respondent"].is_unique
+
+
+def test_respondents_are_the_people_with_an_outcome_answer():
+    built = build_wave(outcomes=2, staff=8, users=5, k=3)
+    participant_for(built.users[0], withdrawn=True)
+    # Only "don't know" to outcomes still makes a respondent; only process answers does not.
+    outcome = Answer.objects.filter(item__outcome__isnull=False)
+    outcome.filter(response=built.staff[0]).update(dont_know=True, number=None)
+    outcome.filter(response=built.staff[1]).delete()
+    assert_respondents_are_those_with_an_outcome_answer(built.wave)
+    kept = set(load_outcome_respondents(built.wave)["respondent"])
+    assert built.staff[0].pk in kept and built.staff[1].pk not in kept
+    assert built.users[0].pk not in kept
+
+
+def test_on_postgresql_the_respondents_match_too(postgres):
+    built = build_wave(outcomes=2, staff=8, users=5, k=3)
+    Answer.objects.filter(item__outcome__isnull=False, response=built.staff[1]).delete()
+    assert_respondents_are_those_with_an_outcome_answer(built.wave)

@@ -6,7 +6,7 @@ import pytest
 
 from poet.models import Job, Role
 from reports.models import ComparisonRow, ComparisonRun
-from reports.selectors.frames import load_wave
+from reports.selectors.frames import load_top_picks, load_wave
 from surveys.models import Answer
 from tests.factories import member
 from tests.reports.builders import build_wave, participant_for
@@ -47,3 +47,22 @@ def test_a_run_queued_from_the_page_completes_on_a_worker(client, celery_worker)
     run = ComparisonRun.objects.get(pk=job.result["run"])
     assert run.job_id == job.pk
     assert ComparisonRow.objects.filter(run=run).count() == 2 * 2 * (1 + 2 + 2 + 1)
+
+
+@pytest.mark.django_db
+def test_top_picks_are_unnested_in_postgresql_as_the_python_reader_did(postgres):
+    built = build_wave(outcomes=2, staff=4, users=2)
+    picks = list(Answer.objects.filter(response__wave=built.wave, item__code="TOP3").order_by("pk"))
+    codes = sorted({outcome for answer in picks for outcome in answer.choices})
+    odd = [[codes[0], codes[0], "", None], {"not": "a list"}, [], "text"]
+    for answer, choices in zip(picks, odd, strict=False):
+        answer.choices = choices
+        answer.save()
+    frame = load_top_picks(built.wave)
+    assert list(frame.columns) == ["respondent", "audience", "outcome"]
+    assert frame["respondent"].dtype == "int64" and frame["outcome"].dtype == object
+    expected = {(picks[0].response_id, codes[0])} | {
+        (answer.response_id, outcome) for answer in picks[4:] for outcome in answer.choices
+    }
+    assert set(zip(frame["respondent"], frame["outcome"], strict=True)) == expected
+    assert len(frame) == len(expected)  # a respondent picking one outcome twice counts once

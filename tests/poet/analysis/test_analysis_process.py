@@ -11,6 +11,8 @@ from poet.analysis import (
     SPREAD_COLUMNS,
     FrameError,
     domain_scores,
+    domain_scores_from_sums,
+    domain_sums,
     organisation_spread,
     summarise_domains,
 )
@@ -178,3 +180,52 @@ def test_bad_process_answers(answers):
         domain_scores(moved)
     with pytest.raises(FrameError, match="more than one row"):
         domain_scores(pd.concat([answers.head(3), answers.head(1)]))
+
+
+ITEMS = {"TRUST": 4, "COMMS": 5, "LEAD": 3}
+
+
+@pytest.mark.parametrize("seed", [8, 9, 10])
+def test_scores_and_summary_from_sums_are_those_of_the_answers(seed):
+    answers = make_process_answers(np.random.default_rng(seed), people=120)
+    answers = answers.sample(frac=1, random_state=seed)  # any row order
+    answers.loc[answers.index[:30], "value"] = np.nan  # don't know
+    direct = domain_scores(answers, items_per_domain=ITEMS)
+    sums = domain_sums(answers)
+    from_sums = domain_scores_from_sums(sums, items_per_domain=ITEMS)
+    pd.testing.assert_frame_equal(from_sums, direct)
+    assert int(sums["n_rows"].sum()) == len(answers)
+    pd.testing.assert_frame_equal(summarise_domains(from_sums, k=5), summarise_domains(direct, k=5))
+
+
+def test_empty_and_bad_sums():
+    assert (
+        len(
+            domain_scores_from_sums(
+                domain_sums(
+                    pd.DataFrame(
+                        columns=[
+                            "respondent",
+                            "organisation",
+                            "staff_group",
+                            "domain",
+                            "item",
+                            "value",
+                        ]
+                    )
+                )
+            )
+        )
+        == 0
+    )
+    answers = make_process_answers(np.random.default_rng(3), people=4)
+    broken = answers.copy()
+    broken.loc[4, "value"] = 7.0
+    with pytest.raises(FrameError, match="must be 1-5"):
+        domain_scores_from_sums(domain_sums(broken), items_per_domain=ITEMS)
+    moved = answers.copy()
+    moved.loc[0, "organisation"] = "Elsewhere"
+    with pytest.raises(FrameError, match="more than one organisation"):
+        domain_scores_from_sums(domain_sums(moved), items_per_domain=ITEMS)
+    with pytest.raises(FrameError, match="no count for domains"):
+        domain_scores_from_sums(domain_sums(answers), items_per_domain={"TRUST": 4})

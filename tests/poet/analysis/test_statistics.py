@@ -209,3 +209,34 @@ def test_category_counts_drops_dont_know_but_keeps_the_key():
     )
     shuffled = category_counts(frame.sample(frac=1, random_state=1), ["k"])
     pd.testing.assert_frame_equal(counts, shuffled)
+
+
+def test_bootstrap_gives_the_same_figures_on_any_number_of_threads():
+    rng = np.random.default_rng(8)
+    x = rng.integers(0, 40, size=(60, 5))
+    y = rng.integers(0, 90, size=(60, 5))
+    x[3] = 0  # an empty side: no interval, on every thread count
+    keys = [(f"O-{i:02d}", "importance", "all", "all") for i in range(60)]
+    one = bootstrap_mean_diff(x, y, keys, resamples=4000, seed=5, threads=1)
+    for threads in (2, 3, None):
+        many = bootstrap_mean_diff(x, y, keys, resamples=4000, seed=5, threads=threads)
+        np.testing.assert_array_equal(many[0], one[0])
+        np.testing.assert_array_equal(many[1], one[1])
+    assert np.isnan([one[0][3], one[1][3]]).all()
+    expected = reference_ci(
+        np.repeat(np.arange(1, 6), x[7]).astype(float),
+        np.repeat(np.arange(1, 6), y[7]).astype(float),
+        keys[7],
+        seed=5,
+        resamples=4000,
+    )
+    assert (one[0][7], one[1][7]) == pytest.approx(expected, abs=1e-12)
+
+
+def test_bootstrap_reports_progress_in_order_when_threaded():
+    x = np.full((40, 5), 20)
+    y = np.full((40, 5), 30)
+    keys = [(str(i),) for i in range(40)]
+    seen: list[float] = []
+    bootstrap_mean_diff(x, y, keys, resamples=6000, seed=0, threads=2, progress=seen.append)
+    assert seen == sorted(seen) and seen[0] > 0 and seen[-1] < 1 and len(seen) == 9
