@@ -36,7 +36,7 @@ from typing import Any, BinaryIO, TextIO
 
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Case, Count, F, Q, QuerySet, When
 
 from outcomes.models import Participant, ParticipantResponse
 from outcomes.selectors.responses import counted_responses
@@ -69,17 +69,28 @@ def _cell(column: str, value: Any) -> str:
     return str(value)
 
 
+def comparison_values(run: ComparisonRun) -> QuerySet:
+    """A run's rows in analysis order, as tuples of `EXPORT_COLUMNS` (sliced by the API's pages,
+    iterated by the CSV)."""
+    return run.rows.order_by("position").values_list(*EXPORT_COLUMNS)
+
+
+def comparison_record(values: tuple) -> dict[str, Any]:
+    """One row of the comparison table as the CSV and the API give it: a suppressed row keeps
+    its keys (not its flag) and has every figure empty."""
+    record = dict(zip(EXPORT_COLUMNS, values, strict=True))
+    if record["suppressed"]:
+        record = {c: (v if c in KEY_COLUMNS and c != "flag" else None) for c, v in record.items()}
+    return record
+
+
 def write_comparison_csv(run: ComparisonRun, out: TextIO) -> int:
     """Write a run's rows as the comparison CSV to a text file; returns the rows written."""
     writer = _csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     count = 0
-    for values in run.rows.order_by("position").values_list(*EXPORT_COLUMNS).iterator():
-        record = dict(zip(EXPORT_COLUMNS, values, strict=True))
-        if record["suppressed"]:
-            record = {
-                c: (v if c in KEY_COLUMNS and c != "flag" else None) for c, v in record.items()
-            }
+    for values in comparison_values(run).iterator():
+        record = comparison_record(values)
         writer.writerow([_cell(c, record[c]) for c in EXPORT_COLUMNS])
         count += 1
     return count
