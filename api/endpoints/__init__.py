@@ -9,6 +9,6 @@ from ninja import Router
 
 def routers() -> list[Router]:
     """Every endpoint module's router, in the order the OpenAPI document lists them."""
-    from api.endpoints import comparisons, jobs, partnerships
+    from api.endpoints import comparisons, jobs, partnerships, reports
 
-    return [partnerships.router, comparisons.router, jobs.router]
+    return [partnerships.router, comparisons.router, reports.router, jobs.router]

@@ -32,6 +32,7 @@ import io
 import math
 import random
 import secrets
+from collections.abc import Iterator
 from typing import Any, BinaryIO, TextIO
 
 import pandas as pd
@@ -305,6 +306,16 @@ class AnswersCsvExporter(AnswersExporter):
     def render(self, wave: Wave, output: BinaryIO, progress: Progress = no_progress) -> int:
         """Write the file; returns the bytes written."""
         progress(0.05, "Reading answers")
+        written = 0
+        for chunk in self.stream(wave):
+            output.write(chunk)
+            written += len(chunk)
+        progress(1.0, "Answers written")  # after the snapshot: a job's progress is its own write
+        return written
+
+    def stream(self, wave: Wave) -> Iterator[bytes]:
+        """The file in chunks as PostgreSQL sends them (what `render` writes, and what the API
+        streams to its caller): memory stays flat however many people answered."""
         # The counts behind the released labels and the rows must be one snapshot: a response
         # arriving in between would otherwise sit alone in a blank combination.
         fresh = not connection.in_atomic_block
@@ -314,11 +325,9 @@ class AnswersCsvExporter(AnswersExporter):
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             labels = release_labels(wave)
             if connection.vendor == "postgresql":
-                written = self._copy(wave, output, labels=labels)
+                yield from self._copy_chunks(wave, labels)
             else:
-                written = self._portable(wave, output, labels=labels)
-        progress(1.0, "Answers written")  # after the snapshot: a job's progress is its own write
-        return written
+                yield from self._portable_chunks(wave, labels)
 
     def _copy(
         self,
@@ -328,10 +337,15 @@ class AnswersCsvExporter(AnswersExporter):
         labels: list[tuple] | None = None,
     ) -> int:
         labels = release_labels(wave) if labels is None else labels
+        written = 0
+        for chunk in self._copy_chunks(wave, labels):
+            output.write(chunk)
+            written += len(chunk)
+        return written
+
+    def _copy_chunks(self, wave: Wave, labels: list[tuple]) -> Iterator[bytes]:
         sql = f"COPY ({answers_query()}) TO STDOUT WITH (FORMAT csv, HEADER false)"
-        header = (",".join(ANSWER_COLUMNS) + "\n").encode()
-        output.write(header)
-        written = len(header)
+        yield (",".join(ANSWER_COLUMNS) + "\n").encode()
         columns = list(zip(*labels, strict=True)) if labels else [()] * 6
         params = {
             "salt": secrets.token_hex(16),
@@ -344,9 +358,7 @@ class AnswersCsvExporter(AnswersExporter):
             cursor.execute("SET LOCAL enable_nestloop = off")
             with cursor.cursor.copy(sql, params) as copy:
                 for chunk in copy:
-                    output.write(chunk)
-                    written += len(chunk)
-        return written
+                    yield bytes(chunk)
 
     def _portable(
         self,
@@ -355,9 +367,17 @@ class AnswersCsvExporter(AnswersExporter):
         progress: Progress = no_progress,
         labels: list[tuple] | None = None,
     ) -> int:
-        """The same file without COPY (SQLite in development): rows through Python, streamed
-        a few hundred respondents at a time in the order of their random numbers."""
+        """The same file without COPY (SQLite in development)."""
         labels = release_labels(wave) if labels is None else labels
+        written = 0
+        for chunk in self._portable_chunks(wave, labels):
+            output.write(chunk)
+            written += len(chunk)
+        return written
+
+    def _portable_chunks(self, wave: Wave, labels: list[tuple]) -> Iterator[bytes]:
+        """Rows through Python, a few hundred respondents at a time in the order of their random
+        numbers, each batch one chunk."""
         released = {(aud, org, gid): rest for aud, org, gid, *rest in labels}
         people = {}
         for pk, audience, org, sg, ug in counted_responses(wave).values_list(
@@ -368,66 +388,69 @@ class AnswersCsvExporter(AnswersExporter):
                 people[pk] = released[key]
         responses = list(people)
         random.SystemRandom().shuffle(responses)
-        text_out = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=False)
-        try:
-            writer = _csv.writer(text_out, lineterminator="\n")
-            writer.writerow(ANSWER_COLUMNS)
-            for start in range(0, len(responses), 500):
-                batch = responses[start : start + 500]
-                number = {pk: n for n, pk in enumerate(batch, start=start + 1)}
-                answers = Answer.objects.filter(response_id__in=batch).values_list(
-                    "response_id",
-                    "response__audience",
-                    "response__organisation__name",
-                    "response__staff_group__name",
-                    "response__user_group__name",
-                    "item__code",
-                    "item__kind",
-                    "dont_know",
-                    "number",
-                    "choices",
-                    "text",
-                )
-                rows = sorted(answers, key=lambda row: (number[row[0]], row[5]))
-                for (
-                    rid,
-                    audience,
-                    org_name,
-                    sg_name,
-                    ug_name,
-                    code,
-                    kind,
-                    dk,
-                    num,
-                    choices,
-                    text,
-                ) in rows:
-                    show_org, show_group, withhold = people[rid]
-                    if dk:
-                        value = "DK"
-                    elif withhold and kind == Item.Kind.TEXT:
-                        value = WITHHELD
-                    elif num is not None:
-                        value = str(int(num)) if float(num).is_integer() else repr(num)
-                    elif choices is not None:
-                        joined = (
-                            ";".join(map(str, choices)) if isinstance(choices, list) else choices
-                        )
-                        value = neutralise(str(joined))
-                    else:
-                        value = neutralise(text)
-                    group = sg_name if audience == "staff" else ug_name
-                    writer.writerow(
-                        (
-                            number[rid],
-                            audience,
-                            neutralise(org_name or "") if show_org else "",
-                            neutralise(group or "") if show_group else "",
-                            neutralise(code),
-                            value,
-                        )
+        text_out = io.StringIO()
+        writer = _csv.writer(text_out, lineterminator="\n")
+        writer.writerow(ANSWER_COLUMNS)
+        yield _taken(text_out)
+        for start in range(0, len(responses), 500):
+            batch = responses[start : start + 500]
+            number = {pk: n for n, pk in enumerate(batch, start=start + 1)}
+            answers = Answer.objects.filter(response_id__in=batch).values_list(
+                "response_id",
+                "response__audience",
+                "response__organisation__name",
+                "response__staff_group__name",
+                "response__user_group__name",
+                "item__code",
+                "item__kind",
+                "dont_know",
+                "number",
+                "choices",
+                "text",
+            )
+            rows = sorted(answers, key=lambda row: (number[row[0]], row[5]))
+            for (
+                rid,
+                audience,
+                org_name,
+                sg_name,
+                ug_name,
+                code,
+                kind,
+                dk,
+                num,
+                choices,
+                text,
+            ) in rows:
+                show_org, show_group, withhold = people[rid]
+                if dk:
+                    value = "DK"
+                elif withhold and kind == Item.Kind.TEXT:
+                    value = WITHHELD
+                elif num is not None:
+                    value = str(int(num)) if float(num).is_integer() else repr(num)
+                elif choices is not None:
+                    joined = ";".join(map(str, choices)) if isinstance(choices, list) else choices
+                    value = neutralise(str(joined))
+                else:
+                    value = neutralise(text)
+                group = sg_name if audience == "staff" else ug_name
+                writer.writerow(
+                    (
+                        number[rid],
+                        audience,
+                        neutralise(org_name or "") if show_org else "",
+                        neutralise(group or "") if show_group else "",
+                        neutralise(code),
+                        value,
                     )
-        finally:
-            text_out.flush()
-            text_out.detach()
-        return 0
+                )
+            yield _taken(text_out)
+
+
+def _taken(text: io.StringIO) -> bytes:
+    """What a batch wrote, as UTF-8, emptying the buffer for the next."""
+    chunk = text.getvalue().encode("utf-8")
+    text.seek(0)
+    text.truncate()
+    return chunk

@@ -55,6 +55,12 @@ API_RULES: dict[str, Call] = {
     "api-v1:list_comparison_rows": Call(Right.VIEW_REPORTS, ok=404),
     "api-v1:run_comparison": Call(Right.EVALUATE, "post", 202),
     "api-v1:get_job": Call(Right.VIEW),  # the job page
+    # the downloads page: no run yet (409); the world's job is not a download (404)
+    "api-v1:start_report": Call(
+        Right.VIEW_REPORTS, "post", 409, body=lambda side: {"report": "formative", "format": "pdf"}
+    ),
+    "api-v1:fetch_report_file": Call(Right.VIEW_REPORTS, ok=404),
+    "api-v1:stream_answers_csv": Call(Right.EVALUATE),  # raw answers: evaluators only
 }
 PUBLIC_ANSWER = {"api-v1:openapi-json": 200, "api-v1:api-root": 404}
 
