@@ -9,6 +9,13 @@ from ninja import Router
 
 def routers() -> list[Router]:
     """Every endpoint module's router, in the order the OpenAPI document lists them."""
-    from api.endpoints import comparisons, jobs, partnerships, reports
+    from api.endpoints import comparisons, imports, jobs, partnerships, reports, waves
 
-    return [partnerships.router, comparisons.router, reports.router, jobs.router]
+    return [
+        partnerships.router,
+        imports.router,
+        waves.router,
+        comparisons.router,
+        reports.router,
+        jobs.router,
+    ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,17 @@ from tests.security.access_rules import Side, build_side, routes
 pytestmark = pytest.mark.django_db
 
 PUBLIC = "public"  # answers everyone, token or not
+
+
+def staff_list(side: Side) -> dict:
+    p = side.partnership.slug
+    text = f"email,organisation,staff_group\nnew@{p}.org,{p} council,{p} nurses\n"
+    return {"staff_list": SimpleUploadedFile("staff.csv", text.encode(), "text/csv")}
+
+
+def answers() -> dict:
+    text = "respondent,audience,organisation,group,item,value\n"
+    return {"answers_file": SimpleUploadedFile("answers.csv", text.encode(), "text/csv")}
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,14 @@ API_RULES: dict[str, Call] = {
     ),
     "api-v1:fetch_report_file": Call(Right.VIEW_REPORTS, ok=404),
     "api-v1:stream_answers_csv": Call(Right.EVALUATE),  # raw answers: evaluators only
+    # the invitations and import pages (walked before the wave is closed below)
+    "api-v1:upload_staff_list": Call(
+        Right.EVALUATE, "post", 201, files=lambda side: staff_list(side)
+    ),
+    "api-v1:import_answers_file": Call(Right.EVALUATE, "post", 202, files=lambda side: answers()),
+    # the survey's Open and Close pages: open already (no change), then closed
+    "api-v1:open_wave_now": Call(Right.EVALUATE, "post"),
+    "api-v1:close_wave_now": Call(Right.EVALUATE, "post"),
 }
 PUBLIC_ANSWER = {"api-v1:openapi-json": 200, "api-v1:api-root": 404}
 
