@@ -15,6 +15,11 @@ from api.api import ERRORS, PROBLEM, Problem, api
 
 T = TypeVar("T")
 
+# Ids in the URL are database ids (64-bit): a larger number is refused (422), never sent to the
+# database to fail there.
+MAX_ID = 2**63 - 1
+SLUG = r"^[-a-zA-Z0-9_]+$"
+
 
 class ProblemWithErrors(Problem):
     """A refusal that names every problem: one line per bad row of an uploaded file."""

@@ -9,9 +9,9 @@ import datetime
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
-from api.endpoints.common import READ_ERRORS
+from api.endpoints.common import MAX_ID, READ_ERRORS
 from poet.models import Job
 from poet.permissions import Right, partnership_access
 from poet.services.jobs import job_title
@@ -78,6 +78,10 @@ def job_out(job: Job) -> dict:
     response={200: JobOut, **READ_ERRORS},
     summary="A background job: status, progress, and what went wrong or where its file is",
 )
-def get_job(request: HttpRequest, partnership: str, job_id: int):
+def get_job(
+    request: HttpRequest,
+    partnership: str,
+    job_id: int = Path(..., ge=1, le=MAX_ID),  # noqa: B008 - how ninja bounds a path value
+):
     access = partnership_access(request.user, partnership, Right.VIEW)
     return job_out(get_object_or_404(Job, pk=job_id, partnership=access.partnership))

@@ -9,10 +9,10 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Path, Router, Schema
 from ninja.responses import Status
 
-from api.endpoints.common import READ_ERRORS, WRITE_ERRORS, Refused
+from api.endpoints.common import MAX_ID, READ_ERRORS, SLUG, WRITE_ERRORS, Refused
 from api.endpoints.jobs import JobOut, job_out
 from poet.models import Job
 from poet.permissions import Right, partnership_access, wave_of
@@ -44,7 +44,8 @@ def _file_of(*types: str, description: str) -> dict[str, Any]:
 class ReportRequest(Schema):
     report: ReportKind
     format: ReportFormat
-    compare_with: str | None = None  # the slug of an earlier wave with results (optional)
+    # the slug of an earlier wave with results (optional)
+    compare_with: str | None = Field(None, pattern=SLUG, max_length=200)
 
 
 @router.post(
@@ -84,7 +85,9 @@ def start_report(request: HttpRequest, partnership: str, wave: str, body: Report
         description="The file, as an attachment",
     ),
 )
-def fetch_report_file(request: HttpRequest, partnership: str, wave: str, job_id: int):
+def fetch_report_file(
+    request: HttpRequest, partnership: str, wave: str, job_id: int = Path(..., ge=1, le=MAX_ID)
+):  # noqa: B008
     access = partnership_access(request.user, partnership, Right.VIEW_REPORTS)
     found = wave_of(access, wave)
     job = get_object_or_404(

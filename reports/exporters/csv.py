@@ -10,8 +10,8 @@ a suppressed row keeps its keys and has every figure empty; figures are numbers,
 neutralised, so -0.25 stays a number.
 
 The tidy answers (`answers_csv`: RFC 4180 quoting, LF line ends as COPY writes them) are streamed
-straight out of PostgreSQL with `COPY … TO STDOUT` in chunks into the file, so memory stays
-flat however many people answered; formula neutralising is done in the SQL, so no row passes
+straight out of PostgreSQL with `COPY … TO STDOUT` in blocks (`stream`) into the download's file
+or the API's response, so memory stays flat however many people answered; formula neutralising is done in the SQL, so no row passes
 through Python. Withdrawn participants' answers are left out.
 
 Evaluators hold the staff list, so the file is k-anonymous on its quasi-identifiers (audience,
@@ -325,9 +325,9 @@ class AnswersCsvExporter(AnswersExporter):
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             labels = release_labels(wave)
             if connection.vendor == "postgresql":
-                yield from self._copy_chunks(wave, labels)
+                yield from _blocks(self._copy_chunks(wave, labels))
             else:
-                yield from self._portable_chunks(wave, labels)
+                yield from _blocks(self._portable_chunks(wave, labels))
 
     def _copy(
         self,
@@ -454,3 +454,20 @@ def _taken(text: io.StringIO) -> bytes:
     text.seek(0)
     text.truncate()
     return chunk
+
+
+BLOCK_BYTES = 64 * 1024
+
+
+def _blocks(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """COPY sends a row at a time: sent on in blocks of about BLOCK_BYTES, so a file or a
+    response is written in a few large writes, and memory holds one block at most."""
+    size = BLOCK_BYTES
+    block = bytearray()
+    for chunk in chunks:
+        block += chunk
+        if len(block) >= size:
+            yield bytes(block)
+            block.clear()
+    if block:
+        yield bytes(block)

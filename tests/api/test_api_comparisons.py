@@ -160,3 +160,10 @@ def test_organisations_and_groups_of_a_partnership_in_pages(client):
     assert "Nurse" in [g["name"] for g in staff["items"]]
     users = client.get(f"{base}/user-groups/", **bearer(raw)).json()
     assert [g["name"] for g in users["items"]] == ["Older people"]
+
+
+def test_a_job_number_too_large_for_the_database_is_a_422_not_an_error(client):
+    wave = WaveFactory()
+    raw = token_for(member(wave.partnership, Role.MANAGER))
+    url = f"/api/v1/partnerships/{wave.partnership.slug}/jobs/{2**63}/"
+    assert_problem(client.get(url, **bearer(raw)), 422)
