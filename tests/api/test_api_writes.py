@@ -197,3 +197,18 @@ def test_an_import_needs_a_file_and_the_evaluate_right(client, follow_up):
     files = {"answers_file": csv_file("a.csv", GOOD)}
     assert_problem(client.post(api(wave, "answers/import/"), files, **bearer(manager)), 403)
     assert not Job.objects.exists()
+
+
+def test_a_body_larger_than_any_upload_is_a_413_problem_unread(client, inviting):
+    response = client.post(
+        api(inviting, "staff-list/"),
+        {"staff_list": "x"},
+        CONTENT_LENGTH=str(500 * 1024 * 1024),
+        **bearer(evaluator_token(inviting)),
+    )
+    body = assert_problem(response, 413)
+    assert (
+        body["detail"].startswith("The file is too large")
+        and "Nothing was stored" in body["detail"]
+    )
+    assert not Invitation.objects.exists()
