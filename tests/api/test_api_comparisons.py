@@ -167,3 +167,15 @@ def test_a_job_number_too_large_for_the_database_is_a_422_not_an_error(client):
     raw = token_for(member(wave.partnership, Role.MANAGER))
     url = f"/api/v1/partnerships/{wave.partnership.slug}/jobs/{2**63}/"
     assert_problem(client.get(url, **bearer(raw)), 422)
+
+
+def test_a_nul_in_a_path_is_404_not_an_error(client):
+    wave = WaveFactory()
+    raw = token_for(member(wave.partnership, Role.EVALUATOR))
+    p = wave.partnership.slug
+    for url in (
+        "/api/v1/partnerships/a%00b/",
+        f"/api/v1/partnerships/{p}/waves/a%00/comparison/rows/",
+    ):
+        assert_problem(client.get(url, **bearer(raw)), 404)
+    assert_problem(client.post(f"/api/v1/partnerships/{p}/waves/a%00/open/", **bearer(raw)), 404)
