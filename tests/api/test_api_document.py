@@ -29,8 +29,9 @@ def test_every_endpoint_documents_its_problems(client):
         expected = {"401", "403", "404"} | ({"409", "422"} if method in WRITES else set())
         assert expected <= set(responses), (method, path, sorted(responses))
         for status in expected:
-            ref = responses[status]["content"]["application/json"]["schema"]["$ref"]
-            assert ref.rsplit("/", 1)[1] in problems, (method, path, status)
+            content = responses[status]["content"]
+            body = content.get("application/problem+json") or content["application/json"]
+            assert body["schema"]["$ref"].rsplit("/", 1)[1] in problems, (method, path, status)
         success = [s for s in responses if s.startswith("2")]
         assert success and all(responses[s].get("content") for s in success), (method, path)
         checked += 1
