@@ -85,8 +85,11 @@ class Mapped(Sequence[T], Generic[T]):
     def __getitem__(self, index: slice) -> list[T]: ...
 
     def __getitem__(self, index: int | slice) -> T | list[T]:
-        if isinstance(index, slice):
-            return [self.to_answer(row) for row in self.rows[index]]
+        if isinstance(index, slice):  # a page: offset and limit beyond 64 bits read to the end
+            start, stop = (
+                min(i, MAX_ID) if i is not None else None for i in (index.start, index.stop)
+            )
+            return [self.to_answer(row) for row in self.rows[start:stop]]
         return self.to_answer(self.rows[index])
 
 

@@ -50,13 +50,13 @@ def upload_staff_list(
     request: HttpRequest,
     partnership: str,
     wave: str,
-    staff_list: UploadedFile | None = File(None),  # noqa: B008 - how ninja declares a file
+    staff_list: UploadedFile = File(...),  # noqa: B008 - how ninja declares a file
 ):
     access = partnership_access(request.user, partnership, Right.EVALUATE)
     found = wave_of(access, wave)
     if is_closed(found):
         raise Refused(409, CLOSED_TO_INVITATIONS)
-    form = StaffListForm({}, {"staff_list": staff_list} if staff_list else {}, wave=found)
+    form = StaffListForm({}, {"staff_list": staff_list}, wave=found)
     if not form.is_valid():
         raise _refused_file([str(e) for e in form.errors["staff_list"]], "staff list")
     try:
@@ -78,11 +78,11 @@ def import_answers_file(
     request: HttpRequest,
     partnership: str,
     wave: str,
-    answers_file: UploadedFile | None = File(None),  # noqa: B008 - how ninja declares a file
+    answers_file: UploadedFile = File(...),  # noqa: B008 - how ninja declares a file
 ):
     access = partnership_access(request.user, partnership, Right.EVALUATE)
     found = wave_of(access, wave)
-    form = ImportForm({}, {"answers_file": answers_file} if answers_file else {})
+    form = ImportForm({}, {"answers_file": answers_file})
     if not form.is_valid():
         raise _refused_file([str(e) for e in form.errors["answers_file"]], "answers file")
     job = start_import(found, form.cleaned_data["answers_file"], actor=request.user)

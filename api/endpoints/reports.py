@@ -14,6 +14,7 @@ from ninja.responses import Status
 
 from api.endpoints.common import MAX_ID, READ_ERRORS, SLUG, WRITE_ERRORS, Refused
 from api.endpoints.jobs import JobOut, job_out
+from api.selectors.partnerships import waves_of
 from poet.models import Job
 from poet.permissions import Right, partnership_access, wave_of
 from reports.exporters import report_formats
@@ -61,9 +62,12 @@ def start_report(request: HttpRequest, partnership: str, wave: str, body: Report
         earlier = earlier_waves(found)
         compare = earlier.filter(slug=body.compare_with).first()
         if compare is None:
+            # an unknown wave is not there (404); a later one, or one without results, cannot be
+            # compared with (409)
+            known = waves_of(access.partnership).filter(slug=body.compare_with).exists()
             choices = ", ".join(w.slug for w in earlier) or "none yet"
             raise Refused(
-                422,
+                409 if known else 404,
                 f"{body.compare_with!r} is not an earlier wave of this partnership with a "
                 f"comparison run; the waves to compare with are: {choices}.",
             )

@@ -179,3 +179,14 @@ def test_a_nul_in_a_path_is_404_not_an_error(client):
     ):
         assert_problem(client.get(url, **bearer(raw)), 404)
     assert_problem(client.post(f"/api/v1/partnerships/{p}/waves/a%00/open/", **bearer(raw)), 404)
+
+
+def test_an_offset_or_limit_beyond_64_bits_reads_an_empty_page(client):
+    wave = WaveFactory()
+    OrganisationFactory(partnership=wave.partnership, name="Trust")
+    raw = token_for(member(wave.partnership, Role.MANAGER))
+    base = f"/api/v1/partnerships/{wave.partnership.slug}/organisations/"
+    far = client.get(f"{base}?offset={2**80}", **bearer(raw))
+    assert far.status_code == 200 and far.json() == {"items": [], "count": 1}
+    everything = client.get(f"{base}?limit={2**80}", **bearer(raw)).json()
+    assert [o["name"] for o in everything["items"]] == ["Trust"]

@@ -83,7 +83,7 @@ def test_without_a_comparison_it_says_to_run_one_first(client):
     assert not Job.objects.exists()
 
 
-def test_unknown_reports_formats_and_waves_are_422_problems(client, built):
+def test_unknown_reports_formats_and_waves_are_refused(client, built):
     wave = built.wave
     raw = token_for(member(wave.partnership, Role.MANAGER))
     for body in (
@@ -93,9 +93,13 @@ def test_unknown_reports_formats_and_waves_are_422_problems(client, built):
     ):
         problem = assert_problem(post_json(client, api(wave, "reports/"), raw, body), 422)
         assert problem["errors"]
-    later = {"report": "formative", "format": "pdf", "compare_with": "no-such-wave"}
-    problem = assert_problem(post_json(client, api(wave, "reports/"), raw, later), 422)
+    unknown = {"report": "formative", "format": "pdf", "compare_with": "no-such-wave"}
+    problem = assert_problem(post_json(client, api(wave, "reports/"), raw, unknown), 404)
     assert "'no-such-wave' is not an earlier wave" in problem["detail"]
+    later = WaveFactory(partnership=wave.partnership, slug="later")
+    itself = {"report": "formative", "format": "pdf", "compare_with": later.slug}
+    problem = assert_problem(post_json(client, api(wave, "reports/"), raw, itself), 409)
+    assert "the waves to compare with are: none yet" in problem["detail"]
     assert not Job.objects.filter(kind="report.download").exists()
 
 

@@ -126,11 +126,12 @@ def test_a_staff_list_with_bad_rows_is_refused_whole_naming_every_row(client, in
     assert not Invitation.objects.exists()
 
 
-def test_no_file_and_a_closed_wave_say_what_the_page_says(client, inviting):
+def test_no_file_an_empty_one_and_a_closed_wave_are_refused(client, inviting):
     raw = evaluator_token(inviting)
     body = assert_problem(upload_staff(client, inviting, None, raw), 422)
-    assert body["detail"] == "Choose a staff list CSV file to upload."
-    assert body["errors"] == ["Choose a staff list CSV file to upload."]
+    assert body["detail"] == "staff_list: Field required"
+    body = assert_problem(upload_staff(client, inviting, "", raw), 422)
+    assert body["detail"] == "The file is empty." and body["errors"] == ["The file is empty."]
     Wave.objects.filter(pk=inviting.pk).update(status=Wave.Status.CLOSED)
     text = "email,organisation,staff_group\nam@trust.org,Trust,Nurse\n"
     body = assert_problem(upload_staff(client, inviting, text, raw), 409)
@@ -192,7 +193,7 @@ def test_an_import_needs_a_file_and_the_evaluate_right(client, follow_up):
     body = assert_problem(
         client.post(api(wave, "answers/import/"), **bearer(evaluator_token(wave))), 422
     )
-    assert body["detail"] == "Choose a CSV file of answers to upload"
+    assert body["detail"] == "answers_file: Field required"
     manager = token_for(member(wave.partnership, Role.MANAGER))
     files = {"answers_file": csv_file("a.csv", GOOD)}
     assert_problem(client.post(api(wave, "answers/import/"), files, **bearer(manager)), 403)
