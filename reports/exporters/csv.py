@@ -11,8 +11,9 @@ neutralised, so -0.25 stays a number.
 
 The tidy answers (`answers_csv`: RFC 4180 quoting, LF line ends as COPY writes them) are streamed
 straight out of PostgreSQL with `COPY … TO STDOUT` in blocks (`stream`) into the download's file
-or the API's response, so memory stays flat however many people answered; formula neutralising is done in the SQL, so no row passes
-through Python. Withdrawn participants' answers are left out.
+or the API's response, so memory stays flat however many people answered; formula neutralising
+is done in the SQL, so no row passes through Python. Withdrawn participants' answers are left
+out.
 
 Evaluators hold the staff list, so the file is k-anonymous on its quasi-identifiers (audience,
 organisation, group; k = the partnership's minimum group size): one small counting query, then
