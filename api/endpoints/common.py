@@ -9,7 +9,6 @@ from typing import Any, Generic, TypeVar, overload
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Schema
 
 from api.api import ERRORS, PROBLEM, Problem, api
 
@@ -91,9 +90,3 @@ class Mapped(Sequence[T], Generic[T]):
             )
             return [self.to_answer(row) for row in self.rows[start:stop]]
         return self.to_answer(self.rows[index])
-
-
-class Message(Schema):
-    """What was done, in the pages' words."""
-
-    detail: str
