@@ -1,7 +1,11 @@
 from django.urls import path
 
 from api.api import api
+from api.endpoints import routers
 from api.views import docs, tokens
+
+for router in routers():  # the endpoints by subject (api/endpoints/), on the one API
+    api.add_router("", router)
 
 urlpatterns = [
     path("accounts/api-tokens/", tokens.tokens, name="api_tokens"),

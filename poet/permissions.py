@@ -74,7 +74,7 @@ def partnership_access(user, slug: str, right: Right = Right.VIEW) -> Access:
     Raises `TwoFactorRequired` (a redirect, via `TwoFactorMiddleware`) when the person must first
     set up or verify two-factor authentication.
     """
-    if not user.is_authenticated:
+    if not user.is_authenticated or "\x00" in slug:  # no slug holds NUL (PostgreSQL refuses it)
         raise Http404
     partnership = Partnership.objects.filter(slug=slug).first()
     if partnership is None:
@@ -96,6 +96,8 @@ def partnership_access(user, slug: str, right: Right = Right.VIEW) -> Access:
 
 def wave_of(access: Access, slug: str) -> Wave:
     """A wave, only ever looked up inside the partnership the person may see."""
+    if "\x00" in slug:  # the API's paths take any text; no slug holds NUL
+        raise Http404
     return get_object_or_404(Wave, partnership=access.partnership, slug=slug)
 
 

@@ -6,7 +6,7 @@ of them is answered at once with 413 and a page saying so, unread.
 """
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 MAX_REQUEST_BYTES = 21 * 1024 * 1024  # the 20 MB answers file and the rest of its form
@@ -30,5 +30,16 @@ class RequestSizeLimitMiddleware:
         limit = max_request_bytes()
         if length > limit:
             context = {"limit_mb": limit // (1024 * 1024)}
+            if request.path.startswith("/api/"):  # the API answers problem details (RFC 9457)
+                return _problem(context["limit_mb"])
             return render(request, "poet/too_large.html", context, status=413)
         return self.get_response(request)
+
+
+def _problem(limit_mb: int) -> HttpResponse:
+    detail = (
+        f"The file is too large: files sent to POET can be up to {limit_mb} MB (a staff list up "
+        "to 5 MB, an answers file up to 20 MB). Nothing was stored."
+    )
+    body = {"type": "about:blank", "title": "Content Too Large", "status": 413, "detail": detail}
+    return JsonResponse(body, status=413, content_type="application/problem+json")

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from poet.models import Partnership, Wave
+from poet.models import Organisation, Partnership, StaffGroup, UserGroup, Wave
 from poet.permissions import partnerships_for, roles_by_partnership
 
 
@@ -14,3 +14,15 @@ def partnerships_with_roles(user) -> list[tuple[Partnership, str | None]]:
 
 def waves_of(partnership: Partnership) -> QuerySet[Wave]:
     return partnership.waves.order_by("created_at", "pk")
+
+
+def organisations_of(partnership: Partnership) -> QuerySet[Organisation]:
+    return partnership.organisations.order_by("name", "pk")
+
+
+def staff_groups_of(partnership: Partnership) -> QuerySet[StaffGroup]:
+    return partnership.staff_groups.order_by("name", "pk")
+
+
+def user_groups_of(partnership: Partnership) -> QuerySet[UserGroup]:
+    return partnership.user_groups.order_by("name", "pk")

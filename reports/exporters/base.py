@@ -8,7 +8,7 @@ exporter (`AnswersExporter`) streams a wave's answers, behind its own small inte
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from poet.models import Wave
@@ -75,6 +75,10 @@ class AnswersExporter:
 
     def render(self, wave: Wave, output: BinaryIO, progress: Progress = no_progress) -> int:
         """Write the whole file to `output` (binary, opened for writing); returns bytes written."""
+        raise NotImplementedError
+
+    def stream(self, wave: Wave) -> Iterator[bytes]:
+        """The same file in chunks, made while they are read (the API streams it)."""
         raise NotImplementedError
 
     def filename(self, partnership: str, wave: str) -> str:

@@ -10,9 +10,10 @@ a suppressed row keeps its keys and has every figure empty; figures are numbers,
 neutralised, so -0.25 stays a number.
 
 The tidy answers (`answers_csv`: RFC 4180 quoting, LF line ends as COPY writes them) are streamed
-straight out of PostgreSQL with `COPY … TO STDOUT` in chunks into the file, so memory stays
-flat however many people answered; formula neutralising is done in the SQL, so no row passes
-through Python. Withdrawn participants' answers are left out.
+straight out of PostgreSQL with `COPY … TO STDOUT` in blocks (`stream`) into the download's file
+or the API's response, so memory stays flat however many people answered; formula neutralising
+is done in the SQL, so no row passes through Python. Withdrawn participants' answers are left
+out.
 
 Evaluators hold the staff list, so the file is k-anonymous on its quasi-identifiers (audience,
 organisation, group; k = the partnership's minimum group size): one small counting query, then
@@ -32,11 +33,12 @@ import io
 import math
 import random
 import secrets
+from collections.abc import Iterator
 from typing import Any, BinaryIO, TextIO
 
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Case, Count, F, Q, QuerySet, When
 
 from outcomes.models import Participant, ParticipantResponse
 from outcomes.selectors.responses import counted_responses
@@ -69,17 +71,28 @@ def _cell(column: str, value: Any) -> str:
     return str(value)
 
 
+def comparison_values(run: ComparisonRun) -> QuerySet:
+    """A run's rows in analysis order, as tuples of `EXPORT_COLUMNS` (sliced by the API's pages,
+    iterated by the CSV)."""
+    return run.rows.order_by("position").values_list(*EXPORT_COLUMNS)
+
+
+def comparison_record(values: tuple) -> dict[str, Any]:
+    """One row of the comparison table as the CSV and the API give it: a suppressed row keeps
+    its keys (not its flag) and has every figure empty."""
+    record = dict(zip(EXPORT_COLUMNS, values, strict=True))
+    if record["suppressed"]:
+        record = {c: (v if c in KEY_COLUMNS and c != "flag" else None) for c, v in record.items()}
+    return record
+
+
 def write_comparison_csv(run: ComparisonRun, out: TextIO) -> int:
     """Write a run's rows as the comparison CSV to a text file; returns the rows written."""
     writer = _csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     count = 0
-    for values in run.rows.order_by("position").values_list(*EXPORT_COLUMNS).iterator():
-        record = dict(zip(EXPORT_COLUMNS, values, strict=True))
-        if record["suppressed"]:
-            record = {
-                c: (v if c in KEY_COLUMNS and c != "flag" else None) for c, v in record.items()
-            }
+    for values in comparison_values(run).iterator():
+        record = comparison_record(values)
         writer.writerow([_cell(c, record[c]) for c in EXPORT_COLUMNS])
         count += 1
     return count
@@ -294,6 +307,16 @@ class AnswersCsvExporter(AnswersExporter):
     def render(self, wave: Wave, output: BinaryIO, progress: Progress = no_progress) -> int:
         """Write the file; returns the bytes written."""
         progress(0.05, "Reading answers")
+        written = 0
+        for chunk in self.stream(wave):
+            output.write(chunk)
+            written += len(chunk)
+        progress(1.0, "Answers written")  # after the snapshot: a job's progress is its own write
+        return written
+
+    def stream(self, wave: Wave) -> Iterator[bytes]:
+        """The file in chunks as PostgreSQL sends them (what `render` writes, and what the API
+        streams to its caller): memory stays flat however many people answered."""
         # The counts behind the released labels and the rows must be one snapshot: a response
         # arriving in between would otherwise sit alone in a blank combination.
         fresh = not connection.in_atomic_block
@@ -303,11 +326,9 @@ class AnswersCsvExporter(AnswersExporter):
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             labels = release_labels(wave)
             if connection.vendor == "postgresql":
-                written = self._copy(wave, output, labels=labels)
+                yield from _blocks(self._copy_chunks(wave, labels))
             else:
-                written = self._portable(wave, output, labels=labels)
-        progress(1.0, "Answers written")  # after the snapshot: a job's progress is its own write
-        return written
+                yield from _blocks(self._portable_chunks(wave, labels))
 
     def _copy(
         self,
@@ -317,10 +338,15 @@ class AnswersCsvExporter(AnswersExporter):
         labels: list[tuple] | None = None,
     ) -> int:
         labels = release_labels(wave) if labels is None else labels
+        written = 0
+        for chunk in self._copy_chunks(wave, labels):
+            output.write(chunk)
+            written += len(chunk)
+        return written
+
+    def _copy_chunks(self, wave: Wave, labels: list[tuple]) -> Iterator[bytes]:
         sql = f"COPY ({answers_query()}) TO STDOUT WITH (FORMAT csv, HEADER false)"
-        header = (",".join(ANSWER_COLUMNS) + "\n").encode()
-        output.write(header)
-        written = len(header)
+        yield (",".join(ANSWER_COLUMNS) + "\n").encode()
         columns = list(zip(*labels, strict=True)) if labels else [()] * 6
         params = {
             "salt": secrets.token_hex(16),
@@ -333,9 +359,7 @@ class AnswersCsvExporter(AnswersExporter):
             cursor.execute("SET LOCAL enable_nestloop = off")
             with cursor.cursor.copy(sql, params) as copy:
                 for chunk in copy:
-                    output.write(chunk)
-                    written += len(chunk)
-        return written
+                    yield bytes(chunk)
 
     def _portable(
         self,
@@ -344,9 +368,17 @@ class AnswersCsvExporter(AnswersExporter):
         progress: Progress = no_progress,
         labels: list[tuple] | None = None,
     ) -> int:
-        """The same file without COPY (SQLite in development): rows through Python, streamed
-        a few hundred respondents at a time in the order of their random numbers."""
+        """The same file without COPY (SQLite in development)."""
         labels = release_labels(wave) if labels is None else labels
+        written = 0
+        for chunk in self._portable_chunks(wave, labels):
+            output.write(chunk)
+            written += len(chunk)
+        return written
+
+    def _portable_chunks(self, wave: Wave, labels: list[tuple]) -> Iterator[bytes]:
+        """Rows through Python, a few hundred respondents at a time in the order of their random
+        numbers, each batch one chunk."""
         released = {(aud, org, gid): rest for aud, org, gid, *rest in labels}
         people = {}
         for pk, audience, org, sg, ug in counted_responses(wave).values_list(
@@ -357,66 +389,86 @@ class AnswersCsvExporter(AnswersExporter):
                 people[pk] = released[key]
         responses = list(people)
         random.SystemRandom().shuffle(responses)
-        text_out = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=False)
-        try:
-            writer = _csv.writer(text_out, lineterminator="\n")
-            writer.writerow(ANSWER_COLUMNS)
-            for start in range(0, len(responses), 500):
-                batch = responses[start : start + 500]
-                number = {pk: n for n, pk in enumerate(batch, start=start + 1)}
-                answers = Answer.objects.filter(response_id__in=batch).values_list(
-                    "response_id",
-                    "response__audience",
-                    "response__organisation__name",
-                    "response__staff_group__name",
-                    "response__user_group__name",
-                    "item__code",
-                    "item__kind",
-                    "dont_know",
-                    "number",
-                    "choices",
-                    "text",
-                )
-                rows = sorted(answers, key=lambda row: (number[row[0]], row[5]))
-                for (
-                    rid,
-                    audience,
-                    org_name,
-                    sg_name,
-                    ug_name,
-                    code,
-                    kind,
-                    dk,
-                    num,
-                    choices,
-                    text,
-                ) in rows:
-                    show_org, show_group, withhold = people[rid]
-                    if dk:
-                        value = "DK"
-                    elif withhold and kind == Item.Kind.TEXT:
-                        value = WITHHELD
-                    elif num is not None:
-                        value = str(int(num)) if float(num).is_integer() else repr(num)
-                    elif choices is not None:
-                        joined = (
-                            ";".join(map(str, choices)) if isinstance(choices, list) else choices
-                        )
-                        value = neutralise(str(joined))
-                    else:
-                        value = neutralise(text)
-                    group = sg_name if audience == "staff" else ug_name
-                    writer.writerow(
-                        (
-                            number[rid],
-                            audience,
-                            neutralise(org_name or "") if show_org else "",
-                            neutralise(group or "") if show_group else "",
-                            neutralise(code),
-                            value,
-                        )
+        text_out = io.StringIO()
+        writer = _csv.writer(text_out, lineterminator="\n")
+        writer.writerow(ANSWER_COLUMNS)
+        yield _taken(text_out)
+        for start in range(0, len(responses), 500):
+            batch = responses[start : start + 500]
+            number = {pk: n for n, pk in enumerate(batch, start=start + 1)}
+            answers = Answer.objects.filter(response_id__in=batch).values_list(
+                "response_id",
+                "response__audience",
+                "response__organisation__name",
+                "response__staff_group__name",
+                "response__user_group__name",
+                "item__code",
+                "item__kind",
+                "dont_know",
+                "number",
+                "choices",
+                "text",
+            )
+            rows = sorted(answers, key=lambda row: (number[row[0]], row[5]))
+            for (
+                rid,
+                audience,
+                org_name,
+                sg_name,
+                ug_name,
+                code,
+                kind,
+                dk,
+                num,
+                choices,
+                text,
+            ) in rows:
+                show_org, show_group, withhold = people[rid]
+                if dk:
+                    value = "DK"
+                elif withhold and kind == Item.Kind.TEXT:
+                    value = WITHHELD
+                elif num is not None:
+                    value = str(int(num)) if float(num).is_integer() else repr(num)
+                elif choices is not None:
+                    joined = ";".join(map(str, choices)) if isinstance(choices, list) else choices
+                    value = neutralise(str(joined))
+                else:
+                    value = neutralise(text)
+                group = sg_name if audience == "staff" else ug_name
+                writer.writerow(
+                    (
+                        number[rid],
+                        audience,
+                        neutralise(org_name or "") if show_org else "",
+                        neutralise(group or "") if show_group else "",
+                        neutralise(code),
+                        value,
                     )
-        finally:
-            text_out.flush()
-            text_out.detach()
-        return 0
+                )
+            yield _taken(text_out)
+
+
+def _taken(text: io.StringIO) -> bytes:
+    """What a batch wrote, as UTF-8, emptying the buffer for the next."""
+    chunk = text.getvalue().encode("utf-8")
+    text.seek(0)
+    text.truncate()
+    return chunk
+
+
+BLOCK_BYTES = 64 * 1024
+
+
+def _blocks(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """COPY sends a row at a time: sent on in blocks of about BLOCK_BYTES, so a file or a
+    response is written in a few large writes, and memory holds one block at most."""
+    size = BLOCK_BYTES
+    block = bytearray()
+    for chunk in chunks:
+        block += chunk
+        if len(block) >= size:
+            yield bytes(block)
+            block.clear()
+    if block:
+        yield bytes(block)

@@ -15,6 +15,7 @@ import datetime
 import io
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import TextIOBase
 from pathlib import Path
@@ -48,6 +49,15 @@ class DownloadError(Exception):
 @dataclass(frozen=True)
 class DownloadFile:
     path: Path
+    filename: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class DownloadStream:
+    """A file made while it is sent: its chunks, name and type."""
+
+    chunks: Iterator[bytes]
     filename: str
     content_type: str
 
@@ -233,6 +243,20 @@ def download_file(job: Job, *, user=None) -> DownloadFile:
         job=job.pk,
     )
     return DownloadFile(path, result["filename"], result["content_type"])
+
+
+def stream_answers(wave: Wave, *, actor, via: str = "api") -> DownloadStream:
+    """The tidy answers file of the downloads page, made while it is sent (never whole in
+    memory or on disk), in the audit log like every file made."""
+    exporter = get_answers_exporter("answers_csv")
+    record_download(
+        wave, kind=ANSWERS, format=exporter.identifier, step="generated", actor=actor, via=via
+    )
+    return DownloadStream(
+        exporter.stream(wave),
+        exporter.filename(wave.partnership.slug, wave.slug),
+        exporter.content_type,
+    )
 
 
 def expire_downloads(*, now: datetime.datetime | None = None) -> int:

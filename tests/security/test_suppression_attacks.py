@@ -28,6 +28,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 
+from api.services.tokens import create_token
 from poet.models import Audience, Organisation, Role, StaffGroup
 from surveys.models import Answer, Invitation, Item, Response
 from tests.factories import member
@@ -321,7 +322,51 @@ def csv_tables(text: str) -> list[list[list[str]]]:
     """The comparison CSV as one table per outcome × measure × breakdown, with the "all" row as
     its total: n_staff partitions across organisations and staff groups, n_users across
     audiences."""
-    rows = list(csv.DictReader(io.StringIO(text)))
+    return comparison_tables(list(csv.DictReader(io.StringIO(text))))
+
+
+def api_rows(client, wave, raw: str) -> list[dict[str, str]]:
+    """The API's comparison rows (every page of them), as the CSV's text cells."""
+    url = f"/api/v1/partnerships/{wave.partnership.slug}/waves/{wave.slug}/comparison/rows/"
+    rows: list[dict] = []
+    while True:
+        page = client.get(f"{url}?limit=100&offset={len(rows)}", **_bearer(raw)).json()
+        rows += page["items"]
+        if len(rows) >= page["count"]:
+            break
+
+    def text(value) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return "" if value is None else str(value)
+
+    return [{c: text(v) for c, v in row.items()} for row in rows]
+
+
+def api_count_tables(client, wave, raw: str) -> list[list[list[str]]]:
+    """The API's response counts as tables with their total, as the Responses page shows them."""
+    url = f"/api/v1/partnerships/{wave.partnership.slug}/waves/{wave.slug}/response-counts/"
+    counts = client.get(url, **_bearer(raw)).json()
+
+    def cell(row: dict, key: str) -> str:
+        value = row.get(key)
+        return row.get(f"{key}_hidden") or "" if value is None else str(value)
+
+    overall = counts["overall"]
+    total = ["Total", str(overall["invited"]), cell(overall, "completed")]
+    return [
+        [["Group", "Invited", "Completed"]]
+        + [[r["name"], str(r["invited"]), cell(r, "completed")] for r in counts[breakdown]]
+        + [total]
+        for breakdown in ("by_organisation", "by_staff_group")
+    ]
+
+
+def _bearer(raw: str) -> dict:
+    return {"headers": {"Authorization": f"Bearer {raw}"}}
+
+
+def comparison_tables(rows: list[dict[str, str]]) -> list[list[list[str]]]:
     totals = {(r["outcome"], r["measure"]): r for r in rows if r["breakdown"] == "all"}
     tables: dict[tuple, list[list[str]]] = {}
     for r in rows:
@@ -459,6 +504,11 @@ def sources(manager_client, seeded, django_capture_on_commit_callbacks) -> dict[
         assert response.status_code == 200, name
         for n, table in enumerate(csv_tables(response.content.decode())):
             found[f"{name} family {n + 1}"] = table
+    raw = create_token(member(wave.partnership, Role.MANAGER), name="attacker")[1]
+    for n, table in enumerate(comparison_tables(api_rows(manager_client, wave, raw))):
+        found[f"api comparison rows family {n + 1}"] = table
+    for n, table in enumerate(api_count_tables(manager_client, wave, raw)):
+        found[f"api response counts table {n + 1}"] = table
     if _url("reports:downloads", wave):
         from reports.exporters import report_formats
         from reports.selectors.downloads import REPORT_KINDS
@@ -487,9 +537,10 @@ def sources(manager_client, seeded, django_capture_on_commit_callbacks) -> dict[
 
 
 def test_what_is_attacked(sources):
-    """The attacks below run over pages, the comparison CSV and, when present, every download."""
+    """The attacks below run over pages, the comparison CSV, the API and, when present, every
+    download."""
     kinds = {where.split(" ")[0] for where in sources}
-    assert {"page", "reports:comparison_csv"} <= kinds
+    assert {"page", "reports:comparison_csv", "api"} <= kinds
     assert len(sources) >= 20, sorted(sources)
 
 
@@ -517,7 +568,11 @@ def test_two_breakdowns_of_the_same_staff_do_not_isolate_a_small_group(sources, 
     """Organisation and staff group partition the same staff: the hidden part of one must not be
     a single small group once the other's visible part is known (the filter-pair attack)."""
     leaks = []
-    csv_families = {w: t for w, t in sources.items() if w.startswith("reports:comparison_csv")}
+    csv_families = {
+        w: t
+        for w, t in sources.items()
+        if w.startswith(("reports:comparison_csv", "api comparison rows"))
+    }
     by_key: dict[str, dict[str, list]] = {}
     for table in csv_families.values():
         groups = {r[0] for r in table[1:-1]}
