@@ -69,7 +69,9 @@ class Agreement:
 
 
 NO_UNITS = "not defined: there are no units both coders coded"
-ALL_CODED = "not defined: both coders coded every unit to this theme, so chance agreement is complete"
+ALL_CODED = (
+    "not defined: both coders coded every unit to this theme, so chance agreement is complete"
+)
 NONE_CODED = "not defined: neither coder coded any unit to this theme"
 
 
