@@ -143,6 +143,11 @@ class AgreementReport:
     def units(self) -> int:
         return self.themes[0].result.units if self.themes else 0
 
+    @property
+    def disagreeing(self) -> list[ThemeAgreement]:
+        """The themes with paragraphs the coders disagree on."""
+        return [t for t in self.themes if t.disagreements]
+
 
 def agreement_between(schedule: FollowUpSchedule, first, second) -> AgreementReport:
     """Per theme, the agreement of two coders over the paragraphs of the sources both marked
@@ -190,3 +195,17 @@ def agreement_between(schedule: FollowUpSchedule, first, second) -> AgreementRep
         ]
         themes.append(ThemeAgreement(theme, result, disagreements))
     return AgreementReport([(numbers[s.pk], s) for s in sources], themes)
+
+
+def coding_blind(viewer, sources: list[QualitativeSource]) -> set[int]:
+    """Of `sources`, those the viewer is still coding blind (coded some, not marked done): the
+    other coders' codings of them stay hidden from the viewer everywhere."""
+    started = set(
+        Coding.objects.filter(source__in=sources, coder=viewer).values_list("source_id", flat=True)
+    )
+    finished = set(
+        CodingDone.objects.filter(source__in=sources, coder=viewer).values_list(
+            "source_id", flat=True
+        )
+    )
+    return started - finished
