@@ -18,6 +18,13 @@ if (box) {
   // Shown only when the box holds exactly the source's text (else the offsets would be wrong).
   if (text && length(text.value) === Number(box.dataset.length)) {
     box.hidden = false;
+    // Read-only to people, but not with the readonly attribute: Chromium gives a readonly box no
+    // caret, so Shift and the arrow keys could not select. Any change is refused or undone.
+    const original = text.value;
+    text.addEventListener("beforeinput", (event) => event.preventDefault());
+    text.addEventListener("input", () => {
+      text.value = original;
+    });
     const show = () => {
       const [start, end] = offsets();
       if (start === end) {
