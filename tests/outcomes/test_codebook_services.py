@@ -278,3 +278,22 @@ def test_after_done_the_coding_of_a_source_is_final(built):
         coding.mark_done(source, coder=built.evaluator)
     # the second coder still codes
     coding.code_passage(source, coder=second_coder(built), themes=[theme], start=0, end=5)
+
+
+def test_every_codebook_and_coding_event_has_a_plain_label():
+    from poet.selectors.audit_log import audit_kinds
+
+    named = audit_kinds()
+    for action in [
+        "codebook.seeded",
+        "theme.created",
+        "theme.changed",
+        "theme.merged",
+        "theme.proposed",
+        "theme.proposal_withdrawn",
+        "coding.added",
+        "coding.removed",
+        "coding.memo_written",
+        "coding.done",
+    ]:
+        assert action in named, action
