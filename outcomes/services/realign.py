@@ -26,12 +26,13 @@ def realign_codings(source: QualitativeSource, old_text: str) -> int:
     kept = {
         (c.theme_id, c.coder_id, c.start, c.end) for c, span in pairs if span == (c.start, c.end)
     }
-    moved, gone = [], []
+    moved: list[tuple[Coding, tuple[int, int]]] = []
+    gone: list[Coding] = []
     for coding, span in pairs:
         if span == (coding.start, coding.end):
             continue
         key = (coding.theme_id, coding.coder_id, *span) if span else None
-        if key is None or key in kept:
+        if span is None or key in kept:
             gone.append(coding)
         else:
             kept.add(key)
