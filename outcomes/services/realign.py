@@ -31,10 +31,10 @@ def realign_codings(source: QualitativeSource, old_text: str) -> int:
     for coding, span in pairs:
         if span == (coding.start, coding.end):
             continue
-        key = (coding.theme_id, coding.coder_id, *span) if span else None
-        if span is None or key in kept:
+        if span is None or (coding.theme_id, coding.coder_id, *span) in kept:
             gone.append(coding)
         else:
+            key = (coding.theme_id, coding.coder_id, span[0], span[1])
             kept.add(key)
             moved.append((coding, span))
     # Moved ones are made again at their new place (no row is ever briefly on another's span).
