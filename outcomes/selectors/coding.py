@@ -164,23 +164,20 @@ def agreement_between(schedule: FollowUpSchedule, first, second) -> AgreementRep
     units: list[tuple[QualitativeSource, int, Span]] = [
         (s, i, unit) for s in sources for i, unit in enumerate(paragraphs(s.text))
     ]
-    codings = list(
-        Coding.objects.filter(source__in=sources, coder__in=[first, second]).values_list(
-            "source_id", "theme_id", "coder_id", "start", "end"
-        )
-    )
+    spans: dict[tuple[int, int, int], list[Span]] = {}
+    for source_id, theme_id, coder_id, start, end in Coding.objects.filter(
+        source__in=sources, coder__in=[first, second]
+    ).values_list("source_id", "theme_id", "coder_id", "start", "end"):
+        spans.setdefault((source_id, theme_id, coder_id), []).append((start, end))
+    source_units = {s.pk: paragraphs(s.text) for s in sources}
     themes = []
     for theme in ordered_themes(schedule):
-        coded = {}
+        coded: dict[int, list[bool]] = {}
         for coder in (first, second):
             flags: list[bool] = []
             for s in sources:
-                spans = [
-                    (start, end)
-                    for source_id, theme_id, coder_id, start, end in codings
-                    if source_id == s.pk and theme_id == theme.pk and coder_id == coder.pk
-                ]
-                flags.extend(coded_units(paragraphs(s.text), spans))
+                found = spans.get((s.pk, theme.pk, coder.pk), [])
+                flags.extend(coded_units(source_units[s.pk], found))
             coded[coder.pk] = flags
         result = agreement(coded[first.pk], coded[second.pk])
         disagreements = [

@@ -297,3 +297,33 @@ def test_every_codebook_and_coding_event_has_a_plain_label():
         "coding.done",
     ]:
         assert action in named, action
+
+
+def test_agreement_counts_only_sources_both_coders_marked_done(built):
+    from outcomes.selectors.coding import agreement_between
+    from outcomes.services.sources import confirm_masking
+
+    first_source = the_source(built)
+    second_source = add_source(
+        built.schedule,
+        session=built.session,
+        audience="carer",
+        kind="notes",
+        text="Carer: the bus is gone.\nCarer: no break.",
+    )
+    confirm_masking(second_source)
+    theme = codebook.add_theme(built.schedule, name="Transport")
+    other = second_coder(built)
+    for source in (first_source, second_source):
+        s, e = paragraphs(source.text)[0]
+        coding.code_passage(source, coder=built.evaluator, themes=[theme], start=s, end=e)
+    coding.mark_done(first_source, coder=built.evaluator)
+    coding.mark_done(first_source, coder=other)
+    coding.mark_done(second_source, coder=built.evaluator)  # the other is still coding it
+    report = agreement_between(built.schedule, built.evaluator, other)
+    assert [s for _, s in report.sources] == [first_source]
+    (row,) = report.themes
+    assert (row.result.units, row.result.first_only, row.result.neither) == (4, 1, 3)
+    assert [(u.source_number, u.paragraph, u.coded_by) for u in row.disagreements] == [
+        (1, 1, built.evaluator)
+    ]
