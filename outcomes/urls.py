@@ -78,6 +78,7 @@ urlpatterns = [
     path(f"{FOLLOW_UP}codebook/theme/", codebook.theme, name="theme"),
     path(f"{FOLLOW_UP}codebook/theme/merge/", codebook.merge_theme, name="merge_theme"),
     path(f"{FOLLOW_UP}codebook/theme/propose/", codebook.propose_theme, name="propose_theme"),
+    path(f"{FOLLOW_UP}codebook/theme/remove/", codebook.remove_theme, name="remove_theme"),
     path(f"{FOLLOW_UP}coding/", coding.code_source, name="code_source"),
     path(f"{FOLLOW_UP}coding/selection/", coding.code_selection, name="code_selection"),
     path(f"{FOLLOW_UP}coding/done/", coding.coding_done, name="coding_done"),

@@ -68,6 +68,7 @@ FOLLOW_UP_KINDS: dict[str, AuditKind | str] = {
         "Themes merged", lambda d: f"{d['merged_name']} merged in, {d['codings']} codings moved"
     ),
     "theme.proposed": "Theme proposed as a new outcome",
+    "theme.removed": AuditKind("Theme removed", lambda d: d["name"]),
     "theme.proposal_withdrawn": "Theme no longer proposed as a new outcome",
     "coding.added": "Passage coded",
     "coding.removed": "Coding removed",

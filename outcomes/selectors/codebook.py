@@ -37,3 +37,8 @@ def unseeded_outcomes(schedule: FollowUpSchedule) -> int:
     """How many chosen outcomes have no theme yet."""
     have = schedule.themes.exclude(outcome=None).values_list("outcome_id", flat=True)
     return schedule.chosen_outcomes.exclude(outcome_id__in=have).count()
+
+
+def is_removable(theme: Theme) -> bool:
+    """Whether the theme can be removed: nobody coded to it, no sub-themes, not proposed."""
+    return theme.proposal_id is None and not theme.codings.exists() and not theme.children.exists()

@@ -273,3 +273,23 @@ def withdraw_proposal(theme: Theme, *, actor=None) -> None:
         proposal.delete()
         _audit("theme.proposal_withdrawn", locked, actor, proposal=proposal.pk)
     theme.proposal = None
+
+
+def remove_theme(theme: Theme, *, actor=None) -> None:
+    """Remove a theme nobody has coded to, with no sub-themes and not proposed as an outcome
+    (a theme with codings is merged into another instead, so no coding is lost)."""
+    with transaction.atomic():
+        locked = Theme.objects.select_for_update().get(pk=theme.pk)
+        if locked.codings.exists():
+            raise CodebookError(
+                f"Passages are coded to '{locked.name}': merge it into another theme instead, "
+                "so the codings are kept."
+            )
+        if locked.children.exists():
+            raise CodebookError(f"'{locked.name}' has sub-themes: remove or move them first.")
+        if locked.proposal_id is not None:
+            raise CodebookError(
+                f"'{locked.name}' is proposed as a new outcome: stop proposing it first."
+            )
+        _audit("theme.removed", locked, actor, name=locked.name)
+        locked.delete()

@@ -152,7 +152,13 @@ def theme(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
             return redirect(url)
         return done(request, f"Theme '{found.name}' saved.", url)
     context = page_context(
-        access, wave, schedule, theme=found, form=form, children=list(found.children.all())
+        access,
+        wave,
+        schedule,
+        theme=found,
+        form=form,
+        children=list(found.children.all()),
+        removable=selectors.is_removable(found),
     )
     return render(request, "outcomes/codebook/theme.html", context)
 
@@ -205,3 +211,19 @@ def propose_theme(request: HttpRequest, access: Access, wave: Wave) -> HttpRespo
         "outcome shortlist.",
         back,
     )
+
+
+@wave_view(Right.EVALUATE)
+def remove_theme(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Remove a theme nobody coded to (a POST from its page)."""
+    schedule = follow_up_of(wave)
+    found = _theme(request, schedule)
+    back = page_url(wave, "theme", f"theme={found.pk}")
+    if request.method != "POST":
+        return redirect(back)
+    try:
+        service.remove_theme(found, actor=request.user)
+    except service.CodebookError as error:
+        messages.info(request, str(error))
+        return redirect(back)
+    return done(request, f"Theme '{found.name}' removed.", page_url(wave, "codebook"))

@@ -318,3 +318,17 @@ def test_the_agreement_page_numbers(client, built):
     assert "The bus to the day centre stopped" in listed
     assert 'data-disagreements="Loneliness"' not in text
     assert nobody.pk
+
+
+def test_a_theme_nobody_coded_to_can_be_removed_one_with_codings_is_merged(client, built):
+    unused = codebook.add_theme(built.schedule, name="Unused")
+    used = codebook.add_theme(built.schedule, name="Used")
+    coding.code_passage(the_source(built), coder=built.evaluator, themes=[used], start=0, end=5)
+    as_user(client, built.evaluator)
+    assert "Remove Unused" in text_of(client.get(f"{built.url('theme')}?theme={unused.pk}"))
+    assert "Remove Used" not in text_of(client.get(f"{built.url('theme')}?theme={used.pk}"))
+    response = client.post(built.url("remove_theme"), {"theme": unused.pk}, follow=True)
+    assert "Theme 'Unused' removed." in text_of(response)
+    response = client.post(built.url("remove_theme"), {"theme": used.pk}, follow=True)
+    assert "merge it into another theme instead" in text_of(response)
+    assert list(Theme.objects.values_list("name", flat=True)) == ["Used"]

@@ -227,6 +227,9 @@ RULES: dict[str, Rule] = {
     "outcomes:propose_theme": derived(  # an action: GET goes back to the theme
         get=302, query="theme={theme}", foreign_query="theme={theme}"
     ),
+    "outcomes:remove_theme": derived(  # an action: GET (and a refusal) go back to the theme
+        get=302, post=302, query="theme={theme}", foreign_query="theme={theme}"
+    ),
     "outcomes:code_source": derived(
         query="source={coded_source}", foreign_query="source={coded_source}"
     ),
