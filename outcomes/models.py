@@ -11,6 +11,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 
 from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
 from surveys.models import Answer, Response
@@ -358,3 +359,104 @@ class QualitativeSource(models.Model):
     @property
     def masked_total(self) -> int:
         return sum(int(v) for v in self.masked_counts.values())
+
+
+class Theme(models.Model):
+    """A theme of a wave's codebook (issue 16, item 3): one of the chosen outcomes (seeded from
+    the shortlist, its statement as the description) or the evaluators' own, with one level of
+    sub-themes. A theme users raised that no outcome covers can be marked "new outcome proposed
+    by users": it is then linked to an `OutcomeProposal`, decided on the shortlist like any other,
+    so a recurring theme can become a statement in the next wave."""
+
+    schedule = models.ForeignKey(FollowUpSchedule, on_delete=models.CASCADE, related_name="themes")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The theme it is a sub-theme of (one level only).",
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    memo = models.TextField(blank=True, help_text="The evaluators' notes on the theme.")
+    outcome = models.ForeignKey(
+        OutcomeStatement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The chosen outcome it stands for.",
+    )
+    proposal = models.OneToOneField(
+        OutcomeProposal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="theme",
+        help_text="The outcome proposal made of it: a new outcome proposed by users.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["schedule", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "outcome"], name="theme_per_outcome_once"),
+            models.UniqueConstraint(Lower("name"), "schedule", name="theme_name_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """How lists name it: a sub-theme after its theme."""
+        return f"{self.parent.name} › {self.name}" if self.parent_id and self.parent else self.name
+
+
+class Coding(models.Model):
+    """A passage of a source coded to a theme by one coder: [start, end) character offsets into
+    the source's masked text (the passage itself is not stored again), with the coder's memo."""
+
+    source = models.ForeignKey(QualitativeSource, on_delete=models.CASCADE, related_name="codings")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="codings")
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="codings"
+    )
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    memo = models.TextField(blank=True, help_text="The coder's note on the passage.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source", "start", "end", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="coding_not_empty"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "theme", "coder", "start", "end"], name="coding_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.theme} {self.start}–{self.end}"
+
+
+class CodingDone(models.Model):
+    """A coder has finished coding a source: from then on they see the other coders' codings of
+    it (until then each codes blind), and it counts in the agreement."""
+
+    source = models.ForeignKey(QualitativeSource, on_delete=models.CASCADE, related_name="done")
+    coder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source", "done_at"]
+        constraints = [models.UniqueConstraint(fields=["source", "coder"], name="coding_done_once")]
+
+    def __str__(self) -> str:
+        return f"{self.coder} done with {self.source}"

@@ -3,13 +3,13 @@ the schedule, participants and captured answers under follow-up/, and the outcom
 (staff figures, choices, proposals) under shortlist/.
 
 Like the survey pages, every route takes only the partnership and the wave: a session, a chosen
-outcome, a proposal or a source is addressed as ?session=<id>, ?chosen=<id>, ?proposal=<id> or
-?source=<id>.
+outcome, a proposal, a source, a theme or a coding is addressed as ?session=<id>, ?chosen=<id>,
+?proposal=<id>, ?source=<id>, ?theme=<id> or ?coding=<id>.
 """
 
 from django.urls import path
 
-from outcomes.views import capture, participants, schedule, shortlist, sources
+from outcomes.views import capture, codebook, coding, participants, schedule, shortlist, sources
 
 app_name = "outcomes"
 
@@ -77,6 +77,20 @@ urlpatterns = [
         sources.delete_original_file,
         name="delete_source_original",
     ),
+    # the codebook and coding (?theme=<id>, ?source=<id>, ?coding=<id>)
+    path(f"{FOLLOW_UP}codebook/", codebook.codebook, name="codebook"),
+    path(f"{FOLLOW_UP}codebook/outcomes/", codebook.seed_codebook, name="seed_codebook"),
+    path(f"{FOLLOW_UP}codebook/add/", codebook.add_theme, name="add_theme"),
+    path(f"{FOLLOW_UP}codebook/theme/", codebook.theme, name="theme"),
+    path(f"{FOLLOW_UP}codebook/theme/merge/", codebook.merge_theme, name="merge_theme"),
+    path(f"{FOLLOW_UP}codebook/theme/propose/", codebook.propose_theme, name="propose_theme"),
+    path(f"{FOLLOW_UP}codebook/theme/remove/", codebook.remove_theme, name="remove_theme"),
+    path(f"{FOLLOW_UP}coding/", coding.code_source, name="code_source"),
+    path(f"{FOLLOW_UP}coding/selection/", coding.code_selection, name="code_selection"),
+    path(f"{FOLLOW_UP}coding/done/", coding.coding_done, name="coding_done"),
+    path(f"{FOLLOW_UP}coding/passage/", coding.coding, name="coding"),
+    path(f"{FOLLOW_UP}coding/passage/remove/", coding.remove_coding, name="remove_coding"),
+    path(f"{FOLLOW_UP}coding/agreement/", coding.agreement, name="agreement"),
     # the outcome shortlist
     path(SHORTLIST, shortlist.shortlist, name="shortlist"),
     path(f"{SHORTLIST}choose/", shortlist.choose, name="shortlist_choose"),

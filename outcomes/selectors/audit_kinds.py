@@ -59,6 +59,21 @@ FOLLOW_UP_KINDS: dict[str, AuditKind | str] = {
     "guide.downloaded": AuditKind(
         "Interview or focus group guide downloaded", lambda d: f"{word(d['guide'])} guide"
     ),
+    "codebook.seeded": AuditKind(
+        "Chosen outcomes added to the codebook", lambda d: f"{d['added']} themes added"
+    ),
+    "theme.created": "Theme added",
+    "theme.changed": AuditKind("Theme changed", lambda d: word(d["changed"]).capitalize()),
+    "theme.merged": AuditKind(
+        "Themes merged", lambda d: f"{d['merged_name']} merged in, {d['codings']} codings moved"
+    ),
+    "theme.proposed": "Theme proposed as a new outcome",
+    "theme.removed": AuditKind("Theme removed", lambda d: d["name"]),
+    "theme.proposal_withdrawn": "Theme no longer proposed as a new outcome",
+    "coding.added": "Passage coded",
+    "coding.removed": "Coding removed",
+    "coding.memo_written": "Memo on a coded passage written",
+    "coding.done": AuditKind("Coding of a source marked done", lambda d: f"{d['codings']} codings"),
     "answers.imported": AuditKind(
         "Answers imported",
         lambda d: f"{d['responses']} responses from {d['rows']} rows",

@@ -30,6 +30,7 @@ from django.utils import timezone
 from outcomes.models import FollowUpSchedule, FollowUpSession, QualitativeSource
 from outcomes.selectors.sources import known_identifiers, uncollected_answers
 from outcomes.services.source_files import ReadFile
+from outcomes.services.realign import realign_codings
 from poet.analysis.masking import KINDS, Masked, mask, mask_words
 from poet.models import Partnership, Wave
 from poet.services import record_audit
@@ -247,8 +248,9 @@ def mask_further(source: QualitativeSource, words: list[str], *, actor=None) -> 
         text, count = mask_words(locked.text, wanted)
         counts = _counts(Masked(locked.text, dict(locked.masked_counts)))
         counts["by_hand"] += count
-        locked.text, locked.masked_counts = text, counts
+        old_text, locked.text, locked.masked_counts = locked.text, text, counts
         locked.save(update_fields=["text", "masked_counts"])
+        realign_codings(locked, old_text)  # codings follow their words
         record_audit(
             "source.masked_by_hand",
             actor=actor,

@@ -17,15 +17,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from outcomes.models import (
     ChosenOutcome,
+    Coding,
     FollowUpSchedule,
     FollowUpSession,
     OutcomeProposal,
     Participant,
     QualitativeSource,
+    Theme,
 )
 from poet.models import (
     Job,
@@ -226,6 +229,37 @@ RULES: dict[str, Rule] = {
     "outcomes:delete_source_original": derived(  # an action: GET goes back to the review page
         get=302, query="source={source}", foreign_query="source={source}"
     ),
+    # the codebook and coding: evaluators of the partnership only (Right.EVALUATE)
+    "outcomes:codebook": derived(),
+    "outcomes:seed_codebook": derived(get=302),  # an action: GET goes back to the codebook
+    "outcomes:add_theme": derived(),
+    "outcomes:theme": derived(query="theme={theme}", foreign_query="theme={theme}"),
+    "outcomes:merge_theme": derived(query="theme={theme}", foreign_query="theme={theme}"),
+    "outcomes:propose_theme": derived(  # an action: GET goes back to the theme
+        get=302, query="theme={theme}", foreign_query="theme={theme}"
+    ),
+    "outcomes:remove_theme": derived(  # an action: GET (and a refusal) go back to the theme
+        get=302, post=302, query="theme={theme}", foreign_query="theme={theme}"
+    ),
+    "outcomes:code_source": derived(
+        query="source={coded_source}", foreign_query="source={coded_source}"
+    ),
+    "outcomes:code_selection": derived(  # an action: GET (and a POST without offsets) go back
+        get=302, post=302, query="source={coded_source}", foreign_query="source={coded_source}"
+    ),
+    "outcomes:coding_done": derived(
+        get=302, query="source={coded_source}", foreign_query="source={coded_source}"
+    ),
+    # a coding is its coder's (the administrator's here) until the others mark the source done
+    "outcomes:coding": derived(
+        query="coding={coding}",
+        foreign_query="coding={coding}",
+        visitors={EVALUATOR: (404, 404), SUPERUSER: (404, 404)},
+    ),
+    "outcomes:remove_coding": derived(  # an action: GET goes back to the source
+        get=302, post=302, query="coding={coding}", foreign_query="coding={coding}"
+    ),
+    "outcomes:agreement": derived(),
     "outcomes:shortlist": derived(),
     "outcomes:shortlist_choose": derived(get=302),  # an action: GET goes back to its page
     "outcomes:shortlist_unchoose": derived(get=302),  # an action: GET goes back to its page
@@ -399,6 +433,21 @@ def build_side(slug: str) -> Side:
         text="[name] said",
         original_file="sources/originals/not-on-disk.txt",
     )
+    # A confirmed source with a theme and one coding, by the side's administrator (the visitor
+    # the page suite opens A's pages as; B's own, for the foreign-object test): other coders do
+    # not see it (they code blind).
+    coder_name = {"alpha": ADMINISTRATOR, "beta": OUTSIDER}.get(slug, f"coder of {slug}")
+    coder = get_user_model().objects.get_or_create(username=coder_name)[0]
+    coded = QualitativeSource.objects.create(
+        schedule=schedule,
+        session=session,
+        kind="transcript",
+        audience="service_user",
+        text="[name]: The bus stopped.\n[name]: Nobody comes now.",
+        masking=QualitativeSource.Masking.CONFIRMED,
+    )
+    theme = Theme.objects.create(schedule=schedule, name="Transport", description="Getting out")
+    coding = Coding.objects.create(source=coded, theme=theme, coder=coder, start=8, end=24)
     values = {
         "slug": p.slug,
         "wave_slug": wave.slug,
@@ -414,6 +463,9 @@ def build_side(slug: str) -> Side:
         "session": session.pk,
         "proposal": proposal.pk,
         "source": source.pk,
+        "coded_source": coded.pk,
+        "theme": theme.pk,
+        "coding": coding.pk,
         **tokens,
     }
     return Side(p, wave, values)

@@ -170,7 +170,10 @@ def test_objects_of_another_partnership_answer_404(route: Route, world):
     """B's administrator, on B's own pages, naming A's objects (path or query string): 404."""
     a, b = world
     values = {**b.values}
-    for key in ("job", "participant_code", "item_code", "chosen", "session", "proposal", "source"):
+    for key in (
+        *("job", "participant_code", "item_code", "chosen", "session", "proposal", "source"),
+        *("coded_source", "theme", "coding"),
+    ):
         values[key] = a.values[key]
     rule = route.rule
     url = url_of(route, values, rule.foreign_query)

@@ -1,0 +1,242 @@
+"""Coding pages of a wave's follow-up (evaluators only): a source's text by paragraph with the
+themes of each (a plain form, so it works without JavaScript), the selection of a passage by
+keyboard or mouse where JavaScript runs (static/js/coding.js posts its offsets), a coding's memo,
+marking one's coding of a source done, and the agreement between two coders. Thin: the rules are
+in `outcomes.services.coding`, the reads in `outcomes.selectors.coding`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from outcomes.forms.coding import MemoForm, ParagraphsForm, SelectionForm
+from outcomes.models import Coding, FollowUpSchedule, QualitativeSource
+from outcomes.selectors import coding as selectors
+from outcomes.selectors.codebook import ordered_themes, themes_of
+from outcomes.selectors.sources import source_of
+from outcomes.services import coding as service
+from outcomes.views.codebook import follow_up_of, page_context, page_url, picked
+from poet.models import Wave
+from poet.permissions import Access, Right, wave_view
+from poet.views.form_flow import done, run_form
+
+EXCERPT = 160
+
+
+def excerpt(text: str) -> str:
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
+
+
+def _source(request: HttpRequest, schedule: FollowUpSchedule) -> QualitativeSource:
+    found = source_of(schedule, picked(request, "source"))
+    if found is None:
+        raise Http404("No such source.")
+    return found
+
+
+def _coding(request: HttpRequest, schedule: FollowUpSchedule) -> Coding:
+    """A coding the viewer may see: their own, or any of a source they marked done."""
+    found = selectors.coding_of(schedule, picked(request, "coding"))
+    if found is None or not (
+        found.coder_id == request.user.pk or selectors.is_done(found.source, request.user)
+    ):
+        raise Http404("No such coding.")
+    return found
+
+
+def _code_url(wave: Wave, source: QualitativeSource) -> str:
+    return page_url(wave, "code_source", f"source={source.pk}")
+
+
+@wave_view(Right.EVALUATE)
+def code_source(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Code a source: its paragraphs each with the codebook's themes to tick, and (with
+    JavaScript) a passage selected in the text coded to the themes chosen."""
+    schedule = follow_up_of(wave)
+    found = _source(request, schedule)
+    if not found.is_confirmed:
+        messages.info(request, "Review and confirm the masking of this source before coding it.")
+        return redirect(page_url(wave, "source", f"source={found.pk}"))
+    themes = ordered_themes(schedule)
+    paragraphs = selectors.paragraphs_of(found, request.user)
+    initial = {f"p{p.index}": [str(pk) for pk in p.ticked] for p in paragraphs}
+    form = ParagraphsForm(
+        request.POST or None, paragraphs=len(paragraphs), themes=themes, initial=initial
+    )
+    saved, counts = run_form(
+        request,
+        form,
+        lambda _: service.code_paragraphs(found, coder=request.user, ticked=form.ticked()),
+        refused=service.CodingError,
+    )
+    if saved and counts is not None:
+        added, removed = counts
+        if not added and not removed:
+            messages.info(request, "Nothing was changed.")
+            return redirect(_code_url(wave, found))
+        return done(
+            request,
+            f"{added} coding{'' if added == 1 else 's'} added, {removed} removed.",
+            _code_url(wave, found),
+        )
+    is_done = selectors.is_done(found, request.user)
+    codings = [
+        {"coding": c, "passage": excerpt(found.text[c.start : c.end])}
+        for c in selectors.visible_codings(found, request.user)
+    ]
+    rows = [{"paragraph": p, "field": form[f"p{p.index}"]} for p in paragraphs]
+    context = page_context(
+        access,
+        wave,
+        schedule,
+        source=found,
+        number=selectors.source_numbers(schedule).get(found.pk),
+        themes=themes,
+        rows=rows,
+        form=form,
+        codings=codings,
+        is_done=is_done,
+        length=len(found.text),
+    )
+    return render(request, "outcomes/codebook/code.html", context)
+
+
+@wave_view(Right.EVALUATE)
+def code_selection(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Code the selected passage (its offsets posted by the page's script) to the themes ticked."""
+    schedule = follow_up_of(wave)
+    found = _source(request, schedule)
+    back = _code_url(wave, found)
+    if request.method != "POST":
+        return redirect(back)
+    form = SelectionForm(request.POST, themes=themes_of(schedule))
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        messages.error(request, str(first))
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        added = service.code_passage(
+            found,
+            coder=request.user,
+            themes=data["themes"],
+            start=data["start"],
+            end=data["end"],
+            memo=data["memo"],
+        )
+    except service.CodingError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    if not added:
+        messages.info(request, "You had already coded that passage to those themes.")
+        return redirect(back)
+    names = ", ".join(c.theme.label for c in added)
+    return done(request, f"Passage coded to {names}.", back)
+
+
+@wave_view(Right.EVALUATE)
+def coding(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """One coded passage: its theme and memo; its coder writes the memo or removes it."""
+    schedule = follow_up_of(wave)
+    found = _coding(request, schedule)
+    mine = found.coder_id == request.user.pk
+    form = MemoForm(request.POST or None, initial={"memo": found.memo})
+    if not mine and request.method == "POST":
+        raise Http404("No such coding.")
+    saved, _ = run_form(
+        request,
+        form,
+        lambda data: service.write_memo(found, data["memo"], actor=request.user),
+        refused=service.CodingError,
+        field="memo",
+    )
+    if saved:
+        return done(request, "The memo is saved.", _code_url(wave, found.source))
+    context = page_context(
+        access,
+        wave,
+        schedule,
+        coding=found,
+        source=found.source,
+        number=selectors.source_numbers(schedule).get(found.source_id),
+        passage=found.source.text[found.start : found.end],
+        mine=mine,
+        is_done=selectors.is_done(found.source, request.user),
+        form=form,
+    )
+    return render(request, "outcomes/codebook/coding.html", context)
+
+
+@wave_view(Right.EVALUATE)
+def remove_coding(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Remove one of one's own codings (a POST from its page; the service refuses another's)."""
+    schedule = follow_up_of(wave)
+    found = selectors.coding_of(schedule, picked(request, "coding"))
+    if found is None:
+        raise Http404("No such coding.")
+    back = _code_url(wave, found.source)
+    if request.method != "POST":
+        return redirect(back)
+    try:
+        service.remove_coding(found, actor=request.user)
+    except service.CodingError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    return done(request, f"The coding to {found.theme.label} is removed.", back)
+
+
+@wave_view(Right.EVALUATE)
+def coding_done(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Mark one's coding of a source done (a POST from its coding page)."""
+    schedule = follow_up_of(wave)
+    found = _source(request, schedule)
+    back = _code_url(wave, found)
+    if request.method != "POST":
+        return redirect(back)
+    try:
+        service.mark_done(found, coder=request.user)
+    except service.CodingError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    return done(
+        request,
+        "Your coding of this source is done: the other coders' codings are now shown.",
+        back,
+    )
+
+
+def _pick_coder(request: HttpRequest, key: str, coders: list, default):
+    try:
+        pk = int(request.GET.get(key) or "")
+    except ValueError:
+        return default
+    return next((c for c in coders if c.pk == pk), default)
+
+
+@wave_view(Right.EVALUATE)
+def agreement(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Agreement per theme between two coders over the paragraphs of the sources both marked done,
+    with the paragraphs they disagree on, for discussion."""
+    schedule = follow_up_of(wave)
+    coders = selectors.coders_of(schedule)
+    first = _pick_coder(request, "first", coders, coders[0] if coders else None)
+    others = [c for c in coders if c != first]
+    second = _pick_coder(request, "second", others, others[0] if others else None)
+    report = None
+    blind: set[int] = set()
+    if first is not None and second is not None and first != second:
+        report = selectors.agreement_between(schedule, first, second)
+        # A viewer still coding a source blind does not read the others' codings of it here.
+        blind = selectors.coding_blind(request.user, [s for _, s in report.sources])
+    context = page_context(
+        access,
+        wave,
+        schedule,
+        coders=coders,
+        first=first,
+        second=second,
+        report=report,
+        blind=blind,
+    )
+    return render(request, "outcomes/codebook/agreement.html", context)
