@@ -108,3 +108,30 @@ def test_an_evaluator_codes_a_passage_by_keyboard_to_two_themes(page):
     expect(page.locator('[data-theme="O-HOME"] [data-kappa]')).to_have_text("1.00")
     expect(page.locator('[data-theme="Transport"] [data-percentage]')).to_have_text("75%")
     assert_accessible(page)
+
+
+def test_without_javascript_a_paragraph_is_coded_by_keyboard(browser, live_server):
+    built = build_coded_follow_up()
+    theme = Theme.objects.create(schedule=built.schedule, name="Loneliness")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(built.evaluator.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{built.url('code_source')}?source={the_source(built).pk}")
+    expect(page.locator("[data-selection]")).to_be_hidden()  # the selection needs the script
+    box = page.locator(f"#p2-theme-{theme.pk}")  # paragraph 3: the bus stopped, I see nobody
+    box.focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Save the paragraphs' themes").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("1 coding added, 0 removed.")).to_be_visible()
+    expect(page.locator(f"#p2-theme-{theme.pk}")).to_be_checked()
+    # (axe runs as a script, so it checks this page in the test above, with JavaScript on)
+    source = the_source(built)
+    (made,) = Coding.objects.all()
+    assert source.text[made.start : made.end] == (
+        "Member: The bus to the day centre stopped, so I see nobody."
+    )
+    context.close()
