@@ -29,8 +29,8 @@ from django.utils import timezone
 
 from outcomes.models import FollowUpSchedule, FollowUpSession, QualitativeSource
 from outcomes.selectors.sources import known_identifiers, uncollected_answers
-from outcomes.services.source_files import ReadFile
 from outcomes.services.realign import realign_codings
+from outcomes.services.source_files import ReadFile
 from poet.analysis.masking import KINDS, Masked, mask, mask_words
 from poet.models import Partnership, Wave
 from poet.services import record_audit
