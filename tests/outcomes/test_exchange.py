@@ -351,3 +351,14 @@ def test_managers_cannot_download_or_import(client, built):
         assert client.get(built.url(name)).status_code == 403
     assert not AuditEvent.objects.filter(action__startswith="codebook.project").exists()
     assert QualitativeSource.objects.filter(schedule=built.schedule).count() == 3
+
+
+def test_the_audit_log_names_the_exchange_in_words(client, built):
+    from poet.selectors.audit_log import audit_details, audit_kinds
+
+    qdpx_of(client, built)
+    named = audit_kinds()
+    for action in ("codebook.project_exported", "codebook.codebook_exported", "codebook.imported"):
+        assert action in named, action
+    event = AuditEvent.objects.get(action="codebook.project_exported")
+    assert audit_details(event) == "2 sources, 3 themes, 3 codings, 2 memos"
