@@ -362,3 +362,12 @@ def test_the_audit_log_names_the_exchange_in_words(client, built):
         assert action in named, action
     event = AuditEvent.objects.get(action="codebook.project_exported")
     assert audit_details(event) == "2 sources, 3 themes, 3 codings, 2 memos"
+
+
+def test_an_empty_codebook_is_not_downloaded_but_explained(client, built):
+    _, schedule = other_follow_up(built)
+    url = built.url("download_qdc").replace(f"/{built.wave.slug}/", f"/{schedule.wave.slug}/")
+    response = as_evaluator(client, built).get(url, follow=True)
+    assert response.redirect_chain[-1][0].endswith("/codebook/")
+    assert "The codebook has no themes: add a theme before exporting it." in text_of(response)
+    assert not AuditEvent.objects.filter(action="codebook.codebook_exported").exists()
