@@ -78,6 +78,7 @@ class CodebookImport:
     added: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     proposed: list[str] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=list)  # themes that stand for a chosen outcome
     raised: list[str] = field(default_factory=list)  # deeper codes added one level up
 
 
@@ -87,7 +88,9 @@ def import_codebook(schedule: FollowUpSchedule, data: bytes, *, actor=None) -> C
     sub-themes still go under the existing theme when that is a theme (not a sub-theme). POET
     holds one level of sub-themes, so a deeper code becomes a sub-theme of its top theme
     (reported). A code in the set "New outcomes proposed by users" is proposed as a new
-    outcome of this wave, for the shortlist. All of it or nothing."""
+    outcome of this wave, for the shortlist; a theme named by the code of one of this wave's
+    chosen outcomes that has no theme yet stands for that outcome (as seeding would have made
+    it). All of it or nothing."""
     try:
         tree = refi_qda.read_codebook(data)
     except refi_qda.RefiQdaError as e:
@@ -96,8 +99,24 @@ def import_codebook(schedule: FollowUpSchedule, data: bytes, *, actor=None) -> C
     with transaction.atomic():
         FollowUpSchedule.objects.select_for_update().get(pk=schedule.pk)
         existing = {_key(t.name): t for t in schedule.themes.all()}
+        have = set(schedule.themes.exclude(outcome=None).values_list("outcome_id", flat=True))
+        chosen = {
+            _key(c.outcome.code): c.outcome
+            for c in schedule.chosen_outcomes.select_related("outcome")
+            if c.outcome_id not in have
+        }
         for top in tree:
             _import_top(schedule, top, existing, result, actor)
+            theme = existing.get(_key(top.name))
+            outcome = chosen.pop(_key(top.name), None)
+            if (
+                theme is not None
+                and outcome is not None
+                and top.name in result.added
+                and theme.proposal_id is None
+            ):
+                Theme.objects.filter(pk=theme.pk).update(outcome=outcome)
+                result.outcomes.append(theme.name)
         _audit(
             "codebook.imported",
             schedule,

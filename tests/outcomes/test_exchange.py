@@ -371,3 +371,17 @@ def test_an_empty_codebook_is_not_downloaded_but_explained(client, built):
     assert response.redirect_chain[-1][0].endswith("/codebook/")
     assert "The codebook has no themes: add a theme before exporting it." in text_of(response)
     assert not AuditEvent.objects.filter(action="codebook.codebook_exported").exists()
+
+
+def test_an_outcomes_theme_stands_for_the_same_chosen_outcome_in_the_other_wave(client, built):
+    from outcomes.models import ChosenOutcome
+    from poet.models import OutcomeStatement
+
+    data = qdc_of(client, built)
+    wave, schedule = other_follow_up(built)
+    home = OutcomeStatement.objects.get(partnership=built.partnership, code="O-HOME")
+    ChosenOutcome.objects.create(schedule=schedule, outcome=home, reason="most_endorsed")
+    text = text_of(upload(client, import_url(built, wave), data))
+    assert "Standing for this wave's chosen outcomes of the same code: O-HOME." in text
+    assert Theme.objects.get(schedule=schedule, name="O-HOME").outcome == home
+    assert not Theme.objects.get(schedule=schedule, name="Being asked").outcome
