@@ -9,7 +9,16 @@ outcome, a proposal, a source, a theme or a coding is addressed as ?session=<id>
 
 from django.urls import path
 
-from outcomes.views import capture, codebook, coding, participants, schedule, shortlist, sources
+from outcomes.views import (
+    capture,
+    codebook,
+    coding,
+    exchange,
+    participants,
+    schedule,
+    shortlist,
+    sources,
+)
 
 app_name = "outcomes"
 
@@ -85,6 +94,9 @@ urlpatterns = [
     path(f"{FOLLOW_UP}codebook/theme/merge/", codebook.merge_theme, name="merge_theme"),
     path(f"{FOLLOW_UP}codebook/theme/propose/", codebook.propose_theme, name="propose_theme"),
     path(f"{FOLLOW_UP}codebook/theme/remove/", codebook.remove_theme, name="remove_theme"),
+    path(f"{FOLLOW_UP}codebook/project.qdpx", exchange.download_project, name="download_qdpx"),
+    path(f"{FOLLOW_UP}codebook/codebook.qdc", exchange.download_codebook, name="download_qdc"),
+    path(f"{FOLLOW_UP}codebook/import/", exchange.import_codebook, name="import_codebook"),
     path(f"{FOLLOW_UP}coding/", coding.code_source, name="code_source"),
     path(f"{FOLLOW_UP}coding/selection/", coding.code_selection, name="code_selection"),
     path(f"{FOLLOW_UP}coding/done/", coding.coding_done, name="coding_done"),

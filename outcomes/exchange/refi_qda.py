@@ -430,11 +430,26 @@ def _notes(parent: etree._Element, memos: Sequence[Memo]) -> None:
 # --- reading a codebook -------------------------------------------------------------------------
 
 
+_DOCTYPE = {
+    encoding: "<!DOCTYPE".encode(encoding)
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+}
+_NO_DTD = (
+    "The file is not a REFI-QDA codebook: it declares a document type or entities, which a "
+    "codebook never does. Export the codebook from your software as a .qdc file."
+)
+
+
 def read_codebook(data: bytes) -> tuple[CodebookTheme, ...]:
     """The themes of a REFI-QDA codebook (.qdc), as a tree in the file's order. Themes in the
     set "New outcomes proposed by users" come back marked so. Refuses what is not a codebook."""
     if len(data) > MAX_CODEBOOK_BYTES:
         raise RefiQdaError("The codebook file must be smaller than 5 MB.")
+    # libxml2 expands entities in attribute values even with resolve_entities=False, so a file
+    # that declares any (a "billion laughs", an external file) is refused before it is parsed:
+    # a codebook has no document type declaration.
+    if any(_DOCTYPE[encoding] in data for encoding in _DOCTYPE):
+        raise RefiQdaError(_NO_DTD)
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -449,6 +464,8 @@ def read_codebook(data: bytes) -> tuple[CodebookTheme, ...]:
             "The file is not a REFI-QDA codebook: it is not well-formed XML. Export the "
             "codebook from your software as a .qdc file."
         ) from e
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise RefiQdaError(_NO_DTD)
     if root.tag != f"{{{CODEBOOK_NS}}}CodeBook":
         raise RefiQdaError(
             "The file is not a REFI-QDA codebook (.qdc): its root is not a CodeBook in the "

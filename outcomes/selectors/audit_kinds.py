@@ -78,6 +78,20 @@ FOLLOW_UP_KINDS: dict[str, AuditKind | str] = {
         "Answers imported",
         lambda d: f"{d['responses']} responses from {d['rows']} rows",
     ),
+    "codebook.project_exported": AuditKind(
+        "Project for qualitative software (.qdpx) downloaded",
+        lambda d: (
+            f"{d['sources']} sources, {d['themes']} themes, {d['codings']} codings, "
+            f"{d['memos']} memos"
+        ),
+    ),
+    "codebook.codebook_exported": AuditKind(
+        "Codebook (.qdc) downloaded", lambda d: f"{d['themes']} themes"
+    ),
+    "codebook.imported": AuditKind(
+        "Codebook (.qdc) imported",
+        lambda d: f"{d['added']} themes added, {d['skipped']} not added",
+    ),
     "source.original_downloaded": "Original file of notes or a transcript downloaded",
     "source.original_deleted": "Original file of notes or a transcript deleted",
     "source.originals_deleted": AuditKind(

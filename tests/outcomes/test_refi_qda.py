@@ -346,17 +346,26 @@ def test_files_that_are_not_codebooks_are_refused(data, message):
 
 
 def test_entities_are_not_expanded_nor_external_files_read(tmp_path):
+    """A codebook never declares a document type: one that does (an external file, or entities
+    that libxml2 would expand in attribute values even with resolve_entities off: a "billion
+    laughs") is refused before it is parsed, in any encoding."""
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET")
     data = f"""<?xml version="1.0"?>
 <!DOCTYPE CodeBook [<!ENTITY x SYSTEM "file://{secret}">]>
 <CodeBook xmlns="{CODEBOOK_NS}"><Codes><Code guid="{guid("t", 1)}" name="a" isCodable="true">
-<Description>before &x; after</Description></Code></Codes></CodeBook>""".encode()
-    (code,) = read_codebook(data)
-    assert "TOP SECRET" not in code.description and code.description.startswith("before")
-    in_attribute = data.replace(b'name="a"', b'name="a&x;"')
-    with pytest.raises(RefiQdaError, match="not well-formed"):
-        read_codebook(in_attribute)
+<Description>before &x; after</Description></Code></Codes></CodeBook>"""
+    laughs = "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10 if n else "lol"}">' for n in range(9))
+    bomb = f"""<?xml version="1.0"?><!DOCTYPE CodeBook [{laughs}]>
+<CodeBook xmlns="{CODEBOOK_NS}"><Codes><Code guid="{guid("t", 1)}" name="a&l8;"/></Codes>
+</CodeBook>"""
+    for text in (data, data.replace('name="a"', 'name="a&x;"'), bomb):
+        for encoded in (
+            text.encode(),
+            text.replace('"1.0"?>', '"1.0" encoding="UTF-16"?>').encode("utf-16"),
+        ):
+            with pytest.raises(RefiQdaError, match="declares a document type or entities"):
+                read_codebook(encoded)
 
 
 def test_an_empty_codebook_is_refused():

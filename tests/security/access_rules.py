@@ -241,6 +241,10 @@ RULES: dict[str, Rule] = {
     "outcomes:remove_theme": derived(  # an action: GET (and a refusal) go back to the theme
         get=302, post=302, query="theme={theme}", foreign_query="theme={theme}"
     ),
+    # REFI-QDA exchange: downloads (audited) and the codebook import, as the codebook
+    "outcomes:download_qdpx": derived(),
+    "outcomes:download_qdc": derived(),
+    "outcomes:import_codebook": derived(),
     "outcomes:code_source": derived(
         query="source={coded_source}", foreign_query="source={coded_source}"
     ),
