@@ -228,6 +228,14 @@ class CountRow(Schema):
     open_hidden: str
 
 
+class LanguageCountRow(Schema):
+    code: str  # the language's code, e.g. "cy"
+    name: str  # in English
+    own_name: str  # in the language itself
+    responses: int | None
+    responses_hidden: str
+
+
 class ResponseCounts(Schema):
     """As the wave's Responses page shows them: a hidden count is null with the reason."""
 
@@ -238,6 +246,7 @@ class ResponseCounts(Schema):
     overall: OverallCounts
     by_organisation: list[CountRow]
     by_staff_group: list[CountRow]
+    by_language: list[LanguageCountRow]  # empty while every response is in one language
 
 
 def _partnership_out(partnership, role: str | None) -> dict:
@@ -325,4 +334,5 @@ def get_response_counts(request: HttpRequest, partnership: str, wave: str):
         "overall": rates["overall"],
         "by_organisation": rates["by_organisation"],
         "by_staff_group": rates["by_staff_group"],
+        "by_language": rates["by_language"],
     }

@@ -111,10 +111,19 @@ def response_count_tables(body) -> list[Table]:
         return [name, str(r["invited"]), _cell(r, "completed"), *other, rate]
 
     total = row("Total", overall)
-    return [
+    tables = [
         [header, *(row(r["name"], r) for r in body[breakdown]), total]
         for breakdown in ("by_organisation", "by_staff_group")
     ]
+    if body["by_language"]:  # as the page's "By language" table: responses in each language
+        tables.append(
+            [
+                ["language", "Responses"],
+                *([r["name"], _cell(r, "responses")] for r in body["by_language"]),
+                ["Total", _cell(overall, "responses")],
+            ]
+        )
+    return tables
 
 
 def response_count_equations(body, plan: Plan) -> dict[str, list[tuple[list[int], int]]]:

@@ -177,3 +177,25 @@ def test_an_attacker_who_knows_the_staff_list_pins_no_small_language_group():
                     continue
                 low, high = count_range(equations, totals, ceilings, union)
                 assert high - low > 1e-6, (scenario, [cells[i] for i in union], count, rates)
+
+
+def test_the_api_gives_the_counts_by_language_as_the_page_does(wave, client):
+    from poet.models import Role
+    from tests.api.test_api import bearer, token_for
+
+    nurse = StaffGroupFactory(partnership=wave.partnership, name="Nurse")
+    trust = OrganisationFactory(partnership=wave.partnership, name="Trust")
+    council = OrganisationFactory(partnership=wave.partnership, name="Council")
+    answered(wave, trust, nurse, 20, {"en-gb": 10, "cy": 6, "ur": 2})
+    answered(wave, council, nurse, 20, {"en-gb": 9, "cy": 1})
+    url = f"/api/v1/partnerships/{wave.partnership.slug}/waves/{wave.slug}/response-counts/"
+    raw = token_for(member(wave.partnership, Role.MANAGER))
+    body = client.get(url, **bearer(raw)).json()
+    page = by_language(response_rates(wave))
+    shown = {row["code"]: row for row in body["by_language"]}
+    assert list(shown) == list(page)
+    for code, row in shown.items():
+        assert row["responses"] == page[code]["responses"]
+        assert row["responses_hidden"] == page[code]["responses_hidden"]
+        assert row["own_name"] == page[code]["own_name"]
+    assert shown["ur"]["responses"] is None and shown["ur"]["responses_hidden"]
