@@ -111,3 +111,146 @@ def add_demo_follow_up(wave: Wave, chosen: Iterable[tuple[OutcomeStatement, str,
     close_schedule(schedule)
     collect_proposals(wave)
     return answered
+
+
+# --- what service users and carers said (issue 16) -------------------------------------------
+
+# Each line is one paragraph (the unit of coding); after it, the themes each of the two coders
+# gave it: an outcome's code stands for the theme seeded from that chosen outcome (left out when
+# the demo did not choose it), any other name for one of the evaluators' own themes.
+DEMO_TRANSCRIPTS = [
+    (
+        1,  # the focus group
+        Audience.SERVICE_USER,
+        "transcript",
+        [
+            ("Jo Evans: Thank you all for coming. What has changed for you this year?", (), ()),
+            (
+                "Margaret Hughes: I tell my story once now. The nurse and the social worker "
+                "had the same notes when they came.",
+                ("O-STORY",),
+                ("O-STORY",),
+            ),
+            (
+                "Derek Owen: Not for me. I still repeat everything, every visit, to someone new.",
+                ("O-STORY",),
+                ("O-STORY", "O-CONTACT"),
+            ),
+            (
+                "Margaret Hughes: I know who to ring. It is written on the fridge, one number.",
+                ("O-CONTACT",),
+                ("O-CONTACT",),
+            ),
+            (
+                "Derek Owen: My care plan? I have never seen it. Nobody asked what I wanted in it.",
+                ("O-PLAN",),
+                ("O-PLAN",),
+            ),
+            (
+                "Ann Price: Since my husband died the days are long. Someone to talk to would "
+                "matter more than anything on your list.",
+                ("Loneliness",),
+                ("Loneliness",),
+            ),
+            (
+                "Derek Owen: The bus stopped running past the estate, so I miss the day centre. "
+                "Ring me on 07700 900123 if you want to hear more.",
+                ("Getting out and about",),
+                ("Getting out and about", "Loneliness"),
+            ),
+            (
+                "Margaret Hughes: I am still in my own home, and I want to stay here.",
+                ("O-HOME",),
+                ("O-HOME",),
+            ),
+        ],
+    ),
+    (
+        0,  # an interview
+        Audience.CARER,
+        "notes",
+        [
+            (
+                "Interview notes, Sam Patel. Carer of her mother, who lives with dementia.",
+                (),
+                (),
+            ),
+            (
+                "She was asked what she needed as a carer for the first time this year and got "
+                "a break each fortnight.",
+                ("O-CARER",),
+                ("O-CARER",),
+            ),
+            (
+                "The care plan was changed without her: she found out from the agency. "
+                "She e-mailed priya.shah@example.org twice and heard nothing.",
+                ("O-PLAN",),
+                ("O-PLAN", "O-CONTACT"),
+            ),
+            (
+                "Her mother is still at home; without the break she would have had to give up.",
+                ("O-HOME", "O-CARER"),
+                ("O-HOME",),
+            ),
+            (
+                "She feels alone with it in the evenings: the carers' group meets in the day.",
+                ("Loneliness",),
+                ("Loneliness",),
+            ),
+        ],
+    ),
+]
+DEMO_SPEAKERS = ["Margaret Hughes", "Derek Owen", "Ann Price"]
+DEMO_THEMES = {
+    "Loneliness": (
+        "I have someone to talk to and I do not feel alone.",
+        True,  # proposed as a new outcome for the next wave
+    ),
+    "Getting out and about": ("Transport, the day centre, the shops.", False),
+}
+
+
+def add_demo_qualitative(wave: Wave, coders: list) -> int:
+    """Add the demo's focus-group transcript and interview notes (masked and confirmed), a
+    codebook seeded from the chosen outcomes with two themes of the evaluators' own (one proposed
+    as a new outcome), and both coders' codings, each marked done so their agreement shows.
+    Returns how many sources were added; a follow-up that already has sources is left as it is.
+    """
+    from outcomes.models import QualitativeSource
+    from outcomes.services.codebook import add_theme, propose_as_outcome, seed_codebook
+    from outcomes.services.coding import code_paragraphs, mark_done
+    from outcomes.services.sources import add_source, confirm_masking, mask_further
+
+    schedule = FollowUpSchedule.objects.filter(wave=wave).first()
+    if schedule is None or QualitativeSource.objects.filter(schedule=schedule).exists():
+        return 0
+    evaluator = coders[0]
+    seed_codebook(schedule, actor=evaluator)
+    for name, (description, proposed) in DEMO_THEMES.items():
+        theme = add_theme(schedule, name=name, description=description, actor=evaluator)
+        if proposed:
+            propose_as_outcome(theme, actor=evaluator)
+    themes = {t.name: t.pk for t in schedule.themes.all()}
+    by_method = {s.method: s for s in schedule.sessions.all()}
+    added = 0
+    for session_index, audience, kind, lines in DEMO_TRANSCRIPTS:
+        source = add_source(
+            schedule,
+            session=by_method[DEMO_SESSIONS[session_index][0]],
+            audience=audience,
+            kind=kind,
+            text="\n".join(line for line, *_ in lines),
+            actor=evaluator,
+        )
+        # The register holds codes, not names: the evaluator masks the speakers' names by hand.
+        mask_further(source, DEMO_SPEAKERS, actor=evaluator)
+        confirm_masking(source, actor=evaluator)
+        for n, coder in enumerate(coders[:2]):
+            ticked = {
+                i: {themes[name] for name in given[n] if name in themes}
+                for i, (_line, *given) in enumerate(lines)
+            }
+            code_paragraphs(source, coder=coder, ticked=ticked)
+            mark_done(source, coder=coder)
+        added += 1
+    return added

@@ -7,7 +7,9 @@ evaluator would choose them, so every page of the demo tells the same story.
 
 from __future__ import annotations
 
-from outcomes.demo import add_demo_follow_up
+from django.contrib.auth import get_user_model
+
+from outcomes.demo import add_demo_follow_up, add_demo_qualitative
 from outcomes.selectors.shortlist import shortlist
 from poet.demo import Demo, create_demo_partnership
 from reports.services.comparison import start_comparison
@@ -25,4 +27,8 @@ def load_demo() -> Demo:
         add_demo_follow_up(wave, [(s.outcome, s.reason, s.why) for s in suggested])
         start_comparison(wave, in_process=True)
     add_demo_languages(wave)  # English, Welsh and Urdu (issue 17)
+    # What users and carers said, coded by the evaluator and the administrator (issue 16).
+    coders = [demo.logins["Evaluator"], demo.logins["Partnership administrator"]]
+    users = get_user_model().objects
+    add_demo_qualitative(wave, [users.get(username=name) for name in coders])
     return demo

@@ -81,3 +81,35 @@ def test_the_demo_wave_offers_welsh_and_urdu_fully_translated(client, demo_wave)
     assert welsh["outcome.O-HOME.easy_read_text"][1] == "Gallaf aros yn fy nghartref fy hun."
     urdu = translations_of(demo_wave.pk, "ur")
     assert urdu["follow_up.questionnaire.title"][1] == "آپ کے لیے کیا اہم ہے"
+
+
+def test_the_demo_has_masked_transcripts_a_coded_codebook_and_agreement(client, demo_wave):
+    """Issue 16: a new user sees qualitative evidence at once: a focus-group transcript and
+    interview notes, masked and confirmed, coded by two coders to the chosen outcomes and to
+    themes of their own (one proposed as a new outcome), with their agreement per theme."""
+    from django.contrib.auth import get_user_model
+
+    from outcomes.demo import DEMO_SPEAKERS
+    from outcomes.models import Coding, OutcomeProposal, QualitativeSource, Theme
+
+    sources = list(QualitativeSource.objects.filter(schedule__wave=demo_wave))
+    assert len(sources) == 2 and all(s.is_confirmed for s in sources)
+    for source in sources:
+        for name in [*DEMO_SPEAKERS, "Jo Evans", "Sam Patel", "07700", "priya.shah"]:
+            assert name not in source.text
+    assert "[name]" in sources[0].text
+    assert {c.coder.username for c in Coding.objects.filter(source__in=sources)} == {
+        "demo-evaluator",
+        "demo-admin",
+    }
+    proposed = Theme.objects.get(schedule__wave=demo_wave, name="Loneliness").proposal
+    assert proposed == OutcomeProposal.objects.get(wave=demo_wave, text__icontains="alone")
+
+    client.force_login(get_user_model().objects.get(username="demo-evaluator"))
+    base = f"/p/{demo_wave.partnership.slug}/waves/{demo_wave.slug}/follow-up/"
+    codebook = client.get(base + "codebook/").content.decode()
+    assert "Loneliness" in codebook and "Getting out and about" in codebook
+    agreement = client.get(base + "coding/agreement/")
+    assert agreement.status_code == 200
+    page = agreement.content.decode()
+    assert "Loneliness" in page and "kappa" in page.lower()
