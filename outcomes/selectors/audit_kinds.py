@@ -74,6 +74,9 @@ FOLLOW_UP_KINDS: dict[str, AuditKind | str] = {
     "coding.removed": "Coding removed",
     "coding.memo_written": "Memo on a coded passage written",
     "coding.done": AuditKind("Coding of a source marked done", lambda d: f"{d['codings']} codings"),
+    "themes.matrix_exported": AuditKind(
+        "Framework matrix downloaded", lambda d: f"{d['rows']} rows, {d['themes']} themes"
+    ),
     "answers.imported": AuditKind(
         "Answers imported",
         lambda d: f"{d['responses']} responses from {d['rows']} rows",

@@ -1,0 +1,177 @@
+"""The Themes and framework matrix pages (issue 16, item 5), through the test client as an
+evaluator sees them: counts by audience and session type with small groups hidden (and not
+given back by subtraction), the empty states, the matrix's passages without names, and its CSV
+download recorded in the audit log."""
+
+from html import unescape
+
+import pytest
+
+from outcomes.models import Coding, Participant, QualitativeSource, Theme
+from poet.models import AuditEvent, Role
+from tests.factories import OrganisationFactory, StaffGroupFactory, member
+from tests.outcomes.coding_support import TRANSCRIPT, build_coded_follow_up, the_source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def built():
+    built = build_coded_follow_up()
+    built.partnership.minimum_group_size = 3
+    built.partnership.save()
+    return built
+
+
+def text_of(response) -> str:
+    assert response.status_code == 200
+    return unescape(response.content.decode())
+
+
+def in_session(built, people: int) -> None:
+    """`people` participants registered for the interview."""
+    for i in range(people):
+        Participant.objects.create(
+            schedule=built.schedule,
+            code=f"P-{i:03}",
+            audience="service_user",
+            user_group=built.user_group,
+            session=built.session,
+        )
+
+
+def staff_answers(built, texts: list[str]) -> list[QualitativeSource]:
+    org = OrganisationFactory(partnership=built.partnership, name="Riverside Trust")
+    group = StaffGroupFactory(partnership=built.partnership, name="Nurses")
+    return [
+        QualitativeSource.objects.create(
+            schedule=built.schedule,
+            kind="answer",
+            audience="staff",
+            organisation=org,
+            staff_group=group,
+            text=text,
+            masking="confirmed",
+        )
+        for text in texts
+    ]
+
+
+def code(built, source, theme, start=0, end=None) -> Coding:
+    return Coding.objects.create(
+        source=source,
+        theme=theme,
+        coder=built.evaluator,
+        start=start,
+        end=end if end is not None else len(source.text),
+    )
+
+
+def theme_named(built, name="Transport") -> Theme:
+    return Theme.objects.create(schedule=built.schedule, name=name)
+
+
+def test_the_themes_page_without_themes_says_what_to_do(client, built):
+    client.force_login(built.evaluator)
+    text = text_of(client.get(built.url("themes")))
+    assert "The codebook has no themes yet" in text
+    assert "data-theme-counts" not in text
+
+
+def test_a_theme_from_one_interview_is_hidden_below_k(client, built):
+    in_session(built, 3)
+    transport = theme_named(built)
+    code(built, the_source(built), transport, 0, 20)
+    client.force_login(built.evaluator)
+    text = text_of(client.get(built.url("themes")))
+    assert "Service users, interview" in text
+    assert "hidden: fewer than 3 people" in text
+    assert "1 person" not in text
+    assert "Figures about fewer than 3 people are hidden" in text
+    assert "never more than really mentioned the theme" in text  # who counts as a person
+
+
+def test_the_hidden_interview_is_not_given_back_by_the_total_minus_staff(client, built):
+    in_session(built, 3)
+    transport = theme_named(built)
+    code(built, the_source(built), transport, 0, 20)
+    for source in staff_answers(built, [f"The bus is late, says nurse {i}." for i in range(4)]):
+        code(built, source, transport)
+    client.force_login(built.evaluator)
+    text = text_of(client.get(built.url("themes")))
+    # the total (5) less the staff (4) would give the one user: one of the two is hidden
+    assert not ("4 people" in text and "5 people" in text)
+    assert "4 people" in text or "5 people" in text
+    assert "hidden so a smaller group cannot be worked out" in text
+    assert "hidden: fewer than 3 people" in text
+
+
+def test_a_theme_nobody_mentions_shows_zero_and_no_quotes(client, built):
+    in_session(built, 3)
+    theme_named(built, "Loneliness")
+    staff_answers(built, ["Nothing to add.", "Fine.", "Good service."])
+    client.force_login(built.evaluator)
+    text = text_of(client.get(built.url("themes")))
+    assert "Loneliness" in text
+    assert "0 people" in text
+    assert "data-hidden" not in text
+
+
+def test_a_group_below_k_shows_nothing_even_of_a_theme_nobody_mentions(client, built):
+    in_session(built, 2)  # two people in the interview group: below k = 3
+    theme_named(built, "Loneliness")
+    client.force_login(built.evaluator)
+    text = text_of(client.get(built.url("themes")))
+    table = text.split("data-theme-counts", 1)[1]
+    assert "hidden: fewer than 3 people" in table
+    assert "0 people" not in table
+
+
+def test_managers_cannot_open_the_analysis_pages(client, built):
+    client.force_login(member(built.partnership, Role.MANAGER))
+    for name in ("themes", "framework", "framework_csv"):
+        assert client.get(built.url(name)).status_code == 403
+
+
+def test_the_framework_matrix_summarises_passages_by_source_without_names(client, built):
+    transport = theme_named(built)
+    source = the_source(built)
+    first = TRANSCRIPT.index("The bus")
+    code(built, source, transport, first, TRANSCRIPT.index("\n", first))
+    carer = TRANSCRIPT.index("Carer:")
+    code(built, source, transport, carer, len(TRANSCRIPT))
+    client.force_login(built.evaluator)
+    text = text_of(client.get(built.url("framework")))
+    assert "Transcript 1 (Interview)" in text
+    assert "“The bus to the day centre stopped, so I see nobody.”" in text
+    assert "and 1 more" in text
+    assert "Sam" not in text.split("data-framework-matrix", 1)[1]  # the facilitator's name
+
+
+def test_the_framework_matrix_trims_a_long_passage(client, built):
+    transport = theme_named(built)
+    [source] = staff_answers(built, [" ".join(f"word{i}" for i in range(40))])
+    code(built, source, transport)
+    client.force_login(built.evaluator)
+    text = text_of(client.get(built.url("framework")))
+    assert "word24…" in text and "word25" not in text
+
+
+def test_the_framework_matrix_without_codings_says_so(client, built):
+    client.force_login(built.evaluator)
+    text = text_of(client.get(built.url("framework")))
+    assert "The codebook has no themes yet." in text
+
+
+def test_the_framework_csv_is_recorded_in_the_audit_log(client, built):
+    transport = theme_named(built)
+    code(built, the_source(built), transport, 0, 20)
+    client.force_login(built.evaluator)
+    response = client.get(built.url("framework_csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode()
+    assert body.splitlines()[0] == "Person or source,Who,Transport"
+    assert "Transcript 1 (Interview),Service users,Facilitator: What ha" in body
+    event = AuditEvent.objects.get(action="themes.matrix_exported")
+    assert event.actor == built.evaluator and event.detail["rows"] == 1
