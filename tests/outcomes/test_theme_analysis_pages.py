@@ -175,3 +175,10 @@ def test_the_framework_csv_is_recorded_in_the_audit_log(client, built):
     assert "Transcript 1 (Interview),Service users,Facilitator: What ha" in body
     event = AuditEvent.objects.get(action="themes.matrix_exported")
     assert event.actor == built.evaluator and event.detail["rows"] == 1
+
+
+def test_the_codebook_links_to_the_analysis_pages(client, built):
+    client.force_login(built.evaluator)
+    text = text_of(client.get(built.url("codebook")))
+    assert f'href="{built.url("themes")}">How many people mention each theme' in text
+    assert f'href="{built.url("framework")}">Framework matrix' in text
