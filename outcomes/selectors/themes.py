@@ -116,7 +116,7 @@ class Cell:
 class ThemeLine:
     theme: Theme
     cells: list[Cell]
-    quotable: int  # sources coded to it that may be quoted
+    quotable: bool  # a source coded to it may be quoted (a yes, not a count: see theme_table)
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,9 @@ def _columns(counts: ThemeCounts) -> list[Column]:
 
 
 def theme_table(schedule: FollowUpSchedule, k: int) -> ThemeTable:
-    """Per theme of the codebook, sources and people mentioning it in each column, protected."""
+    """Per theme of the codebook, sources and people mentioning it in each column, protected;
+    and whether it can be quoted - yes or no only, for a count of quotable sources would add the
+    hidden counts of the groups of at least k back up."""
     rows = theme_rows(schedule)
     counts = theme_counts(rows, k) if rows else theme_counts([], k)
     columns = _columns(counts) if rows else []
@@ -169,7 +171,7 @@ def theme_table(schedule: FollowUpSchedule, k: int) -> ThemeTable:
             else:
                 figure = decided[column.margin]
             cells.append(Cell(figure, hidden_text(figure.reason, k) if figure.hidden else ""))
-        quotable = len(coded_to[theme.pk] & counts.quotable)
+        quotable = bool(coded_to[theme.pk] & counts.quotable)
         lines.append(ThemeLine(theme, cells, quotable))
     return ThemeTable(k, columns, lines, len({r.source for r in rows}))
 

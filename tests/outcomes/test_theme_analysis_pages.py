@@ -182,3 +182,21 @@ def test_the_codebook_links_to_the_analysis_pages(client, built):
     text = text_of(client.get(built.url("codebook")))
     assert f'href="{built.url("themes")}">How many people mention each theme' in text
     assert f'href="{built.url("framework")}">Framework matrix' in text
+
+
+def quotable_cell(text: str) -> str:
+    return text.split("data-quotable>", 1)[1].split("<", 1)[0]
+
+
+def test_a_theme_can_be_quoted_from_a_group_of_exactly_k(client, built):
+    in_session(built, 3)
+    code(built, the_source(built), theme_named(built), 0, 20)
+    client.force_login(built.evaluator)
+    assert quotable_cell(text_of(client.get(built.url("themes")))) == "Yes"
+
+
+def test_a_theme_is_never_quoted_from_a_group_of_k_minus_one(client, built):
+    in_session(built, 2)
+    code(built, the_source(built), theme_named(built), 0, 20)
+    client.force_login(built.evaluator)
+    assert quotable_cell(text_of(client.get(built.url("themes")))) == "No"
