@@ -3,6 +3,7 @@ evaluator sees them: counts by audience and session type with small groups hidde
 given back by subtraction), the empty states, the matrix's passages without names, and its CSV
 download recorded in the audit log."""
 
+from datetime import date
 from html import unescape
 
 import pytest
@@ -37,6 +38,8 @@ def in_session(built, people: int) -> None:
             audience="service_user",
             user_group=built.user_group,
             session=built.session,
+            consent_given_on=date(2026, 11, 2),
+            consent_method=Participant.ConsentMethod.WRITTEN,
         )
 
 
@@ -200,3 +203,65 @@ def test_a_theme_is_never_quoted_from_a_group_of_k_minus_one(client, built):
     code(built, the_source(built), theme_named(built), 0, 20)
     client.force_login(built.evaluator)
     assert quotable_cell(text_of(client.get(built.url("themes")))) == "No"
+
+
+def participant_answers(built, text: str) -> QualitativeSource:
+    """P-000 of the interview writes `text` in the follow-up; it is collected and confirmed."""
+    from outcomes.services.capture import enter_answers
+    from outcomes.services.participants import check_collecting
+    from outcomes.services.sources import collect_answer_sources, confirm_masking
+
+    participant = Participant.objects.get(code="P-000")
+    enter_answers(
+        participant,
+        check_collecting(built.schedule),
+        {"O-HOME.importance": 4, "MISSING": text},
+        session=built.session,
+    )
+    collect_answer_sources(built.schedule, actor=built.evaluator)
+    source = QualitativeSource.objects.get(kind="answer")
+    confirm_masking(source, actor=built.evaluator)
+    return source
+
+
+def test_a_participant_is_a_row_of_the_matrix_by_code_and_counted_once(client, built):
+    in_session(built, 3)
+    transport = theme_named(built)
+    transcript = the_source(built)
+    answer = participant_answers(built, "The bus never comes.")
+    code(built, answer, transport)
+    code(built, transcript, transport, 0, 20)
+    from outcomes.selectors.themes import theme_table
+
+    table = theme_table(built.schedule, 1)
+    total = table.lines[0].cells[0].figure
+    # P-000 said it in their answer; the transcript of their interview adds nobody for sure
+    assert (total.sources, total.people) == (2, 1)
+    client.force_login(built.evaluator)
+    matrix = text_of(client.get(built.url("framework"))).split("data-framework-matrix", 1)[1]
+    assert "P-000" in matrix and "“The bus never comes.”" in matrix
+
+
+def test_a_sub_theme_counts_for_its_theme(built):
+    from outcomes.selectors.themes import theme_table
+
+    in_session(built, 3)
+    transport = theme_named(built)
+    buses = Theme.objects.create(schedule=built.schedule, name="Buses", parent=transport)
+    code(built, the_source(built), buses, 0, 20)
+    table = theme_table(built.schedule, 1)
+    people = {line.theme.name: line.cells[0].figure.people for line in table.lines}
+    assert people == {"Transport": 1, "Buses": 1}
+
+
+def test_the_pages_read_in_a_few_queries_however_many_sources(
+    client, built, django_assert_max_num_queries
+):
+    in_session(built, 3)
+    transport = theme_named(built)
+    for source in staff_answers(built, [f"Answer {i} about buses." for i in range(12)]):
+        code(built, source, transport)
+    client.force_login(built.evaluator)
+    for name in ("themes", "framework"):
+        with django_assert_max_num_queries(20):
+            assert client.get(built.url(name)).status_code == 200
