@@ -151,6 +151,10 @@ def theme_tables(draw):
             mention = draw(st.integers(min_value=0, max_value=size))
             rows += answers(audience, kind, mention)
             rows += answers(audience, kind, size - mention, theme=None, first=100)
+    for name in draw(st.lists(st.sampled_from(["S1", "S2"]), max_size=2, unique=True)):
+        among = frozenset(f"{name}-{i}" for i in range(draw(st.sampled_from([0, 2, 6]))))
+        theme = draw(st.sampled_from(["T", None]))
+        rows.append(ThemeRow(name, "mixed", "focus_group", theme, session=name, among=among))
     k = draw(st.sampled_from([2, 3, 5]))
     return rows, k
 
@@ -165,12 +169,8 @@ def test_no_group_below_k_can_be_worked_out_from_the_shown_counts(table):
     cells = sorted(
         {(r.audience, r.session_type) for r in rows}, key=lambda c: (str(c[0]), str(c[1]))
     )
-    people = np.array(
-        [
-            len({r.person for r in rows if r.theme == "T" and (r.audience, r.session_type) == c})
-            for c in cells
-        ]
-    )
+    everything = theme_counts(rows, 1).figures["T"]  # k = 1: nothing hidden
+    people = np.array([everything[(GROUP, c)].people for c in cells])
     membership = []
     for margin, figure in result.figures["T"].items():
         if figure.hidden:
@@ -192,3 +192,42 @@ def test_no_group_below_k_can_be_worked_out_from_the_shown_counts(table):
     for source in result.quotable:
         row = next(r for r in rows if r.source == source)
         assert result.headcount[(GROUP, (row.audience, row.session_type))] >= k
+
+
+@st.composite
+def mentions(draw):
+    """Free-text answers of persons p0-p5 and transcripts of sessions whose participants are
+    drawn from them (each person in one session at most), all coded to T."""
+    persons = [f"p{i}" for i in range(6)]
+    sessions: dict[str, frozenset] = {}
+    free = list(persons)
+    for name in ("S1", "S2"):
+        size = draw(st.integers(min_value=0, max_value=3))
+        sessions[name] = frozenset(free[:size])
+        free = free[size:]
+    rows = []
+    for i, person in enumerate(draw(st.lists(st.sampled_from(persons), max_size=5))):
+        rows.append(ThemeRow(f"a{i}", "service_user", "interview", "T", person=person))
+    for name in draw(st.lists(st.sampled_from(sorted(sessions)), max_size=3)):
+        rows.append(
+            ThemeRow(
+                f"t{len(rows)}", "mixed", "focus_group", "T", session=name, among=sessions[name]
+            )
+        )
+    return rows
+
+
+@settings(max_examples=80, deadline=None)
+@given(mentions())
+def test_the_people_count_is_the_fewest_speakers_consistent_with_the_coding(rows):
+    """Brute force: every way of choosing who in each session said it; the count is the least
+    number of distinct people of any such choice, so it never over-counts."""
+    import itertools
+
+    if not rows:
+        return
+    known = {r.person for r in rows if r.person is not None}
+    sessions = {r.session: r.among for r in rows if r.person is None}
+    choices = [sorted(among) or [f"someone of {name}"] for name, among in sessions.items()]
+    fewest = min(len(known | set(pick)) for pick in itertools.product(*choices))
+    assert theme_counts(rows, 1).figures["T"][ALL].people == fewest
