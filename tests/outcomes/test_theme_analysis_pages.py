@@ -265,3 +265,13 @@ def test_the_pages_read_in_a_few_queries_however_many_sources(
     for name in ("themes", "framework"):
         with django_assert_max_num_queries(20):
             assert client.get(built.url(name)).status_code == 200
+
+
+def test_sources_not_yet_confirmed_are_not_counted(client, built):
+    theme_named(built)
+    QualitativeSource.objects.update(masking=QualitativeSource.Masking.UNCONFIRMED)
+    client.force_login(built.evaluator)
+    text = text_of(client.get(built.url("themes")))
+    assert "No source can be counted yet" in text
+    matrix = text_of(client.get(built.url("framework")))
+    assert "No source can be shown yet" in matrix
