@@ -178,6 +178,10 @@ def test_the_framework_csv_is_recorded_in_the_audit_log(client, built):
     assert "Transcript 1 (Interview),Service users,Facilitator: What ha" in body
     event = AuditEvent.objects.get(action="themes.matrix_exported")
     assert event.actor == built.evaluator and event.detail["rows"] == 1
+    from poet.selectors.audit_log import audit_details, audit_label
+
+    assert audit_label(event.action) == "Framework matrix downloaded"
+    assert audit_details(event) == "1 row, 1 theme"
 
 
 def test_the_codebook_links_to_the_analysis_pages(client, built):
