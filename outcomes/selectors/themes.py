@@ -201,12 +201,20 @@ class Matrix:
     rows: list[MatrixRow]
 
 
-def _row_label(source: QualitativeSource, number: int) -> tuple[str, str]:
-    """A row's key and label: a participant's code, else the source's kind, number and session
-    type (never a name: a session's label carries its facilitator's, so it is not used)."""
-    linked = getattr(source.answer.response, "participant", None) if source.answer else None
-    if linked is not None:
-        return f"p{linked.participant_id}", linked.participant.code
+def _row_label(
+    source: QualitativeSource, number: int, respondents: dict[int, int]
+) -> tuple[str, str]:
+    """A row's key and label: a person - a participant by code, a respondent of a free-text
+    answer by a number (their answers together) - else the source's kind, number and session
+    type. Never a name: a session's label carries its facilitator's, so it is not used."""
+    if source.answer is not None:
+        linked = getattr(source.answer.response, "participant", None)
+        if linked is not None:
+            return f"p{linked.participant_id}", linked.participant.code
+        response = source.answer.response_id
+        n = respondents.setdefault(response, len(respondents) + 1)
+        who = "Staff respondent" if source.audience == "staff" else "Respondent"
+        return f"r{response}", f"{who} {n}"
     kind = source.get_kind_display()
     where = SESSION_TYPE_LABELS.get(session_type(source), "")
     when = f", {source.session.date:%-d %B %Y}" if source.session and source.session.date else ""
@@ -223,7 +231,8 @@ def framework_matrix(schedule: FollowUpSchedule) -> Matrix:
     passages: dict[tuple[str, int], list[str]] = defaultdict(list)
     seen: set[tuple[int, int, int, int]] = set()
     by_pk = {s.pk: s for s in sources}
-    keys: dict[int, tuple[str, str]] = {s.pk: _row_label(s, numbers[s.pk]) for s in sources}
+    respondents: dict[int, int] = {}
+    keys = {s.pk: _row_label(s, numbers[s.pk], respondents) for s in sources}
     for coding in Coding.objects.filter(source__in=sources).order_by("source", "start", "end"):
         span = (coding.source_id, coding.theme_id, coding.start, coding.end)
         if span in seen:

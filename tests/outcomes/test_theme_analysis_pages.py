@@ -279,3 +279,30 @@ def test_sources_not_yet_confirmed_are_not_counted(client, built):
     assert "No source can be counted yet" in text
     matrix = text_of(client.get(built.url("framework")))
     assert "No source can be shown yet" in matrix
+
+
+def test_a_staff_members_answers_count_as_one_person(client, built):
+    """Two free-text answers of one staff response coded to a theme: two sources, one person."""
+    from outcomes.selectors.themes import theme_table
+    from outcomes.services.sources import collect_answer_sources, confirm_masking
+    from surveys.models import Answer
+    from tests.outcomes.test_sources import staff_answer
+
+    first = staff_answer(built, "Buses are a worry.")
+    item = first.item.section.items.create(code="S-MORE", kind="text", text="More?", order=2)
+    Answer.objects.create(response=first.response, item=item, text="Buses again.")
+    collect_answer_sources(built.schedule, actor=built.evaluator)
+    transport = theme_named(built)
+    for source in QualitativeSource.objects.filter(audience="staff"):
+        confirm_masking(source, actor=built.evaluator)
+        code(built, source, transport)
+    line = theme_table(built.schedule, 1).lines[0]
+    staff = next(
+        c
+        for c, col in zip(line.cells, theme_table(built.schedule, 1).columns, strict=True)
+        if col.label == "Staff: all"
+    )
+    assert (staff.figure.sources, staff.figure.people) == (2, 1)
+    client.force_login(built.evaluator)
+    matrix = text_of(client.get(built.url("framework"))).split("data-framework-matrix", 1)[1]
+    assert "Staff respondent 1" in matrix and "and 1 more" in matrix  # one row, both answers
