@@ -18,6 +18,7 @@ from outcomes.views import (
     schedule,
     shortlist,
     sources,
+    themes,
 )
 
 app_name = "outcomes"
@@ -103,6 +104,9 @@ urlpatterns = [
     path(f"{FOLLOW_UP}coding/passage/", coding.coding, name="coding"),
     path(f"{FOLLOW_UP}coding/passage/remove/", coding.remove_coding, name="remove_coding"),
     path(f"{FOLLOW_UP}coding/agreement/", coding.agreement, name="agreement"),
+    path(f"{FOLLOW_UP}themes/", themes.themes, name="themes"),
+    path(f"{FOLLOW_UP}themes/framework/", themes.framework, name="framework"),
+    path(f"{FOLLOW_UP}themes/framework.csv", themes.framework_csv, name="framework_csv"),
     # the outcome shortlist
     path(SHORTLIST, shortlist.shortlist, name="shortlist"),
     path(f"{SHORTLIST}choose/", shortlist.choose, name="shortlist_choose"),

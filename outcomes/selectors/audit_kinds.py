@@ -74,6 +74,13 @@ FOLLOW_UP_KINDS: dict[str, AuditKind | str] = {
     "coding.removed": "Coding removed",
     "coding.memo_written": "Memo on a coded passage written",
     "coding.done": AuditKind("Coding of a source marked done", lambda d: f"{d['codings']} codings"),
+    "themes.matrix_exported": AuditKind(
+        "Framework matrix downloaded",
+        lambda d: (
+            f"{d['rows']} row{'' if d['rows'] == 1 else 's'}, "
+            f"{d['themes']} theme{'' if d['themes'] == 1 else 's'}"
+        ),
+    ),
     "answers.imported": AuditKind(
         "Answers imported",
         lambda d: f"{d['responses']} responses from {d['rows']} rows",

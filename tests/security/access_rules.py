@@ -264,6 +264,10 @@ RULES: dict[str, Rule] = {
         get=302, post=302, query="coding={coding}", foreign_query="coding={coding}"
     ),
     "outcomes:agreement": derived(),
+    # the analysis of the coding: evaluators only (Right.EVALUATE); the matrix shows passages
+    "outcomes:themes": derived(),
+    "outcomes:framework": derived(),
+    "outcomes:framework_csv": derived(),  # a download, audited
     "outcomes:shortlist": derived(),
     "outcomes:shortlist_choose": derived(get=302),  # an action: GET goes back to its page
     "outcomes:shortlist_unchoose": derived(get=302),  # an action: GET goes back to its page
