@@ -51,6 +51,7 @@ def url_arguments(partnership, wave, job) -> dict:
             schedule=schedule, code="P-001", audience="carer", user_group=user_group
         ).code,
         "kind": "interview",
+        "language": "cy",
     }
 
 
