@@ -62,7 +62,7 @@ class SourceFilesForm(forms.Form):
         self.helper.layout = Layout(
             Field.radios("keep", legend_size=Size.SMALL),
             Field.textarea("reason", label_size=Size.SMALL),
-            Button("save_source_files", "Save"),
+            Button("save_source_files", "Save the file setting"),
         )
 
 

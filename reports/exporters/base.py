@@ -89,10 +89,19 @@ class AnswersExporter:
 WIDE_COLUMNS = frozenset({"Statement", "Comment", "Which figures"})
 
 
-# Fixed column widths: a column gets room for its longest word and its typical text, up to a cap
-# (longer text wraps); a column of sentences at least a fifth of the table.
+# Fixed column widths: every column first gets room for its longest word (a word is never broken,
+# "O-CONTACT" or "3.06" included), then what is left of the page goes to the columns whose
+# typical text is longer, up to a cap (longer text wraps); a column of sentences at least
+# WIDE_MINIMUM.
 WIDTH_CAP = 48  # characters
 WIDE_MINIMUM = 22  # characters
+PAGE_CHARACTERS = 96  # of the tables' 8.5pt DejaVu Sans across the PDF's 178 mm, a little spare
+CELL_PADDING = 1.5  # characters: a cell's padding on both sides and its border
+
+
+def _width(word: str) -> float:
+    """A word's width in average characters: capitals and digits are wider than most letters."""
+    return sum(1.25 if c.isupper() or c.isdigit() else 1.0 for c in word)
 
 
 def column_widths(columns: list[str], rows: list[list[str]]) -> list[float]:
@@ -101,17 +110,26 @@ def column_widths(columns: list[str], rows: list[list[str]]) -> list[float]:
     WeasyPrint's automatic table layout measures every cell twice (narrowest and widest) before
     laying it out: a third of a long table's time. The PDF lays its tables out with these fixed
     widths instead, computed from the same text in one pass."""
-    weights = []
+    needs, wants = [], []
     for j, column in enumerate(columns):
         texts = [row[j] for row in rows]
         longest_word = max(
-            (len(word) for text in [column, *texts] for word in text.split()), default=1
+            (_width(word) for text in [column, *texts] for word in text.split()), default=1
         )
-        longest_text = max((len(text) for text in texts), default=0)
-        weight = max(longest_word, min(longest_text, WIDTH_CAP), 3)
+        need = max(longest_word, 3) + CELL_PADDING
         if column in WIDE_COLUMNS:
-            weight = max(weight, WIDE_MINIMUM)
-        weights.append(weight)
+            need = max(need, WIDE_MINIMUM + CELL_PADDING)
+        longest_text = max((len(text) for text in texts), default=0)
+        needs.append(need)
+        wants.append(max(need, min(longest_text, WIDTH_CAP) + CELL_PADDING))
+    room = PAGE_CHARACTERS - sum(needs)
+    more = sum(want - need for want, need in zip(wants, needs, strict=True))
+    if room <= 0 or more <= room:  # no room to share out, or room for every column's text
+        weights = needs if room <= 0 else wants
+    else:
+        weights = [
+            need + room * (want - need) / more for want, need in zip(wants, needs, strict=True)
+        ]
     total = sum(weights)
     return [round(100 * w / total, 2) for w in weights]
 

@@ -138,3 +138,24 @@ def test_pdf_tables_carry_their_column_widths(drawn, monkeypatch):
         )
         assert found, table.key
         assert found.group(1).count("<col ") == len(table.columns), table.key
+
+
+def test_a_wide_table_never_squeezes_a_column_below_its_longest_word():
+    """The comparison table of a summative PDF: twelve columns, one of sentences. Every column
+    keeps room for its longest word (a code, a number), so none is broken across lines."""
+    from reports.exporters.base import CELL_PADDING, PAGE_CHARACTERS, _width
+
+    columns = ["Outcome", "Statement", "Staff (n)", "Staff mean", "Users and carers (n)"]
+    columns += ["Users mean", "Difference", "CI low", "CI high", "p", "Cliff's delta", "Flag"]
+    rows = [
+        ["O-CONTACT", "I know who to contact when I need help, and they get back to me."]
+        + ["35", "3.11", "25", "2.56", "-0.55", "-0.98", "-0.04", "0.15", "-0.28", "Assumed"],
+        ["O-TIMELY", "I get help when I need it, before things become a crisis."]
+        + ["1,234", "3.44", "24", "2.42", "-1.03", "-1.49", "-0.58", "0.01", "-0.52", "Over"],
+    ]
+    widths = column_widths(columns, rows)
+    assert sum(widths) == pytest.approx(100, abs=0.05)
+    for j, column in enumerate(columns):
+        longest = max(_width(w) for text in [column, *(r[j] for r in rows)] for w in text.split())
+        assert widths[j] / 100 * PAGE_CHARACTERS >= longest + CELL_PADDING - 0.01, column
+    assert widths[1] == max(widths)  # the sentences take what is left
