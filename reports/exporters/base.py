@@ -167,6 +167,7 @@ def layout(
                 "key": section.key,
                 "title": section.title,
                 "paragraphs": section.paragraphs,
+                "quotes": section.quotes,
                 "blocks": blocks,
             }
         )
