@@ -5,6 +5,7 @@ quote, the blind spots - with no serious accessibility violation."""
 from __future__ import annotations
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from poet.models import Role
 from tests.factories import member
@@ -26,3 +27,28 @@ def test_a_manager_sees_the_joint_display(page, joint):  # noqa: F811
     assert section.get_by_text("O-0 “I can do thing 0”:").count() == 1
     assert section.locator("table caption", has_text="Possible blind spots").count() == 1
     check_accessible(page)
+
+
+def no_serious_violation(page) -> None:
+    results = Axe().run(page)
+    serious = [
+        v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")
+    ]
+    assert not serious, results.generate_report()
+
+
+def test_an_evaluator_unpicks_and_picks_a_quote_and_is_refused_one_below_k(page, joint):  # noqa: F811
+    wave = joint.wave
+    sign_in(page, joint.evaluator.username)
+    base = f"/p/{wave.partnership.slug}/waves/{wave.slug}/follow-up/coding/passage/"
+    page.goto(f"{base}?coding={joint.passage.pk}")
+    no_serious_violation(page)
+    page.get_by_role("button", name="Unpick this quote").click()
+    assert page.get_by_text("The quote is taken out of the report for Thing 0.").count() == 1
+    page.get_by_role("button", name="Pick as a quote").click()
+    assert page.get_by_text("The passage is picked as a quote for Thing 0.").count() == 1
+    no_serious_violation(page)
+    page.goto(f"{base}?coding={joint.carer_passage.pk}")
+    page.get_by_role("button", name="Pick as a quote").click()
+    assert page.get_by_text("This passage cannot be quoted: fewer than 5 people").count() == 1
+    no_serious_violation(page)
