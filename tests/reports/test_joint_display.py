@@ -20,6 +20,7 @@ from outcomes.models import (
     FollowUpSchedule,
     FollowUpSession,
     Participant,
+    Quote,
     Theme,
 )
 from outcomes.services.quotes import QuoteError, pick_quote
@@ -234,3 +235,18 @@ def test_every_format_has_the_quote_and_no_name(joint, tmp_path):
     everything = [text, page, str(rows), str(values), str(quotes)]
     for found in everything:
         assert "Priya" not in found and "Ramanathan" not in found
+
+
+def test_a_quote_whose_group_is_below_k_is_never_shown(joint):
+    """Picked before the group fell below k (or written straight to the database): the report
+    checks again and leaves it out."""
+    Quote.objects.create(
+        theme=joint.carer_passage.theme,
+        source=joint.carer_passage.source,
+        start=joint.carer_passage.start,
+        end=joint.carer_passage.end,
+    )
+    report = build_summative(joint.wave)
+    section = section_of(report)
+    assert [q.text for q in section.quotes] == [QUOTED]
+    assert all(CARER_SAID not in str(row) for t in report.tables() for row in t.rows)
