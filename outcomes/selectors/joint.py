@@ -126,3 +126,28 @@ def joint_display(schedule: FollowUpSchedule, k: int) -> JointDisplay:
             if total is not None and (total.hidden or (total.people or 0) > 0):
                 blind_spots.append(joint(line))
     return JointDisplay(k, coded, columns, outcomes, blind_spots)
+
+
+@dataclass(frozen=True)
+class PickedQuote:
+    quote: Quote
+    text: str
+    audience: str
+    shown: bool  # False: its group is now below k, so the report leaves it out
+
+
+def picked_quotes(theme: Theme, k: int) -> list[PickedQuote]:
+    """The quotes picked for a chosen outcome's theme, for its page (evaluators only)."""
+    quotes = list(Quote.objects.filter(theme=theme).select_related("source"))
+    if not quotes:
+        return []
+    quotable = quotable_sources(theme.schedule, k)
+    return [
+        PickedQuote(
+            q,
+            q.text.strip(),
+            AUDIENCE_LABELS.get(q.source.audience, q.source.audience),
+            q.source_id in quotable and q.source.is_confirmed,
+        )
+        for q in quotes
+    ]

@@ -282,7 +282,7 @@ def unpick_quote(request: HttpRequest, access: Access, wave: Wave) -> HttpRespon
     )
     if found is None:
         raise Http404("No such quote.")
-    back = page_url(wave, "codebook")
+    back = page_url(wave, "theme", f"theme={found.theme_id}")
     coding = (
         _coding(request, schedule)
         if request.POST.get("coding") or request.GET.get("coding")

@@ -92,3 +92,19 @@ def test_at_most_three_quotes_per_outcome(client, built):
         )
     assert "already has 3 quotes: unpick one first" in text
     assert Quote.objects.count() == 3
+
+
+def test_the_outcomes_theme_page_lists_its_quotes_and_unpicks_them(client, built):
+    in_session(built, 3)
+    source, theme = the_source(built), home_theme(built)
+    client.force_login(built.evaluator)
+    page = unescape(client.get(built.url("theme") + f"?theme={theme.pk}").content.decode())
+    assert "No quote is picked yet" in page
+    pick(client, built, code(built, source, theme, 57, 113))
+    page = unescape(client.get(built.url("theme") + f"?theme={theme.pk}").content.decode())
+    assert source.text[57:113] in page and "Not shown" not in page
+    quote = Quote.objects.get()
+    response = client.post(built.url("unpick_quote"), {"quote": quote.pk}, follow=True)
+    assert response.redirect_chain[-1][0].endswith(f"?theme={theme.pk}")
+    assert "The quote is taken out of the report" in unescape(response.content.decode())
+    assert not Quote.objects.exists()
