@@ -29,8 +29,8 @@ OVER_ESTIMATED = (
 ASSUMED = "Staff rate it as more important than users and carers do, though {spoke}."
 USERS_HIGHER_SENTENCE = "Users and carers rate it higher than staff do, and {spoke}."
 AGREE = (
-    "Numbers and words agree: ratings show no clear difference between staff and users, "
-    "and {spoke}."
+    "Numbers and words agree: ratings show no clear difference between staff and service "
+    "users and carers, and {spoke}."
 )
 
 
