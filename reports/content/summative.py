@@ -432,6 +432,14 @@ def _methods(data: RunData, k: int) -> Section:
 
 
 JOINT_MEASURES = ("achievement", "importance")
+JOINT_FIGURES = [
+    "Staff mean",
+    "Users and carers mean",
+    "Difference",
+    "95% CI low",
+    "95% CI high",
+    "Flag",
+]
 
 
 def _joint(wave: Wave, data: RunData, texts: dict[str, str], k: int) -> Section:
@@ -455,11 +463,10 @@ def _joint(wave: Wave, data: RunData, texts: dict[str, str], k: int) -> Section:
         "many people raised them, and quotes the evaluators picked. People are counted by the "
         f"fewest consistent with the coding; a count about fewer than {k} people is hidden."
     )
-    people_columns = [
-        f"People who raised it: {c.label.removesuffix(': all')}" for c in words.columns
-    ]
-    people_columns[0] = "People who raised it: all"
+    people_columns = [f"Raised it: {c.label.removesuffix(': all')}" for c in words.columns]
+    people_columns[0] = "Raised it: all"
     rows: list[list[Cell]] = []
+    sentence_rows: list[list[Cell]] = []
     theme_rows: list[list[Cell]] = []
     quote_rows: list[list[Cell]] = []
     for choice in chosen:
@@ -487,23 +494,25 @@ def _joint(wave: Wave, data: RunData, texts: dict[str, str], k: int) -> Section:
             if r.measure == m and (r.suppressed or r.n_users)
         ]
         for row in measured or [None]:
-            figures = (
-                _comparison_row(row, name, k)
-                if row is not None
-                else [code, name, *([None] * (len(COMPARISON_COLUMNS) - 2))]
+            # the report's own comparison row, as its tables above show it (not recomputed)
+            figures = dict(
+                zip(
+                    COMPARISON_COLUMNS,
+                    _comparison_row(row, name, k) if row is not None else [],
+                    strict=False,
+                )
             )
             rows.append(
                 [
-                    *figures[:2],
+                    code,
                     MEASURE_LABELS.get(row.measure, row.measure)
                     if row is not None
                     else "Not compared",
-                    *figures[2:],
-                    themes or "None coded",
-                    *people,
-                    sentence,
+                    *(figures.get(c) for c in JOINT_FIGURES),
+                    people[0],  # by audience: the themes table after it
                 ]
             )
+        sentence_rows.append([code, name, themes or "None coded", sentence])
         for theme in found.themes if found is not None else []:
             theme_rows.append([code, theme.label, *(_people_cell(c, k) for c in theme.cells)])
         for quote in found.quotes if found is not None else []:
@@ -518,17 +527,19 @@ def _joint(wave: Wave, data: RunData, texts: dict[str, str], k: int) -> Section:
         Table(
             key="joint_display",
             title="Joint display",
-            columns=[
-                *COMPARISON_COLUMNS[:2],
-                "Measure",
-                *COMPARISON_COLUMNS[2:],
-                "Themes",
-                *people_columns,
-                "Numbers and words",
-            ],
+            columns=["Outcome", "Measure", *JOINT_FIGURES, people_columns[0]],
             rows=rows,
-            note="The rating figures are those of this report's comparison; the people are those "
-            "who raised the outcome's theme or any of its sub-themes.",
+            note='The rating figures are those of this report\'s comparison; "Raised it": the '
+            "people who raised the outcome's theme or any of its sub-themes in what they said (by "
+            "audience in the table of themes).",
+        )
+    )
+    section.blocks.append(
+        Table(
+            key="joint_words",
+            title="Joint display: numbers and words",
+            columns=["Outcome", "Statement", "Themes", "Numbers and words"],
+            rows=sentence_rows,
         )
     )
     if theme_rows:

@@ -86,7 +86,7 @@ class AnswersExporter:
 
 
 # Columns of sentences: given room in the PDF's tables, so a statement is not one word a line.
-WIDE_COLUMNS = frozenset({"Statement", "Comment", "Which figures"})
+WIDE_COLUMNS = frozenset({"Statement", "Comment", "Which figures", "Quote", "Numbers and words"})
 
 
 # Fixed column widths: a column gets room for its longest word and its typical text, up to a cap

@@ -23,6 +23,7 @@ from outcomes.models import (
     Quote,
     Theme,
 )
+from outcomes.selectors.themes import theme_table
 from outcomes.services.quotes import QuoteError, pick_quote
 from outcomes.services.sources import add_source, confirm_masking
 from poet.models import OutcomeStatement, Role
@@ -143,18 +144,29 @@ def test_the_figures_are_the_comparison_runs_own(joint):
 
 
 def test_people_below_k_are_hidden_with_the_themes_pages_words(joint):
+    """The 2 carers who raised Thing 1 are hidden (fewer than k=5) with the very words of the
+    Themes page; the service users who did not raise it show 0; the total is hidden too."""
     section = section_of(build_summative(joint.wave))
-    table = table_of(section, "joint_display")
-    col = {c: i for i, c in enumerate(table.columns)}
-    o0 = next(r for r in table.rows if r[0] == "O-0")
-    o1 = next(r for r in table.rows if r[0] == "O-1")
-    assert o0[col["People who raised it: Service users"]] == 1 or isinstance(
-        o0[col["People who raised it: Service users"]], Hidden
-    )
-    carers = o1[col["People who raised it: Carers"]]
+    themes = table_of(section, "joint_themes")
+    col = {c: i for i, c in enumerate(themes.columns)}
+    thing1 = next(r for r in themes.rows if r[1] == "Thing 1")
+    carers = thing1[col["Raised it: Carers"]]
     assert isinstance(carers, Hidden)
-    assert str(carers).lower().startswith("hidden") or "fewer than 5" in str(carers)
-    assert "Own front door" in o0[col["Themes"]]
+    schedule = FollowUpSchedule.objects.get(wave=joint.wave)
+    page = theme_table(schedule, 5)
+    line = next(x for x in page.lines if x.theme.name == "Thing 1")
+    on_page = {c.label: cell for c, cell in zip(page.columns, line.cells, strict=True)}
+    assert str(carers) == on_page["Carers: all"].hidden_text
+    assert thing1[col["Raised it: Service users"]] == 0
+    assert isinstance(thing1[col["Raised it: all"]], Hidden)
+    joint_rows = [r for r in table_of(section, "joint_display").rows if r[0] == "O-1"]
+    assert all(isinstance(r[-1], Hidden) for r in joint_rows)
+    words = table_of(section, "joint_words")
+    assert words.rows[0][:3] == ["O-0", "I can do thing 0", "Thing 0; Thing 0 › Own front door"]
+    assert (
+        words.rows[0][3]
+        == next(p for p in section.paragraphs if p.startswith("O-0")).split(": ", 1)[1]
+    )
     blind = table_of(section, "joint_blind_spots")
     assert [r[0] for r in blind.rows] == ["Transport"]
 
