@@ -48,6 +48,12 @@ def test_an_evaluator_unpicks_and_picks_a_quote_and_is_refused_one_below_k(page,
     page.get_by_role("button", name="Pick as a quote").click()
     assert page.get_by_text("The passage is picked as a quote for Thing 0.").count() == 1
     no_serious_violation(page)
+    theme = joint.passage.theme.parent
+    page.goto(
+        f"/p/{wave.partnership.slug}/waves/{wave.slug}/follow-up/codebook/theme/?theme={theme.pk}"
+    )
+    assert page.locator("[data-picked-quote] blockquote").inner_text().strip() == QUOTED
+    no_serious_violation(page)
     page.goto(f"{base}?coding={joint.carer_passage.pk}")
     page.get_by_role("button", name="Pick as a quote").click()
     assert page.get_by_text("This passage cannot be quoted: fewer than 5 people").count() == 1
