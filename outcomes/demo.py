@@ -97,6 +97,7 @@ def add_demo_follow_up(wave: Wave, chosen: Iterable[tuple[OutcomeStatement, str,
                     user_group=user_groups[n % len(user_groups)],
                     consent_given_on=session.date,
                     consent_method=Participant.ConsentMethod.WRITTEN,
+                    session=session,  # who took part: the people behind the session's notes
                 )
                 proposal = USER_PROPOSALS[answered % 2] if answered % 7 == 3 else ""
                 answers = answers_for(items, rng, USER_PROFILES, proposal=proposal)
@@ -253,4 +254,26 @@ def add_demo_qualitative(wave: Wave, coders: list) -> int:
             code_paragraphs(source, coder=coder, ticked=ticked)
             mark_done(source, coder=coder)
         added += 1
+    _pick_demo_quotes(schedule, evaluator)
     return added
+
+
+def _pick_demo_quotes(schedule: FollowUpSchedule, evaluator) -> int:
+    """Pick one passage per chosen outcome as the joint display's quote, where the rules allow
+    (a source of a group below k cannot be quoted: that outcome simply has no quote)."""
+    from outcomes.models import Coding
+    from outcomes.services.quotes import QuoteError, outcome_theme, pick_quote
+
+    picked: set[int] = set()
+    for coding in Coding.objects.filter(source__schedule=schedule, coder=evaluator).select_related(
+        "theme__parent", "source"
+    ):
+        theme = outcome_theme(coding.theme)
+        if theme is None or theme.pk in picked:
+            continue
+        try:
+            pick_quote(coding, actor=evaluator)
+        except QuoteError:
+            continue
+        picked.add(theme.pk)
+    return len(picked)

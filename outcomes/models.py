@@ -460,3 +460,42 @@ class CodingDone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coder} done with {self.source}"
+
+
+class Quote(models.Model):
+    """A passage an evaluator picked to quote for a chosen outcome in the summative report's
+    joint display (issue 16, item 6): one to three per outcome. It keeps the passage's offsets
+    into the source's masked text (never the words again), so removing the coding it was picked
+    from leaves the pick; the report shows it only while its source may be quoted under k."""
+
+    MAX_PER_OUTCOME = 3
+
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.CASCADE,
+        related_name="quotes",
+        help_text="The chosen outcome's theme it is quoted for.",
+    )
+    source = models.ForeignKey(QualitativeSource, on_delete=models.CASCADE, related_name="quotes")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    picked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["theme", "picked_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="quote_not_empty"
+            ),
+            models.UniqueConstraint(fields=["theme", "source", "start", "end"], name="quote_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Quote for {self.theme} ({self.source} {self.start}–{self.end})"
+
+    @property
+    def text(self) -> str:
+        return self.source.text[self.start : self.end]

@@ -72,6 +72,17 @@ class Chart:
 
 
 Block = Table | Chart
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """A passage quoted in a report (the joint display's picked quotes): masked text, and who
+    said it by audience and session type only, never a person."""
+
+    text: str
+    attribution: str  # e.g. "Service users, focus group: Staying at home"
+
+
 ReportKind = Literal["formative", "summative", "comparison"]
 
 
@@ -81,6 +92,7 @@ class Section:
     title: str
     paragraphs: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    quotes: list[Quotation] = field(default_factory=list)  # shown as block quotes
 
 
 @dataclass

@@ -73,6 +73,8 @@ FOLLOW_UP_KINDS: dict[str, AuditKind | str] = {
     "coding.added": "Passage coded",
     "coding.removed": "Coding removed",
     "coding.memo_written": "Memo on a coded passage written",
+    "quote.picked": "Passage picked as a quote for the report",
+    "quote.unpicked": "Quote taken out of the report",
     "coding.done": AuditKind("Coding of a source marked done", lambda d: f"{d['codings']} codings"),
     "themes.matrix_exported": AuditKind(
         "Framework matrix downloaded",

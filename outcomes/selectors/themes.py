@@ -252,3 +252,10 @@ def framework_matrix(schedule: FollowUpSchedule) -> Matrix:
             cells.append(MatrixCell(found[0] if found else "", max(len(found) - 1, 0)))
         rows[key] = MatrixRow(label, audience, cells)
     return Matrix(themes, list(rows.values()))
+
+
+def quotable_sources(schedule: FollowUpSchedule, k: int) -> frozenset[Hashable]:
+    """The confirmed sources that may be quoted: their group and audience each hold at least k
+    people (`ThemeCounts.quotable`)."""
+    rows = theme_rows(schedule)
+    return theme_counts(rows, k).quotable if rows else frozenset()

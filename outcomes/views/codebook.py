@@ -14,6 +14,7 @@ from outcomes.forms.codebook import MergeForm, ThemeForm
 from outcomes.models import FollowUpSchedule, Theme
 from outcomes.selectors import codebook as selectors
 from outcomes.selectors.coding import coders_of, sources_to_code
+from outcomes.selectors.joint import picked_quotes
 from outcomes.selectors.schedule import schedule_of
 from outcomes.services import codebook as service
 from poet.models import Wave
@@ -159,6 +160,9 @@ def theme(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         form=form,
         children=list(found.children.all()),
         removable=selectors.is_removable(found),
+        quotes=picked_quotes(found, access.partnership.minimum_group_size)
+        if found.outcome_id
+        else [],
     )
     return render(request, "outcomes/codebook/theme.html", context)
 

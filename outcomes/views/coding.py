@@ -11,11 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from outcomes.forms.coding import MemoForm, ParagraphsForm, SelectionForm
-from outcomes.models import Coding, FollowUpSchedule, QualitativeSource
+from outcomes.models import Coding, FollowUpSchedule, QualitativeSource, Quote
 from outcomes.selectors import coding as selectors
 from outcomes.selectors.codebook import ordered_themes, themes_of
 from outcomes.selectors.sources import source_of
 from outcomes.services import coding as service
+from outcomes.services import quotes as quote_service
 from outcomes.views.codebook import follow_up_of, page_context, page_url, picked
 from poet.models import Wave
 from poet.permissions import Access, Right, wave_view
@@ -153,11 +154,19 @@ def coding(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     )
     if saved:
         return done(request, "The memo is saved.", _code_url(wave, found.source))
+    quote_theme = quote_service.outcome_theme(found.theme)
     context = page_context(
         access,
         wave,
         schedule,
         coding=found,
+        quote_theme=quote_theme,
+        quote=Quote.objects.filter(
+            theme=quote_theme, source=found.source, start=found.start, end=found.end
+        ).first()
+        if quote_theme is not None
+        else None,
+        quotes=list(Quote.objects.filter(theme=quote_theme)) if quote_theme is not None else [],
         source=found.source,
         number=selectors.source_numbers(schedule).get(found.source_id),
         passage=found.source.text[found.start : found.end],
@@ -240,3 +249,48 @@ def agreement(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         blind=blind,
     )
     return render(request, "outcomes/codebook/agreement.html", context)
+
+
+def _coding_url(wave: Wave, coding: Coding) -> str:
+    return page_url(wave, "coding", f"coding={coding.pk}")
+
+
+@wave_view(Right.EVALUATE)
+def pick_quote(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Pick a coded passage as a quote for its chosen outcome (a POST from its page)."""
+    schedule = follow_up_of(wave)
+    found = _coding(request, schedule)
+    back = _coding_url(wave, found)
+    if request.method != "POST":
+        return redirect(back)
+    try:
+        quote = quote_service.pick_quote(found, actor=request.user)
+    except quote_service.QuoteError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    return done(request, f"The passage is picked as a quote for {quote.theme.name}.", back)
+
+
+@wave_view(Right.EVALUATE)
+def unpick_quote(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
+    """Take a picked quote out of the report (a POST from a coding's page)."""
+    schedule = follow_up_of(wave)
+    found = (
+        Quote.objects.filter(theme__schedule=schedule, pk=picked(request, "quote"))
+        .select_related("theme", "source", "source__schedule__wave__partnership")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such quote.")
+    back = page_url(wave, "theme", f"theme={found.theme_id}")
+    coding = (
+        _coding(request, schedule)
+        if request.POST.get("coding") or request.GET.get("coding")
+        else None
+    )
+    if coding is not None:
+        back = _coding_url(wave, coding)
+    if request.method != "POST":
+        return redirect(back)
+    quote_service.unpick_quote(found, actor=request.user)
+    return done(request, f"The quote is taken out of the report for {found.theme.name}.", back)

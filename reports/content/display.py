@@ -91,6 +91,7 @@ def display_report(report: Report) -> list[dict]:
                 "key": section.key,
                 "title": section.title,
                 "paragraphs": section.paragraphs,
+                "quotes": section.quotes,
                 "blocks": blocks,
             }
         )

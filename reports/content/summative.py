@@ -7,7 +7,11 @@ reason) in every cell and is left out of every chart.
 
 from __future__ import annotations
 
+from outcomes.models import FollowUpSchedule
+from outcomes.selectors.joint import joint_display
+from outcomes.selectors.themes import Cell as ThemeCell
 from poet.analysis import rule_text
+from poet.analysis.joint import joint_sentence
 from poet.models import Wave
 from reports.content import charts
 from reports.content.common import (
@@ -25,7 +29,7 @@ from reports.content.common import (
 from reports.content.context import change_section, trend_section
 from reports.content.finish import finish_report
 from reports.content.header import report_header
-from reports.documents import Chart, Report, Section, Table
+from reports.documents import Cell, Chart, Hidden, Quotation, Report, Section, Table
 from reports.models import ComparisonRow
 
 FLAG_SENTENCES = {
@@ -74,6 +78,7 @@ def build_summative(wave: Wave, *, compare_with: Wave | None = None) -> Report:
         _measure(data, texts, "importance", k),
         _measure(data, texts, "achievement", k),
         _flags(data, texts),
+        _joint(wave, data, texts, k),
         _agreement(data, texts, k),
         _audiences(data, texts, k),
     ]
@@ -424,3 +429,156 @@ def _methods(data: RunData, k: int) -> Section:
         )
     )
     return section
+
+
+JOINT_MEASURES = ("achievement", "importance")
+JOINT_FIGURES = [
+    "Staff mean",
+    "Users and carers mean",
+    "Difference",
+    "95% CI low",
+    "95% CI high",
+    "Flag",
+]
+
+
+def _joint(wave: Wave, data: RunData, texts: dict[str, str], k: int) -> Section:
+    """The joint display (issue 16, item 6): per chosen outcome, this report's own comparison
+    rows (not recomputed) beside the themes coded to it, how many people raised them (protected
+    as on the Themes page) and the quotes evaluators picked; one sentence on whether numbers and
+    words agree; and the themes of no outcome, as possible blind spots."""
+    section = Section(key="joint-display", title="Numbers and words: the joint display")
+    schedule = FollowUpSchedule.objects.filter(wave=wave).first()
+    chosen = chosen_outcomes(wave)
+    words = joint_display(schedule, k) if schedule is not None else None
+    if words is None or not words.coded or not chosen:
+        section.paragraphs.append(
+            "No passage of the follow-up's notes, transcripts or free-text answers has been "
+            "coded yet, so there are no words to set beside the numbers."
+        )
+        return section
+    section.paragraphs.append(
+        "For each outcome chosen for the follow-up: how staff and service users and carers rated "
+        "it (the figures of the tables above), the themes coded to it in what people said, how "
+        "many people raised them, and quotes the evaluators picked. People are counted by the "
+        f"fewest consistent with the coding; a count about fewer than {k} people is hidden."
+    )
+    people_columns = [f"Raised it: {c.label.removesuffix(': all')}" for c in words.columns]
+    people_columns[0] = "Raised it: all"
+    rows: list[list[Cell]] = []
+    sentence_rows: list[list[Cell]] = []
+    theme_rows: list[list[Cell]] = []
+    quote_rows: list[list[Cell]] = []
+    for choice in chosen:
+        code = choice.outcome.code
+        found = words.outcomes.get(code)
+        every = [r for r in data.rows_for("all") if r.outcome == code]
+        shown = [r for r in every if not r.suppressed and r.n_users]
+        sentence = joint_sentence(
+            [r.flag for r in shown],
+            compared=any(r.mean_staff is not None and r.mean_users is not None for r in shown),
+            people=found.users_people if found is not None else 0,
+        )
+        name = texts.get(code) or choice.outcome.text
+        section.paragraphs.append(f"{code} “{name}”: {sentence}")
+        people = (
+            [_people_cell(c, k) for c in found.themes[0].cells]
+            if found is not None
+            else [0] * len(words.columns)
+        )
+        themes = "; ".join(t.label for t in found.themes) if found is not None else ""
+        measured: list[ComparisonRow | None] = [
+            r
+            for m in JOINT_MEASURES
+            for r in every
+            if r.measure == m and (r.suppressed or r.n_users)
+        ]
+        for row in measured or [None]:
+            # the report's own comparison row, as its tables above show it (not recomputed)
+            figures = dict(
+                zip(
+                    COMPARISON_COLUMNS,
+                    _comparison_row(row, name, k) if row is not None else [],
+                    strict=False,
+                )
+            )
+            rows.append(
+                [
+                    code,
+                    MEASURE_LABELS.get(row.measure, row.measure)
+                    if row is not None
+                    else "Not compared",
+                    *(figures.get(c) for c in JOINT_FIGURES),
+                    people[0],  # by audience: the themes table after it
+                ]
+            )
+        sentence_rows.append([code, name, themes or "None coded", sentence])
+        for theme in found.themes if found is not None else []:
+            theme_rows.append([code, theme.label, *(_people_cell(c, k) for c in theme.cells)])
+        for quote in found.quotes if found is not None else []:
+            where = (
+                f"{quote.audience}, {quote.session_type.lower()}"
+                if quote.session_type
+                else quote.audience
+            )
+            section.quotes.append(Quotation(quote.text, f"{where} — on {code} “{name}”"))
+            quote_rows.append([code, quote.text, quote.audience, quote.session_type])
+    section.blocks.append(
+        Table(
+            key="joint_display",
+            title="Joint display",
+            columns=["Outcome", "Measure", *JOINT_FIGURES, people_columns[0]],
+            rows=rows,
+            note='The rating figures are those of this report\'s comparison; "Raised it": the '
+            "people who raised the outcome's theme or any of its sub-themes in what they said (by "
+            "audience in the table of themes).",
+        )
+    )
+    section.blocks.append(
+        Table(
+            key="joint_words",
+            title="Joint display: numbers and words",
+            columns=["Outcome", "Statement", "Themes", "Numbers and words"],
+            rows=sentence_rows,
+        )
+    )
+    if theme_rows:
+        section.blocks.append(
+            Table(
+                key="joint_themes",
+                title="Joint display: themes and sub-themes",
+                columns=["Outcome", "Theme", *people_columns],
+                rows=theme_rows,
+            )
+        )
+    if quote_rows:
+        section.blocks.append(
+            Table(
+                key="joint_quotes",
+                title="Joint display: quotes",
+                columns=["Outcome", "Quote", "Audience", "Session type"],
+                rows=quote_rows,
+            )
+        )
+    if words.blind_spots:
+        section.paragraphs.append(
+            "Possible blind spots: themes people raised that no outcome stands for."
+        )
+        section.blocks.append(
+            Table(
+                key="joint_blind_spots",
+                title="Possible blind spots: themes of no outcome",
+                columns=["Theme", *people_columns],
+                rows=[[t.label, *(_people_cell(c, k) for c in t.cells)] for t in words.blind_spots],
+            )
+        )
+    else:
+        section.paragraphs.append("Possible blind spots: every theme raised stands for an outcome.")
+    return section
+
+
+def _people_cell(cell: ThemeCell, k: int) -> Cell:
+    """A people count as the Themes page shows it: the number, or hidden with the same words."""
+    if cell.figure.hidden:
+        return Hidden(k, cell.figure.reason)
+    return cell.figure.people

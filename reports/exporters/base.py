@@ -86,7 +86,7 @@ class AnswersExporter:
 
 
 # Columns of sentences: given room in the PDF's tables, so a statement is not one word a line.
-WIDE_COLUMNS = frozenset({"Statement", "Comment", "Which figures"})
+WIDE_COLUMNS = frozenset({"Statement", "Comment", "Which figures", "Quote", "Numbers and words"})
 
 
 # Fixed column widths: every column first gets room for its longest word (a word is never broken,
@@ -185,6 +185,7 @@ def layout(
                 "key": section.key,
                 "title": section.title,
                 "paragraphs": section.paragraphs,
+                "quotes": section.quotes,
                 "blocks": blocks,
             }
         )

@@ -113,3 +113,20 @@ def test_the_demo_has_masked_transcripts_a_coded_codebook_and_agreement(client, 
     assert agreement.status_code == 200
     page = agreement.content.decode()
     assert "Loneliness" in page and "kappa" in page.lower()
+
+
+def test_the_demo_summative_report_has_a_joint_display_with_quotes(client, demo_wave):
+    """Issue 16, item 6: a manager of the demo sees numbers and words side by side at once."""
+    from django.contrib.auth import get_user_model
+
+    from outcomes.models import Quote
+
+    quotes = list(Quote.objects.filter(theme__schedule__wave=demo_wave))
+    assert quotes and all(q.theme.outcome_id for q in quotes)
+    client.force_login(get_user_model().objects.get(username="demo-manager"))
+    page = client.get(
+        f"/p/{demo_wave.partnership.slug}/waves/{demo_wave.slug}/reports/summative/"
+    ).content.decode()
+    assert "Numbers and words: the joint display" in page
+    assert "data-quote" in page
+    assert "Possible blind spots" in page

@@ -199,6 +199,7 @@ def test_summative_holds_the_comparison_rows_flags_and_methods():
         "importance",
         "achievement",
         "flags",
+        "joint-display",
         "agreement",
         "users-and-carers",
         "methods",

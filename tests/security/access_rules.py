@@ -263,6 +263,16 @@ RULES: dict[str, Rule] = {
     "outcomes:remove_coding": derived(  # an action: GET goes back to the source
         get=302, post=302, query="coding={coding}", foreign_query="coding={coding}"
     ),
+    # picking a coded passage as a quote: an action on a coding the visitor may see (GET, and a
+    # refused POST - the world's theme stands for no outcome - go back to the coding)
+    "outcomes:pick_quote": derived(
+        get=302,
+        post=302,
+        query="coding={coding}",
+        foreign_query="coding={coding}",
+        visitors={EVALUATOR: (404, 404), SUPERUSER: (404, 404)},
+    ),
+    "outcomes:unpick_quote": derived(get=404, post=404),  # the world has no quote to unpick
     "outcomes:agreement": derived(),
     # the analysis of the coding: evaluators only (Right.EVALUATE); the matrix shows passages
     "outcomes:themes": derived(),
