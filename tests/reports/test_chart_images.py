@@ -141,21 +141,46 @@ def test_pdf_tables_carry_their_column_widths(drawn, monkeypatch):
 
 
 def test_a_wide_table_never_squeezes_a_column_below_its_longest_word():
-    """The comparison table of a summative PDF: twelve columns, one of sentences. Every column
-    keeps room for its longest word (a code, a number), so none is broken across lines."""
-    from reports.exporters.base import CELL_PADDING, PAGE_CHARACTERS, _width
+    """The comparison table of a summative PDF: nine columns, one of sentences. Every column
+    keeps room for its longest word (a code, a number), so none is broken across lines; a table
+    whose words alone overflow the page shares it in proportion to them."""
+    from reports.exporters.base import (
+        CELL_PADDING,
+        PAGE_CHARACTERS,
+        WIDE_COLUMNS,
+        WIDE_MINIMUM,
+        _width,
+    )
 
     columns = ["Outcome", "Statement", "Staff (n)", "Staff mean", "Users and carers (n)"]
-    columns += ["Users mean", "Difference", "CI low", "CI high", "p", "Cliff's delta", "Flag"]
+    columns += ["Users mean", "Difference", "p", "Flag"]
     rows = [
         ["O-CONTACT", "I know who to contact when I need help, and they get back to me."]
-        + ["35", "3.11", "25", "2.56", "-0.55", "-0.98", "-0.04", "0.15", "-0.28", "Assumed"],
+        + ["35", "3.11", "25", "2.56", "-0.55", "0.15", "Assumed"],
         ["O-TIMELY", "I get help when I need it, before things become a crisis."]
-        + ["1,234", "3.44", "24", "2.42", "-1.03", "-1.49", "-0.58", "0.01", "-0.52", "Over"],
+        + ["1,234", "3.44", "24", "2.42", "-1.03", "0.01", "Over"],
     ]
+
+    def needs(columns, rows):
+        return [
+            max(
+                max(_width(w) for text in [c, *(r[j] for r in rows)] for w in text.split()),
+                WIDE_MINIMUM if c in WIDE_COLUMNS else 3,
+            )
+            + CELL_PADDING
+            for j, c in enumerate(columns)
+        ]
+
     widths = column_widths(columns, rows)
     assert sum(widths) == pytest.approx(100, abs=0.05)
-    for j, column in enumerate(columns):
-        longest = max(_width(w) for text in [column, *(r[j] for r in rows)] for w in text.split())
-        assert widths[j] / 100 * PAGE_CHARACTERS >= longest + CELL_PADDING - 0.01, column
+    for j, need in enumerate(needs(columns, rows)):
+        assert widths[j] / 100 * PAGE_CHARACTERS >= need - 0.01, columns[j]
     assert widths[1] == max(widths)  # the sentences take what is left
+
+    many = [*columns, *(f"Measure {n}" for n in range(8))]
+    wide = [[*row, *(["12.345"] * 8)] for row in rows]
+    shares = column_widths(many, wide)
+    wanted = needs(many, wide)
+    assert sum(wanted) > PAGE_CHARACTERS
+    for share, need in zip(shares, wanted, strict=True):
+        assert share == pytest.approx(100 * need / sum(wanted), abs=0.01)
