@@ -354,3 +354,16 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.seen_at:%Y-%m-%d %H:%M:%S})"
+
+
+class InterfaceLanguage(models.Model):
+    """The interface language a signed-in person chose with the header's switch: it follows them
+    to any browser, over the cookie and the browser's own preference."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interface_language"
+    )
+    code = models.CharField(max_length=10)
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.code}"

@@ -64,10 +64,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface's language: the language cookie, else the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A signed-in person's saved interface language wins over the cookie and the browser.
+    "poet.i18n.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -93,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "poet.i18n.language_switch",
             ],
         },
     },
@@ -140,10 +145,18 @@ OTP_TOTP_ISSUER = "POET"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# The interface's languages (Welsh Language Standards: Welsh and English on equal terms). Every
+# message of the product is in locale/cy; `scripts/messages` extracts and compiles them.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("cy", "Cymraeg"),
+]
 # The languages a wave may offer its respondents (English always), each named in its own
 # language on the start page; which run right to left comes from Django's
-# get_language_info(code)["bidi"] (Urdu and Arabic here).
-LANGUAGES = [
+# get_language_info(code)["bidi"] (Urdu and Arabic here). Their questionnaire texts come from the
+# wave's translations; the product's own words on respondent pages from the interface catalogue
+# where there is one (Welsh).
+RESPONDENT_LANGUAGES = [
     ("en-gb", "English"),
     ("cy", "Cymraeg"),
     ("ur", "اردو"),
@@ -193,6 +206,10 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_ENGINE = "poet.sessions"  # database sessions, read without the ORM (hot path)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# The header's language switch keeps its choice a year (signed-in people's is also saved).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from poet.views import audit, errors, glossary, health, setup
+from poet.views import audit, errors, glossary, health, language, setup
 from poet.views import partnerships as views
 from poet.views import two_factor as two_factor_views
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("", views.home, name="home"),
     path("glossary/", glossary.glossary, name="glossary"),
+    path("language/<str:code>/", language.choose_language, name="choose_language"),
     path("favicon.ico", errors.favicon, name="favicon"),
     path(
         "accounts/login/",

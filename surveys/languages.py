@@ -1,4 +1,4 @@
-"""The languages a wave may offer its respondents (settings.LANGUAGES), by code.
+"""The languages a wave may offer its respondents (settings.RESPONDENT_LANGUAGES), by code.
 
 English (settings.LANGUAGE_CODE) is every questionnaire's own language and always offered; the
 others need a translation of every text first. A language's own name ("Cymraeg", "اردو") is how
@@ -34,14 +34,14 @@ class Language:
 
 
 def language(code: str) -> Language:
-    """One of settings.LANGUAGES (KeyError for any other code)."""
-    names = dict(settings.LANGUAGES)
+    """One of settings.RESPONDENT_LANGUAGES (KeyError for any other code)."""
+    names = dict(settings.RESPONDENT_LANGUAGES)
     info = get_language_info(code)
     return Language(code, names[code], info["name"], bool(info["bidi"]))
 
 
 def all_languages() -> list[Language]:
-    return [language(code) for code, _ in settings.LANGUAGES]
+    return [language(code) for code, _ in settings.RESPONDENT_LANGUAGES]
 
 
 def other_languages() -> list[Language]:
@@ -50,12 +50,12 @@ def other_languages() -> list[Language]:
 
 
 def known_code(raw: str | None) -> str | None:
-    """A code of settings.LANGUAGES for what a link or form says ("ur", "UR", "en", "en-GB"),
-    or None."""
+    """A code of settings.RESPONDENT_LANGUAGES for what a link or form says ("ur", "UR", "en",
+    "en-GB"), or None."""
     if not raw:
         return None
     wanted = raw.strip().lower().replace("_", "-")
-    codes = [code for code, _ in settings.LANGUAGES]
+    codes = [code for code, _ in settings.RESPONDENT_LANGUAGES]
     if wanted in codes:
         return wanted
     base = wanted.split("-")[0]

@@ -141,7 +141,7 @@ class Item(models.Model):
 
 
 def language_choices() -> list[tuple[str, str]]:
-    return list(settings.LANGUAGES)
+    return list(settings.RESPONDENT_LANGUAGES)
 
 
 class WaveLanguage(models.Model):
