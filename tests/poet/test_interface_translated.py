@@ -173,9 +173,12 @@ def test_every_message_of_the_interface_has_a_welsh_translation(tmp_path: Path) 
     assert not catalogue.fuzzy_entries()
     compiled = polib.mofile(str(locale / "cy" / "LC_MESSAGES" / "django.mo"))
     committed = polib.mofile(str(ROOT / "locale" / "cy" / "LC_MESSAGES" / "django.mo"))
-    as_pairs = lambda mo: {
-        (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in mo
-    }  # noqa: E731
+
+    def as_pairs(mo):
+        return {
+            (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in mo
+        }
+
     assert as_pairs(committed) == as_pairs(compiled), (
         "locale/cy/LC_MESSAGES/django.mo is not the compiled catalogue: run "
         "python manage.py interface_messages"
