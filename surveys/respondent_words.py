@@ -8,6 +8,11 @@ wording with them (`Item.easy_read_text`, "Easy read:" paragraphs, outcome state
 
 from __future__ import annotations
 
+import re
+from contextvars import ContextVar
+
+from django.utils import translation
+
 STANDARD: dict[str, str] = {
     "start": "Start now",
     "carry_on": "Continue",
@@ -140,12 +145,60 @@ EASY_COUNTER_MESSAGES: dict[str, str] = {
 }
 
 
+# A wave's own translations of these words (``page.<word>``, ``page.easy.<word>``,
+# ``page.easy.counter.<message>``) for a language the interface's catalogue lacks, with the
+# language they are in: set by the respondent pages for the page being drawn, used only while
+# that language is the active one (an e-mail drawn later in the same thread is not touched).
+_wave_words: ContextVar[tuple[str, dict[str, str]]] = ContextVar(
+    "respondent_wave_words", default=("", {})
+)
+
+
+def use_wave_words(code: str, translated: dict[str, str]) -> None:
+    """The page being drawn is in `code`, and the wave translates these words so."""
+    _wave_words.set((code, translated))
+
+
+def _own_words() -> dict[str, str]:
+    code, translated = _wave_words.get()
+    return translated if translated and code == translation.get_language() else {}
+
+
 def words(easy_read: bool) -> dict[str, str]:
-    """The page words in the wording chosen."""
-    return EASY if easy_read else STANDARD
+    """The page words in the wording chosen (and the wave's language, where it translates them)."""
+    base = EASY if easy_read else STANDARD
+    own = _own_words()
+    if not own:
+        return base
+    return {
+        key: (own.get(f"page.easy.{key}") if easy_read else None) or own.get(f"page.{key}", text)
+        for key, text in base.items()
+    }
+
+
+def counter_messages(easy_read: bool) -> dict[str, str]:
+    """The GOV.UK character count's live messages (easy read only; standard uses its own)."""
+    if not easy_read:
+        return {}
+    own = _own_words()
+    return {
+        key: own.get(f"page.easy.counter.{key}", text)
+        for key, text in EASY_COUNTER_MESSAGES.items()
+    }
+
+
+def fill_blanks(text: str, /, **values) -> str:
+    """The text with its blanks ({count}) filled in; anything else in braces (a translator's
+    slip) is shown as written rather than breaking the page."""
+    if not values:
+        return text
+    return re.sub(
+        r"\{(\w+)\}",
+        lambda blank: str(values[blank[1]]) if blank[1] in values else blank[0],
+        text,
+    )
 
 
 def word(key: str, easy_read: bool = False, **values) -> str:
     """One of the page words, with its blanks filled in."""
-    text = words(easy_read)[key]
-    return text.format(**values) if values else text
+    return fill_blanks(words(easy_read)[key], **values)

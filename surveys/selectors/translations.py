@@ -22,7 +22,10 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+
 from poet.models import OutcomeStatement, Wave
+from surveys import respondent_words
 from surveys.languages import ENGLISH, Language, language
 from surveys.models import Item, Questionnaire, Section, Translation, WaveLanguage
 from surveys.selectors.questionnaire_versions import latest_questionnaire
@@ -118,6 +121,56 @@ def questionnaire_texts(
     return [t for t in texts if t.source.strip()]
 
 
+# The product's own words on respondent pages ("Continue", the thank-you page, …): the interface's
+# catalogue gives them in its languages (Welsh); every other language a wave offers translates
+# them with the questionnaire, as ``page.<word>`` and ``page.easy.<word>`` (easy read, where its
+# wording differs) and ``page.easy.counter.<message>`` (the easy-read character counter).
+PAGE_WHERE = "Respondent pages"
+
+
+def has_interface_catalogue(code: str) -> bool:
+    """Whether the product's words come in this language from the interface's catalogue."""
+    return code in {c for c, _ in settings.LANGUAGES}
+
+
+def page_texts() -> list[Text]:
+    """The respondent pages' own words to translate, each with the English it is."""
+    texts = [
+        Text(f"page.{key}", source, f"{PAGE_WHERE}: “{key}”")
+        for key, source in respondent_words.STANDARD.items()
+    ]
+    texts += [
+        Text(f"page.easy.{key}", source, f"{PAGE_WHERE}, easy read: “{key}”")
+        for key, source in respondent_words.EASY.items()
+        if respondent_words.STANDARD.get(key) != source
+    ]
+    texts += [
+        Text(f"page.easy.counter.{key}", source, f"{PAGE_WHERE}, easy read: character count")
+        for key, source in respondent_words.EASY_COUNTER_MESSAGES.items()
+    ]
+    return texts
+
+
+def language_texts(wave: Wave, code: str, texts: list[Text] | None = None) -> list[Text]:
+    """Everything a wave needs translated into `code`: its questionnaires' texts, and the pages'
+    own words unless the interface's catalogue has the language."""
+    texts = wave_texts(wave) if texts is None else texts
+    return texts if has_interface_catalogue(code) else [*texts, *page_texts()]
+
+
+def page_words(wave_id: int, code: str) -> dict[str, str]:
+    """The pages' own words in `code` from the wave's translations (key → text), for the
+    respondent pages; empty where the catalogue has the language."""
+    if code == ENGLISH or has_interface_catalogue(code):
+        return {}
+    translations = translations_of(wave_id, code)
+    return {
+        text.key: translations[text.key][1]
+        for text in page_texts()
+        if is_translated(text, translations)
+    }
+
+
 def wave_texts(wave: Wave) -> list[Text]:
     """Every text of the wave's questionnaires (the newest version of each), each key once."""
     found: dict[str, Text] = {}
@@ -178,8 +231,9 @@ def language_statuses(wave: Wave, texts: list[Text] | None = None) -> list[Langu
     statuses = []
     for code in offered_codes(wave):
         translations = translations_of(wave.pk, code)
-        missing = [t for t in texts if not is_translated(t, translations)]
-        statuses.append(LanguageStatus(language(code), len(texts), missing))
+        needed = language_texts(wave, code, texts)
+        missing = [t for t in needed if not is_translated(t, translations)]
+        statuses.append(LanguageStatus(language(code), len(needed), missing))
     return statuses
 
 
@@ -193,7 +247,8 @@ def respondent_languages(questionnaire: Questionnaire, sections: list[Section]) 
     texts = questionnaire_texts(questionnaire, sections)
     for code in codes:
         translations = translations_of(questionnaire.wave_id, code)
-        if all(is_translated(t, translations) for t in texts):
+        needed = texts if has_interface_catalogue(code) else [*texts, *page_texts()]
+        if all(is_translated(t, translations) for t in needed):
             result.append(language(code))
     return result
 

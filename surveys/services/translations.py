@@ -24,11 +24,13 @@ from surveys.languages import ENGLISH, language, other_languages
 from surveys.models import Questionnaire, Translation, WaveLanguage
 from surveys.selectors.translations import (
     Text,
+    has_interface_catalogue,
     is_translated,
+    language_texts,
     offered_codes,
+    page_texts,
     questionnaire_texts,
     translations_of,
-    wave_texts,
 )
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -86,7 +88,8 @@ def check_translations(questionnaire: Questionnaire) -> None:
     short = []
     for code in codes:
         translations = translations_of(questionnaire.wave_id, code)
-        missing = [t for t in texts if not is_translated(t, translations)]
+        needed = texts if has_interface_catalogue(code) else [*texts, *page_texts()]
+        missing = [t for t in needed if not is_translated(t, translations)]
         if missing:
             short.append(f"{language(code).english_name} lacks {len(missing)}")
     if short:
@@ -123,11 +126,18 @@ def export_po(wave: Wave, code: str, *, actor=None) -> bytes:
         "Translate each msgstr; keep every msgctxt as it is. Paragraphs starting "
         f"“{EASY_READ}” are the easy-read wording: keep that marker in English."
     )
-    for text in wave_texts(wave):
+    for text in language_texts(wave, code):
         found = translations.get(text.key)
         current = found[1] if found and is_translated(text, translations) else ""
+        names = placeholders(text.source) if text.key.startswith("page.") else set()
         po.append(
-            polib.POEntry(msgctxt=text.key, msgid=text.source, msgstr=current, comment=text.where)
+            polib.POEntry(
+                msgctxt=text.key,
+                msgid=text.source,
+                msgstr=current,
+                comment=text.where
+                + (f"\nKeep {', '.join(sorted(names))} as they are." if names else ""),
+            )
         )
     record_audit(
         "translations.exported",
@@ -158,6 +168,40 @@ def _parse(content: bytes) -> polib.POFile:
     except (OSError, ValueError) as error:
         detail = re.sub(r"\s+", " ", str(error)).strip()
         raise TranslationFileError([f"it is not a readable PO file ({detail})"]) from None
+
+
+def placeholders(text: str) -> set[str]:
+    """The blanks a page word has ({count}, %{count}), which the page fills in."""
+    return set(re.findall(r"%?\{\w+\}", text))
+
+
+# Blanks that only make the English grammatical ("section{plural}"): a language may drop them.
+GRAMMAR_BLANKS = {"{plural}", "{are}", "{same_link}"}
+
+
+def page_word_problem(source: str, translation: str) -> str | None:
+    """What a translation of a page word loses, or None: a blank that carries information
+    ({count}, {limit}, …) left out, or a blank the English does not have (shown as written).
+    A warning, not a refusal: the page fills in the blanks it finds and never breaks."""
+    wanted, found = placeholders(source), placeholders(translation)
+    lost = (wanted - GRAMMAR_BLANKS) - found
+    if lost:
+        return f"the blanks {', '.join(sorted(lost))} are left out, so the page cannot show them"
+    if found - wanted:
+        return (
+            f"{', '.join(sorted(found - wanted))} is not a blank of the English: shown as written"
+        )
+    return None
+
+
+def page_word_warnings(found: dict[str, tuple[str, str]]) -> list[str]:
+    """The imported page words whose blanks differ from the English (see page_word_problem)."""
+    warnings = []
+    for key, (source, text) in sorted(found.items()):
+        problem = page_word_problem(source, text) if key.startswith("page.") else None
+        if problem:
+            warnings.append(f"{key}: {problem}")
+    return warnings
 
 
 def _easy_read_count(text: str) -> int:
@@ -193,6 +237,7 @@ def _entry_problems(entry: polib.POEntry, text: Text | None, label: str) -> list
 class ImportResult:
     language: str
     saved: int
+    warnings: tuple[str, ...] = ()
 
 
 def check_po(wave: Wave, code: str, content: bytes) -> dict[str, tuple[str, str]]:
@@ -206,7 +251,7 @@ def check_po(wave: Wave, code: str, content: bytes) -> dict[str, tuple[str, str]
         problems.append(
             f"the file is for the language “{declared}”, not {language(code).english_name} ({code})"
         )
-    texts = {t.key: t for t in wave_texts(wave)}
+    texts = {t.key: t for t in language_texts(wave, code)}
     found: dict[str, tuple[str, str]] = {}
     for entry in po:
         if entry.obsolete:
@@ -266,7 +311,7 @@ def import_po(wave: Wave, code: str, content: bytes, *, actor=None) -> ImportRes
         strings=len(found),
         changed=len(new) + len(changed),
     )
-    return ImportResult(code, len(found))
+    return ImportResult(code, len(found), tuple(page_word_warnings(found)))
 
 
 @transaction.atomic
@@ -274,7 +319,7 @@ def save_translations(wave: Wave, code: str, texts: dict[str, str], *, actor=Non
     """Translations written in code (the demo, other tools): key → translation of the wave's
     current English. Keys the wave does not have are refused."""
     _check_offered(wave, code)
-    sources = {t.key: t.source for t in wave_texts(wave)}
+    sources = {t.key: t.source for t in language_texts(wave, code)}
     unknown = sorted(set(texts) - set(sources))
     if unknown:
         raise SurveyError(f"The wave has no texts {', '.join(unknown)}.")
