@@ -9,6 +9,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.conf import settings
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from poet.models import Wave
@@ -23,10 +24,14 @@ class DownloadForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    # Each language by its own name, as the header's switch names them.
+    # Each language by its own name and marked as that language (for screen readers), as the
+    # header's switch names them.
     language = forms.ChoiceField(
         label=_("Language of the report"),
-        choices=settings.LANGUAGES,
+        choices=[
+            (code, format_html('<span lang="{}">{}</span>', code, name))
+            for code, name in settings.LANGUAGES
+        ],
         widget=forms.RadioSelect,
         required=False,
     )

@@ -123,9 +123,7 @@ def start_download(
 ) -> Job:
     """Queue the making of a file; `kind` is formative, summative or answers; a report is
     written in `language` (one of `settings.LANGUAGES`, English when not given)."""
-    language = language or settings.LANGUAGE_CODE
-    if language not in dict(settings.LANGUAGES):
-        raise DownloadError(_("Choose English or Welsh for the report."))
+    language = _checked_language(language)
     if compare_with is not None and compare_with.partnership_id != wave.partnership_id:
         raise DownloadError(_("An earlier wave must belong to the same partnership."))
     if kind == ANSWERS:
@@ -184,11 +182,28 @@ def write_report(
     return report
 
 
+def _checked_language(language: str | None) -> str:
+    """The report's language: one of the interface's (`settings.LANGUAGES`), English by default."""
+    language = language or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        raise DownloadError(_("Choose English or Welsh for the report."))
+    return language
+
+
 def export_report(
-    wave: Wave, kind: str, format: str, output: BinaryIO, *, compare_with: Wave | None = None
+    wave: Wave,
+    kind: str,
+    format: str,
+    output: BinaryIO,
+    *,
+    compare_with: Wave | None = None,
+    language: str | None = None,
 ) -> Report:
-    """A report written to a file by the `export_report` command, in the audit log."""
-    report = write_report(wave, kind, format, output, compare_with=compare_with)
+    """A report written to a file by the `export_report` command, in the audit log; in
+    `language` like a download job's."""
+    language = _checked_language(language)
+    with translation.override(language):
+        report = write_report(wave, kind, format, output, compare_with=compare_with)
     record_download(
         wave,
         kind=kind,
@@ -197,6 +212,7 @@ def export_report(
         via="command",
         run=report.run_id,
         compared_with=compare_with.slug if compare_with else None,
+        language=language,
     )
     return report
 

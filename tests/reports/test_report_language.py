@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from django.core.management import CommandError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -70,6 +71,7 @@ def test_the_downloads_page_asks_the_language_defaulting_to_the_persons(client):
     english = client.get(page_url(wave)).content.decode()
     assert "Language of the report" in english
     assert checked(english, "en-gb") and not checked(english, "cy")
+    assert re.search(r'<label[^>]*>\s*<span lang="cy">Cymraeg</span>\s*</label>', english)
     client.cookies["django_language"] = "cy"
     welsh = client.get(page_url(wave)).content.decode()
     assert "Iaith yr adroddiad" in welsh and "Language of the report" not in welsh
@@ -244,3 +246,40 @@ def test_the_next_wave_page_in_welsh(client):
     assert "Start the next wave" not in page and "Not copied" not in page
     refused = client.post(url, {"name": ""}).content.decode()
     assert "Gwall:" in refused and "Rhowch enw ar gyfer y cylch newydd." in refused
+
+
+def test_the_export_command_writes_a_welsh_report(tmp_path):
+    from tests.reports.test_export_report import export
+
+    wave = seeded_wave().wave
+    welsh = export(tmp_path, wave, "summative", "html", "--language", "cy").decode()
+    assert generated_months(welsh) == [month("cy")]
+    english = export(tmp_path, wave, "summative", "html").decode()
+    assert generated_months(english) == [month("en-gb")]
+    with pytest.raises(CommandError):
+        export(tmp_path, wave, "summative", "html", "--language", "ur")
+
+
+def test_a_comparison_started_in_welsh_says_its_progress_in_welsh_and_reuses_across_languages(
+    client, django_capture_on_commit_callbacks
+):
+    wave = seeded_wave(run=False).wave
+    p = wave.partnership
+    client.force_login(member(p, Role.EVALUATOR))
+    run_url = reverse("reports:comparison_run", kwargs={"partnership": p.slug, "wave": wave.slug})
+    client.cookies["django_language"] = "cy"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(run_url).status_code == 302
+    welsh = Job.objects.get(kind="comparison")
+    assert welsh.status == Job.Status.SUCCEEDED, welsh.error
+    assert welsh.parameters["language"] == "cy"
+    assert welsh.message == "Canlyniadau wedi’u cadw"
+    # The language is no parameter of the figures: the same answers in English reuse the run.
+    client.cookies["django_language"] = "en-gb"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(run_url)
+    english = Job.objects.filter(kind="comparison").latest("pk")
+    assert english.result["reused"] and english.result["run"] == welsh.result["run"]
+    assert english.message == (
+        "The answers have not changed since the last run: reused its results"
+    )
