@@ -105,6 +105,11 @@ def test_a_welsh_report_and_an_english_one_are_each_their_own_file(
     listing = client.get(page_url(wave)).content.decode()
     cells = re.findall(r"<td[^>]*data-language>(.*?)</td>", listing)
     assert cells == ['<span lang="en-gb">English</span>', '<span lang="cy">Cymraeg</span>']
+    assert listing.count("Summative report (HTML)<br>") == 2
+    client.cookies["django_language"] = "cy"
+    welsh_listing = client.get(page_url(wave)).content.decode()
+    assert welsh_listing.count("Adroddiad crynodol (HTML)<br>") == 2
+    assert "Ffeiliau a wnaed yn ddiweddar" in welsh_listing
 
 
 def test_a_language_not_offered_is_refused(client, django_capture_on_commit_callbacks):
