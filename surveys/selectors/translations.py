@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from django.conf import settings
 
@@ -30,19 +33,28 @@ from surveys.languages import ENGLISH, Language, language
 from surveys.models import Item, Questionnaire, Section, Translation, WaveLanguage
 from surveys.selectors.questionnaire_versions import latest_questionnaire
 
-AUDIENCE_NAMES: dict[str, str] = {
-    Questionnaire.For.STAFF: "Staff questionnaire",
-    Questionnaire.For.FOLLOW_UP: "Service users' and carers' questionnaire",
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+# Where a text is, in words (the Languages page and the PO file's comments), in the reader's
+# language.
+AUDIENCE_NAMES: dict[str, StrPromise] = {
+    Questionnaire.For.STAFF: _("Staff questionnaire"),
+    Questionnaire.For.FOLLOW_UP: _("Service users' and carers' questionnaire"),
 }
 QUESTIONNAIRE_FIELDS = {
-    "title": "title",
-    "introduction": "introduction",
-    "privacy_notice": "privacy notice",
-    "contact": "contact",
+    "title": _("title"),
+    "introduction": _("introduction"),
+    "privacy_notice": _("privacy notice"),
+    "contact": _("contact"),
 }
-SECTION_FIELDS = {"title": "title", "introduction": "introduction"}
-ITEM_FIELDS = {"text": "question", "easy_read_text": "easy-read wording", "help_text": "hint"}
-OUTCOME_FIELDS = {"text": "statement", "easy_read_text": "easy-read wording"}
+SECTION_FIELDS = {"title": _("title"), "introduction": _("introduction")}
+ITEM_FIELDS = {
+    "text": _("question"),
+    "easy_read_text": _("easy-read wording"),
+    "help_text": _("hint"),
+}
+OUTCOME_FIELDS = {"text": _("statement"), "easy_read_text": _("easy-read wording")}
 
 
 @dataclass(frozen=True)
@@ -87,7 +99,7 @@ def questionnaire_texts(
 ) -> list[Text]:
     """Every non-empty text of one questionnaire version, outcome statements included."""
     aud = questionnaire.audience
-    name = AUDIENCE_NAMES.get(aud, aud)
+    name = str(AUDIENCE_NAMES.get(aud, aud))
     texts = [
         Text(f"{aud}.questionnaire.{f}", getattr(questionnaire, f), f"{name}: {label}")
         for f, label in QUESTIONNAIRE_FIELDS.items()
@@ -98,24 +110,36 @@ def questionnaire_texts(
             Text(
                 f"{aud}.section.{number}.{f}",
                 getattr(section, f),
-                f"{name}, section {number}: {label}",
+                gettext("%(questionnaire)s, section %(number)s: %(field)s")
+                % {"questionnaire": name, "number": number, "field": label},
             )
             for f, label in SECTION_FIELDS.items()
         ]
         for item in section.items.all():
-            where = f"{name}, question {item.code}"
+            where = gettext("%(questionnaire)s, question %(code)s") % {
+                "questionnaire": name,
+                "code": item.code,
+            }
             texts += [
                 Text(f"{aud}.item.{item.code}.{f}", getattr(item, f), f"{where}: {label}")
                 for f, label in ITEM_FIELDS.items()
             ]
             texts += [
-                Text(f"{aud}.item.{item.code}.option.{value}", label, f"{where}: option {value}")
+                Text(
+                    f"{aud}.item.{item.code}.option.{value}",
+                    label,
+                    gettext("%(where)s: option %(value)s") % {"where": where, "value": value},
+                )
                 for value, label in _option_values(item)
                 if not _is_outcome_option(value, label, outcomes)
             ]
     for code, outcome in sorted(outcomes.items()):
         texts += [
-            Text(f"outcome.{code}.{f}", getattr(outcome, f), f"Outcome {code}: {label}")
+            Text(
+                f"outcome.{code}.{f}",
+                getattr(outcome, f),
+                gettext("Outcome %(code)s: %(field)s") % {"code": code, "field": label},
+            )
             for f, label in OUTCOME_FIELDS.items()
         ]
     return [t for t in texts if t.source.strip()]

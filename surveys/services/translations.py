@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import polib
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 
 from poet.models import Wave
 from poet.services import record_audit
@@ -46,11 +48,13 @@ class TranslationFileError(SurveyError):
         self.problems = problems
         shown = problems[:MAX_LISTED]
         more = len(problems) - len(shown)
+        listed = "; ".join(shown)
         super().__init__(
-            "The file was not imported (nothing was saved): "
-            + "; ".join(shown)
-            + (f"; and {more} more" if more else "")
-            + "."
+            _("The file was not imported (nothing was saved): %(problems)s; and %(more)s more.")
+            % {"problems": listed, "more": more}
+            if more
+            else _("The file was not imported (nothing was saved): %(problems)s.")
+            % {"problems": listed}
         )
 
 
@@ -61,7 +65,7 @@ def set_languages(wave: Wave, codes: list[str], *, actor=None) -> None:
     allowed = {lang.code for lang in other_languages()}
     unknown = [c for c in codes if c not in allowed]
     if unknown:
-        raise SurveyError(f"POET does not offer {', '.join(unknown)}.")
+        raise SurveyError(_("POET does not offer %(codes)s.") % {"codes": ", ".join(unknown)})
     before = set(offered_codes(wave))
     wanted = set(codes)
     WaveLanguage.objects.filter(wave=wave).exclude(code__in=wanted).delete()
@@ -91,13 +95,17 @@ def check_translations(questionnaire: Questionnaire) -> None:
         needed = texts if has_interface_catalogue(code) else [*texts, *page_texts()]
         missing = [t for t in needed if not is_translated(t, translations)]
         if missing:
-            short.append(f"{language(code).english_name} lacks {len(missing)}")
+            short.append(
+                _("%(language)s lacks %(count)s")
+                % {"language": _language_name(code), "count": len(missing)}
+            )
     if short:
         raise SurveyError(
-            "Some languages the wave offers are not fully translated ("
-            + "; ".join(short)
-            + "): import their translations on the wave's Languages page, or take the "
-            "language off."
+            _(
+                "Some languages the wave offers are not fully translated (%(short)s): import "
+                "their translations on the wave's Languages page, or take the language off."
+            )
+            % {"short": "; ".join(short)}
         )
 
 
@@ -149,25 +157,37 @@ def export_po(wave: Wave, code: str, *, actor=None) -> bytes:
     return str(po).encode("utf-8")
 
 
+def _language_name(code: str) -> str:
+    """The language's name in the reader's language ("Welsh", "Cymraeg")."""
+    return str(get_language_info(code)["name_translated"])
+
+
 def _check_offered(wave: Wave, code: str) -> None:
     if code == ENGLISH or code not in offered_codes(wave):
-        raise SurveyError("Add the language to the wave's languages first.")
+        raise SurveyError(_("Add the language to the wave's languages first."))
 
 
 def _parse(content: bytes) -> polib.POFile:
     if len(content) > MAX_FILE_BYTES:
-        raise TranslationFileError([f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MB"])
+        raise TranslationFileError(
+            [
+                _("the file is over %(megabytes)s MB")
+                % {"megabytes": MAX_FILE_BYTES // (1024 * 1024)}
+            ]
+        )
     try:
         decoded = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TranslationFileError(["the file is not UTF-8 text: save it as UTF-8"]) from None
+        raise TranslationFileError([_("the file is not UTF-8 text: save it as UTF-8")]) from None
     if not decoded.strip():
-        raise TranslationFileError(["the file is empty"])
+        raise TranslationFileError([_("the file is empty")])
     try:
         return polib.pofile(decoded, wrapwidth=0)
     except (OSError, ValueError) as error:
         detail = re.sub(r"\s+", " ", str(error)).strip()
-        raise TranslationFileError([f"it is not a readable PO file ({detail})"]) from None
+        raise TranslationFileError(
+            [_("it is not a readable PO file (%(detail)s)") % {"detail": detail}]
+        ) from None
 
 
 def placeholders(text: str) -> set[str]:
@@ -211,24 +231,36 @@ def _easy_read_count(text: str) -> int:
 
 def _entry_problems(entry: polib.POEntry, text: Text | None, label: str) -> list[str]:
     if text is None:
-        return [f"{label}: the wave has no such text (was the file made for another wave?)"]
+        return [
+            _("%(where)s: the wave has no such text (was the file made for another wave?)")
+            % {"where": label}
+        ]
     if entry.msgid_plural:
-        return [f"{label}: a plural form, which POET's texts never have"]
+        return [_("%(where)s: a plural form, which POET's texts never have") % {"where": label}]
     if entry.msgid != text.source:
         return [
-            f"{label}: its English has changed since the file was made; download the file "
-            "again and translate the new English"
+            _(
+                "%(where)s: its English has changed since the file was made; download the file "
+                "again and translate the new English"
+            )
+            % {"where": label}
         ]
     if not entry.msgstr.strip():
-        return [f"{label}: the translation is missing"]
+        return [_("%(where)s: the translation is missing") % {"where": label}]
     if "fuzzy" in entry.flags:
-        return [f"{label}: marked fuzzy (needs checking); check it and remove the mark"]
+        return [
+            _("%(where)s: marked fuzzy (needs checking); check it and remove the mark")
+            % {"where": label}
+        ]
     if len(entry.msgstr) > MAX_TRANSLATION_CHARACTERS:
-        return [f"{label}: the translation is over {MAX_TRANSLATION_CHARACTERS} characters"]
+        return [
+            _("%(where)s: the translation is over %(most)s characters")
+            % {"where": label, "most": MAX_TRANSLATION_CHARACTERS}
+        ]
     if _easy_read_count(entry.msgstr) != _easy_read_count(entry.msgid):
         return [
-            f"{label}: keep one “{EASY_READ}” paragraph for each in the English "
-            f"({_easy_read_count(entry.msgid)})"
+            _("%(where)s: keep one “%(marker)s” paragraph for each in the English (%(count)s)")
+            % {"where": label, "marker": EASY_READ, "count": _easy_read_count(entry.msgid)}
         ]
     return []
 
@@ -249,27 +281,28 @@ def check_po(wave: Wave, code: str, content: bytes) -> dict[str, tuple[str, str]
     declared = (po.metadata.get("Language") or "").strip()
     if declared and declared.lower().replace("_", "-") != code:
         problems.append(
-            f"the file is for the language “{declared}”, not {language(code).english_name} ({code})"
+            _("the file is for the language “%(declared)s”, not %(language)s (%(code)s)")
+            % {"declared": declared, "language": _language_name(code), "code": code}
         )
     texts = {t.key: t for t in language_texts(wave, code)}
     found: dict[str, tuple[str, str]] = {}
     for entry in po:
         if entry.obsolete:
             continue
-        label = f"line {entry.linenum}"
+        label = _("line %(number)s") % {"number": entry.linenum}
         if not entry.msgctxt:
-            problems.append(f"{label}: a string without its key (msgctxt)")
+            problems.append(_("%(where)s: a string without its key (msgctxt)") % {"where": label})
             continue
         label = f"{label} ({entry.msgctxt})"
         if entry.msgctxt in found:
-            problems.append(f"{label}: the key appears twice")
+            problems.append(_("%(where)s: the key appears twice") % {"where": label})
             continue
         entry_problems = _entry_problems(entry, texts.get(entry.msgctxt), label)
         problems += entry_problems
         if not entry_problems:
             found[entry.msgctxt] = (entry.msgid, entry.msgstr)
     absent = [key for key in texts if key not in found and key not in _keys(po)]
-    problems += [f"{key}: not in the file" for key in absent]
+    problems += [_("%(key)s: not in the file") % {"key": key} for key in absent]
     if problems:
         raise TranslationFileError(problems)
     return found
@@ -322,7 +355,7 @@ def save_translations(wave: Wave, code: str, texts: dict[str, str], *, actor=Non
     sources = {t.key: t.source for t in language_texts(wave, code)}
     unknown = sorted(set(texts) - set(sources))
     if unknown:
-        raise SurveyError(f"The wave has no texts {', '.join(unknown)}.")
+        raise SurveyError(_("The wave has no texts %(keys)s.") % {"keys": ", ".join(unknown)})
     for key, text in texts.items():
         Translation.objects.update_or_create(
             wave=wave,
