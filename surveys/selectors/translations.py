@@ -22,10 +22,9 @@ import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-
-from django.conf import settings
 
 from poet.models import OutcomeStatement, Wave
 from surveys import respondent_words

@@ -206,7 +206,9 @@ def page_word_problem(source: str, translation: str) -> str | None:
     wanted, found = placeholders(source), placeholders(translation)
     lost = (wanted - GRAMMAR_BLANKS) - found
     if lost:
-        return f"the blanks {', '.join(sorted(lost))} are left out, so the page cannot show them"
+        return _("the blanks %(blanks)s are left out, so the page cannot show them") % {
+            "blanks": ", ".join(sorted(lost))
+        }
     if found - wanted:
         return (
             f"{', '.join(sorted(found - wanted))} is not a blank of the English: shown as written"

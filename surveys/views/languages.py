@@ -87,6 +87,10 @@ def upload(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
                 )
                 % {"count": result.saved, "language": get_language_info(code)["name_translated"]},
             )
+            for warning in result.warnings:
+                messages.warning(
+                    request, _("Check this page word: %(warning)s") % {"warning": warning}
+                )
             return redirect(_url(access, wave))
     return _page(request, access, wave, upload=form)
 
