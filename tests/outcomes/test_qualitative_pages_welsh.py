@@ -282,3 +282,14 @@ def test_the_framework_matrix_in_welsh(client, built):
     assert "Person neu ffynhonnell" in text
     assert "Trawsgrifiad 1 (" in text  # the row of the transcript, by kind, number and method
     assert "Passages coded to each theme" not in text
+
+
+def test_the_framework_matrix_file_in_welsh(client, built):
+    both_coded(built)
+    response = in_welsh(client, built).get(built.url("framework_csv"))
+    assert response.status_code == 200
+    header = response.content.decode().splitlines()[0]
+    assert header.startswith("Person neu ffynhonnell,Pwy,")
+    del client.cookies["django_language"]
+    english = client.get(built.url("framework_csv")).content.decode()
+    assert english.splitlines()[0].startswith("Person or source,Who,")
