@@ -5,6 +5,7 @@ never the contents."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -46,9 +47,23 @@ REFUSALS = (
 )
 
 
+# Refusals that name something of the file: the English pattern, and the message to translate.
+REFUSAL_PATTERNS = (
+    (
+        re.compile(r"Two codes of the codebook have the same GUID \((?P<guid>[^)]*)\)\."),
+        gettext_noop("Two codes of the codebook have the same GUID (%(guid)s)."),
+    ),
+)
+
+
 def _refused(error: refi_qda.RefiQdaError) -> ExchangeError:
     """The format's refusal as the evaluator's message, in their language where it is known."""
-    return ExchangeError(_(str(error)))
+    message = str(error)
+    for pattern, translated in REFUSAL_PATTERNS:
+        found = pattern.fullmatch(message)
+        if found:
+            return ExchangeError(_(translated) % found.groupdict())
+    return ExchangeError(_(message))
 
 
 def _audit(action: str, schedule: FollowUpSchedule, actor, **detail) -> None:

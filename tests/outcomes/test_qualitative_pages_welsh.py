@@ -208,6 +208,28 @@ def test_a_refused_codebook_file_says_why_in_welsh(client, built):
     assert "not well-formed XML" not in text
 
 
+def test_every_refusal_of_the_codebook_reader_has_welsh(client, built):
+    """The reader (pure, no Django) refuses in English; each refusal reaches the page in Welsh,
+    the names it quotes from the file kept."""
+    same_guid = (
+        b'<?xml version="1.0" encoding="utf-8"?>'
+        b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        b'<Code guid="A1" name="Home" isCodable="true"/><Code guid="A1" name="Money"/>'
+        b"</Codes></CodeBook>"
+    )
+    no_codes = b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>'
+    other_root = b'<Project xmlns="urn:QDA-XML:project:1.0"/>'
+    client = in_welsh(client, built)
+    for data, welsh in (
+        (same_guid, "Mae gan ddau god yn y llyfr codau yr un GUID (A1)."),
+        (no_codes, "Nid oes gan y llyfr codau unrhyw godau."),
+        (other_root, "nid CodeBook yn y gofod enwau urn:QDA-XML:codebook:1.0 yw ei gwraidd"),
+    ):
+        upload = SimpleUploadedFile("codes.qdc", data, content_type="application/xml")
+        text = text_of(client.post(built.url("import_codebook"), {"codebook": upload}))
+        assert welsh in text
+
+
 def test_the_theme_page_in_welsh(client, built):
     home = codebook.add_theme(built.schedule, name="Home")
     text = text_of(in_welsh(client, built).get(f"{built.url('theme')}?theme={home.pk}"))
