@@ -315,3 +315,16 @@ def test_the_framework_matrix_file_in_welsh(client, built):
     del client.cookies["django_language"]
     english = client.get(built.url("framework_csv")).content.decode()
     assert english.splitlines()[0].startswith("Person or source,Who,")
+
+
+def test_the_qualitative_software_project_stays_in_english(client, built):
+    """The REFI-QDA project is read by other software and teams: its own words stay English."""
+    import io
+    import zipfile
+
+    response = in_welsh(client, built).get(built.url("download_qdpx"))
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.content)) as package:
+        project = package.read("project.qde").decode()
+    assert 'name="Transcript 1"' in project and "Service users" in project
+    assert "Trawsgrifiad" not in project and "Defnyddwyr gwasanaeth" not in project
