@@ -688,9 +688,10 @@ def _change(data: RunData, earlier: RunData | None, compare_with: Wave, k: int) 
     section.paragraphs.append(
         _(
             "The figures of both waves side by side, as stored by each wave's latest comparison. "
-            "The change is the later mean minus the earlier one, with an approximate 95% "
+            "The change is the later mean minus the earlier one, with an approximate %(level)s "
             "confidence interval (normal approximation from each wave's mean, SD and number of "
-            "staff); different people may have answered each wave."
+            "staff); different people may have answered each wave.",
+            level="95%",
         )
     )
     before = {r["domain"]: r for r in earlier.run.domain_summary if r["breakdown"] == "all"}
