@@ -120,7 +120,7 @@ def who_answered(rates: dict) -> str:
     given), with the open link's responses when the tables show them."""
     overall = rates["overall"]
     if overall["completed"] is None:
-        sentence = _(
+        sentence: str = _(
             "%(invited)s members of staff were invited; how many completed the survey "
             "through their invitation is %(hidden)s.",
             invited=overall["invited"],

@@ -4,7 +4,7 @@ built once here for the formative and summative reports and the comparison table
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from poet.models import Wave
 from reports.content.words import _
@@ -12,9 +12,9 @@ from reports.documents import Report, ReportKind
 from reports.models import ComparisonRun
 
 TITLES: dict[str, str] = {
-    "formative": gettext_lazy("Formative report"),
-    "summative": gettext_lazy("Summative report"),
-    "comparison": gettext_lazy("Comparison table"),
+    "formative": gettext_noop("Formative report"),
+    "summative": gettext_noop("Summative report"),
+    "comparison": gettext_noop("Comparison table"),
 }
 
 
@@ -30,7 +30,7 @@ def report_header(
     partnership's minimum group size)."""
     return Report(
         kind=kind,
-        title=_("%(report)s: %(wave)s", report=TITLES[kind], wave=wave.name),
+        title=_("%(report)s: %(wave)s", report=_(TITLES[kind]), wave=wave.name),
         partnership=wave.partnership.name,
         wave=wave.name,
         k=run.k if run else wave.partnership.minimum_group_size,

@@ -433,6 +433,7 @@ def _points_note(shown: list[ComparisonRow], every: list[ComparisonRow], compare
         for r in every
         if not r.suppressed and (r.mean_staff is None or r.mean_users is None)
     ]
+    note: str
     if compared == len(shown):
         note = _("The %(count)s outcome(s) with both means shown.", count=len(shown))
     else:
