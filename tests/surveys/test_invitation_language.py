@@ -1,0 +1,209 @@
+"""Invitation and reminder e-mails in the invitee's language (issue 17, item 1): Welsh for Welsh
+speakers, Welsh then English for people whose language is not known when the wave offers Welsh,
+English otherwise, exactly as before; the link opens the survey in the e-mail's language."""
+
+import datetime
+import html
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from poet.models import Job, Role, Wave
+from surveys.models import Invitation
+from surveys.services.invitations import send_invitations, send_reminders
+from surveys.services.translations import import_po, set_languages
+from tests.factories import OrganisationFactory, StaffGroupFactory, WaveFactory, member
+from tests.surveys.test_answering_support import build_survey
+from tests.surveys.test_translations import translated_file
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r"http://testserver\.example/s/([A-Za-z0-9_-]+)/(\?lang=[a-z-]+)?")
+ENGLISH_SUBJECT = "Northshire Health & Care staff survey: how is working together going?"
+WELSH_SUBJECT = "Arolwg staff Northshire Health & Care: sut mae cydweithio’n mynd?"
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = "http://testserver.example"
+    settings.SITE_DOMAIN = "testserver.example"
+
+
+def make_wave(*, welsh: bool, **fields) -> Wave:
+    wave = WaveFactory(
+        partnership__name="Northshire Health & Care",
+        name="Baseline 2026",
+        status=Wave.Status.OPEN,
+        closes_on=datetime.date(2026, 12, 18),
+        **fields,
+    )
+    OrganisationFactory(partnership=wave.partnership, name="Cyngor Môn")
+    StaffGroupFactory(partnership=wave.partnership, name="Nurse")
+    if welsh:
+        set_languages(wave, ["cy"])
+    return wave
+
+
+def invite(wave: Wave, email: str, language: str = "") -> Invitation:
+    return Invitation.objects.create(
+        wave=wave,
+        organisation=wave.partnership.organisations.get(),
+        staff_group=wave.partnership.staff_groups.get(),
+        email=email,
+        language=language,
+    )
+
+
+def sent_to(email: str):
+    (message,) = [m for m in mail.outbox if m.to == [email]]
+    return message
+
+
+def html_of(message) -> str:
+    body, mime = message.alternatives[0]
+    assert mime == "text/html"
+    return html.unescape(body)
+
+
+def test_a_welsh_speaker_gets_the_invitation_in_welsh_with_a_link_opening_the_survey_in_welsh():
+    wave = make_wave(welsh=False)
+    invite(wave, "eleri@example.org", "cy")
+    assert send_invitations(wave).sent == 1
+    message = sent_to("eleri@example.org")
+    assert message.subject == WELSH_SUBJECT
+    for text in (message.body, html_of(message)):
+        assert "Helo," in text and "Hello," not in text
+        assert "Mae eich atebion yn ddienw." in text and "anonymous" not in text
+        # The date in Welsh, as Welsh writes it mid-sentence.
+        assert "Bydd yr arolwg yn cau ar ddiwedd dydd Gwener 18 Rhagfyr 2026." in text
+        assert "Friday" not in text and "December" not in text
+        links = LINK.findall(text)
+        assert links and all(lang == "?lang=cy" for _, lang in links)
+    assert '<html lang="cy">' in html_of(message)
+    assert "Ateb yr arolwg" in html_of(message)
+
+
+def test_people_whose_language_is_not_known_get_welsh_then_english_when_the_wave_offers_welsh():
+    wave = make_wave(welsh=True)
+    invite(wave, "alex@example.org")
+    send_invitations(wave)
+    message = sent_to("alex@example.org")
+    assert message.subject == f"{WELSH_SUBJECT} / {ENGLISH_SUBJECT}"
+    for text in (message.body, html_of(message)):
+        welsh, english = text.index("Helo,"), text.index("Hello,")
+        assert welsh < english  # Welsh first
+        assert text.index("dydd Gwener 18 Rhagfyr 2026") < english
+        assert text.index("Friday 18 December 2026") > english
+        links = LINK.findall(text)
+        # One personal link, opening the survey in Welsh from the Welsh part and in English
+        # from the English part.
+        assert len({token for token, _ in links}) == 1
+        assert {lang for _, lang in links} == {"?lang=cy", ""}
+        assert all(lang == "?lang=cy" for _, lang in LINK.findall(text[:english])) and all(
+            lang == "" for _, lang in LINK.findall(text[english:])
+        )
+    page = html_of(message)
+    assert '<div lang="cy"' in page and '<div lang="en-GB"' in page
+    assert "<title>Arolwg staff Northshire Health & Care / Northshire Health & Care staff" in page
+
+
+def test_without_welsh_on_the_wave_nor_a_known_language_the_e_mail_is_english_as_before(client):
+    wave = make_wave(welsh=False)
+    invite(wave, "alex@example.org")
+    invite(wave, "ben@example.org", "en-gb")
+    # Whatever language the evaluator's pages are in.
+    client.force_login(member(wave.partnership, Role.EVALUATOR))
+    client.cookies["django_language"] = "cy"
+    send_invitations(wave)
+    for email in ("alex@example.org", "ben@example.org"):
+        message = sent_to(email)
+        assert message.subject == ENGLISH_SUBJECT
+        assert message.body.startswith("Hello,\n")
+        assert "The survey closes at the end of Friday 18 December 2026." in message.body
+        assert "Helo" not in message.body and "?lang=" not in message.body
+        assert '<html lang="en-GB">' in html_of(message) and "lang=" not in html_of(
+            message
+        ).replace('<html lang="en-GB">', "")
+
+
+def test_a_known_english_speaker_gets_english_only_on_a_wave_offering_welsh():
+    wave = make_wave(welsh=True)
+    invite(wave, "ben@example.org", "en-gb")
+    send_invitations(wave)
+    message = sent_to("ben@example.org")
+    assert message.subject == ENGLISH_SUBJECT
+    assert "Helo" not in message.body and "?lang=" not in message.body
+
+
+def test_other_languages_get_the_english_e_mail_with_a_link_opening_the_survey_in_theirs():
+    wave = make_wave(welsh=True)
+    set_languages(wave, ["cy", "ur"])
+    invite(wave, "imran@example.org", "ur")
+    send_invitations(wave)
+    message = sent_to("imran@example.org")
+    assert message.subject == ENGLISH_SUBJECT
+    assert "Hello," in message.body and "Helo" not in message.body
+    links = LINK.findall(message.body) + LINK.findall(html_of(message))
+    assert links and all(lang == "?lang=ur" for _, lang in links)
+
+
+def test_reminders_are_in_the_invitees_language_too():
+    wave = make_wave(welsh=True)
+    long_ago = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    for email, language in [
+        ("eleri@example.org", "cy"),
+        ("alex@example.org", ""),
+        ("ben@example.org", "en-gb"),
+    ]:
+        invite(wave, email, language)
+    Invitation.objects.update(last_sent_at=long_ago)
+    assert send_reminders(wave) == 3
+    welsh = sent_to("eleri@example.org")
+    assert welsh.subject == f"Nodyn atgoffa: {WELSH_SUBJECT}"
+    assert "Nodyn atgoffa yw hwn:" in welsh.body and "This is a reminder" not in welsh.body
+    assert "?lang=cy" in welsh.body
+    both = sent_to("alex@example.org")
+    assert both.subject == f"Nodyn atgoffa: {WELSH_SUBJECT} / Reminder: {ENGLISH_SUBJECT}"
+    assert both.body.index("Nodyn atgoffa yw hwn:") < both.body.index("This is a reminder:")
+    english = sent_to("ben@example.org")
+    assert english.subject == f"Reminder: {ENGLISH_SUBJECT}"
+    assert "Nodyn" not in english.body
+
+
+def test_the_welsh_e_mail_names_the_questionnaire_by_its_welsh_title_once_translated(client):
+    invitation, _ = build_survey(partnership__name="Northshire Health & Care")
+    wave = invitation.wave
+    Invitation.objects.filter(pk=invitation.pk).update(language="cy")
+    set_languages(wave, ["cy"])
+    send_invitations(wave)
+    assert "“" not in mail.outbox[0].body  # no Welsh title while the Welsh is incomplete
+    mail.outbox.clear()
+    Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=None)
+    import_po(wave, "cy", translated_file(wave, "cy", lambda text: f"[cy] {text}"))
+    send_invitations(wave)
+    body = mail.outbox[0].body
+    assert "ateb arolwg byr, “[cy] Working together in our partnership”" in body
+
+    # Its link opens the survey in Welsh: the questionnaire's Welsh texts, POET's Welsh words.
+    (token, lang) = LINK.findall(body)[0]
+    assert lang == "?lang=cy"
+    client.get(reverse("respond:start", kwargs={"token": token}) + lang)
+    start = html.unescape(client.get("/s/").content.decode())
+    assert '<html lang="cy"' in start
+    assert "[cy] Working together in our partnership" in start
+
+
+def test_the_invitations_job_sends_each_person_their_own_language(
+    client, django_capture_on_commit_callbacks
+):
+    wave = make_wave(welsh=True)
+    invite(wave, "eleri@example.org", "cy")
+    invite(wave, "ben@example.org", "en-gb")
+    client.force_login(member(wave.partnership, Role.EVALUATOR))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/p/{wave.partnership.slug}/waves/{wave.slug}/survey/invitations/send/")
+    assert Job.objects.get(kind="surveys.send_invitations").status == Job.Status.SUCCEEDED
+    assert sent_to("eleri@example.org").subject == WELSH_SUBJECT
+    assert sent_to("ben@example.org").subject == ENGLISH_SUBJECT
