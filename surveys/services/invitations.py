@@ -100,7 +100,13 @@ def add_invitations(wave: Wave, members: Iterable[StaffMember], *, actor=None) -
     """Store one invitation per member of staff; all of them or, on any clash, none."""
     check_can_invite(wave)
     invitations = [
-        Invitation(wave=wave, email=m.email, organisation=m.organisation, staff_group=m.staff_group)
+        Invitation(
+            wave=wave,
+            email=m.email,
+            organisation=m.organisation,
+            staff_group=m.staff_group,
+            language=m.language,
+        )
         for m in members
     ]
     try:
@@ -126,10 +132,12 @@ def add_person(
     email: str,
     organisation: Organisation,
     staff_group: StaffGroup,
+    language: str = "",
     actor=None,
 ) -> Invitation:
     """Put one member of staff on the wave's staff list by hand (what one row of a staff list
-    file says: their e-mail address, organisation and staff group)."""
+    file says: their e-mail address, organisation, staff group and language, "" when not
+    known)."""
     email = email.strip().lower()
     partnership_id = wave.partnership_id
     if (
@@ -137,10 +145,14 @@ def add_person(
         or staff_group.partnership_id != partnership_id
     ):
         raise SurveyError("Choose an organisation and a staff group of this partnership.")
+    if language and language not in dict(settings.RESPONDENT_LANGUAGES):
+        raise SurveyError("Choose a language POET offers, or “Not known”.")
     if Invitation.objects.filter(wave=wave, email=email).exists():
         raise SurveyError(f"{email} is already on this wave’s staff list.")
     try:
-        add_invitations(wave, [StaffMember(0, email, organisation, staff_group)], actor=actor)
+        add_invitations(
+            wave, [StaffMember(0, email, organisation, staff_group, language)], actor=actor
+        )
     except StaffListError:  # added by someone else a moment ago
         raise SurveyError(f"{email} is already on this wave’s staff list.") from None
     return Invitation.objects.get(wave=wave, email=email)

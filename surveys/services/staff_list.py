@@ -1,4 +1,5 @@
-"""Reading a staff list CSV (email, organisation, staff_group) for a wave's invitations.
+"""Reading a staff list CSV (email, organisation, staff_group, and optionally language) for a
+wave's invitations.
 
 All or nothing: a file with any bad row is refused as a whole, with one message per bad row saying
 which row (as a spreadsheet numbers it: the header is row 1) and why, so the evaluator can fix the
@@ -9,14 +10,17 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import get_language_info, override
 
 from poet.models import Organisation, StaffGroup, Wave
 from poet.spreadsheet import CsvShapeError, check_csv_shape, neutralise, restore
 from surveys.models import Invitation
 
 COLUMNS = ("email", "organisation", "staff_group")
+LANGUAGE_COLUMN = "language"  # optional: the language of each person's e-mails
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_PROBLEMS_SHOWN = 50
@@ -30,6 +34,7 @@ class StaffMember:
     email: str
     organisation: Organisation
     staff_group: StaffGroup
+    language: str = ""  # a code of settings.RESPONDENT_LANGUAGES; "" when not known
 
 
 class StaffListError(Exception):
@@ -56,6 +61,31 @@ def _find(by_name: dict[str, object], name: str):
 def _known(objects) -> str:
     names = sorted(o.name for o in objects)
     return ", ".join(names) if names else "none yet: add them to the partnership first"
+
+
+def language_names() -> dict[str, str]:
+    """What a staff list may say for each language a person may read, casefolded → its code: its
+    code ("cy", "en", "en-GB"), its own name ("Cymraeg", "Polski"), and its English and Welsh
+    names ("Welsh", "English", "Saesneg")."""
+    names: dict[str, str] = {}
+    for code, own_name in settings.RESPONDENT_LANGUAGES:
+        base = code.split("-")[0]
+        words = [code, base, own_name]
+        for each in {code, base}:
+            info = get_language_info(each)
+            with override("cy"):
+                words += [info["name"], info["name_local"], str(info["name_translated"])]
+        for word in words:
+            names.setdefault(_key(word), code)
+    return names
+
+
+def read_language(value: str, names: dict[str, str] | None = None) -> str | None:
+    """The language code a staff list's cell names ("" when blank), or None when it names none
+    POET knows."""
+    if not value.strip():
+        return ""
+    return (names or language_names()).get(_key(value.replace("_", "-")))
 
 
 def _decode(data: bytes) -> str:
@@ -109,7 +139,9 @@ def read_staff_list(data: bytes, wave: Wave) -> list[StaffMember]:
                 "must be the header email,organisation,staff_group."
             ]
         )
-    where = {column: header.index(column) for column in COLUMNS}
+    where = {
+        column: header.index(column) for column in (*COLUMNS, LANGUAGE_COLUMN) if column in header
+    }
     body = [
         (number, row)
         for number, row in enumerate(rows[1:], start=2)
@@ -129,6 +161,7 @@ def read_staff_list(data: bytes, wave: Wave) -> list[StaffMember]:
     already = set(
         Invitation.objects.filter(wave=wave).exclude(email="").values_list("email", flat=True)
     )
+    names = language_names()
     first_row_of: dict[str, int] = {}
     members: list[StaffMember] = []
     problems: list[str] = []
@@ -136,7 +169,7 @@ def read_staff_list(data: bytes, wave: Wave) -> list[StaffMember]:
     for number, row in body:
 
         def cell(column: str, row=row) -> str:
-            index = where[column]
+            index = where.get(column, len(row))
             return row[index].strip() if index < len(row) else ""
 
         email = cell("email").lower()
@@ -175,11 +208,17 @@ def read_staff_list(data: bytes, wave: Wave) -> list[StaffMember]:
                 f"'{group_name}' is not a staff group of this partnership "
                 f"(they are: {_known(groups)})"
             )
+        language = read_language(cell(LANGUAGE_COLUMN), names)
+        if language is None:
+            row_problems.append(
+                f"'{cell(LANGUAGE_COLUMN)}' is not a language POET knows (use one of "
+                f"{_language_examples()}, or leave it blank when not known)"
+            )
         if row_problems:
             message = "; ".join(row_problems)
             problems.append(f"Row {number}: {message[0].upper()}{message[1:]}.")
         else:
-            members.append(StaffMember(number, email, organisation, group))
+            members.append(StaffMember(number, email, organisation, group, language or ""))
 
     if problems:
         if len(problems) > MAX_PROBLEMS_SHOWN:
@@ -189,6 +228,14 @@ def read_staff_list(data: bytes, wave: Wave) -> list[StaffMember]:
             ]
         raise StaffListError(problems)
     return members
+
+
+def _language_examples() -> str:
+    """The languages a staff list may name, each by its code and its name: "cy (Cymraeg), en
+    (English), …"."""
+    return ", ".join(
+        f"{code.split('-')[0]} ({name})" for code, name in settings.RESPONDENT_LANGUAGES
+    )
 
 
 def example_staff_list(wave: Wave) -> str:
@@ -204,16 +251,22 @@ def example_staff_list(wave: Wave) -> str:
     groups = list(wave.partnership.staff_groups.values_list("name", flat=True)) or [
         "Name of a staff group"
     ]
+    # A language column when the wave offers languages besides English: blank (not known), or
+    # each offered language by its own name.
+    languages = [""] + [
+        name
+        for code, name in settings.RESPONDENT_LANGUAGES
+        if wave.languages.filter(code=code).exists()
+    ]
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(COLUMNS + ((LANGUAGE_COLUMN,) if len(languages) > 1 else ()))
     for i in range(max(3, min(len(organisations), 6))):
-        writer.writerow(
-            [
-                f"person.{i + 1}@example.org",
-                neutralise(organisations[i % len(organisations)]),
-                neutralise(groups[i % len(groups)]),
-            ]
-        )
+        row = [
+            f"person.{i + 1}@example.org",
+            neutralise(organisations[i % len(organisations)]),
+            neutralise(groups[i % len(groups)]),
+        ]
+        writer.writerow(row + ([languages[i % len(languages)]] if len(languages) > 1 else []))
     return out.getvalue()

@@ -86,6 +86,7 @@ def add_person(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
                 email=form.cleaned_data["email"],
                 organisation=form.cleaned_data["organisation"],
                 staff_group=form.cleaned_data["staff_group"],
+                language=form.cleaned_data.get("language") or "",
                 actor=request.user,
             )
         except SurveyError as error:

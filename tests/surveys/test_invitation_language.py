@@ -207,3 +207,109 @@ def test_the_invitations_job_sends_each_person_their_own_language(
     assert Job.objects.get(kind="surveys.send_invitations").status == Job.Status.SUCCEEDED
     assert sent_to("eleri@example.org").subject == WELSH_SUBJECT
     assert sent_to("ben@example.org").subject == ENGLISH_SUBJECT
+
+
+# --- the language on the staff list ------------------------------------------------------------
+
+
+def invitations_url(wave: Wave, tail: str = "") -> str:
+    return f"/p/{wave.partnership.slug}/waves/{wave.slug}/survey/invitations/{tail}"
+
+
+def upload(client, wave: Wave, content: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        invitations_url(wave),
+        {"staff_list": SimpleUploadedFile("staff.csv", content.encode(), "text/csv")},
+    )
+
+
+@pytest.fixture
+def evaluator(client):
+    wave = make_wave(welsh=True)
+    client.force_login(member(wave.partnership, Role.EVALUATOR))
+    client.wave = wave
+    return client
+
+
+def test_a_staff_list_language_column_accepts_codes_and_names_in_any_case(evaluator):
+    wave = evaluator.wave
+    rows = {
+        "a@example.org": ("cy", "cy"),
+        "b@example.org": ("CYMRAEG", "cy"),
+        "c@example.org": (" welsh ", "cy"),
+        "d@example.org": ("en", "en-gb"),
+        "e@example.org": ("English", "en-gb"),
+        "f@example.org": ("en-GB", "en-gb"),
+        "g@example.org": ("Saesneg", "en-gb"),
+        "h@example.org": ("Urdu", "ur"),
+        "i@example.org": ("اردو", "ur"),
+        "j@example.org": ("", ""),
+    }
+    content = "email,organisation,staff_group,Language\n" + "".join(
+        f"{email},Cyngor Môn,Nurse,{cell}\n" for email, (cell, _) in rows.items()
+    )
+    assert upload(evaluator, wave, content).status_code == 302
+    stored = dict(Invitation.objects.values_list("email", "language"))
+    assert stored == {email: code for email, (_, code) in rows.items()}
+
+
+def test_a_staff_list_without_a_language_column_leaves_languages_not_known(evaluator):
+    wave = evaluator.wave
+    content = "email,organisation,staff_group\na@example.org,Cyngor Môn,Nurse\n"
+    assert upload(evaluator, wave, content).status_code == 302
+    assert Invitation.objects.get().language == ""
+
+
+def test_an_unknown_language_is_a_clear_error_of_its_row_and_nothing_is_stored(evaluator):
+    wave = evaluator.wave
+    content = (
+        "email,organisation,staff_group,language\n"
+        "a@example.org,Cyngor Môn,Nurse,Welsh\n"
+        "b@example.org,Cyngor Môn,Nurse,Klingon\n"
+        "c@example.org,Nowhere,Nurse,fr\n"
+    )
+    response = upload(evaluator, wave, content)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200 and "There is a problem" in page
+    assert (
+        "Row 3: 'Klingon' is not a language POET knows (use one of en (English), cy (Cymraeg), "
+        "ur (اردو), pl (Polski), pa (ਪੰਜਾਬੀ), bn (বাংলা), ar (العربية), ro (Română), or leave "
+        "it blank when not known)." in page
+    )
+    assert "Row 4: 'Nowhere' is not an organisation" in page
+    assert "'fr' is not a language POET knows" in page
+    assert not Invitation.objects.exists()
+
+
+def test_the_example_staff_list_has_a_language_column_when_the_wave_offers_languages(evaluator):
+    wave = evaluator.wave
+    content = evaluator.get(invitations_url(wave, "example.csv")).content.decode("utf-8-sig")
+    assert content.startswith("email,organisation,staff_group,language\r\n")
+    assert "Cymraeg" in content
+    assert upload(evaluator, wave, content).status_code == 302
+    assert set(Invitation.objects.values_list("language", flat=True)) == {"", "cy"}
+
+
+def test_a_person_added_by_hand_can_be_given_a_language(evaluator):
+    wave = evaluator.wave
+    form = html.unescape(evaluator.get(invitations_url(wave, "add/")).content.decode())
+    assert "Language (optional)" in form and "Welsh (Cymraeg)" in form
+    assert '<option value="" selected>Not known</option>' in form
+    data = {
+        "email": "eleri@example.org",
+        "organisation": wave.partnership.organisations.get().pk,
+        "staff_group": wave.partnership.staff_groups.get().pk,
+        "language": "cy",
+    }
+    assert evaluator.post(invitations_url(wave, "add/"), data).status_code == 302
+    assert Invitation.objects.get(email="eleri@example.org").language == "cy"
+    data.update(email="x@example.org", language="tlh")
+    page = html.unescape(evaluator.post(invitations_url(wave, "add/"), data).content.decode())
+    assert "Choose a language, or “Not known”." in page
+    assert not Invitation.objects.filter(email="x@example.org").exists()
+    # Left as it is: not known.
+    data.update(email="y@example.org", language="")
+    evaluator.post(invitations_url(wave, "add/"), data)
+    assert Invitation.objects.get(email="y@example.org").language == ""
