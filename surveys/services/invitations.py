@@ -23,13 +23,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from poet.models import AuditEvent, Job, Organisation, StaffGroup, Wave
 from poet.services import create_job, enqueue, record_audit
 from poet.signals import wave_personal_data_deleted
 from surveys.errors import SurveyError
-from surveys.languages import ENGLISH, language
+from surveys.languages import ENGLISH
 from surveys.models import Invitation, InvitationToken, OpenLink, new_token
 from surveys.selectors.opening import is_accepting_answers, is_closed
 from surveys.selectors.questionnaire_versions import latest_questionnaire, live_questionnaire
@@ -460,16 +461,13 @@ def email_variants(wave: Wave, mailing: Mailing | None = None) -> list[Variant]:
 
 
 def link_only_languages(wave: Wave, mailing: Mailing | None = None) -> list[str]:
-    """The names of the languages the wave offers whose speakers get the English e-mail with a
-    link that opens the survey in their language (POET's own words are in English and Welsh)."""
+    """The names (in the page's language) of the languages the wave offers whose speakers get
+    the English e-mail with a link that opens the survey in their language (POET's own words
+    are in English and Welsh only)."""
     mailing = mailing or mailing_of(wave)
-    return [language(code).name for code in mailing.offered if code != WELSH]
-
-
-def email_variant(wave: Wave, key: str | None) -> Variant:
-    """The version asked for, or the first."""
-    variants = email_variants(wave)
-    return next((v for v in variants if v.key == key), variants[0])
+    return [
+        str(get_language_info(code)["name_translated"]) for code in mailing.offered if code != WELSH
+    ]
 
 
 def _sample_invitation(wave: Wave, email: str = "", language: str = "") -> Invitation:

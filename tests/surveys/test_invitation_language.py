@@ -313,3 +313,85 @@ def test_a_person_added_by_hand_can_be_given_a_language(evaluator):
     data.update(email="y@example.org", language="")
     evaluator.post(invitations_url(wave, "add/"), data)
     assert Invitation.objects.get(email="y@example.org").language == ""
+
+
+# --- the preview ---------------------------------------------------------------------------------
+
+
+def preview(client, wave: Wave, query: str = "") -> str:
+    response = client.get(invitations_url(wave, "preview/") + query)
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def parts_of(page: str) -> tuple[str, str]:
+    html_part = page.split("data-email-html>")[1].split(">As plain text</h2>")[0]
+    text_part = page.split("data-email-text>")[1].split("</pre>")[0]
+    return html_part, text_part
+
+
+def test_the_preview_shows_each_version_the_wave_sends_by_language(evaluator):
+    wave = evaluator.wave
+    set_languages(wave, ["cy", "ur"])
+    page = preview(evaluator, wave)
+    versions = page.split("data-email-languages>")[1].split("</ul>")[0]
+    assert "In Welsh and English</strong>: People whose language is not known" in versions
+    assert "In Welsh</a>: People whose language is Welsh" in versions
+    assert "In English</a>: People whose language is English or another language" in versions
+    assert "People whose language is Urdu get the e-mail in English" in page
+    # The first: Welsh then English.
+    assert f"{WELSH_SUBJECT} / {ENGLISH_SUBJECT}" in page
+    for part in parts_of(page):
+        assert part.index("Helo,") < part.index("Hello,")
+        assert "example-link-not-a-real-one/?lang=cy" in part
+    # In Welsh only.
+    page = preview(evaluator, wave, "?language=cy")
+    assert "In Welsh</strong>" in page and ENGLISH_SUBJECT not in page
+    for part in parts_of(page):
+        assert "Helo," in part and "Hello," not in part
+    # In English only, as English speakers get it.
+    page = preview(evaluator, wave, "?reminder=1&language=en-gb")
+    assert f"Reminder: {ENGLISH_SUBJECT}" in page
+    for part in parts_of(page):
+        assert "Hello," in part and "Helo," not in part and "?lang=" not in part
+
+
+def test_the_preview_shows_the_english_e_mail_in_english_to_an_evaluator_reading_welsh(client):
+    wave = make_wave(welsh=False)
+    client.force_login(member(wave.partnership, Role.EVALUATOR))
+    client.cookies["django_language"] = "cy"
+    page = preview(client, wave)
+    assert "data-email-languages" not in page  # one version only: nothing to choose
+    assert ENGLISH_SUBJECT in page
+    for part in parts_of(page):
+        assert "Hello," in part and "Helo," not in part
+        assert "Friday 18 December 2026" in part
+
+
+def test_a_wave_without_welsh_previews_the_welsh_e_mail_once_a_welsh_speaker_is_invited(
+    client,
+):
+    wave = make_wave(welsh=False)
+    client.force_login(member(wave.partnership, Role.EVALUATOR))
+    invite(wave, "eleri@example.org", "cy")
+    page = preview(client, wave)
+    assert "In English</strong>: People whose language is not Welsh" in page
+    assert "In Welsh</a>: People whose language is Welsh" in page
+    assert WELSH_SUBJECT in preview(client, wave, "?language=cy")
+
+
+def test_a_test_e_mail_is_the_version_shown(client):
+    wave = make_wave(welsh=True)
+    user = member(wave.partnership, Role.EVALUATOR)
+    user.email = "eve@example.org"
+    user.save()
+    client.force_login(user)
+    assert 'name="language" value="cy"' in preview(client, wave, "?language=cy")
+    response = client.post(invitations_url(wave, "preview/"), {"language": "cy"})
+    assert response["Location"].endswith("/invitations/preview/?language=cy")
+    (message,) = mail.outbox
+    assert message.subject == f"[Test] {WELSH_SUBJECT}"
+    assert "Helo," in message.body and "Hello," not in message.body
+    mail.outbox.clear()
+    client.post(invitations_url(wave, "preview/"), {})
+    assert mail.outbox[0].subject == f"[Test] {WELSH_SUBJECT} / {ENGLISH_SUBJECT}"
