@@ -15,6 +15,7 @@ from surveys.models import Invitation
 from surveys.services.invitations import send_invitations, send_reminders
 from surveys.services.translations import import_po, set_languages
 from tests.factories import OrganisationFactory, StaffGroupFactory, WaveFactory, member
+from tests.surveys import test_reminders
 from tests.surveys.test_answering_support import build_survey
 from tests.surveys.test_translations import translated_file
 
@@ -395,3 +396,48 @@ def test_a_test_e_mail_is_the_version_shown(client):
     mail.outbox.clear()
     client.post(invitations_url(wave, "preview/"), {})
     assert mail.outbox[0].subject == f"[Test] {WELSH_SUBJECT} / {ENGLISH_SUBJECT}"
+
+
+# --- a real worker ---------------------------------------------------------------------------
+
+# The worker's e-mails go to files (its own settings): the reminders tests' fixtures.
+mail_dir = test_reminders.mail_dir
+celery_worker = test_reminders.celery_worker
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_sends_each_invitee_their_language(celery_worker, mail_dir):
+    import email
+    import email.policy
+    import time
+
+    from surveys.services.invitations import start_sending_invitations
+
+    wave = make_wave(welsh=True)
+    invite(wave, "eleri@example.org", "cy")
+    invite(wave, "alex@example.org")
+    invite(wave, "ben@example.org", "en-gb")
+    job = start_sending_invitations(wave)
+    for _ in range(300):
+        job.refresh_from_db()
+        if job.status in {Job.Status.SUCCEEDED, Job.Status.FAILED}:
+            break
+        time.sleep(0.2)
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    messages = {}
+    for path in mail_dir.iterdir():
+        for chunk in path.read_bytes().split(b"-" * 79):
+            if chunk.strip():
+                message = email.message_from_bytes(chunk.strip(), policy=email.policy.default)
+                messages[message["To"]] = message
+    assert sorted(messages) == ["alex@example.org", "ben@example.org", "eleri@example.org"]
+    subjects = {to: " ".join(str(m["Subject"]).split()) for to, m in messages.items()}
+    assert subjects == {
+        "eleri@example.org": WELSH_SUBJECT,
+        "alex@example.org": f"{WELSH_SUBJECT} / {ENGLISH_SUBJECT}",
+        "ben@example.org": ENGLISH_SUBJECT,
+    }
+    welsh = messages["eleri@example.org"].get_body(("plain",)).get_content()
+    assert "dydd Gwener 18 Rhagfyr 2026" in welsh and "?lang=cy" in welsh
+    english = messages["ben@example.org"].get_body(("plain",)).get_content()
+    assert "Friday 18 December 2026" in english and "Helo" not in english
