@@ -12,6 +12,7 @@ import logging
 import smtplib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
 from poet.models import AuditEvent, Job, Organisation, StaffGroup, Wave
@@ -48,7 +49,7 @@ SEND_INVITATIONS = "surveys.send_invitations"
 SEND_REMINDERS = "surveys.send_reminders"
 # A reminder sent "now" by hand still never follows another e-mail within a day.
 MANUAL_REMINDER_GAP = datetime.timedelta(days=1)
-CLOSED_TO_INVITATIONS = "This wave is closed: nobody more can be invited."
+CLOSED_TO_INVITATIONS = gettext_lazy("This wave is closed: nobody more can be invited.")
 
 Progress = Callable[..., None]
 
@@ -115,7 +116,12 @@ def add_invitations(wave: Wave, members: Iterable[StaffMember], *, actor=None) -
             Invitation.objects.bulk_create(invitations, batch_size=1000)
     except IntegrityError:  # someone uploaded the same people a moment ago
         raise StaffListError(
-            ["Some of these people were invited to this wave a moment ago: upload the file again."]
+            [
+                _(
+                    "Some of these people were invited to this wave a moment ago: upload the "
+                    "file again."
+                )
+            ]
         ) from None
     record_audit(
         "invitations.added",
@@ -145,17 +151,18 @@ def add_person(
         organisation.partnership_id != partnership_id
         or staff_group.partnership_id != partnership_id
     ):
-        raise SurveyError("Choose an organisation and a staff group of this partnership.")
+        raise SurveyError(_("Choose an organisation and a staff group of this partnership."))
     if language and language not in dict(settings.RESPONDENT_LANGUAGES):
-        raise SurveyError("Choose a language POET offers, or “Not known”.")
+        raise SurveyError(_("Choose a language POET offers, or “Not known”."))
+    already = _("%(email)s is already on this wave’s staff list.") % {"email": email}
     if Invitation.objects.filter(wave=wave, email=email).exists():
-        raise SurveyError(f"{email} is already on this wave’s staff list.")
+        raise SurveyError(already)
     try:
         add_invitations(
             wave, [StaffMember(0, email, organisation, staff_group, language)], actor=actor
         )
     except StaffListError:  # added by someone else a moment ago
-        raise SurveyError(f"{email} is already on this wave’s staff list.") from None
+        raise SurveyError(already) from None
     return Invitation.objects.get(wave=wave, email=email)
 
 
@@ -209,11 +216,13 @@ def _mail_trouble(error: OSError) -> SurveyError:
     """The plain words for a mail server's failure (SMTP errors are OSErrors too)."""
     if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500:
         return MailServerRefused(
-            "The mail server refused to send POET’s e-mails (it answered "
-            f"{error.smtp_code}). Ask whoever runs POET to check its e-mail settings, then try "
-            "again."
+            _(
+                "The mail server refused to send POET’s e-mails (it answered %(code)s). Ask "
+                "whoever runs POET to check its e-mail settings, then try again."
+            )
+            % {"code": error.smtp_code}
         )
-    return MailServerDown("The mail server did not answer.")
+    return MailServerDown(_("The mail server did not answer."))
 
 
 @dataclass
@@ -475,7 +484,9 @@ def _sample_invitation(wave: Wave, email: str = "", language: str = "") -> Invit
     organisation = wave.partnership.organisations.order_by("name").first()
     return Invitation(
         wave=wave,
-        organisation=organisation or Organisation(name="your organisation"),
+        # Lazy: each language part of the e-mail says it in its own language.
+        organisation=organisation
+        or Organisation(name=cast(str, gettext_lazy("your organisation"))),
         email=email,
         language=language,
     )
@@ -511,13 +522,15 @@ def send_test_email(wave: Wave, user, *, reminder: bool = False, language: str =
     address = (getattr(user, "email", "") or "").strip()
     if not address:
         raise SurveyError(
-            "Your account has no e-mail address, so the test cannot be sent: ask a partnership "
-            "administrator to add one."
+            _(
+                "Your account has no e-mail address, so the test cannot be sent: ask a "
+                "partnership administrator to add one."
+            )
         )
     message = invitation_email(
         _sample_invitation(wave, address, language), PREVIEW_TOKEN, reminder=reminder
     )
-    message.subject = f"[Test] {message.subject}"
+    message.subject = _("[Test] %(subject)s") % {"subject": message.subject}
     try:
         message.send()
     except OSError as error:
@@ -525,8 +538,11 @@ def send_test_email(wave: Wave, user, *, reminder: bool = False, language: str =
         trouble = _mail_trouble(error)
         if isinstance(trouble, MailServerDown):
             raise MailServerDown(
-                "The mail server did not answer, so the test e-mail was not sent. Try again in a "
-                "few minutes; if it still fails, ask whoever runs POET to check the mail server."
+                _(
+                    "The mail server did not answer, so the test e-mail was not sent. Try again "
+                    "in a few minutes; if it still fails, ask whoever runs POET to check the mail "
+                    "server."
+                )
             ) from error
         raise trouble from error
     record_audit(
@@ -625,7 +641,7 @@ def unsent_invitations(wave: Wave) -> QuerySet[Invitation]:
 def send_invitations(wave: Wave, *, progress: Progress | None = None) -> Sending:
     """E-mail everyone on the list who has not been e-mailed yet, while the wave is open."""
     if not is_accepting_answers(wave):
-        raise SurveyError("The wave is not open: invitations are sent while it is open.")
+        raise SurveyError(_("The wave is not open: invitations are sent while it is open."))
     return _send(wave, unsent_invitations(wave), reminder=False, progress=progress)
 
 
@@ -726,13 +742,15 @@ def sending_now(wave: Wave, kind: str | None = None) -> Job | None:
 def start_sending_invitations(wave: Wave, *, user=None) -> Job:
     """Queue the invitation e-mails as a background job the evaluator can watch."""
     if not is_accepting_answers(wave):
-        raise SurveyError("Open the wave before sending invitations.")
+        raise SurveyError(_("Open the wave before sending invitations."))
     if sending_now(wave, SEND_INVITATIONS):
-        raise SurveyError("The invitations are being sent already: see their progress below.")
+        raise SurveyError(_("The invitations are being sent already: see their progress below."))
     if not Invitation.objects.filter(wave=wave).exists():
-        raise SurveyError("Nobody is on the staff list yet: add people before sending invitations.")
+        raise SurveyError(
+            _("Nobody is on the staff list yet: add people before sending invitations.")
+        )
     if not unsent_invitations(wave).exists():
-        raise SurveyError("Everyone on the staff list has already been sent an invitation.")
+        raise SurveyError(_("Everyone on the staff list has already been sent an invitation."))
     job = create_job(SEND_INVITATIONS, partnership=wave.partnership, wave=wave, created_by=user)
     record_audit(
         "invitations.send_started", actor=user, partnership=wave.partnership, target=str(wave)
@@ -744,9 +762,9 @@ def start_sending_invitations(wave: Wave, *, user=None) -> Job:
 def start_sending_reminders(wave: Wave, *, user=None) -> Job:
     """Queue reminders now, to everyone who has not finished and was not e-mailed today."""
     if not is_accepting_answers(wave):
-        raise SurveyError("Reminders are sent only while the wave is open.")
+        raise SurveyError(_("Reminders are sent only while the wave is open."))
     if sending_now(wave, SEND_REMINDERS):
-        raise SurveyError("Reminders are being sent already: see their progress below.")
+        raise SurveyError(_("Reminders are being sent already: see their progress below."))
     job = create_job(SEND_REMINDERS, partnership=wave.partnership, wave=wave, created_by=user)
     record_audit(
         "invitations.remind_started", actor=user, partnership=wave.partnership, target=str(wave)
@@ -764,8 +782,8 @@ MAX_OPEN_LINK_RESPONSES = 100_000
 def _check_max_responses(max_responses: int) -> None:
     if not 1 <= max_responses <= MAX_OPEN_LINK_RESPONSES:
         raise SurveyError(
-            f"The most responses through the link is a whole number from 1 to "
-            f"{MAX_OPEN_LINK_RESPONSES:,}."
+            _("The most responses through the link is a whole number from 1 to %(most)s.")
+            % {"most": f"{MAX_OPEN_LINK_RESPONSES:,}"}
         )
 
 
@@ -804,7 +822,7 @@ def set_open_link_limit(wave: Wave, max_responses: int, *, actor=None) -> None:
     _check_max_responses(max_responses)
     link = OpenLink.objects.select_for_update().filter(wave=wave).first()
     if link is None:
-        raise SurveyError("This wave has no open link yet.")
+        raise SurveyError(_("This wave has no open link yet."))
     if link.max_responses == max_responses:
         return
     old, link.max_responses = link.max_responses, max_responses
@@ -838,8 +856,10 @@ def purge_emails(wave: Wave, *, actor=None) -> int:
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     if wave.status != Wave.Status.CLOSED:
         raise SurveyError(
-            "Close the wave before deleting e-mail addresses: they are needed for reminders "
-            "while it is open."
+            _(
+                "Close the wave before deleting e-mail addresses: they are needed for reminders "
+                "while it is open."
+            )
         )
     count = (
         Invitation.objects.filter(wave=wave)

@@ -441,3 +441,34 @@ def test_a_real_worker_sends_each_invitee_their_language(celery_worker, mail_dir
     assert "dydd Gwener 18 Rhagfyr 2026" in welsh and "?lang=cy" in welsh
     english = messages["ben@example.org"].get_body(("plain",)).get_content()
     assert "Friday 18 December 2026" in english and "Helo" not in english
+
+
+# --- the evaluator's pages in Welsh ------------------------------------------------------------
+
+
+def test_an_evaluator_reading_welsh_gets_the_staff_list_problems_and_the_form_in_welsh(evaluator):
+    wave = evaluator.wave
+    evaluator.cookies["django_language"] = "cy"
+    content = (
+        "email,organisation,staff_group,language\n"
+        "a@example.org,Cyngor Môn,Nurse,Klingon\n"
+        ",Nowhere,Nurse,\n"
+    )
+    page = html.unescape(upload(evaluator, wave, content).content.decode())
+    assert "Rhes 2: Nid yw 'Klingon' yn iaith y mae POET yn ei hadnabod" in page
+    assert "Rhes 3: Mae’r cyfeiriad e-bost ar goll; nid yw 'Nowhere' yn un o sefydliadau" in page
+    assert "is not a language POET knows" not in page and "Row 2" not in page
+    form = html.unescape(evaluator.get(invitations_url(wave, "add/")).content.decode())
+    assert "Iaith (dewisol)" in form and "Ddim yn hysbys" in form
+    assert "Cyfeiriad e-bost" in form and "Language (optional)" not in form
+    # The preview lists the versions in Welsh, and shows each e-mail as it is sent.
+    page = preview(evaluator, wave, "?language=en-gb")
+    assert "Yn Gymraeg ac yn Saesneg" in page and "In Welsh and English" not in page
+    for part in parts_of(page):
+        assert "Hello," in part and "Helo," not in part
+
+
+def test_without_a_language_cookie_the_staff_list_problems_stay_in_english(evaluator):
+    content = "email,organisation,staff_group,language\na@example.org,Cyngor Môn,Nurse,xx\n"
+    page = html.unescape(upload(evaluator, evaluator.wave, content).content.decode())
+    assert "Row 2: 'xx' is not a language POET knows" in page and "Rhes" not in page
