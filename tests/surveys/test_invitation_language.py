@@ -472,3 +472,37 @@ def test_without_a_language_cookie_the_staff_list_problems_stay_in_english(evalu
     content = "email,organisation,staff_group,language\na@example.org,Cyngor Môn,Nurse,xx\n"
     page = html.unescape(upload(evaluator, evaluator.wave, content).content.decode())
     assert "Row 2: 'xx' is not a language POET knows" in page and "Rhes" not in page
+
+
+# --- the set-password e-mail -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cookie", "words"),
+    [
+        ("", ["Hello Eve Evans & Co,", "Set your password here:"]),
+        ("cy", ["Helo Eve Evans & Co,", "Gosodwch eich cyfrinair yma:"]),
+    ],
+)
+def test_the_set_password_e_mail_is_in_the_language_of_whoever_adds_the_member(
+    client, cookie, words
+):
+    from tests.factories import PartnershipFactory
+
+    partnership = PartnershipFactory(slug="alpha", name="Alpha")
+    client.force_login(member(partnership, Role.ADMINISTRATOR))
+    if cookie:
+        client.cookies["django_language"] = cookie
+    client.post(
+        "/p/alpha/members/",
+        {"email": "eve@example.org", "name": "Eve Evans & Co", "role": "evaluator"},
+    )
+    (message,) = mail.outbox
+    for word in words:
+        assert word in message.body
+    assert "&amp;" not in message.body  # plain text, not HTML
+    assert message.subject == (
+        "Rydych wedi cael eich ychwanegu at POET: gosodwch eich cyfrinair"
+        if cookie
+        else "You have been added to POET: set your password"
+    )
