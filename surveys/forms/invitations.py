@@ -57,7 +57,7 @@ class StaffListForm(forms.Form):
     def clean_staff_list(self):
         upload = self.cleaned_data["staff_list"]
         if is_closed(self.wave):  # say so before reading the file
-            raise forms.ValidationError(CLOSED_TO_INVITATIONS)
+            raise forms.ValidationError(_(CLOSED_TO_INVITATIONS))
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is too large: a staff list can be up to %(mb)s MB.")

@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info, gettext_lazy
+from django.utils.translation import get_language_info, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
 from poet.models import AuditEvent, Job, Organisation, StaffGroup, Wave
@@ -49,7 +49,8 @@ SEND_INVITATIONS = "surveys.send_invitations"
 SEND_REMINDERS = "surveys.send_reminders"
 # A reminder sent "now" by hand still never follows another e-mail within a day.
 MANUAL_REMINDER_GAP = datetime.timedelta(days=1)
-CLOSED_TO_INVITATIONS = gettext_lazy("This wave is closed: nobody more can be invited.")
+# English here (the JSON API says it as it is); pages say it through gettext.
+CLOSED_TO_INVITATIONS = gettext_noop("This wave is closed: nobody more can be invited.")
 
 Progress = Callable[..., None]
 
@@ -94,7 +95,7 @@ def check_can_invite(wave: Wave) -> None:
     """Nobody joins a wave that is closed, or open past its closing date (their link would not
     work: it closes overnight)."""
     if is_closed(wave):
-        raise SurveyError(CLOSED_TO_INVITATIONS)
+        raise SurveyError(_(CLOSED_TO_INVITATIONS))
 
 
 @transaction.atomic
