@@ -327,7 +327,7 @@ class Rendered:
     body_html: str
 
 
-TEXT_SEPARATOR = "\n" + "-" * 60 + "\n\n"
+TEXT_SEPARATOR = "\n\n" + "-" * 60 + "\n\n"  # between the parts, each stripped of its end
 HTML_SEPARATOR = '\n<hr style="border: 0; border-top: 1px solid #b1b4b6; margin: 16px 0;">\n'
 
 
@@ -401,7 +401,7 @@ def render_email(
     )
     return Rendered(
         subject=" / ".join(p[0] for p in parts),
-        text=TEXT_SEPARATOR.join(p[1] for p in parts),
+        text=TEXT_SEPARATOR.join([p[1].rstrip() for p in parts[:-1]] + [parts[-1][1]]),
         html=html,
         body_html=body,
     )
