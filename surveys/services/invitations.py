@@ -853,7 +853,8 @@ def deactivate_open_link(wave: Wave, *, actor=None) -> None:
 
 @transaction.atomic
 def purge_emails(wave: Wave, *, actor=None) -> int:
-    """Blank every e-mail address of a closed wave: they were kept only to send links."""
+    """Blank every e-mail address of a closed wave, and the language of each person's e-mails:
+    they were kept only to send links."""
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     if wave.status != Wave.Status.CLOSED:
         raise SurveyError(
@@ -865,7 +866,7 @@ def purge_emails(wave: Wave, *, actor=None) -> int:
     count = (
         Invitation.objects.filter(wave=wave)
         .exclude(email="")
-        .update(email="", email_purged_at=timezone.now())
+        .update(email="", language="", email_purged_at=timezone.now())
     )
     record_audit(
         "invitations.emails_purged",

@@ -506,3 +506,14 @@ def test_the_set_password_e_mail_is_in_the_language_of_whoever_adds_the_member(
         if cookie
         else "You have been added to POET: set your password"
     )
+
+
+def test_deleting_e_mail_addresses_forgets_the_language_of_their_e_mails_too():
+    from surveys.services.invitations import purge_emails
+
+    wave = make_wave(welsh=True)
+    invite(wave, "eleri@example.org", "cy")
+    Wave.objects.filter(pk=wave.pk).update(status=Wave.Status.CLOSED)
+    wave.refresh_from_db()
+    purge_emails(wave)
+    assert list(Invitation.objects.values_list("email", "language")) == [("", "")]
