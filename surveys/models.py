@@ -200,6 +200,13 @@ class Invitation(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
     staff_group = models.ForeignKey(StaffGroup, on_delete=models.PROTECT)
     email = models.EmailField(blank=True, help_text="Only to send the link and reminders.")
+    language = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=language_choices,
+        help_text="The language of their e-mails and link; blank: not known (their e-mails are "
+        "in Welsh and English when the wave offers Welsh).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_sent_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)

@@ -12,6 +12,8 @@ import logging
 import smtplib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import cast
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -19,15 +21,26 @@ from django.core.mail.message import make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info, gettext_lazy, gettext_noop
+from django.utils.translation import gettext as _
 
 from poet.models import AuditEvent, Job, Organisation, StaffGroup, Wave
 from poet.services import create_job, enqueue, record_audit
 from poet.signals import wave_personal_data_deleted
 from surveys.errors import SurveyError
+from surveys.languages import ENGLISH
 from surveys.models import Invitation, InvitationToken, OpenLink, new_token
 from surveys.selectors.opening import is_accepting_answers, is_closed
+from surveys.selectors.questionnaire_versions import latest_questionnaire, live_questionnaire
+from surveys.selectors.translations import (
+    is_translated,
+    offered_codes,
+    questionnaire_texts,
+    translations_of,
+)
 from surveys.services.staff_list import StaffListError, StaffMember
 
 logger = logging.getLogger(__name__)
@@ -36,7 +49,8 @@ SEND_INVITATIONS = "surveys.send_invitations"
 SEND_REMINDERS = "surveys.send_reminders"
 # A reminder sent "now" by hand still never follows another e-mail within a day.
 MANUAL_REMINDER_GAP = datetime.timedelta(days=1)
-CLOSED_TO_INVITATIONS = "This wave is closed: nobody more can be invited."
+# English here (the JSON API says it as it is); pages say it through gettext.
+CLOSED_TO_INVITATIONS = gettext_noop("This wave is closed: nobody more can be invited.")
 
 Progress = Callable[..., None]
 
@@ -81,7 +95,7 @@ def check_can_invite(wave: Wave) -> None:
     """Nobody joins a wave that is closed, or open past its closing date (their link would not
     work: it closes overnight)."""
     if is_closed(wave):
-        raise SurveyError(CLOSED_TO_INVITATIONS)
+        raise SurveyError(_(CLOSED_TO_INVITATIONS))
 
 
 @transaction.atomic
@@ -89,7 +103,13 @@ def add_invitations(wave: Wave, members: Iterable[StaffMember], *, actor=None) -
     """Store one invitation per member of staff; all of them or, on any clash, none."""
     check_can_invite(wave)
     invitations = [
-        Invitation(wave=wave, email=m.email, organisation=m.organisation, staff_group=m.staff_group)
+        Invitation(
+            wave=wave,
+            email=m.email,
+            organisation=m.organisation,
+            staff_group=m.staff_group,
+            language=m.language,
+        )
         for m in members
     ]
     try:
@@ -97,7 +117,12 @@ def add_invitations(wave: Wave, members: Iterable[StaffMember], *, actor=None) -
             Invitation.objects.bulk_create(invitations, batch_size=1000)
     except IntegrityError:  # someone uploaded the same people a moment ago
         raise StaffListError(
-            ["Some of these people were invited to this wave a moment ago: upload the file again."]
+            [
+                _(
+                    "Some of these people were invited to this wave a moment ago: upload the "
+                    "file again."
+                )
+            ]
         ) from None
     record_audit(
         "invitations.added",
@@ -115,23 +140,30 @@ def add_person(
     email: str,
     organisation: Organisation,
     staff_group: StaffGroup,
+    language: str = "",
     actor=None,
 ) -> Invitation:
     """Put one member of staff on the wave's staff list by hand (what one row of a staff list
-    file says: their e-mail address, organisation and staff group)."""
+    file says: their e-mail address, organisation, staff group and language, "" when not
+    known)."""
     email = email.strip().lower()
     partnership_id = wave.partnership_id
     if (
         organisation.partnership_id != partnership_id
         or staff_group.partnership_id != partnership_id
     ):
-        raise SurveyError("Choose an organisation and a staff group of this partnership.")
+        raise SurveyError(_("Choose an organisation and a staff group of this partnership."))
+    if language and language not in dict(settings.RESPONDENT_LANGUAGES):
+        raise SurveyError(_("Choose a language POET offers, or “Not known”."))
+    already = _("%(email)s is already on this wave’s staff list.") % {"email": email}
     if Invitation.objects.filter(wave=wave, email=email).exists():
-        raise SurveyError(f"{email} is already on this wave’s staff list.")
+        raise SurveyError(already)
     try:
-        add_invitations(wave, [StaffMember(0, email, organisation, staff_group)], actor=actor)
+        add_invitations(
+            wave, [StaffMember(0, email, organisation, staff_group, language)], actor=actor
+        )
     except StaffListError:  # added by someone else a moment ago
-        raise SurveyError(f"{email} is already on this wave’s staff list.") from None
+        raise SurveyError(already) from None
     return Invitation.objects.get(wave=wave, email=email)
 
 
@@ -185,11 +217,13 @@ def _mail_trouble(error: OSError) -> SurveyError:
     """The plain words for a mail server's failure (SMTP errors are OSErrors too)."""
     if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500:
         return MailServerRefused(
-            "The mail server refused to send POET’s e-mails (it answered "
-            f"{error.smtp_code}). Ask whoever runs POET to check its e-mail settings, then try "
-            "again."
+            _(
+                "The mail server refused to send POET’s e-mails (it answered %(code)s). Ask "
+                "whoever runs POET to check its e-mail settings, then try again."
+            )
+            % {"code": error.smtp_code}
         )
-    return MailServerDown("The mail server did not answer.")
+    return MailServerDown(_("The mail server did not answer."))
 
 
 @dataclass
@@ -209,17 +243,68 @@ def issue_token(invitation: Invitation) -> str:
 
 def closing_words(wave: Wave) -> str:
     """When the survey closes, in the one wording both parts of the e-mail use (the closing date
-    itself still takes answers)."""
+    itself still takes answers), in the language active now."""
     if wave.closes_on:
-        return f"The survey closes at the end of {date_format(wave.closes_on, 'l j F Y')}."
-    return (
+        day = date_format(wave.closes_on, "l j F Y")
+        if translation.get_language() == WELSH:  # "Dydd Gwener" starts a sentence only
+            day = day[:1].lower() + day[1:]
+        return _("The survey closes at the end of %(day)s.") % {"day": day}
+    return _(
         "Please answer in the next few weeks: the survey closes when the evaluation team has "
         "enough answers."
     )
 
 
+# --- the e-mail's language -------------------------------------------------------------------
+
+WELSH = "cy"
+BOTH = "both"  # Welsh then English: for people whose language is not known, when Welsh is offered
+
+
+@dataclass(frozen=True)
+class Mailing:
+    """What every e-mail of a wave's round needs to know about its languages (read once)."""
+
+    offered: tuple[str, ...]  # the languages the wave offers besides English
+    welsh_title: str  # the staff questionnaire's Welsh title, when its Welsh is complete
+
+
+def mailing_of(wave: Wave) -> Mailing:
+    offered = tuple(offered_codes(wave))
+    welsh_title = ""
+    questionnaire = live_questionnaire(wave) or latest_questionnaire(wave)
+    if WELSH in offered and questionnaire is not None:
+        translations = translations_of(wave.pk, WELSH)
+        texts = questionnaire_texts(questionnaire)
+        if texts and all(is_translated(t, translations) for t in texts):
+            welsh_title = translations.get("staff.questionnaire.title", ("", ""))[1].strip()
+    return Mailing(offered, welsh_title)
+
+
+def email_languages(language: str, mailing: Mailing) -> list[tuple[str, str]]:
+    """The parts of one person's e-mail, in order: (the language of its words, the language its
+    link opens the survey in, "" for English).
+
+    Welsh for Welsh speakers; Welsh then English for people whose language is not known when
+    the wave offers Welsh; otherwise English, its link carrying any other language the person
+    reads (the survey opens in it when the wave offers it; POET's own words exist in English and
+    Welsh only)."""
+    if language == WELSH:
+        return [(WELSH, WELSH)]
+    if not language and WELSH in mailing.offered:
+        return [(WELSH, WELSH), (ENGLISH, "")]
+    if language and language != ENGLISH:
+        return [(ENGLISH, language)]
+    return [(ENGLISH, "")]
+
+
+def _with_language(link: str, code: str) -> str:
+    return f"{link}?{urlencode({'lang': code})}" if code else link
+
+
 def email_context(invitation: Invitation, link: str, *, reminder: bool = False) -> dict:
-    """What the invitation e-mail's templates (and its preview) say."""
+    """What the invitation e-mail's templates say, in the language active now (the wave's
+    texts in Welsh are added by `_part`)."""
     wave = invitation.wave
     return {
         "partnership": wave.partnership,
@@ -231,23 +316,116 @@ def email_context(invitation: Invitation, link: str, *, reminder: bool = False) 
     }
 
 
+@dataclass
+class Rendered:
+    """One e-mail's words: its subject, plain text, and HTML (whole, and the body the preview
+    page shows)."""
+
+    subject: str
+    text: str
+    html: str
+    body_html: str
+
+
+TEXT_SEPARATOR = "\n\n" + "-" * 60 + "\n\n"  # between the parts, each stripped of its end
+HTML_SEPARATOR = '\n<hr style="border: 0; border-top: 1px solid #b1b4b6; margin: 16px 0;">\n'
+
+
+def _html_lang(code: str) -> str:
+    return "en-GB" if code == ENGLISH else code
+
+
+def _part(
+    invitation: Invitation,
+    link: str,
+    code: str,
+    *,
+    reminder: bool,
+    mailing: Mailing,
+    tagged: bool,
+) -> tuple[str, str, str, str]:
+    """(subject, text, HTML body, title) of one language's part, drawn in that language; a
+    `tagged` part's HTML says its language (a part of a bilingual e-mail, or one not in
+    English)."""
+    with translation.override(code):
+        context = email_context(invitation, link, reminder=reminder)
+        if code == WELSH and mailing.welsh_title:
+            context["survey_title"] = mailing.welsh_title
+        if tagged:
+            context["lang"] = _html_lang(code)
+        subject = " ".join(
+            render_to_string("surveys/email/invitation_subject.txt", context).split()
+        )
+        name = invitation.wave.partnership.name
+        title = (
+            _("Reminder: %(name)s staff survey") if reminder else _("%(name)s staff survey")
+        ) % {"name": name}
+        return (
+            subject,
+            render_to_string("surveys/email/invitation.txt", context),
+            render_to_string("surveys/email/_invitation_body.html", context),
+            title,
+        )
+
+
+def render_email(
+    invitation: Invitation,
+    link: str,
+    *,
+    reminder: bool = False,
+    mailing: Mailing | None = None,
+) -> Rendered:
+    """The e-mail's words in the person's language (`email_languages`): one part, or Welsh
+    then English, in the subject ("Welsh / English"), the plain text and the HTML alike."""
+    mailing = mailing or mailing_of(invitation.wave)
+    languages = email_languages(invitation.language, mailing)
+    parts = [
+        _part(
+            invitation,
+            _with_language(link, lang),
+            code,
+            reminder=reminder,
+            mailing=mailing,
+            tagged=len(languages) > 1 or code != ENGLISH,
+        )
+        for code, lang in languages
+    ]
+    body = mark_safe(HTML_SEPARATOR.join(p[2] for p in parts))  # noqa: S308 (our templates)
+    html = render_to_string(
+        "surveys/email/invitation.html",
+        {
+            "html_lang": _html_lang(languages[0][0]),
+            "title": " / ".join(p[3] for p in parts),
+            "body": body,
+        },
+    )
+    return Rendered(
+        subject=" / ".join(p[0] for p in parts),
+        text=TEXT_SEPARATOR.join([p[1].rstrip() for p in parts[:-1]] + [parts[-1][1]]),
+        html=html,
+        body_html=body,
+    )
+
+
 def invitation_email(
-    invitation: Invitation, token: str, *, reminder: bool = False, connection=None
+    invitation: Invitation,
+    token: str,
+    *,
+    reminder: bool = False,
+    connection=None,
+    mailing: Mailing | None = None,
 ) -> EmailMultiAlternatives:
     """The invitation (or reminder) e-mail: who asks, why, that it is anonymous, the link, the
-    closing date; plain text with an HTML alternative."""
-    context = email_context(invitation, invitation_link(token), reminder=reminder)
-    subject = " ".join(render_to_string("surveys/email/invitation_subject.txt", context).split())
+    closing date; plain text with an HTML alternative, in the person's language."""
+    rendered = render_email(invitation, invitation_link(token), reminder=reminder, mailing=mailing)
     message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("surveys/email/invitation.txt", context),
+        subject=rendered.subject,
+        body=rendered.text,
         to=[invitation.email],
         connection=connection,
         headers={"Message-ID": message_id()},
     )
-    message.attach_alternative(
-        render_to_string("surveys/email/invitation.html", context), "text/html"
-    )
+    message.attach_alternative(rendered.html, "text/html")
     return message
 
 
@@ -257,19 +435,71 @@ def invitation_email(
 PREVIEW_TOKEN = "example-link-not-a-real-one"  # leads to the page for a link that does not work
 
 
-def _sample_invitation(wave: Wave, email: str = "") -> Invitation:
+@dataclass(frozen=True)
+class Variant:
+    """One version of the e-mail a wave sends, and who gets it."""
+
+    key: str  # BOTH, WELSH or ENGLISH
+    name: str
+    who: str
+
+    @property
+    def language(self) -> str:
+        """An invitee's language that gets this version."""
+        return "" if self.key == BOTH else self.key
+
+
+def email_variants(wave: Wave, mailing: Mailing | None = None) -> list[Variant]:
+    """Every version of the e-mail this wave sends: in Welsh and English, in Welsh, in English
+    when it offers Welsh; in English, and in Welsh for Welsh speakers on its staff list, when
+    it does not. The first is the one people whose language is not known get."""
+    mailing = mailing or mailing_of(wave)
+    if WELSH in mailing.offered:
+        return [
+            Variant(BOTH, _("In Welsh and English"), _("People whose language is not known")),
+            Variant(WELSH, _("In Welsh"), _("People whose language is Welsh")),
+            Variant(
+                ENGLISH, _("In English"), _("People whose language is English or another language")
+            ),
+        ]
+    if Invitation.objects.filter(wave=wave, language=WELSH).exists():
+        return [
+            Variant(ENGLISH, _("In English"), _("People whose language is not Welsh")),
+            Variant(WELSH, _("In Welsh"), _("People whose language is Welsh")),
+        ]
+    return [Variant(ENGLISH, _("In English"), _("Everyone on the staff list"))]
+
+
+def link_only_languages(wave: Wave, mailing: Mailing | None = None) -> list[str]:
+    """The names (in the page's language) of the languages the wave offers whose speakers get
+    the English e-mail with a link that opens the survey in their language (POET's own words
+    are in English and Welsh only)."""
+    mailing = mailing or mailing_of(wave)
+    return [
+        str(get_language_info(code)["name_translated"]) for code in mailing.offered if code != WELSH
+    ]
+
+
+def _sample_invitation(wave: Wave, email: str = "", language: str = "") -> Invitation:
     """An invitation to show the e-mail with (never saved): the first organisation's name."""
     organisation = wave.partnership.organisations.order_by("name").first()
     return Invitation(
         wave=wave,
-        organisation=organisation or Organisation(name="your organisation"),
+        # Lazy: each language part of the e-mail says it in its own language.
+        organisation=organisation
+        or Organisation(name=cast(str, gettext_lazy("your organisation"))),
         email=email,
+        language=language,
     )
 
 
-def preview_email(wave: Wave, *, reminder: bool = False) -> EmailMultiAlternatives:
+def preview_email(
+    wave: Wave, *, reminder: bool = False, language: str = ""
+) -> EmailMultiAlternatives:
     """The invitation (or reminder) e-mail as its recipients get it, with an example link."""
-    return invitation_email(_sample_invitation(wave), PREVIEW_TOKEN, reminder=reminder)
+    return invitation_email(
+        _sample_invitation(wave, language=language), PREVIEW_TOKEN, reminder=reminder
+    )
 
 
 def preview_context(wave: Wave, *, reminder: bool = False) -> dict:
@@ -279,17 +509,29 @@ def preview_context(wave: Wave, *, reminder: bool = False) -> dict:
     )
 
 
-def send_test_email(wave: Wave, user, *, reminder: bool = False) -> str:
+def preview_body(wave: Wave, *, reminder: bool = False, language: str = "") -> str:
+    """The e-mail's HTML content as the preview page shows it (every part, each in its own
+    language, whatever language the page is in)."""
+    invitation = _sample_invitation(wave, language=language)
+    return render_email(invitation, invitation_link(PREVIEW_TOKEN), reminder=reminder).body_html
+
+
+def send_test_email(wave: Wave, user, *, reminder: bool = False, language: str = "") -> str:
     """Send the invitation (or reminder) e-mail, with its example link, to the signed-in person's
-    own address only, marked as a test; return the address. Audited."""
+    own address only, marked as a test; return the address. Audited. `language`: the e-mail an
+    invitee of that language gets ("": the one for people whose language is not known)."""
     address = (getattr(user, "email", "") or "").strip()
     if not address:
         raise SurveyError(
-            "Your account has no e-mail address, so the test cannot be sent: ask a partnership "
-            "administrator to add one."
+            _(
+                "Your account has no e-mail address, so the test cannot be sent: ask a "
+                "partnership administrator to add one."
+            )
         )
-    message = invitation_email(_sample_invitation(wave, address), PREVIEW_TOKEN, reminder=reminder)
-    message.subject = f"[Test] {message.subject}"
+    message = invitation_email(
+        _sample_invitation(wave, address, language), PREVIEW_TOKEN, reminder=reminder
+    )
+    message.subject = _("[Test] %(subject)s") % {"subject": message.subject}
     try:
         message.send()
     except OSError as error:
@@ -297,8 +539,11 @@ def send_test_email(wave: Wave, user, *, reminder: bool = False) -> str:
         trouble = _mail_trouble(error)
         if isinstance(trouble, MailServerDown):
             raise MailServerDown(
-                "The mail server did not answer, so the test e-mail was not sent. Try again in a "
-                "few minutes; if it still fails, ask whoever runs POET to check the mail server."
+                _(
+                    "The mail server did not answer, so the test e-mail was not sent. Try again "
+                    "in a few minutes; if it still fails, ask whoever runs POET to check the mail "
+                    "server."
+                )
             ) from error
         raise trouble from error
     record_audit(
@@ -308,6 +553,7 @@ def send_test_email(wave: Wave, user, *, reminder: bool = False) -> str:
         target=str(wave),
         to=address,
         reminder=reminder,
+        language=language,
     )
     return address
 
@@ -329,6 +575,7 @@ def _send(
     """
     ids = list(invitations.values_list("pk", flat=True))
     outcome = Sending()
+    mailing = mailing_of(wave)  # the wave's languages, read once for the round
     connection = get_connection()
     try:
         connection.open()
@@ -342,7 +589,13 @@ def _send(
                         .first()
                     )
                     if invitation is not None:
-                        _send_one(invitation, wave, reminder=reminder, connection=connection)
+                        _send_one(
+                            invitation,
+                            wave,
+                            reminder=reminder,
+                            connection=connection,
+                            mailing=mailing,
+                        )
                         outcome.sent += 1
             except smtplib.SMTPRecipientsRefused as refused:  # this address only: carry on
                 outcome.refused.extend(refused.recipients)
@@ -357,11 +610,21 @@ def _send(
     return outcome
 
 
-def _send_one(invitation: Invitation, wave: Wave, *, reminder: bool, connection) -> None:
-    """E-mail one person a fresh link and record it (in the caller's transaction)."""
+def _send_one(
+    invitation: Invitation,
+    wave: Wave,
+    *,
+    reminder: bool,
+    connection,
+    mailing: Mailing | None = None,
+) -> None:
+    """E-mail one person a fresh link, in their language, and record it (in the caller's
+    transaction)."""
     invitation.wave = wave
     token = issue_token(invitation)
-    invitation_email(invitation, token, reminder=reminder, connection=connection).send()
+    invitation_email(
+        invitation, token, reminder=reminder, connection=connection, mailing=mailing
+    ).send()
     invitation.last_sent_at = timezone.now()
     fields = ["last_sent_at"]
     if reminder:
@@ -379,7 +642,7 @@ def unsent_invitations(wave: Wave) -> QuerySet[Invitation]:
 def send_invitations(wave: Wave, *, progress: Progress | None = None) -> Sending:
     """E-mail everyone on the list who has not been e-mailed yet, while the wave is open."""
     if not is_accepting_answers(wave):
-        raise SurveyError("The wave is not open: invitations are sent while it is open.")
+        raise SurveyError(_("The wave is not open: invitations are sent while it is open."))
     return _send(wave, unsent_invitations(wave), reminder=False, progress=progress)
 
 
@@ -480,13 +743,15 @@ def sending_now(wave: Wave, kind: str | None = None) -> Job | None:
 def start_sending_invitations(wave: Wave, *, user=None) -> Job:
     """Queue the invitation e-mails as a background job the evaluator can watch."""
     if not is_accepting_answers(wave):
-        raise SurveyError("Open the wave before sending invitations.")
+        raise SurveyError(_("Open the wave before sending invitations."))
     if sending_now(wave, SEND_INVITATIONS):
-        raise SurveyError("The invitations are being sent already: see their progress below.")
+        raise SurveyError(_("The invitations are being sent already: see their progress below."))
     if not Invitation.objects.filter(wave=wave).exists():
-        raise SurveyError("Nobody is on the staff list yet: add people before sending invitations.")
+        raise SurveyError(
+            _("Nobody is on the staff list yet: add people before sending invitations.")
+        )
     if not unsent_invitations(wave).exists():
-        raise SurveyError("Everyone on the staff list has already been sent an invitation.")
+        raise SurveyError(_("Everyone on the staff list has already been sent an invitation."))
     job = create_job(SEND_INVITATIONS, partnership=wave.partnership, wave=wave, created_by=user)
     record_audit(
         "invitations.send_started", actor=user, partnership=wave.partnership, target=str(wave)
@@ -498,9 +763,9 @@ def start_sending_invitations(wave: Wave, *, user=None) -> Job:
 def start_sending_reminders(wave: Wave, *, user=None) -> Job:
     """Queue reminders now, to everyone who has not finished and was not e-mailed today."""
     if not is_accepting_answers(wave):
-        raise SurveyError("Reminders are sent only while the wave is open.")
+        raise SurveyError(_("Reminders are sent only while the wave is open."))
     if sending_now(wave, SEND_REMINDERS):
-        raise SurveyError("Reminders are being sent already: see their progress below.")
+        raise SurveyError(_("Reminders are being sent already: see their progress below."))
     job = create_job(SEND_REMINDERS, partnership=wave.partnership, wave=wave, created_by=user)
     record_audit(
         "invitations.remind_started", actor=user, partnership=wave.partnership, target=str(wave)
@@ -518,8 +783,8 @@ MAX_OPEN_LINK_RESPONSES = 100_000
 def _check_max_responses(max_responses: int) -> None:
     if not 1 <= max_responses <= MAX_OPEN_LINK_RESPONSES:
         raise SurveyError(
-            f"The most responses through the link is a whole number from 1 to "
-            f"{MAX_OPEN_LINK_RESPONSES:,}."
+            _("The most responses through the link is a whole number from 1 to %(most)s.")
+            % {"most": f"{MAX_OPEN_LINK_RESPONSES:,}"}
         )
 
 
@@ -558,7 +823,7 @@ def set_open_link_limit(wave: Wave, max_responses: int, *, actor=None) -> None:
     _check_max_responses(max_responses)
     link = OpenLink.objects.select_for_update().filter(wave=wave).first()
     if link is None:
-        raise SurveyError("This wave has no open link yet.")
+        raise SurveyError(_("This wave has no open link yet."))
     if link.max_responses == max_responses:
         return
     old, link.max_responses = link.max_responses, max_responses
@@ -588,17 +853,20 @@ def deactivate_open_link(wave: Wave, *, actor=None) -> None:
 
 @transaction.atomic
 def purge_emails(wave: Wave, *, actor=None) -> int:
-    """Blank every e-mail address of a closed wave: they were kept only to send links."""
+    """Blank every e-mail address of a closed wave, and the language of each person's e-mails:
+    they were kept only to send links."""
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     if wave.status != Wave.Status.CLOSED:
         raise SurveyError(
-            "Close the wave before deleting e-mail addresses: they are needed for reminders "
-            "while it is open."
+            _(
+                "Close the wave before deleting e-mail addresses: they are needed for reminders "
+                "while it is open."
+            )
         )
     count = (
         Invitation.objects.filter(wave=wave)
         .exclude(email="")
-        .update(email="", email_purged_at=timezone.now())
+        .update(email="", language="", email_purged_at=timezone.now())
     )
     record_audit(
         "invitations.emails_purged",

@@ -1,4 +1,5 @@
-"""Reading a staff list CSV (email, organisation, staff_group) for a wave's invitations.
+"""Reading a staff list CSV (email, organisation, staff_group, and optionally language) for a
+wave's invitations.
 
 All or nothing: a file with any bad row is refused as a whole, with one message per bad row saying
 which row (as a spreadsheet numbers it: the header is row 1) and why, so the evaluator can fix the
@@ -9,14 +10,18 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import get_language_info, ngettext, override
+from django.utils.translation import gettext as _
 
 from poet.models import Organisation, StaffGroup, Wave
 from poet.spreadsheet import CsvShapeError, check_csv_shape, neutralise, restore
 from surveys.models import Invitation
 
 COLUMNS = ("email", "organisation", "staff_group")
+LANGUAGE_COLUMN = "language"  # optional: the language of each person's e-mails
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_PROBLEMS_SHOWN = 50
@@ -30,6 +35,7 @@ class StaffMember:
     email: str
     organisation: Organisation
     staff_group: StaffGroup
+    language: str = ""  # a code of settings.RESPONDENT_LANGUAGES; "" when not known
 
 
 class StaffListError(Exception):
@@ -55,34 +61,73 @@ def _find(by_name: dict[str, object], name: str):
 
 def _known(objects) -> str:
     names = sorted(o.name for o in objects)
-    return ", ".join(names) if names else "none yet: add them to the partnership first"
+    return ", ".join(names) if names else _("none yet: add them to the partnership first")
+
+
+def language_names() -> dict[str, str]:
+    """What a staff list may say for each language a person may read, casefolded → its code: its
+    code ("cy", "en", "en-GB"), its own name ("Cymraeg", "Polski"), and its English and Welsh
+    names ("Welsh", "English", "Saesneg")."""
+    names: dict[str, str] = {}
+    for code, own_name in settings.RESPONDENT_LANGUAGES:
+        base = code.split("-")[0]
+        words = [code, base, own_name]
+        for each in {code, base}:
+            info = get_language_info(each)
+            with override("cy"):
+                words += [info["name"], info["name_local"], str(info["name_translated"])]
+        for word in words:
+            names.setdefault(_key(word), code)
+    return names
+
+
+def read_language(value: str, names: dict[str, str] | None = None) -> str | None:
+    """The language code a staff list's cell names ("" when blank), or None when it names none
+    POET knows."""
+    if not value.strip():
+        return ""
+    return (names or language_names()).get(_key(value.replace("_", "-")))
 
 
 def _decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise StaffListError(
-            [f"The file is too large: a staff list can be up to {MAX_BYTES // (1024 * 1024)} MB."]
+            [
+                _("The file is too large: a staff list can be up to %(mb)s MB.")
+                % {"mb": MAX_BYTES // (1024 * 1024)}
+            ]
         )
     try:
         check_csv_shape(data)
     except CsvShapeError as error:
-        raise StaffListError([f"{error} The header must be {','.join(COLUMNS)}."]) from None
+        raise StaffListError(
+            [
+                _("%(problem)s The header must be %(header)s.")
+                % {"problem": error, "header": ",".join(COLUMNS)}
+            ]
+        ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise StaffListError(
             [
-                "The file is not a CSV file in UTF-8: save it from your spreadsheet as "
-                "“CSV UTF-8 (comma delimited)” and upload it again."
+                _(
+                    "The file is not a CSV file in UTF-8: save it from your spreadsheet as "
+                    "“CSV UTF-8 (comma delimited)” and upload it again."
+                )
             ]
         ) from None
     if "\x00" in text:
-        raise StaffListError(["The file is not a CSV file: save it from your spreadsheet as CSV."])
+        raise StaffListError(
+            [_("The file is not a CSV file: save it from your spreadsheet as CSV.")]
+        )
     if not text.strip():
         raise StaffListError(
             [
-                "The file is empty: it needs a header row email,organisation,staff_group and a row "
-                "for each member of staff."
+                _(
+                    "The file is empty: it needs a header row email,organisation,staff_group and "
+                    "a row for each member of staff."
+                )
             ]
         )
     return text
@@ -94,32 +139,45 @@ def read_staff_list(data: bytes, wave: Wave) -> list[StaffMember]:
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise StaffListError([f"The file is not a readable CSV file ({exc})."]) from None
+        raise StaffListError(
+            [_("The file is not a readable CSV file (%(problem)s).") % {"problem": exc}]
+        ) from None
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
     if not rows:
-        raise StaffListError(["The file is empty."])
+        raise StaffListError([_("The file is empty.")])
     header = [cell.strip().lstrip("\ufeff").casefold().replace(" ", "_") for cell in rows[0]]
     missing = [column for column in COLUMNS if column not in header]
     if missing:
-        names = " and ".join(f"“{column}”" for column in missing)
+        names = _(" and ").join(f"“{column}”" for column in missing)
         raise StaffListError(
             [
-                f"The file has no {names} column{'s' if len(missing) > 1 else ''}: its first row "
-                "must be the header email,organisation,staff_group."
+                ngettext(
+                    "The file has no %(names)s column: its first row must be the header "
+                    "email,organisation,staff_group.",
+                    "The file has no %(names)s columns: its first row must be the header "
+                    "email,organisation,staff_group.",
+                    len(missing),
+                )
+                % {"names": names}
             ]
         )
-    where = {column: header.index(column) for column in COLUMNS}
+    where = {
+        column: header.index(column) for column in (*COLUMNS, LANGUAGE_COLUMN) if column in header
+    }
     body = [
         (number, row)
         for number, row in enumerate(rows[1:], start=2)
         if any(cell.strip() for cell in row)
     ]
     if not body:
-        raise StaffListError(["The file has a header row but no members of staff."])
+        raise StaffListError([_("The file has a header row but no members of staff.")])
     if len(body) > MAX_ROWS:
         raise StaffListError(
-            [f"The file has {len(body):,} rows: a staff list can have up to {MAX_ROWS:,}."]
+            [
+                _("The file has %(rows)s rows: a staff list can have up to %(most)s.")
+                % {"rows": f"{len(body):,}", "most": f"{MAX_ROWS:,}"}
+            ]
         )
 
     partnership = wave.partnership
@@ -129,6 +187,7 @@ def read_staff_list(data: bytes, wave: Wave) -> list[StaffMember]:
     already = set(
         Invitation.objects.filter(wave=wave).exclude(email="").values_list("email", flat=True)
     )
+    language_by_name = language_names()
     first_row_of: dict[str, int] = {}
     members: list[StaffMember] = []
     problems: list[str] = []
@@ -136,59 +195,89 @@ def read_staff_list(data: bytes, wave: Wave) -> list[StaffMember]:
     for number, row in body:
 
         def cell(column: str, row=row) -> str:
-            index = where[column]
+            index = where.get(column, len(row))
             return row[index].strip() if index < len(row) else ""
 
         email = cell("email").lower()
         organisation_name, group_name = cell("organisation"), cell("staff_group")
         row_problems = []
         if not email:
-            row_problems.append("the e-mail address is missing")
+            row_problems.append(_("the e-mail address is missing"))
         else:
             try:
                 if len(email) > 254:
                     raise ValidationError("too long")
                 validate_email(email)
             except ValidationError:
-                row_problems.append(f"'{email}' is not a valid e-mail address")
+                row_problems.append(
+                    _("'%(email)s' is not a valid e-mail address") % {"email": email}
+                )
             else:
                 if email in first_row_of:
                     row_problems.append(
-                        f"'{email}' is in the file twice (also on row {first_row_of[email]})"
+                        _("'%(email)s' is in the file twice (also on row %(row)s)")
+                        % {"email": email, "row": first_row_of[email]}
                     )
                 elif email in already:
-                    row_problems.append(f"'{email}' has already been invited to this wave")
+                    row_problems.append(
+                        _("'%(email)s' has already been invited to this wave") % {"email": email}
+                    )
                 first_row_of.setdefault(email, number)
         organisation = _find(organisation_by_name, organisation_name)
         if not organisation_name:
-            row_problems.append("the organisation is missing")
+            row_problems.append(_("the organisation is missing"))
         elif organisation is None:
             row_problems.append(
-                f"'{organisation_name}' is not an organisation of this partnership "
-                f"(they are: {_known(organisations)})"
+                _("'%(name)s' is not an organisation of this partnership (they are: %(known)s)")
+                % {"name": organisation_name, "known": _known(organisations)}
             )
         group = _find(group_by_name, group_name)
         if not group_name:
-            row_problems.append("the staff group is missing")
+            row_problems.append(_("the staff group is missing"))
         elif group is None:
             row_problems.append(
-                f"'{group_name}' is not a staff group of this partnership "
-                f"(they are: {_known(groups)})"
+                _("'%(name)s' is not a staff group of this partnership (they are: %(known)s)")
+                % {"name": group_name, "known": _known(groups)}
+            )
+        language = read_language(cell(LANGUAGE_COLUMN), language_by_name)
+        if language is None:
+            row_problems.append(
+                _(
+                    "'%(name)s' is not a language POET knows (use one of %(known)s, or leave it "
+                    "blank when not known)"
+                )
+                % {"name": cell(LANGUAGE_COLUMN), "known": _language_examples()}
             )
         if row_problems:
             message = "; ".join(row_problems)
-            problems.append(f"Row {number}: {message[0].upper()}{message[1:]}.")
+            problems.append(
+                _("Row %(row)s: %(problems)s.")
+                % {"row": number, "problems": message[0].upper() + message[1:]}
+            )
         else:
-            members.append(StaffMember(number, email, organisation, group))
+            members.append(StaffMember(number, email, organisation, group, language or ""))
 
     if problems:
         if len(problems) > MAX_PROBLEMS_SHOWN:
             more = len(problems) - MAX_PROBLEMS_SHOWN
             problems = problems[:MAX_PROBLEMS_SHOWN] + [
-                f"…and {more:,} more row{'s' if more > 1 else ''} with problems."
+                ngettext(
+                    "…and %(more)s more row with problems.",
+                    "…and %(more)s more rows with problems.",
+                    more,
+                )
+                % {"more": f"{more:,}"}
             ]
         raise StaffListError(problems)
     return members
+
+
+def _language_examples() -> str:
+    """The languages a staff list may name, each by its code and its name: "cy (Cymraeg), en
+    (English), …"."""
+    return ", ".join(
+        f"{code.split('-')[0]} ({name})" for code, name in settings.RESPONDENT_LANGUAGES
+    )
 
 
 def example_staff_list(wave: Wave) -> str:
@@ -199,21 +288,27 @@ def example_staff_list(wave: Wave) -> str:
     opens it as UTF-8 ("Môn –", not "MÃ´n â€“"); uploads are read with or without one.
     """
     organisations = list(wave.partnership.organisations.values_list("name", flat=True)) or [
-        "Name of a partner organisation"
+        _("Name of a partner organisation")
     ]
     groups = list(wave.partnership.staff_groups.values_list("name", flat=True)) or [
-        "Name of a staff group"
+        _("Name of a staff group")
+    ]
+    # A language column when the wave offers languages besides English: blank (not known), or
+    # each offered language by its own name.
+    languages = [""] + [
+        name
+        for code, name in settings.RESPONDENT_LANGUAGES
+        if wave.languages.filter(code=code).exists()
     ]
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(COLUMNS + ((LANGUAGE_COLUMN,) if len(languages) > 1 else ()))
     for i in range(max(3, min(len(organisations), 6))):
-        writer.writerow(
-            [
-                f"person.{i + 1}@example.org",
-                neutralise(organisations[i % len(organisations)]),
-                neutralise(groups[i % len(groups)]),
-            ]
-        )
+        row = [
+            f"person.{i + 1}@example.org",
+            neutralise(organisations[i % len(organisations)]),
+            neutralise(groups[i % len(groups)]),
+        ]
+        writer.writerow(row + ([languages[i % len(languages)]] if len(languages) > 1 else []))
     return out.getvalue()

@@ -2,6 +2,8 @@
 reminders, the open link and deleting e-mail addresses. Thin: the rules are in
 `surveys.services.invitations`."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -95,6 +97,7 @@ def add_person(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
                 email=form.cleaned_data["email"],
                 organisation=form.cleaned_data["organisation"],
                 staff_group=form.cleaned_data["staff_group"],
+                language=form.cleaned_data.get("language") or "",
                 actor=request.user,
             )
         except SurveyError as error:
@@ -124,10 +127,21 @@ def preview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """The invitation or reminder e-mail as recipients see it (HTML and plain text, with an
     example link); a POST sends it as a test to the signed-in person's own address."""
     reminder = request.GET.get("reminder") == "1" or request.POST.get("reminder") == "1"
-    here = _page_url(access, wave, "invitations_preview") + ("?reminder=1" if reminder else "")
+    # Which version of the e-mail (by language) to show or send: the wave sends one per language.
+    variants = service.email_variants(wave)
+    asked = request.POST.get("language") or request.GET.get("language")
+    variant = next((v for v in variants if v.key == asked), variants[0])
+    query = {"reminder": "1"} if reminder else {}
+    if variant != variants[0]:
+        query["language"] = variant.key
+    here = _page_url(access, wave, "invitations_preview") + (
+        f"?{urlencode(query)}" if query else ""
+    )
     if request.method == "POST":
         try:
-            address = service.send_test_email(wave, request.user, reminder=reminder)
+            address = service.send_test_email(
+                wave, request.user, reminder=reminder, language=variant.language
+            )
         except SurveyError as error:
             messages.error(request, str(error))
         else:
@@ -147,7 +161,7 @@ def preview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
                 % {"address": address},
             )
         return redirect(here)
-    email = service.preview_email(wave, reminder=reminder)
+    email = service.preview_email(wave, reminder=reminder, language=variant.language)
     context = {
         "access": access,
         "partnership": access.partnership,
@@ -156,6 +170,10 @@ def preview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         "email": email,
         "email_context": service.preview_context(wave, reminder=reminder),
         "from_email": email.from_email,
+        "variants": variants,
+        "variant": variant,
+        "email_html_body": service.preview_body(wave, reminder=reminder, language=variant.language),
+        "link_only_languages": service.link_only_languages(wave),
         "own_address": getattr(request.user, "email", ""),
     }
     return render(request, "surveys/invitations/preview.html", context)
