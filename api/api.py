@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -249,11 +250,18 @@ class ResponseCounts(Schema):
     by_language: list[LanguageCountRow]  # empty while every response is in one language
 
 
+def _english(label: Any) -> str:
+    """A label of the interface as the JSON API gives it: in English, whatever the request's
+    language."""
+    with translation.override("en-gb"):
+        return str(label)
+
+
 def _partnership_out(partnership, role: str | None) -> dict:
     return {
         "slug": partnership.slug,
         "name": partnership.name,
-        "role": Role(role).label if role else "Site administrator",
+        "role": _english(Role(role).label) if role else "Site administrator",
         "minimum_group_size": partnership.minimum_group_size,
     }
 
@@ -263,7 +271,7 @@ def _wave_out(wave: Wave) -> dict:
         "slug": wave.slug,
         "name": wave.name,
         "status": wave.status,
-        "status_label": wave.get_status_display(),
+        "status_label": _english(Wave.Status(wave.status).label),
         "opens_on": wave.opens_on,
         "closes_on": wave.closes_on,
     }
