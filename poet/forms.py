@@ -8,10 +8,11 @@ from crispy_forms_gds.layout import Button, Field, Fixed, Fluid, Layout, Size
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from poet.models import MAX_K, MIN_K, Organisation, Role
 
@@ -141,7 +142,35 @@ def _date_input(label: StrOrPromise, hint: StrOrPromise) -> DateInputField:
     """A GOV.UK date input (day, month, year), optional."""
     field = DateInputField(label=label, required=False, help_text=hint)
     field.require_all_fields = False
+    # crispy-forms-gds words its date errors in English only: the same words, translatable.
+    field.error_messages["required"] = field.error_messages["incomplete"] = gettext_lazy(
+        "Enter the day, month and year"
+    )
+    parts = zip(
+        field.fields,
+        [
+            gettext_lazy("Enter the day of the month"),
+            gettext_lazy("Enter the month"),
+            gettext_lazy("Enter the year"),
+        ],
+        [
+            gettext_lazy("Enter a valid date"),
+            gettext_lazy("Enter a valid month"),
+            gettext_lazy("Enter a valid year"),
+        ],
+        strict=True,
+    )
+    for part, incomplete, invalid in parts:
+        part.error_messages["incomplete"] = incomplete
+        for validator in part.validators:
+            if isinstance(validator, RegexValidator):
+                validator.message = invalid
     return field
+
+
+# The labels of crispy-forms-gds's date inputs, which it translates with gettext: listed here so
+# that they are extracted into POET's catalogue, where their Welsh is.
+DATE_PART_LABELS = (gettext_noop("Day"), gettext_noop("Month"), gettext_noop("Year"))
 
 
 class AuditFilterForm(forms.Form):

@@ -240,3 +240,25 @@ def test_an_english_sender_s_set_password_e_mail_puts_english_first(admin):
     assert message.body.startswith("Hello Eve Evans,")
     assert "Helo Eve Evans," in message.body
     assert message.subject.startswith("You have been added to POET: set your password / ")
+
+
+def test_a_date_input_and_its_errors_in_welsh(admin):
+    in_welsh(admin)
+    page = admin.get("/p/alpha/waves/new/").content.decode()
+    assert "Creu cylch" in page and "Dyddiad agor (dewisol)" in page
+    assert "Diwrnod" in page and "Mis" in page and "Blwyddyn" in page
+    page = admin.post(
+        "/p/alpha/waves/new/",
+        {"name": "Cylch 2", "opens_on_0": "3", "opens_on_1": "", "opens_on_2": "x"},
+    ).content.decode()
+    assert "Rhowch flwyddyn ddilys" in page
+    assert '<span class="govuk-visually-hidden">Gwall:</span>' in page
+    assert "Enter a valid year" not in page
+
+
+def test_a_date_input_s_errors_stay_english_without_the_choice(admin):
+    page = admin.post(
+        "/p/alpha/waves/new/",
+        {"name": "Wave 2", "opens_on_0": "3", "opens_on_1": "", "opens_on_2": "x"},
+    ).content.decode()
+    assert "Enter a valid year" in page and "Day" in page and "Blwyddyn" not in page
