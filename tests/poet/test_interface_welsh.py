@@ -262,3 +262,15 @@ def test_a_date_input_s_errors_stay_english_without_the_choice(admin):
         {"name": "Wave 2", "opens_on_0": "3", "opens_on_1": "", "opens_on_2": "x"},
     ).content.decode()
     assert "Enter a valid year" in page and "Day" in page and "Blwyddyn" not in page
+
+
+def test_the_500_page_in_welsh(db, settings):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = "tests.poet.urls_failing"
+    client = in_welsh(Client(raise_request_exception=False))
+    response = client.get("/fails/")
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert '<html lang="cy"' in page
+    assert "Mae’n ddrwg gennym, mae problem gyda’r gwasanaeth" in page
+    assert "Sorry, there is a problem with the service" not in page
