@@ -10,6 +10,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
@@ -45,6 +46,9 @@ class TokenAuth(HttpBearer):
         verified = found.second_factor
         user.is_verified = lambda: verified  # type: ignore[attr-defined]  # as django-otp does
         request.user = user
+        # The JSON API speaks English whatever the cookie or Accept-Language chose for the pages:
+        # its labels (a role, a status, a kind of organisation) are data for scripts.
+        translation.activate(settings.LANGUAGE_CODE)
         # The request line says who called with which token (never the token): poet.access.
         request.access_log_fields = {"api_token": token_label(found)}  # type: ignore[attr-defined]
         return found

@@ -15,7 +15,13 @@ from django.test import Client
 
 from api.services.tokens import create_token
 from poet.models import InterfaceLanguage, Role, Wave
-from tests.factories import PartnershipFactory, UserFactory, WaveFactory, member
+from tests.factories import (
+    OrganisationFactory,
+    PartnershipFactory,
+    UserFactory,
+    WaveFactory,
+    member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +159,11 @@ def test_the_json_api_keeps_its_english_words(client):
         f"/api/v1/partnerships/{wave.partnership.slug}/waves/", headers=headers
     ).json()
     assert waves["items"][0]["status_label"] == "Open"
+    OrganisationFactory(partnership=wave.partnership, kind="local_authority")
+    organisations = client.get(
+        f"/api/v1/partnerships/{wave.partnership.slug}/organisations/", headers=headers
+    ).json()
+    assert organisations["items"][0]["kind_label"] == "Local authority"
 
 
 def test_the_switch_sets_the_cookie_and_returns_to_the_page(client):
