@@ -285,3 +285,14 @@ def test_the_500_page_in_welsh(db, settings):
     assert '<html lang="cy"' in page
     assert "Mae’n ddrwg gennym, mae problem gyda’r gwasanaeth" in page
     assert "Sorry, there is a problem with the service" not in page
+
+
+def test_the_wave_page_s_statuses_and_count_in_welsh(client):
+    wave = WaveFactory(name="Cylch 1", slug="cylch-1")
+    client.force_login(member(wave.partnership, Role.EVALUATOR))
+    page = in_welsh(client).get(wave.get_absolute_url()).content.decode()
+    assert re.search(r'id="task-survey-design-status">\s*<strong[^>]*>Heb ddechrau</strong>', page)
+    assert re.search(r'id="task-compare-status">Methu dechrau eto</div>', page)
+    assert "govuk-task-list__status--cannot-start-yet" in page  # the style follows the status
+    assert "0 o 9 tasg wedi’u cwblhau." in page
+    assert "Beth i’w wneud nesaf" in page and "Not started" not in page
