@@ -1,28 +1,35 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from api.services.tokens import DEFAULT_DAYS, MAX_DAYS
 
 
 class NewTokenForm(forms.Form):
     name = forms.CharField(
-        label="Name",
-        help_text="What it is for, so you know which to revoke. For example, R on my laptop.",
+        label=gettext_lazy("Name"),
+        help_text=gettext_lazy(
+            "What it is for, so you know which to revoke. For example, R on my laptop."
+        ),
         max_length=100,
-        error_messages={"required": "Enter a name for the token"},
+        error_messages={"required": gettext_lazy("Enter a name for the token")},
     )
     days = forms.IntegerField(
-        label="Days until it expires",
-        help_text=f"From 1 to {MAX_DAYS}.",
+        label=gettext_lazy("Days until it expires"),
+        help_text=format_lazy(gettext_lazy("From 1 to {max}."), max=MAX_DAYS),
         initial=DEFAULT_DAYS,
         min_value=1,
         max_value=MAX_DAYS,
         error_messages={
-            "required": "Enter how many days the token lasts",
-            "invalid": "Enter the number of days as a whole number, like 90",
-            "min_value": "A token lasts at least 1 day",
-            "max_value": f"A token lasts at most {MAX_DAYS} days",
+            "required": gettext_lazy("Enter how many days the token lasts"),
+            "invalid": gettext_lazy("Enter the number of days as a whole number, like 90"),
+            "min_value": gettext_lazy("A token lasts at least 1 day"),
+            "max_value": format_lazy(
+                gettext_lazy("A token lasts at most {max} days"), max=MAX_DAYS
+            ),
         },
     )
 
@@ -32,5 +39,5 @@ class NewTokenForm(forms.Form):
         self.helper.layout = Layout(
             Field.text("name", field_width=Fluid.TWO_THIRDS),
             Field.text("days", field_width=4),
-            Button("submit", "Make token"),
+            Button("submit", _("Make token")),
         )

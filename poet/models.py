@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from poet.library import default_icon
 
@@ -62,12 +64,12 @@ class Partnership(models.Model):
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
-        NHS = "nhs", "NHS"
-        LOCAL_AUTHORITY = "local_authority", "Local authority"
-        PRIMARY_CARE = "primary_care", "Primary care"
-        VOLUNTARY = "voluntary", "Voluntary sector"
-        INDEPENDENT = "independent", "Independent sector"
-        OTHER = "other", "Other"
+        NHS = "nhs", _("NHS")
+        LOCAL_AUTHORITY = "local_authority", _("Local authority")
+        PRIMARY_CARE = "primary_care", _("Primary care")
+        VOLUNTARY = "voluntary", _("Voluntary sector")
+        INDEPENDENT = "independent", _("Independent sector")
+        OTHER = "other", _("Other")
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="organisations"
@@ -136,9 +138,9 @@ class Wave(models.Model):
     """One round of evaluation; waves of a partnership can be compared."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", pgettext_lazy("wave status", "Draft")
+        OPEN = "open", pgettext_lazy("wave status", "Open")
+        CLOSED = "closed", pgettext_lazy("wave status", "Closed")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="waves")
     name = models.CharField(max_length=120)
@@ -170,9 +172,9 @@ class Audience(models.TextChoices):
 
 
 class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", "Partnership administrator"
-    EVALUATOR = "evaluator", "Evaluator"
-    MANAGER = "manager", "Manager"
+    ADMINISTRATOR = "administrator", _("Partnership administrator")
+    EVALUATOR = "evaluator", _("Evaluator")
+    MANAGER = "manager", _("Manager")
 
 
 class Membership(models.Model):
@@ -300,10 +302,10 @@ class Job(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Finished"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Finished")
+        FAILED = "failed", _("Failed")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="jobs")
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, null=True, blank=True)

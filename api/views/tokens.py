@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -47,5 +48,7 @@ def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     if token is None:
         raise Http404
     revoke_token(token, actor=request.user)
-    messages.success(request, f"The token ‘{token.name}’ is revoked: it no longer works.")
+    messages.success(
+        request, _("The token ‘%(name)s’ is revoked: it no longer works.") % {"name": token.name}
+    )
     return redirect("api_tokens")

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from poet.models import AuditEvent, Partnership, Role
 
@@ -21,7 +24,7 @@ Describe = Callable[[dict[str, Any]], str]
 
 @dataclass(frozen=True)
 class AuditKind:
-    label: str
+    label: str | Promise  # lazy where it is named at import, so it follows the page's language
     describe: Describe | None = None
 
 
@@ -29,7 +32,7 @@ _KINDS: dict[str, AuditKind] = {}
 QUIET = {"wave", "sha256"}  # the wave is the event's "Of"; a file's fingerprint says nothing
 
 
-def register_audit_kinds(kinds: Mapping[str, AuditKind | str]) -> None:
+def register_audit_kinds(kinds: Mapping[str, AuditKind | str | Promise]) -> None:
     """Name kinds of audit event: a label, or a label and a function that puts its details in
     words."""
     for action, kind in kinds.items():
@@ -39,11 +42,11 @@ def register_audit_kinds(kinds: Mapping[str, AuditKind | str]) -> None:
 def word(value: Any) -> str:
     """A detail's value as people write it."""
     if value is None or value == "":
-        return "none"
+        return _("none")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list | tuple):
-        return ", ".join(word(v) for v in value) if value else "none"
+        return ", ".join(word(v) for v in value) if value else _("none")
     if isinstance(value, dict):
         return ", ".join(f"{k.replace('_', ' ')} {word(v)}" for k, v in value.items())
     return str(value)
@@ -51,14 +54,18 @@ def word(value: Any) -> str:
 
 def changed(what: str, old: Any, new: Any) -> str:
     """'k changed from 10 to 5'."""
-    return f"{what} changed from {word(old)} to {word(new)}"
+    return _("%(what)s changed from %(old)s to %(new)s") % {
+        "what": what,
+        "old": word(old),
+        "new": word(new),
+    }
 
 
 def audit_label(action: str) -> str:
     """The kind's plain label; an unnamed kind's code made into words."""
     kind = _KINDS.get(action)
     if kind is not None:
-        return kind.label
+        return str(kind.label)
     text = action.replace(".", " ").replace("_", " ").strip()
     return text[:1].upper() + text[1:]
 
@@ -75,14 +82,17 @@ def audit_details(event: AuditEvent) -> str:
     if not detail:
         return ""
     if set(detail) == {"old", "new"}:
-        return f"From {word(detail['old'])} to {word(detail['new'])}"
+        return _("From %(old)s to %(new)s") % {
+            "old": word(detail["old"]),
+            "new": word(detail["new"]),
+        }
     shown = {k: v for k, v in detail.items() if k not in QUIET}
     return "; ".join(f"{key.replace('_', ' ')}: {word(value)}" for key, value in shown.items())
 
 
 def audit_kinds() -> dict[str, str]:
     """Every named kind and its label."""
-    return {action: kind.label for action, kind in _KINDS.items()}
+    return {action: str(kind.label) for action, kind in _KINDS.items()}
 
 
 @dataclass(frozen=True)
@@ -143,46 +153,51 @@ def _role(value: Any) -> str:
 
 register_audit_kinds(
     {
-        "partnership.created": "Partnership created",
+        "partnership.created": gettext_lazy("Partnership created"),
         "partnership.k_changed": AuditKind(
-            "Minimum group size changed", lambda d: changed("k", d["old"], d["new"])
+            gettext_lazy("Minimum group size changed"), lambda d: changed("k", d["old"], d["new"])
         ),
         "partnership.thresholds_changed": AuditKind(
-            "Celebration and development thresholds changed",
+            gettext_lazy("Celebration and development thresholds changed"),
             lambda d: (
                 changed(
-                    "Area for celebration", f"{d['old']['celebrate']}%", f"{d['new']['celebrate']}%"
+                    _("Area for celebration"),
+                    f"{d['old']['celebrate']}%",
+                    f"{d['new']['celebrate']}%",
                 )
                 + "; "
                 + changed(
-                    "area for development", f"{d['old']['develop']}%", f"{d['new']['develop']}%"
+                    _("area for development"), f"{d['old']['develop']}%", f"{d['new']['develop']}%"
                 )
             ),
         ),
         "partnership.source_files_changed": AuditKind(
-            "Keeping original files of notes and transcripts changed",
-            lambda d: "Original files kept" if d.get("new") else "Only the masked text kept",
+            gettext_lazy("Keeping original files of notes and transcripts changed"),
+            lambda d: _("Original files kept") if d.get("new") else _("Only the masked text kept"),
         ),
         "partnership.two_factor_required": AuditKind(
-            "Two-factor authentication required",
-            lambda d: "Evaluators and administrators must use it",
+            gettext_lazy("Two-factor authentication required"),
+            lambda d: _("Evaluators and administrators must use it"),
         ),
         "partnership.two_factor_optional": AuditKind(
-            "Two-factor authentication made optional", lambda d: "Members choose"
+            gettext_lazy("Two-factor authentication made optional"), lambda d: _("Members choose")
         ),
-        "account.two_factor_added": "Two-factor authentication set up",
-        "member.added": AuditKind("Member added", lambda d: f"As {_role(d['role'])}"),
-        "member.removed": "Member removed",
+        "account.two_factor_added": gettext_lazy("Two-factor authentication set up"),
+        "member.added": AuditKind(
+            gettext_lazy("Member added"), lambda d: _("As %(role)s") % {"role": _role(d["role"])}
+        ),
+        "member.removed": gettext_lazy("Member removed"),
         "member.role_changed": AuditKind(
-            "Member's role changed", lambda d: changed("Role", _role(d["old"]), _role(d["new"]))
+            gettext_lazy("Member's role changed"),
+            lambda d: changed(_("Role"), _role(d["old"]), _role(d["new"])),
         ),
-        "organisation.added": "Organisation added",
-        "organisation.removed": "Organisation removed",
-        "staffgroup.added": "Staff group added",
-        "staffgroup.removed": "Staff group removed",
-        "usergroup.added": "User group added",
-        "usergroup.removed": "User group removed",
-        "wave.created": "Wave created",
-        "audit_log.downloaded": "Audit log downloaded",
+        "organisation.added": gettext_lazy("Organisation added"),
+        "organisation.removed": gettext_lazy("Organisation removed"),
+        "staffgroup.added": gettext_lazy("Staff group added"),
+        "staffgroup.removed": gettext_lazy("Staff group removed"),
+        "usergroup.added": gettext_lazy("User group added"),
+        "usergroup.removed": gettext_lazy("User group removed"),
+        "wave.created": gettext_lazy("Wave created"),
+        "audit_log.downloaded": gettext_lazy("Audit log downloaded"),
     }
 )

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy
+
 from poet.models import Wave
 from poet.permissions import Access
 
@@ -23,6 +25,19 @@ class TaskStatus(StrEnum):
     IN_PROGRESS = "In progress"
     COMPLETED = "Completed"
     CANNOT_START = "Cannot start yet"
+
+    @property
+    def label(self) -> str:
+        """The status in the page's language (the value stays the English code)."""
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    TaskStatus.NOT_STARTED: gettext_lazy("Not started"),
+    TaskStatus.IN_PROGRESS: gettext_lazy("In progress"),
+    TaskStatus.COMPLETED: gettext_lazy("Completed"),
+    TaskStatus.CANNOT_START: gettext_lazy("Cannot start yet"),
+}
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from poet.models import (
     MAX_K,
@@ -51,7 +52,7 @@ def create_wave(
 ) -> Wave:
     """A new draft wave; its opening date is the planned one until it is opened."""
     if opens_on and closes_on and closes_on < opens_on:
-        raise SetupError("The closing date must be on or after the opening date.")
+        raise SetupError(_("The closing date must be on or after the opening date."))
     wave = Wave.objects.create(
         partnership=partnership,
         name=name,
@@ -69,7 +70,7 @@ NamedModel = type[Organisation] | type[StaffGroup] | type[UserGroup]
 def add_named(model: NamedModel, partnership: Partnership, *, name: str, actor, **fields) -> None:
     """Add an organisation, staff group or user group; a name already on the list is refused."""
     name = name.strip()
-    taken = SetupError(f"“{name}” is already on the list.")
+    taken = SetupError(_("“%(name)s” is already on the list.") % {"name": name})
     if model.objects.filter(partnership=partnership, name__iexact=name).exists():
         raise taken
     try:
@@ -87,7 +88,9 @@ def remove_named(obj, *, actor) -> None:
     try:
         obj.delete()
     except ProtectedError as exc:
-        raise SetupError(f"“{obj}” cannot be removed: invitations or answers refer to it.") from exc
+        raise SetupError(
+            _("“%(name)s” cannot be removed: invitations or answers refer to it.") % {"name": obj}
+        ) from exc
     record_audit(
         f"{obj._meta.model_name}.removed", actor=actor, partnership=obj.partnership, target=str(obj)
     )
@@ -104,14 +107,14 @@ def add_member(partnership: Partnership, *, email: str, name: str, role: str, ac
     existing = User.objects.filter(email__iexact=email).first()
     created = existing is None
     if existing is None:
-        first, _, last = name.strip().partition(" ")
+        first, _space, last = name.strip().partition(" ")
         user = User(username=unique_username(email), email=email, first_name=first, last_name=last)
         user.set_unusable_password()
         user.save()
     else:
         user = existing
     if Membership.objects.filter(user=user, partnership=partnership).exists():
-        raise SetupError(f"{email} is already a member of this partnership.")
+        raise SetupError(_("%(email)s is already a member of this partnership.") % {"email": email})
     membership = Membership.objects.create(user=user, partnership=partnership, role=role)
     record_audit("member.added", actor=actor, partnership=partnership, target=email, role=role)
     return membership, created
@@ -163,7 +166,7 @@ def _keep_an_administrator(membership) -> None:
         .exclude(pk=membership.pk)
     )
     if not others.exists():
-        raise SetupError("A partnership needs at least one administrator.")
+        raise SetupError(_("A partnership needs at least one administrator."))
 
 
 def set_minimum_group_size(partnership: Partnership, k: int, *, reason: str, actor) -> None:
@@ -196,7 +199,7 @@ def set_keep_source_files(partnership: Partnership, keep: bool, *, reason: str, 
     (issue 16, item 1); audited with its reason. Returns False when nothing changed. Files
     already kept stay until the wave's personal data is deleted."""
     if not reason.strip():
-        raise SetupError("Say why the original files are, or are no longer, kept.")
+        raise SetupError(_("Say why the original files are, or are no longer, kept."))
     with transaction.atomic():
         locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
         if locked.keep_source_files == keep:
@@ -225,10 +228,13 @@ def set_thresholds(
     Returns False when nothing changed. Comparison runs from now on use the new values."""
     if not (0 <= develop < celebrate <= 100):
         raise SetupError(
-            "The level for development must be below the level for celebration, both from 0 to 100."
+            _(
+                "The level for development must be below the level for celebration, both from 0 "
+                "to 100."
+            )
         )
     if not reason.strip():
-        raise SetupError("Say why the thresholds are changing.")
+        raise SetupError(_("Say why the thresholds are changing."))
     with transaction.atomic():
         locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
         old = {"celebrate": locked.celebrate_threshold, "develop": locked.develop_threshold}

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from poet.forms import AuditFilterForm
 from poet.permissions import Access, Right, partnership_view
@@ -64,7 +65,7 @@ def audit_log(request: HttpRequest, access: Access) -> HttpResponse:
 @partnership_view(Right.MANAGE_PARTNERSHIP)
 def audit_log_csv(request: HttpRequest, access: Access) -> HttpResponse:
     """The log as narrowed on the page, every page of it; cells cannot run as formulas."""
-    _, chosen = _filter(request, access)
+    _form, chosen = _filter(request, access)
     p = access.partnership
     events = list(audit_events(p, chosen))
     record_audit("audit_log.downloaded", actor=request.user, partnership=p, target=str(p))
@@ -74,7 +75,7 @@ def audit_log_csv(request: HttpRequest, access: Access) -> HttpResponse:
     writer = csv.writer(response, lineterminator="\n")
     writer.writerow(["when", "who", "what", "kind", "of", "details", "reason"])
     for e in events:
-        who = (e.actor.get_full_name() or e.actor.get_username()) if e.actor else "System"
+        who = (e.actor.get_full_name() or e.actor.get_username()) if e.actor else _("System")
         writer.writerow(
             neutralise(cell)
             for cell in [

@@ -5,9 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from poet.glossary import TERMS
+from poet.glossary import translated_terms
 
 
 @require_GET
 def glossary(request: HttpRequest) -> HttpResponse:
-    return render(request, "poet/glossary.html", {"terms": TERMS})
+    return render(request, "poet/glossary.html", {"terms": translated_terms()})

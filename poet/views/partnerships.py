@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from poet.forms import MinimumGroupSizeForm, SourceFilesForm, ThresholdsForm
 from poet.models import AuditEvent, Job, Membership
@@ -29,7 +30,7 @@ from poet.services.jobs import job_result_link, job_title
 def home(request: HttpRequest) -> HttpResponse:
     roles = roles_by_partnership(request.user)
     partnerships = [
-        (p, Membership(role=roles[p.pk]).get_role_display() if p.pk in roles else "Site admin")
+        (p, Membership(role=roles[p.pk]).get_role_display() if p.pk in roles else _("Site admin"))
         for p in partnerships_for(request.user).order_by("name")
     ]
     return render(request, "poet/home.html", {"partnerships": partnerships})
@@ -111,7 +112,10 @@ def partnership_settings(request: HttpRequest, access: Access) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             actor=request.user,
         )
-        messages.success(request, f"Minimum reporting group size is now {p.minimum_group_size}.")
+        messages.success(
+            request,
+            _("Minimum reporting group size is now %(k)s.") % {"k": p.minimum_group_size},
+        )
         return redirect(p)
     return _settings_page(request, access, k_form=form)
 
@@ -137,11 +141,14 @@ def partnership_thresholds(request: HttpRequest, access: Access) -> HttpResponse
         else:
             messages.success(
                 request,
-                f"Areas for celebration are now at least {p.celebrate_threshold}% positive and "
-                f"areas for development at most {p.develop_threshold}%: reports use them from the "
-                "next comparison."
+                _(
+                    "Areas for celebration are now at least %(celebrate)s%% positive and areas "
+                    "for development at most %(develop)s%%: reports use them from the next "
+                    "comparison."
+                )
+                % {"celebrate": p.celebrate_threshold, "develop": p.develop_threshold}
                 if changed
-                else "The thresholds are unchanged.",
+                else _("The thresholds are unchanged."),
             )
             return redirect(p)
     return _settings_page(request, access, thresholds_form=form)
@@ -163,15 +170,15 @@ def partnership_source_files(request: HttpRequest, access: Access) -> HttpRespon
             form.add_error(None, str(error))
         else:
             if not changed:
-                message = "Whether original files are kept is unchanged."
+                message = _("Whether original files are kept is unchanged.")
             elif p.keep_source_files:
-                message = (
+                message = _(
                     "Uploaded notes and transcripts are now kept as files too, until the wave's "
                     "personal data is deleted. Only evaluators can download them, and each "
                     "download is recorded."
                 )
             else:
-                message = (
+                message = _(
                     "Uploaded notes and transcripts are no longer kept as files: only their "
                     "masked text. Files already kept stay until the wave's personal data is "
                     "deleted."

@@ -1,12 +1,19 @@
 """Administrators' pages: set up a partnership, its organisations, groups, members and waves."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from poet.forms import (
     GroupForm,
@@ -17,8 +24,10 @@ from poet.forms import (
     RoleForm,
     WaveForm,
 )
+from poet.i18n import interface_codes
 from poet.models import Membership, Organisation, StaffGroup, UserGroup
 from poet.permissions import Access, Right, partnership_view
+from poet.selectors.interface_language import saved_interface_language
 from poet.services import (
     SetupError,
     add_member,
@@ -30,6 +39,9 @@ from poet.services import (
     remove_named,
 )
 from poet.services.setup import NamedModel
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @login_required
@@ -44,7 +56,10 @@ def new_partnership(request: HttpRequest) -> HttpResponse:
             description=form.cleaned_data["description"],
             creator=request.user,
         )
-        messages.success(request, f"{partnership.name} is set up. Add its partner organisations.")
+        messages.success(
+            request,
+            _("%(name)s is set up. Add its partner organisations.") % {"name": partnership.name},
+        )
         return redirect("organisations", partnership=partnership.slug)
     return render(request, "poet/new_partnership.html", {"form": form})
 
@@ -53,32 +68,32 @@ def new_partnership(request: HttpRequest) -> HttpResponse:
 class NamedThing:
     model: NamedModel
     form: type
-    title: str
-    label: str
-    hint: str
+    title: StrOrPromise
+    label: StrOrPromise
+    hint: StrOrPromise
 
 
 NAMED_THINGS = {
     "organisations": NamedThing(
         Organisation,
         OrganisationForm,
-        "Partner organisations",
-        "Organisation name",
-        "Every organisation whose staff take part in the survey.",
+        gettext_lazy("Partner organisations"),
+        gettext_lazy("Organisation name"),
+        gettext_lazy("Every organisation whose staff take part in the survey."),
     ),
     "staff_groups": NamedThing(
         StaffGroup,
         GroupForm,
-        "Staff groups",
-        "Staff group",
-        "Professions or roles staff choose from; results are shown by staff group.",
+        gettext_lazy("Staff groups"),
+        gettext_lazy("Staff group"),
+        gettext_lazy("Professions or roles staff choose from; results are shown by staff group."),
     ),
     "user_groups": NamedThing(
         UserGroup,
         GroupForm,
-        "People the partnership serves",
-        "User group",
-        "Groups of service users, such as older people or disabled children.",
+        gettext_lazy("People the partnership serves"),
+        gettext_lazy("User group"),
+        gettext_lazy("Groups of service users, such as older people or disabled children."),
     ),
 }
 
@@ -95,7 +110,7 @@ def named_things(request: HttpRequest, access: Access, kind: str) -> HttpRespons
         obj = get_object_or_404(thing.model, partnership=p, pk=_int(request.POST.get("id")))
         try:
             remove_named(obj, actor=request.user)
-            messages.success(request, f"Removed {obj}.")
+            messages.success(request, _("Removed %(name)s.") % {"name": obj})
         except SetupError as exc:
             messages.error(request, str(exc))
         return redirect(request.path)
@@ -107,7 +122,7 @@ def named_things(request: HttpRequest, access: Access, kind: str) -> HttpRespons
         except SetupError as exc:
             form.add_error("name", str(exc))
         else:
-            messages.success(request, f"Added {name}.")
+            messages.success(request, _("Added %(name)s.") % {"name": name})
             return redirect(request.path)
     context = {
         "access": access,
@@ -136,13 +151,18 @@ def members(request: HttpRequest, access: Access) -> HttpResponse:
         try:
             if action == "remove":
                 remove_member(membership, actor=request.user)
-                messages.success(request, f"{membership.user.get_full_name()} removed.")
+                messages.success(
+                    request, _("%(name)s removed.") % {"name": membership.user.get_full_name()}
+                )
             else:
                 role_form = RoleForm(request.POST)
                 if not role_form.is_valid():
-                    raise SetupError("Choose a role from the list.")
+                    raise SetupError(_("Choose a role from the list."))
                 change_role(membership, role_form.cleaned_data["role"], actor=request.user)
-                messages.success(request, f"{membership.user.get_full_name()}’s role changed.")
+                messages.success(
+                    request,
+                    _("%(name)s’s role changed.") % {"name": membership.user.get_full_name()},
+                )
         except SetupError as exc:
             messages.error(request, str(exc))
         return redirect(request.path)
@@ -156,10 +176,12 @@ def members(request: HttpRequest, access: Access) -> HttpResponse:
             if created:
                 send_set_password_email(request, membership.user.email)
                 messages.success(
-                    request, f"{name} added. We e-mailed them a link to set a password."
+                    request,
+                    _("%(name)s added. We e-mailed them a link to set a password.")
+                    % {"name": name},
                 )
             else:
-                messages.success(request, f"{name} added.")
+                messages.success(request, _("%(name)s added.") % {"name": name})
             return redirect(request.path)
     context = {
         "access": access,
@@ -172,12 +194,14 @@ def members(request: HttpRequest, access: Access) -> HttpResponse:
 
 
 def send_set_password_email(request: HttpRequest, email: str) -> None:
-    """A new member sets their own password through Django's password-reset link."""
+    """A new member sets their own password through Django's password-reset link: in the
+    language they chose, or in both (the sender's first) while nobody knows it."""
     form = NewMemberPasswordForm({"email": email})
     if form.is_valid():
         form.save(
             request=request,
             use_https=request.is_secure(),
+            extra_email_context={"email_languages": email_languages(form.get_users(email))},  # type: ignore[dict-item]  # any context, whatever the stubs say
             subject_template_name="registration/set_password_subject.txt",
             email_template_name="registration/set_password_email.txt",
         )
@@ -188,7 +212,18 @@ def new_wave(request: HttpRequest, access: Access) -> HttpResponse:
     form = WaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         wave = create_wave(access.partnership, actor=request.user, **form.cleaned_data)
-        messages.success(request, f"{wave.name} created.")
+        messages.success(request, _("%(name)s created.") % {"name": wave.name})
         return redirect(wave)
     context = {"access": access, "partnership": access.partnership, "form": form}
     return render(request, "poet/new_wave.html", context)
+
+
+def email_languages(people: Iterable[Any]) -> list[str]:
+    """The one language the recipient chose, or every interface language, the current first."""
+    codes = interface_codes()
+    for person in people:
+        saved = saved_interface_language(person)
+        if saved in codes:
+            return [saved]
+    current = translation.get_language()
+    return sorted(codes, key=lambda code: code != current)

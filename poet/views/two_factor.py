@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from poet import two_factor
 from poet.permissions import Access, Right, partnership_view
@@ -18,43 +20,51 @@ from poet.permissions import Access, Right, partnership_view
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code from your authenticator app",
-        help_text="The 6-digit code, for example 123456.",
+        label=gettext_lazy("Code from your authenticator app"),
+        help_text=gettext_lazy("The 6-digit code, for example 123456."),
         max_length=12,
-        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        error_messages={
+            "required": gettext_lazy("Enter the 6-digit code from your authenticator app")
+        },
     )
 
-    def __init__(self, *args, button: str = "Continue", **kwargs) -> None:
+    def __init__(self, *args, button: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs.update(
             {"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         )
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.text("code", field_width=Fluid.ONE_THIRD), Button("submit", button)
+            Field.text("code", field_width=Fluid.ONE_THIRD),
+            Button("submit", button or _("Continue")),
         )
 
     def clean_code(self) -> str:
         code = "".join(ch for ch in self.cleaned_data["code"] if not ch.isspace())
         if not (code.isdigit() and len(code) == 6):
-            raise forms.ValidationError("Enter the 6-digit code, numbers only")
+            raise forms.ValidationError(_("Enter the 6-digit code, numbers only"))
         return code
 
 
 class RequirementForm(forms.Form):
     required = forms.TypedChoiceField(
-        label="Must evaluators and administrators use two-factor authentication?",
-        choices=[("yes", "Yes, require it"), ("no", "No, make it optional")],
+        label=gettext_lazy("Must evaluators and administrators use two-factor authentication?"),
+        choices=[
+            ("yes", gettext_lazy("Yes, require it")),
+            ("no", gettext_lazy("No, make it optional")),
+        ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether two-factor authentication is required"},
+        error_messages={
+            "required": gettext_lazy("Choose whether two-factor authentication is required")
+        },
     )
     reason = forms.CharField(
-        label="Why is it changing?",
+        label=gettext_lazy("Why is it changing?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
-        help_text="Recorded in the audit log.",
-        error_messages={"required": "Enter why the rule is changing"},
+        help_text=gettext_lazy("Recorded in the audit log."),
+        error_messages={"required": gettext_lazy("Enter why the rule is changing")},
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -63,7 +73,7 @@ class RequirementForm(forms.Form):
         self.helper.layout = Layout(
             Field.radios("required", legend_size=Size.MEDIUM),
             Field.textarea("reason", label_size=Size.SMALL),
-            Button("submit", "Save"),
+            Button("submit", _("Save")),
         )
 
 
@@ -91,18 +101,20 @@ def setup(request: HttpRequest) -> HttpResponse:
         # Replacing an app needs the old one first, so a stolen password cannot swap it.
         return redirect(f"{reverse('two_factor_verify')}?next={reverse('two_factor_setup')}")
     device = two_factor.pending_device(request.user)
-    form = CodeForm(request.POST or None, button="Turn on two-factor authentication")
+    form = CodeForm(request.POST or None, button=_("Turn on two-factor authentication"))
     if request.method == "POST" and form.is_valid():
         if two_factor.confirm_device(request, device, form.cleaned_data["code"]):
-            messages.success(request, "Two-factor authentication is on for your account.")
+            messages.success(request, _("Two-factor authentication is on for your account."))
             return redirect(_next_url(request))
-        form.add_error("code", "That code is not right: check the time on your phone and try again")
+        form.add_error(
+            "code", _("That code is not right: check the time on your phone and try again")
+        )
     context = {
         "form": form,
         "secret": two_factor.secret_text(device),
         "otpauth_uri": two_factor.otpauth_uri(device),
         "next": _next_url(request),
-        "page_title": "Set up two-factor authentication",
+        "page_title": _("Set up two-factor authentication"),
     }
     return render(request, "poet/two_factor/setup.html", context)
 
@@ -119,14 +131,14 @@ def verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         form.add_error(
             "code",
-            "Too many wrong codes: wait a few seconds, then enter the newest code from your app"
+            _("Too many wrong codes: wait a few seconds, then enter the newest code from your app")
             if throttled
-            else "That code is not right: enter the newest code from your app",
+            else _("That code is not right: enter the newest code from your app"),
         )
     context = {
         "form": form,
         "next": _next_url(request),
-        "page_title": "Enter your two-factor code",
+        "page_title": _("Enter your two-factor code"),
     }
     return render(request, "poet/two_factor/verify.html", context)
 
@@ -145,16 +157,16 @@ def partnership_requirement(request: HttpRequest, access: Access) -> HttpRespons
         )
         messages.success(
             request,
-            "Evaluators and administrators must now use two-factor authentication."
+            _("Evaluators and administrators must now use two-factor authentication.")
             if required
-            else "Two-factor authentication is now optional in this partnership.",
+            else _("Two-factor authentication is now optional in this partnership."),
         )
         return redirect("partnership_two_factor", partnership=p.slug)
     context = {
         "access": access,
         "partnership": p,
         "form": form,
-        "page_title": "Two-factor authentication",
+        "page_title": _("Two-factor authentication"),
     }
     return render(request, "poet/two_factor/partnership.html", context)
 
