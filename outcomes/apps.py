@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class OutcomesConfig(AppConfig):
@@ -44,6 +45,6 @@ class OutcomesConfig(AppConfig):
         register_wave_tasks(
             "outcomes",
             order=20,
-            title="Follow-up with service users and carers",
+            title=gettext_lazy("Follow-up with service users and carers"),
             provider=follow_up_tasks,
         )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ReportsConfig(AppConfig):
@@ -19,5 +20,9 @@ class ReportsConfig(AppConfig):
 
         register_audit_kinds(RESULTS_KINDS)
         register_wave_tasks(
-            "reports", order=30, title="Results", provider=results_tasks, links=results_links
+            "reports",
+            order=30,
+            title=gettext_lazy("Results"),
+            provider=results_tasks,
+            links=results_links,
         )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class SurveysConfig(AppConfig):
@@ -21,5 +22,9 @@ class SurveysConfig(AppConfig):
 
         register_audit_kinds(SURVEY_KINDS)
         register_wave_tasks(
-            "surveys", order=10, title="Staff survey", provider=survey_tasks, links=survey_links
+            "surveys",
+            order=10,
+            title=gettext_lazy("Staff survey"),
+            provider=survey_tasks,
+            links=survey_links,
         )

@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy
 
 from poet.models import Wave
 from poet.permissions import Access
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class TaskStatus(StrEnum):
@@ -90,7 +94,7 @@ class TaskGroup:
     """A heading of the task list and the tasks under it, in order."""
 
     order: int
-    title: str
+    title: StrOrPromise  # in the reader's language when the page is drawn
     provider: TaskProvider
     links: LinkProvider | None = None
 
@@ -102,7 +106,7 @@ def register_wave_tasks(
     key: str,
     *,
     order: int,
-    title: str,
+    title: StrOrPromise,
     provider: TaskProvider,
     links: LinkProvider | None = None,
 ) -> None:
@@ -135,6 +139,6 @@ def wave_tasks(access: Access, wave: Wave) -> WaveTaskList:
     """Every registered group's tasks for this wave, as this person sees them."""
     groups = sorted(_GROUPS.values(), key=lambda g: g.order)
     return WaveTaskList(
-        groups=[(g.title, g.provider(access, wave)) for g in groups],
+        groups=[(str(g.title), g.provider(access, wave)) for g in groups],
         links=[link for g in groups if g.links for link in g.links(access, wave)],
     )

@@ -325,6 +325,9 @@ class Rendered:
     text: str
     html: str
     body_html: str
+    # The plain text by language, (lang attribute, text), joined by TEXT_SEPARATOR into `text`:
+    # the preview page marks each part's language.
+    text_parts: tuple[tuple[str, str], ...] = ()
 
 
 TEXT_SEPARATOR = "\n\n" + "-" * 60 + "\n\n"  # between the parts, each stripped of its end
@@ -399,11 +402,15 @@ def render_email(
             "body": body,
         },
     )
+    texts = [p[1].rstrip() for p in parts[:-1]] + [parts[-1][1]]
     return Rendered(
         subject=" / ".join(p[0] for p in parts),
-        text=TEXT_SEPARATOR.join([p[1].rstrip() for p in parts[:-1]] + [parts[-1][1]]),
+        text=TEXT_SEPARATOR.join(texts),
         html=html,
         body_html=body,
+        text_parts=tuple(
+            (_html_lang(code), text) for (code, _lang), text in zip(languages, texts, strict=True)
+        ),
     )
 
 
@@ -514,6 +521,15 @@ def preview_body(wave: Wave, *, reminder: bool = False, language: str = "") -> s
     language, whatever language the page is in)."""
     invitation = _sample_invitation(wave, language=language)
     return render_email(invitation, invitation_link(PREVIEW_TOKEN), reminder=reminder).body_html
+
+
+def preview_text_parts(
+    wave: Wave, *, reminder: bool = False, language: str = ""
+) -> tuple[tuple[str, str], ...]:
+    """The e-mail's plain text as the preview page shows it: (lang, text) of each language's
+    part, to be joined by TEXT_SEPARATOR."""
+    invitation = _sample_invitation(wave, language=language)
+    return render_email(invitation, invitation_link(PREVIEW_TOKEN), reminder=reminder).text_parts
 
 
 def send_test_email(wave: Wave, user, *, reminder: bool = False, language: str = "") -> str:

@@ -173,6 +173,10 @@ def preview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         "variants": variants,
         "variant": variant,
         "email_html_body": service.preview_body(wave, reminder=reminder, language=variant.language),
+        "email_text_parts": service.preview_text_parts(
+            wave, reminder=reminder, language=variant.language
+        ),
+        "text_separator": service.TEXT_SEPARATOR,
         "link_only_languages": service.link_only_languages(wave),
         "own_address": getattr(request.user, "email", ""),
     }
