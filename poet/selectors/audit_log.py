@@ -61,11 +61,17 @@ def changed(what: str, old: Any, new: Any) -> str:
     }
 
 
+def _label(kind: AuditKind) -> str:
+    """A label in the reader's language: a lazy one is translated by `str`, one marked with
+    gettext_noop (the apps' kinds) here."""
+    return _(str(kind.label))
+
+
 def audit_label(action: str) -> str:
     """The kind's plain label; an unnamed kind's code made into words."""
     kind = _KINDS.get(action)
     if kind is not None:
-        return str(kind.label)
+        return _label(kind)
     text = action.replace(".", " ").replace("_", " ").strip()
     return text[:1].upper() + text[1:]
 
@@ -92,7 +98,7 @@ def audit_details(event: AuditEvent) -> str:
 
 def audit_kinds() -> dict[str, str]:
     """Every named kind and its label."""
-    return {action: str(kind.label) for action, kind in _KINDS.items()}
+    return {action: _label(kind) for action, kind in _KINDS.items()}
 
 
 @dataclass(frozen=True)

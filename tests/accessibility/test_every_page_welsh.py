@@ -18,10 +18,14 @@ A failure names every page (URL name, URL, visitor) and the English sentences fo
 
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
+import polib
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
@@ -224,10 +228,25 @@ def english_in(html: str, data: list[str]) -> list[str]:
         if sentence in seen:
             continue
         seen.add(sentence)
-        found = sorted({w.lower() for w in WORD.findall(without(sentence, data))} & ENGLISH)
+        left = without(sentence, data)
+        found = sorted({w.lower() for w in WORD.findall(left)} & ENGLISH)
         if found:
             problems.append(f"{sentence[:200]!r}  [{', '.join(found)}]")
+        elif left.strip(" :.") in english_messages():
+            problems.append(f"{sentence[:200]!r}  [a message of the catalogue, in English]")
     return problems
+
+
+@functools.cache
+def english_messages() -> frozenset[str]:
+    """The English of every message the catalogue has other Welsh for: shown whole on a Welsh
+    page, it went round the translation (a heading or a label passed on as a plain string)."""
+    catalogue = polib.pofile(str(Path(settings.BASE_DIR) / "locale/cy/LC_MESSAGES/django.po"))
+    return frozenset(
+        " ".join(e.msgid.split()).strip(" :.")
+        for e in catalogue
+        if e.msgstr and e.msgstr != e.msgid and not e.obsolete and re.search(r"[A-Za-z]", e.msgid)
+    )
 
 
 def welsh_client(visitor: str, world) -> Client:
