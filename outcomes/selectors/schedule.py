@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from outcomes.models import ChosenOutcome, FollowUpSchedule, FollowUpSession, ParticipantResponse
 from poet.models import Audience, OutcomeStatement, Wave
@@ -165,14 +166,14 @@ def progress(schedule: FollowUpSchedule) -> Progress:
             )
     if not_recorded in by_method:
         method_rows.append(
-            Row("Method not recorded", {a: None for a in AUDIENCES}, by_method[not_recorded])
+            Row(_("Method not recorded"), {a: None for a in AUDIENCES}, by_method[not_recorded])
         )
     group_rows = [
         Row(name, {a: None for a in AUDIENCES}, counts)
         for name, counts in sorted(by_group.values(), key=lambda nc: nc[0].lower())
     ]
     total = Row(
-        "All methods",
+        _("All methods"),
         {a: sum(p.get(a, 0) for p in planned.values()) for a in AUDIENCES},
         {a: sum(c.get(a, 0) for c in by_method.values()) for a in AUDIENCES},
     )
