@@ -1,25 +1,29 @@
 """Forms of the follow-up schedule pages (GOV.UK Design System through crispy-forms)."""
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Sequence
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from outcomes.models import ChosenOutcome, FollowUpSchedule, FollowUpSession
 from poet.models import OutcomeStatement
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 Method = FollowUpSchedule.Method
 
 
-def _helper(*fields, button: str | Promise | None = None) -> FormHelper:
+def _helper(*fields, button: StrOrPromise | None = None) -> FormHelper:
     helper = FormHelper()
     helper.layout = Layout(*fields, Button("submit", button or _("Save")))
     return helper
@@ -132,7 +136,7 @@ class SessionDateField(DateInputField):
             raise ValidationError(_("Enter a real date, for example 27 3 2027.")) from e
 
 
-def _count_field(label: Promise, messages: dict[str, Promise]) -> forms.IntegerField:
+def _count_field(label: StrOrPromise, messages: dict[str, StrOrPromise]) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=0,

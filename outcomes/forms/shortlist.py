@@ -3,12 +3,11 @@ library has, or do not take forward."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,8 +15,11 @@ from outcomes.forms.schedule import OutcomeChoiceField
 from outcomes.selectors.shortlist import library
 from poet.models import OutcomeIcon, OutcomeStatement, Wave
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _helper(*fields, button: str | Promise) -> FormHelper:
+
+def _helper(*fields, button: StrOrPromise) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False  # the page's own form carries the proposal id
     helper.layout = Layout(*fields, Button("submit", button))

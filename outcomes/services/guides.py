@@ -5,13 +5,15 @@ PDF by WeasyPrint. A guide is a few pages and renders in well under a second, so
 while the person waits rather than as a background job.
 """
 
+from __future__ import annotations
+
 import time
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +28,9 @@ from outcomes.services.follow_up_questionnaire import (
     PROPOSED_TEXT,
 )
 from poet.services import record_audit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class GuideKind(StrEnum):
@@ -48,7 +53,7 @@ class GuideKind(StrEnum):
 @dataclass(frozen=True)
 class Timing:
     minutes: int
-    what: str | Promise  # words of the guide, translated when it is made
+    what: StrOrPromise  # words of the guide, translated when it is made
 
 
 FOCUS_GROUP_TIMINGS = [
