@@ -67,6 +67,8 @@ def test_the_schedule_page_is_in_welsh(client, follow_up):
     assert "Canlyniadau i ofyn amdanynt" in page
     assert "Sesiynau" in page and "Anghenion hygyrchedd" in page
     assert "Lawrlwytho’r canllaw cyfweld (PDF)" in page
+    assert "Yn casglu atebion" in page, "the schedule's status"
+    assert "Cyfweliad" in page and "Wyneb yn wyneb" in page, "a session's method and mode"
     for english in ("Follow-up schedule", "Printable guides", "Outcomes to ask about", "Sessions"):
         assert english not in page
 
