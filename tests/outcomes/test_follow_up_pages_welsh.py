@@ -18,7 +18,9 @@ from django.utils import translation
 
 from outcomes.services.guides import GuideKind, guide_html
 from outcomes.services.imports import run_import, start_import
-from poet.models import Role
+from outcomes.services.participants import withdraw
+from poet.models import AuditEvent, Role
+from poet.selectors.audit_log import audit_details
 from poet.services import JobRefused
 from tests.factories import member
 from tests.outcomes.test_participants_support import build_follow_up, consented
@@ -200,3 +202,13 @@ def test_english_is_unchanged_without_the_cookie(client, follow_up):
         {"answers_file": SimpleUploadedFile("answers.csv", BAD_FILE.encode(), "text/csv")},
     )
     assert "Line 3: unknown item 'NOPE' (not in the follow-up questionnaire" in text_of(response)
+
+
+def test_the_audit_log_puts_the_follow_up_events_in_welsh_words(follow_up):
+    person = consented(follow_up)
+    withdraw(person, actor=follow_up.evaluator)
+    event = AuditEvent.objects.get(action="participant.withdrawn")
+    with translation.override("cy"):
+        assert "Dilëwyd 0 set o atebion" in audit_details(event)
+    with translation.override("en-gb"):
+        assert "0 sets of answers deleted" in audit_details(event)
