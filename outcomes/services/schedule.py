@@ -17,7 +17,9 @@ from outcomes.services.follow_up_questionnaire import current_questionnaire
 from outcomes.signals import follow_up_closed
 from poet.models import OutcomeStatement, Wave
 from poet.services import record_audit
+from surveys.errors import SurveyError
 from surveys.models import Questionnaire
+from surveys.services.translations import check_translations
 
 logger = logging.getLogger(__name__)
 
@@ -241,6 +243,10 @@ def open_schedule(schedule: FollowUpSchedule, *, actor=None) -> Questionnaire:
         locked.status = Status.OPEN
         locked.save(update_fields=["status"])
         questionnaire = current_questionnaire(locked, actor=actor)
+        try:  # as a staff survey: not open while a language the wave offers lacks its texts
+            check_translations(questionnaire)
+        except SurveyError as missing:
+            raise ScheduleError(str(missing)) from None
         _audit("follow_up.opened", locked, actor, version=questionnaire.version)
     schedule.status = locked.status
     return questionnaire
