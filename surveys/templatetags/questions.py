@@ -33,7 +33,7 @@ def questions(context: template.Context, entries: list) -> SafeString:
                 "easy_read": easy_read,
                 "text_limit": context.get("text_limit"),
                 "words": respondent_words.words(easy_read),
-                "counter_messages": respondent_words.EASY_COUNTER_MESSAGES if easy_read else {},
+                "counter_messages": respondent_words.counter_messages(easy_read),
                 "pictures": bool(context.get("pictures")),
             }
         )

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from poet.models import Audience
@@ -76,7 +77,7 @@ def form_page(response: HttpResponse) -> HttpResponse:
 
 
 def problem_page(request: HttpRequest, problem: RespondentProblem) -> HttpResponse:
-    context: dict[str, str | None] = {"title": problem.title, "message": problem.message}
+    context: dict[str, object] = {"title": problem.title, "message": problem.message}
     if isinstance(problem, TryLater):  # their answers are kept: say where to find them
         context |= {"back_url": problem.back_url, "resume_url": _resume_url(request)}
     response = render(request, "surveys/respond/problem.html", context, status=problem.status)
@@ -247,7 +248,7 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
 def survey(request: HttpRequest) -> HttpResponse:
     """The start page: purpose, privacy notice, and where to begin or carry on."""
     draft = current_draft(request)
-    questionnaire, sections, _ = content(request, draft)
+    questionnaire, sections, _outcomes = content(request, draft)
     next_number = first_unanswered_section(draft, sections)
     continue_url = section_url(next_number) if next_number else reverse("respond:review")
     languages = respondent_languages(draft.questionnaire, sections_of(draft.questionnaire))
@@ -279,7 +280,7 @@ def section(request: HttpRequest, number: int) -> HttpResponse:
     """One section of questions; Continue checks and saves them, Back and Save keep what is
     valid so far."""
     draft = current_draft(request)
-    questionnaire, sections, _ = content(request, draft)
+    questionnaire, sections, _outcomes = content(request, draft)
     if not 1 <= number <= len(sections):
         return redirect("respond:survey")
     current = sections[number - 1]
@@ -372,8 +373,11 @@ def review(request: HttpRequest) -> HttpResponse:
             errors = [
                 (
                     f"{section_url(m.section_number)}?return=review#{html_id(m.item.code)}",
-                    f"Answer “{wording.get(m.item.code, m.item.text)}” in section "
-                    f"{m.section_number}",
+                    _("Answer “%(question)s” in section %(number)s")
+                    % {
+                        "question": wording.get(m.item.code, m.item.text),
+                        "number": m.section_number,
+                    },
                 )
                 for m in not_ready.missing
             ] or [(section_url(1), word("answer_one", draft.easy_read))]
@@ -403,7 +407,7 @@ def review(request: HttpRequest) -> HttpResponse:
 def saved(request: HttpRequest) -> HttpResponse:
     """After "Save and come back later": how to come back."""
     draft = current_draft(request)
-    questionnaire, sections, _ = content(request, draft)
+    questionnaire, sections, _outcomes = content(request, draft)
     next_number = first_unanswered_section(draft, sections)
     return _page(
         render(
