@@ -9,13 +9,14 @@ wording with them (`Item.easy_read_text`, "Easy read:" paragraphs, outcome state
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import get_language, gettext, gettext_noop, ngettext
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext, override
 
 # The words are marked here in English (gettext_noop) and translated when they are looked up
 # (`word`, `words`), in the language the page is drawn in: a Welsh respondent's pages activate
-# Welsh, and read these from the Welsh catalogue. Languages without a catalogue of the
-# product's words keep them in English (their questionnaire texts come from the wave's own
-# translations).
+# Welsh, and read these from the Welsh catalogue. The other languages a respondent may choose
+# have no catalogue of the product's words (only the interface's languages do), so their pages
+# keep every one of these words in English rather than a few Django happens to know ("Change");
+# their questionnaire texts come from the wave's own translations.
 
 STANDARD: dict[str, str] = {
     "start": gettext_noop("Start now"),
@@ -209,8 +210,24 @@ def _sections(easy_read: bool, count: int) -> str:
     )
 
 
+def _has_catalogue() -> bool:
+    """Whether the page's language is one the product's words are translated into."""
+    return get_language() in {code for code, _ in settings.LANGUAGES}
+
+
+def _translated(text: str) -> str:
+    return gettext(text) if _has_catalogue() else text
+
+
+def _sections_english(easy_read: bool, count: int) -> str:
+    with override(settings.LANGUAGE_CODE):
+        return _sections(easy_read, count)
+
+
 def words(easy_read: bool) -> dict[str, str]:
     """The page words in the wording chosen, in the page's language."""
+    if not _has_catalogue():
+        return EASY if easy_read else STANDARD
     return {key: gettext(text) for key, text in (EASY if easy_read else STANDARD).items()}
 
 
@@ -222,14 +239,17 @@ def counter_messages(easy_read: bool) -> dict[str, str]:
         chosen = STANDARD_COUNTER_MESSAGES
     else:
         return {}
-    return {key: gettext(text) for key, text in chosen.items()}
+    return {key: _translated(text) for key, text in chosen.items()}
 
 
 def word(key: str, easy_read: bool = False, **values) -> str:
     """One of the page words in the page's language, with its blanks filled in ("sections"
     takes its `count`)."""
     if key == "sections":
-        text = _sections(easy_read, int(values.get("count", 0)))
+        count = int(values.get("count", 0))
+        text = (
+            _sections(easy_read, count) if _has_catalogue() else _sections_english(easy_read, count)
+        )
     else:
-        text = gettext((EASY if easy_read else STANDARD)[key])
+        text = _translated((EASY if easy_read else STANDARD)[key])
     return text.format(**values) if values else text

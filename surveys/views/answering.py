@@ -58,6 +58,7 @@ SESSION = "poet_respond"
 DONE = "poet_respond_done"
 DONE_WITH = "poet_respond_done_with"  # [questionnaire id, easy read, language] of the last submit
 WANTED = "poet_respond_language"  # a language asked for by ?lang=, until a page can apply it
+ANSWERING_IN = "poet_respond_answering_in"  # the language of this session's last page
 
 
 class Finished(Exception):
@@ -101,12 +102,21 @@ def respondent_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             except Finished:
                 response = redirect("respond:thanks")
             except RespondentProblem as problem:
+                _in_their_language(request)
                 response = problem_page(request, problem)
             if translation.get_language() != ENGLISH:
                 response["Content-Language"] = translation.get_language()
         return private(response)
 
     return wrapper
+
+
+def _in_their_language(request: HttpRequest) -> None:
+    """A page that cannot show the survey (closed, link used up) is still in the language they
+    asked for or were answering in; else the interface's (cookie, browser)."""
+    code = known_code(request.session.get(WANTED)) or known_code(request.session.get(ANSWERING_IN))
+    if code:
+        translation.activate(code)
 
 
 def _begin(request: HttpRequest, state: dict) -> HttpResponse:
@@ -146,6 +156,8 @@ def content(request: HttpRequest, draft: Draft) -> tuple[Questionnaire, list[Sec
         if wanted in offered:
             set_language(draft, wanted)
     translation.activate(draft.language)
+    if request.session.get(ANSWERING_IN) != draft.language:  # no session write on every page
+        request.session[ANSWERING_IN] = draft.language
     return in_language(draft.questionnaire, sections, draft.language)
 
 

@@ -1,0 +1,137 @@
+"""Issue 17, item 1: a respondent who answers in Welsh reads the product's own words in Welsh
+(buttons, headings, progress, scales, errors, the review and thank-you pages), from the Welsh
+catalogue; one who answers in a language without a catalogue of the product's words (Urdu)
+keeps all of them in English, never a mix; English is unchanged."""
+
+from datetime import date
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from poet.models import Wave
+from surveys.models import Answer, Response
+from surveys.services.translations import import_po, set_languages
+from tests.surveys.test_answering_support import SECTION_1, SECTION_2, SECTION_3, build_survey
+from tests.surveys.test_translations import translated_file
+
+pytestmark = pytest.mark.django_db
+
+
+def survey_in(client, code: str):
+    """A staff survey whose wave offers `code`, fully translated; the respondent chose it."""
+    invitation, token = build_survey()
+    set_languages(invitation.wave, [code])
+    import_po(invitation.wave, code, translated_file(invitation.wave, code))
+    client.get(reverse("respond:start", kwargs={"token": token}) + f"?lang={code}")
+    return invitation
+
+
+def page(client, path: str, data: dict | None = None) -> str:
+    response = client.post(path, data) if data is not None else client.get(path)
+    return unescape(response.content.decode())
+
+
+def assert_welsh(html: str, welsh: list[str], english: list[str]) -> None:
+    assert '<html lang="cy" dir="ltr"' in html
+    for words in welsh:
+        assert words in html, words
+    for words in english:
+        assert words not in html, words
+
+
+def test_a_welsh_respondent_reads_every_page_in_welsh(client):
+    survey_in(client, "cy")
+    assert_welsh(
+        page(client, "/s/"),
+        ["Dechrau nawr", "Eich preifatrwydd", "Mae gan yr arolwg 3 adran", "gyda’r un ddolen"],
+        ["Start now", "Your privacy", "The survey has", "with the same link", "Why we are"],
+    )
+    assert_welsh(
+        page(client, "/s/section/1/"),
+        ["Adran 1 o 3", "Cytuno’n gryf", "Ddim yn gwybod", "(dewisol)", "Parhau", "Yn ôl"],
+        ["Section 1 of 3", "Strongly agree", "Don't know", "(optional)", ">Continue", ">Back"],
+    )
+    # Nothing answered: the errors are Welsh too, in the summary and by the question.
+    errors = page(client, "/s/section/1/", {"action": "continue"})
+    assert_welsh(
+        errors,
+        ["<title>Gwall:", "Dewiswch ateb i “", "Gwall:</span>"],
+        ["<title>Error:", "Select an answer", ">Error:</span>"],
+    )
+    assert client.post("/s/section/1/", SECTION_1).status_code == 302
+    assert client.post("/s/section/2/", SECTION_2).status_code == 302
+    third = page(client, "/s/section/3/")
+    assert_welsh(
+        third,
+        ["Rhowch 1 i’r un sydd bwysicaf", "Dim rhif", "Rhowch rif o 0 i 60.", "Gallwch roi hyd at"],
+        ["Give 1 to the one", "Not ranked", "Enter a number from", "You can enter up to"],
+    )
+    assert 'data-i18n.characters-under-limit.other="Mae gennych %{count} nod ar ôl"' in third
+    assert client.post("/s/section/3/", SECTION_3).status_code == 302
+    assert_welsh(
+        page(client, "/s/review/"),
+        ["Gwiriwch eich atebion cyn eu hanfon", "Newid", " eich ateb i: ", "Anfon eich atebion"],
+        ["Check your answers", ">Change<", "your answer to:", "Send your answers", "Not answered"],
+    )
+    assert client.post("/s/review/").status_code == 302
+    assert_welsh(
+        page(client, "/s/thank-you/"),
+        ["<title>Diolch", "Mae eich atebion wedi’u hanfon", "Gallwch gau’r dudalen hon."],
+        ["Thank you", "Your answers have been sent", "You can close this page"],
+    )
+    response = Response.objects.get()
+    assert response.language == "cy"
+    assert Answer.objects.get(response=response, item__code="P-TRUST-1").number == 4
+
+
+def test_a_welsh_respondent_whose_survey_closes_is_told_so_in_welsh(client):
+    invitation = survey_in(client, "cy")
+    page(client, "/s/")
+    Wave.objects.filter(pk=invitation.wave_id).update(status=Wave.Status.CLOSED)
+    html = page(client, "/s/section/1/")
+    assert_welsh(
+        html,
+        ["Mae’r arolwg hwn wedi cau", "Dydy’r arolwg ddim yn derbyn atebion bellach."],
+        ["This survey is closed", "no longer taking answers"],
+    )
+
+
+def test_a_used_link_is_explained_in_welsh_to_a_browser_in_welsh(client):
+    invitation, token = build_survey()
+    invitation.completed_on = date.today()
+    invitation.save()
+    client.cookies["django_language"] = "cy"
+    client.get(reverse("respond:start", kwargs={"token": token}))
+    html = page(client, reverse("respond:start", kwargs={"token": token}))
+    assert_welsh(
+        html,
+        ["Rydych chi eisoes wedi ateb yr arolwg hwn", "Gallwch gau’r dudalen hon."],
+        ["You have already answered", "You can close this page"],
+    )
+
+
+def test_an_urdu_respondent_keeps_the_product_words_in_english(client):
+    survey_in(client, "ur")
+    start = page(client, "/s/")
+    assert '<html lang="ur" dir="rtl"' in start
+    assert "Start now" in start and "Your privacy" in start
+    for n, data in enumerate([SECTION_1, SECTION_2, SECTION_3], start=1):
+        client.post(f"/s/section/{n}/", data)
+    review = page(client, "/s/review/")
+    # Every word of the product in English, even those Django itself knows in Urdu ("Change").
+    assert ">Change<" in review and "Send your answers" in review
+
+
+def test_english_is_unchanged_even_with_a_welsh_interface_cookie(client):
+    invitation, token = build_survey()
+    set_languages(invitation.wave, ["cy"])
+    import_po(invitation.wave, "cy", translated_file(invitation.wave, "cy"))
+    client.cookies["django_language"] = "cy"
+    client.get(reverse("respond:start", kwargs={"token": token}))
+    start = page(client, "/s/")
+    assert '<html lang="en-GB"' in start
+    assert "Start now" in start and "The survey has 3 sections." in start
+    assert "Dechrau nawr" not in start
+    section = page(client, "/s/section/1/")
+    assert "1 – Strongly disagree" in section and "Section 1 of 3" in section
