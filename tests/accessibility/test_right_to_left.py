@@ -2,7 +2,8 @@
 every page right to left (`<html lang="ur" dir="rtl">`), in the questionnaire's Urdu words,
 never scrolling sideways, and clean under axe (WCAG 2.2 A and AA).
 
-Screenshots: test-artifacts/accessibility/urdu-320-*.png.
+Screenshots: test-artifacts/accessibility/urdu-320-*.png; the first question page also in
+docs/screenshots/carer-urdu-320px.png for the README.
 """
 
 import re
@@ -20,6 +21,7 @@ from tests.accessibility.support import (
     axe_violations,
     describe,
     follow_up_link,
+    readme_screenshot,
     scroll_width,
     snap,
 )
@@ -61,6 +63,8 @@ def test_a_service_user_answers_in_urdu_at_320_px_right_to_left(browser, live_se
         nonlocal seen
         seen += 1
         snap(page, "accessibility", f"urdu-320-{seen:02d}")
+        if seen == 2:  # the first page of questions
+            readme_screenshot(page, "carer-urdu-320px")
         html = page.locator("html")
         assert html.get_attribute("lang") == "ur", page.url
         assert html.get_attribute("dir") == "rtl", page.url
