@@ -12,6 +12,7 @@ from django.urls import reverse
 from poet.models import Wave
 from surveys.models import Answer, Response
 from surveys.services.translations import import_po, set_languages
+from tests.surveys.easy_read_support import open_follow_up
 from tests.surveys.test_answering_support import SECTION_1, SECTION_2, SECTION_3, build_survey
 from tests.surveys.test_translations import translated_file
 
@@ -135,3 +136,23 @@ def test_english_is_unchanged_even_with_a_welsh_interface_cookie(client):
     assert "Dechrau nawr" not in start
     section = page(client, "/s/section/1/")
     assert "1 – Strongly disagree" in section and "Section 1 of 3" in section
+
+
+def test_a_carer_reads_the_easy_read_wording_in_welsh(client):
+    follow_up = open_follow_up()
+    set_languages(follow_up.wave, ["cy"])
+    import_po(follow_up.wave, "cy", translated_file(follow_up.wave, "cy"))
+    client.get(f"/s/p/{follow_up.token}/?lang=cy")
+    assert client.post("/s/easy-read/", {"easy_read": "1", "next": "/s/"}).status_code == 302
+    assert_welsh(
+        page(client, "/s/"),
+        ["Pam rydym yn gofyn i chi", "Mae eich atebion yn breifat", "Geiriad safonol"],
+        ["Why we are asking", "Your answers are private", "Start", "Standard wording"],
+    )
+    section = page(client, "/s/section/1/")
+    assert_welsh(
+        section,
+        ["Tudalen 1 o", "Nesaf", "Mynd yn ôl", "Cadw a stopio am nawr", "Ddim yn bwysig"],
+        ["Page 1 of", ">Next", "Go back", "Save and stop for now", "Not important"],
+    )
+    assert "Ychydig bach yn bwysig" in section  # easy read's own scale, in Welsh
