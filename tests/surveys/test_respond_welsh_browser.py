@@ -52,6 +52,10 @@ SECTION = (
         "Don't know",
         "(optional)",
         "Select up to",
+        "You can enter up to",
+        "characters remaining",  # the character count's live message, written by GOV.UK's script
+        "Give 1 to the one",
+        "Not ranked",
         "This survey is run by",
         "Questions about it?",
     ],
@@ -126,16 +130,22 @@ def test_a_member_of_staff_answers_the_whole_survey_in_welsh(browser, live_serve
     expect(page.locator("[data-languages] [aria-current]")).to_have_text("Cymraeg")
     page.get_by_role("button", name=re.compile("^Dechrau nawr")).click()
 
-    sections = 0
+    sections = counted = 0
     while page.locator("#section-progress").count():
         sections += 1
         expect(page.locator("#section-progress")).to_have_text(
             re.compile(rf"^Adran {sections} o \d+$")
         )
         look(SECTION, "question" if sections == 1 else "")
+        if page.locator("textarea").count():  # the character count speaks Welsh too
+            counted += 1
+            expect(page.locator(".govuk-character-count__status").first).to_have_text(
+                re.compile(r"^Mae gennych \d+ nod ar ôl$")
+            )
         answer_section(page)
         page.get_by_role("button", name=re.compile("^Parhau")).click()
     assert sections == len(sections_of(wave.questionnaires.get()))
+    assert counted  # the staff survey asks for words somewhere
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Gwiriwch eich atebion cyn eu hanfon")
     look(REVIEW)
