@@ -203,7 +203,9 @@ class Entry:
         limit = self.item.max_choices
         if self.item.kind != Item.Kind.MULTIPLE or not limit:
             return ""
-        if "up to" in (self.help_text or "").lower():
+        help_text = (self.help_text or "").lower()
+        # A help text in another language says it in its own words ("hyd at" in Welsh).
+        if "up to" in help_text or _("up to").lower() in help_text:
             return ""
         return word("select_up_to", self.easy_read, limit=limit)
 

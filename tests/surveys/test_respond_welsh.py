@@ -8,9 +8,11 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from poet.models import Wave
-from surveys.models import Answer, Response
+from surveys.forms.answering import Entry
+from surveys.models import Answer, Item, Response
 from surveys.services.translations import import_po, set_languages
 from tests.surveys.easy_read_support import open_follow_up
 from tests.surveys.test_answering_support import SECTION_1, SECTION_2, SECTION_3, build_survey
@@ -156,3 +158,12 @@ def test_a_carer_reads_the_easy_read_wording_in_welsh(client):
         ["Page 1 of", ">Next", "Go back", "Save and stop for now", "Not important"],
     )
     assert "Ychydig bach yn bwysig" in section  # easy read's own scale, in Welsh
+
+
+def test_a_welsh_help_text_that_gives_the_limit_is_not_followed_by_it_again():
+    item = Item(kind=Item.Kind.MULTIPLE, max_choices=3, help_text="Dewiswch hyd at dri.")
+    entry = Entry(item=item, name="TOP3", id="q-TOP3")
+    with translation.override("cy"):
+        assert entry.limit_hint == ""
+        item.help_text = "Meddyliwch am y bobl a wasanaethwch."
+        assert entry.limit_hint == "Dewiswch hyd at 3."
