@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
 from surveys.models import Answer, Response
@@ -275,19 +276,19 @@ class QualitativeSource(models.Model):
     """
 
     class Kind(models.TextChoices):
-        TRANSCRIPT = "transcript", "Transcript"
-        NOTES = "notes", "Notes"
-        ANSWER = "answer", "Free-text answer"
+        TRANSCRIPT = "transcript", _("Transcript")
+        NOTES = "notes", _("Notes")
+        ANSWER = "answer", _("Free-text answer")
 
     class Masking(models.TextChoices):
-        UNCONFIRMED = "unconfirmed", "Masking not yet confirmed"
-        CONFIRMED = "confirmed", "Masking confirmed"
+        UNCONFIRMED = "unconfirmed", _("Masking not yet confirmed")
+        CONFIRMED = "confirmed", _("Masking confirmed")
 
     AUDIENCES = [
-        (Audience.SERVICE_USER.value, "Service users"),
-        (Audience.CARER.value, "Carers"),
-        ("mixed", "Service users and carers"),
-        (Audience.STAFF.value, "Staff"),
+        (Audience.SERVICE_USER.value, _("Service users")),
+        (Audience.CARER.value, _("Carers")),
+        ("mixed", _("Service users and carers")),
+        (Audience.STAFF.value, _("Staff")),
     ]
     SESSION_AUDIENCES = AUDIENCES[:3]  # who takes part in a session: never staff
 

@@ -47,7 +47,7 @@ SWITCH_TO: dict[str, str] = {
 def language_switch(request: HttpRequest) -> dict[str, object]:
     """The header's switch: each interface language, the current one not a link."""
     current = translation.get_language()
-    here = request.get_full_path()
+    here = request.path  # not the query: nothing a link carries is echoed back into the page
     choices = []
     for code, name in settings.LANGUAGES:
         href = f"{reverse('choose_language', args=[code])}?{urlencode({'next': here})}"

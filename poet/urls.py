@@ -12,7 +12,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("", views.home, name="home"),
     path("glossary/", glossary.glossary, name="glossary"),
-    path("language/<str:code>/", language.choose_language, name="choose_language"),
+    path("language/<str:language>/", language.choose_language, name="choose_language"),
     path("favicon.ico", errors.favicon, name="favicon"),
     path(
         "accounts/login/",

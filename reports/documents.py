@@ -17,6 +17,11 @@ from poet.analysis import PRIMARY, hidden_text
 from poet.glossary import TERMS, Term
 
 
+def english(text: str) -> str:
+    """The English a report text was made from (`reports.content.words`), else the text."""
+    return getattr(text, "english", text)
+
+
 @dataclass(frozen=True)
 class Hidden:
     """A cell about fewer than k people, hidden so that one cannot be worked out, or hidden
@@ -126,19 +131,19 @@ def terms_in(table: Table) -> list[Term]:
     content links them to the glossary, and every format lists them beside the table."""
     if table.key == GLOSSARY_KEY:
         return []
-    texts = [table.title, table.note]
+    texts = [english(table.title), english(table.note)]
     hides = False
     for row in table.rows:
         for cell in row:
             if isinstance(cell, Hidden):
                 hides = True
             elif isinstance(cell, str):
-                texts.append(cell)
+                texts.append(english(cell))
     text = "\n".join(texts)
     return [
         term
         for term in TERMS
-        if any(term.used_in_heading(c) for c in table.columns)
+        if any(term.used_in_heading(english(c)) for c in table.columns)
         or term.used_in_text(text)
         or (hides and term.slug == "k")
     ]

@@ -11,14 +11,15 @@ The formative and summative reports read these rows and JSON tables, never raw a
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from poet.models import Job, Wave
 
-FLAG_LABELS = {
-    "assumed_not_valued": "Assumed, not valued",
-    "blind_spot": "Blind spot",
-    "over_estimated": "Over-estimated",
-    "under_estimated": "Under-estimated",
+FLAG_LABELS = {  # English; the report translates them (gettext_noop marks them)
+    "assumed_not_valued": gettext_noop("Assumed, not valued"),
+    "blind_spot": gettext_noop("Blind spot"),
+    "over_estimated": gettext_noop("Over-estimated"),
+    "under_estimated": gettext_noop("Under-estimated"),
 }
 DEFAULT_RESAMPLES = 2000
 DEFAULT_SEED = 0

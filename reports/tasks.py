@@ -7,7 +7,13 @@ from celery.signals import worker_process_shutdown
 from poet.services import register_job_kind
 from reports.exporters.pdf import stop_chart_server
 from reports.selectors.downloads import ANSWERS_JOB, REPORT_JOB
-from reports.selectors.jobs import comparison_link, file_link, report_title
+from reports.selectors.jobs import (
+    answers_title,
+    comparison_link,
+    comparison_title,
+    file_link,
+    report_title,
+)
 from reports.services.comparison import JOB_KIND, compute_comparison
 from reports.services.downloads import expire_downloads, generate_download
 
@@ -15,14 +21,12 @@ from reports.services.downloads import expire_downloads, generate_download
 register_job_kind(
     JOB_KIND,
     compute_comparison,
-    title="comparing staff with service users and carers",
+    title=comparison_title,
     result_link=comparison_link,
 )
 # A download's file (a report in a format, or the raw answers).
 register_job_kind(REPORT_JOB, generate_download, title=report_title, result_link=file_link)
-register_job_kind(
-    ANSWERS_JOB, generate_download, title="making the raw answers file", result_link=file_link
-)
+register_job_kind(ANSWERS_JOB, generate_download, title=answers_title, result_link=file_link)
 
 
 @shared_task

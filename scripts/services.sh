@@ -23,6 +23,7 @@ poet_services_start() {
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v chromium >/dev/null || missing+=(chromium)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  command -v msgfmt >/dev/null || missing+=(gettext)  # the Welsh catalogue's test
   fc-list 2>/dev/null | grep "Noto Nastaliq Urdu" >/dev/null || missing+=(fonts-noto-core)  # Urdu, Arabic pages
   if [ ${#missing[@]} -gt 0 ]; then poet_apt_install "${missing[@]}" || true; fi
 

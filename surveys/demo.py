@@ -22,7 +22,7 @@ from django.utils import timezone
 from poet.models import Audience, OutcomeStatement, Wave
 from surveys.models import Invitation, Item, Questionnaire, Response
 from surveys.questionnaire_template import PROPOSED_OUTCOMES
-from surveys.selectors.translations import language_statuses, wave_texts
+from surveys.selectors.translations import language_statuses, language_texts
 from surveys.services.answering import DONT_KNOW, sections_of, store_response
 from surveys.services.design import create_staff_questionnaire, update_texts
 from surveys.services.invitations import add_invitations
@@ -241,7 +241,9 @@ def add_demo_languages(wave: Wave) -> int:
     saved = 0
     for code in DEMO_LANGUAGES:
         texts = {
-            t.key: by_english[t.source][code] for t in wave_texts(wave) if t.source in by_english
+            t.key: by_english[t.source][code]
+            for t in language_texts(wave, code)
+            if code in by_english.get(t.source, {})
         }
         saved += save_translations(wave, code, texts)
     missing = [s for s in language_statuses(wave) if not s.complete]

@@ -8,15 +8,19 @@ wording with them (`Item.easy_read_text`, "Easy read:" paragraphs, outcome state
 
 from __future__ import annotations
 
+import re
+from contextvars import ContextVar
+
 from django.conf import settings
-from django.utils.translation import get_language, gettext, gettext_noop, ngettext, override
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 # The words are marked here in English (gettext_noop) and translated when they are looked up
-# (`word`, `words`), in the language the page is drawn in: a Welsh respondent's pages activate
-# Welsh, and read these from the Welsh catalogue. The other languages a respondent may choose
-# have no catalogue of the product's words (only the interface's languages do), so their pages
-# keep every one of these words in English rather than a few Django happens to know ("Change");
-# their questionnaire texts come from the wave's own translations.
+# (`word`, `words`), in the language the page is drawn in. Two sources: the interface's
+# catalogue, for its languages (a Welsh respondent's pages activate Welsh and read these from
+# the Welsh catalogue); and, for a language the catalogue lacks (Urdu, Polish…), the wave's own
+# translations of them (`use_wave_words`), else English: never a few words Django happens to
+# know in that language ("Change") among English ones.
 
 STANDARD: dict[str, str] = {
     "start": gettext_noop("Start now"),
@@ -25,6 +29,10 @@ STANDARD: dict[str, str] = {
         "Welcome back. Your answers so far are saved: carry on where you left off."
     ),
     "why": gettext_noop("Why we are asking"),
+    # Not marked: the catalogue's languages say it by `_sections` (plural forms); a wave's own
+    # translation (a language the catalogue lacks) translates this, blanks and all.
+    "sections": "The survey has {count} section{plural}. You can save your answers and come "
+    "back later{same_link}. Before you send them, you can check and change every answer.",
     "same_link": gettext_noop(" with the same link"),
     "privacy": gettext_noop("Your privacy"),
     "privacy_staff": gettext_noop(
@@ -113,6 +121,8 @@ EASY: dict[str, str] = {
         "Welcome back. We kept your answers. Carry on from where you stopped."
     ),
     "why": gettext_noop("Why we are asking you"),
+    "sections": "There {are} {count} page{plural} of questions. You can stop and come back "
+    "later{same_link}. You can check your answers before you send them.",
     "same_link": gettext_noop(". Use the same link"),
     "privacy": gettext_noop("Your answers are private"),
     "privacy_others": gettext_noop(
@@ -210,46 +220,85 @@ def _sections(easy_read: bool, count: int) -> str:
     )
 
 
+# A wave's own translations of these words (``page.<word>``, ``page.easy.<word>``,
+# ``page.easy.counter.<message>``) for a language the interface's catalogue lacks, with the
+# language they are in: set by the respondent pages for the page being drawn, used only while
+# that language is the active one (an e-mail drawn later in the same thread is not touched).
+_wave_words: ContextVar[tuple[str, dict[str, str]]] = ContextVar(
+    "respondent_wave_words", default=("", {})
+)
+
+
+def use_wave_words(code: str, translated: dict[str, str]) -> None:
+    """The page being drawn is in `code`, and the wave translates these words so."""
+    _wave_words.set((code, translated))
+
+
+def _own_words() -> dict[str, str]:
+    code, translated = _wave_words.get()
+    return translated if translated and code == translation.get_language() else {}
+
+
 def _has_catalogue() -> bool:
-    """Whether the page's language is one the product's words are translated into."""
-    return get_language() in {code for code, _ in settings.LANGUAGES}
-
-
-def _translated(text: str) -> str:
-    return gettext(text) if _has_catalogue() else text
-
-
-def _sections_english(easy_read: bool, count: int) -> str:
-    with override(settings.LANGUAGE_CODE):
-        return _sections(easy_read, count)
+    """Whether the page's language is one the interface's catalogue translates these into."""
+    return translation.get_language() in {code for code, _ in settings.LANGUAGES}
 
 
 def words(easy_read: bool) -> dict[str, str]:
-    """The page words in the wording chosen, in the page's language."""
-    if not _has_catalogue():
-        return EASY if easy_read else STANDARD
-    return {key: gettext(text) for key, text in (EASY if easy_read else STANDARD).items()}
+    """The page words in the wording chosen, in the page's language: from the catalogue, or
+    the wave's own translations where the catalogue lacks the language."""
+    base = EASY if easy_read else STANDARD
+    if _has_catalogue():
+        return {key: gettext(text) for key, text in base.items()}
+    own = _own_words()
+    if not own:
+        return base
+    return {
+        key: (own.get(f"page.easy.{key}") if easy_read else None) or own.get(f"page.{key}", text)
+        for key, text in base.items()
+    }
 
 
 def counter_messages(easy_read: bool) -> dict[str, str]:
-    """The character count's live messages for the page (none: the component's English)."""
-    if easy_read:
-        chosen = EASY_COUNTER_MESSAGES
-    elif get_language() not in (None, settings.LANGUAGE_CODE):
-        chosen = STANDARD_COUNTER_MESSAGES
-    else:
+    """The GOV.UK character count's live messages: easy read always; the standard wording in
+    the catalogue's languages other than English (elsewhere the component's own English)."""
+    if _has_catalogue():
+        if easy_read:
+            chosen = EASY_COUNTER_MESSAGES
+        elif translation.get_language() != settings.LANGUAGE_CODE:
+            chosen = STANDARD_COUNTER_MESSAGES
+        else:
+            return {}
+        return {key: gettext(text) for key, text in chosen.items()}
+    if not easy_read:
         return {}
-    return {key: _translated(text) for key, text in chosen.items()}
+    own = _own_words()
+    return {
+        key: own.get(f"page.easy.counter.{key}", text)
+        for key, text in EASY_COUNTER_MESSAGES.items()
+    }
+
+
+def fill_blanks(text: str, /, **values) -> str:
+    """The text with its blanks ({count}) filled in; anything else in braces (a translator's
+    slip) is shown as written rather than breaking the page."""
+    if not values:
+        return text
+    return re.sub(
+        r"\{(\w+)\}",
+        lambda blank: str(values[blank[1]]) if blank[1] in values else blank[0],
+        text,
+    )
 
 
 def word(key: str, easy_read: bool = False, **values) -> str:
-    """One of the page words in the page's language, with its blanks filled in ("sections"
-    takes its `count`)."""
-    if key == "sections":
-        count = int(values.get("count", 0))
-        text = (
-            _sections(easy_read, count) if _has_catalogue() else _sections_english(easy_read, count)
-        )
+    """One of the page words in the page's language, with its blanks filled in. "sections"
+    takes its `count`: in the catalogue's languages a sentence per plural form (Welsh has
+    four); a wave's own translation fills {plural} and {are} like the English."""
+    if key == "sections" and _has_catalogue():
+        text = _sections(easy_read, int(values.get("count", 0)))
+    elif _has_catalogue():
+        text = gettext((EASY if easy_read else STANDARD)[key])
     else:
-        text = _translated((EASY if easy_read else STANDARD)[key])
-    return text.format(**values) if values else text
+        text = words(easy_read)[key]
+    return fill_blanks(text, **values)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Router, Schema
@@ -33,6 +34,10 @@ ReportFormat = Enum(  # type: ignore[misc]
     "ReportFormat", {e.identifier: e.identifier for e in report_formats()}, type=str
 )
 
+ReportLanguage = Enum(  # type: ignore[misc]
+    "ReportLanguage", {code: code for code, _name in settings.LANGUAGES}, type=str
+)
+
 
 def _file_of(*types: str, description: str) -> dict[str, Any]:
     """The OpenAPI description of a file answer (ninja describes JSON only)."""
@@ -47,6 +52,8 @@ class ReportRequest(Schema):
     format: ReportFormat
     # the slug of an earlier wave with results (optional)
     compare_with: str | None = Field(None, pattern=SLUG, max_length=200)
+    # the language the report is written in (optional; English when not given)
+    language: ReportLanguage | None = None
 
 
 @router.post(
@@ -73,7 +80,12 @@ def start_report(request: HttpRequest, partnership: str, wave: str, body: Report
             )
     try:
         job = start_download(
-            found, body.report.value, body.format.value, request.user, compare_with=compare
+            found,
+            body.report.value,
+            body.format.value,
+            request.user,
+            compare_with=compare,
+            language=body.language.value if body.language else None,
         )
     except DownloadError as refused:
         raise Refused(409, str(refused)) from None

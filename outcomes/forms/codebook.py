@@ -6,6 +6,7 @@ from __future__ import annotations
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import FollowUpSchedule, Theme
 from outcomes.services.codebook import NAME_MAX_LENGTH
@@ -20,32 +21,32 @@ class ThemeForm(forms.Form):
     """A new theme, or the changes to one (with its memo)."""
 
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=NAME_MAX_LENGTH,
-        help_text="A few words, in the words people used where you can.",
+        help_text=_("A few words, in the words people used where you can."),
         error_messages={
-            "required": "Enter the theme's name",
-            "max_length": f"Keep the name to {NAME_MAX_LENGTH} characters or fewer",
+            "required": _("Enter the theme's name"),
+            "max_length": _("Keep the name to %(limit_value)d characters or fewer"),
         },
     )
     description = forms.CharField(
-        label="Description (optional)",
+        label=_("Description (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What a passage must say to be coded to it: coders read this.",
+        help_text=_("What a passage must say to be coded to it: coders read this."),
     )
     parent = ThemeChoiceField(
         queryset=Theme.objects.none(),
-        label="Sub-theme of (optional)",
+        label=_("Sub-theme of (optional)"),
         required=False,
-        empty_label="None: it is a theme of its own",
-        error_messages={"invalid_choice": "Choose one of the themes listed"},
+        empty_label=_("None: it is a theme of its own"),
+        error_messages={"invalid_choice": _("Choose one of the themes listed")},
     )
     memo = forms.CharField(
-        label="Memo (optional)",
+        label=_("Memo (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Notes for the evaluators: how the theme came about, doubts, what to discuss.",
+        help_text=_("Notes for the evaluators: how the theme came about, doubts, what to discuss."),
     )
 
     def __init__(
@@ -65,7 +66,7 @@ class ThemeForm(forms.Form):
         self.helper.form_tag = True
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
-            *fields, Button("save", "Add the theme" if theme is None else "Save the theme")
+            *fields, Button("save", _("Add the theme") if theme is None else _("Save the theme"))
         )
 
 
@@ -74,12 +75,14 @@ class MergeForm(forms.Form):
 
     into = ThemeChoiceField(
         queryset=Theme.objects.none(),
-        label="Merge it into",
-        help_text="The theme kept: the codings, sub-themes and memo of this one move to it, and "
-        "this one is removed.",
+        label=_("Merge it into"),
+        help_text=_(
+            "The theme kept: the codings, sub-themes and memo of this one move to it, and this "
+            "one is removed."
+        ),
         error_messages={
-            "required": "Choose the theme to merge it into",
-            "invalid_choice": "Choose one of the themes listed",
+            "required": _("Choose the theme to merge it into"),
+            "invalid_choice": _("Choose one of the themes listed"),
         },
     )
 
@@ -92,5 +95,5 @@ class MergeForm(forms.Form):
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Field.select("into"),
-            Button("merge", "Merge the themes", css_class="govuk-button--warning"),
+            Button("merge", _("Merge the themes"), css_class="govuk-button--warning"),
         )

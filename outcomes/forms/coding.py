@@ -6,6 +6,7 @@ from __future__ import annotations
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import Theme
 from outcomes.services.coding import MEMO_MAX_LENGTH
@@ -14,14 +15,16 @@ from outcomes.services.coding import MEMO_MAX_LENGTH
 class SelectionForm(forms.Form):
     """A passage selected in the source's text and the themes to code it to."""
 
-    start = forms.IntegerField(min_value=0, error_messages={"required": "Select a passage first"})
-    end = forms.IntegerField(min_value=0, error_messages={"required": "Select a passage first"})
+    start = forms.IntegerField(
+        min_value=0, error_messages={"required": _("Select a passage first")}
+    )
+    end = forms.IntegerField(min_value=0, error_messages={"required": _("Select a passage first")})
     themes = forms.ModelMultipleChoiceField(
         queryset=Theme.objects.none(),
         error_messages={
-            "required": "Select at least one theme",
-            "invalid_choice": "Select themes of this codebook",
-            "invalid_pk_value": "Select themes of this codebook",
+            "required": _("Select at least one theme"),
+            "invalid_choice": _("Select themes of this codebook"),
+            "invalid_pk_value": _("Select themes of this codebook"),
         },
     )
     memo = forms.CharField(required=False, max_length=MEMO_MAX_LENGTH)
@@ -42,7 +45,7 @@ class ParagraphsForm(forms.Form):
                 choices=choices,
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
-                error_messages={"invalid_choice": "Tick themes of this codebook"},
+                error_messages={"invalid_choice": _("Tick themes of this codebook")},
             )
 
     def ticked(self) -> dict[int, set[int]]:
@@ -55,13 +58,15 @@ class ParagraphsForm(forms.Form):
 
 class MemoForm(forms.Form):
     memo = forms.CharField(
-        label="Memo",
+        label=_("Memo"),
         required=False,
         max_length=MEMO_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Your note on this passage: why you coded it so, what to discuss. Leave it "
-        "empty to remove the memo.",
-        error_messages={"max_length": f"Keep the memo to {MEMO_MAX_LENGTH} characters or fewer"},
+        help_text=_(
+            "Your note on this passage: why you coded it so, what to discuss. Leave it empty to "
+            "remove the memo."
+        ),
+        error_messages={"max_length": _("Keep the memo to %(limit_value)d characters or fewer")},
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -69,4 +74,4 @@ class MemoForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = True
         self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(Field.textarea("memo"), Button("save", "Save the memo"))
+        self.helper.layout = Layout(Field.textarea("memo"), Button("save", _("Save the memo")))

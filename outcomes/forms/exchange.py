@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from outcomes.services.exchange import MAX_CODEBOOK_BYTES
 
@@ -13,13 +14,15 @@ class CodebookImportForm(forms.Form):
     """A .qdc file; `cleaned_data["codebook"]` is then its bytes (read, at most 5 MB)."""
 
     codebook = forms.FileField(
-        label="Upload a codebook (.qdc)",
-        help_text="A REFI-QDA codebook exported from NVivo, MAXQDA, ATLAS.ti, QualCoder or "
-        "another POET wave, at most 5 MB.",
+        label=_("Upload a codebook (.qdc)"),
+        help_text=_(
+            "A REFI-QDA codebook exported from NVivo, MAXQDA, ATLAS.ti, QualCoder or another POET "
+            "wave, at most 5 MB."
+        ),
         error_messages={
-            "required": "Select a codebook file (.qdc)",
-            "empty": "The selected file is empty",
-            "invalid": "Select a codebook file (.qdc)",
+            "required": _("Select a codebook file (.qdc)"),
+            "empty": _("The selected file is empty"),
+            "invalid": _("Select a codebook file (.qdc)"),
         },
     )
 
@@ -28,19 +31,19 @@ class CodebookImportForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = True
         self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(Field("codebook"), Button("import", "Import the codebook"))
+        self.helper.layout = Layout(Field("codebook"), Button("import", _("Import the codebook")))
 
     def clean_codebook(self) -> bytes:
         upload = self.cleaned_data["codebook"]
         if not (upload.name or "").lower().endswith(".qdc"):
             raise forms.ValidationError(
-                "The selected file must be a REFI-QDA codebook ending in .qdc"
+                _("The selected file must be a REFI-QDA codebook ending in .qdc")
             )
         if upload.size is not None and upload.size > MAX_CODEBOOK_BYTES:
-            raise forms.ValidationError("The selected file must be smaller than 5 MB")
+            raise forms.ValidationError(_("The selected file must be smaller than 5 MB"))
         data = upload.read(MAX_CODEBOOK_BYTES + 1)
         if len(data) > MAX_CODEBOOK_BYTES:
-            raise forms.ValidationError("The selected file must be smaller than 5 MB")
+            raise forms.ValidationError(_("The selected file must be smaller than 5 MB"))
         if not data:
-            raise forms.ValidationError("The selected file is empty")
+            raise forms.ValidationError(_("The selected file is empty"))
         return data

@@ -8,6 +8,8 @@ from typing import cast
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from outcomes.models import FollowUpSchedule, FollowUpSession, QualitativeSource
 from outcomes.services.source_files import FileError, ReadFile, read_upload
@@ -21,42 +23,44 @@ class SourceForm(forms.Form):
 
     session: forms.ModelChoiceField[FollowUpSession] = forms.ModelChoiceField(
         queryset=None,
-        label="Session",
-        help_text="The interview, focus group or other session the text records.",
+        label=_("Session"),
+        help_text=_("The interview, focus group or other session the text records."),
         error_messages={
-            "required": "Select the session",
-            "invalid_choice": "Select one of the sessions listed",
+            "required": _("Select the session"),
+            "invalid_choice": _("Select one of the sessions listed"),
         },
     )
     kind = forms.ChoiceField(
-        label="Is it a transcript or notes?",
+        label=_("Is it a transcript or notes?"),
         choices=QualitativeSource.Kind.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select transcript or notes",
-            "invalid_choice": "Select transcript or notes",
+            "required": _("Select transcript or notes"),
+            "invalid_choice": _("Select transcript or notes"),
         },
     )
     audience = forms.ChoiceField(
-        label="Who took part?",
+        label=_("Who took part?"),
         choices=QualitativeSource.SESSION_AUDIENCES,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select who took part",
-            "invalid_choice": "Select who took part",
+            "required": _("Select who took part"),
+            "invalid_choice": _("Select who took part"),
         },
     )
     text = forms.CharField(
-        label="Text",
+        label=_("Text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
-        help_text="Type or paste the notes or transcript, or upload a file instead.",
+        help_text=_("Type or paste the notes or transcript, or upload a file instead."),
     )
     upload = forms.FileField(
-        label="Or upload a file (.txt, .docx or .odt)",
+        label=_("Or upload a file (.txt, .docx or .odt)"),
         required=False,
-        help_text="Plain text (at most 2 MB), a Word document (.docx) or an OpenDocument text "
-        "(.odt) (at most 10 MB). Its text is read and masked; headers and footers are left out.",
+        help_text=_(
+            "Plain text (at most 2 MB), a Word document (.docx) or an OpenDocument text (.odt) "
+            "(at most 10 MB). Its text is read and masked; headers and footers are left out."
+        ),
     )
 
     def __init__(self, *args, schedule: FollowUpSchedule, **kwargs) -> None:
@@ -73,7 +77,7 @@ class SourceForm(forms.Form):
             Field.radios("audience", legend_size=Size.SMALL),
             Field.textarea("text"),
             Field("upload"),
-            Button("add", "Add and mask"),
+            Button("add", _("Add and mask")),
         )
 
     def clean_upload(self) -> ReadFile | None:
@@ -89,9 +93,9 @@ class SourceForm(forms.Form):
         cleaned = super().clean()
         text, upload = (cleaned.get("text") or "").strip(), cleaned.get("upload")
         if text and upload:
-            self.add_error("text", "Type or paste the text, or upload a file, not both")
+            self.add_error("text", gettext("Type or paste the text, or upload a file, not both"))
         elif not text and not upload and "upload" not in self.errors:
-            self.add_error("text", "Type or paste the text, or upload a file")
+            self.add_error("text", gettext("Type or paste the text, or upload a file"))
         return cleaned
 
 
@@ -99,11 +103,13 @@ class MaskWordsForm(forms.Form):
     """Words or phrases the rules missed, one a line, masked in the source's text."""
 
     words = forms.CharField(
-        label="Words to mask",
+        label=_("Words to mask"),
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text="One word or phrase a line, such as a name, a street or a care home. Each is "
-        "replaced by [masked] wherever it appears, in any letter case. The words are not kept.",
-        error_messages={"required": "Enter at least one word or phrase to mask"},
+        help_text=_(
+            "One word or phrase a line, such as a name, a street or a care home. Each is "
+            "replaced by [masked] wherever it appears, in any letter case. The words are not kept."
+        ),
+        error_messages={"required": _("Enter at least one word or phrase to mask")},
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -112,13 +118,15 @@ class MaskWordsForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.textarea("words"),
-            Button("mask", "Mask these words", css_class="govuk-button--secondary"),
+            Button("mask", _("Mask these words"), css_class="govuk-button--secondary"),
         )
 
     def clean_words(self) -> list[str]:
         words = [w.strip() for w in self.cleaned_data["words"].splitlines() if w.strip()]
         if not words:
-            raise forms.ValidationError("Enter at least one word or phrase to mask")
+            raise forms.ValidationError(gettext("Enter at least one word or phrase to mask"))
         if len(words) > MAX_WORDS:
-            raise forms.ValidationError(f"Enter at most {MAX_WORDS} words or phrases at once")
+            raise forms.ValidationError(
+                gettext("Enter at most %(count)s words or phrases at once") % {"count": MAX_WORDS}
+            )
         return words

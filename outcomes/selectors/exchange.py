@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils import translation
+
 from outcomes.exchange import refi_qda
 from outcomes.models import Coding, FollowUpSchedule, QualitativeSource
 from outcomes.selectors.coding import source_numbers
@@ -48,6 +50,9 @@ def source_session(source: QualitativeSource) -> str:
     return "Not in a session" if source.answer_id else "Session removed"
 
 
+# The project file's own words (kinds, audiences, methods) stay in English whatever the page's
+# language: the file is read by other software and other teams (REFI-QDA has no language field).
+@translation.override("en-gb")
 def wave_project(schedule: FollowUpSchedule) -> refi_qda.Project:
     """The wave's confirmed sources, its codebook, every coder's codings of those sources and
     the memos, ready for `refi_qda.write_project` (or its themes for `write_codebook`)."""

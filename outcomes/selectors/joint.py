@@ -102,8 +102,8 @@ def joint_display(schedule: FollowUpSchedule, k: int) -> JointDisplay:
         quotes.setdefault(quote.theme_id, []).append(
             JointQuote(
                 quote.text.strip(),
-                AUDIENCE_LABELS.get(quote.source.audience, quote.source.audience),
-                SESSION_TYPE_LABELS.get(session_type(quote.source), ""),
+                str(AUDIENCE_LABELS.get(quote.source.audience, quote.source.audience)),
+                str(SESSION_TYPE_LABELS.get(session_type(quote.source), "")),
             )
         )
     outcomes: dict[str, JointOutcome] = {}
@@ -146,7 +146,7 @@ def picked_quotes(theme: Theme, k: int) -> list[PickedQuote]:
         PickedQuote(
             q,
             q.text.strip(),
-            AUDIENCE_LABELS.get(q.source.audience, q.source.audience),
+            str(AUDIENCE_LABELS.get(q.source.audience, q.source.audience)),
             q.source_id in quotable and q.source.is_confirmed,
         )
         for q in quotes

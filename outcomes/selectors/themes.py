@@ -11,6 +11,10 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import cast
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from outcomes.models import Coding, FollowUpSchedule, Participant, QualitativeSource, Theme
 from outcomes.selectors.codebook import ordered_themes
 from outcomes.selectors.coding import source_numbers
@@ -32,9 +36,9 @@ NO_SESSION = "no_session"
 SESSION_REMOVED = "session_removed"
 SESSION_TYPE_LABELS = {
     **dict(FollowUpSchedule.Method.choices),
-    STAFF_ANSWERS: "Staff questionnaire",
-    NO_SESSION: "Not in a session",
-    SESSION_REMOVED: "Session removed",
+    STAFF_ANSWERS: gettext_lazy("Staff questionnaire"),
+    NO_SESSION: gettext_lazy("Not in a session"),
+    SESSION_REMOVED: gettext_lazy("Session removed"),
 }
 AUDIENCE_LABELS = dict(QualitativeSource.AUDIENCES)
 AUDIENCE_ORDER = ["staff", "service_user", "carer", "mixed"]
@@ -134,16 +138,24 @@ def _columns(counts: ThemeCounts) -> list[Column]:
         {a for a, _ in groups},
         key=lambda a: AUDIENCE_ORDER.index(a) if a in AUDIENCE_ORDER else len(AUDIENCE_ORDER),
     )
-    columns = [Column((TOTAL, TOTAL), "All", "")]
+    columns = [Column((TOTAL, TOTAL), _("All"), "")]
     for audience in audiences:
         label = AUDIENCE_LABELS.get(audience, audience)
-        columns.append(Column((AUDIENCE, audience), f"{label}: all", audience))
-        for _, kind in sorted(g for g in groups if g[0] == audience):
-            words = SESSION_TYPE_LABELS.get(kind, kind).lower()
-            columns.append(Column((GROUP, (audience, kind)), f"{label}, {words}", audience))
-    for kind in sorted({kind for _, kind in groups}):
-        words = SESSION_TYPE_LABELS.get(kind, kind)
-        columns.append(Column((SESSION_TYPE, kind), f"{words}: all", ""))
+        columns.append(
+            Column((AUDIENCE, audience), _("%(group)s: all") % {"group": label}, audience)
+        )
+        for _audience, kind in sorted(g for g in groups if g[0] == audience):
+            words = str(SESSION_TYPE_LABELS.get(kind, kind)).lower()
+            columns.append(
+                Column(
+                    (GROUP, (audience, kind)),
+                    _("%(group)s, %(method)s") % {"group": label, "method": words},
+                    audience,
+                )
+            )
+    for kind in sorted({kind for _audience, kind in groups}):
+        method = SESSION_TYPE_LABELS.get(kind, kind)
+        columns.append(Column((SESSION_TYPE, kind), _("%(group)s: all") % {"group": method}, ""))
     return columns
 
 
@@ -213,12 +225,24 @@ def _row_label(
             return f"p{linked.participant_id}", linked.participant.code
         response = source.answer.response_id
         n = respondents.setdefault(response, len(respondents) + 1)
-        who = "Staff respondent" if source.audience == "staff" else "Respondent"
-        return f"r{response}", f"{who} {n}"
+        if source.audience == "staff":
+            return f"r{response}", _("Staff respondent %(number)s") % {"number": n}
+        return f"r{response}", _("Respondent %(number)s") % {"number": n}
     kind = source.get_kind_display()
     where = SESSION_TYPE_LABELS.get(session_type(source), "")
-    when = f", {source.session.date:%-d %B %Y}" if source.session and source.session.date else ""
-    return f"s{source.pk}", f"{kind} {number} ({where}{when})"
+    if source.session and source.session.date:
+        when = date_format(source.session.date, "j F Y")
+        return f"s{source.pk}", _("%(kind)s %(number)s (%(method)s, %(date)s)") % {
+            "kind": kind,
+            "number": number,
+            "method": where,
+            "date": when,
+        }
+    return f"s{source.pk}", _("%(kind)s %(number)s (%(method)s)") % {
+        "kind": kind,
+        "number": number,
+        "method": where,
+    }
 
 
 def framework_matrix(schedule: FollowUpSchedule) -> Matrix:
@@ -245,7 +269,7 @@ def framework_matrix(schedule: FollowUpSchedule) -> Matrix:
         key, label = keys[source.pk]
         if key in rows:
             continue
-        audience = AUDIENCE_LABELS.get(source.audience, "")
+        audience = str(AUDIENCE_LABELS.get(source.audience, ""))
         cells = []
         for theme in themes:
             found = passages.get((key, theme.pk), [])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from outcomes.models import Coding, FollowUpSchedule, OutcomeProposal, Theme
 from poet.models import OutcomeStatement
@@ -38,14 +39,18 @@ def _audit(action: str, theme: Theme, actor, **detail) -> None:
 def _clean_name(schedule: FollowUpSchedule, name: str, *, other_than: Theme | None = None) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise CodebookError("Enter the theme's name.")
+        raise CodebookError(_("Enter the theme's name."))
     if len(name) > NAME_MAX_LENGTH:
-        raise CodebookError(f"The name must be at most {NAME_MAX_LENGTH} characters.")
+        raise CodebookError(
+            _("The name must be at most %(count)s characters.") % {"count": NAME_MAX_LENGTH}
+        )
     same = schedule.themes.annotate(lower=Lower("name")).filter(lower=name.lower())
     if other_than is not None:
         same = same.exclude(pk=other_than.pk)
     if same.exists():
-        raise CodebookError(f"There is already a theme called '{name}': choose another name.")
+        raise CodebookError(
+            _("There is already a theme called '%(name)s': choose another name.") % {"name": name}
+        )
     return name
 
 
@@ -53,18 +58,22 @@ def _check_parent(schedule: FollowUpSchedule, parent: Theme | None, theme: Theme
     if parent is None:
         return
     if parent.schedule_id != schedule.pk:
-        raise CodebookError("Choose one of this codebook's themes.")
+        raise CodebookError(_("Choose one of this codebook's themes."))
     if parent.parent_id is not None:
         raise CodebookError(
-            f"'{parent.name}' is itself a sub-theme: choose a theme, not a sub-theme."
+            _("'%(name)s' is itself a sub-theme: choose a theme, not a sub-theme.")
+            % {"name": parent.name}
         )
     if theme is not None:
         if parent.pk == theme.pk:
-            raise CodebookError("A theme cannot be a sub-theme of itself.")
+            raise CodebookError(_("A theme cannot be a sub-theme of itself."))
         if theme.children.exists():
             raise CodebookError(
-                f"'{theme.name}' has sub-themes of its own, so it cannot become a sub-theme: "
-                "move or merge its sub-themes first."
+                _(
+                    "'%(name)s' has sub-themes of its own, so it cannot become a sub-theme: "
+                    "move or merge its sub-themes first."
+                )
+                % {"name": theme.name}
             )
 
 
@@ -125,7 +134,9 @@ def add_theme(
                     created_by=actor,
                 )
         except IntegrityError as e:  # the same name added at the same moment
-            raise CodebookError(f"There is already a theme called '{name}'.") from e
+            raise CodebookError(
+                _("There is already a theme called '%(name)s'.") % {"name": name}
+            ) from e
         _audit("theme.created", theme, actor, sub_theme_of=parent.pk if parent else None)
     return theme
 
@@ -174,21 +185,27 @@ def merge_themes(theme: Theme, into: Theme, *, actor=None) -> int:
     once), its sub-themes, its memo and, when `into` has none, its outcome and its proposal move
     to `into`; `theme` is removed. Returns how many codings moved."""
     if into.schedule_id != theme.schedule_id:
-        raise CodebookError("Choose one of this codebook's themes.")
+        raise CodebookError(_("Choose one of this codebook's themes."))
     if into.pk == theme.pk:
-        raise CodebookError("Choose another theme to merge it into.")
+        raise CodebookError(_("Choose another theme to merge it into."))
     if into.parent_id == theme.pk:
         raise CodebookError(
-            f"'{into.name}' is a sub-theme of '{theme.name}': merge the sub-theme into its "
-            "theme instead."
+            _(
+                "'%(sub_theme)s' is a sub-theme of '%(theme)s': merge the sub-theme into its "
+                "theme instead."
+            )
+            % {"sub_theme": into.name, "theme": theme.name}
         )
     with transaction.atomic():
         locked = Theme.objects.select_for_update().get(pk=theme.pk)
         kept = Theme.objects.select_for_update().get(pk=into.pk)
         if locked.children.exists() and kept.parent_id is not None:
             raise CodebookError(
-                f"'{locked.name}' has sub-themes and '{kept.name}' is a sub-theme: a sub-theme "
-                "cannot have sub-themes. Merge it into a theme, or move its sub-themes first."
+                _(
+                    "'%(name)s' has sub-themes and '%(kept)s' is a sub-theme: a sub-theme "
+                    "cannot have sub-themes. Merge it into a theme, or move its sub-themes first."
+                )
+                % {"name": locked.name, "kept": kept.name}
             )
         moved = 0
         for coding in Coding.objects.select_for_update().filter(theme=locked):
@@ -239,11 +256,16 @@ def propose_as_outcome(theme: Theme, *, actor=None) -> OutcomeProposal:
     with transaction.atomic():
         locked = Theme.objects.select_for_update().get(pk=theme.pk)
         if locked.proposal_id is not None:
-            raise CodebookError(f"'{locked.name}' is already proposed as a new outcome.")
+            raise CodebookError(
+                _("'%(name)s' is already proposed as a new outcome.") % {"name": locked.name}
+            )
         if locked.outcome is not None:
             raise CodebookError(
-                f"'{locked.name}' stands for the outcome {locked.outcome.code}: only a theme "
-                "no outcome covers can be proposed as a new one."
+                _(
+                    "'%(name)s' stands for the outcome %(code)s: only a theme no outcome covers "
+                    "can be proposed as a new one."
+                )
+                % {"name": locked.name, "code": locked.outcome.code}
             )
         text = " ".join((locked.description or locked.name).split())
         proposal = OutcomeProposal.objects.create(
@@ -262,11 +284,13 @@ def withdraw_proposal(theme: Theme, *, actor=None) -> None:
         locked = Theme.objects.select_for_update().get(pk=theme.pk)
         proposal = locked.proposal
         if proposal is None:
-            raise CodebookError(f"'{locked.name}' is not proposed as a new outcome.")
+            raise CodebookError(
+                _("'%(name)s' is not proposed as a new outcome.") % {"name": locked.name}
+            )
         if proposal.status != OutcomeProposal.Status.PENDING:
             raise CodebookError(
-                f"The proposal made of '{locked.name}' is already decided "
-                f"({proposal.get_status_display().lower()}): it stays."
+                _("The proposal made of '%(name)s' is already decided (%(status)s): it stays.")
+                % {"name": locked.name, "status": proposal.get_status_display().lower()}
             )
         locked.proposal = None
         locked.save(update_fields=["proposal"])
@@ -282,14 +306,20 @@ def remove_theme(theme: Theme, *, actor=None) -> None:
         locked = Theme.objects.select_for_update().get(pk=theme.pk)
         if locked.codings.exists():
             raise CodebookError(
-                f"Passages are coded to '{locked.name}': merge it into another theme instead, "
-                "so the codings are kept."
+                _(
+                    "Passages are coded to '%(name)s': merge it into another theme instead, so "
+                    "the codings are kept."
+                )
+                % {"name": locked.name}
             )
         if locked.children.exists():
-            raise CodebookError(f"'{locked.name}' has sub-themes: remove or move them first.")
+            raise CodebookError(
+                _("'%(name)s' has sub-themes: remove or move them first.") % {"name": locked.name}
+            )
         if locked.proposal_id is not None:
             raise CodebookError(
-                f"'{locked.name}' is proposed as a new outcome: stop proposing it first."
+                _("'%(name)s' is proposed as a new outcome: stop proposing it first.")
+                % {"name": locked.name}
             )
         _audit("theme.removed", locked, actor, name=locked.name)
         locked.delete()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from outcomes.models import Coding, CodingDone, QualitativeSource, Theme
 from outcomes.services.sources import SourceError, confirmed_text
@@ -37,6 +38,10 @@ def _audit(action: str, source: QualitativeSource, actor, **detail) -> None:
     )
 
 
+def _memo_too_long() -> str:
+    return _("The memo must be at most %(count)s characters.") % {"count": MEMO_MAX_LENGTH}
+
+
 def _text(source: QualitativeSource) -> str:
     try:
         return confirmed_text(source)
@@ -47,17 +52,19 @@ def _text(source: QualitativeSource) -> str:
 def _open_for(source: QualitativeSource, coder) -> None:
     if CodingDone.objects.filter(source=source, coder=coder).exists():
         raise CodingError(
-            "You have marked your coding of this source done, so it can no longer change: it is "
-            "what the agreement between coders measures."
+            _(
+                "You have marked your coding of this source done, so it can no longer change: "
+                "it is what the agreement between coders measures."
+            )
         )
 
 
 def _themes(source: QualitativeSource, themes: Iterable[Theme]) -> list[Theme]:
     chosen = list(themes)
     if not chosen:
-        raise CodingError("Select at least one theme.")
+        raise CodingError(_("Select at least one theme."))
     if any(t.schedule_id != source.schedule_id for t in chosen):
-        raise CodingError("Choose themes of this wave's codebook.")
+        raise CodingError(_("Choose themes of this wave's codebook."))
     return chosen
 
 
@@ -86,13 +93,13 @@ def code_passage(
     text = _text(source)
     chosen = _themes(source, themes)
     if not (0 <= start < end <= len(text)):
-        raise CodingError("Select a passage of the source's text, then code it.")
+        raise CodingError(_("Select a passage of the source's text, then code it."))
     span = trimmed(text, start, end)
     if span is None:
-        raise CodingError("The selection holds only spaces or line breaks: select some words.")
+        raise CodingError(_("The selection holds only spaces or line breaks: select some words."))
     memo = memo.strip()
     if len(memo) > MEMO_MAX_LENGTH:
-        raise CodingError(f"The memo must be at most {MEMO_MAX_LENGTH} characters.")
+        raise CodingError(_memo_too_long())
     with transaction.atomic():
         QualitativeSource.objects.select_for_update().get(pk=source.pk)
         _open_for(source, coder)
@@ -115,7 +122,7 @@ def code_passage(
 def remove_coding(coding: Coding, *, actor) -> None:
     """Remove one of the coder's own codings (never another coder's)."""
     if coding.coder_id != actor.pk:
-        raise CodingError("You can remove only your own codings.")
+        raise CodingError(_("You can remove only your own codings."))
     source = coding.source
     with transaction.atomic():
         QualitativeSource.objects.select_for_update().get(pk=source.pk)
@@ -128,10 +135,10 @@ def remove_coding(coding: Coding, *, actor) -> None:
 def write_memo(coding: Coding, memo: str, *, actor) -> None:
     """The coder's memo on a passage they coded (their own codings only; empty removes it)."""
     if coding.coder_id != actor.pk:
-        raise CodingError("You can write memos only on your own codings.")
+        raise CodingError(_("You can write memos only on your own codings."))
     memo = memo.strip()
     if len(memo) > MEMO_MAX_LENGTH:
-        raise CodingError(f"The memo must be at most {MEMO_MAX_LENGTH} characters.")
+        raise CodingError(_memo_too_long())
     if memo == coding.memo:
         return
     coding.memo = memo
@@ -158,7 +165,7 @@ def code_paragraphs(
     if any(i < 0 or i >= len(units) for i in ticked) or any(
         pk not in themes for pks in ticked.values() for pk in pks
     ):
-        raise CodingError("Tick themes of this wave's codebook for the source's paragraphs.")
+        raise CodingError(_("Tick themes of this wave's codebook for the source's paragraphs."))
     added = removed = 0
     with transaction.atomic():
         QualitativeSource.objects.select_for_update().get(pk=source.pk)

@@ -5,9 +5,12 @@ never the contents."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from outcomes.exchange import refi_qda
 from outcomes.models import FollowUpSchedule, Theme
@@ -20,6 +23,47 @@ MAX_CODEBOOK_BYTES = refi_qda.MAX_CODEBOOK_BYTES
 
 class ExchangeError(Exception):
     """The file cannot be written or read; the message is for the evaluator."""
+
+
+# What `refi_qda` refuses, marked here for translation: the exchange formats are pure (no Django),
+# so their messages are put into the reader's language on the way out (`_refused`).
+REFUSALS = (
+    gettext_noop("The codebook has no themes: add a theme before exporting it."),
+    gettext_noop("The codebook file must be smaller than 5 MB."),
+    gettext_noop(
+        "The file is not a REFI-QDA codebook: it declares a document type or entities, which a "
+        "codebook never does. Export the codebook from your software as a .qdc file."
+    ),
+    gettext_noop(
+        "The file is not a REFI-QDA codebook: it is not well-formed XML. Export the codebook "
+        "from your software as a .qdc file."
+    ),
+    gettext_noop(
+        "The file is not a REFI-QDA codebook (.qdc): its root is not a CodeBook in the namespace "
+        "urn:QDA-XML:codebook:1.0."
+    ),
+    gettext_noop("The codebook has no codes."),
+    gettext_noop("A code of the codebook has no name or no GUID."),
+)
+
+
+# Refusals that name something of the file: the English pattern, and the message to translate.
+REFUSAL_PATTERNS = (
+    (
+        re.compile(r"Two codes of the codebook have the same GUID \((?P<guid>[^)]*)\)\."),
+        gettext_noop("Two codes of the codebook have the same GUID (%(guid)s)."),
+    ),
+)
+
+
+def _refused(error: refi_qda.RefiQdaError) -> ExchangeError:
+    """The format's refusal as the evaluator's message, in their language where it is known."""
+    message = str(error)
+    for pattern, translated in REFUSAL_PATTERNS:
+        found = pattern.fullmatch(message)
+        if found:
+            return ExchangeError(_(translated) % found.groupdict())
+    return ExchangeError(_(message))
 
 
 def _audit(action: str, schedule: FollowUpSchedule, actor, **detail) -> None:
@@ -45,7 +89,7 @@ def export_project(schedule: FollowUpSchedule, *, actor=None) -> bytes:
     try:
         data = refi_qda.write_project(project)
     except refi_qda.RefiQdaError as e:
-        raise ExchangeError(str(e)) from e
+        raise _refused(e) from e
     _audit(
         "codebook.project_exported",
         schedule,
@@ -61,11 +105,11 @@ def export_project(schedule: FollowUpSchedule, *, actor=None) -> bytes:
 def export_codebook(schedule: FollowUpSchedule, *, actor=None) -> bytes:
     """The wave's codebook as a REFI-QDA codebook (.qdc): themes, sub-themes, descriptions and
     the "new outcome proposed by users" set. Refused when the codebook has no themes."""
-    themes, _ = codebook_of(schedule)
+    themes, _memos = codebook_of(schedule)
     try:
         data = refi_qda.write_codebook(themes)
     except refi_qda.RefiQdaError as e:
-        raise ExchangeError(str(e)) from e
+        raise _refused(e) from e
     _audit("codebook.codebook_exported", schedule, actor, themes=len(themes))
     return data
 
@@ -94,7 +138,7 @@ def import_codebook(schedule: FollowUpSchedule, data: bytes, *, actor=None) -> C
     try:
         tree = refi_qda.read_codebook(data)
     except refi_qda.RefiQdaError as e:
-        raise ExchangeError(str(e)) from e
+        raise _refused(e) from e
     result = CodebookImport()
     with transaction.atomic():
         FollowUpSchedule.objects.select_for_update().get(pk=schedule.pk)
@@ -156,7 +200,7 @@ def _add(
 ) -> Theme | None:
     label = f"{parent.name} › {code.name}" if parent else code.name
     if _key(code.name) in existing:
-        result.skipped.append((label, "a theme with this name is already in the codebook"))
+        result.skipped.append((label, _("a theme with this name is already in the codebook")))
         return None
     try:
         theme = add_theme(
@@ -172,7 +216,7 @@ def _add(
             propose_as_outcome(theme, actor=actor)
             result.proposed.append(theme.name)
         except CodebookError as e:
-            result.skipped.append((f"{label} as a new outcome", str(e)))
+            result.skipped.append((_("%(theme)s as a new outcome") % {"theme": label}, str(e)))
     return theme
 
 
@@ -192,8 +236,11 @@ def _import_top(
             result.skipped.append(
                 (
                     f"{top.name} › {code.name}",
-                    f"its theme '{top.name}' is a sub-theme here, and a sub-theme cannot "
-                    "have sub-themes",
+                    _(
+                        "its theme '%(theme)s' is a sub-theme here, and a sub-theme cannot have "
+                        "sub-themes"
+                    )
+                    % {"theme": top.name},
                 )
             )
             continue

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from lxml import etree
 
 MAX_TEXT_FILE_BYTES = 2 * 1024 * 1024
@@ -35,9 +37,9 @@ ENCRYPTED_OOXML = "EncryptionInfo".encode("utf-16-le")
 
 KINDS = {"text": ".txt", "docx": ".docx", "odt": ".odt"}
 LABELS = {
-    "text": "a plain text file (.txt)",
-    "docx": "a Word document (.docx)",
-    "odt": "an OpenDocument text (.odt)",
+    "text": gettext_lazy("a plain text file (.txt)"),
+    "docx": gettext_lazy("a Word document (.docx)"),
+    "odt": gettext_lazy("an OpenDocument text (.odt)"),
 }
 
 
@@ -64,11 +66,13 @@ def read_upload(upload: UploadedFile) -> ReadFile:
     name = (upload.name or "").lower()
     if not name.endswith(UPLOAD_EXTENSIONS):
         raise FileError(
-            "The file must be a plain text file (.txt), a Word document (.docx) or an "
-            "OpenDocument text (.odt). Save it as one of those, or paste its text instead."
+            _(
+                "The file must be a plain text file (.txt), a Word document (.docx) or an "
+                "OpenDocument text (.odt). Save it as one of those, or paste its text instead."
+            )
         )
     limit = MAX_TEXT_FILE_BYTES if name.endswith(".txt") else MAX_DOCUMENT_BYTES
-    too_large = f"The file must be smaller than {limit // (1024 * 1024)} MB."
+    too_large = _("The file must be smaller than %(size)s MB.") % {"size": limit // (1024 * 1024)}
     if upload.size is not None and upload.size > limit:
         raise FileError(too_large)
     data = upload.read(limit + 1)
@@ -80,41 +84,50 @@ def read_upload(upload: UploadedFile) -> ReadFile:
 def read_file(name: str, data: bytes) -> ReadFile:
     """The text of a file called `name` holding `data`, told apart by its content."""
     if not data:
-        raise FileError("The file is empty.")
+        raise FileError(_("The file is empty."))
     expected = next(kind for kind, ext in KINDS.items() if name.lower().endswith(ext))
     if data.startswith(OLE_MAGIC):
         if ENCRYPTED_OOXML in data:
             raise FileError(
-                "The document is protected by a password, so it cannot be read. Open it, remove "
-                "the password (or save an unprotected copy) and upload that."
+                _(
+                    "The document is protected by a password, so it cannot be read. Open it, "
+                    "remove the password (or save an unprotected copy) and upload that."
+                )
             )
         raise FileError(
-            "The file is an old Word document (.doc) or another older Office file. Open it and "
-            "save it as a Word document (.docx) or OpenDocument text (.odt), then upload that."
+            _(
+                "The file is an old Word document (.doc) or another older Office file. Open it and "
+                "save it as a Word document (.docx) or OpenDocument text (.odt), then upload that."
+            )
         )
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         kind, text = _read_package(data, expected)
     elif expected != "text":
         raise FileError(
-            f"The file is not {LABELS[expected]}, though its name says so: it may have been "
-            "renamed from another kind of file. Open it in a word processor and save it as "
-            ".docx or .odt, or paste its text instead."
+            _(
+                "The file is not %(kind)s, though its name says so: it may have been renamed "
+                "from another kind of file. Open it in a word processor and save it as .docx or "
+                ".odt, or paste its text instead."
+            )
+            % {"kind": LABELS[expected]}
         )
     else:
         kind, text = "text", _plain_text(data)
     if not text.strip():
-        raise FileError("The file has no text in it.")
+        raise FileError(_("The file has no text in it."))
     return ReadFile(text=text, kind=kind, data=data)
 
 
 def _plain_text(data: bytes) -> str:
     if data.startswith(b"%PDF"):
         raise FileError(
-            "The file is a PDF, not plain text: copy its text and paste it instead, or save "
-            "the original as .docx, .odt or .txt."
+            _(
+                "The file is a PDF, not plain text: copy its text and paste it instead, or save "
+                "the original as .docx, .odt or .txt."
+            )
         )
     if b"\x00" in data:
-        raise FileError("The file is not plain text: save it as a .txt file and try again.")
+        raise FileError(_("The file is not plain text: save it as a .txt file and try again."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -123,10 +136,13 @@ def _plain_text(data: bytes) -> str:
 
 
 def _damaged(expected: str) -> FileError:
-    what = LABELS[expected] if expected != "text" else "a document"
+    what = LABELS[expected] if expected != "text" else _("a document")
     return FileError(
-        f"The file is damaged and cannot be read as {what}. Open it in a word processor, "
-        "save it again and upload the new copy, or paste its text instead."
+        _(
+            "The file is damaged and cannot be read as %(kind)s. Open it in a word processor, "
+            "save it again and upload the new copy, or paste its text instead."
+        )
+        % {"kind": what}
     )
 
 
@@ -136,7 +152,9 @@ def _read_package(data: bytes, expected: str) -> tuple[str, str]:
         package = zipfile.ZipFile(io.BytesIO(data))
         names = set(package.namelist())
         if sum(info.file_size for info in package.infolist()) > MAX_UNPACKED_BYTES:
-            raise FileError("The document is too large to read: its unpacked parts exceed 100 MB.")
+            raise FileError(
+                _("The document is too large to read: its unpacked parts exceed 100 MB.")
+            )
         if "[Content_Types].xml" in names:
             return "docx", _docx_text(data, expected)
         if "mimetype" in names:
@@ -149,19 +167,25 @@ def _read_package(data: bytes, expected: str) -> tuple[str, str]:
                 )
                 if b"encryption-data" in manifest:
                     raise FileError(
-                        "The document is protected by a password, so it cannot be read. Open "
-                        "it, save a copy without the password and upload that."
+                        _(
+                            "The document is protected by a password, so it cannot be read. Open "
+                            "it, save a copy without the password and upload that."
+                        )
                     )
                 return "odt", _odt_text(data, expected)
             raise FileError(
-                "The file is an OpenDocument file but not a text document (it may be a "
-                "spreadsheet or a presentation): upload the text as .odt, .docx or .txt."
+                _(
+                    "The file is an OpenDocument file but not a text document (it may be a "
+                    "spreadsheet or a presentation): upload the text as .odt, .docx or .txt."
+                )
             )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, OSError) as e:
         raise _damaged(expected) from e
     raise FileError(
-        "The file is a zip archive, not a Word or OpenDocument text: upload the document "
-        "itself (.docx, .odt or .txt)."
+        _(
+            "The file is a zip archive, not a Word or OpenDocument text: upload the document "
+            "itself (.docx, .odt or .txt)."
+        )
     )
 
 
@@ -176,9 +200,11 @@ def _docx_text(data: bytes, expected: str) -> str:
         document = docx.Document(io.BytesIO(data))
     except ValueError as e:  # a package, but its main part is not a Word document
         raise FileError(
-            "The file is not a Word document that can be read (it may be a spreadsheet, a "
-            "presentation or a document with macros): save the text as .docx, .odt or .txt "
-            "and upload that."
+            _(
+                "The file is not a Word document that can be read (it may be a spreadsheet, a "
+                "presentation or a document with macros): save the text as .docx, .odt or .txt "
+                "and upload that."
+            )
         ) from e
     except (PackageNotFoundError, KeyError, etree.XMLSyntaxError, zipfile.BadZipFile) as e:
         raise _damaged(expected) from e

@@ -26,6 +26,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from outcomes.models import FollowUpSchedule, FollowUpSession, QualitativeSource
 from outcomes.selectors.sources import known_identifiers, uncollected_answers
@@ -45,9 +46,9 @@ class SourceError(Exception):
 
 def _check(schedule: FollowUpSchedule, session: FollowUpSession | None, audience: str) -> None:
     if session is None or session.schedule_id != schedule.pk:
-        raise SourceError("Choose one of this follow-up's sessions.")
+        raise SourceError(_("Choose one of this follow-up's sessions."))
     if audience not in AUDIENCE_VALUES:
-        raise SourceError("Choose who took part: service users, carers, or both.")
+        raise SourceError(_("Choose who took part: service users, carers, or both."))
 
 
 def _counts(masked: Masked) -> dict[str, int]:
@@ -69,11 +70,14 @@ def add_source(
     partnership keeps original files."""
     _check(schedule, session, audience)
     if kind not in QualitativeSource.Kind.values:
-        raise SourceError("Choose whether it is a transcript or notes.")
+        raise SourceError(_("Choose whether it is a transcript or notes."))
     if not text or not text.strip():
-        raise SourceError("The source has no text: type or paste it, or upload a file.")
+        raise SourceError(_("The source has no text: type or paste it, or upload a file."))
     if len(text) > MAX_CHARACTERS:
-        raise SourceError(f"The text is too long (at most {MAX_CHARACTERS:,} characters).")
+        raise SourceError(
+            _("The text is too long (at most %(count)s characters).")
+            % {"count": f"{MAX_CHARACTERS:,}"}
+        )
     known = known_identifiers(schedule)
     masked = mask(text.strip(), names=known.names, codes=known.codes)
     saved = ""
@@ -140,13 +144,17 @@ def open_original(source: QualitativeSource, *, actor=None) -> tuple[IO[bytes], 
     it; each download is audited. Refused when no file is kept."""
     if not source.original_file:
         raise SourceError(
-            "No original file is kept for this source: only its masked text. The partnership's "
-            "settings say whether uploaded files are kept."
+            _(
+                "No original file is kept for this source: only its masked text. The partnership's "
+                "settings say whether uploaded files are kept."
+            )
         )
     try:
         handle = source.original_file.open("rb")
     except FileNotFoundError as e:
-        raise SourceError("The original file is no longer there: only the masked text is.") from e
+        raise SourceError(
+            _("The original file is no longer there: only the masked text is.")
+        ) from e
     record_audit(
         "source.original_downloaded",
         actor=actor,
@@ -163,7 +171,7 @@ def delete_original(source: QualitativeSource, *, actor=None) -> None:
     with transaction.atomic():
         locked = QualitativeSource.objects.select_for_update().get(pk=source.pk)
         if not locked.original_file:
-            raise SourceError("No original file is kept for this source.")
+            raise SourceError(_("No original file is kept for this source."))
         name = locked.original_file.name or ""
         locked.original_file = ""
         locked.save(update_fields=["original_file"])
@@ -242,7 +250,7 @@ def mask_further(source: QualitativeSource, words: list[str], *, actor=None) -> 
     source's masked text. Returns how many were masked; the words themselves are not kept."""
     wanted = [w.strip() for w in words if w.strip()]
     if not wanted:
-        raise SourceError("List at least one word or phrase to mask.")
+        raise SourceError(_("List at least one word or phrase to mask."))
     with transaction.atomic():
         locked = QualitativeSource.objects.select_for_update().get(pk=source.pk)
         text, count = mask_words(locked.text, wanted)
@@ -268,7 +276,7 @@ def confirm_masking(source: QualitativeSource, *, actor=None) -> None:
     with transaction.atomic():
         locked = QualitativeSource.objects.select_for_update().get(pk=source.pk)
         if locked.is_confirmed:
-            raise SourceError("The masking of this source is already confirmed.")
+            raise SourceError(_("The masking of this source is already confirmed."))
         locked.masking = QualitativeSource.Masking.CONFIRMED
         locked.confirmed_by = actor
         locked.confirmed_at = timezone.now()
@@ -292,7 +300,9 @@ def confirmed_text(source: QualitativeSource) -> str:
     confirmed its masking."""
     if not source.is_confirmed:
         raise SourceError(
-            "The masking of this source is not yet confirmed: review and confirm it before "
-            "it is coded or quoted."
+            _(
+                "The masking of this source is not yet confirmed: review and confirm it before "
+                "it is coded or quoted."
+            )
         )
     return source.text

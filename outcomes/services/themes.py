@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils.translation import gettext as _
+
 from outcomes.models import FollowUpSchedule
 from outcomes.selectors.themes import Matrix
 from poet.services import record_audit
@@ -18,11 +20,16 @@ def export_framework_matrix(schedule: FollowUpSchedule, matrix: Matrix, *, actor
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
-        [neutralise(v) for v in ("Person or source", "Who", *(t.label for t in matrix.themes))]
+        [
+            neutralise(v)
+            for v in (_("Person or source"), _("Who"), *(t.label for t in matrix.themes))
+        ]
     )
     for row in matrix.rows:
         cells = [
-            (c.first + (f" (and {c.more} more)" if c.more else "")) if c.first else ""
+            (c.first + (" " + _("(and %(more)s more)") % {"more": c.more} if c.more else ""))
+            if c.first
+            else ""
             for c in row.cells
         ]
         writer.writerow([neutralise(v) for v in (row.label, row.audience, *cells)])

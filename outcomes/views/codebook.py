@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from outcomes.forms.codebook import MergeForm, ThemeForm
 from outcomes.models import FollowUpSchedule, Theme
@@ -89,10 +91,17 @@ def seed_codebook(request: HttpRequest, access: Access, wave: Wave) -> HttpRespo
         return redirect(back)
     added = service.seed_codebook(schedule, actor=request.user)
     if not added:
-        messages.info(request, "Every chosen outcome is already a theme.")
+        messages.info(request, _("Every chosen outcome is already a theme."))
         return redirect(back)
     return done(
-        request, f"{added} chosen outcome{'' if added == 1 else 's'} added as themes.", back
+        request,
+        ngettext(
+            "%(count)s chosen outcome added as themes.",
+            "%(count)s chosen outcomes added as themes.",
+            added,
+        )
+        % {"count": added},
+        back,
     )
 
 
@@ -115,7 +124,9 @@ def add_theme(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         field="name",
     )
     if added and theme is not None:
-        return done(request, f"Theme '{theme.name}' added.", page_url(wave, "codebook"))
+        return done(
+            request, _("Theme '%(name)s' added.") % {"name": theme.name}, page_url(wave, "codebook")
+        )
     context = page_context(access, wave, schedule, form=form)
     return render(request, "outcomes/codebook/add.html", context)
 
@@ -149,9 +160,9 @@ def theme(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     url = page_url(wave, "theme", f"theme={found.pk}")
     if saved:
         if not changed:
-            messages.info(request, "Nothing was changed.")
+            messages.info(request, _("Nothing was changed."))
             return redirect(url)
-        return done(request, f"Theme '{found.name}' saved.", url)
+        return done(request, _("Theme '%(name)s' saved.") % {"name": found.name}, url)
     context = page_context(
         access,
         wave,
@@ -185,8 +196,12 @@ def merge_theme(request: HttpRequest, access: Access, wave: Wave) -> HttpRespons
         into, count = moved
         return done(
             request,
-            f"'{name}' is merged into '{into.name}': {count} coding{'' if count == 1 else 's'} "
-            "moved.",
+            ngettext(
+                "'%(name)s' is merged into '%(into)s': %(count)s coding moved.",
+                "'%(name)s' is merged into '%(into)s': %(count)s codings moved.",
+                count,
+            )
+            % {"name": name, "into": into.name, "count": count},
             page_url(wave, "theme", f"theme={into.pk}"),
         )
     context = page_context(access, wave, schedule, theme=found, form=form)
@@ -204,15 +219,22 @@ def propose_theme(request: HttpRequest, access: Access, wave: Wave) -> HttpRespo
     try:
         if request.POST.get("withdraw"):
             service.withdraw_proposal(found, actor=request.user)
-            return done(request, f"'{found.name}' is no longer proposed as a new outcome.", back)
+            return done(
+                request,
+                _("'%(name)s' is no longer proposed as a new outcome.") % {"name": found.name},
+                back,
+            )
         service.propose_as_outcome(found, actor=request.user)
     except service.CodebookError as error:
         messages.info(request, str(error))
         return redirect(back)
     return done(
         request,
-        f"'{found.name}' is proposed as a new outcome: decide it with the other proposals on the "
-        "outcome shortlist.",
+        _(
+            "'%(name)s' is proposed as a new outcome: decide it with the other proposals on the "
+            "outcome shortlist."
+        )
+        % {"name": found.name},
         back,
     )
 
@@ -230,4 +252,6 @@ def remove_theme(request: HttpRequest, access: Access, wave: Wave) -> HttpRespon
     except service.CodebookError as error:
         messages.info(request, str(error))
         return redirect(back)
-    return done(request, f"Theme '{found.name}' removed.", page_url(wave, "codebook"))
+    return done(
+        request, _("Theme '%(name)s' removed.") % {"name": found.name}, page_url(wave, "codebook")
+    )

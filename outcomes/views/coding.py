@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from outcomes.forms.coding import MemoForm, ParagraphsForm, SelectionForm
 from outcomes.models import Coding, FollowUpSchedule, QualitativeSource, Quote
@@ -57,7 +59,7 @@ def code_source(request: HttpRequest, access: Access, wave: Wave) -> HttpRespons
     schedule = follow_up_of(wave)
     found = _source(request, schedule)
     if not found.is_confirmed:
-        messages.info(request, "Review and confirm the masking of this source before coding it.")
+        messages.info(request, _("Review and confirm the masking of this source before coding it."))
         return redirect(page_url(wave, "source", f"source={found.pk}"))
     themes = ordered_themes(schedule)
     paragraphs = selectors.paragraphs_of(found, request.user)
@@ -68,17 +70,22 @@ def code_source(request: HttpRequest, access: Access, wave: Wave) -> HttpRespons
     saved, counts = run_form(
         request,
         form,
-        lambda _: service.code_paragraphs(found, coder=request.user, ticked=form.ticked()),
+        lambda _data: service.code_paragraphs(found, coder=request.user, ticked=form.ticked()),
         refused=service.CodingError,
     )
     if saved and counts is not None:
         added, removed = counts
         if not added and not removed:
-            messages.info(request, "Nothing was changed.")
+            messages.info(request, _("Nothing was changed."))
             return redirect(_code_url(wave, found))
         return done(
             request,
-            f"{added} coding{'' if added == 1 else 's'} added, {removed} removed.",
+            ngettext(
+                "%(added)s coding added, %(removed)s removed.",
+                "%(added)s codings added, %(removed)s removed.",
+                added,
+            )
+            % {"added": added, "removed": removed},
             _code_url(wave, found),
         )
     is_done = selectors.is_done(found, request.user)
@@ -130,10 +137,10 @@ def code_selection(request: HttpRequest, access: Access, wave: Wave) -> HttpResp
         messages.error(request, str(error))
         return redirect(back)
     if not added:
-        messages.info(request, "You had already coded that passage to those themes.")
+        messages.info(request, _("You had already coded that passage to those themes."))
         return redirect(back)
     names = ", ".join(c.theme.label for c in added)
-    return done(request, f"Passage coded to {names}.", back)
+    return done(request, _("Passage coded to %(themes)s.") % {"themes": names}, back)
 
 
 @wave_view(Right.EVALUATE)
@@ -145,7 +152,7 @@ def coding(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     form = MemoForm(request.POST or None, initial={"memo": found.memo})
     if not mine and request.method == "POST":
         raise Http404("No such coding.")
-    saved, _ = run_form(
+    saved, _memo = run_form(
         request,
         form,
         lambda data: service.write_memo(found, data["memo"], actor=request.user),
@@ -153,7 +160,7 @@ def coding(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         field="memo",
     )
     if saved:
-        return done(request, "The memo is saved.", _code_url(wave, found.source))
+        return done(request, _("The memo is saved."), _code_url(wave, found.source))
     quote_theme = quote_service.outcome_theme(found.theme)
     context = page_context(
         access,
@@ -192,7 +199,9 @@ def remove_coding(request: HttpRequest, access: Access, wave: Wave) -> HttpRespo
     except service.CodingError as error:
         messages.error(request, str(error))
         return redirect(back)
-    return done(request, f"The coding to {found.theme.label} is removed.", back)
+    return done(
+        request, _("The coding to %(theme)s is removed.") % {"theme": found.theme.label}, back
+    )
 
 
 @wave_view(Right.EVALUATE)
@@ -210,7 +219,7 @@ def coding_done(request: HttpRequest, access: Access, wave: Wave) -> HttpRespons
         return redirect(back)
     return done(
         request,
-        "Your coding of this source is done: the other coders' codings are now shown.",
+        _("Your coding of this source is done: the other coders' codings are now shown."),
         back,
     )
 
@@ -268,7 +277,11 @@ def pick_quote(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
     except quote_service.QuoteError as error:
         messages.error(request, str(error))
         return redirect(back)
-    return done(request, f"The passage is picked as a quote for {quote.theme.name}.", back)
+    return done(
+        request,
+        _("The passage is picked as a quote for %(theme)s.") % {"theme": quote.theme.name},
+        back,
+    )
 
 
 @wave_view(Right.EVALUATE)
@@ -293,4 +306,8 @@ def unpick_quote(request: HttpRequest, access: Access, wave: Wave) -> HttpRespon
     if request.method != "POST":
         return redirect(back)
     quote_service.unpick_quote(found, actor=request.user)
-    return done(request, f"The quote is taken out of the report for {found.theme.name}.", back)
+    return done(
+        request,
+        _("The quote is taken out of the report for %(theme)s.") % {"theme": found.theme.name},
+        back,
+    )

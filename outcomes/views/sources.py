@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from outcomes.forms.sources import MaskWordsForm, SourceForm
 from outcomes.models import FollowUpSchedule, QualitativeSource
@@ -21,11 +23,11 @@ from poet.permissions import Access, Right, wave_view
 from poet.views.form_flow import done, run_form
 
 KIND_LABELS = {
-    "name": "Names and participant codes",
-    "email": "E-mail addresses",
-    "phone": "Phone numbers",
-    "postcode": "Postcodes",
-    "by_hand": "Words masked by hand",
+    "name": gettext_lazy("Names and participant codes"),
+    "email": gettext_lazy("E-mail addresses"),
+    "phone": gettext_lazy("Phone numbers"),
+    "postcode": gettext_lazy("Postcodes"),
+    "by_hand": gettext_lazy("Words masked by hand"),
 }
 
 
@@ -129,8 +131,10 @@ def add_source(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
     if added and source is not None:
         return done(
             request,
-            "The source is added and masked. Read the masked text, mask anything left, then "
-            "confirm the masking.",
+            _(
+                "The source is added and masked. Read the masked text, mask anything left, then "
+                "confirm the masking."
+            ),
             _url(wave, "source", source),
         )
     context = _context(
@@ -159,9 +163,12 @@ def source(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         field="words",
     )
     if masked:
-        masked_words = f"{count} more place{'' if count == 1 else 's'} masked."
+        count = count or 0
+        masked_words = ngettext(
+            "%(count)s more place masked.", "%(count)s more places masked.", count
+        ) % {"count": count}
         if not count:
-            masked_words = "None of those words are in the text: nothing more was masked."
+            masked_words = _("None of those words are in the text: nothing more was masked.")
         return done(request, masked_words, _url(wave, "source", found))
     context = _context(
         access,
@@ -188,7 +195,7 @@ def confirm_source(request: HttpRequest, access: Access, wave: Wave) -> HttpResp
     except service.SourceError as error:
         messages.info(request, str(error))
         return redirect(back)
-    return done(request, "The masking is confirmed: the source can now be coded.", back)
+    return done(request, _("The masking is confirmed: the source can now be coded."), back)
 
 
 @wave_view(Right.EVALUATE)
@@ -200,12 +207,18 @@ def collect_answers(request: HttpRequest, access: Access, wave: Wave) -> HttpRes
         return redirect(back)
     added = service.collect_answer_sources(schedule, actor=request.user)
     if not added:
-        messages.info(request, "There are no new free-text answers to add.")
+        messages.info(request, _("There are no new free-text answers to add."))
         return redirect(back)
     return done(
         request,
-        f"{added} free-text answer{'' if added == 1 else 's'} added and masked: review and "
-        "confirm each before it is coded.",
+        ngettext(
+            "%(count)s free-text answer added and masked: review and confirm each before it is "
+            "coded.",
+            "%(count)s free-text answers added and masked: review and confirm each before it is "
+            "coded.",
+            added,
+        )
+        % {"count": added},
         back,
     )
 
@@ -251,4 +264,4 @@ def delete_original_file(request: HttpRequest, access: Access, wave: Wave) -> Ht
     except service.SourceError as error:
         messages.info(request, str(error))
         return redirect(back)
-    return done(request, "The original file is deleted: only the masked text is kept.", back)
+    return done(request, _("The original file is deleted: only the masked text is kept."), back)

@@ -36,6 +36,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from .text import _
+
 PRIMARY = "primary"
 SECONDARY = "secondary"
 OVER_TIME = "over_time"
@@ -52,18 +54,18 @@ _NO_PRESOLVE = {"presolve": False}
 def hidden_text(reason: str, k: int) -> str:
     """What a hidden cell says, in words, on every page and in every file."""
     if reason == SECONDARY:
-        return "hidden so a smaller group cannot be worked out"
+        return _("hidden so a smaller group cannot be worked out")
     if reason == OVER_TIME:
-        return f"hidden: fewer than {k} people changed since an earlier release"
-    return f"hidden: fewer than {k} people"
+        return _("hidden: fewer than %(k)s people changed since an earlier release") % {"k": k}
+    return _("hidden: fewer than %(k)s people") % {"k": k}
 
 
 def rule_text(k: int) -> str:
     """The rule, stated once on each page and in each file that shows figures about groups."""
-    return (
-        f"Figures about fewer than {k} people are hidden, and so is any figure from which a "
-        f"hidden one could be worked out, by subtraction from totals or from an earlier release."
-    )
+    return _(
+        "Figures about fewer than %(k)s people are hidden, and so is any figure from which a "
+        "hidden one could be worked out, by subtraction from totals or from an earlier release."
+    ) % {"k": k}
 
 
 def check_k(k: int) -> int:

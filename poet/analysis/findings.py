@@ -46,6 +46,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .text import _
+
 MAX_FINDINGS = 5
 ACHIEVED = 4.0  # a mean achievement of 4 ("mostly") or more on the 1 to 5 scale is going well
 SPREAD_NOTABLE = 0.5  # half a point between organisations' means on the 1 to 5 scale
@@ -168,11 +170,18 @@ def _pct(value: float) -> str:
 
 
 def _named(outcome: OutcomeFigures | ConsensusFigures) -> str:
-    return f"“{outcome.statement}” ({outcome.outcome})" if outcome.statement else outcome.outcome
+    if not outcome.statement:
+        return outcome.outcome
+    return _("“%(statement)s” (%(code)s)") % {
+        "statement": outcome.statement,
+        "code": outcome.outcome,
+    }
 
 
 def _joined(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def _compared(o: OutcomeFigures) -> bool:
@@ -192,16 +201,16 @@ def _gaps(outcomes: Sequence[OutcomeFigures]) -> list[Finding]:
     for o in rows:
         staff, users = _f(o.staff_mean or 0), _f(o.users_mean or 0)
         if o.measure == "importance":
-            text = (
-                f"Staff rated {_named(o)} as more important than service users and carers did "
-                f"({staff} against {users} out of 5): assumed, but not valued as highly by the "
+            text = _(
+                "Staff rated %(outcome)s as more important than service users and carers did "
+                "(%(staff)s against %(users)s out of 5): assumed, but not valued as highly by the "
                 "people it is for."
-            )
+            ) % {"outcome": _named(o), "staff": staff, "users": users}
         else:
-            text = (
-                f"Staff think {_named(o)} is achieved more than service users and carers say it "
-                f"is ({staff} against {users} out of 5): its achievement is over-estimated."
-            )
+            text = _(
+                "Staff think %(outcome)s is achieved more than service users and carers say it "
+                "is (%(staff)s against %(users)s out of 5): its achievement is over-estimated."
+            ) % {"outcome": _named(o), "staff": staff, "users": users}
         found.append(Finding(GAP, text, o.table))
     return found
 
@@ -212,16 +221,20 @@ def _blind_spots(outcomes: Sequence[OutcomeFigures]) -> list[Finding]:
     found = []
     for o in rows:
         if _compared(o) and (o.difference or 0) > 0:
-            text = (
-                f"Service users and carers rated {_named(o)} as more important than staff did "
-                f"({_f(o.users_mean or 0)} against {_f(o.staff_mean or 0)} out of 5): a blind "
-                "spot, mattering more to them than staff assumed."
-            )
+            text = _(
+                "Service users and carers rated %(outcome)s as more important than staff did "
+                "(%(users)s against %(staff)s out of 5): a blind spot, mattering more to them "
+                "than staff assumed."
+            ) % {
+                "outcome": _named(o),
+                "users": _f(o.users_mean or 0),
+                "staff": _f(o.staff_mean or 0),
+            }
         else:
-            text = (
-                f"Service users and carers proposed {_named(o)} themselves: a blind spot, an "
+            text = _(
+                "Service users and carers proposed %(outcome)s themselves: a blind spot, an "
                 "outcome they value that staff did not put forward."
-            )
+            ) % {"outcome": _named(o)}
         found.append(Finding(BLIND, text, o.table))
     return found
 
@@ -239,15 +252,15 @@ def _going_well(outcomes: Sequence[OutcomeFigures]) -> list[Finding]:
     for o in rows:
         users = _f(o.users_mean or 0)
         if o.flag == UNDER_ESTIMATED and o.staff_mean is not None:
-            text = (
-                f"{_named(o)} is going better than staff think: service users and carers rated "
-                f"its achievement {users} out of 5, staff {_f(o.staff_mean)}."
-            )
+            text = _(
+                "%(outcome)s is going better than staff think: service users and carers rated "
+                "its achievement %(users)s out of 5, staff %(staff)s."
+            ) % {"outcome": _named(o), "users": users, "staff": _f(o.staff_mean)}
         else:
-            text = (
-                f"{_named(o)} is going well: service users and carers rated its achievement "
-                f"{users} out of 5."
-            )
+            text = _(
+                "%(outcome)s is going well: service users and carers rated its achievement "
+                "%(users)s out of 5."
+            ) % {"outcome": _named(o), "users": users}
         found.append(Finding(GOING_WELL, text[:1].upper() + text[1:], o.table))
     return found
 
@@ -267,9 +280,23 @@ def _changes(changes: Sequence[ChangeFigures], since: str) -> list[Finding]:
     return [
         Finding(
             CHANGE,
-            f"Since {since}, the mean {c.subject} {'rose' if (c.change or 0) > 0 else 'fell'} "
-            f"from {_f(c.earlier or 0)} to {_f(c.now or 0)}: a change larger than chance alone "
-            "would explain.",
+            (
+                _(
+                    "Since %(since)s, the mean %(subject)s rose from %(earlier)s to %(now)s: a "
+                    "change larger than chance alone would explain."
+                )
+                if (c.change or 0) > 0
+                else _(
+                    "Since %(since)s, the mean %(subject)s fell from %(earlier)s to %(now)s: a "
+                    "change larger than chance alone would explain."
+                )
+            )
+            % {
+                "since": since,
+                "subject": c.subject,
+                "earlier": _f(c.earlier or 0),
+                "now": _f(c.now or 0),
+            },
             c.table,
         )
         for c in clear
@@ -302,16 +329,31 @@ def summative_findings(
     ):
         return Findings(
             [],
-            "There are no key findings: every comparison of staff with service users and "
-            f"carers is hidden because it is about fewer than {k} people, or none was made.",
+            _(
+                "There are no key findings: every comparison of staff with service users and "
+                "carers is hidden because it is about fewer than %(k)s people, or none was made."
+            )
+            % {"k": k},
         )
     return Findings(
         [],
-        "Nothing stands out enough to be a key finding: no outcome differs between staff and "
-        "service users and carers by more than chance alone would explain, service users and "
-        f"carers did not rate any outcome's achievement {ACHIEVED:.0f} or more out of 5"
-        + (f", and no mean changed clearly since {since}" if since else "")
-        + ". The tables below give every figure.",
+        (
+            _(
+                "Nothing stands out enough to be a key finding: no outcome differs between staff "
+                "and service users and carers by more than chance alone would explain, service "
+                "users and carers did not rate any outcome's achievement %(achieved)s or more out "
+                "of 5, and no mean changed clearly since %(since)s. The tables below give every "
+                "figure."
+            )
+            if since
+            else _(
+                "Nothing stands out enough to be a key finding: no outcome differs between staff "
+                "and service users and carers by more than chance alone would explain, service "
+                "users and carers did not rate any outcome's achievement %(achieved)s or more out "
+                "of 5. The tables below give every figure."
+            )
+        )
+        % {"achieved": f"{ACHIEVED:.0f}", "since": since},
     )
 
 
@@ -328,8 +370,11 @@ def _extremes(domains: Sequence[DomainFigures], thresholds: Thresholds) -> list[
         return [
             Finding(
                 STRONGEST,
-                f"Only one aspect of working together can be shown: {top[0]}, about which "
-                f"{_pct(best)} of staff are positive.",
+                _(
+                    "Only one aspect of working together can be shown: %(aspect)s, about which "
+                    "%(positive)s of staff are positive."
+                )
+                % {"aspect": top[0], "positive": _pct(best)},
                 table,
             )
         ]
@@ -337,25 +382,66 @@ def _extremes(domains: Sequence[DomainFigures], thresholds: Thresholds) -> list[
         return [
             Finding(
                 STRONGEST,
-                f"Staff are equally positive about every aspect of working together shown: "
-                f"{_pct(best)} positive about each.",
+                _(
+                    "Staff are equally positive about every aspect of working together shown: "
+                    "%(positive)s positive about each."
+                )
+                % {"positive": _pct(best)},
                 table,
             )
         ]
-    each = " each" if len(top) > 1 else ""
+    each = len(top) > 1
+    values = {"aspects": _joined(top), "positive": _pct(best)}
     if best <= thresholds.develop:
         strongest = (
-            f"Even what staff are most positive about, {_joined(top)}, has only {_pct(best)} "
-            f"of staff positive{each}: an area for development."
-        )
+            _(
+                "Even what staff are most positive about, %(aspects)s, has only %(positive)s of "
+                "staff positive each: an area for development."
+            )
+            if each
+            else _(
+                "Even what staff are most positive about, %(aspects)s, has only %(positive)s of "
+                "staff positive: an area for development."
+            )
+        ) % values
+    elif best >= thresholds.celebrate:
+        strongest = (
+            _(
+                "Staff are most positive about %(aspects)s: %(positive)s positive each, an area "
+                "for celebration."
+            )
+            if each
+            else _(
+                "Staff are most positive about %(aspects)s: %(positive)s positive, an area for "
+                "celebration."
+            )
+        ) % values
     else:
-        strongest = f"Staff are most positive about {_joined(top)}: {_pct(best)} positive{each}" + (
-            ", an area for celebration." if best >= thresholds.celebrate else "."
-        )
-    each = " each" if len(bottom) > 1 else ""
-    weakest = f"Staff are least positive about {_joined(bottom)}: {_pct(worst)} positive{each}" + (
-        ", an area for development." if worst <= thresholds.develop else "."
-    )
+        strongest = (
+            _("Staff are most positive about %(aspects)s: %(positive)s positive each.")
+            if each
+            else _("Staff are most positive about %(aspects)s: %(positive)s positive.")
+        ) % values
+    each = len(bottom) > 1
+    values = {"aspects": _joined(bottom), "positive": _pct(worst)}
+    if worst <= thresholds.develop:
+        weakest = (
+            _(
+                "Staff are least positive about %(aspects)s: %(positive)s positive each, an area "
+                "for development."
+            )
+            if each
+            else _(
+                "Staff are least positive about %(aspects)s: %(positive)s positive, an area for "
+                "development."
+            )
+        ) % values
+    else:
+        weakest = (
+            _("Staff are least positive about %(aspects)s: %(positive)s positive each.")
+            if each
+            else _("Staff are least positive about %(aspects)s: %(positive)s positive.")
+        ) % values
     return [Finding(STRONGEST, strongest, table), Finding(WEAKEST, weakest, table)]
 
 
@@ -372,9 +458,17 @@ def _partners_differ(spreads: Sequence[SpreadFigures]) -> list[Finding]:
     return [
         Finding(
             PARTNERS_DIFFER,
-            f"Partners see {s.domain} most differently: staff of {s.highest} scored it "
-            f"{_f(s.highest_mean or 0)} on average and staff of {s.lowest} "
-            f"{_f(s.lowest_mean or 0)} (out of 5).",
+            _(
+                "Partners see %(aspect)s most differently: staff of %(highest)s scored it "
+                "%(highest_mean)s on average and staff of %(lowest)s %(lowest_mean)s (out of 5)."
+            )
+            % {
+                "aspect": s.domain,
+                "highest": s.highest,
+                "highest_mean": _f(s.highest_mean or 0),
+                "lowest": s.lowest,
+                "lowest_mean": _f(s.lowest_mean or 0),
+            },
             s.table,
         )
         for s in rows[:1]
@@ -387,9 +481,11 @@ def _staff_disagree(consensus: Sequence[ConsensusFigures]) -> list[Finding]:
     return [
         Finding(
             STAFF_DISAGREE,
-            f"Staff disagree most about how important {_named(c)} is: only "
-            f"{_pct(c.within_one or 0)} of their answers are within one point of the middle "
-            "answer (contested).",
+            _(
+                "Staff disagree most about how important %(outcome)s is: only %(share)s of their "
+                "answers are within one point of the middle answer (contested)."
+            )
+            % {"outcome": _named(c), "share": _pct(c.within_one or 0)},
             c.table,
         )
         for c in rows[:1]
@@ -421,6 +517,9 @@ def formative_findings(
     # With any aspect shown there is always a strongest one: nothing at all is shown.
     return Findings(
         [],
-        "There are no key findings: every figure about working together is hidden because it "
-        f"is about fewer than {k} people, or staff did not answer those questions.",
+        _(
+            "There are no key findings: every figure about working together is hidden because it "
+            "is about fewer than %(k)s people, or staff did not answer those questions."
+        )
+        % {"k": k},
     )

@@ -10,25 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .text import _, gettext_noop, ngettext
+
 STAFF_HIGHER_ACHIEVED = "over_estimated"
 STAFF_HIGHER_IMPORTANT = "assumed_not_valued"
 USERS_HIGHER = frozenset({"under_estimated", "blind_spot"})
 
-NO_WORDS = "No service user or carer spoke of it."
-NO_WORDS_STAFF_HIGHER = (
+# English, marked here and translated where `joint_sentence` returns them.
+NO_WORDS = gettext_noop("No service user or carer spoke of it.")
+NO_WORDS_STAFF_HIGHER = gettext_noop(
     "Staff rated it higher than service users and carers did, and no service user or carer "
     "spoke of it."
 )
-NO_NUMBERS = (
+NO_NUMBERS = gettext_noop(
     "No comparison of ratings can be shown for it; service users' and carers' words are all "
     "there is."
 )
-OVER_ESTIMATED = (
+OVER_ESTIMATED = gettext_noop(
     "Staff assume it is achieved; users' and carers' ratings say otherwise, and {spoke}."
 )
-ASSUMED = "Staff rate it as more important than users and carers do, though {spoke}."
-USERS_HIGHER_SENTENCE = "Users and carers rate it higher than staff do, and {spoke}."
-AGREE = (
+ASSUMED = gettext_noop("Staff rate it as more important than users and carers do, though {spoke}.")
+USERS_HIGHER_SENTENCE = gettext_noop("Users and carers rate it higher than staff do, and {spoke}.")
+AGREE = gettext_noop(
     "Numbers and words agree: ratings show no clear difference between staff and service "
     "users and carers, and {spoke}."
 )
@@ -37,8 +40,10 @@ AGREE = (
 def spoke_of(people: int | None) -> str:
     """How many service users and carers raised it, in words ('some' when the count is hidden)."""
     if people is None:
-        return "some of them spoke of it (how many is hidden to protect small groups)"
-    return f"{people} of them spoke of it" if people != 1 else "1 of them spoke of it"
+        return _("some of them spoke of it (how many is hidden to protect small groups)")
+    return ngettext("%(count)s of them spoke of it", "%(count)s of them spoke of it", people) % {
+        "count": people
+    }
 
 
 def joint_sentence(flags: Iterable[str], *, compared: bool, people: int | None) -> str:
@@ -50,17 +55,17 @@ def joint_sentence(flags: Iterable[str], *, compared: bool, people: int | None) 
     shown = {f for f in flags if f}
     staff_higher = bool(shown & {STAFF_HIGHER_ACHIEVED, STAFF_HIGHER_IMPORTANT})
     if people == 0:
-        return NO_WORDS_STAFF_HIGHER if compared and staff_higher else NO_WORDS
+        return _(NO_WORDS_STAFF_HIGHER if compared and staff_higher else NO_WORDS)
     if not compared:
-        return NO_NUMBERS
+        return _(NO_NUMBERS)
     spoke = spoke_of(people)
     if STAFF_HIGHER_ACHIEVED in shown:
-        return OVER_ESTIMATED.format(spoke=spoke)
+        return _(OVER_ESTIMATED).format(spoke=spoke)
     if STAFF_HIGHER_IMPORTANT in shown:
-        return ASSUMED.format(spoke=spoke)
+        return _(ASSUMED).format(spoke=spoke)
     if shown & USERS_HIGHER:
-        return USERS_HIGHER_SENTENCE.format(spoke=spoke)
-    return AGREE.format(spoke=spoke)
+        return _(USERS_HIGHER_SENTENCE).format(spoke=spoke)
+    return _(AGREE).format(spoke=spoke)
 
 
 __all__ = ["joint_sentence", "spoke_of"]

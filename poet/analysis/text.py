@@ -36,3 +36,9 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural of a message for ``n``, in the active language."""
     return _translate_plural(singular, plural, n)
+
+
+def gettext_noop(message: str) -> str:
+    """Marks an English constant for translation where it is defined; ``_`` translates it where
+    it is used."""
+    return message

@@ -35,7 +35,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from poet.models import Job
 
@@ -505,7 +505,21 @@ def run_job(job_id: int) -> Job | None:
             beat.stop()
 
 
+def job_language(job: Job) -> str:
+    """The language a job writes in (its messages, a report's words): the `language` it was
+    started with when that is one of the interface's, else English — never whatever the worker
+    thread last served (an in-process job runs in the request's thread)."""
+    wanted = (job.parameters or {}).get("language")
+    codes = [code for code, _ in settings.LANGUAGES]
+    return wanted if wanted in codes else settings.LANGUAGE_CODE
+
+
 def _run_claimed(job: Job, beat: Heartbeat | None) -> Job:
+    with translation.override(job_language(job)):
+        return _run_in_language(job, beat)
+
+
+def _run_in_language(job: Job, beat: Heartbeat | None) -> Job:
     registered = _kinds.get(job.kind)
     if registered is None:
         logger.error("Job %s has the kind %r, which no app registered", job.pk, job.kind)

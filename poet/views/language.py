@@ -8,12 +8,15 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
 
 from poet.i18n import interface_codes
 from poet.services.interface_language import save_interface_language
 
 
-def choose_language(request: HttpRequest, code: str) -> HttpResponse:
+@require_GET
+def choose_language(request: HttpRequest, language: str) -> HttpResponse:
+    code = language
     if code not in interface_codes():
         raise Http404
     back = request.GET.get("next", "")

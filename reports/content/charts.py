@@ -19,13 +19,16 @@ import textwrap
 from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
+from django.utils.translation import gettext_noop
+
+from reports.content.words import _
 
 STAFF_COLOUR = "#1d5c63"
 USERS_COLOUR = "#8f23b3"
 SERIES_COLOURS = ["#1d5c63", "#8f23b3", "#b35900", "#1d70b8", "#4c2c92", "#00703c", "#d4351c"]
 FONT = {"family": "Arial, sans-serif", "size": 14, "color": "#0b0c0c"}
 HIDDEN_FONT = {"family": FONT["family"], "size": 12, "color": "#505a5f"}
-HIDDEN_LABEL = "hidden"  # what an empty place in a chart says; its hover says why
+HIDDEN_LABEL = gettext_noop("hidden")  # what an empty place in a chart says; its hover says why
 GAP_COLOUR = "#f3f2f1"  # the background a hidden heatmap cell shows
 TITLE_CHARS = 58  # a title line at 16 px fits 680 px with room to spare
 LABEL_CHARS = 30  # a category label line
@@ -116,7 +119,7 @@ def bar_chart(
             fig.add_annotation(
                 x=start,
                 y=label,
-                text=HIDDEN_LABEL,
+                text=_(HIDDEN_LABEL),
                 showarrow=False,
                 xanchor="left",
                 hovertext=hidden_text,
@@ -206,9 +209,9 @@ def radar_chart(
         shown = [v is not None for v in values]
         label = name
         if not any(shown):
-            label = f"{name} ({HIDDEN_LABEL})"
+            label = _("%(name)s (hidden)", name=name)
         elif not all(shown):
-            label = f"{name} (some {HIDDEN_LABEL})"
+            label = _("%(name)s (some hidden)", name=name)
         xs: list[Value] = []
         ys: list[Value] = []
         for value, angle in zip([*values, values[0]], [*angles, angles[0]], strict=True):
@@ -286,7 +289,7 @@ def heatmap(
                 fig.add_annotation(
                     x=label_x,
                     y=label_y,
-                    text=HIDDEN_LABEL,
+                    text=_(HIDDEN_LABEL),
                     showarrow=False,
                     font=HIDDEN_FONT,
                     hovertext=hidden_text,
@@ -339,9 +342,9 @@ def dumbbell_chart(
             x=list(staff),
             y=labels,
             mode="markers",
-            name="Staff",
+            name=_("Staff"),
             marker={"color": STAFF_COLOUR, "size": 12, "symbol": "circle"},
-            hovertext=[f"Staff mean {s:.2f}" for s in staff],
+            hovertext=[_("Staff mean %(mean)s", mean=f"{s:.2f}") for s in staff],
             hoverinfo="y+text",
         )
     )
@@ -356,14 +359,31 @@ def dumbbell_chart(
     ]
     hover = []
     for u, d, lo, hi in zip(users, differences, ci_low, ci_high, strict=True):
-        ci = "" if lo is None else f", 95% CI {lo:+.2f} to {hi:+.2f}"
-        hover.append(f"Service users and carers mean {u:.2f} (difference {d:+.2f}{ci})")
+        if lo is None:
+            hover.append(
+                _(
+                    "Service users and carers mean %(mean)s (difference %(difference)s)",
+                    mean=f"{u:.2f}",
+                    difference=f"{d:+.2f}",
+                )
+            )
+        else:
+            hover.append(
+                _(
+                    "Service users and carers mean %(mean)s (difference %(difference)s, 95%% CI "
+                    "%(low)s to %(high)s)",
+                    mean=f"{u:.2f}",
+                    difference=f"{d:+.2f}",
+                    low=f"{lo:+.2f}",
+                    high=f"{hi:+.2f}",
+                )
+            )
     fig.add_trace(
         go.Scatter(
             x=list(users),
             y=labels,
             mode="markers",
-            name="Service users and carers",
+            name=_("Service users and carers"),
             marker={"color": USERS_COLOUR, "size": 12, "symbol": "diamond"},
             error_x={"type": "data", "array": plus, "arrayminus": minus, "visible": True},
             hovertext=hover,
@@ -466,7 +486,7 @@ def scatter_chart(
             y=list(value_range),
             mode="lines",
             line={"color": "#b1b4b6", "dash": "dash"},
-            name="Equal",
+            name=_("Equal"),
             hoverinfo="skip",
         )
     )
@@ -477,7 +497,7 @@ def scatter_chart(
             mode="markers",
             text=list(labels),
             marker={"color": STAFF_COLOUR, "size": 10},
-            name="Outcomes",
+            name=_("Outcomes"),
             hovertemplate="%{text}<br>"
             + x_title
             + " %{x:.2f}<br>"

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils import formats
+from django.utils.translation import get_language, gettext_noop
 
 from outcomes.models import FollowUpSchedule
 from poet.analysis import (
@@ -22,19 +24,25 @@ from poet.analysis import (
 )
 from poet.models import Wave
 from poet.selectors.outcome_statements import outcome_texts as statement_texts
+from reports.content.words import _, ngettext
 from reports.documents import Cell, Hidden, Section, Table
 from reports.models import ComparisonRow, ComparisonRun
 from reports.selectors.runs import latest_run
+from surveys.languages import ENGLISH, known_code
 from surveys.models import Answer, Item
 from surveys.questionnaire_template import PROCESS_DOMAINS
 from surveys.selectors.respondents import staff_respondents
+from surveys.selectors.translations import is_translated, translations_of, wave_texts
 
-MEASURE_LABELS = {"importance": "Importance", "achievement": "Achievement"}
+MEASURE_LABELS = {
+    "importance": gettext_noop("Importance"),
+    "achievement": gettext_noop("Achievement"),
+}
 AUDIENCE_LABELS = {
-    "staff": "Staff",
-    "service_user": "Service users",
-    "carer": "Carers",
-    "users_and_carers": "Service users and carers",
+    "staff": gettext_noop("Staff"),
+    "service_user": gettext_noop("Service users"),
+    "carer": gettext_noop("Carers"),
+    "users_and_carers": gettext_noop("Service users and carers"),
 }
 COMMENTS_SHOWN = 200  # a page of comments, not a wall: the count of the rest is stated
 
@@ -68,25 +76,39 @@ def reason_of(record, *, missing: str | None = None) -> str:
 
 
 REASON_LABELS = {
-    PRIMARY: "Fewer than k people",
-    SECONDARY: "So a smaller group cannot be worked out",
-    OVER_TIME: "Too few people changed since an earlier release",
+    PRIMARY: gettext_noop("Fewer than k people"),
+    SECONDARY: gettext_noop("So a smaller group cannot be worked out"),
+    OVER_TIME: gettext_noop("Too few people changed since an earlier release"),
+}
+# "n figures because of …": why figures were hidden, k filled in.
+HIDDEN_BECAUSE = {
+    PRIMARY: gettext_noop("fewer than %(k)s people"),
+    SECONDARY: gettext_noop("so a smaller group cannot be worked out"),
+    OVER_TIME: gettext_noop("too few people changed since an earlier release"),
 }
 BREAKDOWN_LABELS = {
-    TOTAL: "Everyone",
-    "organisation": "Organisation",
-    "staff_group": "Staff group",
-    "audience": "Service users or carers",
+    TOTAL: gettext_noop("Everyone"),
+    "organisation": gettext_noop("Organisation"),
+    "staff_group": gettext_noop("Staff group"),
+    "audience": gettext_noop("Service users or carers"),
 }
-SIDE_LABELS = {STAFF_SIDE: "Staff", USERS_SIDE: "Service users and carers"}
+SIDE_LABELS = {
+    STAFF_SIDE: gettext_noop("Staff"),
+    USERS_SIDE: gettext_noop("Service users and carers"),
+}
+
+
+def label(labels: dict, key: str) -> str:
+    """A label of one of the dicts above in the active language (the key itself when unknown)."""
+    return _(labels[key]) if key in labels else key
 
 
 def figure_label(figure: str) -> str:
     """A note's figure name in words: an outcome measure, a domain."""
     if figure.startswith("domain:"):
-        return f"Working together: {domain_name(figure.removeprefix('domain:'))}"
-    outcome, _, measure = figure.rpartition(".")
-    return f"{outcome} {MEASURE_LABELS.get(measure, measure).lower()}" if outcome else figure
+        return _("Working together: %(aspect)s", aspect=domain_name(figure.removeprefix("domain:")))
+    outcome, __, measure = figure.rpartition(".")
+    return f"{outcome} {label(MEASURE_LABELS, measure).lower()}" if outcome else figure
 
 
 def disclosure_section(run: ComparisonRun) -> Section:
@@ -97,27 +119,36 @@ def disclosure_section(run: ComparisonRun) -> Section:
     hidden = [r for r in run.disclosure_note or [] if r.get("reason")]
     section = Section(
         key="disclosure",
-        title="What is hidden, and why",
+        title=_("What is hidden, and why"),
         paragraphs=[
-            f"{rule_text(k)} Every page and file of this comparison (computed "
-            f"{run.finished_at:%d %B %Y}) hides the same figures."
+            _(
+                "%(rule)s Every page and file of this comparison (computed %(date)s) hides the "
+                "same figures.",
+                rule=rule_text(k),
+                date=formats.date_format(run.finished_at, "d F Y"),
+            )
             if run.finished_at
             else rule_text(k)
         ],
     )
     if not hidden:
-        section.paragraphs.append("Nothing had to be hidden.")
+        section.paragraphs.append(_("Nothing had to be hidden."))
         return section
     counts = {reason: sum(1 for r in hidden if r["reason"] == reason) for reason in REASONS}
     section.paragraphs.append(
-        "Hidden: "
-        + "; ".join(
-            f"{n} {'figure' if n == 1 else 'figures'} because of "
-            f"{REASON_LABELS[reason].lower().replace('k people', f'{k} people')}"
-            for reason, n in counts.items()
-            if n
+        _(
+            "Hidden: %(reasons)s.",
+            reasons=_("; ").join(
+                ngettext(
+                    "%(count)s figure because of %(reason)s",
+                    "%(count)s figures because of %(reason)s",
+                    n,
+                    reason=_(HIDDEN_BECAUSE[reason], k=k),
+                )
+                for reason, n in counts.items()
+                if n
+            ),
         )
-        + "."
     )
     figures_of: dict[str, set[str]] = {}
     for r in run.disclosure_note or []:
@@ -131,18 +162,24 @@ def disclosure_section(run: ComparisonRun) -> Section:
         every = len(set(figures)) == len(figures_of.get(side, ()))
         rows.append(
             [
-                BREAKDOWN_LABELS[TOTAL] if breakdown == TOTAL else group,
-                BREAKDOWN_LABELS.get(breakdown, breakdown),
-                SIDE_LABELS.get(side, side),
+                label(BREAKDOWN_LABELS, TOTAL) if breakdown == TOTAL else group,
+                label(BREAKDOWN_LABELS, breakdown),
+                label(SIDE_LABELS, side),
                 hidden_text(reason, k),
-                "every figure" if every else "; ".join(figure_label(f) for f in sorted(figures)),
+                _("every figure") if every else "; ".join(figure_label(f) for f in sorted(figures)),
             ]
         )
     section.blocks.append(
         Table(
             key="disclosure_note",
-            title="Figures hidden in this release",
-            columns=["Group", "Breakdown", "Answers of", "Why hidden", "Which figures"],
+            title=_("Figures hidden in this release"),
+            columns=[
+                _("Group"),
+                _("Breakdown"),
+                _("Answers of"),
+                _("Why hidden"),
+                _("Which figures"),
+            ],
             rows=rows,
         )
     )
@@ -150,8 +187,26 @@ def disclosure_section(run: ComparisonRun) -> Section:
 
 
 def outcome_texts(wave: Wave, codes: Iterable[str]) -> dict[str, str]:
-    """Outcome statement text per code; the partnership's own statement wins over the library."""
-    return statement_texts(wave.partnership_id, codes)
+    """Outcome statement text per code; the partnership's own statement wins over the library.
+    In the report's language when the wave's translation of its outcome statements into it is
+    complete (each made from today's English), as its respondents read them; English otherwise
+    (never a report whose statements mix two languages)."""
+    texts = statement_texts(wave.partnership_id, codes)
+    code = known_code(get_language())
+    if not texts or code is None or code == ENGLISH:
+        return texts
+    statements = [
+        t for t in wave_texts(wave) if t.key.startswith("outcome.") and t.key.endswith(".text")
+    ]
+    translations = translations_of(wave.pk, code)
+    if not statements or not all(is_translated(t, translations) for t in statements):
+        return texts
+    translated = dict(texts)
+    for outcome, english in texts.items():
+        found = translations.get(f"outcome.{outcome}.text")
+        if found is not None and found[0] == english and found[1].strip():
+            translated[outcome] = found[1]
+    return translated
 
 
 def domain_names() -> dict[str, str]:

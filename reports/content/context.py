@@ -15,12 +15,14 @@ import math
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+from django.utils.translation import gettext_noop
 from plotly.subplots import make_subplots
 
 from poet.analysis import PRIMARY, stronger
 from poet.models import Wave
 from reports.content.charts import FONT, SERIES_COLOURS, STAFF_COLOUR, USERS_COLOUR, wrap
 from reports.content.common import reason_of
+from reports.content.words import _
 from reports.documents import Cell, Chart, Hidden, Section, Table
 from reports.models import ComparisonRow, ComparisonRun
 from reports.selectors.runs import latest_run
@@ -28,7 +30,7 @@ from surveys.models import ContextRespondent, IntegrationLevel
 from surveys.selectors import context as tools
 
 ALL = "all"
-MEASURES = {"importance": "Importance", "achievement": "Achievement"}
+MEASURES = {"importance": gettext_noop("Importance"), "achievement": gettext_noop("Achievement")}
 TREND_MINIMUM_WAVES = 3
 Z95 = 1.959964
 
@@ -103,52 +105,57 @@ LEVEL_TICKS = {
 def integration_section(wave: Wave) -> Section:
     section = Section(
         key="context_integration",
-        title="Levels of integration",
+        title=_("Levels of integration"),
         paragraphs=[
-            "Different groups of people may need services to work together in different ways "
-            "(Leutz). Partner leads chose, for each user group, the level of integration there "
-            "is now and the level those people need: "
-            + "; ".join(
-                f"{level.label.lower()}: {tools.LEVEL_HINTS[level]}" for level in IntegrationLevel
+            _(
+                "Different groups of people may need services to work together in different "
+                "ways (Leutz). Partner leads chose, for each user group, the level of "
+                "integration there is now and the level those people need: %(levels)s",
+                levels="; ".join(
+                    f"{str(level.label).lower()}: {tools.LEVEL_HINTS[level]}"
+                    for level in IntegrationLevel
+                ),
             ),
         ],
     )
     rows = tools.integration_summary(wave)
     if not rows:
-        section.paragraphs.append("No partner lead has answered this yet.")
+        section.paragraphs.append(_("No partner lead has answered this yet."))
         return section
     table = Table(
         key="context_integration",
-        title="Level of integration per user group (1 linkage, 2 co-ordination, 3 full)",
+        title=_("Level of integration per user group (1 linkage, 2 co-ordination, 3 full)"),
         columns=[
-            "User group",
-            "Leads",
-            "Now (mean)",
-            "Needed (mean)",
-            "Gap (needed minus now)",
-            "Leads wanting more",
-            "Leads wanting the same",
-            "Leads wanting less",
+            _("User group"),
+            _("Leads"),
+            _("Now (mean)"),
+            _("Needed (mean)"),
+            _("Gap (needed minus now)"),
+            _("Leads wanting more"),
+            _("Leads wanting the same"),
+            _("Leads wanting less"),
         ],
         rows=[
             _row(r.user_group, r.n, _r(r.mean_now), _r(r.mean_needed), _r(r.gap))
             + _row(r.more, r.same, r.less)
             for r in rows
         ],
-        note="A positive gap means the leads think more integration is needed than there is now.",
+        note=_(
+            "A positive gap means the leads think more integration is needed than there is now."
+        ),
     )
     names = [r.user_group for r in rows]
     fig = go.Figure(
         [
             go.Bar(
-                name="Now",
+                name=_("Now"),
                 y=names,
                 x=[r.mean_now for r in rows],
                 orientation="h",
                 marker={"color": STAFF_COLOUR},
             ),
             go.Bar(
-                name="Needed",
+                name=_("Needed"),
                 y=names,
                 x=[r.mean_needed for r in rows],
                 orientation="h",
@@ -157,9 +164,13 @@ def integration_section(wave: Wave) -> Section:
         ]
     )
     fig.update_layout(
-        **_layout("Level of integration now and needed"),
+        **_layout(_("Level of integration now and needed")),
         barmode="group",
-        xaxis={"title": {"text": "Level of integration"}, **LEVEL_TICKS},
+        xaxis={
+            "title": {"text": _("Level of integration")},
+            **LEVEL_TICKS,
+            "ticktext": [str(level.label) for level in IntegrationLevel],
+        },
         yaxis={"automargin": True, "autorange": "reversed"},
         legend={"orientation": "h", "y": -0.2},
         height=max(300, 100 + 60 * len(rows)),
@@ -168,12 +179,15 @@ def integration_section(wave: Wave) -> Section:
     section.blocks.append(
         Chart(
             key="context_integration_chart",
-            title="Level of integration now and needed, per user group",
+            title=_("Level of integration now and needed, per user group"),
             figure=_json(fig),
             table=table,
-            description=(
-                f"Bars for {len(rows)} user groups, the level now beside the level needed. "
-                f"The largest gap is for {widest.user_group} ({widest.gap:+.1f} levels)."
+            description=_(
+                "Bars for %(count)s user groups, the level now beside the level needed. The "
+                "largest gap is for %(group)s (%(gap)s levels).",
+                count=len(rows),
+                group=widest.user_group,
+                gap=f"{widest.gap:+.1f}",
             ),
         )
     )
@@ -186,35 +200,38 @@ SCALE_AXIS = {"range": [0.5, 5.5], "tickvals": [1, 2, 3, 4, 5], "zeroline": Fals
 def relationships_section(wave: Wave) -> Section:
     section = Section(
         key="context_relationships",
-        title="Depth and breadth of relationships",
+        title=_("Depth and breadth of relationships"),
         paragraphs=[
-            "Partner leads placed each inter-agency relationship on a depth × breadth matrix "
-            "twice: as it is, and as it should be for the outcomes wanted (Peck; Glasby). "
-            "Depth is how closely the organisations work together ("
-            + "; ".join(f"{i} {text.lower()}" for i, text in tools.DEPTH.items())
-            + "). Breadth is how much of their work it covers ("
-            + "; ".join(f"{i} {text.lower()}" for i, text in tools.BREADTH.items())
-            + ").",
-            "Collaboration with whom, and for what? Comparing the two plots shows where "
-            "relationships may need to deepen, broaden, or could be lighter.",
+            _(
+                "Partner leads placed each inter-agency relationship on a depth × breadth matrix "
+                "twice: as it is, and as it should be for the outcomes wanted (Peck; Glasby). "
+                "Depth is how closely the organisations work together (%(depth)s). Breadth is "
+                "how much of their work it covers (%(breadth)s).",
+                depth="; ".join(f"{i} {str(text).lower()}" for i, text in tools.DEPTH.items()),
+                breadth="; ".join(f"{i} {str(text).lower()}" for i, text in tools.BREADTH.items()),
+            ),
+            _(
+                "Collaboration with whom, and for what? Comparing the two plots shows where "
+                "relationships may need to deepen, broaden, or could be lighter."
+            ),
         ],
     )
     rows = tools.relationship_summary(wave)
     if not rows:
-        section.paragraphs.append("No partner lead has answered this yet.")
+        section.paragraphs.append(_("No partner lead has answered this yet."))
         return section
     table = Table(
         key="context_relationships",
-        title="Depth and breadth of each relationship, as it is and as it should be (means)",
+        title=_("Depth and breadth of each relationship, as it is and as it should be (means)"),
         columns=[
-            "Relationship",
-            "Leads",
-            "Depth now",
-            "Breadth now",
-            "Depth should be",
-            "Breadth should be",
-            "Change in depth",
-            "Change in breadth",
+            _("Relationship"),
+            _("Leads"),
+            _("Depth now"),
+            _("Breadth now"),
+            _("Depth should be"),
+            _("Breadth should be"),
+            _("Change in depth"),
+            _("Change in breadth"),
         ],
         rows=[
             _row(r.relationship, r.n, _r(r.depth_now), _r(r.breadth_now))
@@ -225,13 +242,14 @@ def relationships_section(wave: Wave) -> Section:
     section.blocks.append(
         Chart(
             key="context_relationships_chart",
-            title="Relationships as they are and as they should be",
+            title=_("Relationships as they are and as they should be"),
             figure=depth_breadth_figure(rows),
             table=table,
-            description=(
-                f"Two plots side by side placing {len(rows)} relationships by breadth "
-                "(across) and depth (up): as they are on the left, as they should be on the "
-                "right, where arrows show each move from where it is now."
+            description=_(
+                "Two plots side by side placing %(count)s relationships by breadth (across) and "
+                "depth (up): as they are on the left, as they should be on the right, where "
+                "arrows show each move from where it is now.",
+                count=len(rows),
             ),
         )
     )
@@ -242,7 +260,7 @@ def depth_breadth_figure(rows: list[tools.RelationshipRow]) -> dict:
     fig = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=("As it is", "As it should be"),
+        subplot_titles=(_("As it is"), _("As it should be")),
         shared_yaxes=True,
         horizontal_spacing=0.08,
     )
@@ -264,7 +282,9 @@ def depth_breadth_figure(rows: list[tools.RelationshipRow]) -> dict:
                     legendgroup=row.relationship,
                     showlegend=col == 1,
                     hovertemplate=(
-                        f"{row.relationship}<br>breadth %{{x:.1f}}, depth %{{y:.1f}}<extra></extra>"
+                        f"{row.relationship}<br>"
+                        + _("breadth %(x)s, depth %(y)s", x="%{x:.1f}", y="%{y:.1f}")
+                        + "<extra></extra>"
                     ),
                 ),
                 row=1,
@@ -288,12 +308,12 @@ def depth_breadth_figure(rows: list[tools.RelationshipRow]) -> dict:
                 opacity=0.6,
                 text="",
             )
-    fig.update_xaxes(title_text="Breadth", **SCALE_AXIS)
+    fig.update_xaxes(title_text=_("Breadth"), **SCALE_AXIS)
     fig.update_yaxes(**SCALE_AXIS)
-    fig.update_yaxes(title_text="Depth", row=1, col=1)
+    fig.update_yaxes(title_text=_("Depth"), row=1, col=1)
     lines = _key_lines(row.relationship for row in rows)
     fig.update_layout(
-        **_layout("Depth and breadth of relationships", margin=_key_margin(lines)),
+        **_layout(_("Depth and breadth of relationships"), margin=_key_margin(lines)),
         legend=KEY_LEGEND,
         height=480 + 19 * lines,
     )
@@ -303,47 +323,54 @@ def depth_breadth_figure(rows: list[tools.RelationshipRow]) -> dict:
 def importance_section(wave: Wave) -> Section:
     section = Section(
         key="context_importance",
-        title="Strategic importance",
+        title=_("Strategic importance"),
         paragraphs=[
-            "Each partner lead rated how strategically important the joint work is to their "
-            f"own organisation (1 to 5; {tools.HIGH_IMPORTANCE} or more counts as important). "
-            "Joint work is most likely to succeed where it matters to both organisations. "
-            "Where it matters to only one, a contract may be a better way forward; where it "
-            "matters to neither, it is worth asking whether to do it together at all.",
+            _(
+                "Each partner lead rated how strategically important the joint work is to their "
+                "own organisation (1 to 5; %(high)s or more counts as important). Joint work is "
+                "most likely to succeed where it matters to both organisations. Where it matters "
+                "to only one, a contract may be a better way forward; where it matters to "
+                "neither, it is worth asking whether to do it together at all.",
+                high=tools.HIGH_IMPORTANCE,
+            ),
         ],
     )
     ratings = tools.organisation_importance(wave)
     grid = tools.importance_grid(wave)
     if not ratings:
-        section.paragraphs.append("No partner lead has answered this yet.")
+        section.paragraphs.append(_("No partner lead has answered this yet."))
         return section
     section.blocks.append(
         Table(
             key="context_importance_ratings",
-            title="How important the joint work is to each organisation",
-            columns=["Organisation", "Importance (1 to 5)"],
+            title=_("How important the joint work is to each organisation"),
+            columns=[_("Organisation"), _("Importance (1 to 5)")],
             rows=[[name, _r(value)] for name, value in ratings.items()],
-            note="The mean when several leads of one organisation answered.",
+            note=_("The mean when several leads of one organisation answered."),
         )
     )
     if not grid:
-        section.paragraphs.append("At least two organisations need a rating to form the grid.")
+        section.paragraphs.append(_("At least two organisations need a rating to form the grid."))
         return section
     table = Table(
         key="context_importance_grid",
-        title="Each pair of organisations in the strategic importance grid",
+        title=_("Each pair of organisations in the strategic importance grid"),
         columns=[
-            "Relationship",
-            "First organisation",
-            "Importance to it",
-            "Second organisation",
-            "Importance to it",
-            "Grid",
-            "What it suggests",
+            _("Relationship"),
+            _("First organisation"),
+            _("Importance to it"),
+            _("Second organisation"),
+            _("Importance to it"),
+            _("Grid"),
+            _("What it suggests"),
         ],
         rows=[
             _row(g.relationship, g.organisation_a, _r(g.importance_a))
-            + _row(g.organisation_b, _r(g.importance_b), *tools.QUADRANTS[g.quadrant])
+            + _row(
+                g.organisation_b,
+                _r(g.importance_b),
+                *(str(text) for text in tools.QUADRANTS[g.quadrant]),
+            )
             for g in grid
         ],
     )
@@ -351,13 +378,16 @@ def importance_section(wave: Wave) -> Section:
     section.blocks.append(
         Chart(
             key="context_importance_chart",
-            title="Strategic importance grid",
+            title=_("Strategic importance grid"),
             figure=importance_figure(grid),
             table=table,
-            description=(
-                f"{len(grid)} pairs of organisations placed by how important the joint work is "
-                f"to each: {counts['both']} important to both, {counts['one']} to one only, "
-                f"{counts['neither']} to neither."
+            description=_(
+                "%(count)s pairs of organisations placed by how important the joint work is to "
+                "each: %(both)s important to both, %(one)s to one only, %(neither)s to neither.",
+                count=len(grid),
+                both=counts["both"],
+                one=counts["one"],
+                neither=counts["neither"],
             ),
         )
     )
@@ -368,10 +398,10 @@ def importance_figure(grid: list[tools.GridRow]) -> dict:
     high = tools.HIGH_IMPORTANCE - 0.5  # the boundary between a 3 and a 4
     fig = go.Figure()
     regions = [
-        (high, 5.5, high, 5.5, "#cce2d8", "Partnership"),
-        (high, 5.5, 0.5, high, "#fff7bf", "A contract may fit better"),
-        (0.5, high, high, 5.5, "#fff7bf", "A contract may fit better"),
-        (0.5, high, 0.5, high, "#f4cdc6", "Question it"),
+        (high, 5.5, high, 5.5, "#cce2d8", _("Partnership")),
+        (high, 5.5, 0.5, high, "#fff7bf", _("A contract may fit better")),
+        (0.5, high, high, 5.5, "#fff7bf", _("A contract may fit better")),
+        (0.5, high, 0.5, high, "#f4cdc6", _("Question it")),
     ]
     for x0, x1, y0, y1, colour, label in regions:
         fig.add_shape(
@@ -407,10 +437,10 @@ def importance_figure(grid: list[tools.GridRow]) -> dict:
         )
     lines = _key_lines(g.relationship for g in grid)
     fig.update_layout(
-        **_layout("Strategic importance grid", margin=_key_margin(lines)),
+        **_layout(_("Strategic importance grid"), margin=_key_margin(lines)),
         legend=KEY_LEGEND,
-        xaxis={"title": {"text": "Importance to the first organisation"}, **SCALE_AXIS},
-        yaxis={"title": {"text": "Importance to the second organisation"}, **SCALE_AXIS},
+        xaxis={"title": {"text": _("Importance to the first organisation")}, **SCALE_AXIS},
+        yaxis={"title": {"text": _("Importance to the second organisation")}, **SCALE_AXIS},
         height=480 + 19 * lines,
     )
     return _json(fig)
@@ -432,7 +462,7 @@ class Figure:
     reason: str = ""
 
 
-NOT_ASKED = "not asked"
+NOT_ASKED = "not asked"  # a reason (English); the cell says `_(NOT_ASKED)`
 
 
 def _figures(row: ComparisonRow | None, side: str) -> Figure:
@@ -455,7 +485,7 @@ def _missing(figures: list[Figure], k: int) -> Cell:
     the strongest reason of the figures it comes from."""
     reasons = [f.reason for f in figures if f.hidden and f.reason != NOT_ASKED]
     if not reasons:
-        return NOT_ASKED
+        return _("not asked")
     strongest = reasons[0]
     for reason in reasons[1:]:
         strongest = stronger(strongest, reason)
@@ -526,25 +556,32 @@ def _outcome_order(key: tuple[str, str]) -> tuple[str, int]:
     return outcome, list(MEASURES).index(measure) if measure in MEASURES else 99
 
 
-SIDES = {"staff": "Staff", "users": "Service users and carers"}
+SIDES = {"staff": gettext_noop("Staff"), "users": gettext_noop("Service users and carers")}
 
 
 def change_section(wave: Wave, compare_with: Wave) -> Section:
     """Each outcome's means now and in an earlier wave, with the change and its rough CI."""
     section = Section(
         key="change_outcomes",
-        title=f"Change since {compare_with.name}",
+        title=_("Change since %(wave)s", wave=compare_with.name),
         paragraphs=[
-            "Each outcome's mean importance and achievement in both waves, from each wave's "
-            "latest comparison. The change is the later mean minus the earlier one, with an "
-            "approximate 95% confidence interval; different people may have answered each wave.",
+            _(
+                "Each outcome's mean importance and achievement in both waves, from each wave's "
+                "latest comparison. The change is the later mean minus the earlier one, with an "
+                "approximate %(level)s confidence interval; different people may have answered "
+                "each wave.",
+                level="95%",
+            ),
         ],
     )
     changes = outcome_changes(wave, compare_with)
     if changes is None:
         missing = compare_with if latest_run(compare_with) is None else wave
         section.paragraphs.append(
-            f"No comparison has been run for {missing.name}, so change cannot be shown."
+            _(
+                "No comparison has been run for %(wave)s, so change cannot be shown.",
+                wave=missing.name,
+            )
         )
         return section
     current = latest_run(wave)
@@ -557,8 +594,8 @@ def change_section(wave: Wave, compare_with: Wave) -> Section:
         rows.append(
             [
                 c.outcome,
-                MEASURES.get(c.measure, c.measure),
-                SIDES[c.side],
+                _(MEASURES[c.measure]) if c.measure in MEASURES else c.measure,
+                _(SIDES[c.side]),
                 _cell(c.earlier, k),
                 _cell(c.now, k),
                 _missing([c.earlier, c.now], k) if c.hidden else _r(c.change),
@@ -569,16 +606,18 @@ def change_section(wave: Wave, compare_with: Wave) -> Section:
     section.blocks.append(
         Table(
             key="change_outcomes",
-            title=f"Outcomes in {compare_with.name} and {wave.name}",
+            title=_(
+                "Outcomes in %(earlier)s and %(now)s", earlier=compare_with.name, now=wave.name
+            ),
             columns=[
-                "Outcome",
-                "Measure",
-                "Who",
-                f"Mean in {compare_with.name}",
-                f"Mean in {wave.name}",
-                "Change",
-                "95% CI from",
-                "95% CI to",
+                _("Outcome"),
+                _("Measure"),
+                _("Who"),
+                _("Mean in %(wave)s", wave=compare_with.name),
+                _("Mean in %(wave)s", wave=wave.name),
+                _("Change"),
+                _("95% CI from"),
+                _("95% CI to"),
             ],
             rows=rows,
         )
@@ -607,15 +646,18 @@ def trend_section(wave: Wave) -> Section | None:
     if len(waves) < TREND_MINIMUM_WAVES:
         return None
     k = waves[-1][1].k
-    per_wave = [_all_rows(run) for _, run in waves]
+    per_wave = [_all_rows(run) for __, run in waves]
     keys = sorted({key for rows in per_wave for key in rows}, key=_outcome_order)
-    names = [w.name for w, _ in waves]
+    names = [w.name for w, __ in waves]
     section = Section(
         key="trend_outcomes",
-        title="Outcomes over time",
+        title=_("Outcomes over time"),
         paragraphs=[
-            f"Each outcome's mean across {len(waves)} waves, from each wave's latest "
-            "comparison (1 to 5).",
+            _(
+                "Each outcome's mean across %(count)s waves, from each wave's latest comparison "
+                "(1 to 5).",
+                count=len(waves),
+            ),
         ],
     )
     gaps = any(
@@ -625,31 +667,54 @@ def trend_section(wave: Wave) -> Section | None:
         for side in ("staff", "users")
     )
     if gaps:
-        section.paragraphs[0] += (
-            " A gap in a line is a figure that is hidden, was not asked, or is not in that "
-            "wave: the table says which."
+        section.paragraphs[0] += " " + _(
+            "A gap in a line is a figure that is hidden, was not asked, or is not in that wave: "
+            "the table says which."
         )
-    for measure, label in MEASURES.items():
+    wording = {
+        "importance": {
+            "chart": _("Importance over time"),
+            "axis": _("Mean importance (1 to 5)"),
+            "title": _("Importance of each outcome over time"),
+            "table": _("Mean importance per wave"),
+            "lines": gettext_noop(
+                "Lines of mean importance for %(outcomes)s outcomes over %(waves)s waves; staff "
+                "solid, service users and carers dashed."
+            ),
+        },
+        "achievement": {
+            "chart": _("Achievement over time"),
+            "axis": _("Mean achievement (1 to 5)"),
+            "title": _("Achievement of each outcome over time"),
+            "table": _("Mean achievement per wave"),
+            "lines": gettext_noop(
+                "Lines of mean achievement for %(outcomes)s outcomes over %(waves)s waves; "
+                "staff solid, service users and carers dashed."
+            ),
+        },
+    }
+    for measure in MEASURES:
+        words = wording[measure]
         rows: list[list[Cell]] = []
         fig = go.Figure()
         series = [(o, m) for o, m in keys if m == measure]
-        for i, (outcome, _) in enumerate(series):
+        for i, (outcome, __) in enumerate(series):
             colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
             for side, dash in (("staff", "solid"), ("users", "dash")):
                 figures = [_figures(rows_.get((outcome, measure)), side) for rows_ in per_wave]
-                rows.append([outcome, SIDES[side], *(_cell(f, k) for f in figures)])
+                rows.append([outcome, _(SIDES[side]), *(_cell(f, k) for f in figures)])
                 fig.add_trace(
                     go.Scatter(
                         x=names,
                         y=[f.mean for f in figures],
                         mode="lines+markers",
-                        name=f"{outcome}: {SIDES[side].lower()}",
+                        name=f"{outcome}: {_(SIDES[side]).lower()}",
                         line={"color": colour, "dash": dash},
                         connectgaps=False,
                         hovertext=[
-                            (NOT_ASKED if f.reason == NOT_ASKED else "hidden")
+                            (_("not asked") if f.reason == NOT_ASKED else _("hidden"))
                             if f.hidden
-                            else ("no figure" if f.mean is None else f"{f.mean:.2f}")
+                            else (_("no figure") if f.mean is None else f"{f.mean:.2f}")
                             for f in figures
                         ],
                         hoverinfo="x+name+text",
@@ -658,27 +723,24 @@ def trend_section(wave: Wave) -> Section | None:
         if not rows:
             continue
         fig.update_layout(
-            **_layout(f"{label} over time"),
-            xaxis={"title": {"text": "Wave"}, "type": "category"},
-            yaxis={"title": {"text": f"Mean {label.lower()} (1 to 5)"}, "range": [1, 5]},
+            **_layout(words["chart"]),
+            xaxis={"title": {"text": _("Wave")}, "type": "category"},
+            yaxis={"title": {"text": words["axis"]}, "range": [1, 5]},
             legend={"orientation": "h", "y": -0.25},
             height=480,
         )
         section.blocks.append(
             Chart(
                 key=f"trend_{measure}",
-                title=f"{label} of each outcome over time",
+                title=words["title"],
                 figure=_json(fig),
                 table=Table(
                     key=f"trend_{measure}",
-                    title=f"Mean {label.lower()} per wave",
-                    columns=["Outcome", "Who", *names],
+                    title=words["table"],
+                    columns=[_("Outcome"), _("Who"), *names],
                     rows=rows,
                 ),
-                description=(
-                    f"Lines of mean {label.lower()} for {len(series)} outcomes over "
-                    f"{len(waves)} waves; staff solid, service users and carers dashed."
-                ),
+                description=_(words["lines"], outcomes=len(series), waves=len(waves)),
             )
         )
     return section

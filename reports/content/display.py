@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from reports.documents import Cell, Chart, Hidden, Link, Report, Table, terms_in
 
 NO_FIGURE = "–"
@@ -25,7 +27,7 @@ def cell_text(value: Cell) -> str:
     if value is None or value == "":
         return NO_FIGURE
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, float):
         return f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
     if isinstance(value, int):
@@ -56,7 +58,7 @@ def display_table(table: Table) -> dict:
         "key": table.key,
         "title": table.title,
         "note": table.note,
-        "terms": [{"slug": t.slug, "term": t.term} for t in terms_in(table)],
+        "terms": [{"slug": t.slug, "term": gettext(str(t.term))} for t in terms_in(table)],
         "columns": [{"text": c, "numeric": n} for c, n in zip(table.columns, numeric, strict=True)],
         "rows": [
             [{**vars(display_cell(value)), "numeric": numeric[i]} for i, value in enumerate(row)]

@@ -27,6 +27,7 @@ from reports.content.common import (
 from reports.content.context import Figure, change_ci, context_sections, trend_section
 from reports.content.finish import finish_report
 from reports.content.header import report_header
+from reports.content.words import _, ngettext
 from reports.documents import Chart, Hidden, Report, Section, Table
 from surveys.selectors import response_rates
 
@@ -76,35 +77,35 @@ def _rate_table(
         if show_open:
             line.append(cell(row["open"], row["open_reason"] if row["open"] is None else "", k))
         body.append(line)
-    columns = [label, "Invited", "Completed", "Response rate (%)"]
+    columns = [label, _("Invited"), _("Completed"), _("Response rate (%)")]
     return Table(
         key=key,
         title=title,
-        columns=[*columns, "Through the open link"] if show_open else columns,
+        columns=[*columns, _("Through the open link")] if show_open else columns,
         rows=body,
     )
 
 
 def _response_rates(wave: Wave, k: int) -> Section:
     rates = response_rates(wave)
-    section = Section(key="response-rates", title="Who answered")
+    section = Section(key="response-rates", title=_("Who answered"))
     if not rates["any"]:
-        section.paragraphs.append("No invitations have been sent for this wave.")
+        section.paragraphs.append(_("No invitations have been sent for this wave."))
         return section
     section.paragraphs.append(who_answered(rates))
     section.blocks = [
         _rate_table(
             "rates_by_organisation",
-            "Response rates by organisation",
-            "Organisation",
+            _("Response rates by organisation"),
+            _("Organisation"),
             rates["by_organisation"],
             k,
             rates["show_open"],
         ),
         _rate_table(
             "rates_by_staff_group",
-            "Response rates by staff group",
-            "Staff group",
+            _("Response rates by staff group"),
+            _("Staff group"),
             rates["by_staff_group"],
             k,
             rates["show_open"],
@@ -119,30 +120,46 @@ def who_answered(rates: dict) -> str:
     given), with the open link's responses when the tables show them."""
     overall = rates["overall"]
     if overall["completed"] is None:
-        sentence = (
-            f"{overall['invited']} members of staff were invited; how many completed the survey "
-            f"through their invitation is {overall['completed_hidden']}."
+        sentence: str = _(
+            "%(invited)s members of staff were invited; how many completed the survey "
+            "through their invitation is %(hidden)s.",
+            invited=overall["invited"],
+            hidden=overall["completed_hidden"],
+        )
+    elif overall["rate"] is None:
+        sentence = _(
+            "%(invited)s members of staff were invited and %(completed)s completed the survey "
+            "through their invitation.",
+            invited=overall["invited"],
+            completed=overall["completed"],
         )
     else:
-        rate = "" if overall["rate"] is None else f" ({overall['rate']}%)"
-        sentence = (
-            f"{overall['invited']} members of staff were invited and {overall['completed']} "
-            f"completed the survey through their invitation{rate}."
+        sentence = _(
+            "%(invited)s members of staff were invited and %(completed)s completed the survey "
+            "through their invitation (%(rate)s%%).",
+            invited=overall["invited"],
+            completed=overall["completed"],
+            rate=overall["rate"],
         )
     if rates["show_open"]:
         if overall["open"] is None:
-            sentence += f" How many responded through the open link is {overall['open_hidden']}."
-        else:
-            sentence += f" {overall['open']} responded through the open link"
-            sentence += (
-                f": {overall['responses']} responses in all."
-                if overall["responses"] is not None
-                else "."
+            sentence += " " + _(
+                "How many responded through the open link is %(hidden)s.",
+                hidden=overall["open_hidden"],
             )
+        elif overall["responses"] is not None:
+            sentence += " " + _(
+                "%(open)s responded through the open link: %(responses)s responses in all.",
+                open=overall["open"],
+                responses=overall["responses"],
+            )
+        else:
+            sentence += " " + _("%(open)s responded through the open link.", open=overall["open"])
     if rates["approximate"]:
-        sentence += (
-            " The survey is still open: the counts by organisation and staff group are rounded "
-            f"to the nearest {rates['round_to']}."
+        sentence += " " + _(
+            "The survey is still open: the counts by organisation and staff group are rounded "
+            "to the nearest %(round_to)s.",
+            round_to=rates["round_to"],
         )
     return sentence
 
@@ -151,7 +168,7 @@ def _blank_cells(matrix: list[list[float | None]], gap: str) -> str:
     """What a chart's missing values are, said only when it has some (they are hidden)."""
     if not any(value is None for line in matrix for value in line):
         return ""
-    return f" {gap} is a hidden figure: the table says why."
+    return " " + _("%(gap)s is a hidden figure: the table says why.", gap=gap)
 
 
 # --- process domains --------------------------------------------------------------------------
@@ -172,19 +189,22 @@ def _grid(data: RunData, breakdown: str) -> tuple[list[str], list[str], dict]:
 
 
 def _domains(data: RunData, k: int) -> Section:
-    hidden_text = "hidden"
+    hidden_text = _("hidden")
     section = Section(
         key="domains",
-        title="How working together feels",
+        title=_("How working together feels"),
         paragraphs=[
-            "Each member of staff's score for an aspect of working together is the mean of their "
-            "answers to its statements (1 strongly disagree to 5 strongly agree), counted when "
-            "they answered at least half of them. A score of 4 or more counts as positive."
+            _(
+                "Each member of staff's score for an aspect of working together is the mean of "
+                "their answers to its statements (1 strongly disagree to 5 strongly agree), "
+                "counted when they answered at least half of them. A score of 4 or more counts "
+                "as positive."
+            )
         ],
     )
     domains = _domains_in(data)
     if not domains:
-        section.paragraphs.append("Staff did not answer questions about working together.")
+        section.paragraphs.append(_("Staff did not answer questions about working together."))
         return section
     names = [domain_name(d) for d in domains]
     overall = {r["domain"]: r for r in _summary(data, "all")}
@@ -205,33 +225,55 @@ def _domains(data: RunData, k: int) -> Section:
         )
     overall_table = Table(
         key="domains_overall",
-        title="Aspects of working together: all staff",
-        columns=["Aspect", "Staff (n)", "Mean", "SD", "Positive (%)"],
+        title=_("Aspects of working together: all staff"),
+        columns=[_("Aspect"), _("Staff (n)"), _("Mean"), _("SD"), _("Positive (%)")],
         rows=table_rows,
     )
     section.blocks.append(
         Chart(
             key="domains_overall_chart",
-            title="Share of staff positive about each aspect of working together",
+            title=_("Share of staff positive about each aspect of working together"),
             figure=charts.bar_chart(
                 names,
                 values,
-                title="Staff positive (%) by aspect",
-                value_title="Staff positive (%)",
+                title=_("Staff positive (%) by aspect"),
+                value_title=_("Staff positive (%)"),
                 hidden_text=hidden_text,
                 value_range=(0, 100),
                 fmt="{:.1f}%",
             ),
             table=overall_table,
-            description="Bar chart of the percentage of all staff with a positive score for "
-            "each aspect of working together. The table after it gives the numbers.",
+            description=_(
+                "Bar chart of the percentage of all staff with a positive score for each aspect "
+                "of working together. The table after it gives the numbers."
+            ),
         )
     )
-    for breakdown, plural in (
-        ("organisation", "organisation"),
-        ("staff_group", "staff group"),
+    for breakdown, wording in (
+        (
+            "organisation",
+            {
+                "title": _("Mean score by aspect and organisation"),
+                "chart": _("Mean score (1–5) by aspect and organisation"),
+                "description": _(
+                    "Heatmap of the mean score of each aspect of working together (rows) for "
+                    "each organisation (columns)."
+                ),
+            },
+        ),
+        (
+            "staff_group",
+            {
+                "title": _("Mean score by aspect and staff group"),
+                "chart": _("Mean score (1–5) by aspect and staff group"),
+                "description": _(
+                    "Heatmap of the mean score of each aspect of working together (rows) for "
+                    "each staff group (columns)."
+                ),
+            },
+        ),
     ):
-        _, groups, by_key = _grid(data, breakdown)
+        __, groups, by_key = _grid(data, breakdown)
         if not groups:
             continue
         matrix = []
@@ -248,27 +290,27 @@ def _domains(data: RunData, k: int) -> Section:
             rows.append(row)
         table = Table(
             key=f"domains_by_{breakdown}",
-            title=f"Mean score by aspect and {plural}",
-            columns=["Aspect", *groups],
+            title=wording["title"],
+            columns=[_("Aspect"), *groups],
             rows=rows,
         )
         section.blocks.append(
             Chart(
                 key=f"domains_by_{breakdown}_heatmap",
-                title=f"Mean score by aspect and {plural}",
+                title=wording["title"],
                 figure=charts.heatmap(
                     groups,
                     names,
                     matrix,
-                    title=f"Mean score (1–5) by aspect and {plural}",
+                    title=wording["chart"],
                     hidden_text=hidden_text,
-                    value_title="Mean",
+                    value_title=_("Mean"),
                 ),
                 table=table,
-                description=f"Heatmap of the mean score of each aspect of working together "
-                f"(rows) for each {plural} (columns)."
-                + _blank_cells(matrix, "A blank cell")
-                + " The table after it gives the numbers.",
+                description=wording["description"]
+                + _blank_cells(matrix, _("A blank cell"))
+                + " "
+                + _("The table after it gives the numbers."),
             )
         )
         if breakdown == "organisation":
@@ -276,24 +318,27 @@ def _domains(data: RunData, k: int) -> Section:
             section.blocks.append(
                 Chart(
                     key="domains_by_organisation_radar",
-                    title="Each organisation's profile of working together",
+                    title=_("Each organisation's profile of working together"),
                     figure=charts.radar_chart(
                         names,
                         series,
-                        title="Mean score (1–5) by aspect, one line per organisation",
+                        title=_("Mean score (1–5) by aspect, one line per organisation"),
                         hidden_text=hidden_text,
                     ),
                     table=Table(
                         key="domains_by_organisation_radar",
-                        title="Mean score by aspect and organisation (radar chart)",
+                        title=_("Mean score by aspect and organisation (radar chart)"),
                         columns=table.columns,
                         rows=table.rows,
                         note=table.note,
                     ),
-                    description="Radar chart with one line per organisation across the aspects "
-                    "of working together."
-                    + _blank_cells(matrix, "A gap in a line")
-                    + " The table after it gives the numbers.",
+                    description=_(
+                        "Radar chart with one line per organisation across the aspects of "
+                        "working together."
+                    )
+                    + _blank_cells(matrix, _("A gap in a line"))
+                    + " "
+                    + _("The table after it gives the numbers."),
                 )
             )
     return section
@@ -302,12 +347,14 @@ def _domains(data: RunData, k: int) -> Section:
 def _seen_differently(data: RunData, k: int) -> Section:
     section = Section(
         key="seen-differently",
-        title="Where partners see the partnership differently",
+        title=_("Where partners see the partnership differently"),
         paragraphs=[
-            "The spread is the highest organisation mean minus the lowest, among the "
-            "organisations whose mean for that aspect is shown in the table of mean scores by "
-            "organisation. A larger spread means partner organisations experience that aspect "
-            "differently."
+            _(
+                "The spread is the highest organisation mean minus the lowest, among the "
+                "organisations whose mean for that aspect is shown in the table of mean scores "
+                "by organisation. A larger spread means partner organisations experience that "
+                "aspect differently."
+            )
         ],
     )
     rows = []
@@ -344,26 +391,32 @@ def _seen_differently(data: RunData, k: int) -> Section:
     if widest:
         w = widest[0]
         section.paragraphs.append(
-            f"Partners differ most on {domain_name(w['domain'])}: {w['highest_organisation']} "
-            f"scored it {w['highest_mean']:.2f} on average and {w['lowest_organisation']} "
-            f"{w['lowest_mean']:.2f}."
+            _(
+                "Partners differ most on %(aspect)s: %(highest)s scored it %(highest_mean)s on "
+                "average and %(lowest)s %(lowest_mean)s.",
+                aspect=domain_name(w["domain"]),
+                highest=w["highest_organisation"],
+                highest_mean=f"{w['highest_mean']:.2f}",
+                lowest=w["lowest_organisation"],
+                lowest_mean=f"{w['lowest_mean']:.2f}",
+            )
         )
     else:
         section.paragraphs.append(
-            "Fewer than two organisations had enough staff answering to compare them."
+            _("Fewer than two organisations had enough staff answering to compare them.")
         )
     section.blocks.append(
         Table(
             key="organisation_spread",
-            title="Spread between organisations, widest first",
+            title=_("Spread between organisations, widest first"),
             columns=[
-                "Aspect",
-                "Organisations compared",
-                "Highest organisation",
-                "Highest mean",
-                "Lowest organisation",
-                "Lowest mean",
-                "Spread",
+                _("Aspect"),
+                _("Organisations compared"),
+                _("Highest organisation"),
+                _("Highest mean"),
+                _("Lowest organisation"),
+                _("Lowest mean"),
+                _("Spread"),
             ],
             rows=rows,
             note=_spread_note(spreads),
@@ -377,9 +430,11 @@ def _spread_note(spreads: list[dict]) -> str:
     empty = [domain_name(r["domain"]) for r in spreads if r.get("spread") is None]
     if not empty:
         return ""
-    return (
-        f"No spread for {', '.join(empty)}: fewer than two organisations have a mean shown for "
-        f"{'it' if len(empty) == 1 else 'them'}."
+    return ngettext(
+        "No spread for %(aspects)s: fewer than two organisations have a mean shown for it.",
+        "No spread for %(aspects)s: fewer than two organisations have a mean shown for them.",
+        len(empty),
+        aspects=", ".join(empty),
     )
 
 
@@ -388,34 +443,42 @@ def _areas(data: RunData) -> Section:
     overall = [r for r in _summary(data, "all") if not r.get("suppressed")]
     celebrate = [r for r in overall if r.get("area") == "celebrate"]
     develop = [r for r in overall if r.get("area") == "develop"]
-    section = Section(key="areas", title="Areas for celebration and for development")
+    section = Section(key="areas", title=_("Areas for celebration and for development"))
 
     def listed(rows: list[dict]) -> str:
         return "; ".join(
-            f"{domain_name(r['domain'])} ({r['pct_positive']:.0f}% positive)" for r in rows
+            _(
+                "%(aspect)s (%(positive)s%% positive)",
+                aspect=domain_name(r["domain"]),
+                positive=f"{r['pct_positive']:.0f}",
+            )
+            for r in rows
         )
 
     section.paragraphs.append(
-        f"An aspect is an area for celebration when at least {run.celebrate_threshold}% of staff "
-        f"are positive about it, and an area for development when {run.develop_threshold}% or "
-        "fewer are."
+        _(
+            "An aspect is an area for celebration when at least %(celebrate)s%% of staff are "
+            "positive about it, and an area for development when %(develop)s%% or fewer are.",
+            celebrate=run.celebrate_threshold,
+            develop=run.develop_threshold,
+        )
     )
     section.paragraphs.append(
-        f"Areas for celebration: {listed(celebrate)}."
+        _("Areas for celebration: %(areas)s.", areas=listed(celebrate))
         if celebrate
-        else "No aspect reached the level for celebration."
+        else _("No aspect reached the level for celebration.")
     )
     section.paragraphs.append(
-        f"Areas for development: {listed(develop)}."
+        _("Areas for development: %(areas)s.", areas=listed(develop))
         if develop
-        else "No aspect fell to the level for development."
+        else _("No aspect fell to the level for development.")
     )
-    labels = {"celebrate": "Celebration", "develop": "Development", "": ""}
+    labels = {"celebrate": _("Celebration"), "develop": _("Development"), "": ""}
     section.blocks.append(
         Table(
             key="areas",
-            title="Areas for celebration and development: all staff",
-            columns=["Aspect", "Positive (%)", "Area"],
+            title=_("Areas for celebration and development: all staff"),
+            columns=[_("Aspect"), _("Positive (%)"), _("Area")],
             rows=[
                 [
                     domain_name(r["domain"]),
@@ -435,13 +498,15 @@ def _areas(data: RunData) -> Section:
 def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
     section = Section(
         key="assumptions",
-        title="What staff assume the partnership is for",
+        title=_("What staff assume the partnership is for"),
         paragraphs=[
-            "How important staff rated each outcome for the people the partnership serves "
-            "(1 not important to 5 essential), how closely they agree among themselves, and "
-            "which outcomes they picked among the three that matter most. An outcome is "
-            "contested when fewer than two in three staff answers are within one point of the "
-            "staff median."
+            _(
+                "How important staff rated each outcome for the people the partnership serves "
+                "(1 not important to 5 essential), how closely they agree among themselves, and "
+                "which outcomes they picked among the three that matter most. An outcome is "
+                "contested when fewer than two in three staff answers are within one point of "
+                "the staff median."
+            )
         ],
     )
     consensus = [r for r in data.run.staff_consensus if r.get("measure") == "importance"]
@@ -475,22 +540,22 @@ def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
                     hidden,
                     k,
                 ),
-                cell("Contested" if c.get("contested") else "Agreed", hidden, k),
+                cell(_("Contested") if c.get("contested") else _("Agreed"), hidden, k),
             ]
         )
     section.blocks.append(
         Table(
             key="staff_importance",
-            title="Importance of each outcome to staff, and how far staff agree",
+            title=_("Importance of each outcome to staff, and how far staff agree"),
             columns=[
-                "Outcome",
-                "Statement",
-                "Staff (n)",
-                "Mean",
-                "Median",
-                "Interquartile range",
-                "Within one point of the median (%)",
-                "Consensus",
+                _("Outcome"),
+                _("Statement"),
+                _("Staff (n)"),
+                _("Mean"),
+                _("Median"),
+                _("Interquartile range"),
+                _("Within one point of the median (%)"),
+                _("Consensus"),
             ],
             rows=rows,
             note=_mean_note(mean_only_hidden),
@@ -498,13 +563,14 @@ def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
     )
     if contested:
         section.paragraphs.append(
-            "Staff do not agree about: "
-            + "; ".join(f"{texts.get(c, c)} ({c})" for c in contested)
-            + "."
+            _(
+                "Staff do not agree about: %(outcomes)s.",
+                outcomes="; ".join(f"{texts.get(c, c)} ({c})" for c in contested),
+            )
         )
     else:
         section.paragraphs.append(
-            "Staff broadly agree about the importance of every outcome shown."
+            _("Staff broadly agree about the importance of every outcome shown.")
         )
 
     picks = [r for r in data.run.top_picks if r.get("audience") == "staff"]
@@ -528,30 +594,32 @@ def _assumptions(wave: Wave, data: RunData, k: int) -> Section:
         section.blocks.append(
             Chart(
                 key="top_picks_chart",
-                title="Outcomes staff picked among the three that matter most",
+                title=_("Outcomes staff picked among the three that matter most"),
                 figure=charts.bar_chart(
                     [texts.get(r["outcome"]) or r["outcome"] for r in picks],
                     shares,
-                    title="Staff picking each outcome among their top three (%)",
-                    value_title="Staff picking it (%)",
-                    hidden_text="hidden",
+                    title=_("Staff picking each outcome among their top three (%)"),
+                    value_title=_("Staff picking it (%)"),
+                    hidden_text=_("hidden"),
                     value_range=(0, 100),
                     fmt="{:.1f}%",
                 ),
                 table=Table(
                     key="top_picks",
-                    title="Top-three picks of staff",
+                    title=_("Top-three picks of staff"),
                     columns=[
-                        "Outcome",
-                        "Statement",
-                        "Staff picking it",
-                        "Staff who responded",
-                        "Share (%)",
+                        _("Outcome"),
+                        _("Statement"),
+                        _("Staff picking it"),
+                        _("Staff who responded"),
+                        _("Share (%)"),
                     ],
                     rows=pick_rows,
                 ),
-                description="Bar chart of the share of staff who picked each outcome among the "
-                "three that matter most. The table after it gives the numbers.",
+                description=_(
+                    "Bar chart of the share of staff who picked each outcome among the three "
+                    "that matter most. The table after it gives the numbers."
+                ),
             )
         )
     return section
@@ -562,35 +630,42 @@ def _mean_note(codes: list[str]) -> str:
     is: the mean is part of the comparison with service users and carers, protected with it."""
     if not codes:
         return ""
-    return (
-        f"The staff mean of {', '.join(codes)} is hidden while the other figures are shown: it "
-        "belongs to the comparison with service users and carers and is protected with it "
-        "(its cell says why)."
+    return _(
+        "The staff mean of %(outcomes)s is hidden while the other figures are shown: it belongs "
+        "to the comparison with service users and carers and is protected with it (its cell "
+        "says why).",
+        outcomes=", ".join(codes),
     )
 
 
 def _comments(wave: Wave, k: int) -> Section:
     comments = staff_comments(wave, k)
-    section = Section(key="comments", title="What staff said in their own words")
+    section = Section(key="comments", title=_("What staff said in their own words"))
     if comments.withheld:
         section.paragraphs.append(
-            f"Comments from an organisation, a staff group, or a staff group within an "
-            f"organisation where fewer than {k} people answered are withheld, so that nobody can "
-            "be recognised from what they wrote."
+            _(
+                "Comments from an organisation, a staff group, or a staff group within an "
+                "organisation where fewer than %(k)s people answered are withheld, so that "
+                "nobody can be recognised from what they wrote.",
+                k=k,
+            )
         )
     if not comments.shown:
-        section.paragraphs.append("There are no comments to show.")
+        section.paragraphs.append(_("There are no comments to show."))
         return section
     if comments.total > len(comments.shown):
         section.paragraphs.append(
-            f"The first {len(comments.shown)} of {comments.total} comments are shown, in "
-            "order of organisation."
+            _(
+                "The first %(shown)s of %(total)s comments are shown, in order of organisation.",
+                shown=len(comments.shown),
+                total=comments.total,
+            )
         )
     section.blocks.append(
         Table(
             key="staff_comments",
-            title="Staff comments",
-            columns=["Organisation", "Comment"],
+            title=_("Staff comments"),
+            columns=[_("Organisation"), _("Comment")],
             rows=[[org, text] for org, text in comments.shown],
         )
     )
@@ -601,17 +676,23 @@ def _comments(wave: Wave, k: int) -> Section:
 
 
 def _change(data: RunData, earlier: RunData | None, compare_with: Wave, k: int) -> Section:
-    section = Section(key="change", title=f"Change since {compare_with.name}")
+    section = Section(key="change", title=_("Change since %(wave)s", wave=compare_with.name))
     if earlier is None:
         section.paragraphs.append(
-            f"No comparison has been run for {compare_with.name}, so change cannot be shown."
+            _(
+                "No comparison has been run for %(wave)s, so change cannot be shown.",
+                wave=compare_with.name,
+            )
         )
         return section
     section.paragraphs.append(
-        "The figures of both waves side by side, as stored by each wave's latest comparison. "
-        "The change is the later mean minus the earlier one, with an approximate 95% confidence "
-        "interval (normal approximation from each wave's mean, SD and number of staff); "
-        "different people may have answered each wave."
+        _(
+            "The figures of both waves side by side, as stored by each wave's latest comparison. "
+            "The change is the later mean minus the earlier one, with an approximate %(level)s "
+            "confidence interval (normal approximation from each wave's mean, SD and number of "
+            "staff); different people may have answered each wave.",
+            level="95%",
+        )
     )
     before = {r["domain"]: r for r in earlier.run.domain_summary if r["breakdown"] == "all"}
     after = {r["domain"]: r for r in data.run.domain_summary if r["breakdown"] == "all"}
@@ -636,18 +717,22 @@ def _change(data: RunData, earlier: RunData | None, compare_with: Wave, k: int) 
     section.blocks.append(
         Table(
             key="change_domains",
-            title=f"Aspects of working together: {compare_with.name} and {data.run.wave.name}",
+            title=_(
+                "Aspects of working together: %(earlier)s and %(now)s",
+                earlier=compare_with.name,
+                now=data.run.wave.name,
+            ),
             columns=[
-                "Aspect",
-                "Earlier: staff (n)",
-                "Earlier: mean",
-                "Earlier: positive (%)",
-                "Now: staff (n)",
-                "Now: mean",
-                "Now: positive (%)",
-                "Change in mean",
-                "95% CI from",
-                "95% CI to",
+                _("Aspect"),
+                _("Earlier: staff (n)"),
+                _("Earlier: mean"),
+                _("Earlier: positive (%)"),
+                _("Now: staff (n)"),
+                _("Now: mean"),
+                _("Now: positive (%)"),
+                _("Change in mean"),
+                _("95% CI from"),
+                _("95% CI to"),
             ],
             rows=rows,
         )

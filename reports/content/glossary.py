@@ -8,7 +8,10 @@ their appendix (`add_glossary`), which lists the terms the report's tables use.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from poet.glossary import TERMS
+from reports.content.words import _
 from reports.documents import GLOSSARY_KEY as KEY
 from reports.documents import Report, Section, Table, terms_in
 
@@ -23,14 +26,18 @@ def add_glossary(report: Report) -> Report:
     report.sections.append(
         Section(
             key=KEY,
-            title="Glossary",
-            paragraphs=["What the terms used in this report's tables mean."],
+            title=_("Glossary"),
+            paragraphs=[_("What the terms used in this report's tables mean.")],
             blocks=[
                 Table(
                     key=KEY,
-                    title="Terms used in this report",
-                    columns=["Term", "Meaning"],
-                    rows=[[t.term, t.meaning] for t in TERMS if t.slug in used],
+                    title=_("Terms used in this report"),
+                    columns=[_("Term"), _("Meaning")],
+                    rows=[
+                        [gettext(str(t.term)), gettext(str(t.meaning))]
+                        for t in TERMS
+                        if t.slug in used
+                    ],
                 )
             ],
         )

@@ -4,15 +4,17 @@ built once here for the formative and summative reports and the comparison table
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from poet.models import Wave
+from reports.content.words import _
 from reports.documents import Report, ReportKind
 from reports.models import ComparisonRun
 
 TITLES: dict[str, str] = {
-    "formative": "Formative report",
-    "summative": "Summative report",
-    "comparison": "Comparison table",
+    "formative": gettext_noop("Formative report"),
+    "summative": gettext_noop("Summative report"),
+    "comparison": gettext_noop("Comparison table"),
 }
 
 
@@ -28,7 +30,7 @@ def report_header(
     partnership's minimum group size)."""
     return Report(
         kind=kind,
-        title=f"{TITLES[kind]}: {wave.name}",
+        title=_("%(report)s: %(wave)s", report=_(TITLES[kind]), wave=wave.name),
         partnership=wave.partnership.name,
         wave=wave.name,
         k=run.k if run else wave.partnership.minimum_group_size,

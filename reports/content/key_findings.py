@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.utils.translation import gettext_noop
+
 from poet.analysis.findings import (
     ChangeFigures,
     ConsensusFigures,
@@ -21,7 +23,8 @@ from poet.analysis.findings import (
     formative_findings,
     summative_findings,
 )
-from reports.documents import Cell, Hidden, Link, Report, Section, Table
+from reports.content.words import _
+from reports.documents import Cell, Hidden, Link, Report, Section, Table, english
 from reports.models import FLAG_LABELS, ComparisonRun
 
 KEY = "key-findings"
@@ -32,11 +35,12 @@ WHO = {"Staff": "staff", "Service users and carers": "service users and carers"}
 
 
 class _Rows:
-    """A table's rows read by column heading: shown figures only, a hidden cell is None."""
+    """A table's rows read by column heading (its English, whatever the report's language):
+    shown figures only, a hidden cell is None."""
 
     def __init__(self, table: Table) -> None:
         self.table = table
-        self.index = {c: i for i, c in enumerate(table.columns)}
+        self.index = {english(c): i for i, c in enumerate(table.columns)}
 
     def __iter__(self):
         return iter(self.table.rows)
@@ -44,6 +48,11 @@ class _Rows:
     def text(self, row: Sequence[Cell], column: str) -> str:
         value = self._cell(row, column)
         return "" if value is None else str(value)
+
+    def english(self, row: Sequence[Cell], column: str) -> str:
+        """A label's English (a flag, a measure), to recognise it in any language."""
+        value = self._cell(row, column)
+        return "" if value is None else english(str(value) if not isinstance(value, str) else value)
 
     def number(self, row: Sequence[Cell], column: str | int) -> float | None:
         value = self._cell(row, column)
@@ -78,7 +87,7 @@ def _outcomes(tables: dict[str, _Rows]) -> list[OutcomeFigures]:
                     staff_mean=rows.number(row, "Staff mean"),
                     users_mean=rows.number(row, "Users and carers mean"),
                     difference=rows.number(row, "Difference"),
-                    flag=FLAG_CODES.get(rows.text(row, "Flag"), ""),
+                    flag=FLAG_CODES.get(rows.english(row, "Flag"), ""),
                 )
             )
     return found
@@ -96,14 +105,19 @@ def _outcome_changes(tables: dict[str, _Rows], statements: dict[str, str]) -> li
     found = []
     for row in rows:
         code = rows.text(row, "Outcome")
-        measure = MEASURE_CODES.get(rows.text(row, "Measure"), rows.text(row, "Measure").lower())
-        who = WHO.get(rows.text(row, "Who"), rows.text(row, "Who").lower())
-        named = f"“{statements[code]}” ({code})" if code in statements else code
-        side = "given by staff" if who == "staff" else f"given by {who}"
+        measure = MEASURE_CODES.get(
+            rows.english(row, "Measure"), rows.english(row, "Measure").lower()
+        )
+        who = WHO.get(rows.english(row, "Who"), rows.english(row, "Who").lower())
+        named = (
+            _("“%(statement)s” (%(code)s)", statement=statements[code], code=code)
+            if code in statements
+            else code
+        )
         found.append(
             ChangeFigures(
                 table=rows.table.key,
-                subject=f"{measure} {side} to {named}",
+                subject=_subject(measure, who, named),
                 earlier=rows.number(row, change - 2),
                 now=rows.number(row, change - 1),
                 change=rows.number(row, change),
@@ -112,6 +126,26 @@ def _outcome_changes(tables: dict[str, _Rows], statements: dict[str, str]) -> li
             )
         )
     return found
+
+
+SUBJECTS = {
+    ("importance", "staff"): gettext_noop("importance given by staff to %(outcome)s"),
+    ("achievement", "staff"): gettext_noop("achievement given by staff to %(outcome)s"),
+    ("importance", "service users and carers"): gettext_noop(
+        "importance given by service users and carers to %(outcome)s"
+    ),
+    ("achievement", "service users and carers"): gettext_noop(
+        "achievement given by service users and carers to %(outcome)s"
+    ),
+}
+
+
+def _subject(measure: str, who: str, named: str) -> str:
+    """What a changed mean is of, in words ("the mean … rose")."""
+    subject = SUBJECTS.get((measure, who))
+    if subject is None:
+        return f"{measure} given by {who} to {named}"
+    return _(subject, outcome=named)
 
 
 def summative(report: Report) -> Findings:
@@ -168,7 +202,7 @@ def _consensus(tables: dict[str, _Rows]) -> list[ConsensusFigures]:
             outcome=rows.text(row, "Outcome"),
             statement=rows.text(row, "Statement"),
             within_one=rows.number(row, "Within one point of the median (%)"),
-            contested=rows.text(row, "Consensus") == "Contested",
+            contested=rows.english(row, "Consensus") == "Contested",
         )
         for row in rows
     ]
@@ -181,7 +215,7 @@ def _domain_changes(tables: dict[str, _Rows]) -> list[ChangeFigures]:
     return [
         ChangeFigures(
             table=rows.table.key,
-            subject=f"score staff gave {rows.text(row, 'Aspect')}",
+            subject=_("score staff gave %(aspect)s", aspect=rows.text(row, "Aspect")),
             earlier=rows.number(row, "Earlier: mean"),
             now=rows.number(row, "Now: mean"),
             change=rows.number(row, "Change in mean"),
@@ -213,31 +247,35 @@ def formative(report: Report) -> Findings:
 
 
 RULE = {
-    "summative": "Picked from the tables of this report by one rule: the largest differences "
-    "between what staff assumed and what service users and carers reported (flagged as more "
-    "than chance alone would explain), blind spots, outcomes service users and carers say are "
-    "achieved, and clear change since an earlier wave, taking turns, at most five.",
-    "formative": "Picked from the tables of this report by one rule: the aspects of working "
-    "together staff are most and least positive about, where partner organisations differ most "
-    "(by at least half a point), the outcome staff disagree about most, and clear change since "
-    "an earlier wave, taking turns, at most five.",
+    "summative": gettext_noop(
+        "Picked from the tables of this report by one rule: the largest differences between "
+        "what staff assumed and what service users and carers reported (flagged as more than "
+        "chance alone would explain), blind spots, outcomes service users and carers say are "
+        "achieved, and clear change since an earlier wave, taking turns, at most five."
+    ),
+    "formative": gettext_noop(
+        "Picked from the tables of this report by one rule: the aspects of working together "
+        "staff are most and least positive about, where partner organisations differ most (by "
+        "at least half a point), the outcome staff disagree about most, and clear change since "
+        "an earlier wave, taking turns, at most five."
+    ),
 }
 
 
 def key_findings_section(report: Report) -> Section:
     """The key findings of a built report, each pointing to the table with its figures."""
     findings = summative(report) if report.kind == "summative" else formative(report)
-    section = Section(key=KEY, title="Key findings")
+    section = Section(key=KEY, title=_("Key findings"))
     if not findings.items:
         section.paragraphs.append(findings.empty)
         return section
-    section.paragraphs.append(RULE.get(report.kind, ""))
+    section.paragraphs.append(_(RULE[report.kind]) if report.kind in RULE else "")
     titles = {t.key: t.title for t in report.tables()}
     section.blocks.append(
         Table(
             key=TABLE_KEY,
-            title="Key findings",
-            columns=["Finding", "The figures"],
+            title=_("Key findings"),
+            columns=[_("Finding"), _("The figures")],
             rows=[[f.text, Link(titles.get(f.table, f.table), f.table)] for f in findings.items],
         )
     )

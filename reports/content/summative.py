@@ -7,6 +7,9 @@ reason) in every cell and is left out of every chart.
 
 from __future__ import annotations
 
+from django.utils import formats
+from django.utils.translation import gettext_noop
+
 from outcomes.models import FollowUpSchedule
 from outcomes.selectors.joint import joint_display
 from outcomes.selectors.themes import Cell as ThemeCell
@@ -21,6 +24,7 @@ from reports.content.common import (
     cell,
     chosen_outcomes,
     disclosure_section,
+    label,
     outcome_texts,
     r2,
     reason_of,
@@ -29,33 +33,48 @@ from reports.content.common import (
 from reports.content.context import change_section, trend_section
 from reports.content.finish import finish_report
 from reports.content.header import report_header
+from reports.content.words import _
 from reports.documents import Cell, Chart, Hidden, Quotation, Report, Section, Table
 from reports.models import ComparisonRow
 
 FLAG_SENTENCES = {
-    "assumed_not_valued": "Staff rated “{text}” as more important than service users and "
-    "carers did (assumed, not valued).",
-    "blind_spot": "Service users and carers rated “{text}” as more important than staff did, or "
-    "proposed it themselves (a blind spot).",
-    "over_estimated": "Staff rated the achievement of “{text}” higher than service users and "
-    "carers did (over-estimated).",
-    "under_estimated": "Service users and carers rated the achievement of “{text}” higher than "
-    "staff did (under-estimated).",
+    "assumed_not_valued": gettext_noop(
+        "Staff rated “%(text)s” as more important than service users and carers did (assumed, "
+        "not valued)."
+    ),
+    "blind_spot": gettext_noop(
+        "Service users and carers rated “%(text)s” as more important than staff did, or "
+        "proposed it themselves (a blind spot)."
+    ),
+    "over_estimated": gettext_noop(
+        "Staff rated the achievement of “%(text)s” higher than service users and carers did "
+        "(over-estimated)."
+    ),
+    "under_estimated": gettext_noop(
+        "Service users and carers rated the achievement of “%(text)s” higher than staff did "
+        "(under-estimated)."
+    ),
 }
+# English (the keys the joint display picks its figures by); `_columns` translates them.
 COMPARISON_COLUMNS = [
-    "Outcome",
-    "Statement",
-    "Staff (n)",
-    "Staff mean",
-    "Users and carers (n)",
-    "Users and carers mean",
-    "Difference",
-    "95% CI low",
-    "95% CI high",
+    gettext_noop("Outcome"),
+    gettext_noop("Statement"),
+    gettext_noop("Staff (n)"),
+    gettext_noop("Staff mean"),
+    gettext_noop("Users and carers (n)"),
+    gettext_noop("Users and carers mean"),
+    gettext_noop("Difference"),
+    gettext_noop("95% CI low"),
+    gettext_noop("95% CI high"),
     "q",
-    "Cliff's delta",
-    "Flag",
+    gettext_noop("Cliff's delta"),
+    gettext_noop("Flag"),
 ]
+
+
+def _columns(columns: list[str]) -> list[str]:
+    """Column headings in the report's language ("q" stays a symbol)."""
+    return [c if c == "q" else _(c) for c in columns]
 
 
 def _means(shown: list[ComparisonRow], figure: str) -> list[float]:
@@ -93,33 +112,43 @@ def build_summative(wave: Wave, *, compare_with: Wave | None = None) -> Report:
 
 
 def _flag_label(row: ComparisonRow) -> str:
-    return row.flag_label if row.flag else ""
+    return _(row.flag_label) if row.flag else ""
 
 
 def _chosen(wave: Wave, texts: dict[str, str]) -> Section:
-    section = Section(key="chosen", title="The outcomes chosen and why")
+    section = Section(key="chosen", title=_("The outcomes chosen and why"))
     chosen = chosen_outcomes(wave)
     if not chosen:
         section.paragraphs.append(
-            "No outcomes have been chosen for the follow-up with service users and carers."
+            _("No outcomes have been chosen for the follow-up with service users and carers.")
         )
         return section
     section.paragraphs.append(
-        "These outcomes were taken to service users and carers in the follow-up, each for the "
-        "reason given."
+        _(
+            "These outcomes were taken to service users and carers in the follow-up, each for "
+            "the reason given."
+        )
     )
     section.blocks.append(
         Table(
             key="chosen_outcomes",
-            title="Outcomes chosen for the follow-up",
-            columns=["Outcome", "Statement", "Why it was chosen", "Note"],
-            rows=[[c.outcome.code, c.outcome.text, c.get_reason_display(), c.note] for c in chosen],
+            title=_("Outcomes chosen for the follow-up"),
+            columns=[_("Outcome"), _("Statement"), _("Why it was chosen"), _("Note")],
+            rows=[
+                [
+                    c.outcome.code,
+                    texts.get(c.outcome.code) or c.outcome.text,
+                    str(c.get_reason_display()),
+                    c.note,
+                ]
+                for c in chosen
+            ],
         )
     )
     return section
 
 
-NOT_ASKED = "not asked"
+NOT_ASKED = gettext_noop("not asked")
 
 
 def _comparison_row(row: ComparisonRow, text: str, k: int) -> list:
@@ -127,7 +156,7 @@ def _comparison_row(row: ComparisonRow, text: str, k: int) -> list:
     return [
         row.outcome,
         text,
-        cell(row.n_staff or NOT_ASKED, hidden, k),
+        cell(row.n_staff or _(NOT_ASKED), hidden, k),
         cell(r2(row.mean_staff), hidden, k),
         cell(row.n_users, hidden, k),
         cell(r2(row.mean_users), hidden, k),
@@ -145,19 +174,24 @@ def _measure(data: RunData, texts: dict[str, str], measure: str, k: int) -> Sect
     # the formative report's business, not a comparison with nobody.
     every = data.rows_for("all", measure)
     rows = [r for r in every if r.suppressed or r.n_users]
-    word = "important" if measure == "importance" else "achieved"
-    scale = (
-        "1 not important to 5 essential"
-        if measure == "importance"
-        else "1 not at all to 5 completely"
-    )
+    importance = measure == "importance"
     section = Section(
         key=measure,
-        title=f"{MEASURE_LABELS[measure]}: staff and service users and carers",
+        title=_("Importance: staff and service users and carers")
+        if importance
+        else _("Achievement: staff and service users and carers"),
         paragraphs=[
-            f"How {word} each outcome is, rated by staff and by service users and carers "
-            f"({scale}). The difference is the mean of service users and carers minus the mean "
-            "of staff: below zero means staff rated it higher."
+            _(
+                "How important each outcome is, rated by staff and by service users and carers "
+                "(1 not important to 5 essential). The difference is the mean of service users "
+                "and carers minus the mean of staff: below zero means staff rated it higher."
+            )
+            if importance
+            else _(
+                "How achieved each outcome is, rated by staff and by service users and carers "
+                "(1 not at all to 5 completely). The difference is the mean of service users "
+                "and carers minus the mean of staff: below zero means staff rated it higher."
+            )
         ],
     )
     shown = [
@@ -168,28 +202,42 @@ def _measure(data: RunData, texts: dict[str, str], measure: str, k: int) -> Sect
     hidden_count = sum(1 for r in rows if r.suppressed)
     if hidden_count:
         section.paragraphs.append(
-            f"{hidden_count} outcome(s) are hidden (the table says why) and are not in the chart."
+            _(
+                "%(count)s outcome(s) are hidden (the table says why) and are not in the chart.",
+                count=hidden_count,
+            )
         )
     users_only = sum(1 for r in rows if not r.suppressed and not r.n_staff)
     if users_only:
         section.paragraphs.append(
-            f"{users_only} outcome(s) were put to service users and carers but not to staff "
-            "(proposed after the staff survey): their answers are in the table, with nothing "
-            "to compare them with, and are not in the chart."
+            _(
+                "%(count)s outcome(s) were put to service users and carers but not to staff "
+                "(proposed after the staff survey): their answers are in the table, with nothing "
+                "to compare them with, and are not in the chart.",
+                count=users_only,
+            )
         )
     if len(every) > len(rows):
         section.paragraphs.append(
-            f"{len(every) - len(rows)} outcome(s) staff rated were not taken to the follow-up "
-            "and are left out here; the formative report has the staff figures."
+            _(
+                "%(count)s outcome(s) staff rated were not taken to the follow-up and are left "
+                "out here; the formative report has the staff figures.",
+                count=len(every) - len(rows),
+            )
         )
     table = Table(
         key=f"{measure}_comparison",
-        title=f"{MEASURE_LABELS[measure]}: all staff and all service users and carers",
-        columns=COMPARISON_COLUMNS,
+        title=_("Importance: all staff and all service users and carers")
+        if importance
+        else _("Achievement: all staff and all service users and carers"),
+        columns=_columns(COMPARISON_COLUMNS),
         rows=[_comparison_row(r, texts.get(r.outcome, ""), k) for r in rows],
-        note="q: p-value of the Mann–Whitney U test adjusted for many outcomes "
-        f"(Benjamini–Hochberg). 95% CI: percentile bootstrap of the difference "
-        f"({data.run.resamples:,} resamples).",
+        note=_(
+            "q: p-value of the Mann–Whitney U test adjusted for many outcomes "
+            "(Benjamini–Hochberg). 95%% CI: percentile bootstrap of the difference "
+            "(%(resamples)s resamples).",
+            resamples=f"{data.run.resamples:,}",
+        ),
     )
     if not shown:
         section.blocks.append(table)
@@ -197,20 +245,32 @@ def _measure(data: RunData, texts: dict[str, str], measure: str, k: int) -> Sect
     section.blocks.append(
         Chart(
             key=f"{measure}_dumbbell",
-            title=f"{MEASURE_LABELS[measure]}: staff and service users and carers",
+            title=section.title,
             figure=charts.dumbbell_chart(
                 [texts.get(r.outcome) or r.outcome for r in shown],
                 _means(shown, "mean_staff"),
                 _means(shown, "mean_users"),
                 [r2(r.ci_low) for r in shown],
                 [r2(r.ci_high) for r in shown],
-                title=f"Mean {measure} (1–5): staff and service users and carers",
-                value_title=f"Mean {measure}",
+                title=_("Mean importance (1–5): staff and service users and carers")
+                if importance
+                else _("Mean achievement (1–5): staff and service users and carers"),
+                value_title=_("Mean importance") if importance else _("Mean achievement"),
             ),
             table=table,
-            description=f"Dumbbell chart of the mean {measure} of each outcome for staff (circle) "
-            "and service users and carers (diamond); the bar on the diamond is the 95% "
-            "confidence interval of the difference. The table after it gives the numbers.",
+            description=_(
+                "Dumbbell chart of the mean importance of each outcome for staff (circle) and "
+                "service users and carers (diamond); the bar on the diamond is the 95%% "
+                "confidence interval of the difference. The table after it gives the numbers.",
+                measure=measure,
+            )
+            if importance
+            else _(
+                "Dumbbell chart of the mean achievement of each outcome for staff (circle) and "
+                "service users and carers (diamond); the bar on the diamond is the 95%% "
+                "confidence interval of the difference. The table after it gives the numbers.",
+                measure=measure,
+            ),
         )
     )
     return section
@@ -219,30 +279,45 @@ def _measure(data: RunData, texts: dict[str, str], measure: str, k: int) -> Sect
 def _flags(data: RunData, texts: dict[str, str]) -> Section:
     section = Section(
         key="flags",
-        title="Where staff and service users and carers differ",
+        title=_("Where staff and service users and carers differ"),
         paragraphs=[
-            "An outcome is flagged when the difference between staff and service users and "
-            "carers is unlikely to be chance alone (q below 0.05), or when service users and "
-            "carers proposed the outcome themselves."
+            _(
+                "An outcome is flagged when the difference between staff and service users and "
+                "carers is unlikely to be chance alone (q below 0.05), or when service users and "
+                "carers proposed the outcome themselves."
+            )
         ],
     )
     flagged = [r for r in data.rows_for("all") if r.flag and not r.suppressed]
     if not flagged:
-        section.paragraphs.append("No outcome was flagged.")
+        section.paragraphs.append(_("No outcome was flagged."))
         return section
     for r in flagged:
         text = texts.get(r.outcome) or r.outcome
-        section.paragraphs.append(FLAG_SENTENCES.get(r.flag, "{text}: " + r.flag).format(text=text))
+        section.paragraphs.append(
+            _(FLAG_SENTENCES[r.flag], text=text)
+            if r.flag in FLAG_SENTENCES
+            else f"{text}: {r.flag}"
+        )
     section.blocks.append(
         Table(
             key="flags",
-            title="Flagged outcomes",
-            columns=["Outcome", "Statement", "Measure", "Difference", "q", "Flag"],
+            title=_("Flagged outcomes"),
+            columns=_columns(
+                [
+                    gettext_noop("Outcome"),
+                    gettext_noop("Statement"),
+                    gettext_noop("Measure"),
+                    gettext_noop("Difference"),
+                    "q",
+                    gettext_noop("Flag"),
+                ]
+            ),
             rows=[
                 [
                     r.outcome,
                     texts.get(r.outcome, ""),
-                    MEASURE_LABELS.get(r.measure, r.measure),
+                    label(MEASURE_LABELS, r.measure),
                     r2(r.mean_diff),
                     None if r.q_value is None else round(r.q_value, 3),
                     _flag_label(r),
@@ -260,21 +335,31 @@ def _agreement(data: RunData, texts: dict[str, str], k: int) -> Section:
     n = agreement.get("n_outcomes") or 0
     section = Section(
         key="agreement",
-        title="Do staff and service users and carers put the same outcomes first?",
+        title=_("Do staff and service users and carers put the same outcomes first?"),
         paragraphs=[
-            "Rank agreement between the mean importance given by staff and by service users and "
-            "carers, across the outcomes shown. 1 means the same order, 0 no relation, −1 the "
-            "opposite order."
+            _(
+                "Rank agreement between the mean importance given by staff and by service users "
+                "and carers, across the outcomes shown. 1 means the same order, 0 no relation, "
+                "−1 the opposite order."
+            )
         ],
     )
     figures = Table(
         key="priority_agreement",
-        title="Priority agreement",
-        columns=["Measure of agreement", "Value", "p"],
+        title=_("Priority agreement"),
+        columns=[_("Measure of agreement"), _("Value"), "p"],
         rows=[
-            ["Spearman's rho", r2(rho), None if rho is None else round(agreement["spearman_p"], 3)],
-            ["Kendall's tau", r2(tau), None if tau is None else round(agreement["kendall_p"], 3)],
-            ["Outcomes compared", n, None],
+            [
+                _("Spearman's rho"),
+                r2(rho),
+                None if rho is None else round(agreement["spearman_p"], 3),
+            ],
+            [
+                _("Kendall's tau"),
+                r2(tau),
+                None if tau is None else round(agreement["kendall_p"], 3),
+            ],
+            [_("Outcomes compared"), n, None],
         ],
     )
     shown = [
@@ -284,13 +369,22 @@ def _agreement(data: RunData, texts: dict[str, str], k: int) -> Section:
     ]
     if rho is None:
         section.paragraphs.append(
-            f"Too few outcomes could be shown ({n}; at least 3 are needed) to measure agreement."
+            _(
+                "Too few outcomes could be shown (%(n)s; at least 3 are needed) to measure "
+                "agreement.",
+                n=n,
+            )
         )
     section.blocks.append(figures)
     if shown:
-        title = "Mean importance: staff against service users and carers"
+        title = _("Mean importance: staff against service users and carers")
         if rho is not None:
-            title += f" (Spearman's rho {rho:.2f}, Kendall's tau {tau:.2f})"
+            title = _(
+                "Mean importance: staff against service users and carers (Spearman's rho "
+                "%(rho)s, Kendall's tau %(tau)s)",
+                rho=f"{rho:.2f}",
+                tau=f"{tau:.2f}",
+            )
         section.blocks.append(
             Chart(
                 key="agreement_scatter",
@@ -300,22 +394,31 @@ def _agreement(data: RunData, texts: dict[str, str], k: int) -> Section:
                     _means(shown, "mean_staff"),
                     _means(shown, "mean_users"),
                     title=title,
-                    x_title="Staff mean importance",
-                    y_title="Users and carers mean importance",
+                    x_title=_("Staff mean importance"),
+                    y_title=_("Users and carers mean importance"),
                 ),
                 table=Table(
                     key="agreement_points",
-                    title="Mean importance of each outcome",
-                    columns=["Outcome", "Statement", "Staff mean", "Users and carers mean"],
+                    title=_("Mean importance of each outcome"),
+                    columns=_columns(
+                        [
+                            gettext_noop("Outcome"),
+                            gettext_noop("Statement"),
+                            gettext_noop("Staff mean"),
+                            gettext_noop("Users and carers mean"),
+                        ]
+                    ),
                     rows=[
                         [r.outcome, texts.get(r.outcome, ""), r2(r.mean_staff), r2(r.mean_users)]
                         for r in shown
                     ],
                     note=_points_note(shown, data.rows_for("all", "importance"), n),
                 ),
-                description="Scatter chart, one point per outcome, of the mean importance given "
-                "by staff (across) and by service users and carers (up); points on the dashed "
-                "line were rated the same. The table after it gives the numbers.",
+                description=_(
+                    "Scatter chart, one point per outcome, of the mean importance given by staff "
+                    "(across) and by service users and carers (up); points on the dashed line "
+                    "were rated the same. The table after it gives the numbers."
+                ),
             )
         )
     return section
@@ -330,46 +433,60 @@ def _points_note(shown: list[ComparisonRow], every: list[ComparisonRow], compare
         for r in every
         if not r.suppressed and (r.mean_staff is None or r.mean_users is None)
     ]
-    note = f"The {len(shown)} outcome(s) with both means shown"
-    note += "." if compared == len(shown) else f"; the agreement figures use {compared}."
+    note: str
+    if compared == len(shown):
+        note = _("The %(count)s outcome(s) with both means shown.", count=len(shown))
+    else:
+        note = _(
+            "The %(count)s outcome(s) with both means shown; the agreement figures use "
+            "%(compared)s.",
+            count=len(shown),
+            compared=compared,
+        )
     if hidden:
-        note += (
-            f" Hidden, so left out: {', '.join(sorted(hidden))} (the table of importance says why)."
+        note += " " + _(
+            "Hidden, so left out: %(outcomes)s (the table of importance says why).",
+            outcomes=", ".join(sorted(hidden)),
         )
     if one_side:
-        note += f" Rated on one side only, so left out: {', '.join(sorted(one_side))}."
+        note += " " + _(
+            "Rated on one side only, so left out: %(outcomes)s.",
+            outcomes=", ".join(sorted(one_side)),
+        )
     return note
 
 
 def _audiences(data: RunData, texts: dict[str, str], k: int) -> Section:
     section = Section(
         key="users-and-carers",
-        title="Service users and carers",
-        paragraphs=["Service users and carers each compared with all staff."],
+        title=_("Service users and carers"),
+        paragraphs=[_("Service users and carers each compared with all staff.")],
     )
     rows = [r for r in data.rows_for("audience") if r.suppressed or r.n_users]
     if not rows:
-        section.paragraphs.append("There are no answers from service users or carers.")
+        section.paragraphs.append(_("There are no answers from service users or carers."))
         return section
     section.blocks.append(
         Table(
             key="audience_comparison",
-            title="Service users and carers compared with staff",
-            columns=[
-                "Outcome",
-                "Measure",
-                "Audience",
-                "Audience (n)",
-                "Audience mean",
-                "Staff mean",
-                "Difference",
-                "q",
-            ],
+            title=_("Service users and carers compared with staff"),
+            columns=_columns(
+                [
+                    gettext_noop("Outcome"),
+                    gettext_noop("Measure"),
+                    gettext_noop("Audience"),
+                    gettext_noop("Audience (n)"),
+                    gettext_noop("Audience mean"),
+                    gettext_noop("Staff mean"),
+                    gettext_noop("Difference"),
+                    "q",
+                ]
+            ),
             rows=[
                 [
                     r.outcome,
-                    MEASURE_LABELS.get(r.measure, r.measure),
-                    AUDIENCE_LABELS.get(r.group, r.group),
+                    label(MEASURE_LABELS, r.measure),
+                    label(AUDIENCE_LABELS, r.group),
                     cell(r.n_users, reason_of(r), k),
                     cell(r2(r.mean_users), reason_of(r), k),
                     cell(r2(r.mean_staff), reason_of(r), k),
@@ -387,43 +504,59 @@ def _methods(data: RunData, k: int) -> Section:
     run = data.run
     section = Section(
         key="methods",
-        title="Methods and limitations",
+        title=_("Methods and limitations"),
         paragraphs=[
-            f"People: {run.n_staff} staff and {run.n_users} service users and carers answered "
-            f'questions about outcomes ({run.n_outcome_answers} answers). "Don\'t know" answers '
-            "are not counted.",
-            f"Small groups: {rule_text(k)} The next section lists what this report hides and "
-            f"why. Comments from groups of fewer than {k} people are withheld.",
-            "Tests: staff and service users and carers are compared with the Mann–Whitney U "
-            "test (two-sided, normal approximation with tie and continuity correction). The 95% "
-            "confidence interval of each difference is a percentile bootstrap with "
-            f"{run.resamples:,} resamples (seed {run.seed}, so the figures can be reproduced). "
-            "Because many outcomes are tested, p-values are adjusted with the Benjamini–Hochberg "
-            "method (q). The size of a difference is given as Cliff's delta, from −1 to 1. "
-            "Agreement between priorities uses Spearman's rho and Kendall's tau.",
-            "What the figures can say: where staff and service users and carers see an outcome "
-            "differently, and how strongly. What they cannot say: they show associations, not "
-            "causes; they describe the people who answered, who may not be typical of everyone "
-            "the partnership serves; and with small numbers a real difference may not show, and "
-            "a difference shown may still be chance.",
+            _(
+                "People: %(staff)s staff and %(users)s service users and carers answered "
+                'questions about outcomes (%(answers)s answers). "Don\'t know" answers are not '
+                "counted.",
+                staff=run.n_staff,
+                users=run.n_users,
+                answers=run.n_outcome_answers,
+            ),
+            _(
+                "Small groups: %(rule)s The next section lists what this report hides and why. "
+                "Comments from groups of fewer than %(k)s people are withheld.",
+                rule=rule_text(k),
+                k=k,
+            ),
+            _(
+                "Tests: staff and service users and carers are compared with the Mann–Whitney U "
+                "test (two-sided, normal approximation with tie and continuity correction). The "
+                "95%% confidence interval of each difference is a percentile bootstrap with "
+                "%(resamples)s resamples (seed %(seed)s, so the figures can be reproduced). "
+                "Because many outcomes are tested, p-values are adjusted with the "
+                "Benjamini–Hochberg method (q). The size of a difference is given as Cliff's "
+                "delta, from −1 to 1. Agreement between priorities uses Spearman's rho and "
+                "Kendall's tau.",
+                resamples=f"{run.resamples:,}",
+                seed=run.seed,
+            ),
+            _(
+                "What the figures can say: where staff and service users and carers see an "
+                "outcome differently, and how strongly. What they cannot say: they show "
+                "associations, not causes; they describe the people who answered, who may not be "
+                "typical of everyone the partnership serves; and with small numbers a real "
+                "difference may not show, and a difference shown may still be chance."
+            ),
         ],
     )
     section.blocks.append(
         Table(
             key="methods_people",
-            title="Numbers and parameters of this comparison",
-            columns=["Figure", "Value"],
+            title=_("Numbers and parameters of this comparison"),
+            columns=[_("Figure"), _("Value")],
             rows=[
-                ["Staff who answered outcome questions", run.n_staff],
-                ["Service users and carers who answered", run.n_users],
-                ["Answers to outcome questions", run.n_outcome_answers],
-                ["Answers to questions about working together", run.n_process_answers],
-                ["Minimum group size (k)", k],
-                ["Bootstrap resamples", run.resamples],
-                ["Random seed", run.seed],
+                [_("Staff who answered outcome questions"), run.n_staff],
+                [_("Service users and carers who answered"), run.n_users],
+                [_("Answers to outcome questions"), run.n_outcome_answers],
+                [_("Answers to questions about working together"), run.n_process_answers],
+                [_("Minimum group size (k)"), k],
+                [_("Bootstrap resamples"), run.resamples],
+                [_("Random seed"), run.seed],
                 [
-                    "Computed",
-                    run.finished_at.strftime("%d %B %Y %H:%M") if run.finished_at else None,
+                    _("Computed"),
+                    formats.date_format(run.finished_at, "d F Y H:i") if run.finished_at else None,
                 ],
             ],
         )
@@ -432,7 +565,7 @@ def _methods(data: RunData, k: int) -> Section:
 
 
 JOINT_MEASURES = ("achievement", "importance")
-JOINT_FIGURES = [
+JOINT_FIGURES = [  # English: the keys of COMPARISON_COLUMNS
     "Staff mean",
     "Users and carers mean",
     "Difference",
@@ -447,24 +580,32 @@ def _joint(wave: Wave, data: RunData, texts: dict[str, str], k: int) -> Section:
     rows (not recomputed) beside the themes coded to it, how many people raised them (protected
     as on the Themes page) and the quotes evaluators picked; one sentence on whether numbers and
     words agree; and the themes of no outcome, as possible blind spots."""
-    section = Section(key="joint-display", title="Numbers and words: the joint display")
+    section = Section(key="joint-display", title=_("Numbers and words: the joint display"))
     schedule = FollowUpSchedule.objects.filter(wave=wave).first()
     chosen = chosen_outcomes(wave)
     words = joint_display(schedule, k) if schedule is not None else None
     if words is None or not words.coded or not chosen:
         section.paragraphs.append(
-            "No passage of the follow-up's notes, transcripts or free-text answers has been "
-            "coded yet, so there are no words to set beside the numbers."
+            _(
+                "No passage of the follow-up's notes, transcripts or free-text answers has been "
+                "coded yet, so there are no words to set beside the numbers."
+            )
         )
         return section
     section.paragraphs.append(
-        "For each outcome chosen for the follow-up: how staff and service users and carers rated "
-        "it (the figures of the tables above), the themes coded to it in what people said, how "
-        "many people raised them, and quotes the evaluators picked. People are counted by the "
-        f"fewest consistent with the coding; a count about fewer than {k} people is hidden."
+        _(
+            "For each outcome chosen for the follow-up: how staff and service users and carers "
+            "rated it (the figures of the tables above), the themes coded to it in what people "
+            "said, how many people raised them, and quotes the evaluators picked. People are "
+            "counted by the fewest consistent with the coding; a count about fewer than %(k)s "
+            "people is hidden.",
+            k=k,
+        )
     )
-    people_columns = [f"Raised it: {c.label.removesuffix(': all')}" for c in words.columns]
-    people_columns[0] = "Raised it: all"
+    people_columns = [
+        _("Raised it: %(who)s", who=str(c.label).removesuffix(": all")) for c in words.columns
+    ]
+    people_columns[0] = _("Raised it: all")
     rows: list[list[Cell]] = []
     sentence_rows: list[list[Cell]] = []
     theme_rows: list[list[Cell]] = []
@@ -505,40 +646,45 @@ def _joint(wave: Wave, data: RunData, texts: dict[str, str], k: int) -> Section:
             rows.append(
                 [
                     code,
-                    MEASURE_LABELS.get(row.measure, row.measure)
-                    if row is not None
-                    else "Not compared",
+                    label(MEASURE_LABELS, row.measure) if row is not None else _("Not compared"),
                     *(figures.get(c) for c in JOINT_FIGURES),
                     people[0],  # by audience: the themes table after it
                 ]
             )
-        sentence_rows.append([code, name, themes or "None coded", sentence])
+        sentence_rows.append([code, name, themes or _("None coded"), sentence])
         for theme in found.themes if found is not None else []:
             theme_rows.append([code, theme.label, *(_people_cell(c, k) for c in theme.cells)])
         for quote in found.quotes if found is not None else []:
             where = (
-                f"{quote.audience}, {quote.session_type.lower()}"
+                f"{quote.audience}, {str(quote.session_type).lower()}"
                 if quote.session_type
-                else quote.audience
+                else str(quote.audience)
             )
-            section.quotes.append(Quotation(quote.text, f"{where} — on {code} “{name}”"))
-            quote_rows.append([code, quote.text, quote.audience, quote.session_type])
+            section.quotes.append(
+                Quotation(
+                    quote.text,
+                    _("%(where)s — on %(code)s “%(name)s”", where=where, code=code, name=name),
+                )
+            )
+            quote_rows.append([code, quote.text, str(quote.audience), str(quote.session_type)])
     section.blocks.append(
         Table(
             key="joint_display",
-            title="Joint display",
-            columns=["Outcome", "Measure", *JOINT_FIGURES, people_columns[0]],
+            title=_("Joint display"),
+            columns=[_("Outcome"), _("Measure"), *_columns(JOINT_FIGURES), people_columns[0]],
             rows=rows,
-            note='The rating figures are those of this report\'s comparison; "Raised it": the '
-            "people who raised the outcome's theme or any of its sub-themes in what they said (by "
-            "audience in the table of themes).",
+            note=_(
+                'The rating figures are those of this report\'s comparison; "Raised it": the '
+                "people who raised the outcome's theme or any of its sub-themes in what they said "
+                "(by audience in the table of themes)."
+            ),
         )
     )
     section.blocks.append(
         Table(
             key="joint_words",
-            title="Joint display: numbers and words",
-            columns=["Outcome", "Statement", "Themes", "Numbers and words"],
+            title=_("Joint display: numbers and words"),
+            columns=[_("Outcome"), _("Statement"), _("Themes"), _("Numbers and words")],
             rows=sentence_rows,
         )
     )
@@ -546,8 +692,8 @@ def _joint(wave: Wave, data: RunData, texts: dict[str, str], k: int) -> Section:
         section.blocks.append(
             Table(
                 key="joint_themes",
-                title="Joint display: themes and sub-themes",
-                columns=["Outcome", "Theme", *people_columns],
+                title=_("Joint display: themes and sub-themes"),
+                columns=[_("Outcome"), _("Theme"), *people_columns],
                 rows=theme_rows,
             )
         )
@@ -555,25 +701,27 @@ def _joint(wave: Wave, data: RunData, texts: dict[str, str], k: int) -> Section:
         section.blocks.append(
             Table(
                 key="joint_quotes",
-                title="Joint display: quotes",
-                columns=["Outcome", "Quote", "Audience", "Session type"],
+                title=_("Joint display: quotes"),
+                columns=[_("Outcome"), _("Quote"), _("Audience"), _("Session type")],
                 rows=quote_rows,
             )
         )
     if words.blind_spots:
         section.paragraphs.append(
-            "Possible blind spots: themes people raised that no outcome stands for."
+            _("Possible blind spots: themes people raised that no outcome stands for.")
         )
         section.blocks.append(
             Table(
                 key="joint_blind_spots",
-                title="Possible blind spots: themes of no outcome",
-                columns=["Theme", *people_columns],
+                title=_("Possible blind spots: themes of no outcome"),
+                columns=[_("Theme"), *people_columns],
                 rows=[[t.label, *(_people_cell(c, k) for c in t.cells)] for t in words.blind_spots],
             )
         )
     else:
-        section.paragraphs.append("Possible blind spots: every theme raised stands for an outcome.")
+        section.paragraphs.append(
+            _("Possible blind spots: every theme raised stands for an outcome.")
+        )
     return section
 
 

@@ -11,9 +11,11 @@ import math
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
+from django.utils.translation import gettext
+
 from poet.models import Wave
 from poet.spreadsheet import FORMULA_STARTS, neutralise
-from reports.documents import Chart, Hidden, Link, Report, terms_in
+from reports.documents import Chart, Hidden, Link, Report, english, terms_in
 
 Progress = Callable[..., None]  # progress(fraction 0–1, message="")
 
@@ -41,7 +43,7 @@ def format_cell(cell: Any) -> str:
     if isinstance(cell, Hidden):
         return str(cell)
     if isinstance(cell, bool):
-        return "Yes" if cell else "No"
+        return gettext("Yes") if cell else gettext("No")
     if isinstance(cell, float):
         return "" if math.isnan(cell) else f"{cell:.2f}"
     return str(cell)
@@ -51,7 +53,7 @@ class Exporter:
     """One file format of a report. Subclasses set the four attributes and `render`."""
 
     identifier: str = ""
-    verbose_name: str = ""
+    verbose_name: Any = ""  # a str, or its gettext_lazy (shown in the reader's language)
     extension: str = ""
     content_type: str = "application/octet-stream"
     listed: bool = True  # offered as a download format of the formative and summative reports
@@ -69,7 +71,7 @@ class AnswersExporter:
     stream). Subclasses set the four attributes and `render`."""
 
     identifier: str = ""
-    verbose_name: str = ""
+    verbose_name: Any = ""  # a str, or its gettext_lazy (shown in the reader's language)
     extension: str = ""
     content_type: str = "application/octet-stream"
 
@@ -117,7 +119,7 @@ def column_widths(columns: list[str], rows: list[list[str]]) -> list[float]:
             (_width(word) for text in [column, *texts] for word in text.split()), default=1
         )
         need = max(longest_word, 3) + CELL_PADDING
-        if column in WIDE_COLUMNS:
+        if english(column) in WIDE_COLUMNS:
             need = max(need, WIDE_MINIMUM + CELL_PADDING)
         longest_text = max((len(text) for text in texts), default=0)
         needs.append(need)
@@ -147,7 +149,7 @@ def layout(
             "title": t.title,
             "columns": t.columns,
             "note": t.note,
-            "terms": [term.term for term in terms_in(t)],
+            "terms": [gettext(str(term.term)) for term in terms_in(t)],
             "widths": column_widths(t.columns, texts) if fixed_widths else None,
             "rows": [
                 [
@@ -155,7 +157,7 @@ def layout(
                         "text": text,
                         "hidden": isinstance(c, Hidden),
                         "link": c.table if isinstance(c, Link) else "",
-                        "wide": column in WIDE_COLUMNS,
+                        "wide": english(column) in WIDE_COLUMNS,
                     }
                     for column, c, text in zip(t.columns, row, cells, strict=True)
                 ]

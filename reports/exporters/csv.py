@@ -39,6 +39,7 @@ from typing import Any, BinaryIO, TextIO
 import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.utils.translation import gettext_lazy
 
 from outcomes.models import Participant, ParticipantResponse
 from outcomes.selectors.responses import counted_responses
@@ -101,7 +102,7 @@ def write_comparison_csv(run: ComparisonRun, out: TextIO) -> int:
 @register
 class ComparisonCsvExporter(Exporter):
     identifier = "comparison_csv"
-    verbose_name = "CSV (comparison table)"
+    verbose_name = gettext_lazy("CSV (comparison table)")
     extension = "csv"
     content_type = "text/csv; charset=utf-8"
     listed = False  # the comparison page's download; a report's CSV holds the report's tables
@@ -142,7 +143,7 @@ class ReportCsvExporter(Exporter):
     row (its first cell), the column, the value, and why it is hidden when it is."""
 
     identifier = "csv"
-    verbose_name = "CSV (the report's tables, one line per figure)"
+    verbose_name = gettext_lazy("CSV (the report's tables, one line per figure)")
     extension = "csv"
     content_type = "text/csv; charset=utf-8"
 
@@ -300,7 +301,7 @@ class AnswersCsvExporter(AnswersExporter):
     """Tidy answers of a wave, one row per respondent and item (DESIGN §5)."""
 
     identifier = "answers_csv"
-    verbose_name = "CSV (tidy raw answers)"
+    verbose_name = gettext_lazy("CSV (tidy raw answers)")
     extension = "csv"
     content_type = "text/csv; charset=utf-8"
 

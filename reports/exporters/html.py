@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy
 
 from reports.documents import Report
 from reports.exporters.base import Exporter, Progress, layout, no_progress
@@ -35,7 +36,7 @@ def plotly_js() -> str:
 @register
 class HtmlExporter(Exporter):
     identifier = "html"
-    verbose_name = "Interactive web page (HTML)"
+    verbose_name = gettext_lazy("Interactive web page (HTML)")
     extension = "html"
     content_type = "text/html; charset=utf-8"
 

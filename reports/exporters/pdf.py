@@ -27,6 +27,7 @@ import threading
 from typing import BinaryIO
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy
 
 from reports.documents import Report
 from reports.exporters import chart_images
@@ -162,7 +163,7 @@ def report_chart_images(report: Report, progress: Progress = no_progress) -> dic
 @register
 class PdfExporter(Exporter):
     identifier = "pdf"
-    verbose_name = "PDF document"
+    verbose_name = gettext_lazy("PDF document")
     extension = "pdf"
     content_type = "application/pdf"
 

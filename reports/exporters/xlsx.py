@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 from typing import Any, BinaryIO
 
-from poet.analysis.disclosure import rule_text
+from django.utils.translation import gettext, gettext_lazy
+
+from poet.analysis.disclosure import PRIMARY, hidden_text, rule_text
 from reports.documents import Hidden, Report, Section, Table
 from reports.exporters.base import Exporter, Progress, neutralise, no_progress
 from reports.exporters.registry import register
@@ -50,11 +52,11 @@ def sheet_names(titles: list[str]) -> list[str]:
     """Unique, readable sheet names (Excel: at most 31 characters, none of []:*?/\\, not
     "Notes") from table titles."""
     names: list[str] = []
-    taken = {"notes"}
+    taken = {"notes", gettext("Notes").lower()}
     for title in titles:
         clean = _BAD_SHEET_CHARS.sub("-", _ILLEGAL.sub("", title).replace(":", " –"))
         clean = " ".join(clean.split())
-        clean = clean.strip("'") or "Table"
+        clean = clean.strip("'") or gettext("Table")
         name, n = _shorten(clean, SHEET_NAME_LENGTH), 2
         while name.lower() in taken:
             suffix = f" ({n})"
@@ -77,7 +79,7 @@ def _section(report: Report, key: str) -> Section | None:
 @register
 class XlsxExporter(Exporter):
     identifier = "xlsx"
-    verbose_name = "Excel workbook (XLSX)"
+    verbose_name = gettext_lazy("Excel workbook (XLSX)")
     extension = "xlsx"
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -129,17 +131,17 @@ class XlsxExporter(Exporter):
     def _notes(sheet, report: Report, names: list[str], tables: list[Table]) -> None:
         from openpyxl.styles import Alignment, Font
 
-        sheet.title = "Notes"
+        sheet.title = gettext("Notes")
         bold, heading = Font(bold=True), Font(bold=True, size=12)
         sheet.append([_text(report.title)])
         sheet["A1"].font = Font(bold=True, size=14)
         for label, value in [
-            ("Partnership", report.partnership),
-            ("Wave", report.wave),
-            ("Compared with", report.compared_with or ""),
-            ("Minimum group size (k)", report.k),
-            ("Generated", report.generated_at.strftime("%Y-%m-%d %H:%M")),
-            ("Comparison run", report.run_id),
+            (gettext("Partnership"), report.partnership),
+            (gettext("Wave"), report.wave),
+            (gettext("Compared with"), report.compared_with or ""),
+            (gettext("Minimum group size (k)"), report.k),
+            (gettext("Generated"), report.generated_at.strftime("%Y-%m-%d %H:%M")),
+            (gettext("Comparison run"), report.run_id),
         ]:
             sheet.append([label, _text(value)])
             sheet.cell(row=sheet.max_row, column=1).font = bold
@@ -157,19 +159,24 @@ class XlsxExporter(Exporter):
 
         hidden = _section(report, "disclosure")
         paragraphs(
-            "What is hidden, and why",
+            gettext("What is hidden, and why"),
             [
                 *(hidden.paragraphs if hidden else [rule_text(report.k)]),
-                "In this workbook a hidden figure is an empty cell with a comment saying why "
-                f"(for example 'hidden: fewer than {report.k} people'); the 'Hidden figures' "
-                "column below counts them per sheet.",
+                gettext(
+                    "In this workbook a hidden figure is an empty cell with a comment saying why "
+                    "(for example '%(example)s'); the 'Hidden figures' column below counts them "
+                    "per sheet."
+                )
+                % {"example": hidden_text(PRIMARY, report.k)},
             ],
         )
         methods = _section(report, "methods")
         if methods:
-            paragraphs("Methods", methods.paragraphs)
+            paragraphs(gettext("Methods"), methods.paragraphs)
         sheet.append([])
-        sheet.append(["Sheet", "Table", "Hidden figures", "Note"])
+        sheet.append(
+            [gettext("Sheet"), gettext("Table"), gettext("Hidden figures"), gettext("Note")]
+        )
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for name, table in zip(names, tables, strict=True):

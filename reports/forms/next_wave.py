@@ -3,16 +3,17 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class NextWaveForm(forms.Form):
     name = forms.CharField(
-        label="Name of the new wave",
+        label=_("Name of the new wave"),
         max_length=120,
-        help_text="For example, Follow-up 2027.",
+        help_text=_("For example, Follow-up 2027."),
         error_messages={
-            "required": "Enter a name for the new wave.",
-            "max_length": "The name can be up to 120 characters.",
+            "required": _("Enter a name for the new wave."),
+            "max_length": _("The name can be up to 120 characters."),
         },
     )
 
@@ -20,4 +21,4 @@ class NextWaveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Field.text("name"), Button("start", "Start the next wave"))
+        self.helper.layout = Layout(Field.text("name"), Button("start", _("Start the next wave")))

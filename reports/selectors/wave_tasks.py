@@ -7,6 +7,9 @@ the follow-up's status, the comparison jobs and runs, and the report files made.
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from outcomes.models import FollowUpSchedule
 from outcomes.selectors.responses import counted_responses
@@ -41,7 +44,7 @@ def results_tasks(access: Access, wave: Wave) -> list[WaveTask]:
 
 
 def _compare(access: Access, wave: Wave, run) -> WaveTask:
-    title = "Compare staff with service users and carers"
+    title = _("Compare staff with service users and carers")
     reader = access.can(Right.VIEW_REPORTS)
     results = _url(wave, "comparison")
     job = latest_job(wave)
@@ -50,10 +53,11 @@ def _compare(access: Access, wave: Wave, run) -> WaveTask:
             "compare",
             title,
             IN_PROGRESS,
-            hint=f"The comparison is {job.get_status_display().lower()} ({job.progress}%).",
+            hint=_("The comparison is %(status)s (%(progress)s%%).")
+            % {"status": job.get_status_display().lower(), "progress": job.progress},
             url=results if reader and run else "",
-            next_step="The comparison is running: its results will be ready in a few minutes.",
-            actions=(TaskAction("Follow its progress", _job_url(job, results)),),
+            next_step=_("The comparison is running: its results will be ready in a few minutes."),
+            actions=(TaskAction(_("Follow its progress"), _job_url(job, results)),),
         )
     failed = job is not None and job.status == Job.Status.FAILED
     if run is not None and run.n_users and not run.users_left_out:
@@ -61,9 +65,17 @@ def _compare(access: Access, wave: Wave, run) -> WaveTask:
             "compare",
             title,
             COMPLETED,
-            hint=f"Latest results: {run.finished_at:%-d %B %Y, %H:%M}, {run.n_staff} staff and "
-            f"{run.n_users} service users and carers."
-            + (" The last try to run it again did not work." if failed else ""),
+            hint=_(
+                "Latest results: %(finished)s, %(staff)s staff and %(users)s service users and "
+                "carers."
+            )
+            % {
+                # as before: the stored (UTC) time, the month named in the page's language
+                "finished": date_format(run.finished_at, "j F Y, H:i"),
+                "staff": run.n_staff,
+                "users": run.n_users,
+            }
+            + (" " + _("The last try to run it again did not work.") if failed else ""),
             url=results if reader else "",
         )
     # Something to compare, and nothing still collecting: users' answers are in (by the
@@ -78,24 +90,26 @@ def _compare(access: Access, wave: Wave, run) -> WaveTask:
             "compare",
             title,
             CANNOT_START,
-            hint="Once the follow-up is closed: the comparison then runs by itself.",
+            hint=_("Once the follow-up is closed: the comparison then runs by itself."),
         )
     evaluator = access.can(Right.EVALUATE)
     return WaveTask(
         "compare",
         title,
         NOT_STARTED,
-        hint=f"The last comparison did not work: {job.error}"
+        hint=_("The last comparison did not work: %(error)s") % {"error": job.error}
         if failed and job is not None
-        else "The follow-up is closed: the staff and their answers can be compared.",
+        else _("The follow-up is closed: the staff and their answers can be compared."),
         url=results if reader else "",  # the results page runs it too
-        next_step="The last comparison did not work: see why, and try again."
+        next_step=_("The last comparison did not work: see why, and try again.")
         if failed
-        else "The answers are in. Run the comparison of staff with service users and "
-        "carers: the reports are made from it.",
+        else _(
+            "The answers are in. Run the comparison of staff with service users and "
+            "carers: the reports are made from it."
+        ),
         actions=(
             TaskAction(
-                "Try the comparison again" if failed else "Run comparison",
+                _("Try the comparison again") if failed else _("Run comparison"),
                 _url(wave, "comparison_run"),
                 post=True,
             ),
@@ -106,9 +120,9 @@ def _compare(access: Access, wave: Wave, run) -> WaveTask:
 
 
 def _reports(access: Access, wave: Wave, run) -> WaveTask:
-    title = "Read and download the reports"
+    title = _("Read and download the reports")
     if run is None:
-        return WaveTask("reports", title, CANNOT_START, hint="Once the comparison has results.")
+        return WaveTask("reports", title, CANNOT_START, hint=_("Once the comparison has results."))
     reader = access.can(Right.VIEW_REPORTS)
     downloads = _url(wave, "downloads")
     files = Job.objects.filter(wave=wave, kind=REPORT_JOB)
@@ -117,10 +131,10 @@ def _reports(access: Access, wave: Wave, run) -> WaveTask:
             "reports",
             title,
             IN_PROGRESS,
-            hint="A report file is being made.",
+            hint=_("A report file is being made."),
             url=downloads if reader else "",
-            next_step="A report file is being made: it will be on the downloads page.",
-            actions=(TaskAction("Download reports and data", downloads),) if reader else (),
+            next_step=_("A report file is being made: it will be on the downloads page."),
+            actions=(TaskAction(_("Download reports and data"), downloads),) if reader else (),
         )
     made = files.filter(status=Job.Status.SUCCEEDED).count()
     if made:
@@ -128,22 +142,27 @@ def _reports(access: Access, wave: Wave, run) -> WaveTask:
             "reports",
             title,
             COMPLETED,
-            hint=f"{made} report {'file' if made == 1 else 'files'} made.",
+            hint=ngettext("%(count)s report file made.", "%(count)s report files made.", made)
+            % {"count": made},
             url=downloads if reader else "",
         )
     return WaveTask(
         "reports",
         title,
         NOT_STARTED,
-        hint="The formative report (working together) and the summative report (outcomes), as "
-        "pages, PDF, spreadsheet, CSV or web page.",
+        hint=_(
+            "The formative report (working together) and the summative report (outcomes), as "
+            "pages, PDF, spreadsheet, CSV or web page."
+        ),
         url=downloads if reader else "",
-        next_step="The comparison is done. Read the reports, and download them to share: PDF, "
-        "spreadsheet, CSV or a web page.",
+        next_step=_(
+            "The comparison is done. Read the reports, and download them to share: PDF, "
+            "spreadsheet, CSV or a web page."
+        ),
         actions=(
-            TaskAction("Read the summative report", _url(wave, "summative")),
-            TaskAction("Read the formative report", _url(wave, "formative"), secondary=True),
-            TaskAction("Download reports and data", downloads, secondary=True),
+            TaskAction(_("Read the summative report"), _url(wave, "summative")),
+            TaskAction(_("Read the formative report"), _url(wave, "formative"), secondary=True),
+            TaskAction(_("Download reports and data"), downloads, secondary=True),
         )
         if reader
         else (),
@@ -155,9 +174,9 @@ def results_links(access: Access, wave: Wave) -> list[TaskAction]:
     links = []
     if access.can(Right.VIEW_REPORTS) and latest_run(wave) is not None:
         links += [
-            TaskAction("See the comparison", _url(wave, "comparison")),
-            TaskAction("Formative report", _url(wave, "formative")),
-            TaskAction("Summative report", _url(wave, "summative")),
-            TaskAction("Download reports and data", _url(wave, "downloads")),
+            TaskAction(_("See the comparison"), _url(wave, "comparison")),
+            TaskAction(_("Formative report"), _url(wave, "formative")),
+            TaskAction(_("Summative report"), _url(wave, "summative")),
+            TaskAction(_("Download reports and data"), _url(wave, "downloads")),
         ]
     return links

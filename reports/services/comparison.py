@@ -14,8 +14,10 @@ from collections.abc import Callable
 from typing import Any, cast
 
 import pandas as pd
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from outcomes.models import FollowUpSchedule
 from outcomes.selectors.schedule import schedule_of
@@ -57,6 +59,7 @@ from reports.selectors.frames import (
 )
 
 JOB_KIND = COMPARISON_JOB
+LANGUAGE = "language"  # in a comparison job's parameters: the language its messages are in
 Progress = Callable[..., None]
 
 
@@ -91,13 +94,16 @@ def start_comparison(
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     in_process: bool = False,
+    language: str | None = None,
 ) -> Job:
     """Start a comparison of the wave and return the job to follow: queued on a background
     worker, or with ``in_process`` (the `run_comparison` command) computed here and now by the
-    workers' own code. Either way the start is in the audit log."""
+    workers' own code. Either way the start is in the audit log. ``language`` (of the person
+    starting it) words the job's messages, English when not given."""
     parameters = comparison_parameters(wave, resamples=resamples, seed=seed)
+    worded = {LANGUAGE: language} if language in dict(settings.LANGUAGES) else {}
     job = create_job(
-        JOB_KIND, partnership=wave.partnership, wave=wave, created_by=user, **parameters
+        JOB_KIND, partnership=wave.partnership, wave=wave, created_by=user, **parameters, **worded
     )
     record_audit(
         "comparison.started",
@@ -198,10 +204,10 @@ def _analyse(
         resamples=parameters["resamples"],
         seed=parameters["seed"],
         user_proposed=frames.user_proposed,
-        progress=lambda f: progress(0.15 + 0.65 * f, "Comparing staff with users and carers"),
+        progress=lambda f: progress(0.15 + 0.65 * f, _("Comparing staff with users and carers")),
         release=release,
     )
-    progress(0.82, "Staff consensus and top picks")
+    progress(0.82, _("Staff consensus and top picks"))
     consensus = staff_consensus_from_counts(frames.outcome_counts, k=k, release=release)
     summary_of_staff = staff_outcome_summary_from_counts(
         frames.outcome_counts, k=k, release=release
@@ -212,7 +218,7 @@ def _analyse(
         k=k,
         respondents={a: n for a, n in (respondents or {}).items() if a in asked} or None,
     )
-    progress(0.86, "Working together: domain scores")
+    progress(0.86, _("Working together: domain scores"))
     scores = domain_scores_from_sums(
         frames.process_sums, items_per_domain=frames.items_per_domain or None
     )
@@ -241,7 +247,17 @@ def _reuse(run: ComparisonRun) -> dict[str, Any]:
 
 
 def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
-    """The work of one comparison job: load, fingerprint, reuse or compute, store.
+    """The work of one comparison job, its messages in the language of the person who started
+    it (see `_compute_comparison`)."""
+    language = (job.parameters or {}).get(LANGUAGE)
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _compute_comparison(job, progress)
+
+
+def _compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
+    """Load, fingerprint, reuse or compute, store.
 
     Safe to run twice: the fingerprint covers the input answers and the parameters, so a second
     run over the same data finds the finished run (even one stored by an attempt that died before
@@ -249,23 +265,31 @@ def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
     """
     wave = job.wave
     if wave is None:
-        raise ComparisonError("This job is not about a wave.")
+        raise ComparisonError(_("This job is not about a wave."))
     if wave.status == Wave.Status.OPEN:
         raise ComparisonError(
-            "The staff survey is still open. Figures are computed from closed collections only, "
-            "so that two results a few answers apart cannot be subtracted to give those answers "
-            "back: close the staff survey first."
+            _(
+                "The staff survey is still open. Figures are computed from closed collections "
+                "only, so that two results a few answers apart cannot be subtracted to give those "
+                "answers back: close the staff survey first."
+            )
         )
-    parameters = {**comparison_parameters(wave), **(job.parameters or {})}
+    # The language of the person who started it words the job's messages; it is no parameter of
+    # the figures (the fingerprint), so a run in one language is reused in the other.
+    given = {k: v for k, v in (job.parameters or {}).items() if k != LANGUAGE}
+    parameters = {**comparison_parameters(wave), **given}
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    progress(0.02, "Loading answers")
+    progress(0.02, _("Loading answers"))
     repeated = repeated_outcome_items(wave)
     if repeated:
         raise ComparisonError(
-            "A questionnaire of this wave asks about the same outcome measure twice ("
-            + ", ".join(repeated)
-            + "), so one person's answers would count twice: remove the repeated question first."
+            _(
+                "A questionnaire of this wave asks about the same outcome measure twice "
+                "(%(items)s), so one person's answers would count twice: remove the repeated "
+                "question first."
+            )
+            % {"items": ", ".join(repeated)}
         )
     users_left_out = follow_up_is_collecting(wave)
     frames = load_counted_wave(wave)  # counts, not every outcome answer (issue 19)
@@ -276,28 +300,30 @@ def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
     audiences = frames.audiences
     if not audiences:
         raise ComparisonError(
-            "This wave has no submitted answers to outcome questions yet: collect or import "
-            "answers from staff and from service users or carers first."
+            _(
+                "This wave has no submitted answers to outcome questions yet: collect or import "
+                "answers from staff and from service users or carers first."
+            )
         )
     if "staff" not in audiences:
         raise ComparisonError(
-            "This wave has no answers from staff yet, so there is nothing to compare."
+            _("This wave has no answers from staff yet, so there is nothing to compare.")
         )
     mark = time.perf_counter()
     digest = fingerprint(frames, parameters, structure)
     timings["fingerprint"] = round(time.perf_counter() - mark, 3)
     existing = ComparisonRun.objects.filter(wave=wave, fingerprint=digest).first()
     if existing is not None:
-        progress(1.0, "The answers have not changed since the last run: reused its results")
+        progress(1.0, _("The answers have not changed since the last run: reused its results"))
         return _reuse(existing)
 
-    progress(0.15, "Comparing staff with users and carers")
+    progress(0.15, _("Comparing staff with users and carers"))
     mark = time.perf_counter()
     release = _release(wave, parameters["k"], structure)
     results = _analyse(frames, parameters, release, progress, _respondents(structure))
     timings["analysis"] = round(time.perf_counter() - mark, 3)
 
-    progress(0.9, "Saving the results")
+    progress(0.9, _("Saving the results"))
     mark = time.perf_counter()
     now = timezone.now()
     try:
@@ -345,9 +371,12 @@ def compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
         return _reuse(existing)
     progress(
         1.0,
-        "Results saved; service users' and carers' answers are left out until the follow-up closes"
+        _(
+            "Results saved; service users' and carers' answers are left out until the follow-up "
+            "closes"
+        )
         if users_left_out
-        else "Results saved",
+        else _("Results saved"),
     )
     return {
         "run": run.pk,

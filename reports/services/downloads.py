@@ -2,11 +2,15 @@
 the comparison page write theirs straight away. Every one goes in the audit log, written here.
 
 A download is a `poet.Job` (kind `report.download` or `answers.download`, see
-`reports.selectors.downloads`) whose parameters say which report, format and earlier wave; its
-result names the file, stored under `MEDIA_ROOT/downloads/<partnership>/<job>/`. Making the file
-and every fetch of it go in the audit log (`report.downloaded` / `answers.downloaded`, with `step`
-"generated" or "fetched"). Reports are built from the stored comparison run, never from raw
-answers; the tidy answers file is streamed from the database (see `reports/exporters/csv.py`).
+`reports.selectors.downloads`) whose parameters say which report, format, earlier wave and
+language (`language`, one of `settings.LANGUAGES`: the job's work runs inside
+`translation.override(language)`, so every word the report writes through gettext is in that
+language, and a file of one language is never another's: each job has its own file, named with
+its language); its result names the file, stored under
+`MEDIA_ROOT/downloads/<partnership>/<job>/`. Making the file and every fetch of it go in the
+audit log (`report.downloaded` / `answers.downloaded`, with `step` "generated" or "fetched").
+Reports are built from the stored comparison run, never from raw answers; the tidy answers file
+is streamed from the database (see `reports/exporters/csv.py`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from poet.models import Job, Wave
 from poet.services import JobRefused, create_job, enqueue, record_audit
@@ -36,6 +41,7 @@ from reports.selectors.downloads import (
     ANSWERS_JOB,
     REPORT_JOB,
     REPORT_KINDS,
+    report_language,
 )
 from reports.selectors.runs import latest_run
 
@@ -65,11 +71,16 @@ class DownloadStream:
 def build_report(wave: Wave, kind: str, *, compare_with: Wave | None = None) -> Report:
     """The formative or summative report of a wave, from its latest comparison run."""
     if kind not in REPORT_KINDS:
-        raise DownloadError(f"There is no {kind!r} report; choose formative or summative.")
+        raise DownloadError(
+            _("There is no %(kind)r report; choose formative or summative.") % {"kind": kind}
+        )
     if latest_run(wave) is None:
         raise DownloadError(
-            f"{wave} has no finished comparison run yet, so there is no report to make: "
-            "run the comparison first."
+            _(
+                "%(wave)s has no finished comparison run yet, so there is no report to make: "
+                "run the comparison first."
+            )
+            % {"wave": wave}
         )
     return BUILDERS[kind](wave, compare_with=compare_with)
 
@@ -92,12 +103,29 @@ def record_download(
     )
 
 
+def report_filename(format: str, wave: Wave, kind: str, language: str) -> str:
+    """The report file's name; a report in another language than English says which
+    (`…-summative-cy.pdf`), so the files of both languages can sit side by side."""
+    filename = get_exporter(format).filename(wave.partnership.slug, wave.slug, kind)
+    if language == settings.LANGUAGE_CODE:
+        return filename
+    stem, dot, extension = filename.rpartition(".")
+    return f"{stem}-{language}{dot}{extension}"
+
+
 def start_download(
-    wave: Wave, kind: str, format: str, user, compare_with: Wave | None = None
+    wave: Wave,
+    kind: str,
+    format: str,
+    user,
+    compare_with: Wave | None = None,
+    language: str | None = None,
 ) -> Job:
-    """Queue the making of a file; `kind` is formative, summative or answers."""
+    """Queue the making of a file; `kind` is formative, summative or answers; a report is
+    written in `language` (one of `settings.LANGUAGES`, English when not given)."""
+    language = _checked_language(language)
     if compare_with is not None and compare_with.partnership_id != wave.partnership_id:
-        raise DownloadError("An earlier wave must belong to the same partnership.")
+        raise DownloadError(_("An earlier wave must belong to the same partnership."))
     if kind == ANSWERS:
         job = create_job(
             ANSWERS_JOB,
@@ -109,13 +137,15 @@ def start_download(
         )
     else:
         if kind not in REPORT_KINDS:
-            raise DownloadError("Choose the formative or the summative report.")
+            raise DownloadError(_("Choose the formative or the summative report."))
         if format not in dict(report_format_choices()):
-            raise DownloadError("Choose a file format.")
+            raise DownloadError(_("Choose a file format."))
         if latest_run(wave) is None:
             raise DownloadError(
-                "There is no finished comparison for this wave yet, so there is no report to "
-                "download: run the comparison first."
+                _(
+                    "There is no finished comparison for this wave yet, so there is no report to "
+                    "download: run the comparison first."
+                )
             )
         job = create_job(
             REPORT_JOB,
@@ -125,6 +155,7 @@ def start_download(
             report=kind,
             format=format,
             compare_with=compare_with.slug if compare_with else None,
+            language=language,
         )
     enqueue(job)
     return job
@@ -145,17 +176,34 @@ def write_report(
 ) -> Report:
     """Build a report and write it in a format to a binary file (the command and jobs share it)."""
     report = build_report(wave, kind, compare_with=compare_with)
-    progress(0.1, "Report built")
+    progress(0.1, _("Report built"))
     exporter = get_exporter(format)
     exporter.render(report, output, lambda f, m="": progress(0.1 + 0.9 * f, m))
     return report
 
 
+def _checked_language(language: str | None) -> str:
+    """The report's language: one of the interface's (`settings.LANGUAGES`), English by default."""
+    language = language or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        raise DownloadError(_("Choose English or Welsh for the report."))
+    return language
+
+
 def export_report(
-    wave: Wave, kind: str, format: str, output: BinaryIO, *, compare_with: Wave | None = None
+    wave: Wave,
+    kind: str,
+    format: str,
+    output: BinaryIO,
+    *,
+    compare_with: Wave | None = None,
+    language: str | None = None,
 ) -> Report:
-    """A report written to a file by the `export_report` command, in the audit log."""
-    report = write_report(wave, kind, format, output, compare_with=compare_with)
+    """A report written to a file by the `export_report` command, in the audit log; in
+    `language` like a download job's."""
+    language = _checked_language(language)
+    with translation.override(language):
+        report = write_report(wave, kind, format, output, compare_with=compare_with)
     record_download(
         wave,
         kind=kind,
@@ -164,18 +212,26 @@ def export_report(
         via="command",
         run=report.run_id,
         compared_with=compare_with.slug if compare_with else None,
+        language=language,
     )
     return report
 
 
 def _wave_of(job: Job) -> Wave:
     if job.wave is None:  # every download job is made for a wave
-        raise JobRefused("This download no longer has its wave.")
+        raise JobRefused(_("This download no longer has its wave."))
     return job.wave
 
 
 def generate_download(job: Job, progress: Progress) -> dict:
-    """The work of a download job: write the file next to its temporary name, then rename it."""
+    """The work of a download job, in the report's language: every word written through gettext
+    while it runs (headings, labels, dates, progress messages) is in that language."""
+    with translation.override(report_language(job)):
+        return _generate_download(job, progress)
+
+
+def _generate_download(job: Job, progress: Progress) -> dict:
+    """Write the file next to its temporary name, then rename it."""
     params = job.parameters
     wave = _wave_of(job)
     kind, format = params["report"], params["format"]
@@ -185,7 +241,7 @@ def generate_download(job: Job, progress: Progress) -> dict:
     if answers is not None:
         filename = answers.filename(wave.partnership.slug, wave.slug)
     else:
-        filename = get_exporter(format).filename(wave.partnership.slug, wave.slug, kind)
+        filename = report_filename(format, wave, kind, report_language(job))
     final = folder / filename
     partial = folder / (filename + ".part")
     run_id = None
@@ -210,6 +266,7 @@ def generate_download(job: Job, progress: Progress) -> dict:
         actor=job.created_by,
         job=job.pk,
         run=run_id,
+        language=None if answers is not None else report_language(job),
     )
     return {
         "file": str(final.relative_to(settings.MEDIA_ROOT)),
@@ -223,17 +280,20 @@ def generate_download(job: Job, progress: Progress) -> dict:
 def download_file(job: Job, *, user=None) -> DownloadFile:
     """The finished file of a download job, recorded in the audit log as fetched."""
     if job.kind not in {REPORT_JOB, ANSWERS_JOB} or job.status != Job.Status.SUCCEEDED:
-        raise DownloadError("This file is not ready.")
+        raise DownloadError(_("This file is not ready."))
     result = job.result or {}
     if result.get("expired_at"):
         raise DownloadError(
-            f"Downloaded files are kept for {settings.DOWNLOAD_KEEP_DAYS} days and this one has "
-            "been deleted: make it again."
+            _(
+                "Downloaded files are kept for %(days)s days and this one has been deleted: "
+                "make it again."
+            )
+            % {"days": settings.DOWNLOAD_KEEP_DAYS}
         )
     root = Path(settings.MEDIA_ROOT).resolve()
     path = (root / result.get("file", "")).resolve()
     if root not in path.parents or not path.is_file():
-        raise DownloadError("This file is no longer here: make it again.")
+        raise DownloadError(_("This file is no longer here: make it again."))
     record_download(
         _wave_of(job),
         kind=ANSWERS if job.kind == ANSWERS_JOB else job.parameters.get("report"),

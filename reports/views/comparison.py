@@ -6,6 +6,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from poet.analysis import hidden_text
@@ -76,7 +77,7 @@ def run(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """Start a comparison (POST) and send the person to its progress page; GET goes back."""
     if request.method != "POST":
         return redirect(_results_url(access, wave))
-    job = start_comparison(wave, request.user)
+    job = start_comparison(wave, request.user, language=translation.get_language())
     job_url = reverse("job", kwargs={"partnership": access.partnership.slug, "job_id": job.pk})
     back = request.POST.get("next", "")
     if not back.startswith(f"/p/{access.partnership.slug}/") or not url_has_allowed_host_and_scheme(

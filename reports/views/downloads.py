@@ -1,4 +1,5 @@
-"""Downloads page of a wave: choose a report, format and earlier wave; fetch finished files."""
+"""Downloads page of a wave: choose a report, format, language and earlier wave; fetch finished
+files."""
 
 from urllib.parse import urlencode
 
@@ -6,13 +7,21 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from poet.models import Job, Wave
 from poet.permissions import Access, Right, wave_view
 from poet.views.form_flow import run_form
 from reports.forms.downloads import DownloadForm
-from reports.selectors.downloads import ANSWERS_JOB, REPORT_JOB, recent_downloads
+from reports.selectors.downloads import (
+    ANSWERS_JOB,
+    REPORT_JOB,
+    REPORT_KINDS,
+    language_name,
+    recent_downloads,
+    report_language,
+)
 from reports.selectors.runs import latest_run
 from reports.services.downloads import DownloadError, download_file, start_download
 
@@ -28,7 +37,12 @@ def _page_url(access: Access, wave: Wave) -> str:
 def index(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """The form that starts a download, and the wave's recent downloads."""
     can_evaluate = access.can(Right.EVALUATE)
-    form = DownloadForm(request.POST or None, wave=wave, can_evaluate=can_evaluate)
+    form = DownloadForm(
+        request.POST or None,
+        wave=wave,
+        can_evaluate=can_evaluate,
+        language=translation.get_language(),
+    )
     started, job = run_form(
         request,
         form,
@@ -38,6 +52,7 @@ def index(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
             data.get("format") or "",
             request.user,
             compare_with=data["compare_with_wave"],
+            language=data["language"],
         ),
         refused=DownloadError,
         field="kind",
@@ -51,10 +66,19 @@ def index(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         "wave": wave,
         "form": form,
         "has_run": latest_run(wave) is not None,
-        "jobs": recent_downloads(wave, include_answers=can_evaluate),
+        "files": [_listed(job) for job in recent_downloads(wave, include_answers=can_evaluate)],
         "keep_days": settings.DOWNLOAD_KEEP_DAYS,
     }
     return render(request, "reports/downloads/index.html", context)
+
+
+def _listed(job: Job) -> dict:
+    """A made file as the list shows it: which report, and the language it is written in."""
+    if job.kind != REPORT_JOB:
+        return {"job": job, "report": "", "language": None}
+    code = report_language(job)
+    report = REPORT_KINDS.get(job.parameters.get("report", ""), job.parameters.get("report", ""))
+    return {"job": job, "report": report, "language": (code, language_name(code))}
 
 
 @wave_view(Right.VIEW_REPORTS)

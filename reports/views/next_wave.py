@@ -3,6 +3,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from outcomes.models import FollowUpSchedule
 from poet.models import Wave
@@ -25,7 +26,10 @@ def next_wave(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         refused=(),
     )
     if started and new is not None:
-        message = f"{new.name} started as a copy of {wave.name}."
+        message = _("%(new)s started as a copy of %(wave)s.") % {
+            "new": new.name,
+            "wave": wave.name,
+        }
         return done(request, message, new.get_absolute_url())
     schedule = FollowUpSchedule.objects.filter(wave=wave).first()
     context = {

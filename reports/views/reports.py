@@ -2,8 +2,8 @@
 
 Both read the wave's latest stored comparison run only; every view is written to the audit log.
 ?compare=<earlier-wave-slug> adds change since that wave. Each page also offers its report as a
-file: a button per format starts the same download job as the downloads page and lands on the
-job's page, which offers the file when it is made.
+file: a button per format starts the same download job as the downloads page (the file in the
+language the page is read in) and lands on the job's page, which offers the file when it is made.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from poet.models import Wave
@@ -34,7 +37,7 @@ def _compare_with(access: Access, wave: Wave, slug: str) -> tuple[Wave | None, s
         return None, ""
     other = earlier_waves(wave).filter(slug=slug).first()
     if other is None:
-        return None, (
+        return None, _(
             "That wave cannot be compared with this one (change is shown since an earlier wave "
             "with results): showing this wave alone."
         )
@@ -42,9 +45,11 @@ def _compare_with(access: Access, wave: Wave, slug: str) -> tuple[Wave | None, s
 
 
 DOWNLOAD_ERRORS = {
-    "format": "Choose one of the file formats offered.",
-    "compare_with": "Change can only be shown since an earlier wave with results: choose it "
-    "again under “Show change since an earlier wave”.",
+    "format": gettext_lazy("Choose one of the file formats offered."),
+    "compare_with": gettext_lazy(
+        "Change can only be shown since an earlier wave with results: choose it "
+        "again under “Show change since an earlier wave”."
+    ),
 }
 
 
@@ -75,9 +80,12 @@ def _start_download(
         },
         wave=wave,
         can_evaluate=False,
+        language=translation.get_language(),
     )
     if not form.is_valid():
-        return None, [DOWNLOAD_ERRORS.get(field, "Choose a file format.") for field in form.errors]
+        return None, [
+            str(DOWNLOAD_ERRORS.get(field, _("Choose a file format."))) for field in form.errors
+        ]
     try:
         job = start_download(
             wave,
@@ -85,6 +93,7 @@ def _start_download(
             form.cleaned_data["format"],
             request.user,
             compare_with=form.cleaned_data["compare_with_wave"],
+            language=form.cleaned_data["language"],
         )
     except DownloadError as error:
         return None, [str(error)]

@@ -9,6 +9,7 @@ if (box) {
   const status = box.querySelector("[data-selection-status]");
   const error = box.querySelector("[data-selection-error]");
   const group = box.querySelector("[data-selection-group]");
+  // The words shown come from the page (data attributes), in the page's language.
   // Offsets count characters as the server does (code points), not UTF-16 units.
   const length = (s) => Array.from(s).length;
   const offsets = () => [
@@ -28,12 +29,12 @@ if (box) {
     const show = () => {
       const [start, end] = offsets();
       if (start === end) {
-        status.textContent = "Nothing selected yet.";
+        status.textContent = status.dataset.nothingSelected;
         return;
       }
       const words = text.value.slice(text.selectionStart, text.selectionEnd).trim();
       const shown = words.length > 80 ? `${words.slice(0, 79)}…` : words;
-      status.textContent = `Selected: “${shown}”`;
+      status.textContent = status.dataset.selected.replace("%s", () => shown);
       error.hidden = true;
       group.classList.remove("govuk-form-group--error");
     };

@@ -4,42 +4,48 @@ and for an evaluator editing on their behalf."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Layout
 from django import forms
 from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from poet.models import Organisation, Wave
 from surveys.models import ContextRespondent, IntegrationAnswer, IntegrationLevel
 from surveys.selectors import context as tools
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
-def _helper(*fields, button: str = "Save and continue") -> FormHelper:
+
+def _helper(*fields, button: str | StrPromise | None = None) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False  # the template writes the <form> so the action stays the page's own
-    helper.layout = Layout(*fields, Button("save", button))
+    helper.layout = Layout(*fields, Button("save", button or _("Save and continue")))
     return helper
 
 
-def _heading(text: str) -> HTML:
+def _heading(text: str | StrPromise) -> HTML:
     return HTML(format_html('<h2 class="govuk-heading-m">{}</h2>', text))
 
 
 class LeadForm(forms.Form):
     name = forms.CharField(
-        label="Full name",
+        label=_("Full name"),
         max_length=200,
-        error_messages={"required": "Enter the partner lead's name."},
+        error_messages={"required": _("Enter the partner lead's name.")},
     )
     organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
-        label="Organisation",
-        help_text="The partner organisation this person speaks for.",
+        label=_("Organisation"),
+        help_text=_("The partner organisation this person speaks for."),
         queryset=Organisation.objects.none(),
-        empty_label="Choose an organisation",
-        error_messages={"required": "Choose the partner lead's organisation."},
+        empty_label=_("Choose an organisation"),
+        error_messages={"required": _("Choose the partner lead's organisation.")},
     )
 
     def __init__(self, *args, wave: Wave, **kwargs):
@@ -50,13 +56,14 @@ class LeadForm(forms.Form):
         self.helper = _helper(
             Field.text("name", field_width=20),
             Field.select("organisation"),
-            button="Add partner lead",
+            button=_("Add partner lead"),
         )
 
 
 def _level_choices() -> list[Choice]:
     return [
-        Choice(int(level), level.label, hint=tools.LEVEL_HINTS[level]) for level in IntegrationLevel
+        Choice(int(level), level.label, hint=gettext(tools.LEVEL_HINTS[level]))
+        for level in IntegrationLevel
     ]
 
 
@@ -84,12 +91,12 @@ class IntegrationForm(forms.Form):
         for group in self.groups:
             answer = existing.get(group.pk)
             self.fields[f"now_{group.pk}"] = _radio(
-                f"For {group.name}: the level of integration now",
+                _("For %(group)s: the level of integration now") % {"group": group.name},
                 _level_choices(),
                 initial=answer.now if answer else None,
             )
             self.fields[f"needed_{group.pk}"] = _radio(
-                f"For {group.name}: the level these people need",
+                _("For %(group)s: the level these people need") % {"group": group.name},
                 _level_choices(),
                 initial=answer.needed if answer else None,
             )
@@ -106,11 +113,12 @@ class IntegrationForm(forms.Form):
             now, needed = data.get(f"now_{group.pk}"), data.get(f"needed_{group.pk}")
             if (now is None) != (needed is None):
                 missing = f"now_{group.pk}" if now is None else f"needed_{group.pk}"
-                which = "now" if now is None else "needed"
-                self.add_error(
-                    missing,
-                    f"Choose the level {which} for {group.name}, or leave both empty.",
+                message = (
+                    _("Choose the level now for %(group)s, or leave both empty.")
+                    if now is None
+                    else _("Choose the level needed for %(group)s, or leave both empty.")
                 )
+                self.add_error(missing, message % {"group": group.name})
         return data
 
     def answers(self) -> dict[int, tuple[int, int] | None]:
@@ -123,18 +131,18 @@ class IntegrationForm(forms.Form):
 
 
 PLACEMENT_FIELDS = (
-    ("depth_now", "depth", "How deep the relationship is now", tools.DEPTH),
-    ("breadth_now", "breadth", "How broad the relationship is now", tools.BREADTH),
+    ("depth_now", "depth", _("How deep the relationship is now"), tools.DEPTH),
+    ("breadth_now", "breadth", _("How broad the relationship is now"), tools.BREADTH),
     (
         "depth_needed",
         "depth",
-        "How deep it should be for the outcomes wanted",
+        _("How deep it should be for the outcomes wanted"),
         tools.DEPTH,
     ),
     (
         "breadth_needed",
         "breadth",
-        "How broad it should be for the outcomes wanted",
+        _("How broad it should be for the outcomes wanted"),
         tools.BREADTH,
     ),
 )
@@ -164,18 +172,18 @@ class RelationshipsForm(forms.Form):
             label = tools.pair_label(a, b)
             placed = existing.get((a.pk, b.pk))
             layout.append(_heading(label))
-            for name, _, question, scale in PLACEMENT_FIELDS:
+            for name, _kind, question, scale in PLACEMENT_FIELDS:
                 key = f"{name}_{a.pk}_{b.pk}"
                 self.fields[key] = _radio(
-                    f"{label}: {question.lower()}",
-                    [Choice(i, f"{i} – {text}") for i, text in scale.items()],
+                    f"{label}: {str(question).lower()}",
+                    [Choice(i, f"{i} – {gettext(text)}") for i, text in scale.items()],
                     initial=getattr(placed, name) if placed else None,
                 )
                 layout.append(Field.radios(key, legend_size="s", small=True))
         area = tools.service_area_of(lead)
         self.fields["area"] = forms.CharField(
-            label="A service area (optional)",
-            help_text=(
+            label=_("A service area (optional)"),
+            help_text=_(
                 "For example, hospital discharge for older people. Place it on the matrix below "
                 "in the same way."
             ),
@@ -183,12 +191,12 @@ class RelationshipsForm(forms.Form):
             required=False,
             initial=area.service_area if area else "",
         )
-        layout += [_heading("A service area"), Field.text("area")]
-        for name, _, question, scale in PLACEMENT_FIELDS:
+        layout += [_heading(_("A service area")), Field.text("area")]
+        for name, _kind, question, scale in PLACEMENT_FIELDS:
             key = f"{name}_area"
             self.fields[key] = _radio(
-                f"The service area: {question.lower()}",
-                [Choice(i, f"{i} – {text}") for i, text in scale.items()],
+                _("The service area: %(question)s") % {"question": str(question).lower()},
+                [Choice(i, f"{i} – {gettext(text)}") for i, text in scale.items()],
                 initial=getattr(area, name) if area else None,
             )
             layout.append(Field.radios(key, legend_size="s", small=True))
@@ -201,22 +209,31 @@ class RelationshipsForm(forms.Form):
             given = [data.get(key) is not None for key in keys]
             if any(given) and not all(given):
                 label = tools.pair_label(a, b)
-                for key, ok, (_, _, question, _) in zip(keys, given, PLACEMENT_FIELDS, strict=True):
+                for key, ok, (_name, _kind, question, _scale) in zip(
+                    keys, given, PLACEMENT_FIELDS, strict=True
+                ):
                     if not ok:
                         self.add_error(
                             key,
-                            f"{label}: choose {question.lower()}, or leave all four empty.",
+                            _("%(pair)s: choose %(question)s, or leave all four empty.")
+                            % {"pair": label, "question": str(question).lower()},
                         )
         area_keys = [f"{name}_area" for name, *_ in PLACEMENT_FIELDS]
         given = [data.get(key) is not None for key in area_keys]
         if data.get("area") and not all(given):
-            for key, ok, (_, _, question, _) in zip(
+            for key, ok, (_name, _kind, question, _scale) in zip(
                 area_keys, given, PLACEMENT_FIELDS, strict=True
             ):
                 if not ok:
-                    self.add_error(key, f"The service area: choose {question.lower()}.")
+                    self.add_error(
+                        key,
+                        _("The service area: choose %(question)s.")
+                        % {"question": str(question).lower()},
+                    )
         elif any(given) and not data.get("area"):
-            self.add_error("area", "Enter the name of the service area, or leave its scales empty.")
+            self.add_error(
+                "area", _("Enter the name of the service area, or leave its scales empty.")
+            )
         return data
 
     def service_area(self) -> tuple[str, tuple[int, int, int, int] | None]:
@@ -238,15 +255,19 @@ class RelationshipsForm(forms.Form):
 
 class ImportanceForm(forms.Form):
     importance = forms.TypedChoiceField(
-        label="How strategically important is the joint work to your own organisation?",
-        help_text="Think of your organisation's own priorities, not the partnership's.",
-        choices=[Choice(i, f"{i} – {text}") for i, text in tools.IMPORTANCE.items()],
+        label=_("How strategically important is the joint work to your own organisation?"),
+        help_text=_("Think of your organisation's own priorities, not the partnership's."),
+        choices=[
+            Choice(i, format_lazy("{} – {}", i, _(text))) for i, text in tools.IMPORTANCE.items()
+        ],
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how important the joint work is to your organisation."},
+        error_messages={
+            "required": _("Choose how important the joint work is to your organisation.")
+        },
     )
     reason = forms.CharField(
-        label="Why? (optional)",
+        label=_("Why? (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -258,9 +279,9 @@ class ImportanceForm(forms.Form):
             kwargs.setdefault("initial", {"importance": rating.importance, "reason": rating.reason})
         super().__init__(*args, **kwargs)
         self.lead = lead
-        self.fields[
-            "importance"
-        ].label = f"How strategically important is the joint work to {lead.organisation.name}?"
+        self.fields["importance"].label = _(
+            "How strategically important is the joint work to %(organisation)s?"
+        ) % {"organisation": lead.organisation.name}
         self.helper = _helper(Field.radios("importance", legend_size="m"), Field.textarea("reason"))
 
 
@@ -270,7 +291,7 @@ TOOL_FORMS = {
     "importance": ImportanceForm,
 }
 TOOL_TITLES = {
-    "integration": "Levels of integration",
-    "relationships": "Depth and breadth of relationships",
-    "importance": "Strategic importance",
+    "integration": _("Levels of integration"),
+    "relationships": _("Depth and breadth of relationships"),
+    "importance": _("Strategic importance"),
 }

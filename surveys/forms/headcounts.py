@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from poet.models import Organisation, StaffGroup, Wave
 from surveys.selectors.headcounts import Cell
@@ -25,9 +26,9 @@ class HeadcountsForm(forms.Form):
         self.staff_groups = list(StaffGroup.objects.filter(partnership=wave.partnership))
         for o in self.organisations:
             for g in self.staff_groups:
-                where = f"{g.name} at {o.name}"
+                where = {"group": g.name, "organisation": o.name, "most": f"{MAX_HEADCOUNT:,}"}
                 self.fields[field_name(o.pk, g.pk)] = forms.IntegerField(
-                    label=f"Headcount of {where}",
+                    label=_("Headcount of %(group)s at %(organisation)s") % where,
                     required=False,
                     min_value=0,
                     max_value=MAX_HEADCOUNT,
@@ -40,9 +41,20 @@ class HeadcountsForm(forms.Form):
                         }
                     ),
                     error_messages={
-                        "invalid": f"Enter the headcount of {where} as a whole number, such as 12",
-                        "min_value": f"The headcount of {where} must be 0 or more",
-                        "max_value": f"The headcount of {where} must be {MAX_HEADCOUNT:,} or fewer",
+                        "invalid": _(
+                            "Enter the headcount of %(group)s at %(organisation)s as a whole "
+                            "number, such as 12"
+                        )
+                        % where,
+                        "min_value": _(
+                            "The headcount of %(group)s at %(organisation)s must be 0 or more"
+                        )
+                        % where,
+                        "max_value": _(
+                            "The headcount of %(group)s at %(organisation)s must be %(most)s or "
+                            "fewer"
+                        )
+                        % where,
                     },
                 )
         self.helper = FormHelper()  # for the error summary; the grid is laid out by hand
@@ -74,4 +86,4 @@ class CellActionForm(forms.Form):
     organisation = forms.IntegerField()
     staff_group = forms.IntegerField()
     expected = forms.IntegerField(min_value=1)
-    action = forms.ChoiceField(choices=[("confirm", "Confirm"), ("discard", "Discard")])
+    action = forms.ChoiceField(choices=[("confirm", _("Confirm")), ("discard", _("Discard"))])

@@ -7,6 +7,8 @@ from typing import cast
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fixed, Layout
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from poet.models import Organisation, StaffGroup, Wave
 from surveys.selectors.opening import is_closed
@@ -18,16 +20,16 @@ class StaffListForm(forms.Form):
     """A staff list CSV; every problem in it is an error of the file field, one per bad row."""
 
     staff_list = forms.FileField(
-        label="Staff list",
-        help_text=(
+        label=_("Staff list"),
+        help_text=_(
             "A CSV file (UTF-8) with the header email,organisation,staff_group and one row for "
             "each member of staff. Organisation and staff group must be names used in this "
             "partnership. Up to 5 MB."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         error_messages={
-            "required": "Choose a staff list CSV file to upload.",
-            "empty": "The file is empty.",
+            "required": _("Choose a staff list CSV file to upload."),
+            "empty": _("The file is empty."),
         },
     )
 
@@ -38,7 +40,7 @@ class StaffListForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = True
         self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(Field("staff_list"), Button("upload", "Upload staff list"))
+        self.helper.layout = Layout(Field("staff_list"), Button("upload", _("Upload staff list")))
 
     def clean_staff_list(self):
         upload = self.cleaned_data["staff_list"]
@@ -46,7 +48,8 @@ class StaffListForm(forms.Form):
             raise forms.ValidationError(CLOSED_TO_INVITATIONS)
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is too large: a staff list can be up to {MAX_BYTES // 1024 // 1024} MB."
+                _("The file is too large: a staff list can be up to %(megabytes)s MB.")
+                % {"megabytes": MAX_BYTES // 1024 // 1024}
             )
         try:
             self.members = read_staff_list(upload.read(), self.wave)
@@ -59,28 +62,32 @@ class OpenLinkForm(forms.Form):
     """How many responses the open link takes at most, when it is made or changed."""
 
     max_responses = forms.IntegerField(
-        label="Most responses through the link",
+        label=_("Most responses through the link"),
         min_value=1,
         max_value=MAX_OPEN_LINK_RESPONSES,
-        help_text=(
+        help_text=_(
             "When this many responses have come through the link, it says it is full and takes "
             "no more. Count the staff it is for, with a few to spare."
         ),
         error_messages={
-            "required": "Enter the most responses the link may take.",
-            "invalid": "Enter the most responses as a whole number, such as 200.",
-            "min_value": "The most responses must be 1 or more.",
-            "max_value": f"The most responses must be {MAX_OPEN_LINK_RESPONSES:,} or fewer.",
+            "required": _("Enter the most responses the link may take."),
+            "invalid": _("Enter the most responses as a whole number, such as 200."),
+            "min_value": _("The most responses must be 1 or more."),
+            "max_value": format_lazy(
+                _("The most responses must be {most} or fewer."),
+                most=f"{MAX_OPEN_LINK_RESPONSES:,}",
+            ),
         },
     )
 
-    def __init__(self, *args, button: str = "Make the open link", **kwargs):
+    def __init__(self, *args, button: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = True
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
-            Field.text("max_responses", field_width=Fixed.FIVE), Button("save", button)
+            Field.text("max_responses", field_width=Fixed.FIVE),
+            Button("save", button or _("Make the open link")),
         )
 
 
@@ -88,32 +95,32 @@ class AddPersonForm(forms.Form):
     """One member of staff, by hand: what one row of a staff list file says."""
 
     email = forms.EmailField(
-        label="E-mail address",
+        label=_("E-mail address"),
         max_length=254,
-        help_text="Their invitation and reminders go here, and nowhere else.",
+        help_text=_("Their invitation and reminders go here, and nowhere else."),
         widget=forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
         error_messages={
-            "required": "Enter their e-mail address.",
-            "invalid": "Enter an e-mail address in the correct format, like name@example.org.",
-            "max_length": "The e-mail address must be 254 characters or fewer.",
+            "required": _("Enter their e-mail address."),
+            "invalid": _("Enter an e-mail address in the correct format, like name@example.org."),
+            "max_length": _("The e-mail address must be 254 characters or fewer."),
         },
     )
     organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
-        label="Organisation",
+        label=_("Organisation"),
         queryset=Organisation.objects.none(),
-        empty_label="Choose an organisation",
+        empty_label=_("Choose an organisation"),
         error_messages={
-            "required": "Choose the organisation they work for.",
-            "invalid_choice": "Choose the organisation they work for.",
+            "required": _("Choose the organisation they work for."),
+            "invalid_choice": _("Choose the organisation they work for."),
         },
     )
     staff_group: forms.ModelChoiceField[StaffGroup] = forms.ModelChoiceField(
-        label="Staff group",
+        label=_("Staff group"),
         queryset=StaffGroup.objects.none(),
-        empty_label="Choose a staff group",
+        empty_label=_("Choose a staff group"),
         error_messages={
-            "required": "Choose their staff group.",
-            "invalid_choice": "Choose their staff group.",
+            "required": _("Choose their staff group."),
+            "invalid_choice": _("Choose their staff group."),
         },
     )
 
@@ -131,5 +138,5 @@ class AddPersonForm(forms.Form):
             Field.text("email", field_width=Fixed.TWENTY),
             Field.select("organisation"),
             Field.select("staff_group"),
-            Button("add", "Add to the staff list"),
+            Button("add", _("Add to the staff list")),
         )

@@ -22,6 +22,7 @@ from itertools import combinations
 from statistics import mean
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext, gettext_noop
 
 from poet.models import Organisation, UserGroup, Wave
 from surveys.models import (
@@ -33,17 +34,19 @@ from surveys.models import (
     hash_token,
 )
 
-# One-line plain explanations, from Leutz as summarised in the source.
+# One-line plain explanations, from Leutz as summarised in the source. The words of this
+# module are English data, marked for translation (gettext_noop): pages and files translate them
+# as they show them, with gettext.
 LEVEL_HINTS: dict[int, str] = {
-    IntegrationLevel.LINKAGE: (
+    IntegrationLevel.LINKAGE: gettext_noop(
         "Separate organisations, systematically linked: everyone knows what services exist and "
         "how to reach them. Suits people with mild, moderate or new needs."
     ),
-    IntegrationLevel.COORDINATION: (
+    IntegrationLevel.COORDINATION: gettext_noop(
         "Explicit structures to find points of tension, confusion and gaps between services, "
         "with policies and procedures to deal with them."
     ),
-    IntegrationLevel.FULL: (
+    IntegrationLevel.FULL: gettext_noop(
         "New services with a single approach and pooled funding. Suits people with complex or "
         "unpredictable needs."
     ),
@@ -51,40 +54,42 @@ LEVEL_HINTS: dict[int, str] = {
 
 # Depth: how closely two partners work together; breadth: how much of their work it covers.
 DEPTH: dict[int, str] = {
-    1: "Sharing information and knowing who to contact",
-    2: "Consulting each other and co-ordinating some work",
-    3: "Planning and commissioning together",
-    4: "Joint management, joint teams or pooled budgets",
-    5: "Fully merged: one organisation or structure",
+    1: gettext_noop("Sharing information and knowing who to contact"),
+    2: gettext_noop("Consulting each other and co-ordinating some work"),
+    3: gettext_noop("Planning and commissioning together"),
+    4: gettext_noop("Joint management, joint teams or pooled budgets"),
+    5: gettext_noop("Fully merged: one organisation or structure"),
 }
 BREADTH: dict[int, str] = {
-    1: "One team or service",
-    2: "A few services",
-    3: "One whole service area or user group",
-    4: "Several service areas or user groups",
-    5: "The whole system: everything both do together",
+    1: gettext_noop("One team or service"),
+    2: gettext_noop("A few services"),
+    3: gettext_noop("One whole service area or user group"),
+    4: gettext_noop("Several service areas or user groups"),
+    5: gettext_noop("The whole system: everything both do together"),
 }
 IMPORTANCE: dict[int, str] = {
-    1: "Not important to us",
-    2: "Of minor importance",
-    3: "Moderately important",
-    4: "Important",
-    5: "Central to what we are for",
+    1: gettext_noop("Not important to us"),
+    2: gettext_noop("Of minor importance"),
+    3: gettext_noop("Moderately important"),
+    4: gettext_noop("Important"),
+    5: gettext_noop("Central to what we are for"),
 }
 HIGH_IMPORTANCE = 4  # ratings at or above this count as "important" in the grid
 
 QUADRANTS = {
     "both": (
-        "Important to both",
-        "A partnership fits: both organisations will prioritise the joint work.",
+        gettext_noop("Important to both"),
+        gettext_noop("A partnership fits: both organisations will prioritise the joint work."),
     ),
     "one": (
-        "Important to one only",
-        "A contract may fit better than a partnership: only one side will prioritise it.",
+        gettext_noop("Important to one only"),
+        gettext_noop(
+            "A contract may fit better than a partnership: only one side will prioritise it."
+        ),
     ),
     "neither": (
-        "Important to neither",
-        "Question the joint work: neither organisation is likely to prioritise it.",
+        gettext_noop("Important to neither"),
+        gettext_noop("Question the joint work: neither organisation is likely to prioritise it."),
     ),
 }
 
@@ -119,7 +124,7 @@ def ordered_pair(a: Organisation, b: Organisation) -> tuple[Organisation, Organi
 
 def pair_label(a: Organisation, b: Organisation) -> str:
     first, second = sorted([a.name, b.name])
-    return f"{first} and {second}"
+    return gettext("%(first)s and %(second)s") % {"first": first, "second": second}
 
 
 def service_area_of(lead: ContextRespondent) -> RelationshipPlacement | None:
@@ -241,7 +246,7 @@ def importance_grid(wave: Wave) -> list[GridRow]:
     ratings = organisation_importance(wave)
     return [
         GridRow(
-            relationship=f"{a} and {b}",
+            relationship=gettext("%(first)s and %(second)s") % {"first": a, "second": b},
             organisation_a=a,
             importance_a=ratings[a],
             organisation_b=b,

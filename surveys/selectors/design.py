@@ -2,6 +2,7 @@
 and chosen outcomes, found by the positions and codes that survive a new version."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from poet.models import OutcomeStatement, Partnership, Wave
 from poet.selectors.outcome_statements import outcome_statements_for
@@ -38,7 +39,7 @@ def section_at(questionnaire: Questionnaire, position: int) -> Section:
     """A section by its position (1 for the first), which is the same in every version."""
     sections = sections_of(questionnaire)
     if not 1 <= position <= len(sections):
-        raise SurveyError("That section is no longer in the questionnaire.")
+        raise SurveyError(_("That section is no longer in the questionnaire."))
     return sections[position - 1]
 
 
@@ -52,7 +53,9 @@ def item_codes(questionnaire: Questionnaire) -> list[str]:
 def item_with_code(questionnaire: Questionnaire, code: str) -> Item:
     item = Item.objects.filter(section__questionnaire=questionnaire, code=code).first()
     if item is None:
-        raise SurveyError(f"There is no question with the code {code} in the questionnaire.")
+        raise SurveyError(
+            _("There is no question with the code %(code)s in the questionnaire.") % {"code": code}
+        )
     return item
 
 

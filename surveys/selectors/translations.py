@@ -20,26 +20,40 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from poet.models import OutcomeStatement, Wave
+from surveys import respondent_words
 from surveys.languages import ENGLISH, Language, language
 from surveys.models import Item, Questionnaire, Section, Translation, WaveLanguage
 from surveys.selectors.questionnaire_versions import latest_questionnaire
 
-AUDIENCE_NAMES: dict[str, str] = {
-    Questionnaire.For.STAFF: "Staff questionnaire",
-    Questionnaire.For.FOLLOW_UP: "Service users' and carers' questionnaire",
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+# Where a text is, in words (the Languages page and the PO file's comments), in the reader's
+# language.
+AUDIENCE_NAMES: dict[str, StrPromise] = {
+    Questionnaire.For.STAFF: _("Staff questionnaire"),
+    Questionnaire.For.FOLLOW_UP: _("Service users' and carers' questionnaire"),
 }
 QUESTIONNAIRE_FIELDS = {
-    "title": "title",
-    "introduction": "introduction",
-    "privacy_notice": "privacy notice",
-    "contact": "contact",
+    "title": _("title"),
+    "introduction": _("introduction"),
+    "privacy_notice": _("privacy notice"),
+    "contact": _("contact"),
 }
-SECTION_FIELDS = {"title": "title", "introduction": "introduction"}
-ITEM_FIELDS = {"text": "question", "easy_read_text": "easy-read wording", "help_text": "hint"}
-OUTCOME_FIELDS = {"text": "statement", "easy_read_text": "easy-read wording"}
+SECTION_FIELDS = {"title": _("title"), "introduction": _("introduction")}
+ITEM_FIELDS = {
+    "text": _("question"),
+    "easy_read_text": _("easy-read wording"),
+    "help_text": _("hint"),
+}
+OUTCOME_FIELDS = {"text": _("statement"), "easy_read_text": _("easy-read wording")}
 
 
 @dataclass(frozen=True)
@@ -84,7 +98,7 @@ def questionnaire_texts(
 ) -> list[Text]:
     """Every non-empty text of one questionnaire version, outcome statements included."""
     aud = questionnaire.audience
-    name = AUDIENCE_NAMES.get(aud, aud)
+    name = str(AUDIENCE_NAMES.get(aud, aud))
     texts = [
         Text(f"{aud}.questionnaire.{f}", getattr(questionnaire, f), f"{name}: {label}")
         for f, label in QUESTIONNAIRE_FIELDS.items()
@@ -95,27 +109,89 @@ def questionnaire_texts(
             Text(
                 f"{aud}.section.{number}.{f}",
                 getattr(section, f),
-                f"{name}, section {number}: {label}",
+                gettext("%(questionnaire)s, section %(number)s: %(field)s")
+                % {"questionnaire": name, "number": number, "field": label},
             )
             for f, label in SECTION_FIELDS.items()
         ]
         for item in section.items.all():
-            where = f"{name}, question {item.code}"
+            where = gettext("%(questionnaire)s, question %(code)s") % {
+                "questionnaire": name,
+                "code": item.code,
+            }
             texts += [
                 Text(f"{aud}.item.{item.code}.{f}", getattr(item, f), f"{where}: {label}")
                 for f, label in ITEM_FIELDS.items()
             ]
             texts += [
-                Text(f"{aud}.item.{item.code}.option.{value}", label, f"{where}: option {value}")
+                Text(
+                    f"{aud}.item.{item.code}.option.{value}",
+                    label,
+                    gettext("%(where)s: option %(value)s") % {"where": where, "value": value},
+                )
                 for value, label in _option_values(item)
                 if not _is_outcome_option(value, label, outcomes)
             ]
     for code, outcome in sorted(outcomes.items()):
         texts += [
-            Text(f"outcome.{code}.{f}", getattr(outcome, f), f"Outcome {code}: {label}")
+            Text(
+                f"outcome.{code}.{f}",
+                getattr(outcome, f),
+                gettext("Outcome %(code)s: %(field)s") % {"code": code, "field": label},
+            )
             for f, label in OUTCOME_FIELDS.items()
         ]
     return [t for t in texts if t.source.strip()]
+
+
+# The product's own words on respondent pages ("Continue", the thank-you page, …): the interface's
+# catalogue gives them in its languages (Welsh); every other language a wave offers translates
+# them with the questionnaire, as ``page.<word>`` and ``page.easy.<word>`` (easy read, where its
+# wording differs) and ``page.easy.counter.<message>`` (the easy-read character counter).
+PAGE_WHERE = "Respondent pages"
+
+
+def has_interface_catalogue(code: str) -> bool:
+    """Whether the product's words come in this language from the interface's catalogue."""
+    return code in {c for c, _ in settings.LANGUAGES}
+
+
+def page_texts() -> list[Text]:
+    """The respondent pages' own words to translate, each with the English it is."""
+    texts = [
+        Text(f"page.{key}", source, f"{PAGE_WHERE}: “{key}”")
+        for key, source in respondent_words.STANDARD.items()
+    ]
+    texts += [
+        Text(f"page.easy.{key}", source, f"{PAGE_WHERE}, easy read: “{key}”")
+        for key, source in respondent_words.EASY.items()
+        if respondent_words.STANDARD.get(key) != source
+    ]
+    texts += [
+        Text(f"page.easy.counter.{key}", source, f"{PAGE_WHERE}, easy read: character count")
+        for key, source in respondent_words.EASY_COUNTER_MESSAGES.items()
+    ]
+    return texts
+
+
+def language_texts(wave: Wave, code: str, texts: list[Text] | None = None) -> list[Text]:
+    """Everything a wave needs translated into `code`: its questionnaires' texts, and the pages'
+    own words unless the interface's catalogue has the language."""
+    texts = wave_texts(wave) if texts is None else texts
+    return texts if has_interface_catalogue(code) else [*texts, *page_texts()]
+
+
+def page_words(wave_id: int, code: str) -> dict[str, str]:
+    """The pages' own words in `code` from the wave's translations (key → text), for the
+    respondent pages; empty where the catalogue has the language."""
+    if code == ENGLISH or has_interface_catalogue(code):
+        return {}
+    translations = translations_of(wave_id, code)
+    return {
+        text.key: translations[text.key][1]
+        for text in page_texts()
+        if is_translated(text, translations)
+    }
 
 
 def wave_texts(wave: Wave) -> list[Text]:
@@ -178,8 +254,9 @@ def language_statuses(wave: Wave, texts: list[Text] | None = None) -> list[Langu
     statuses = []
     for code in offered_codes(wave):
         translations = translations_of(wave.pk, code)
-        missing = [t for t in texts if not is_translated(t, translations)]
-        statuses.append(LanguageStatus(language(code), len(texts), missing))
+        needed = language_texts(wave, code, texts)
+        missing = [t for t in needed if not is_translated(t, translations)]
+        statuses.append(LanguageStatus(language(code), len(needed), missing))
     return statuses
 
 
@@ -193,7 +270,8 @@ def respondent_languages(questionnaire: Questionnaire, sections: list[Section]) 
     texts = questionnaire_texts(questionnaire, sections)
     for code in codes:
         translations = translations_of(questionnaire.wave_id, code)
-        if all(is_translated(t, translations) for t in texts):
+        needed = texts if has_interface_catalogue(code) else [*texts, *page_texts()]
+        if all(is_translated(t, translations) for t in needed):
             result.append(language(code))
     return result
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from poet.models import Organisation, Wave
 from poet.services import record_audit
@@ -32,7 +33,7 @@ def create_lead(
 ) -> tuple[ContextRespondent, str]:
     """A named partner lead with a fresh link token (returned once; only its hash is kept)."""
     if organisation.partnership_id != wave.partnership_id:
-        raise ContextError("Choose an organisation of this partnership.")
+        raise ContextError(_("Choose an organisation of this partnership."))
     token, token_hash = new_token()
     lead = ContextRespondent.objects.create(
         wave=wave, name=name.strip(), organisation=organisation, token_hash=token_hash
@@ -73,7 +74,7 @@ def save_integration(
     groups = {g.pk for g in user_groups(lead.wave)}
     for group_id, levels in answers.items():
         if group_id not in groups:
-            raise ContextError("That user group is not one of this partnership's.")
+            raise ContextError(_("That user group is not one of this partnership's."))
         if levels is None:
             IntegrationAnswer.objects.filter(respondent=lead, user_group_id=group_id).delete()
             continue
@@ -96,7 +97,7 @@ def save_relationships(
     allowed = {(a.pk, b.pk) for a, b in relationships_for(lead)}
     for pair, values in placements.items():
         if pair not in allowed:
-            raise ContextError("That relationship does not include the lead's organisation.")
+            raise ContextError(_("That relationship does not include the lead's organisation."))
         existing = RelationshipPlacement.objects.filter(
             respondent=lead, organisation_a_id=pair[0], organisation_b_id=pair[1]
         )

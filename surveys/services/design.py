@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from poet.models import OutcomeStatement, Wave
 from poet.services import record_audit
@@ -53,15 +55,17 @@ def check_new_code(questionnaire: Questionnaire, code: str) -> None:
     """A new item's code: unique in the questionnaire, and simple enough for exports."""
     if not code or not CODE_PATTERN.match(code) or len(code) > 60:
         raise SurveyError(
-            "Enter a code of up to 60 letters, digits, dots, dashes or underscores, "
-            "starting with a letter or digit."
+            _(
+                "Enter a code of up to 60 letters, digits, dots, dashes or underscores, "
+                "starting with a letter or digit."
+            )
         )
     if code.lower().endswith(RESERVED_SUFFIXES):
         raise SurveyError(
-            "Codes ending in .importance or .achievement are kept for outcome questions."
+            _("Codes ending in .importance or .achievement are kept for outcome questions.")
         )
     if Item.objects.filter(section__questionnaire=questionnaire, code__iexact=code).exists():
-        raise SurveyError(f"Another question already has the code {code}.")
+        raise SurveyError(_("Another question already has the code %(code)s.") % {"code": code})
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -156,7 +160,10 @@ def remove_section(wave: Wave, position: int, *, actor=None) -> Questionnaire:
     section = section_at(questionnaire, position)
     if section.items.filter(Q(outcome__isnull=False) | Q(code=TOP3)).exists():
         raise SurveyError(
-            "This section holds the outcome questions. Change the outcomes instead of removing it."
+            _(
+                "This section holds the outcome questions. Change the outcomes instead of "
+                "removing it."
+            )
         )
     title = section.title
     section.delete()
@@ -205,7 +212,7 @@ def update_item(
     Options of "pick the three that matter most" follow the chosen outcomes and are not edited
     here."""
     if not text.strip():
-        raise SurveyError("Enter the question.")
+        raise SurveyError(_("Enter the question."))
     questionnaire = _editable(wave)
     item = item_with_code(questionnaire, code)
     item.text = text.strip()
@@ -242,18 +249,18 @@ def check_rules(
     """The rules every question of a kind must keep, whether new or changed."""
     if kind in CHOICE_KINDS:
         if len(options) < 2:
-            raise SurveyError("Enter at least two options, one per line.")
+            raise SurveyError(_("Enter at least two options, one per line."))
         if len({o["value"].lower() for o in options}) != len(options):
-            raise SurveyError("Each option must be different.")
+            raise SurveyError(_("Each option must be different."))
     if kind == Item.Kind.MULTIPLE and max_choices is not None and max_choices < 1:
-        raise SurveyError("The most options someone may pick must be at least 1.")
+        raise SurveyError(_("The most options someone may pick must be at least 1."))
     if (
         kind == Item.Kind.NUMBER
         and min_value is not None
         and max_value is not None
         and min_value > max_value
     ):
-        raise SurveyError("The smallest number must not be more than the largest.")
+        raise SurveyError(_("The smallest number must not be more than the largest."))
 
 
 def parse_choices(lines: str | Iterable[str]) -> list[dict[str, str]]:
@@ -285,12 +292,12 @@ def add_item(
     """Add a question of any kind at the end of a section."""
     code = code.strip()
     if kind not in Item.Kind.values:
-        raise SurveyError("Choose what kind of question this is.")
+        raise SurveyError(_("Choose what kind of question this is."))
     if not text.strip():
-        raise SurveyError("Enter the question.")
+        raise SurveyError(_("Enter the question."))
     options = parse_choices(choices) if kind in CHOICE_KINDS else []
     if kind == Item.Kind.LIKERT and scale not in Item.Scale.values:
-        raise SurveyError("Choose the scale of answers.")
+        raise SurveyError(_("Choose the scale of answers."))
     check_rules(kind, options, max_choices, min_value, max_value)
     questionnaire = _editable(wave)
     check_new_code(questionnaire, code)
@@ -321,7 +328,7 @@ def remove_item(wave: Wave, code: str, *, actor=None) -> Questionnaire:
     item = item_with_code(questionnaire, code)
     if item.outcome_id is not None:
         raise SurveyError(
-            "Outcome questions come in pairs: change the outcomes to remove this one."
+            _("Outcome questions come in pairs: change the outcomes to remove this one.")
         )
     section = item.section
     item.delete()
@@ -364,11 +371,11 @@ def set_outcomes(wave: Wave, outcomes: Iterable[OutcomeStatement], *, actor=None
     "three that matter most" options in step."""
     outcomes = list(outcomes)
     if not outcomes:
-        raise SurveyError("Choose at least one outcome.")
+        raise SurveyError(_("Choose at least one outcome."))
     check_outcome_codes(outcomes)
     allowed = set(available_outcomes(wave.partnership).values_list("pk", flat=True))
     if any(o.pk not in allowed for o in outcomes):
-        raise SurveyError("Choose outcomes from the library or this partnership's own.")
+        raise SurveyError(_("Choose outcomes from the library or this partnership's own."))
     questionnaire = _editable(wave)
     current = chosen_outcomes(questionnaire)
     wanted = {o.pk for o in outcomes}
@@ -410,7 +417,9 @@ def set_outcomes(wave: Wave, outcomes: Iterable[OutcomeStatement], *, actor=None
         taken = set(outcome_items_qs.values_list("code", flat=True))
         clash = sorted(taken & {it.code for it in new_items})
         if clash:
-            raise SurveyError(f"Another question already has the code {clash[0]}.")
+            raise SurveyError(
+                _("Another question already has the code %(code)s.") % {"code": clash[0]}
+            )
         Item.objects.bulk_create(new_items)
     top3 = outcome_items_qs.filter(code=TOP3).first()
     if top3 is not None:
@@ -435,10 +444,11 @@ def set_closing_date(wave: Wave, closes_on: datetime.date | None, *, actor=None)
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     if closes_on is not None:
         if closes_on < timezone.localdate():
-            raise SurveyError("The closing date must be today or in the future.")
+            raise SurveyError(_("The closing date must be today or in the future."))
         if wave.opens_on and closes_on < wave.opens_on:
             raise SurveyError(
-                f"The closing date must be on or after the opening date, {wave.opens_on:%-d %B %Y}."
+                _("The closing date must be on or after the opening date, %(date)s.")
+                % {"date": date_format(wave.opens_on, "j F Y")}
             )
     old = wave.closes_on
     wave.closes_on = closes_on
@@ -464,9 +474,9 @@ def create_staff_questionnaire(
     """Version 1 of the wave's staff questionnaire from the template, with the chosen outcomes."""
     outcomes = list(outcomes)
     if wave.questionnaires.filter(audience=Questionnaire.For.STAFF).exists():
-        raise SurveyError("This wave already has a staff questionnaire.")
+        raise SurveyError(_("This wave already has a staff questionnaire."))
     if not outcomes:
-        raise SurveyError("Choose at least one outcome.")
+        raise SurveyError(_("Choose at least one outcome."))
     check_outcome_codes(outcomes)
     questionnaire = Questionnaire.objects.create(
         wave=wave,

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from poet.models import Organisation, StaffGroup, Wave
 from poet.services import record_audit
@@ -64,9 +65,12 @@ def set_headcounts(wave: Wave, counts: dict[Cell, int | None], *, actor=None) ->
     groups = {g.pk: g for g in StaffGroup.objects.filter(partnership=wave.partnership)}
     for (o, g), n in counts.items():
         if o not in organisations or g not in groups:
-            raise HeadcountError("Choose organisations and staff groups of this partnership.")
+            raise HeadcountError(_("Choose organisations and staff groups of this partnership."))
         if n is not None and not 0 <= n <= MAX_HEADCOUNT:
-            raise HeadcountError(f"A headcount is a whole number from 0 to {MAX_HEADCOUNT:,}.")
+            raise HeadcountError(
+                _("A headcount is a whole number from 0 to %(most)s.")
+                % {"most": f"{MAX_HEADCOUNT:,}"}
+            )
     lock_open_link(wave.pk)
     existing = {
         (h.organisation_id, h.staff_group_id): h
@@ -103,7 +107,7 @@ def _awaiting_in_cell(wave: Wave, organisation: Organisation, staff_group: Staff
         organisation.partnership_id != wave.partnership_id
         or staff_group.partnership_id != wave.partnership_id
     ):
-        raise HeadcountError("Choose an organisation and staff group of this partnership.")
+        raise HeadcountError(_("Choose an organisation and staff group of this partnership."))
     return open_link_responses(wave.pk).filter(
         organisation=organisation, staff_group=staff_group, awaiting_confirmation=True
     )
@@ -111,11 +115,13 @@ def _awaiting_in_cell(wave: Wave, organisation: Organisation, staff_group: Staff
 
 def _check_expected(found: int, expected: int | None) -> None:
     if found == 0:
-        raise HeadcountError("No responses of this group are awaiting confirmation.")
+        raise HeadcountError(_("No responses of this group are awaiting confirmation."))
     if expected is not None and found != expected:
         raise HeadcountError(
-            "More responses of this group arrived while you were looking: check the number "
-            "waiting and choose again."
+            _(
+                "More responses of this group arrived while you were looking: check the number "
+                "waiting and choose again."
+            )
         )
 
 
@@ -138,7 +144,7 @@ def confirm_awaiting(
     _check_expected(found, expected)
     confirmed = waiting.update(awaiting_confirmation=False, submitted_on=timezone.localdate())
     counted = counted_in_cell(wave.pk, organisation.pk, staff_group.pk)
-    row, _ = StaffHeadcount.objects.select_for_update().get_or_create(
+    row, _created = StaffHeadcount.objects.select_for_update().get_or_create(
         wave=wave, organisation=organisation, staff_group=staff_group, defaults={"count": 0}
     )
     old = row.count

@@ -5,6 +5,7 @@ date has passed) stops answers for good.
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from poet.models import Wave
 from poet.services import record_audit
@@ -17,14 +18,14 @@ from surveys.services.translations import check_translations
 
 def check_can_open(questionnaire: Questionnaire | None) -> None:
     if questionnaire is None:
-        raise SurveyError("Create the staff questionnaire before opening the wave.")
+        raise SurveyError(_("Create the staff questionnaire before opening the wave."))
     if not Item.objects.filter(section__questionnaire=questionnaire).exists():
-        raise SurveyError("The questionnaire has no questions yet.")
+        raise SurveyError(_("The questionnaire has no questions yet."))
     codes = list(
         Item.objects.filter(section__questionnaire=questionnaire).values_list("code", flat=True)
     )
     if len(codes) != len(set(codes)):
-        raise SurveyError("Two questions share a code; every question needs its own code.")
+        raise SurveyError(_("Two questions share a code; every question needs its own code."))
 
 
 @transaction.atomic
@@ -34,7 +35,7 @@ def open_wave(wave: Wave, *, actor=None) -> None:
     if wave.status == Wave.Status.OPEN:
         return
     if wave.closes_on and wave.closes_on < timezone.localdate():
-        raise SurveyError("The closing date has passed: set a later closing date first.")
+        raise SurveyError(_("The closing date has passed: set a later closing date first."))
     questionnaire = latest_questionnaire(wave)
     check_can_open(questionnaire)
     check_translations(questionnaire)

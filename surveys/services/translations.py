@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import polib
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 
 from poet.models import Wave
 from poet.services import record_audit
@@ -24,11 +26,13 @@ from surveys.languages import ENGLISH, language, other_languages
 from surveys.models import Questionnaire, Translation, WaveLanguage
 from surveys.selectors.translations import (
     Text,
+    has_interface_catalogue,
     is_translated,
+    language_texts,
     offered_codes,
+    page_texts,
     questionnaire_texts,
     translations_of,
-    wave_texts,
 )
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -44,11 +48,13 @@ class TranslationFileError(SurveyError):
         self.problems = problems
         shown = problems[:MAX_LISTED]
         more = len(problems) - len(shown)
+        listed = "; ".join(shown)
         super().__init__(
-            "The file was not imported (nothing was saved): "
-            + "; ".join(shown)
-            + (f"; and {more} more" if more else "")
-            + "."
+            _("The file was not imported (nothing was saved): %(problems)s; and %(more)s more.")
+            % {"problems": listed, "more": more}
+            if more
+            else _("The file was not imported (nothing was saved): %(problems)s.")
+            % {"problems": listed}
         )
 
 
@@ -59,7 +65,7 @@ def set_languages(wave: Wave, codes: list[str], *, actor=None) -> None:
     allowed = {lang.code for lang in other_languages()}
     unknown = [c for c in codes if c not in allowed]
     if unknown:
-        raise SurveyError(f"POET does not offer {', '.join(unknown)}.")
+        raise SurveyError(_("POET does not offer %(codes)s.") % {"codes": ", ".join(unknown)})
     before = set(offered_codes(wave))
     wanted = set(codes)
     WaveLanguage.objects.filter(wave=wave).exclude(code__in=wanted).delete()
@@ -86,15 +92,20 @@ def check_translations(questionnaire: Questionnaire) -> None:
     short = []
     for code in codes:
         translations = translations_of(questionnaire.wave_id, code)
-        missing = [t for t in texts if not is_translated(t, translations)]
+        needed = texts if has_interface_catalogue(code) else [*texts, *page_texts()]
+        missing = [t for t in needed if not is_translated(t, translations)]
         if missing:
-            short.append(f"{language(code).english_name} lacks {len(missing)}")
+            short.append(
+                _("%(language)s lacks %(count)s")
+                % {"language": _language_name(code), "count": len(missing)}
+            )
     if short:
         raise SurveyError(
-            "Some languages the wave offers are not fully translated ("
-            + "; ".join(short)
-            + "): import their translations on the wave's Languages page, or take the "
-            "language off."
+            _(
+                "Some languages the wave offers are not fully translated (%(short)s): import "
+                "their translations on the wave's Languages page, or take the language off."
+            )
+            % {"short": "; ".join(short)}
         )
 
 
@@ -123,11 +134,18 @@ def export_po(wave: Wave, code: str, *, actor=None) -> bytes:
         "Translate each msgstr; keep every msgctxt as it is. Paragraphs starting "
         f"“{EASY_READ}” are the easy-read wording: keep that marker in English."
     )
-    for text in wave_texts(wave):
+    for text in language_texts(wave, code):
         found = translations.get(text.key)
         current = found[1] if found and is_translated(text, translations) else ""
+        names = placeholders(text.source) if text.key.startswith("page.") else set()
         po.append(
-            polib.POEntry(msgctxt=text.key, msgid=text.source, msgstr=current, comment=text.where)
+            polib.POEntry(
+                msgctxt=text.key,
+                msgid=text.source,
+                msgstr=current,
+                comment=text.where
+                + (f"\nKeep {', '.join(sorted(names))} as they are." if names else ""),
+            )
         )
     record_audit(
         "translations.exported",
@@ -139,25 +157,73 @@ def export_po(wave: Wave, code: str, *, actor=None) -> bytes:
     return str(po).encode("utf-8")
 
 
+def _language_name(code: str) -> str:
+    """The language's name in the reader's language ("Welsh", "Cymraeg")."""
+    return str(get_language_info(code)["name_translated"])
+
+
 def _check_offered(wave: Wave, code: str) -> None:
     if code == ENGLISH or code not in offered_codes(wave):
-        raise SurveyError("Add the language to the wave's languages first.")
+        raise SurveyError(_("Add the language to the wave's languages first."))
 
 
 def _parse(content: bytes) -> polib.POFile:
     if len(content) > MAX_FILE_BYTES:
-        raise TranslationFileError([f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MB"])
+        raise TranslationFileError(
+            [
+                _("the file is over %(megabytes)s MB")
+                % {"megabytes": MAX_FILE_BYTES // (1024 * 1024)}
+            ]
+        )
     try:
         decoded = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TranslationFileError(["the file is not UTF-8 text: save it as UTF-8"]) from None
+        raise TranslationFileError([_("the file is not UTF-8 text: save it as UTF-8")]) from None
     if not decoded.strip():
-        raise TranslationFileError(["the file is empty"])
+        raise TranslationFileError([_("the file is empty")])
     try:
         return polib.pofile(decoded, wrapwidth=0)
     except (OSError, ValueError) as error:
         detail = re.sub(r"\s+", " ", str(error)).strip()
-        raise TranslationFileError([f"it is not a readable PO file ({detail})"]) from None
+        raise TranslationFileError(
+            [_("it is not a readable PO file (%(detail)s)") % {"detail": detail}]
+        ) from None
+
+
+def placeholders(text: str) -> set[str]:
+    """The blanks a page word has ({count}, %{count}), which the page fills in."""
+    return set(re.findall(r"%?\{\w+\}", text))
+
+
+# Blanks that only make the English grammatical ("section{plural}"): a language may drop them.
+GRAMMAR_BLANKS = {"{plural}", "{are}", "{same_link}"}
+
+
+def page_word_problem(source: str, translation: str) -> str | None:
+    """What a translation of a page word loses, or None: a blank that carries information
+    ({count}, {limit}, …) left out, or a blank the English does not have (shown as written).
+    A warning, not a refusal: the page fills in the blanks it finds and never breaks."""
+    wanted, found = placeholders(source), placeholders(translation)
+    lost = (wanted - GRAMMAR_BLANKS) - found
+    if lost:
+        return _("the blanks %(blanks)s are left out, so the page cannot show them") % {
+            "blanks": ", ".join(sorted(lost))
+        }
+    if found - wanted:
+        return (
+            f"{', '.join(sorted(found - wanted))} is not a blank of the English: shown as written"
+        )
+    return None
+
+
+def page_word_warnings(found: dict[str, tuple[str, str]]) -> list[str]:
+    """The imported page words whose blanks differ from the English (see page_word_problem)."""
+    warnings = []
+    for key, (source, text) in sorted(found.items()):
+        problem = page_word_problem(source, text) if key.startswith("page.") else None
+        if problem:
+            warnings.append(f"{key}: {problem}")
+    return warnings
 
 
 def _easy_read_count(text: str) -> int:
@@ -167,24 +233,36 @@ def _easy_read_count(text: str) -> int:
 
 def _entry_problems(entry: polib.POEntry, text: Text | None, label: str) -> list[str]:
     if text is None:
-        return [f"{label}: the wave has no such text (was the file made for another wave?)"]
+        return [
+            _("%(where)s: the wave has no such text (was the file made for another wave?)")
+            % {"where": label}
+        ]
     if entry.msgid_plural:
-        return [f"{label}: a plural form, which POET's texts never have"]
+        return [_("%(where)s: a plural form, which POET's texts never have") % {"where": label}]
     if entry.msgid != text.source:
         return [
-            f"{label}: its English has changed since the file was made; download the file "
-            "again and translate the new English"
+            _(
+                "%(where)s: its English has changed since the file was made; download the file "
+                "again and translate the new English"
+            )
+            % {"where": label}
         ]
     if not entry.msgstr.strip():
-        return [f"{label}: the translation is missing"]
+        return [_("%(where)s: the translation is missing") % {"where": label}]
     if "fuzzy" in entry.flags:
-        return [f"{label}: marked fuzzy (needs checking); check it and remove the mark"]
+        return [
+            _("%(where)s: marked fuzzy (needs checking); check it and remove the mark")
+            % {"where": label}
+        ]
     if len(entry.msgstr) > MAX_TRANSLATION_CHARACTERS:
-        return [f"{label}: the translation is over {MAX_TRANSLATION_CHARACTERS} characters"]
+        return [
+            _("%(where)s: the translation is over %(most)s characters")
+            % {"where": label, "most": MAX_TRANSLATION_CHARACTERS}
+        ]
     if _easy_read_count(entry.msgstr) != _easy_read_count(entry.msgid):
         return [
-            f"{label}: keep one “{EASY_READ}” paragraph for each in the English "
-            f"({_easy_read_count(entry.msgid)})"
+            _("%(where)s: keep one “%(marker)s” paragraph for each in the English (%(count)s)")
+            % {"where": label, "marker": EASY_READ, "count": _easy_read_count(entry.msgid)}
         ]
     return []
 
@@ -193,6 +271,7 @@ def _entry_problems(entry: polib.POEntry, text: Text | None, label: str) -> list
 class ImportResult:
     language: str
     saved: int
+    warnings: tuple[str, ...] = ()
 
 
 def check_po(wave: Wave, code: str, content: bytes) -> dict[str, tuple[str, str]]:
@@ -204,27 +283,28 @@ def check_po(wave: Wave, code: str, content: bytes) -> dict[str, tuple[str, str]
     declared = (po.metadata.get("Language") or "").strip()
     if declared and declared.lower().replace("_", "-") != code:
         problems.append(
-            f"the file is for the language “{declared}”, not {language(code).english_name} ({code})"
+            _("the file is for the language “%(declared)s”, not %(language)s (%(code)s)")
+            % {"declared": declared, "language": _language_name(code), "code": code}
         )
-    texts = {t.key: t for t in wave_texts(wave)}
+    texts = {t.key: t for t in language_texts(wave, code)}
     found: dict[str, tuple[str, str]] = {}
     for entry in po:
         if entry.obsolete:
             continue
-        label = f"line {entry.linenum}"
+        label = _("line %(number)s") % {"number": entry.linenum}
         if not entry.msgctxt:
-            problems.append(f"{label}: a string without its key (msgctxt)")
+            problems.append(_("%(where)s: a string without its key (msgctxt)") % {"where": label})
             continue
         label = f"{label} ({entry.msgctxt})"
         if entry.msgctxt in found:
-            problems.append(f"{label}: the key appears twice")
+            problems.append(_("%(where)s: the key appears twice") % {"where": label})
             continue
         entry_problems = _entry_problems(entry, texts.get(entry.msgctxt), label)
         problems += entry_problems
         if not entry_problems:
             found[entry.msgctxt] = (entry.msgid, entry.msgstr)
     absent = [key for key in texts if key not in found and key not in _keys(po)]
-    problems += [f"{key}: not in the file" for key in absent]
+    problems += [_("%(key)s: not in the file") % {"key": key} for key in absent]
     if problems:
         raise TranslationFileError(problems)
     return found
@@ -266,7 +346,7 @@ def import_po(wave: Wave, code: str, content: bytes, *, actor=None) -> ImportRes
         strings=len(found),
         changed=len(new) + len(changed),
     )
-    return ImportResult(code, len(found))
+    return ImportResult(code, len(found), tuple(page_word_warnings(found)))
 
 
 @transaction.atomic
@@ -274,10 +354,10 @@ def save_translations(wave: Wave, code: str, texts: dict[str, str], *, actor=Non
     """Translations written in code (the demo, other tools): key → translation of the wave's
     current English. Keys the wave does not have are refused."""
     _check_offered(wave, code)
-    sources = {t.key: t.source for t in wave_texts(wave)}
+    sources = {t.key: t.source for t in language_texts(wave, code)}
     unknown = sorted(set(texts) - set(sources))
     if unknown:
-        raise SurveyError(f"The wave has no texts {', '.join(unknown)}.")
+        raise SurveyError(_("The wave has no texts %(keys)s.") % {"keys": ", ".join(unknown)})
     for key, text in texts.items():
         Translation.objects.update_or_create(
             wave=wave,

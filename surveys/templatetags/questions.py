@@ -34,6 +34,9 @@ def questions(context: template.Context, entries: list) -> SafeString:
                 "text_limit": context.get("text_limit"),
                 "words": respondent_words.words(easy_read),
                 "counter_messages": respondent_words.counter_messages(easy_read),
+                "counter": respondent_words.word(
+                    "counter", easy_read, limit=context.get("text_limit")
+                ),
                 "pictures": bool(context.get("pictures")),
             }
         )

@@ -30,9 +30,9 @@ from surveys.forms.answering import (
 from surveys.languages import ENGLISH, known_code
 from surveys.models import Draft, Questionnaire, Section
 from surveys.rate_limits import TryLater, check_start, check_submit
-from surveys.respondent_words import word
+from surveys.respondent_words import use_wave_words, word
 from surveys.selectors.questionnaire_versions import live_questionnaire, questionnaire_of
-from surveys.selectors.translations import in_language, respondent_languages
+from surveys.selectors.translations import in_language, page_words, respondent_languages
 from surveys.services.answering import (
     ALREADY_SUBMITTED,
     NO_SURVEY,
@@ -158,6 +158,7 @@ def content(request: HttpRequest, draft: Draft) -> tuple[Questionnaire, list[Sec
     translation.activate(draft.language)
     if request.session.get(ANSWERING_IN) != draft.language:  # no session write on every page
         request.session[ANSWERING_IN] = draft.language
+    use_wave_words(draft.language, page_words(draft.questionnaire.wave_id, draft.language))
     return in_language(draft.questionnaire, sections, draft.language)
 
 
@@ -449,6 +450,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
     questionnaire = questionnaire_of(questionnaire_id)
     if questionnaire is not None and code != ENGLISH:
         translation.activate(code)
+        use_wave_words(code, page_words(questionnaire.wave_id, code))
         questionnaire = in_language(questionnaire, sections_of(questionnaire), code)[0]
     context = {
         "staff": staff,

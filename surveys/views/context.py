@@ -20,6 +20,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from poet.models import Wave
 from poet.permissions import Access, Right, partnership_access, wave_of, wave_view
@@ -64,7 +65,9 @@ def results(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         "relationships": tools.relationship_summary(wave),
         "grid": tools.importance_grid(wave),
         "ratings": tools.organisation_importance(wave),
-        "quadrants": tools.QUADRANTS,
+        "quadrants": {
+            key: (_(label), _(suggestion)) for key, (label, suggestion) in tools.QUADRANTS.items()
+        },
         "leads": tools.leads_of(wave),
     }
     return render(request, "surveys/context/results.html", context)
@@ -161,7 +164,11 @@ def edit(request: HttpRequest, access: Access, wave: Wave, tool: str) -> HttpRes
     form = TOOL_FORMS[tool](request.POST or None, lead=lead)
     if request.method == "POST" and form.is_valid():
         save(form, tool, actor=request.user)
-        messages.success(request, f"{TOOL_TITLES[tool]}: answers for {lead.name} saved.")
+        messages.success(
+            request,
+            _("%(tool)s: answers for %(name)s saved.")
+            % {"tool": TOOL_TITLES[tool], "name": lead.name},
+        )
         return redirect(_url(wave, "leads"))
     return _tool_page(
         request,
@@ -235,7 +242,9 @@ def lead_tool(request: HttpRequest, lead: ContextRespondent, tool: str) -> HttpR
     form = TOOL_FORMS[tool](request.POST or None, lead=lead)
     if request.method == "POST" and form.is_valid():
         save(form, tool)
-        messages.success(request, f"{TOOL_TITLES[tool]}: your answers are saved.")
+        messages.success(
+            request, _("%(tool)s: your answers are saved.") % {"tool": TOOL_TITLES[tool]}
+        )
         return redirect(_url(lead.wave, "lead"))
     return _tool_page(
         request,

@@ -11,6 +11,9 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from poet.library import DEFAULT_OUTCOME_CODES
 from poet.models import Wave
@@ -46,7 +49,7 @@ def _context(access: Access, wave: Wave, **extra) -> dict:
 def _latest_or_404(wave: Wave) -> Questionnaire:
     questionnaire = latest_questionnaire(wave)
     if questionnaire is None:
-        raise Http404("This wave has no staff questionnaire yet.")
+        raise Http404(_("This wave has no staff questionnaire yet."))
     return questionnaire
 
 
@@ -61,11 +64,11 @@ def _saved(
     """Say what changed, plainly when the change went into a new version, and go back to the
     overview."""
     if after.version != before.version:
-        message = (
-            f"{message} Version {before.version} is frozen, so your change is in version "
-            f"{after.version}, a draft. People who answered keep version {before.version}; "
-            f"new respondents get it until you publish the changes."
-        )
+        message = _(
+            "%(message)s Version %(before)s is frozen, so your change is in version "
+            "%(after)s, a draft. People who answered keep version %(before)s; "
+            "new respondents get it until you publish the changes."
+        ) % {"message": message, "before": before.version, "after": after.version}
     return done(request, message, _overview_url(wave) + anchor)
 
 
@@ -73,7 +76,7 @@ def _position(request: HttpRequest) -> int:
     try:
         return int(request.GET.get("section") or request.POST.get("section") or "")
     except ValueError as e:
-        raise Http404("No such section.") from e
+        raise Http404(_("No such section.")) from e
 
 
 def _data(request: HttpRequest):
@@ -142,7 +145,7 @@ def overview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
 @wave_view(Right.EVALUATE)
 def create(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if latest_questionnaire(wave) is not None:
-        messages.info(request, "This wave already has a staff questionnaire.")
+        messages.info(request, _("This wave already has a staff questionnaire."))
         return redirect(_overview_url(wave))
     queryset = read.available_outcomes(access.partnership)
     defaults = list(queryset.filter(partnership__isnull=True, code__in=DEFAULT_OUTCOME_CODES))
@@ -150,9 +153,9 @@ def create(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         _data(request),
         queryset=queryset,
         initial={"outcomes": defaults},
-        button="Create the questionnaire",
+        button=_("Create the questionnaire"),
     )
-    ran, _ = run_form(
+    ran, _result = run_form(
         request,
         form,
         lambda data: design.create_staff_questionnaire(wave, data["outcomes"], actor=request.user),
@@ -162,8 +165,10 @@ def create(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if ran:
         return done(
             request,
-            "Version 1 of the staff questionnaire is ready. Change anything you like "
-            "before you open the wave.",
+            _(
+                "Version 1 of the staff questionnaire is ready. Change anything you like "
+                "before you open the wave."
+            ),
             _overview_url(wave),
         )
     return render(request, "surveys/design/create.html", _context(access, wave, form=form))
@@ -197,7 +202,7 @@ def edit_texts(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
             request,
             before,
             after,
-            "The title, introduction, privacy notice and contact are saved.",
+            _("The title, introduction, privacy notice and contact are saved."),
             wave,
         )
     return _form_page(
@@ -207,8 +212,8 @@ def edit_texts(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
             wave,
             form=form,
             questionnaire=before,
-            heading="Title, introduction and privacy notice",
-            lead="People read these before the first question.",
+            heading=_("Title, introduction and privacy notice"),
+            lead=_("People read these before the first question."),
         ),
     )
 
@@ -231,7 +236,7 @@ def outcomes(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if ran:
         if after is None:  # run_form returns None only when the action did not run
             raise ValueError("The form's action ran but returned nothing")
-        return _saved(request, before, after, "The outcomes are saved.", wave)
+        return _saved(request, before, after, _("The outcomes are saved."), wave)
     return _form_page(
         request,
         _context(
@@ -239,9 +244,11 @@ def outcomes(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
             wave,
             form=form,
             questionnaire=before,
-            heading="Choose the outcomes",
-            lead="Adding an outcome adds its two questions; removing one removes them. "
-            "“Pick the three that matter most” always lists the outcomes chosen here.",
+            heading=_("Choose the outcomes"),
+            lead=_(
+                "Adding an outcome adds its two questions; removing one removes them. "
+                "“Pick the three that matter most” always lists the outcomes chosen here."
+            ),
         ),
     )
 
@@ -293,7 +300,11 @@ def edit_item(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         if changed is None:  # run_form returns None only when the action did not run
             raise ValueError("The form's action ran but returned nothing")
         return _saved(
-            request, before, changed.section.questionnaire, f"Question {code} is saved.", wave
+            request,
+            before,
+            changed.section.questionnaire,
+            _("Question %(code)s is saved.") % {"code": code},
+            wave,
         )
     return _form_page(
         request,
@@ -303,7 +314,7 @@ def edit_item(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
             form=form,
             questionnaire=before,
             item=item,
-            heading="Change a question",
+            heading=_("Change a question"),
         ),
     )
 
@@ -318,7 +329,7 @@ def add_item(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         initial["section"] = int(request.GET["section"])
     form = AddItemForm(_data(request), sections=sections, existing_codes=codes, initial=initial)
     if not sections:
-        messages.info(request, "Add a section first: every question belongs to a section.")
+        messages.info(request, _("Add a section first: every question belongs to a section."))
         return redirect("surveys:add_section", partnership=access.partnership.slug, wave=wave.slug)
 
     def add(data: dict) -> Item:
@@ -344,7 +355,11 @@ def add_item(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         if item is None:  # run_form returns None only when the action did not run
             raise ValueError("The form's action ran but returned nothing")
         return _saved(
-            request, before, item.section.questionnaire, f"Question {item.code} is added.", wave
+            request,
+            before,
+            item.section.questionnaire,
+            _("Question %(code)s is added.") % {"code": item.code},
+            wave,
         )
     return _form_page(
         request,
@@ -353,8 +368,8 @@ def add_item(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
             wave,
             form=form,
             questionnaire=before,
-            heading="Add a question",
-            lead="The question goes at the end of the section you choose; move it after.",
+            heading=_("Add a question"),
+            lead=_("The question goes at the end of the section you choose; move it after."),
         ),
     )
 
@@ -380,7 +395,9 @@ def remove_item(request: HttpRequest, access: Access, wave: Wave) -> HttpRespons
             request,
             wave,
             lambda: design.remove_item(wave, code, actor=request.user),
-            lambda after: _saved(request, before, after, f"Question {code} is removed.", wave),
+            lambda after: _saved(
+                request, before, after, _("Question %(code)s is removed.") % {"code": code}, wave
+            ),
         )
     return render(
         request,
@@ -388,10 +405,10 @@ def remove_item(request: HttpRequest, access: Access, wave: Wave) -> HttpRespons
         _context(
             access,
             wave,
-            heading="Remove this question?",
+            heading=_("Remove this question?"),
             item=item,
             hidden={"code": code},
-            button="Remove the question",
+            button=_("Remove the question"),
             warning=True,
         ),
     )
@@ -404,20 +421,27 @@ def move(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         return redirect(_overview_url(wave))
     before = _latest_or_404(wave)
     value = request.POST.get("move", "")
-    what, _, rest = value.partition(":")
-    direction_name, _, target = rest.partition(":")
+    what, _sep, rest = value.partition(":")
+    direction_name, _sep, target = rest.partition(":")
     direction = {"up": -1, "down": 1}.get(direction_name)
 
     def moved() -> tuple[Questionnaire, str]:
         if direction is None or not target:
-            raise SurveyError("Choose what to move.")
+            raise SurveyError(_("Choose what to move."))
         if what == "item":
             after = design.move_item(wave, target, direction, actor=request.user)
-            return after, f"Question {target} is moved {direction_name}."
+            moved_item = (
+                _("Question %(code)s is moved up.")
+                if direction < 0
+                else _("Question %(code)s is moved down.")
+            )
+            return after, moved_item % {"code": target}
         if what == "section" and target.isdigit():
             after = design.move_section(wave, int(target), direction, actor=request.user)
-            return after, f"The section is moved {direction_name}."
-        raise SurveyError("Choose what to move.")
+            return after, (
+                _("The section is moved up.") if direction < 0 else _("The section is moved down.")
+            )
+        raise SurveyError(_("Choose what to move."))
 
     def saved(result: tuple[Questionnaire, str]) -> HttpResponse:
         anchor = f"#item-{target}" if what == "item" else ""
@@ -439,7 +463,7 @@ def _section_or_404(questionnaire: Questionnaire, position: int):
 @wave_view(Right.EVALUATE)
 def add_section(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     before = _latest_or_404(wave)
-    form = SectionForm(_data(request), button="Add section")
+    form = SectionForm(_data(request), button=_("Add section"))
     ran, section = run_form(
         request,
         form,
@@ -450,7 +474,11 @@ def add_section(request: HttpRequest, access: Access, wave: Wave) -> HttpRespons
         if section is None:  # run_form returns None only when the action did not run
             raise ValueError("The form's action ran but returned nothing")
         return _saved(
-            request, before, section.questionnaire, f"Section “{section.title}” is added.", wave
+            request,
+            before,
+            section.questionnaire,
+            _("Section “%(title)s” is added.") % {"title": section.title},
+            wave,
         )
     return _form_page(
         request,
@@ -459,8 +487,8 @@ def add_section(request: HttpRequest, access: Access, wave: Wave) -> HttpRespons
             wave,
             form=form,
             questionnaire=before,
-            heading="Add a section",
-            lead="Each section is one page of the survey. It goes at the end; move it after.",
+            heading=_("Add a section"),
+            lead=_("Each section is one page of the survey. It goes at the end; move it after."),
         ),
     )
 
@@ -483,10 +511,10 @@ def edit_section(request: HttpRequest, access: Access, wave: Wave) -> HttpRespon
     if ran:
         if changed is None:  # run_form returns None only when the action did not run
             raise ValueError("The form's action ran but returned nothing")
-        return _saved(request, before, changed.questionnaire, "The section is saved.", wave)
+        return _saved(request, before, changed.questionnaire, _("The section is saved."), wave)
     return _form_page(
         request,
-        _context(access, wave, form=form, questionnaire=before, heading="Change a section"),
+        _context(access, wave, form=form, questionnaire=before, heading=_("Change a section")),
     )
 
 
@@ -501,7 +529,11 @@ def remove_section(request: HttpRequest, access: Access, wave: Wave) -> HttpResp
             wave,
             lambda: design.remove_section(wave, position, actor=request.user),
             lambda after: _saved(
-                request, before, after, f"Section “{section.title}” is removed.", wave
+                request,
+                before,
+                after,
+                _("Section “%(title)s” is removed.") % {"title": section.title},
+                wave,
             ),
         )
     count = section.items.count()
@@ -511,11 +543,15 @@ def remove_section(request: HttpRequest, access: Access, wave: Wave) -> HttpResp
         _context(
             access,
             wave,
-            heading="Remove this section?",
-            body=f"“{section.title}” and its {count} question{'s' if count != 1 else ''} will "
-            "be removed.",
+            heading=_("Remove this section?"),
+            body=ngettext(
+                "“%(title)s” and its %(count)s question will be removed.",
+                "“%(title)s” and its %(count)s questions will be removed.",
+                count,
+            )
+            % {"title": section.title, "count": count},
             hidden={"section": position},
-            button="Remove the section",
+            button=_("Remove the section"),
             warning=True,
         ),
     )
@@ -528,17 +564,20 @@ def remove_section(request: HttpRequest, access: Access, wave: Wave) -> HttpResp
 def publish(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     questionnaire = _latest_or_404(wave)
     if not read.has_unpublished_changes(wave):
-        messages.info(request, "There are no changes to publish.")
+        messages.info(request, _("There are no changes to publish."))
         return redirect(_overview_url(wave))
     if request.method == "POST":
         return _confirmed(
             request,
             wave,
             lambda: publish_changes(questionnaire, actor=request.user),
-            lambda _: done(
+            lambda _published: done(
                 request,
-                f"Version {questionnaire.version} is published: new respondents get it from "
-                "now on. Answers already given keep their version.",
+                _(
+                    "Version %(version)s is published: new respondents get it from "
+                    "now on. Answers already given keep their version."
+                )
+                % {"version": questionnaire.version},
                 _overview_url(wave),
             ),
         )
@@ -548,11 +587,14 @@ def publish(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         _context(
             access,
             wave,
-            heading=f"Publish version {questionnaire.version}?",
-            body=f"New respondents will get version {questionnaire.version} from now on, and it "
-            "is frozen: later changes make another version. Answers already given keep the "
-            "version they were given against.",
-            button="Publish changes",
+            heading=_("Publish version %(version)s?") % {"version": questionnaire.version},
+            body=_(
+                "New respondents will get version %(version)s from now on, and it "
+                "is frozen: later changes make another version. Answers already given keep the "
+                "version they were given against."
+            )
+            % {"version": questionnaire.version},
+            button=_("Publish changes"),
         ),
     )
 
@@ -562,18 +604,21 @@ def open_(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     questionnaire = latest_questionnaire(wave)
     back = _overview_url(wave) if questionnaire else wave.get_absolute_url()
     if wave.status == Wave.Status.OPEN:
-        messages.info(request, "The wave is already open.")
+        messages.info(request, _("The wave is already open."))
         return redirect(back)
     if request.method == "POST":
         try:
             open_wave(wave, actor=request.user)
         except SurveyError as e:
-            messages.error(request, f"The wave could not open: {e}")
+            messages.error(request, _("The wave could not open: %(reason)s") % {"reason": e})
             return redirect(back)
         return done(
             request,
-            f"The wave is open. Version {questionnaire.version} of the questionnaire is "
-            "frozen: changes from now on make a new version.",
+            _(
+                "The wave is open. Version %(version)s of the questionnaire is "
+                "frozen: changes from now on make a new version."
+            )
+            % {"version": questionnaire.version},
             back,
         )
     texts = questionnaire_texts(questionnaire) if questionnaire is not None else []
@@ -590,12 +635,22 @@ def open_(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         _context(
             access,
             wave,
-            heading="Open the wave?",
-            body="Staff with a link can answer from now on"
-            + (f" until {wave.closes_on:%-d %B %Y}" if wave.closes_on else "")
-            + ". The questionnaire is frozen when the wave opens: later changes make a new "
-            "version, and answers always keep the version they were given against.",
-            button="Open the wave",
+            heading=_("Open the wave?"),
+            body=(
+                _(
+                    "Staff with a link can answer from now on until %(date)s. The questionnaire "
+                    "is frozen when the wave opens: later changes make a new version, and "
+                    "answers always keep the version they were given against."
+                )
+                % {"date": date_format(wave.closes_on, "j F Y")}
+                if wave.closes_on
+                else _(
+                    "Staff with a link can answer from now on. The questionnaire is frozen when "
+                    "the wave opens: later changes make a new version, and answers always keep "
+                    "the version they were given against."
+                )
+            ),
+            button=_("Open the wave"),
         ),
     )
 
@@ -603,13 +658,13 @@ def open_(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
 @wave_view(Right.EVALUATE)
 def close(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if wave.status != Wave.Status.OPEN:
-        messages.info(request, "The wave is not open.")
+        messages.info(request, _("The wave is not open."))
         return redirect(wave.get_absolute_url())
     if request.method == "POST":
         close_wave(wave, actor=request.user)
         return done(
             request,
-            "The wave is closed: no more answers are accepted.",
+            _("The wave is closed: no more answers are accepted."),
             wave.get_absolute_url(),
         )
     return render(
@@ -618,10 +673,12 @@ def close(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         _context(
             access,
             wave,
-            heading="Close the wave?",
-            body="No more answers will be accepted, and the questionnaire can no longer change. "
-            "Answers already submitted are kept.",
-            button="Close the wave",
+            heading=_("Close the wave?"),
+            body=_(
+                "No more answers will be accepted, and the questionnaire can no longer change. "
+                "Answers already submitted are kept."
+            ),
+            button=_("Close the wave"),
             warning=True,
         ),
     )
@@ -642,9 +699,10 @@ def closing_date(request: HttpRequest, access: Access, wave: Wave) -> HttpRespon
             raise ValueError("The form's action ran but returned nothing")
         return done(
             request,
-            f"The wave closes at the end of {changed.closes_on:%-d %B %Y}."
+            _("The wave closes at the end of %(date)s.")
+            % {"date": date_format(changed.closes_on, "j F Y")}
             if changed.closes_on
-            else "The wave has no closing date.",
+            else _("The wave has no closing date."),
             changed.get_absolute_url(),
         )
     return _form_page(
@@ -653,7 +711,7 @@ def closing_date(request: HttpRequest, access: Access, wave: Wave) -> HttpRespon
             access,
             wave,
             form=form,
-            heading="Closing date",
-            lead="Answers are accepted until the end of this day; after it the wave closes.",
+            heading=_("Closing date"),
+            lead=_("Answers are accepted until the end of this day; after it the wave closes."),
         ),
     )

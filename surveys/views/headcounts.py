@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from poet.models import Organisation, StaffGroup, Wave
 from poet.permissions import Access, Right, wave_view
@@ -21,10 +23,6 @@ def _url(access: Access, wave: Wave, name: str) -> str:
     )
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 @wave_view(Right.EVALUATE)
 def headcounts(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """The grid of recorded headcounts; a POST saves every cell (blank: none recorded)."""
@@ -34,9 +32,17 @@ def headcounts(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         changed = service.set_headcounts(wave, form.counts(), actor=request.user)
         if changed:
-            messages.success(request, f"Headcounts saved ({_plural(changed, 'group', 'groups')}).")
+            messages.success(
+                request,
+                ngettext(
+                    "Headcounts saved (%(count)s group).",
+                    "Headcounts saved (%(count)s groups).",
+                    changed,
+                )
+                % {"count": changed},
+            )
         else:
-            messages.info(request, "No headcount changed.")
+            messages.info(request, _("No headcount changed."))
         return redirect(_url(access, wave, "headcounts"))
     invited = invited_by_cell(wave)
     rows = form.rows()
@@ -61,7 +67,7 @@ def awaiting(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if request.method == "POST":
         form = CellActionForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose a group's responses to confirm or discard.")
+            messages.error(request, _("Choose a group's responses to confirm or discard."))
             return redirect(_url(access, wave, "awaiting"))
         data = form.cleaned_data
         organisation = Organisation.objects.filter(
@@ -78,16 +84,28 @@ def awaiting(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         except service.HeadcountError as error:
             messages.error(request, str(error))
         else:
-            where = f"{group.name} at {organisation.name}"
+            where = {"count": n, "group": group.name, "organisation": organisation.name}
             if data["action"] == "confirm":
                 messages.success(
                     request,
-                    f"{_plural(n, 'response', 'responses')} of {where} confirmed: "
-                    f"{'it now counts' if n == 1 else 'they now count'}.",
+                    ngettext(
+                        "%(count)s response of %(group)s at %(organisation)s confirmed: "
+                        "it now counts.",
+                        "%(count)s responses of %(group)s at %(organisation)s confirmed: "
+                        "they now count.",
+                        n,
+                    )
+                    % where,
                 )
             else:
                 messages.success(
-                    request, f"{_plural(n, 'response', 'responses')} of {where} discarded."
+                    request,
+                    ngettext(
+                        "%(count)s response of %(group)s at %(organisation)s discarded.",
+                        "%(count)s responses of %(group)s at %(organisation)s discarded.",
+                        n,
+                    )
+                    % where,
                 )
         return redirect(_url(access, wave, "awaiting"))
     context = {
@@ -96,8 +114,8 @@ def awaiting(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         "wave": wave,
         "cells": counts.awaiting_confirmation(wave),
         "actions": [
-            ("confirm", "Confirm", "govuk-button--secondary"),
-            ("discard", "Discard", "govuk-button--warning"),
+            ("confirm", _("Confirm"), "govuk-button--secondary"),
+            ("discard", _("Discard"), "govuk-button--warning"),
         ],
     }
     return render(request, "surveys/headcounts/awaiting.html", context)

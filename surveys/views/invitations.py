@@ -7,6 +7,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from poet.models import Wave
 from poet.permissions import Access, Right, wave_view
@@ -69,7 +72,13 @@ def invitations(request: HttpRequest, access: Access, wave: Wave) -> HttpRespons
             form.add_error("staff_list", str(error))
         else:
             messages.success(
-                request, f"{added} {'person' if added == 1 else 'people'} added to the staff list."
+                request,
+                ngettext(
+                    "%(count)s person added to the staff list.",
+                    "%(count)s people added to the staff list.",
+                    added,
+                )
+                % {"count": added},
             )
             return redirect(_page_url(access, wave))
     return _render_page(request, access, wave, form)
@@ -91,8 +100,12 @@ def add_person(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse
         except SurveyError as error:
             form.add_error("email", str(error))
         else:
-            then = " Send their invitation below." if is_accepting_answers(wave) else ""
-            messages.success(request, f"{invitation.email} added to the staff list.{then}")
+            added = (
+                _("%(email)s added to the staff list. Send their invitation below.")
+                if is_accepting_answers(wave)
+                else _("%(email)s added to the staff list.")
+            )
+            messages.success(request, added % {"email": invitation.email})
             return redirect(_page_url(access, wave) + "#send")
     context = {
         "access": access,
@@ -120,8 +133,18 @@ def preview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"A test {'reminder' if reminder else 'invitation'} was sent to {address}. Its "
-                "link is an example: it does not open the survey.",
+                (
+                    _(
+                        "A test reminder was sent to %(address)s. Its link is an example: it does "
+                        "not open the survey."
+                    )
+                    if reminder
+                    else _(
+                        "A test invitation was sent to %(address)s. Its link is an example: it "
+                        "does not open the survey."
+                    )
+                )
+                % {"address": address},
             )
         return redirect(here)
     email = service.preview_email(wave, reminder=reminder)
@@ -217,11 +240,11 @@ def open_link(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """Make the open link (or a new one) with the most responses it takes, and show it, this
     once: only its hash is kept."""
     if wave.status == Wave.Status.CLOSED:
-        messages.error(request, "This wave is closed: nobody more can be invited.")
+        messages.error(request, _("This wave is closed: nobody more can be invited."))
         return redirect(_page_url(access, wave))
     link = open_link_of(wave)
     initial = {"max_responses": link.max_responses if link else _suggested_limit(wave)}
-    title = "Make a new open link" if link else "Make an open link"
+    title = _("Make a new open link") if link else _("Make an open link")
     form = OpenLinkForm(request.POST or None, initial=initial, button=title)
     if request.method != "POST" or not form.is_valid():
         return _open_link_form_page(request, access, wave, form, title)
@@ -248,26 +271,31 @@ def open_link_limit(request: HttpRequest, access: Access, wave: Wave) -> HttpRes
     """Change the most responses the open link takes (the link itself stays the same)."""
     link = open_link_of(wave)
     if link is None:
-        messages.error(request, "This wave has no open link yet.")
+        messages.error(request, _("This wave has no open link yet."))
         return redirect(_page_url(access, wave))
     form = OpenLinkForm(
-        request.POST or None, initial={"max_responses": link.max_responses}, button="Save"
+        request.POST or None, initial={"max_responses": link.max_responses}, button=_("Save")
     )
     if request.method == "POST" and form.is_valid():
         service.set_open_link_limit(wave, form.cleaned_data["max_responses"], actor=request.user)
         messages.success(
             request,
-            f"The open link now takes up to {form.cleaned_data['max_responses']:,} responses.",
+            ngettext(
+                "The open link now takes up to %(count)s response.",
+                "The open link now takes up to %(count)s responses.",
+                form.cleaned_data["max_responses"],
+            )
+            % {"count": number_format(form.cleaned_data["max_responses"], force_grouping=True)},
         )
         return redirect(_page_url(access, wave) + "#open-link")
-    return _open_link_form_page(request, access, wave, form, "Change the open link’s limit")
+    return _open_link_form_page(request, access, wave, form, _("Change the open link’s limit"))
 
 
 @wave_view(Right.EVALUATE)
 def open_link_off(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if request.method == "POST":
         service.deactivate_open_link(wave, actor=request.user)
-        messages.success(request, "The open link no longer works.")
+        messages.success(request, _("The open link no longer works."))
     return redirect(_page_url(access, wave))
 
 
@@ -282,7 +310,12 @@ def purge(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{count} e-mail address{'' if count == 1 else 'es'} deleted.",
+                ngettext(
+                    "%(count)s e-mail address deleted.",
+                    "%(count)s e-mail addresses deleted.",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect(_page_url(access, wave))
     context = {

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language_info, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from poet.models import Wave
@@ -56,7 +58,7 @@ def languages(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
             except SurveyError as error:
                 form.add_error("languages", str(error))
             else:
-                messages.success(request, "Languages saved.")
+                messages.success(request, _("Languages saved."))
                 return redirect(_url(access, wave))
         return _page(request, access, wave, form=form)
     return _page(request, access, wave)
@@ -78,9 +80,17 @@ def upload(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{result.saved} translated text{'s' if result.saved != 1 else ''} imported "
-                f"for {dict(form.fields['language'].choices)[code]}.",  # type: ignore[attr-defined]
+                ngettext(
+                    "%(count)s translated text imported for %(language)s.",
+                    "%(count)s translated texts imported for %(language)s.",
+                    result.saved,
+                )
+                % {"count": result.saved, "language": get_language_info(code)["name_translated"]},
             )
+            for warning in result.warnings:
+                messages.warning(
+                    request, _("Check this page word: %(warning)s") % {"warning": warning}
+                )
             return redirect(_url(access, wave))
     return _page(request, access, wave, upload=form)
 

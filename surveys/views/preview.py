@@ -9,8 +9,9 @@ from poet.models import Wave
 from poet.permissions import Access, Right, wave_view
 from surveys.forms.answering import SectionForm
 from surveys.languages import ENGLISH, known_code, language
+from surveys.respondent_words import use_wave_words
 from surveys.selectors.questionnaire_versions import latest_questionnaire
-from surveys.selectors.translations import in_language, offered_codes
+from surveys.selectors.translations import in_language, offered_codes, page_words
 from surveys.services.answering import sections_of
 from surveys.views.answering import paragraphs, section_context
 
@@ -27,6 +28,7 @@ def preview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     code = known_code(request.GET.get("lang"))
     code = code if code in offered else ENGLISH
     with translation.override(code):
+        use_wave_words(code, page_words(wave.pk, code))
         return _preview(request, access, wave, code, [ENGLISH, *offered])
 
 

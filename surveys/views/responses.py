@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from poet.analysis import rule_text
 from poet.models import Wave
@@ -19,7 +20,7 @@ def responses(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     figures that also shows the background workers are running)."""
     if request.method == "POST":
         job = start_recount(wave, user=request.user)
-        messages.info(request, "Recounting responses in the background.")
+        messages.info(request, _("Recounting responses in the background."))
         return redirect(
             reverse("job", kwargs={"partnership": access.partnership.slug, "job_id": job.pk})
             + "?next="

@@ -330,3 +330,25 @@ def test_the_daily_clearing_deletes_expired_sessions_only(client):
     assert tasks.clear_expired() == {"sessions": 1, "heartbeats": 1}
     assert list(Session.objects.values_list("session_key", flat=True)) == [session.session_key]
     assert list(WorkerHeartbeat.objects.values_list("name", flat=True)) == ["celery@here"]
+
+
+@pytest.mark.parametrize(
+    ("started_with", "thread_language", "runs_in"),
+    [
+        ({"language": "cy"}, "en-gb", "cy"),
+        ({}, "cy", "en-gb"),  # an in-process job in a Welsh request still writes English
+        ({"language": "xx"}, "cy", "en-gb"),  # not an interface language: English
+    ],
+)
+def test_a_job_writes_in_the_language_it_was_started_with(
+    kind, started_with, thread_language, runs_in
+):
+    from django.utils import translation
+
+    kind["work"] = lambda job, progress: {"language": translation.get_language()}
+    job = create_job("test.kind", partnership=WaveFactory().partnership, **started_with)
+    with translation.override(thread_language):
+        run_job(job.pk)
+        assert translation.get_language() == thread_language  # the thread's own is back
+    job.refresh_from_db()
+    assert job.result == {"language": runs_in}

@@ -162,6 +162,7 @@ def test_each_report_csv_holds_its_own_tables_with_hidden_figures_empty(tmp_path
         "format": "csv",
         "run": run.pk,
         "compared_with": None,
+        "language": "en-gb",  # the report's language (issue 17, item 5)
     }
 
 

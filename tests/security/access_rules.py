@@ -107,6 +107,8 @@ RULES: dict[str, Rule] = {
     "home": everyone(200, 200, anonymous=(LOGIN, LOGIN), token_holder=(LOGIN, LOGIN)),
     "login": everyone(200, 200),  # an empty POST shows the form with its errors
     "glossary": everyone(200, 405),  # open to all: no partnership's data
+    # The header's language switch: sets the cookie (and a signed-in person's choice), back home.
+    "choose_language": everyone(302, 405),
     "favicon": everyone(301, 301),  # to the static icon
     "logout": everyone(405, LOGIN),  # Django 5: sign out by POST only, then to sign in
     "new_partnership": everyone(

@@ -1,7 +1,7 @@
 """Issue 17, item 1: a respondent who answers in Welsh reads the product's own words in Welsh
 (buttons, headings, progress, scales, errors, the review and thank-you pages), from the Welsh
-catalogue; one who answers in a language without a catalogue of the product's words (Urdu)
-keeps all of them in English, never a mix; English is unchanged."""
+catalogue; one who answers in a language the catalogue lacks (Urdu) reads them from the wave's
+own translations, never mixed with the few words Django itself knows; English is unchanged."""
 
 from datetime import date
 from html import unescape
@@ -16,7 +16,7 @@ from surveys.models import Answer, Item, Response
 from surveys.services.translations import import_po, set_languages
 from tests.surveys.easy_read_support import open_follow_up
 from tests.surveys.test_answering_support import SECTION_1, SECTION_2, SECTION_3, build_survey
-from tests.surveys.test_translations import translated_file
+from tests.surveys.test_translations import pseudo, translated_file
 
 pytestmark = pytest.mark.django_db
 
@@ -114,16 +114,17 @@ def test_a_used_link_is_explained_in_welsh_to_a_browser_in_welsh(client):
     )
 
 
-def test_an_urdu_respondent_keeps_the_product_words_in_english(client):
-    survey_in(client, "ur")
+def test_an_urdu_respondent_reads_the_product_words_the_wave_translates(client):
+    survey_in(client, "ur")  # every text translated, the pages' own words too (pseudo)
     start = page(client, "/s/")
     assert '<html lang="ur" dir="rtl"' in start
-    assert "Start now" in start and "Your privacy" in start
+    assert pseudo("Start now") in start and "Start now" not in start
     for n, data in enumerate([SECTION_1, SECTION_2, SECTION_3], start=1):
         client.post(f"/s/section/{n}/", data)
     review = page(client, "/s/review/")
-    # Every word of the product in English, even those Django itself knows in Urdu ("Change").
-    assert ">Change<" in review and "Send your answers" in review
+    # The wave's words, never a word Django happens to know in Urdu ("Change") instead.
+    assert f">{pseudo('Change')}<" in review and pseudo("Send your answers") in review
+    assert ">Change<" not in review
 
 
 def test_english_is_unchanged_even_with_a_welsh_interface_cookie(client):

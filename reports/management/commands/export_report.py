@@ -1,7 +1,9 @@
-"""python manage.py export_report PARTNERSHIP WAVE --kind summative --format pdf --output FILE."""
+"""python manage.py export_report PARTNERSHIP WAVE --kind summative --format pdf --output FILE
+[--language cy]."""
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from poet.models import Wave
@@ -26,6 +28,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--output", required=True, help="File to write")
         parser.add_argument("--compare-with", help="Slug of an earlier wave to show change from")
+        parser.add_argument(
+            "--language",
+            default=settings.LANGUAGE_CODE,
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="The language the report is written in (default: English)",
+        )
 
     def handle(self, *args, **options) -> None:
         wave = find_wave(options["partnership"], options["wave"])
@@ -42,7 +50,12 @@ class Command(BaseCommand):
         try:
             with open(output, "wb") as out:
                 report = export_report(
-                    wave, options["kind"], options["format"], out, compare_with=compare_with
+                    wave,
+                    options["kind"],
+                    options["format"],
+                    out,
+                    compare_with=compare_with,
+                    language=options["language"],
                 )
         except DownloadError as exc:
             Path(output).unlink(missing_ok=True)  # no empty file left behind
