@@ -6,8 +6,6 @@ Screenshots: test-artifacts/accessibility/urdu-320-*.png; the first question pag
 docs/screenshots/carer-urdu-320px.png for the README.
 """
 
-import re
-
 import polib
 import pytest
 from playwright.sync_api import expect
@@ -25,7 +23,7 @@ from tests.accessibility.support import (
     scroll_width,
     snap,
 )
-from tests.surveys.test_respond_browser import answer_section, continue_
+from tests.surveys.test_respond_browser import answer_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,18 +77,17 @@ def test_a_service_user_answers_in_urdu_at_320_px_right_to_left(browser, live_se
     title = texts["follow_up.questionnaire.title"]
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.locator("[data-languages] [aria-current]")).to_have_text("اردو")
-    page.get_by_role("button", name=re.compile("^Start")).click()
+    # The pages' own words are the wave's Urdu too (a language the interface's catalogue lacks).
+    page.get_by_role("button", name=texts["page.start"]).click()
     while page.locator("#section-progress").count():
         look()
         assert URDU in page.locator("main").inner_text()
         answer_section(page)
-        continue_(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        re.compile("^Check your answers( before sending them)?$")
-    )
+        page.locator('button[name="action"][value="continue"]').click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(texts["page.check_heading"])
     look()
-    page.get_by_role("button", name=re.compile("^Send (your|my) answers$")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+    page.get_by_role("button", name=texts["page.send"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(texts["page.thanks"])
     look()
     context.close()
     own = ParticipantResponse.objects.get()
