@@ -106,7 +106,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"autoescape": True},
+        "OPTIONS": {
+            "autoescape": True,
+            "environment": "surveys.jinja2_environment.environment",
+        },
     },
 ]
 

@@ -21,6 +21,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from surveys.services.answering import RespondentProblem
 
@@ -88,10 +89,12 @@ def check_start(request: HttpRequest, wave_id: int) -> None:
     """Refuse, for now, one more person starting the survey through the open link."""
     if not allowed(request, wave_id, START):
         raise TryLater(
-            "Please try again later",
-            "Many people have started this survey through this link in the last hour, so it "
-            "cannot take more just now. Nothing has been stored. Please open the link again in "
-            "an hour.",
+            _("Please try again later"),
+            _(
+                "Many people have started this survey through this link in the last hour, so it "
+                "cannot take more just now. Nothing has been stored. Please open the link again "
+                "in an hour."
+            ),
         )
 
 
@@ -99,9 +102,11 @@ def check_submit(request: HttpRequest, wave_id: int, back_url: str) -> None:
     """Refuse, for now, sending one more open-link survey: the answers stay in the draft."""
     if not allowed(request, wave_id, SUBMIT):
         raise TryLater(
-            "Your answers are saved: please send them later",
-            "Many surveys have been sent through this link in the last hour, so it cannot take "
-            "more just now. Your answers have not been sent, but nothing you entered is lost. "
-            "Please come back in an hour and send them.",
+            _("Your answers are saved: please send them later"),
+            _(
+                "Many surveys have been sent through this link in the last hour, so it cannot "
+                "take more just now. Your answers have not been sent, but nothing you entered is "
+                "lost. Please come back in an hour and send them."
+            ),
             back_url,
         )

@@ -54,6 +54,17 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _english_to_start():
+    """Each test starts in English and leaves English behind: a Welsh request (LocaleMiddleware
+    activates its language in the test's own thread) never changes what a later test reads."""
+    from django.utils import translation
+
+    translation.activate("en-gb")
+    yield
+    translation.activate("en-gb")
+
+
 @pytest.fixture
 def postgres(db):
     require(connection.vendor == "postgresql", "the test needs PostgreSQL (set DATABASE_URL)")

@@ -7,6 +7,8 @@ from typing import cast
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outcomes.models import FollowUpSchedule, FollowUpSession
 
@@ -24,18 +26,21 @@ class EntryOptionsForm(forms.Form):
     entry_session = SessionChoiceField(
         queryset=None,
         required=False,
-        empty_label="Not in a session",
-        label="Session (optional)",
-        error_messages={"invalid_choice": "Select one of the sessions listed"},
+        empty_label=gettext_lazy("Not in a session"),
+        label=gettext_lazy("Session (optional)"),
+        error_messages={"invalid_choice": gettext_lazy("Select one of the sessions listed")},
     )
     entry_wording = forms.ChoiceField(
-        label="Which wording was used?",
-        choices=[("standard", "Standard wording"), ("easy_read", "Easy read")],
+        label=gettext_lazy("Which wording was used?"),
+        choices=[
+            ("standard", gettext_lazy("Standard wording")),
+            ("easy_read", gettext_lazy("Easy read")),
+        ],
         initial="standard",
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select which wording was used",
-            "invalid_choice": "Select which wording was used",
+            "required": gettext_lazy("Select which wording was used"),
+            "invalid_choice": gettext_lazy("Select which wording was used"),
         },
     )
 
@@ -64,16 +69,16 @@ class ImportForm(forms.Form):
     """A DESIGN §5 CSV of answers collected elsewhere."""
 
     answers_file = forms.FileField(
-        label="Answers file",
-        help_text=(
+        label=gettext_lazy("Answers file"),
+        help_text=gettext_lazy(
             "A CSV file (UTF-8) with the header respondent,audience,organisation,group,item,value "
             "and one row for each respondent and question. Up to 20 MB; a file over 5 MB is "
             "imported in the background, and the next page shows how far it has got."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         error_messages={
-            "required": "Choose a CSV file of answers to upload",
-            "empty": "The file is empty",
+            "required": gettext_lazy("Choose a CSV file of answers to upload"),
+            "empty": gettext_lazy("The file is empty"),
         },
     )
 
@@ -82,10 +87,10 @@ class ImportForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = True
         self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(Field("answers_file"), Button("upload", "Import answers"))
+        self.helper.layout = Layout(Field("answers_file"), Button("upload", _("Import answers")))
 
     def clean_answers_file(self):
         upload = self.cleaned_data["answers_file"]
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError("The file is too large: it can be up to 20 MB")
+            raise forms.ValidationError(_("The file is too large: it can be up to 20 MB"))
         return upload

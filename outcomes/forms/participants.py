@@ -10,6 +10,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outcomes.models import FollowUpSchedule, FollowUpSession, Participant
 from outcomes.selectors.participants import NO_SESSION, STATUSES, RegisterFilter
@@ -20,24 +22,24 @@ AUDIENCE_CHOICES = [(a.value, a.label) for a in (Audience.SERVICE_USER, Audience
 
 def _consent_date(required: bool) -> DateInputField:
     field = DateInputField(
-        label="Date consent was given",
+        label=gettext_lazy("Date consent was given"),
         required=required,
-        help_text="For example 27 3 2027.",
+        help_text=gettext_lazy("For example 27 3 2027."),
     )
     field.require_all_fields = False
-    field.error_messages["required"] = "Enter the date consent was given"
+    field.error_messages["required"] = gettext_lazy("Enter the date consent was given")
     return field
 
 
 def _consent_method(required: bool) -> forms.ChoiceField:
     return forms.ChoiceField(
-        label="How was consent given?",
+        label=gettext_lazy("How was consent given?"),
         choices=Participant.ConsentMethod.choices,
         required=required,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select how consent was given",
-            "invalid_choice": "Select how consent was given",
+            "required": gettext_lazy("Select how consent was given"),
+            "invalid_choice": gettext_lazy("Select how consent was given"),
         },
     )
 
@@ -45,38 +47,40 @@ def _consent_method(required: bool) -> forms.ChoiceField:
 def _check_consent_date(form: forms.Form) -> None:
     given_on = form.cleaned_data.get("consent_given_on")
     if given_on and given_on > timezone.localdate():
-        form.add_error("consent_given_on", "The date consent was given must be today or earlier")
+        form.add_error("consent_given_on", _("The date consent was given must be today or earlier"))
 
 
 class ParticipantForm(forms.Form):
     """A new participant: who they are in the evaluation's terms only, and their consent."""
 
     audience = forms.ChoiceField(
-        label="Service user or carer?",
+        label=gettext_lazy("Service user or carer?"),
         choices=AUDIENCE_CHOICES,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select service user or carer",
-            "invalid_choice": "Select service user or carer",
+            "required": gettext_lazy("Select service user or carer"),
+            "invalid_choice": gettext_lazy("Select service user or carer"),
         },
     )
     user_group: forms.ModelChoiceField[UserGroup] = forms.ModelChoiceField(
         queryset=None,
         empty_label=None,
-        label="User group",
+        label=gettext_lazy("User group"),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select the user group",
-            "invalid_choice": "Select one of the user groups listed",
+            "required": gettext_lazy("Select the user group"),
+            "invalid_choice": gettext_lazy("Select one of the user groups listed"),
         },
     )
     session: forms.ModelChoiceField[FollowUpSession] = forms.ModelChoiceField(
         queryset=None,
         required=False,
-        empty_label="Not planned for a session yet",
-        label="Session (optional)",
-        help_text="The interview, focus group or other session they are planned to take part in.",
-        error_messages={"invalid_choice": "Select one of the sessions listed"},
+        empty_label=gettext_lazy("Not planned for a session yet"),
+        label=gettext_lazy("Session (optional)"),
+        help_text=gettext_lazy(
+            "The interview, focus group or other session they are planned to take part in."
+        ),
+        error_messages={"invalid_choice": gettext_lazy("Select one of the sessions listed")},
     )
     consent_given_on = _consent_date(required=False)
     consent_method = _consent_method(required=False)
@@ -92,7 +96,7 @@ class ParticipantForm(forms.Form):
         user_group = cast("forms.ModelChoiceField[UserGroup]", self.fields["user_group"])
         user_group.queryset = groups
         user_group.widget.choices = user_group.choices
-        self.fields["consent_given_on"].help_text = (
+        self.fields["consent_given_on"].help_text = _(
             "For example 27 3 2027. Leave the date and how consent was given empty if they have "
             "not given consent yet: they cannot give answers until you record it."
         )
@@ -104,7 +108,7 @@ class ParticipantForm(forms.Form):
             Field.select("session"),
             Field("consent_given_on", context={"legend_size": Size.for_legend("s")}),
             Field.radios("consent_method", legend_size=Size.SMALL, inline=True),
-            Button("register", "Register participant"),
+            Button("register", _("Register participant")),
         )
 
     def clean(self):
@@ -112,9 +116,9 @@ class ParticipantForm(forms.Form):
         _check_consent_date(self)
         given_on, method = cleaned.get("consent_given_on"), cleaned.get("consent_method")
         if "consent_given_on" not in self.errors and given_on and not method:
-            self.add_error("consent_method", "Select how consent was given")
+            self.add_error("consent_method", _("Select how consent was given"))
         if method and not given_on and "consent_given_on" not in self.errors:
-            self.add_error("consent_given_on", "Enter the date consent was given")
+            self.add_error("consent_given_on", _("Enter the date consent was given"))
         return cleaned
 
 
@@ -132,7 +136,7 @@ class ConsentForm(forms.Form):
         self.helper.layout = Layout(
             Field("consent_given_on", context={"legend_size": Size.for_legend("s")}),
             Field.radios("consent_method", legend_size=Size.SMALL, inline=True),
-            Button("consent", "Record consent"),
+            Button("consent", _("Record consent")),
         )
 
     def clean(self):
@@ -145,15 +149,17 @@ class RegisterFilterForm(forms.Form):
     """Narrow the register (a GET form: the address keeps the search, so it can be bookmarked,
     paged and exported as it is)."""
 
-    code = forms.CharField(label="Code", required=False, max_length=20)
-    session = forms.ChoiceField(label="Session", required=False)
+    code = forms.CharField(label=gettext_lazy("Code"), required=False, max_length=20)
+    session = forms.ChoiceField(label=gettext_lazy("Session"), required=False)
     audience = forms.ChoiceField(
-        label="Service user or carer",
+        label=gettext_lazy("Service user or carer"),
         required=False,
-        choices=[("", "Service users and carers"), *AUDIENCE_CHOICES],
+        choices=[("", gettext_lazy("Service users and carers")), *AUDIENCE_CHOICES],
     )
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *STATUSES]
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("Any status")), *STATUSES],
     )
 
     def __init__(self, *args, schedule: FollowUpSchedule, **kwargs) -> None:
@@ -162,9 +168,9 @@ class RegisterFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         sessions = cast("forms.ChoiceField", self.fields["session"])
         sessions.choices = [
-            ("", "All sessions"),
+            ("", _("All sessions")),
             *((str(s.pk), s.label) for s in FollowUpSession.objects.filter(schedule=schedule)),
-            (NO_SESSION, "Not in a session"),
+            (NO_SESSION, _("Not in a session")),
         ]
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -197,9 +203,11 @@ class LinkForm(forms.Form):
     """Who the letter with a new link names as the person to contact (never stored)."""
 
     contact = forms.CharField(
-        label="Who to contact, for the letter",
-        help_text="A name and a work phone number or e-mail address. It is printed on the "
-        "letter with the link and not kept by POET.",
+        label=gettext_lazy("Who to contact, for the letter"),
+        help_text=gettext_lazy(
+            "A name and a work phone number or e-mail address. It is printed on the "
+            "letter with the link and not kept by POET."
+        ),
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -1,37 +1,45 @@
 """Forms of the follow-up schedule pages (GOV.UK Design System through crispy-forms)."""
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Sequence
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outcomes.models import ChosenOutcome, FollowUpSchedule, FollowUpSession
 from poet.models import OutcomeStatement
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 Method = FollowUpSchedule.Method
 
 
-def _helper(*fields, button: str = "Save") -> FormHelper:
+def _helper(*fields, button: StrOrPromise | None = None) -> FormHelper:
     helper = FormHelper()
-    helper.layout = Layout(*fields, Button("submit", button))
+    helper.layout = Layout(*fields, Button("submit", button or _("Save")))
     return helper
 
 
 class MethodsForm(forms.Form):
     methods = forms.MultipleChoiceField(
-        label="Which methods will you use?",
+        label=gettext_lazy("Which methods will you use?"),
         choices=Method.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Choose every method you plan to use. You can change this until the "
-        "follow-up closes.",
+        help_text=gettext_lazy(
+            "Choose every method you plan to use. You can change this until the follow-up closes."
+        ),
         error_messages={
-            "required": "Choose at least one method.",
-            "invalid_choice": "Choose methods from the list.",
+            "required": gettext_lazy("Choose at least one method."),
+            "invalid_choice": gettext_lazy("Choose methods from the list."),
         },
     )
 
@@ -48,31 +56,33 @@ class OutcomeChoiceField(forms.ModelChoiceField):
 class ChosenOutcomeForm(forms.Form):
     outcome = OutcomeChoiceField(
         queryset=OutcomeStatement.objects.none(),
-        label="Which outcome?",
+        label=gettext_lazy("Which outcome?"),
         widget=forms.RadioSelect,
         empty_label=None,
-        help_text="Outcomes staff were asked about come first, then the rest of the library.",
+        help_text=gettext_lazy(
+            "Outcomes staff were asked about come first, then the rest of the library."
+        ),
         error_messages={
-            "required": "Choose an outcome.",
-            "invalid_choice": "Choose an outcome from the list.",
+            "required": gettext_lazy("Choose an outcome."),
+            "invalid_choice": gettext_lazy("Choose an outcome from the list."),
         },
     )
     reason = forms.ChoiceField(
-        label="Why is it in?",
+        label=gettext_lazy("Why is it in?"),
         choices=ChosenOutcome.Reason.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose why this outcome is in.",
-            "invalid_choice": "Choose a reason from the list.",
+            "required": gettext_lazy("Choose why this outcome is in."),
+            "invalid_choice": gettext_lazy("Choose a reason from the list."),
         },
     )
     note = forms.CharField(
-        label="Note (optional)",
+        label=gettext_lazy("Note (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example what staff said about it.",
-        error_messages={"max_length": "Keep the note to 2,000 characters or fewer."},
+        help_text=gettext_lazy("For example what staff said about it."),
+        error_messages={"max_length": gettext_lazy("Keep the note to 2,000 characters or fewer.")},
     )
 
     def __init__(self, *args, outcomes: Sequence[OutcomeStatement] = (), **kwargs):
@@ -89,7 +99,7 @@ class ChosenOutcomeForm(forms.Form):
             Field.radios("outcome", legend_size=Size.MEDIUM, small=True),
             Field.radios("reason", legend_size=Size.SMALL, small=True),
             Field.textarea("note", label_size=Size.SMALL),
-            button="Add the outcome",
+            button=_("Add the outcome"),
         )
 
 
@@ -98,11 +108,16 @@ class SessionDateField(DateInputField):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.error_messages["invalid"] = "Enter a real date, for example 27 3 2027."
-        self.error_messages["incomplete"] = "Enter the day, month and year of the session."
-        for part, name in zip(self.fields, ("day", "month", "year"), strict=True):
+        self.error_messages["invalid"] = _("Enter a real date, for example 27 3 2027.")
+        self.error_messages["incomplete"] = _("Enter the day, month and year of the session.")
+        parts = (
+            _("Enter the day of the session."),
+            _("Enter the month of the session."),
+            _("Enter the year of the session."),
+        )
+        for part, message in zip(self.fields, parts, strict=True):
             part.validators = []
-            part.error_messages["incomplete"] = f"Enter the {name} of the session."
+            part.error_messages["incomplete"] = message
         self.require_all_fields = False
 
     def compress(self, data_list):
@@ -110,18 +125,18 @@ class SessionDateField(DateInputField):
         if not (day or month or year):
             return None
         if not (day and month and year):
-            raise ValidationError("Enter the day, month and year of the session.")
+            raise ValidationError(_("Enter the day, month and year of the session."))
         if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise ValidationError("The date must be numbers only, for example 27 3 2027.")
+            raise ValidationError(_("The date must be numbers only, for example 27 3 2027."))
         if len(year) != 4:
-            raise ValidationError("Enter the year with four digits, for example 2027.")
+            raise ValidationError(_("Enter the year with four digits, for example 2027."))
         try:
             return datetime.date(int(year), int(month), int(day))
         except ValueError as e:
-            raise ValidationError("Enter a real date, for example 27 3 2027.") from e
+            raise ValidationError(_("Enter a real date, for example 27 3 2027.")) from e
 
 
-def _count_field(label: str, words: str) -> forms.IntegerField:
+def _count_field(label: StrOrPromise, messages: dict[str, StrOrPromise]) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=0,
@@ -129,57 +144,77 @@ def _count_field(label: str, words: str) -> forms.IntegerField:
         initial=0,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
-        error_messages={
-            "invalid": f"Enter the number of {words} planned as a whole number, such as 4.",
-            "min_value": f"The number of {words} planned cannot be negative.",
-            "max_value": f"The number of {words} planned must be 500 or fewer.",
-        },
+        error_messages=messages,
     )
 
 
 class SessionForm(forms.Form):
     method = forms.ChoiceField(
-        label="Method",
+        label=gettext_lazy("Method"),
         choices=Method.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the method of this session.",
-            "invalid_choice": "Choose a method from the list.",
+            "required": gettext_lazy("Choose the method of this session."),
+            "invalid_choice": gettext_lazy("Choose a method from the list."),
         },
     )
     date = SessionDateField(
-        label="Date (optional)",
+        label=gettext_lazy("Date (optional)"),
         required=False,
-        help_text="For example 27 3 2027. Leave empty if not yet known.",
+        help_text=gettext_lazy("For example 27 3 2027. Leave empty if not yet known."),
     )
     mode = forms.ChoiceField(
-        label="How will it be done?",
+        label=gettext_lazy("How will it be done?"),
         choices=FollowUpSession.Mode.choices,
         widget=forms.RadioSelect,
         initial=FollowUpSession.Mode.IN_PERSON,
         error_messages={
-            "required": "Choose how the session will be done.",
-            "invalid_choice": "Choose how the session will be done from the list.",
+            "required": gettext_lazy("Choose how the session will be done."),
+            "invalid_choice": gettext_lazy("Choose how the session will be done from the list."),
         },
     )
     facilitator = forms.CharField(
-        label="Facilitator (optional)",
+        label=gettext_lazy("Facilitator (optional)"),
         max_length=200,
         required=False,
-        help_text="Who runs the session.",
-        error_messages={"max_length": "Keep the facilitator to 200 characters or fewer."},
+        help_text=gettext_lazy("Who runs the session."),
+        error_messages={
+            "max_length": gettext_lazy("Keep the facilitator to 200 characters or fewer.")
+        },
     )
     accessibility_needs = forms.CharField(
-        label="Accessibility needs (optional)",
+        label=gettext_lazy("Accessibility needs (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example easy read, a British Sign Language interpreter, step-free access. "
-        "Do not write names.",
-        error_messages={"max_length": "Keep the accessibility needs to 2,000 characters or fewer."},
+        help_text=gettext_lazy(
+            "For example easy read, a British Sign Language interpreter, step-free access. "
+            "Do not write names."
+        ),
+        error_messages={
+            "max_length": gettext_lazy("Keep the accessibility needs to 2,000 characters or fewer.")
+        },
     )
-    planned_service_users = _count_field("Service users planned", "service users")
-    planned_carers = _count_field("Carers planned", "carers")
+    planned_service_users = _count_field(
+        gettext_lazy("Service users planned"),
+        {
+            "invalid": gettext_lazy(
+                "Enter the number of service users planned as a whole number, such as 4."
+            ),
+            "min_value": gettext_lazy("The number of service users planned cannot be negative."),
+            "max_value": gettext_lazy("The number of service users planned must be 500 or fewer."),
+        },
+    )
+    planned_carers = _count_field(
+        gettext_lazy("Carers planned"),
+        {
+            "invalid": gettext_lazy(
+                "Enter the number of carers planned as a whole number, such as 4."
+            ),
+            "min_value": gettext_lazy("The number of carers planned cannot be negative."),
+            "max_value": gettext_lazy("The number of carers planned must be 500 or fewer."),
+        },
+    )
 
     def __init__(self, *args, methods_in_use: Sequence[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -198,8 +233,11 @@ class SessionForm(forms.Form):
         method = self.cleaned_data["method"]
         if method not in self.methods_in_use:
             raise ValidationError(
-                f"{Method(method).label} is not one of the methods in use: add it to the "
-                "methods first, or choose another method."
+                _(
+                    "%(method)s is not one of the methods in use: add it to the methods first, "
+                    "or choose another method."
+                )
+                % {"method": Method(method).label}
             )
         return method
 

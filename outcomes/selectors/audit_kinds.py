@@ -1,4 +1,10 @@
-"""The follow-up's kinds of audit event, in words (registered in `OutcomesConfig.ready`)."""
+"""The follow-up's kinds of audit event, in words (registered in `OutcomesConfig.ready`).
+
+The follow-up's labels are English marked for translation (gettext_noop): the audit log
+translates them as it shows them. Their details are put in words in the reader's language."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from outcomes.models import FollowUpSchedule
 from poet.selectors.audit_log import AuditKind, word
@@ -6,58 +12,69 @@ from poet.selectors.audit_log import AuditKind, word
 
 def _method(value: str) -> str:
     try:
-        return FollowUpSchedule.Method(value).label.lower()
+        return str(FollowUpSchedule.Method(value).label).lower()
     except ValueError:
         return value
 
 
 def _methods(d: dict) -> str:
-    return "Methods: " + (", ".join(_method(m) for m in d["methods"]) or "none")
+    return _("Methods: %(methods)s") % {
+        "methods": ", ".join(_method(m) for m in d["methods"]) or _("none")
+    }
 
 
 FOLLOW_UP_KINDS: dict[str, AuditKind | str] = {
-    "follow_up.created": "Follow-up schedule created",
-    "follow_up.methods_changed": AuditKind("Follow-up methods changed", _methods),
+    "follow_up.created": gettext_noop("Follow-up schedule created"),
+    "follow_up.methods_changed": AuditKind(gettext_noop("Follow-up methods changed"), _methods),
     "follow_up.outcome_chosen": AuditKind(
-        "Outcome chosen for the follow-up", lambda d: f"{d['outcome']}"
+        gettext_noop("Outcome chosen for the follow-up"), lambda d: f"{d['outcome']}"
     ),
     "follow_up.outcome_removed": AuditKind(
-        "Outcome taken off the follow-up", lambda d: f"{d['outcome']}"
+        gettext_noop("Outcome taken off the follow-up"), lambda d: f"{d['outcome']}"
     ),
     "follow_up.session_added": AuditKind(
-        "Session added", lambda d: _method(d["method"]).capitalize()
+        gettext_noop("Session added"), lambda d: _method(d["method"]).capitalize()
     ),
     "follow_up.session_changed": AuditKind(
-        "Session changed", lambda d: _method(d["method"]).capitalize()
+        gettext_noop("Session changed"), lambda d: _method(d["method"]).capitalize()
     ),
     "follow_up.session_removed": AuditKind(
-        "Session removed", lambda d: _method(d["method"]).capitalize()
+        gettext_noop("Session removed"), lambda d: _method(d["method"]).capitalize()
     ),
     "follow_up.questionnaire_created": AuditKind(
-        "Follow-up questionnaire made",
-        lambda d: f"Version {d['version']}, outcomes: {word(d['outcomes'])}",
+        gettext_noop("Follow-up questionnaire made"),
+        lambda d: (
+            _("Version %(version)s, outcomes: %(outcomes)s")
+            % {"version": d["version"], "outcomes": word(d["outcomes"])}
+        ),
     ),
-    "follow_up.opened": "Follow-up opened",
-    "follow_up.closed": "Follow-up closed",
+    "follow_up.opened": gettext_noop("Follow-up opened"),
+    "follow_up.closed": gettext_noop("Follow-up closed"),
     "participant.registered": AuditKind(
-        "Participant registered",
-        lambda d: "Consent recorded" if d["consent"] else "Consent not yet recorded",
+        gettext_noop("Participant registered"),
+        lambda d: _("Consent recorded") if d["consent"] else _("Consent not yet recorded"),
     ),
-    "participant.consent_recorded": "Participant's consent recorded",
-    "participant.link_created": "Participant's link made",
-    "participant.answers_entered": "Participant's answers entered",
+    "participant.consent_recorded": gettext_noop("Participant's consent recorded"),
+    "participant.link_created": gettext_noop("Participant's link made"),
+    "participant.answers_entered": gettext_noop("Participant's answers entered"),
     "participant.withdrawn": AuditKind(
-        "Participant withdrawn",
-        lambda d: f"{d['responses_deleted']} sets of answers deleted",
+        gettext_noop("Participant withdrawn"),
+        lambda d: _("%(count)s sets of answers deleted") % {"count": d["responses_deleted"]},
     ),
     "shortlist.proposals_collected": AuditKind(
-        "Proposed outcomes collected", lambda d: f"{d['added']} new"
+        gettext_noop("Proposed outcomes collected"),
+        lambda d: _("%(count)s new") % {"count": d["added"]},
     ),
-    "shortlist.proposal_adopted": AuditKind("Proposal adopted", lambda d: f"As {d['outcome']}"),
-    "shortlist.proposal_merged": AuditKind("Proposal merged", lambda d: f"Into {d['outcome']}"),
-    "shortlist.proposal_rejected": AuditKind("Proposal rejected", lambda d: ""),
+    "shortlist.proposal_adopted": AuditKind(
+        gettext_noop("Proposal adopted"), lambda d: _("As %(code)s") % {"code": d["outcome"]}
+    ),
+    "shortlist.proposal_merged": AuditKind(
+        gettext_noop("Proposal merged"), lambda d: _("Into %(code)s") % {"code": d["outcome"]}
+    ),
+    "shortlist.proposal_rejected": AuditKind(gettext_noop("Proposal rejected"), lambda d: ""),
     "guide.downloaded": AuditKind(
-        "Interview or focus group guide downloaded", lambda d: f"{word(d['guide'])} guide"
+        gettext_noop("Interview or focus group guide downloaded"),
+        lambda d: _("%(kind)s guide") % {"kind": word(d["guide"])},
     ),
     "codebook.seeded": AuditKind(
         "Chosen outcomes added to the codebook", lambda d: f"{d['added']} themes added"
@@ -84,8 +101,11 @@ FOLLOW_UP_KINDS: dict[str, AuditKind | str] = {
         ),
     ),
     "answers.imported": AuditKind(
-        "Answers imported",
-        lambda d: f"{d['responses']} responses from {d['rows']} rows",
+        gettext_noop("Answers imported"),
+        lambda d: (
+            _("%(responses)s responses from %(rows)s rows")
+            % {"responses": d["responses"], "rows": d["rows"]}
+        ),
     ),
     "codebook.project_exported": AuditKind(
         "Project for qualitative software (.qdpx) downloaded",

@@ -16,6 +16,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
 from outcomes.models import (
     FollowUpSchedule,
@@ -28,11 +29,11 @@ from poet.models import Audience, Partnership
 
 # Where a participant is, in the order of the follow-up: every registered person has one.
 STATUSES = [
-    ("no_consent", "Consent not recorded"),
-    ("ready", "Ready to answer"),
-    ("link_given", "Link given, not answered yet"),
-    ("answered", "Answered"),
-    ("withdrawn", "Withdrawn"),
+    ("no_consent", gettext_lazy("Consent not recorded")),
+    ("ready", gettext_lazy("Ready to answer")),
+    ("link_given", gettext_lazy("Link given, not answered yet")),
+    ("answered", gettext_lazy("Answered")),
+    ("withdrawn", gettext_lazy("Withdrawn")),
 ]
 STATUS_LABELS = dict(STATUSES)
 NO_SESSION = "none"  # the session filter's value for people in no session

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from outcomes.models import ChosenOutcome, FollowUpSchedule, FollowUpSession, ParticipantResponse
 from poet.models import Audience, OutcomeStatement, Wave
@@ -19,7 +20,7 @@ def schedule_of(wave: Wave) -> FollowUpSchedule | None:
 
 
 def method_labels(schedule: FollowUpSchedule) -> list[str]:
-    return [Method(m).label for m in Method.values if m in schedule.methods]
+    return [str(Method(m).label) for m in Method.values if m in schedule.methods]
 
 
 def staff_outcomes(wave: Wave) -> list[OutcomeStatement]:
@@ -158,21 +159,21 @@ def progress(schedule: FollowUpSchedule) -> Progress:
         if method in schedule.methods or method in planned or method in by_method:
             method_rows.append(
                 Row(
-                    Method(method).label,
+                    str(Method(method).label),
                     planned.get(method, {a: 0 for a in AUDIENCES}),
                     by_method.get(method, {}),
                 )
             )
     if not_recorded in by_method:
         method_rows.append(
-            Row("Method not recorded", {a: None for a in AUDIENCES}, by_method[not_recorded])
+            Row(_("Method not recorded"), {a: None for a in AUDIENCES}, by_method[not_recorded])
         )
     group_rows = [
         Row(name, {a: None for a in AUDIENCES}, counts)
         for name, counts in sorted(by_group.values(), key=lambda nc: nc[0].lower())
     ]
     total = Row(
-        "All methods",
+        _("All methods"),
         {a: sum(p.get(a, 0) for p in planned.values()) for a in AUDIENCES},
         {a: sum(c.get(a, 0) for c in by_method.values()) for a in AUDIENCES},
     )

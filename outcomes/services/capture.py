@@ -20,6 +20,7 @@ from types import EllipsisType
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from outcomes.models import FollowUpSession, Participant, ParticipantLink, ParticipantResponse
 from outcomes.selectors.responses import answer_fingerprints
@@ -101,7 +102,7 @@ def enter_answers(
     and the evaluator is asked to look again, so a stale form never overwrites newer answers.
     """
     if session is not None and session.schedule_id != participant.schedule_id:
-        raise ParticipantError("Choose one of this follow-up's sessions.")
+        raise ParticipantError(_("Choose one of this follow-up's sessions."))
     with transaction.atomic():
         locked = (
             Participant.objects.select_for_update()
@@ -112,8 +113,10 @@ def enter_answers(
         live = check_collecting(locked.schedule)
         if live.pk != questionnaire.pk:
             raise ParticipantError(
-                "The questionnaire changed while you were entering answers: check them against "
-                "the new version and save again."
+                _(
+                    "The questionnaire changed while you were entering answers: check them "
+                    "against the new version and save again."
+                )
             )
         response = store_response(
             questionnaire,
@@ -129,10 +132,20 @@ def enter_answers(
         current = existing.response_id if existing is not None else None
         if based_on is not ... and based_on != current:
             raise ParticipantError(
-                f"The answers of {locked.code} were "
-                f"{'entered' if based_on is None else 'changed'} by someone else while you were "
-                "entering them: the form now shows their answers; make your changes again and "
-                "save."
+                (
+                    _(
+                        "The answers of %(code)s were entered by someone else while you were "
+                        "entering them: the form now shows their answers; make your changes "
+                        "again and save."
+                    )
+                    if based_on is None
+                    else _(
+                        "The answers of %(code)s were changed by someone else while you were "
+                        "entering them: the form now shows their answers; make your changes "
+                        "again and save."
+                    )
+                )
+                % {"code": locked.code}
             )
         if existing is not None:
             existing.participant = locked

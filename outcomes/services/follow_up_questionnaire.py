@@ -11,6 +11,7 @@ is frozen when the follow-up opens.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from outcomes.models import FollowUpSchedule
 from outcomes.selectors.follow_up_questionnaire import FOLLOW_UP, is_up_to_date, latest_follow_up
@@ -150,10 +151,10 @@ def create_follow_up_questionnaire(schedule: FollowUpSchedule, *, actor=None) ->
     version. Frozen at once while the follow-up is open, so new respondents get it."""
     wave = schedule.wave
     if schedule.status == FollowUpSchedule.Status.CLOSED:
-        raise SurveyError("The follow-up is closed: its questionnaire can no longer change.")
+        raise SurveyError(_("The follow-up is closed: its questionnaire can no longer change."))
     outcomes = chosen_statements(schedule)
     if not outcomes:
-        raise SurveyError("Choose at least one outcome first.")
+        raise SurveyError(_("Choose at least one outcome first."))
     check_outcome_codes(outcomes)
     latest = (
         Questionnaire.objects.select_for_update()

@@ -5,12 +5,17 @@ PDF by WeasyPrint. A guide is a few pages and renders in well under a second, so
 while the person waits rather than as a background job.
 """
 
+from __future__ import annotations
+
 import time
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outcomes.models import FollowUpSchedule
 from outcomes.selectors.schedule import chosen_statements
@@ -24,6 +29,9 @@ from outcomes.services.follow_up_questionnaire import (
 )
 from poet.services import record_audit
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class GuideKind(StrEnum):
     INTERVIEW = "interview"
@@ -31,7 +39,7 @@ class GuideKind(StrEnum):
 
     @property
     def title(self) -> str:  # type: ignore[override]  # the guide's title, read as kind.title
-        return "Interview guide" if self is GuideKind.INTERVIEW else "Focus group topic guide"
+        return _("Interview guide") if self is GuideKind.INTERVIEW else _("Focus group topic guide")
 
     @property
     def method(self) -> str:
@@ -45,31 +53,31 @@ class GuideKind(StrEnum):
 @dataclass(frozen=True)
 class Timing:
     minutes: int
-    what: str
+    what: StrOrPromise  # words of the guide, translated when it is made
 
 
 FOCUS_GROUP_TIMINGS = [
-    Timing(10, "Welcome, consent and ground rules"),
-    Timing(5, "Introductions"),
-    Timing(50, "The outcomes, one at a time"),
-    Timing(15, "What have we missed?"),
-    Timing(10, "Which matter most, and closing"),
+    Timing(10, gettext_lazy("Welcome, consent and ground rules")),
+    Timing(5, gettext_lazy("Introductions")),
+    Timing(50, gettext_lazy("The outcomes, one at a time")),
+    Timing(15, gettext_lazy("What have we missed?")),
+    Timing(10, gettext_lazy("Which matter most, and closing")),
 ]
 
 GROUND_RULES = [
-    "Everyone gets a chance to speak; one person at a time.",
-    "There are no right or wrong answers, and it is fine to disagree.",
-    "What is said in the group stays in the group: do not repeat who said what.",
-    "You do not have to answer anything you would rather not.",
-    "You can take a break or leave at any time, without giving a reason.",
-    "Phones on silent, please.",
+    gettext_lazy("Everyone gets a chance to speak; one person at a time."),
+    gettext_lazy("There are no right or wrong answers, and it is fine to disagree."),
+    gettext_lazy("What is said in the group stays in the group: do not repeat who said what."),
+    gettext_lazy("You do not have to answer anything you would rather not."),
+    gettext_lazy("You can take a break or leave at any time, without giving a reason."),
+    gettext_lazy("Phones on silent, please."),
 ]
 
 PROMPTS = [
-    "Can you tell me about a time when this went well for you?",
-    "Can you tell me about a time when it did not?",
-    "What made the difference?",
-    "What would make it better?",
+    gettext_lazy("Can you tell me about a time when this went well for you?"),
+    gettext_lazy("Can you tell me about a time when it did not?"),
+    gettext_lazy("What made the difference?"),
+    gettext_lazy("What would make it better?"),
 ]
 
 

@@ -53,7 +53,10 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from outcomes.models import (
     FollowUpSchedule,
@@ -79,10 +82,10 @@ from surveys.models import Answer, Item, Questionnaire, Response, Section
 from surveys.selectors.opening import is_closed
 
 COLUMNS = ["respondent", "audience", "organisation", "group", "item", "value"]
-STAFF_CLOSED = "This wave's staff survey is closed: answers can no longer be added."
-FOLLOW_UP_CLOSED = "This wave's follow-up is closed: answers can no longer be added."
+STAFF_CLOSED = gettext_lazy("This wave's staff survey is closed: answers can no longer be added.")
+FOLLOW_UP_CLOSED = gettext_lazy("This wave's follow-up is closed: answers can no longer be added.")
 MAX_MESSAGES = 200
-QUOTING = "put values that contain commas in double quotes."
+QUOTING = gettext_lazy("put values that contain commas in double quotes.")
 BATCH_SIZE = 5000
 DONT_KNOW = "DK"
 LIKERT_VALUES = [1.0, 2.0, 3.0, 4.0, 5.0]
@@ -128,10 +131,18 @@ class ImportRefused(Exception):
         problems = len(messages) if problems is None else problems
         shown = list(messages[:MAX_MESSAGES])
         if problems > len(shown):
-            shown.append(f"… and {problems - len(shown)} more problems not listed.")
+            more = problems - len(shown)
+            shown.append(
+                ngettext(
+                    "… and %(count)s more problem not listed.",
+                    "… and %(count)s more problems not listed.",
+                    more,
+                )
+                % {"count": more}
+            )
         self.messages = shown
         self.problems = problems
-        super().__init__(shown[0] if shown else "The file was refused.")
+        super().__init__(shown[0] if shown else _("The file was refused."))
 
 
 @dataclass
@@ -224,7 +235,12 @@ def _read_bytes(file) -> bytes:
             parts.append(chunk)
         check.finish()
     except CsvShapeError as error:
-        raise ImportRefused([f"{error} The header must be {','.join(COLUMNS)}."]) from None
+        raise ImportRefused(
+            [
+                _("%(problem)s The header must be %(columns)s.")
+                % {"problem": error, "columns": ",".join(COLUMNS)}
+            ]
+        ) from None
     return b"".join(parts)
 
 
@@ -242,7 +258,9 @@ def _tidy(column: pd.Series, *, lower: bool = False) -> pd.Series:
 
 def _parse(data: bytes) -> pd.DataFrame:
     if not data.strip():
-        raise ImportRefused(["The file is empty: it needs a header row and at least one answer."])
+        raise ImportRefused(
+            [_("The file is empty: it needs a header row and at least one answer.")]
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
@@ -256,29 +274,33 @@ def _parse(data: bytes) -> pd.DataFrame:
             )
     except UnicodeDecodeError:
         raise ImportRefused(
-            ["The file is not UTF-8 text: save it as CSV UTF-8 and try again."]
+            [_("The file is not UTF-8 text: save it as CSV UTF-8 and try again.")]
         ) from None
     except pd.errors.ParserWarning:
-        raise ImportRefused([f"Line 2: more values than columns; {QUOTING}"]) from None
+        raise ImportRefused(
+            [_("Line 2: more values than columns; %(quoting)s") % {"quoting": QUOTING}]
+        ) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
         if found:
             expected, line, saw = found.groups()
-            message = f"Line {line}: {saw} values where the header has {expected}; {QUOTING}"
+            message = _(
+                "Line %(line)s: %(saw)s values where the header has %(expected)s; %(quoting)s"
+            ) % {"line": line, "saw": saw, "expected": expected, "quoting": QUOTING}
         else:
-            message = f"The file is not a valid CSV file: {error}".strip()
+            message = (_("The file is not a valid CSV file: %(error)s") % {"error": error}).strip()
         raise ImportRefused([message]) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ImportRefused(
             [
-                "Missing column"
-                + ("s " if len(missing) > 1 else " ")
-                + ", ".join(missing)
-                + ": the header row must name "
-                + ",".join(COLUMNS)
-                + "."
+                ngettext(
+                    "Missing column %(missing)s: the header row must name %(columns)s.",
+                    "Missing columns %(missing)s: the header row must name %(columns)s.",
+                    len(missing),
+                )
+                % {"missing": ", ".join(missing), "columns": ",".join(COLUMNS)}
             ]
         )
     frame = frame[COLUMNS].copy()
@@ -291,7 +313,7 @@ def _parse(data: bytes) -> pd.DataFrame:
     if empty.any():
         frame = frame[~empty].reset_index(drop=True)
     if frame.empty:
-        raise ImportRefused(["The file has a header row but no answers."])
+        raise ImportRefused([_("The file has a header row but no answers.")])
     return frame
 
 
@@ -390,12 +412,28 @@ class _Problems:
             return
         found = pd.concat(self.parts, ignore_index=True).sort_values("line", kind="stable")
         first = found.head(MAX_MESSAGES)
-        messages = [f"Line {line}: {reason}" for line, reason in first.itertuples(index=False)]
+        line_of = _("Line %(line)s: %(reason)s")
+        messages = [
+            line_of % {"line": line, "reason": reason}
+            for line, reason in first.itertuples(index=False)
+        ]
         raise ImportRefused(messages, problems=len(found))
 
 
 def _q(series: pd.Series) -> pd.Series:
     return "'" + series.astype(str) + "'"
+
+
+def _fill(template: str, **values: pd.Series) -> pd.Series:
+    """One sentence per bad row: `template` (translated, with %(name)s placeholders in the
+    order its language needs) filled from the rows' values, a column at a time rather than a
+    row at a time, since a bad file may have a million bad rows."""
+    parts = re.split(r"%\((\w+)\)s", template)
+    index = next(iter(values.values())).index
+    text = pd.Series(parts[0].replace("%%", "%"), index=index, dtype=object)
+    for i in range(1, len(parts), 2):
+        text = text + values[parts[i]].astype(str) + parts[i + 1].replace("%%", "%")
+    return text
 
 
 def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -407,7 +445,7 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
 def _first_rows(codes: np.ndarray, count: int) -> np.ndarray:
     """Row position of the first row of each code."""
-    _, first = np.unique(codes, return_index=True)
+    _unique, first = np.unique(codes, return_index=True)
     assert len(first) == count
     return first
 
@@ -429,11 +467,12 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
     no_group = np.asarray(group_names == "")[g_codes]
     no_respondent = np.asarray(respondents == "")[r_codes]
 
-    problems.add(no_respondent, "the respondent is empty")
+    problems.add(no_respondent, _("the respondent is empty"))
     problems.add(
         ~np.asarray(audiences.isin(list(AUDIENCES)))[a_codes],
-        lambda bad: (
-            "unknown audience " + _q(bad["audience"]) + " (use staff, service_user or carer)"
+        lambda bad: _fill(
+            _("unknown audience %(audience)s (use staff, service_user or carer)"),
+            audience=_q(bad["audience"]),
         ),
     )
     # A service user's or carer's respondent id becomes their participant code (staff ids are
@@ -443,28 +482,30 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
     )
     problems.add(
         is_user & why_not_code.notna().to_numpy()[r_codes],
-        lambda bad: (
-            "respondent "
-            + _q(bad["respondent"])
-            + " "
-            + pd.Series(why_not_code.to_numpy()[r_codes[bad.index]], index=bad.index)
+        lambda bad: _fill(
+            _("respondent %(respondent)s %(problem)s"),
+            respondent=_q(bad["respondent"]),
+            problem=pd.Series(why_not_code.to_numpy()[r_codes[bad.index]], index=bad.index),
         ),
     )
 
     # Organisation and group.
-    problems.add(is_staff & no_org, "a staff row needs an organisation")
-    problems.add(is_staff & no_group, "a staff row needs a staff group")
+    problems.add(is_staff & no_org, _("a staff row needs an organisation"))
+    problems.add(is_staff & no_group, _("a staff row needs a staff group"))
     problems.add(
         is_user & ~no_org,
-        lambda bad: (
-            "organisation "
-            + _q(bad["organisation"])
-            + " given for a "
-            + bad["audience"].str.replace("_", " ")
-            + ": leave it empty for service users and carers"
+        lambda bad: _fill(
+            _(
+                "organisation %(organisation)s given for a %(audience)s: leave it empty for "
+                "service users and carers"
+            ),
+            organisation=_q(bad["organisation"]),
+            audience=bad["audience"].map(
+                {Audience.SERVICE_USER.value: _("service user"), Audience.CARER.value: _("carer")}
+            ),
         ),
     )
-    problems.add(is_user & no_group, "a service user or carer row needs a user group")
+    problems.add(is_user & no_group, _("a service user or carer row needs a user group"))
     unknown_org = (
         is_staff & ~no_org & ~np.asarray(org_names.isin(list(lookups.organisations)))[o_codes]
     )
@@ -483,11 +524,21 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
         ):
             plan_names[label] = [str(n) for n in names[pd.unique(codes[mask])]]
             long_name = np.asarray(names.str.len() > limit)[codes]
-            problems.add(mask & long_name, f"the name is too long (at most {limit} characters)")
+            problems.add(
+                mask & long_name,
+                _("the name is too long (at most %(limit)s characters)") % {"limit": limit},
+            )
     else:
-        problems.add(unknown_org, lambda bad: "unknown organisation " + _q(bad["organisation"]))
-        problems.add(unknown_sg, lambda bad: "unknown staff group " + _q(bad["group"]))
-        problems.add(unknown_ug, lambda bad: "unknown user group " + _q(bad["group"]))
+        problems.add(
+            unknown_org,
+            lambda bad: _fill(_("unknown organisation %(name)s"), name=_q(bad["organisation"])),
+        )
+        problems.add(
+            unknown_sg, lambda bad: _fill(_("unknown staff group %(name)s"), name=_q(bad["group"]))
+        )
+        problems.add(
+            unknown_ug, lambda bad: _fill(_("unknown user group %(name)s"), name=_q(bad["group"]))
+        )
 
     # One respondent, one audience, organisation and group.
     first_row = _first_rows(r_codes, len(respondents))
@@ -499,11 +550,13 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
     )
     problems.add(
         differs & ~no_respondent,
-        lambda bad: (
-            "respondent "
-            + _q(bad["respondent"])
-            + " has a different audience, organisation or group than on line "
-            + pd.Series(line[first_of_row[bad.index]], index=bad.index).astype(str)
+        lambda bad: _fill(
+            _(
+                "respondent %(respondent)s has a different audience, organisation or group "
+                "than on line %(line)s"
+            ),
+            respondent=_q(bad["respondent"]),
+            line=pd.Series(line[first_of_row[bad.index]], index=bad.index),
         ),
     )
 
@@ -516,21 +569,23 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
         first = np.arange(len(frame)) == first_of_row
         problems.add(
             is_user & answered & first,
-            lambda bad: (
-                "respondent "
-                + _q(bad["respondent"])
-                + " already has answers in this wave's follow-up, and a participant has one set"
-                + " of answers: correct them on their page, or leave their rows out"
-                + " (was this file imported before?)"
+            lambda bad: _fill(
+                _(
+                    "respondent %(respondent)s already has answers in this wave's follow-up, "
+                    "and a participant has one set of answers: correct them on their page, or "
+                    "leave their rows out (was this file imported before?)"
+                ),
+                respondent=_q(bad["respondent"]),
             ),
         )
         problems.add(
             is_user & known & ~answered & first,
-            lambda bad: (
-                "respondent "
-                + _q(bad["respondent"])
-                + " is already a participant of this wave's follow-up"
-                + " (was this file imported before?)"
+            lambda bad: _fill(
+                _(
+                    "respondent %(respondent)s is already a participant of this wave's "
+                    "follow-up (was this file imported before?)"
+                ),
+                respondent=_q(bad["respondent"]),
             ),
         )
 
@@ -542,14 +597,14 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
         first_of_pair = _first_rows(p_codes, len(p_uniques))[p_codes]
         problems.add(
             dup,
-            lambda bad: (
-                "duplicate answer of respondent "
-                + _q(bad["respondent"])
-                + " to item "
-                + _q(bad["item"])
-                + " (first on line "
-                + pd.Series(line[first_of_pair[bad.index]], index=bad.index).astype(str)
-                + ")"
+            lambda bad: _fill(
+                _(
+                    "duplicate answer of respondent %(respondent)s to item %(item)s (first on "
+                    "line %(line)s)"
+                ),
+                respondent=_q(bad["respondent"]),
+                item=_q(bad["item"]),
+                line=pd.Series(line[first_of_pair[bad.index]], index=bad.index),
             ),
         )
 
@@ -568,7 +623,7 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
     known_key = np.array([k in key_item for k in range(2 * n_codes)], dtype=bool)
     valid_audience = is_staff | is_user
     no_item = np.asarray(item_codes == "")[i_codes]
-    problems.add(valid_audience & no_item, "the item is empty")
+    problems.add(valid_audience & no_item, _("the item is empty"))
     unknown_item = valid_audience & ~no_item & ~known_key[key]
     buildable_which = np.array(
         [create and lookups.questionnaires[which] is None for which in WHICH], dtype=bool
@@ -577,16 +632,29 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
     missing_item = unknown_item & ~buildable
 
     def unknown_item_reason(bad: pd.DataFrame) -> pd.Series:
-        text = "unknown item " + _q(bad["item"])
         staff_bad = (bad["audience"] == Audience.STAFF).to_numpy()
-        for which, label in ((STAFF, "staff"), (FOLLOW_UP, "follow-up")):
+        text = pd.Series("", index=bad.index, dtype=object)
+        for which in (STAFF, FOLLOW_UP):
             q = lookups.questionnaires[which]
             rows = staff_bad if which == STAFF else ~staff_bad
+            if not rows.any():
+                continue
             if q is None:
-                note = f" (the wave has no {label} questionnaire yet)"
+                template = (
+                    _("unknown item %(item)s (the wave has no staff questionnaire yet)")
+                    if which == STAFF
+                    else _("unknown item %(item)s (the wave has no follow-up questionnaire yet)")
+                )
             else:
-                note = f" (not in the {label} questionnaire, version {q.version})"
-            text.loc[rows] = text.loc[rows] + note
+                template = (
+                    _("unknown item %(item)s (not in the staff questionnaire, version %(version)s)")
+                    if which == STAFF
+                    else _(
+                        "unknown item %(item)s (not in the follow-up questionnaire, version "
+                        "%(version)s)"
+                    )
+                ).replace("%(version)s", str(q.version))
+            text.loc[rows] = _fill(template, item=_q(bad["item"][rows]))
         return text
 
     problems.add(missing_item, unknown_item_reason)
@@ -604,7 +672,7 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
     if buildable.any():
         problems.add(
             buildable & np.asarray(item_codes.str.len() > _max["item"])[i_codes],
-            f"the item code is too long (at most {_max['item']} characters)",
+            _("the item code is too long (at most %(limit)s characters)") % {"limit": _max["item"]},
         )
         not_likert_keys = set(pd.unique(key[buildable & ~likert_v[v_codes]]).tolist())
         for k in pd.unique(key[buildable]).tolist():
@@ -627,7 +695,8 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
             if outcome and len(outcome) > _max["outcome"]:
                 problems.add(
                     buildable & (key == k),
-                    f"the outcome code is too long (at most {_max['outcome']} characters)",
+                    _("the outcome code is too long (at most %(limit)s characters)")
+                    % {"limit": _max["outcome"]},
                 )
             elif outcome and outcome not in lookups.outcomes and outcome not in new_outcomes:
                 new_outcomes.append(outcome)
@@ -637,23 +706,35 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
     numeric_kind = likert | (kinds == Item.Kind.NUMBER)
     problems.add(
         numeric_kind & ~blank & np.isnan(number),
-        lambda bad: (
-            "value "
-            + _q(bad["value"])
-            + " of item "
-            + _q(bad["item"])
-            + " is not a number"
-            + np.where(likert[bad.index], " (use 1 to 5, or DK or empty for don't know)", "")
+        lambda bad: pd.Series(
+            np.where(
+                likert[bad.index],
+                _fill(
+                    _(
+                        "value %(value)s of item %(item)s is not a number (use 1 to 5, or DK or "
+                        "empty for don't know)"
+                    ),
+                    value=_q(bad["value"]),
+                    item=_q(bad["item"]),
+                ),
+                _fill(
+                    _("value %(value)s of item %(item)s is not a number"),
+                    value=_q(bad["value"]),
+                    item=_q(bad["item"]),
+                ),
+            ),
+            index=bad.index,
         ),
     )
     problems.add(
         likert & ~np.isnan(number) & ~np.isin(number, LIKERT_VALUES),
-        lambda bad: (
-            "value "
-            + _q(bad["value"])
-            + " of item "
-            + _q(bad["item"])
-            + " is out of range (use 1 to 5, or DK or empty for don't know)"
+        lambda bad: _fill(
+            _(
+                "value %(value)s of item %(item)s is out of range (use 1 to 5, or DK or empty "
+                "for don't know)"
+            ),
+            value=_q(bad["value"]),
+            item=_q(bad["item"]),
         ),
     )
     number_rows = np.flatnonzero((kinds == Item.Kind.NUMBER) & ~np.isnan(number))
@@ -668,13 +749,15 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
         outside[number_rows] = (number[number_rows] < low) | (number[number_rows] > high)
         problems.add(
             outside,
-            lambda bad: (
-                "value " + _q(bad["value"]) + " of item " + _q(bad["item"]) + " is out of range"
+            lambda bad: _fill(
+                _("value %(value)s of item %(item)s is out of range"),
+                value=_q(bad["value"]),
+                item=_q(bad["item"]),
             ),
         )
     problems.add(
         np.asarray(values.str.contains("\x00", regex=False))[v_codes],
-        "the value contains a null character",
+        _("the value contains a null character"),
     )
 
     # Choice items: each chosen value must be one of the item's options.
@@ -703,12 +786,13 @@ def _check(frame: pd.DataFrame, lookups: _Lookups, create: bool) -> _Plan:
                 chosen[row] = picked
         problems.add(
             bad_choice,
-            lambda bad: (
-                "value "
-                + _q(bad["value"])
-                + " of item "
-                + _q(bad["item"])
-                + " is not one of its options (separate several with ';')"
+            lambda bad: _fill(
+                _(
+                    "value %(value)s of item %(item)s is not one of its options (separate "
+                    "several with ';')"
+                ),
+                value=_q(bad["value"]),
+                item=_q(bad["item"]),
             ),
         )
 
@@ -910,19 +994,23 @@ def import_answers(
     Raises ImportRefused, with a message per bad row, when anything in the file is wrong; then
     nothing is stored. `progress` hears of each stage (a background import's job page).
     """
-    progress(0.05, "Reading the file")
+    progress(0.05, _("Reading the file"))
     data = _read_bytes(file)
     fingerprint = hashlib.sha256(data).hexdigest()
-    progress(0.15, "Reading the rows")
+    progress(0.15, _("Reading the rows"))
     frame = _parse(data)
     lookups = _load(partnership_slug, wave_slug, create)
     if lookups.wave is not None:
         _check_still_collecting(lookups.wave, frame)
     if lookups.wave is not None and _already_imported(lookups.wave, fingerprint):
         raise ImportRefused([_again_message(lookups.wave)])
-    progress(0.3, f"Checking {len(frame):,} rows")
+    progress(
+        0.3,
+        ngettext("Checking %(count)s row", "Checking %(count)s rows", len(frame))
+        % {"count": number_format(len(frame), force_grouping=True)},
+    )
     plan = _check(frame, lookups, create)
-    progress(0.6, "Storing the answers")
+    progress(0.6, _("Storing the answers"))
     return _store(frame, lookups, plan, partnership_slug, wave_slug, fingerprint, actor)
 
 
@@ -932,11 +1020,11 @@ def _check_still_collecting(wave: Wave, frame: pd.DataFrame) -> None:
     audiences = set(frame["audience"].unique())
     problems = []
     if Audience.STAFF in audiences and is_closed(wave):
-        problems.append(STAFF_CLOSED)
+        problems.append(str(STAFF_CLOSED))
     users = audiences & {Audience.SERVICE_USER, Audience.CARER}
     closed = FollowUpSchedule.objects.filter(wave=wave, status=FollowUpSchedule.Status.CLOSED)
     if users and closed.exists():
-        problems.append(FOLLOW_UP_CLOSED)
+        problems.append(str(FOLLOW_UP_CLOSED))
     if problems:
         raise ImportRefused(problems)
 
@@ -951,10 +1039,10 @@ def _already_imported(wave: Wave, fingerprint: str) -> bool:
 
 
 def _again_message(wave: Wave) -> str:
-    return (
-        f"This file was already imported into {wave.name}: importing it again would count "
-        "the same people twice."
-    )
+    return _(
+        "This file was already imported into %(wave)s: importing it again would count the same "
+        "people twice."
+    ) % {"wave": wave.name}
 
 
 def _create_named(
@@ -1127,8 +1215,14 @@ def _store(
             batch_size=BATCH_SIZE,
         )
         result.notes.append(
-            f"{len(participants)} participants were created without a consent record: "
-            "record each one's consent on the follow-up pages."
+            ngettext(
+                "%(count)s participant was created without a consent record: record each "
+                "one's consent on the follow-up pages.",
+                "%(count)s participants were created without a consent record: record each "
+                "one's consent on the follow-up pages.",
+                len(participants),
+            )
+            % {"count": len(participants)}
         )
 
     result.responses = len(responses)
@@ -1169,14 +1263,19 @@ def in_background(size: int) -> bool:
 
 
 def imported_message(result: ImportResult) -> str:
-    def n(count: int, one: str, many: str) -> str:
-        return f"{count} {one if count == 1 else many}"
-
+    words = {
+        "responses": ngettext("%(count)s response", "%(count)s responses", result.responses),
+        "staff": ngettext("%(count)s member of staff", "%(count)s staff", result.staff),
+        "service_users": ngettext(
+            "%(count)s service user", "%(count)s service users", result.service_users
+        ),
+        "carers": ngettext("%(count)s carer", "%(count)s carers", result.carers),
+        "answers": ngettext("%(count)s answer", "%(count)s answers", result.answers),
+    }
+    filled = {name: text % {"count": getattr(result, name)} for name, text in words.items()}
     return (
-        f"Imported {n(result.responses, 'response', 'responses')} "
-        f"({n(result.staff, 'member of staff', 'staff')}, "
-        f"{n(result.service_users, 'service user', 'service users')}, "
-        f"{n(result.carers, 'carer', 'carers')}) with {n(result.answers, 'answer', 'answers')}."
+        _("Imported %(responses)s (%(staff)s, %(service_users)s, %(carers)s) with %(answers)s.")
+        % filled
     )
 
 
@@ -1188,7 +1287,14 @@ def _kept_file(job: Job) -> Path:
 
 def start_import(wave: Wave, upload, *, actor) -> Job:
     """Keep an uploaded answers file and queue its import; the job page follows it."""
-    job = create_job(IMPORT_JOB, partnership=wave.partnership, wave=wave, created_by=actor)
+    # The job reports in the language of the person who started it.
+    job = create_job(
+        IMPORT_JOB,
+        partnership=wave.partnership,
+        wave=wave,
+        created_by=actor,
+        language=translation.get_language(),
+    )
     path = _kept_file(job)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as out:
@@ -1203,7 +1309,12 @@ def run_import(job: Job, progress: Progress) -> dict:
     creator; the file is deleted afterwards, whatever happened (a refused one lists why)."""
     path = _kept_file(job)
     if not path.is_file():
-        raise JobRefused("The uploaded file is no longer here: upload it again.")
+        raise JobRefused(_("The uploaded file is no longer here: upload it again."))
+    with translation.override(job.parameters.get("language") or settings.LANGUAGE_CODE):
+        return _run_import(job, path, progress)
+
+
+def _run_import(job: Job, path: Path, progress: Progress) -> dict:
     try:
         if job.wave is None:
             raise ValueError("An import job belongs to a wave")
@@ -1213,8 +1324,14 @@ def run_import(job: Job, progress: Progress) -> dict:
     except ImportRefused as refused:
         count = refused.problems
         raise JobRefused(
-            f"The file has {count} problem{'' if count == 1 else 's'}: nothing was stored. Fix "
-            "every problem listed, then upload the file again.",
+            ngettext(
+                "The file has %(count)s problem: nothing was stored. Fix every problem listed, "
+                "then upload the file again.",
+                "The file has %(count)s problems: nothing was stored. Fix every problem listed, "
+                "then upload the file again.",
+                count,
+            )
+            % {"count": count},
             refused.messages,
         ) from None
     finally:

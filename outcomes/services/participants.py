@@ -12,10 +12,14 @@ import csv
 import datetime
 import io
 import re
+from typing import cast
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outcomes.models import (
     FollowUpSchedule,
@@ -36,22 +40,37 @@ from surveys.services.answering import CLOSED, UNKNOWN_LINK, RespondentProblem, 
 CODE = re.compile(r"^P-(\d+)$")
 AUDIENCES = (Audience.SERVICE_USER, Audience.CARER)
 
+# Words for the respondent, translated when the page shows them (cast: until RespondentProblem
+# is typed for lazy text).
 LINK_STOPPED = RespondentProblem(
-    "This link no longer works",
-    "You can no longer answer with this link. If you think this is wrong, ask the person who "
-    "gave it to you.",
+    cast(str, gettext_lazy("This link no longer works")),
+    cast(
+        str,
+        gettext_lazy(
+            "You can no longer answer with this link. If you think this is wrong, ask the "
+            "person who gave it to you."
+        ),
+    ),
     410,
 )
 LINK_REPLACED = RespondentProblem(
-    "This link has been replaced",
-    "A newer link was made for you, and this one no longer works. Use the newest link or letter "
-    "you were given. Any answers you saved with this link carry on with the new one. If you "
-    "have no newer link, ask the person who gave you this one.",
+    cast(str, gettext_lazy("This link has been replaced")),
+    cast(
+        str,
+        gettext_lazy(
+            "A newer link was made for you, and this one no longer works. Use the newest link "
+            "or letter you were given. Any answers you saved with this link carry on with the "
+            "new one. If you have no newer link, ask the person who gave you this one."
+        ),
+    ),
     410,
 )
 LINK_USED = RespondentProblem(
-    "You have already answered",
-    "Answers have already been sent with this link. Thank you for taking part.",
+    cast(str, gettext_lazy("You have already answered")),
+    cast(
+        str,
+        gettext_lazy("Answers have already been sent with this link. Thank you for taking part."),
+    ),
     410,
 )
 
@@ -72,11 +91,11 @@ def next_code(schedule: FollowUpSchedule) -> str:
 
 def _check_consent(given_on: datetime.date | None, method: str) -> None:
     if bool(given_on) != bool(method):
-        raise ParticipantError("Give both the date of consent and how it was given, or neither.")
+        raise ParticipantError(_("Give both the date of consent and how it was given, or neither."))
     if given_on and given_on > timezone.localdate():
-        raise ParticipantError("The date of consent must be today or in the past.")
+        raise ParticipantError(_("The date of consent must be today or in the past."))
     if method and method not in Participant.ConsentMethod.values:
-        raise ParticipantError("Choose how consent was given.")
+        raise ParticipantError(_("Choose how consent was given."))
 
 
 def register_participant(
@@ -91,11 +110,11 @@ def register_participant(
 ) -> Participant:
     """Register a participant under the next free code; the signed-in evaluator records consent."""
     if audience not in AUDIENCES:
-        raise ParticipantError("Choose service user or carer.")
+        raise ParticipantError(_("Choose service user or carer."))
     if user_group.partnership_id != schedule.wave.partnership_id:
-        raise ParticipantError("Choose one of this partnership's user groups.")
+        raise ParticipantError(_("Choose one of this partnership's user groups."))
     if session is not None and session.schedule_id != schedule.pk:
-        raise ParticipantError("Choose one of this follow-up's sessions.")
+        raise ParticipantError(_("Choose one of this follow-up's sessions."))
     _check_consent(consent_given_on, consent_method)
     with transaction.atomic():
         # The schedule row lock makes two evaluators registering at once take different codes.
@@ -127,10 +146,10 @@ def record_consent(
 ) -> None:
     """Record the consent of a participant registered without it (by hand or by an import)."""
     if not given_on or not method:
-        raise ParticipantError("Give the date of consent and how it was given.")
+        raise ParticipantError(_("Give the date of consent and how it was given."))
     _check_consent(given_on, method)
     if participant.withdrawn_on:
-        raise ParticipantError(f"{participant.code} has withdrawn.")
+        raise ParticipantError(_("%(code)s has withdrawn.") % {"code": participant.code})
     participant.consent_given_on = given_on
     participant.consent_method = method
     participant.consent_recorded_by = actor
@@ -148,13 +167,13 @@ def check_can_answer(participant: Participant) -> None:
     """Refuse answers from someone who has withdrawn or has not given consent."""
     if participant.withdrawn_on:
         raise ParticipantError(
-            f"{participant.code} withdrew on {participant.withdrawn_on:%-d %B %Y}: "
-            "they cannot give answers."
+            _("%(code)s withdrew on %(date)s: they cannot give answers.")
+            % {"code": participant.code, "date": date_format(participant.withdrawn_on, "j F Y")}
         )
     if not participant.consent_given_on:
         raise ParticipantError(
-            f"{participant.code} has not given consent: record their consent before they "
-            "give any answers."
+            _("%(code)s has not given consent: record their consent before they give any answers.")
+            % {"code": participant.code}
         )
 
 
@@ -163,7 +182,7 @@ def check_collecting(schedule: FollowUpSchedule) -> Questionnaire:
     questionnaire = live_follow_up(schedule.wave)
     if schedule.status != FollowUpSchedule.Status.OPEN or questionnaire is None:
         raise ParticipantError(
-            "The follow-up is not collecting answers: open it from the follow-up schedule first."
+            _("The follow-up is not collecting answers: open it from the follow-up schedule first.")
         )
     return questionnaire
 

@@ -9,6 +9,7 @@ committed; the reports part listens.
 import logging
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from outcomes.models import ChosenOutcome, FollowUpSchedule, FollowUpSession
 from outcomes.selectors.schedule import chosen_outcomes
@@ -16,7 +17,9 @@ from outcomes.services.follow_up_questionnaire import current_questionnaire
 from outcomes.signals import follow_up_closed
 from poet.models import OutcomeStatement, Wave
 from poet.services import record_audit
+from surveys.errors import SurveyError
 from surveys.models import Questionnaire
+from surveys.services.translations import check_translations
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +53,7 @@ def _locked(schedule: FollowUpSchedule) -> FollowUpSchedule:
 
 def _check_not_closed(schedule: FollowUpSchedule) -> None:
     if schedule.status == Status.CLOSED:
-        raise ScheduleError("The follow-up is closed: it can no longer change.")
+        raise ScheduleError(_("The follow-up is closed: it can no longer change."))
 
 
 # --- the schedule ------------------------------------------------------------------------------
@@ -75,9 +78,9 @@ def set_methods(schedule: FollowUpSchedule, methods: list[str], *, actor=None) -
     _check_not_closed(locked)
     unknown = [m for m in methods if m not in Method.values]
     if unknown:
-        raise ScheduleError("Choose methods from the list.")
+        raise ScheduleError(_("Choose methods from the list."))
     if not methods:
-        raise ScheduleError("Choose at least one method.")
+        raise ScheduleError(_("Choose at least one method."))
     in_use = [m for m in Method.values if m in methods]  # keep the list's own order
     dropped = set(locked.methods) - set(in_use)
     still_planned = sorted(
@@ -86,7 +89,8 @@ def set_methods(schedule: FollowUpSchedule, methods: list[str], *, actor=None) -
     if still_planned:
         names = ", ".join(Method(m).label.lower() for m in still_planned)
         raise ScheduleError(
-            f"Sessions are planned for {names}: remove those sessions before you stop using it."
+            _("Sessions are planned for %(names)s: remove those sessions before you stop using it.")
+            % {"names": names}
         )
     locked.methods = in_use
     locked.save(update_fields=["methods"])
@@ -110,15 +114,16 @@ def add_chosen_outcome(
     locked = _locked(schedule)
     _check_not_closed(locked)
     if outcome.partnership_id not in (None, locked.wave.partnership_id):
-        raise ScheduleError("Choose an outcome from this partnership's library.")
+        raise ScheduleError(_("Choose an outcome from this partnership's library."))
     if reason not in ChosenOutcome.Reason.values:
-        raise ScheduleError("Choose why this outcome is in.")
+        raise ScheduleError(_("Choose why this outcome is in."))
     chosen = list(chosen_outcomes(locked))
     if any(c.outcome_id == outcome.pk for c in chosen):
-        raise ScheduleError(f"{outcome.code} is already chosen.")
+        raise ScheduleError(_("%(code)s is already chosen.") % {"code": outcome.code})
     if any(c.outcome.code == outcome.code for c in chosen):
         raise ScheduleError(
-            f"Another chosen outcome already has the code {outcome.code}: choose only one."
+            _("Another chosen outcome already has the code %(code)s: choose only one.")
+            % {"code": outcome.code}
         )
     added = ChosenOutcome.objects.create(
         schedule=locked,
@@ -156,15 +161,22 @@ SESSION_FIELDS = (
 def check_session(schedule: FollowUpSchedule, values: dict) -> None:
     """The rules a session must keep, whoever saves it (form, admin, import)."""
     if values.get("method") not in schedule.methods:
-        label = dict(Method.choices).get(values.get("method", ""), "That method")
+        label = dict(Method.choices).get(values.get("method", ""), _("That method"))
         raise ScheduleError(
-            f"{label} is not one of the methods in use: add it to the methods first, or "
-            "choose another method."
+            _(
+                "%(method)s is not one of the methods in use: add it to the methods first, "
+                "or choose another method."
+            )
+            % {"method": label}
         )
-    for name, words in (("planned_service_users", "service users"), ("planned_carers", "carers")):
+    negative = {
+        "planned_service_users": _("The number of service users planned must be 0 or more."),
+        "planned_carers": _("The number of carers planned must be 0 or more."),
+    }
+    for name, message in negative.items():
         number = values.get(name) or 0
         if not isinstance(number, int) or number < 0:
-            raise ScheduleError(f"The number of {words} planned must be 0 or more.")
+            raise ScheduleError(message)
 
 
 @transaction.atomic
@@ -182,7 +194,7 @@ def save_session(
     if session is None:
         session = FollowUpSession(schedule=locked)
     elif session.schedule_id != locked.pk:
-        raise ScheduleError("That session belongs to another follow-up.")
+        raise ScheduleError(_("That session belongs to another follow-up."))
     for name in SESSION_FIELDS:
         if name in values:
             value = values[name]
@@ -216,9 +228,9 @@ def remove_session(session: FollowUpSession, *, actor=None) -> None:
 
 def check_can_open(schedule: FollowUpSchedule) -> None:
     if not schedule.methods:
-        raise ScheduleError("Choose at least one method before opening the follow-up.")
+        raise ScheduleError(_("Choose at least one method before opening the follow-up."))
     if not schedule.chosen_outcomes.exists():
-        raise ScheduleError("Choose at least one outcome before opening the follow-up.")
+        raise ScheduleError(_("Choose at least one outcome before opening the follow-up."))
 
 
 def open_schedule(schedule: FollowUpSchedule, *, actor=None) -> Questionnaire:
@@ -226,11 +238,15 @@ def open_schedule(schedule: FollowUpSchedule, *, actor=None) -> Questionnaire:
     with transaction.atomic():
         locked = _locked(schedule)
         if locked.status == Status.CLOSED:
-            raise ScheduleError("The follow-up is closed: it cannot be opened again.")
+            raise ScheduleError(_("The follow-up is closed: it cannot be opened again."))
         check_can_open(locked)
         locked.status = Status.OPEN
         locked.save(update_fields=["status"])
         questionnaire = current_questionnaire(locked, actor=actor)
+        try:  # as a staff survey: not open while a language the wave offers lacks its texts
+            check_translations(questionnaire)
+        except SurveyError as missing:
+            raise ScheduleError(str(missing)) from None
         _audit("follow_up.opened", locked, actor, version=questionnaire.version)
     schedule.status = locked.status
     return questionnaire
@@ -246,7 +262,7 @@ def close_schedule(schedule: FollowUpSchedule, *, actor=None) -> bool:
         if locked.status == Status.CLOSED:
             return False
         if locked.status != Status.OPEN:
-            raise ScheduleError("Only an open follow-up can be closed.")
+            raise ScheduleError(_("Only an open follow-up can be closed."))
         locked.status = Status.CLOSED
         locked.save(update_fields=["status"])
         _audit("follow_up.closed", locked, actor)

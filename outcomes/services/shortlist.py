@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from outcomes.models import ChosenOutcome, OutcomeProposal
 from outcomes.selectors.schedule import schedule_of
@@ -25,7 +26,12 @@ CODE_PATTERN = re.compile(r"^O-[A-Z0-9][A-Z0-9-]{0,27}$")
 
 
 class ShortlistError(Exception):
-    """A rule of the shortlist was broken; the message is for the person who broke it."""
+    """A rule of the shortlist was broken; the message is for the person who broke it, and
+    ``field`` names the form field it is about where there is one."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 # --- choosing ----------------------------------------------------------------------------------
@@ -37,13 +43,15 @@ def choose(
     """Put outcomes on the wave's follow-up shortlist with the reason and note for each,
     creating the follow-up schedule if the wave has none yet. Already chosen ones are skipped."""
     if not choices:
-        raise ShortlistError("Choose at least one outcome.")
+        raise ShortlistError(_("Choose at least one outcome."))
     allowed = {o.pk for o in choosable(wave)}
-    for outcome, reason, _ in choices:
+    for outcome, reason, _note in choices:
         if outcome.pk not in allowed:
-            raise ShortlistError(f"{outcome.code} is not an outcome of this wave's shortlist.")
+            raise ShortlistError(
+                _("%(code)s is not an outcome of this wave's shortlist.") % {"code": outcome.code}
+            )
         if reason not in Reason.values:
-            raise ShortlistError(f"Choose why {outcome.code} is in.")
+            raise ShortlistError(_("Choose why %(code)s is in.") % {"code": outcome.code})
     added = []
     with transaction.atomic():
         schedule = follow_up.create_schedule(wave, actor=actor)
@@ -72,11 +80,14 @@ def unchoose(wave: Wave, outcome: OutcomeStatement, *, actor=None) -> None:
         else None
     )
     if chosen is None:
-        raise ShortlistError(f"{outcome.code} is not on the shortlist.")
+        raise ShortlistError(_("%(code)s is not on the shortlist.") % {"code": outcome.code})
     if frozen_follow_up(wave) is not None:
         raise ShortlistError(
-            f"{outcome.code} cannot be taken off: the follow-up questionnaire built from the "
-            "shortlist is frozen, and service users and carers may already be answering it."
+            _(
+                "%(code)s cannot be taken off: the follow-up questionnaire built from the "
+                "shortlist is frozen, and service users and carers may already be answering it."
+            )
+            % {"code": outcome.code}
         )
     try:
         follow_up.remove_chosen_outcome(chosen, actor=actor)
@@ -145,7 +156,8 @@ def _pending(proposal: OutcomeProposal) -> OutcomeProposal:
     )
     if locked.status != OutcomeProposal.Status.PENDING:
         raise ShortlistError(
-            f"This proposal has already been decided ({locked.get_status_display().lower()})."
+            _("This proposal has already been decided (%(decision)s).")
+            % {"decision": locked.get_status_display().lower()}
         )
     return locked
 
@@ -168,15 +180,26 @@ def check_code(wave: Wave, code: str) -> str:
     code = (code or "").strip().upper()
     if not CODE_PATTERN.match(code):
         raise ShortlistError(
-            "Enter a code that starts with O- followed by letters, numbers or hyphens, "
-            "like O-TRANSPORT."
+            _(
+                "Enter a code that starts with O- followed by letters, numbers or hyphens, "
+                "like O-TRANSPORT."
+            ),
+            field="code",
         )
     clash = library(wave).filter(code__iexact=code).first()
     if clash is not None:
-        where = "the built-in library" if clash.partnership_id is None else "this partnership"
-        raise ShortlistError(
-            f"The code {code} is already used in {where} for “{clash.text}”. Choose another code."
+        message = (
+            _(
+                "The code %(code)s is already used in the built-in library for “%(text)s”. "
+                "Choose another code."
+            )
+            if clash.partnership_id is None
+            else _(
+                "The code %(code)s is already used in this partnership for “%(text)s”. "
+                "Choose another code."
+            )
         )
+        raise ShortlistError(message % {"code": code, "text": clash.text}, field="code")
     return code
 
 
@@ -197,11 +220,11 @@ def adopt(
     code = check_code(wave, code)
     text = " ".join((text or "").split())
     if not text:
-        raise ShortlistError("Write the outcome as a statement, for example “I can get out”.")
+        raise ShortlistError(_("Write the outcome as a statement, for example “I can get out”."))
     if len(text) > 300 or len(easy_read_text or "") > 300:
-        raise ShortlistError("Keep the outcome to 300 characters or fewer.")
+        raise ShortlistError(_("Keep the outcome to 300 characters or fewer."))
     if icon and icon not in OutcomeIcon.values:
-        raise ShortlistError("Choose a picture from the list.")
+        raise ShortlistError(_("Choose a picture from the list."))
     statement = OutcomeStatement.objects.create(
         icon=icon or "",
         partnership=wave.partnership,
@@ -223,7 +246,7 @@ def merge(proposal: OutcomeProposal, outcome: OutcomeStatement, *, actor=None) -
     """Record that a proposal says the same as an outcome the library already has."""
     locked = _pending(proposal)
     if not library(locked.wave).filter(pk=outcome.pk).exists():
-        raise ShortlistError("Choose an outcome from this partnership's library.")
+        raise ShortlistError(_("Choose an outcome from this partnership's library."))
     locked.status = OutcomeProposal.Status.MERGED
     locked.outcome = outcome
     locked.decided_by = actor if actor is not None and actor.is_authenticated else None
@@ -237,7 +260,7 @@ def reject(proposal: OutcomeProposal, *, reason: str, actor=None) -> None:
     locked = _pending(proposal)
     reason = (reason or "").strip()
     if not reason:
-        raise ShortlistError("Say why this proposal is not taken forward.")
+        raise ShortlistError(_("Say why this proposal is not taken forward."))
     locked.status = OutcomeProposal.Status.REJECTED
     locked.reason = reason
     locked.decided_by = actor if actor is not None and actor.is_authenticated else None

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from outcomes.forms.capture import EntryOptionsForm, ImportForm
 from outcomes.selectors.participants import answer_set_of
@@ -108,8 +110,12 @@ def assisted_entry(request: HttpRequest, access: Access, wave: Wave, code: str) 
             else:
                 messages.success(
                     request,
-                    f"The answers of {person.code} are "
-                    f"{'corrected' if entered is not None else 'saved'}.",
+                    (
+                        _("The answers of %(code)s are corrected.")
+                        if entered is not None
+                        else _("The answers of %(code)s are saved.")
+                    )
+                    % {"code": person.code},
                 )
                 return back
         errors = _option_errors(options) + errors
@@ -151,8 +157,14 @@ def import_page(request: HttpRequest, access: Access, wave: Wave) -> HttpRespons
             count = refused.problems
             form.add_error(
                 "answers_file",
-                f"The file has {count} problem{'' if count == 1 else 's'}, listed at the top of "
-                "the page: nothing was stored",
+                ngettext(
+                    "The file has %(count)s problem, listed at the top of the page: nothing was "
+                    "stored",
+                    "The file has %(count)s problems, listed at the top of the page: nothing was "
+                    "stored",
+                    count,
+                )
+                % {"count": count},
             )
         else:
             messages.success(request, imported_message(result))

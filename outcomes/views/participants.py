@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from outcomes.forms.participants import ConsentForm, LinkForm, ParticipantForm, RegisterFilterForm
 from outcomes.models import FollowUpSchedule, Participant
@@ -106,7 +108,7 @@ def participants(request: HttpRequest, access: Access, wave: Wave) -> HttpRespon
             raise ValueError("The form's action ran but returned nothing")
         return done(
             request,
-            f"{participant.code} is registered.",
+            _("%(code)s is registered.") % {"code": participant.code},
             page_url(access, wave, "participant", code=participant.code),
         )
     narrowed = RegisterFilterForm(request.GET, schedule=schedule).narrowed
@@ -166,7 +168,7 @@ def participant(request: HttpRequest, access: Access, wave: Wave, code: str) -> 
     schedule = schedule_of(wave)
     person = participant_of(schedule, code)
     form = ConsentForm(request.POST or None)
-    recorded, _ = run_form(
+    recorded, _recorded = run_form(
         request,
         form,
         lambda data: service.record_consent(
@@ -180,7 +182,7 @@ def participant(request: HttpRequest, access: Access, wave: Wave, code: str) -> 
     if recorded:
         return done(
             request,
-            f"Consent of {person.code} is recorded.",
+            _("Consent of %(code)s is recorded.") % {"code": person.code},
             page_url(access, wave, "participant", code=person.code),
         )
     answers = selectors.answer_set_of(person)
@@ -253,8 +255,12 @@ def withdraw(request: HttpRequest, access: Access, wave: Wave, code: str) -> Htt
         deleted = service.withdraw(person, actor=request.user)
         return done(
             request,
-            f"{person.code} has withdrawn. {deleted} set{'' if deleted == 1 else 's'} of answers "
-            "deleted.",
+            ngettext(
+                "%(code)s has withdrawn. %(count)s set of answers deleted.",
+                "%(code)s has withdrawn. %(count)s sets of answers deleted.",
+                deleted,
+            )
+            % {"code": person.code, "count": deleted},
             page_url(access, wave, "participant", code=person.code),
         )
     context = base_context(access, wave, schedule) | {

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from outcomes.forms.schedule import ChosenOutcomeForm, MethodsForm, SessionForm
 from outcomes.models import FollowUpSchedule, FollowUpSession
@@ -76,7 +77,7 @@ def _session_or_404(request: HttpRequest, schedule: FollowUpSchedule) -> FollowU
 
 def _refuse_if_closed(request: HttpRequest, schedule: FollowUpSchedule) -> HttpResponse | None:
     if schedule.status == FollowUpSchedule.Status.CLOSED:
-        messages.info(request, "The follow-up is closed: it can no longer change.")
+        messages.info(request, _("The follow-up is closed: it can no longer change."))
         return redirect(_url(schedule.wave))
     return None
 
@@ -113,8 +114,10 @@ def create(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if not existed:
         messages.success(
             request,
-            "The follow-up schedule is created. Choose its methods and outcomes, then add "
-            "sessions.",
+            _(
+                "The follow-up schedule is created. Choose its methods and outcomes, then add "
+                "sessions."
+            ),
         )
     return redirect(_url(wave))
 
@@ -125,7 +128,7 @@ def methods(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if refused := _refuse_if_closed(request, s):
         return refused
     form = MethodsForm(_data(request), initial={"methods": s.methods})
-    saved, _ = run_form(
+    saved, _saved = run_form(
         request,
         form,
         lambda data: services.set_methods(s, data["methods"], actor=request.user),
@@ -133,8 +136,8 @@ def methods(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         field="methods",
     )
     if saved:
-        return done(request, "The methods are saved.", _url(wave))
-    return _form_page(request, _context(access, wave, schedule=s, form=form, heading="Methods"))
+        return done(request, _("The methods are saved."), _url(wave))
+    return _form_page(request, _context(access, wave, schedule=s, form=form, heading=_("Methods")))
 
 
 # --- chosen outcomes ---------------------------------------------------------------------------
@@ -160,19 +163,27 @@ def add_outcome(request: HttpRequest, access: Access, wave: Wave) -> HttpRespons
     if added:
         if chosen is None:  # run_form returns None only when the action did not run
             raise ValueError("The form's action ran but returned nothing")
-        return done(request, f"{chosen.outcome.code} is added to the follow-up.", _url(wave))
+        return done(
+            request,
+            _("%(code)s is added to the follow-up.") % {"code": chosen.outcome.code},
+            _url(wave),
+        )
     context = _context(
         access,
         wave,
         schedule=s,
         form=form,
-        heading="Add an outcome to the follow-up",
-        lead="Service users and carers will be asked how important it is to them and how far "
-        "the service has achieved it for them, on the same scales as staff.",
+        heading=_("Add an outcome to the follow-up"),
+        lead=_(
+            "Service users and carers will be asked how important it is to them and how far "
+            "the service has achieved it for them, on the same scales as staff."
+        ),
         empty=""
         if choosable
-        else "Every outcome statement of the partnership is already in the follow-up. To ask "
-        "about a new one, adopt a proposal from staff or service users on the shortlist page.",
+        else _(
+            "Every outcome statement of the partnership is already in the follow-up. To ask "
+            "about a new one, adopt a proposal from staff or service users on the shortlist page."
+        ),
     )
     return _form_page(request, context)
 
@@ -191,15 +202,17 @@ def remove_outcome(request: HttpRequest, access: Access, wave: Wave) -> HttpResp
         except ERRORS as e:
             messages.error(request, str(e))
         else:
-            messages.success(request, f"{c.outcome.code} is removed from the follow-up.")
+            messages.success(
+                request, _("%(code)s is removed from the follow-up.") % {"code": c.outcome.code}
+            )
         return redirect(_url(wave))
     context = _context(
         access,
         wave,
         schedule=s,
-        heading="Remove this outcome from the follow-up?",
+        heading=_("Remove this outcome from the follow-up?"),
         body=f"{c.outcome.text} ({c.outcome.code})",
-        button="Remove the outcome",
+        button=_("Remove the outcome"),
         warning=True,
     )
     return _confirm(request, context)
@@ -215,7 +228,7 @@ def _session_page(
     if session is None and len(s.methods) == 1:
         initial["method"] = s.methods[0]
     form = SessionForm(_data(request), initial=initial, methods_in_use=s.methods)
-    saved, _ = run_form(
+    saved, _saved = run_form(
         request,
         form,
         lambda data: services.save_session(s, data, session=session, actor=request.user),
@@ -223,8 +236,8 @@ def _session_page(
         field="method",
     )
     if saved:
-        return done(request, "The session is saved.", _url(w) + "#sessions")
-    heading = "Change the session" if session else "Add a session"
+        return done(request, _("The session is saved."), _url(w) + "#sessions")
+    heading = _("Change the session") if session else _("Add a session")
     return _form_page(request, _context(access, w, schedule=s, form=form, heading=heading))
 
 
@@ -257,15 +270,15 @@ def remove_session(request: HttpRequest, access: Access, wave: Wave) -> HttpResp
         except ERRORS as e:
             messages.error(request, str(e))
         else:
-            messages.success(request, "The session is removed.")
+            messages.success(request, _("The session is removed."))
         return redirect(_url(wave) + "#sessions")
     context = _context(
         access,
         wave,
         schedule=s,
-        heading="Remove this session?",
-        body=f"{found}. Answers already collected in it are kept.",
-        button="Remove the session",
+        heading=_("Remove this session?"),
+        body=_("%(session)s. Answers already collected in it are kept.") % {"session": found},
+        button=_("Remove the session"),
         warning=True,
     )
     return _confirm(request, context)
@@ -288,11 +301,17 @@ def generate_questionnaire(request: HttpRequest, access: Access, wave: Wave) -> 
         if before is not None and before.is_frozen:
             messages.success(
                 request,
-                f"Version {q.version} of the questionnaire is ready. People who already "
-                f"answered keep version {before.version}.",
+                _(
+                    "Version %(version)s of the questionnaire is ready. People who already "
+                    "answered keep version %(before)s."
+                )
+                % {"version": q.version, "before": before.version},
             )
         else:
-            messages.success(request, f"Version {q.version} of the questionnaire is ready.")
+            messages.success(
+                request,
+                _("Version %(version)s of the questionnaire is ready.") % {"version": q.version},
+            )
     return redirect(_url(wave) + "#questionnaire")
 
 
@@ -308,18 +327,23 @@ def open_schedule(request: HttpRequest, access: Access, wave: Wave) -> HttpRespo
         else:
             return done(
                 request,
-                f"The follow-up is open. Version {q.version} of the questionnaire is frozen: "
-                "changing the outcomes now makes a new version.",
+                _(
+                    "The follow-up is open. Version %(version)s of the questionnaire is frozen: "
+                    "changing the outcomes now makes a new version."
+                )
+                % {"version": q.version},
                 _url(wave),
             )
     context = _context(
         access,
         wave,
         schedule=s,
-        heading="Open the follow-up?",
-        body="The questionnaire for service users and carers is brought up to date with the "
-        "chosen outcomes and frozen, so everyone answers the same questions.",
-        button="Open the follow-up",
+        heading=_("Open the follow-up?"),
+        body=_(
+            "The questionnaire for service users and carers is brought up to date with the "
+            "chosen outcomes and frozen, so everyone answers the same questions."
+        ),
+        button=_("Open the follow-up"),
         error=error,
     )
     return _confirm(request, context)
@@ -337,18 +361,22 @@ def close_schedule(request: HttpRequest, access: Access, wave: Wave) -> HttpResp
         else:
             return done(
                 request,
-                "The follow-up is closed. The comparison of staff and service users' answers "
-                "starts now.",
+                _(
+                    "The follow-up is closed. The comparison of staff and service users' "
+                    "answers starts now."
+                ),
                 _url(wave),
             )
     context = _context(
         access,
         wave,
         schedule=s,
-        heading="Close the follow-up?",
-        body="No more answers are collected, and the comparison of staff and service users' "
-        "answers runs. A closed follow-up cannot be opened again.",
-        button="Close the follow-up",
+        heading=_("Close the follow-up?"),
+        body=_(
+            "No more answers are collected, and the comparison of staff and service users' "
+            "answers runs. A closed follow-up cannot be opened again."
+        ),
+        button=_("Close the follow-up"),
         warning=True,
         error=error,
     )

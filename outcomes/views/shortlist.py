@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from outcomes.forms.shortlist import AdoptForm, MergeForm, RejectForm
 from outcomes.models import ChosenOutcome, OutcomeProposal
@@ -101,21 +103,23 @@ def _parse_choices(
     choices, errors = [], {}
     picked = request.POST.getlist("outcome")
     if not picked:
-        errors["choose"] = "Choose at least one outcome."
+        errors["choose"] = _("Choose at least one outcome.")
     for value in picked:
         try:
             outcome = allowed[int(value)]
         except (KeyError, ValueError):
-            errors["choose"] = "Choose outcomes from the list."
+            errors["choose"] = _("Choose outcomes from the list.")
             continue
         reason = request.POST.get(f"reason-{outcome.pk}", "")
         note = request.POST.get(f"note-{outcome.pk}", "").strip()
         if reason not in ChosenOutcome.Reason.values:
-            errors[f"reason-{outcome.pk}"] = f"Choose why {outcome.code} is in."
+            errors[f"reason-{outcome.pk}"] = _("Choose why %(code)s is in.") % {
+                "code": outcome.code
+            }
         elif len(note) > NOTE_MAX:
-            errors[f"reason-{outcome.pk}"] = (
-                f"Keep the note on {outcome.code} to 2,000 characters or fewer."
-            )
+            errors[f"reason-{outcome.pk}"] = _(
+                "Keep the note on %(code)s to 2,000 characters or fewer."
+            ) % {"code": outcome.code}
         else:
             choices.append((outcome, reason, note))
     return choices, errors
@@ -133,8 +137,12 @@ def choose(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         except services.ShortlistError as e:
             errors["choose"] = str(e)
         else:
-            codes = ", ".join(c.outcome.code for c in added) or "Nothing new"
-            return done(request, f"Chosen for the follow-up: {codes}.", _url(wave) + "#chosen")
+            codes = ", ".join(c.outcome.code for c in added) or _("Nothing new")
+            return done(
+                request,
+                _("Chosen for the follow-up: %(codes)s.") % {"codes": codes},
+                _url(wave) + "#chosen",
+            )
     return _page(request, access, wave, posted=request.POST, errors=errors)
 
 
@@ -151,14 +159,16 @@ def unchoose(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if request.method == "POST":
         outcome = selectors.library_outcome(wave, _int(request.POST.get("outcome")))
         if outcome is None:
-            messages.error(request, "That outcome is not on the shortlist.")
+            messages.error(request, _("That outcome is not on the shortlist."))
         else:
             try:
                 services.unchoose(wave, outcome, actor=request.user)
             except services.ShortlistError as e:
                 messages.error(request, str(e))
             else:
-                messages.success(request, f"{outcome.code} is taken off the shortlist.")
+                messages.success(
+                    request, _("%(code)s is taken off the shortlist.") % {"code": outcome.code}
+                )
     return redirect(_url(wave) + "#chosen")
 
 
@@ -168,9 +178,13 @@ def collect(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if request.method == "POST":
         added = services.collect_proposals(wave, actor=request.user)
         if added:
-            messages.success(request, f"{added} new proposal{'s' if added != 1 else ''} added.")
+            messages.success(
+                request,
+                ngettext("%(count)s new proposal added.", "%(count)s new proposals added.", added)
+                % {"count": added},
+            )
         else:
-            messages.info(request, "No new proposals: every free-text answer is already listed.")
+            messages.info(request, _("No new proposals: every free-text answer is already listed."))
     return redirect(_url(wave) + "#proposals")
 
 
@@ -186,7 +200,8 @@ def _pending_or_redirect(request: HttpRequest, wave: Wave) -> OutcomeProposal | 
     if proposal.status != OutcomeProposal.Status.PENDING:
         messages.info(
             request,
-            f"This proposal has already been decided ({proposal.get_status_display().lower()}).",
+            _("This proposal has already been decided (%(decision)s).")
+            % {"decision": proposal.get_status_display().lower()},
         )
         return redirect(_url(wave) + "#proposals")
     return proposal
@@ -212,13 +227,16 @@ def adopt(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
             statement = services.adopt(proposal, **form.cleaned_data, actor=request.user)
         except services.ShortlistError as e:
             # The refusal goes on the field it is about: the code, or the outcome's wording.
-            field = "code" if "code" in str(e).lower() else "text"
+            field = e.field or "text"
             form.add_error(field, str(e))
         else:
             return done(
                 request,
-                f"{statement.code} is adopted into the partnership's outcome library. You can "
-                "now choose it for the follow-up and for the next staff questionnaire.",
+                _(
+                    "%(code)s is adopted into the partnership's outcome library. You can now "
+                    "choose it for the follow-up and for the next staff questionnaire."
+                )
+                % {"code": statement.code},
                 _url(wave) + "#proposals",
             )
     return _decision_page(
@@ -227,8 +245,8 @@ def adopt(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         wave,
         proposal,
         form,
-        "Adopt as a new outcome",
-        "The outcome joins this partnership's library with the code you give it.",
+        _("Adopt as a new outcome"),
+        _("The outcome joins this partnership's library with the code you give it."),
     )
 
 
@@ -238,7 +256,7 @@ def merge(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if isinstance(proposal, HttpResponse):
         return proposal
     form = MergeForm(_data(request), wave=wave)
-    merged, _ = run_form(
+    merged, _merged = run_form(
         request,
         form,
         lambda data: services.merge(proposal, data["outcome"], actor=request.user),
@@ -247,15 +265,19 @@ def merge(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     )
     if merged:
         code = form.cleaned_data["outcome"].code
-        return done(request, f"The proposal is merged into {code}.", _url(wave) + "#proposals")
+        return done(
+            request,
+            _("The proposal is merged into %(code)s.") % {"code": code},
+            _url(wave) + "#proposals",
+        )
     return _decision_page(
         request,
         access,
         wave,
         proposal,
         form,
-        "Merge into an existing outcome",
-        "Choose this when the proposal says the same as an outcome the library already has.",
+        _("Merge into an existing outcome"),
+        _("Choose this when the proposal says the same as an outcome the library already has."),
     )
 
 
@@ -265,7 +287,7 @@ def reject(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     if isinstance(proposal, HttpResponse):
         return proposal
     form = RejectForm(_data(request))
-    rejected, _ = run_form(
+    rejected, _rejected = run_form(
         request,
         form,
         lambda data: services.reject(proposal, reason=data["reason"], actor=request.user),
@@ -273,13 +295,13 @@ def reject(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
         field="reason",
     )
     if rejected:
-        return done(request, "The proposal is not taken forward.", _url(wave) + "#proposals")
+        return done(request, _("The proposal is not taken forward."), _url(wave) + "#proposals")
     return _decision_page(
         request,
         access,
         wave,
         proposal,
         form,
-        "Do not take this proposal forward",
-        "The reason is kept in the audit log.",
+        _("Do not take this proposal forward"),
+        _("The reason is kept in the audit log."),
     )

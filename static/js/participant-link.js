@@ -9,10 +9,11 @@ if (copy) {
     field.select();
     try {
       await navigator.clipboard.writeText(field.value);
-      status.textContent = "Link copied.";
+      status.textContent = status.dataset.copied || "Link copied.";
     } catch {
       // The clipboard needs a secure page: the field is selected, so Ctrl+C or Cmd+C copies it.
-      status.textContent = "The link is selected: press Ctrl+C (Cmd+C on a Mac) to copy it.";
+      status.textContent =
+        status.dataset.selected || "The link is selected: press Ctrl+C (Cmd+C on a Mac) to copy it.";
     }
   });
 }

@@ -17,49 +17,63 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.template.defaultfilters import floatformat
 from django.templatetags.static import static
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from poet.models import Organisation, OutcomeStatement, StaffGroup
 from surveys.models import Item, Section
 from surveys.respondent_words import word
 from surveys.services.answering import DONT_KNOW, TEXT_LIMIT, answered, option_values
 
-SCALE_LABELS: dict[str, list[str]] = {
+SCALE_LABELS: dict[str, list] = {
     Item.Scale.AGREEMENT: [
-        "Strongly disagree",
-        "Disagree",
-        "Neither agree nor disagree",
-        "Agree",
-        "Strongly agree",
+        gettext_lazy("Strongly disagree"),
+        gettext_lazy("Disagree"),
+        gettext_lazy("Neither agree nor disagree"),
+        gettext_lazy("Agree"),
+        gettext_lazy("Strongly agree"),
     ],
     Item.Scale.IMPORTANCE: [
-        "Not important",
-        "Slightly important",
-        "Moderately important",
-        "Very important",
-        "Essential",
+        gettext_lazy("Not important"),
+        gettext_lazy("Slightly important"),
+        gettext_lazy("Moderately important"),
+        gettext_lazy("Very important"),
+        gettext_lazy("Essential"),
     ],
-    Item.Scale.ACHIEVEMENT: ["Not at all", "A little", "Partly", "Mostly", "Completely"],
+    Item.Scale.ACHIEVEMENT: [
+        gettext_lazy("Not at all"),
+        gettext_lazy("A little"),
+        gettext_lazy("Partly"),
+        gettext_lazy("Mostly"),
+        gettext_lazy("Completely"),
+    ],
 }
-DONT_KNOW_LABEL = "Don't know"
+DONT_KNOW_LABEL = gettext_lazy("Don't know")
 # Easy read: plain words, no numbers, for service users and carers who choose it.
-EASY_SCALE_LABELS: dict[str, list[str]] = {
+EASY_SCALE_LABELS: dict[str, list] = {
     Item.Scale.AGREEMENT: [
-        "I really disagree",
-        "I disagree",
-        "I am not sure",
-        "I agree",
-        "I really agree",
+        gettext_lazy("I really disagree"),
+        gettext_lazy("I disagree"),
+        gettext_lazy("I am not sure"),
+        gettext_lazy("I agree"),
+        gettext_lazy("I really agree"),
     ],
     Item.Scale.IMPORTANCE: [
-        "Not important",
-        "A little important",
-        "Quite important",
-        "Very important",
-        "The most important",
+        gettext_lazy("Not important"),
+        gettext_lazy("A little important"),
+        gettext_lazy("Quite important"),
+        gettext_lazy("Very important"),
+        gettext_lazy("The most important"),
     ],
-    Item.Scale.ACHIEVEMENT: ["Not at all", "A little", "Some", "A lot", "Completely"],
+    Item.Scale.ACHIEVEMENT: [
+        gettext_lazy("Not at all"),
+        gettext_lazy("A little"),
+        gettext_lazy("Some"),
+        gettext_lazy("A lot"),
+        gettext_lazy("Completely"),
+    ],
 }
-EASY_DONT_KNOW_LABEL = "I don't know"
+EASY_DONT_KNOW_LABEL = gettext_lazy("I don't know")
 NUMBER_CHARACTERS = 30
 
 
@@ -73,7 +87,9 @@ def scale_of(item: Item) -> str:
 
 def likert_options(item: Item, easy_read: bool = False) -> list[tuple[str, str]]:
     if easy_read:
-        return [(str(n), label) for n, label in enumerate(EASY_SCALE_LABELS[scale_of(item)], 1)]
+        return [
+            (str(n), str(label)) for n, label in enumerate(EASY_SCALE_LABELS[scale_of(item)], 1)
+        ]
     labels = SCALE_LABELS[scale_of(item)]
     return [(str(n), f"{n} – {label}") for n, label in enumerate(labels, start=1)]
 
@@ -126,10 +142,10 @@ def display_answer(
 ) -> str:
     """An answer in words, for the review page."""
     if not answered(value):
-        return "Nothing yet" if easy_read else "Not answered"
+        return _("Nothing yet") if easy_read else _("Not answered")
     if item.kind == Item.Kind.LIKERT:
         if value == DONT_KNOW:
-            return EASY_DONT_KNOW_LABEL if easy_read else DONT_KNOW_LABEL
+            return str(EASY_DONT_KNOW_LABEL if easy_read else DONT_KNOW_LABEL)
         return dict(likert_options(item, easy_read)).get(str(value), str(value))
     labels = dict(choice_labels(item, easy_read, outcomes))
     if item.kind == Item.Kind.SINGLE:
@@ -187,7 +203,9 @@ class Entry:
         limit = self.item.max_choices
         if self.item.kind != Item.Kind.MULTIPLE or not limit:
             return ""
-        if "up to" in (self.help_text or "").lower():
+        help_text = (self.help_text or "").lower()
+        # A help text in another language says it in its own words ("hyd at" in Welsh).
+        if "up to" in help_text or _("up to").lower() in help_text:
             return ""
         return word("select_up_to", self.easy_read, limit=limit)
 
@@ -204,11 +222,14 @@ class Entry:
         """The help text and the range a number item takes."""
         low, high = self.item.min_value, self.item.max_value
         if low is not None and high is not None:
-            allowed = f"Enter a number from {floatformat(low, -2)} to {floatformat(high, -2)}."
+            allowed = _("Enter a number from %(low)s to %(high)s.") % {
+                "low": floatformat(low, -2),
+                "high": floatformat(high, -2),
+            }
         elif low is not None:
-            allowed = f"Enter a number of {floatformat(low, -2)} or more."
+            allowed = _("Enter a number of %(low)s or more.") % {"low": floatformat(low, -2)}
         elif high is not None:
-            allowed = f"Enter a number of {floatformat(high, -2)} or less."
+            allowed = _("Enter a number of %(high)s or less.") % {"high": floatformat(high, -2)}
         else:
             allowed = ""
         return " ".join(part for part in (self.help_text, allowed) if part)
@@ -267,12 +288,14 @@ class SectionForm(forms.Form):
         Field objects are shared between forms and never changed; each form has its own dict.
         """
         built = self.section.__dict__.setdefault("_answer_fields", {})
-        if self.easy_read not in built:
+        # Their messages are in the page's language: kept per wording and language.
+        key = (self.easy_read, get_language())
+        if key not in built:
             fields: dict[str, forms.Field] = {}
             for item in self.items:
                 fields.update(self._fields(item))
-            built[self.easy_read] = fields
-        return built[self.easy_read]
+            built[key] = fields
+        return built[key]
 
     # Building
 
@@ -282,12 +305,16 @@ class SectionForm(forms.Form):
         if item.kind == Item.Kind.LIKERT:
             choices = likert_options(item, self.easy_read)
             if item.allow_dont_know:
-                choices.append((DONT_KNOW, DONT_KNOW_LABEL))
-            message = f"Select an answer to “{text}”"
+                choices.append((DONT_KNOW, str(DONT_KNOW_LABEL)))
+            message = _("Select an answer to “%(text)s”") % {"text": text}
             if item.outcome_id and item.measure == Item.Measure.IMPORTANCE:
-                message = f"Select how important “{short(self._outcome_text(item))}” is"
+                message = _("Select how important “%(outcome)s” is") % {
+                    "outcome": short(self._outcome_text(item))
+                }
             elif item.outcome_id and item.measure == Item.Measure.ACHIEVEMENT:
-                message = f"Select how far “{short(self._outcome_text(item))}” has been achieved"
+                message = _("Select how far “%(outcome)s” has been achieved") % {
+                    "outcome": short(self._outcome_text(item))
+                }
             return {
                 item.code: forms.ChoiceField(
                     choices=choices,
@@ -301,8 +328,9 @@ class SectionForm(forms.Form):
                     choices=[(v, v) for v in option_values(item)],
                     required=required,
                     error_messages={
-                        "required": f"Select an answer to “{text}”",
-                        "invalid_choice": f"Select one of the answers to “{text}”",
+                        "required": _("Select an answer to “%(text)s”") % {"text": text},
+                        "invalid_choice": _("Select one of the answers to “%(text)s”")
+                        % {"text": text},
                     },
                 )
             }
@@ -312,9 +340,11 @@ class SectionForm(forms.Form):
                     choices=[(v, v) for v in option_values(item)],
                     required=required,
                     error_messages={
-                        "required": f"Select at least one answer to “{text}”",
-                        "invalid_choice": f"Select only answers listed for “{text}”",
-                        "invalid_list": f"Select only answers listed for “{text}”",
+                        "required": _("Select at least one answer to “%(text)s”") % {"text": text},
+                        "invalid_choice": _("Select only answers listed for “%(text)s”")
+                        % {"text": text},
+                        "invalid_list": _("Select only answers listed for “%(text)s”")
+                        % {"text": text},
                     },
                 )
             }
@@ -324,7 +354,10 @@ class SectionForm(forms.Form):
                 name: forms.ChoiceField(
                     choices=[("", "")] + [(r, r) for r in ranks],
                     required=False,
-                    error_messages={"invalid_choice": f"Choose ranks from the list for “{text}”"},
+                    error_messages={
+                        "invalid_choice": _("Choose ranks from the list for “%(text)s”")
+                        % {"text": text}
+                    },
                 )
                 for name in self._names(item)
             }
@@ -334,8 +367,8 @@ class SectionForm(forms.Form):
                     required=required,
                     max_length=NUMBER_CHARACTERS,
                     error_messages={
-                        "required": f"Enter a number for “{text}”",
-                        "max_length": f"Enter a number for “{text}”",
+                        "required": _("Enter a number for “%(text)s”") % {"text": text},
+                        "max_length": _("Enter a number for “%(text)s”") % {"text": text},
                     },
                 )
             }
@@ -345,9 +378,10 @@ class SectionForm(forms.Form):
                 max_length=TEXT_LIMIT,
                 widget=forms.Textarea,
                 error_messages={
-                    "required": f"Enter an answer to “{text}”",
+                    "required": _("Enter an answer to “%(text)s”") % {"text": text},
                     "max_length": (
-                        f"Your answer to “{text}” must be {TEXT_LIMIT} characters or fewer"
+                        _("Your answer to “%(text)s” must be %(limit)s characters or fewer")
+                        % {"text": text, "limit": TEXT_LIMIT}
                     ),
                 },
             )
@@ -409,17 +443,26 @@ class SectionForm(forms.Form):
         except ValueError:
             number = math.nan
         if not math.isfinite(number):
-            self.add_error(item.code, f"Enter a number for “{text}”, like 12")
+            self.add_error(item.code, _("Enter a number for “%(text)s”, like 12") % {"text": text})
             return
         low, high = item.min_value, item.max_value
         if (low is not None and number < low) or (high is not None and number > high):
-            span = " and ".join(f"{v:g}" for v in (low, high) if v is not None)
             if low is not None and high is not None:
-                message = f"Enter a number between {low:g} and {high:g} for “{text}”"
+                message = _("Enter a number between %(low)s and %(high)s for “%(text)s”") % {
+                    "low": f"{low:g}",
+                    "high": f"{high:g}",
+                    "text": text,
+                }
             elif low is not None:
-                message = f"Enter a number of {span} or more for “{text}”"
+                message = _("Enter a number of %(low)s or more for “%(text)s”") % {
+                    "low": f"{low:g}",
+                    "text": text,
+                }
             else:
-                message = f"Enter a number of {span} or less for “{text}”"
+                message = _("Enter a number of %(high)s or less for “%(text)s”") % {
+                    "high": f"{high:g}",
+                    "text": text,
+                }
             self.add_error(item.code, message)
             return
         cleaned[item.code] = _to_number(number)
@@ -435,9 +478,11 @@ class SectionForm(forms.Form):
         if first is None:
             return
         if len({rank for rank, _ in ranked}) != len(ranked):
-            self.add_error(first, f"Give each option a different rank for “{text}”")
+            self.add_error(
+                first, _("Give each option a different rank for “%(text)s”") % {"text": text}
+            )
         elif item.required and len(ranked) != len(values):
-            self.add_error(first, f"Rank every option for “{text}”")
+            self.add_error(first, _("Rank every option for “%(text)s”") % {"text": text})
         else:
             cleaned[item.code] = [value for _, value in sorted(ranked)] or None
 
@@ -512,7 +557,7 @@ class SectionForm(forms.Form):
                 if item.kind == Item.Kind.LIKERT and item.allow_dont_know:
                     entry.dont_know = Option(
                         DONT_KNOW,
-                        EASY_DONT_KNOW_LABEL if self.easy_read else DONT_KNOW_LABEL,
+                        str(EASY_DONT_KNOW_LABEL if self.easy_read else DONT_KNOW_LABEL),
                         f"{base}-dk",
                         DONT_KNOW in chosen,
                     )
@@ -584,19 +629,19 @@ class ChooseGroupForm(forms.Form):
     organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         queryset=None,
         empty_label=None,
-        label="Which organisation do you work for?",
+        label=gettext_lazy("Which organisation do you work for?"),
         error_messages={
-            "required": "Select the organisation you work for",
-            "invalid_choice": "Select the organisation you work for",
+            "required": gettext_lazy("Select the organisation you work for"),
+            "invalid_choice": gettext_lazy("Select the organisation you work for"),
         },
     )
     staff_group: forms.ModelChoiceField[StaffGroup] = forms.ModelChoiceField(
         queryset=None,
         empty_label=None,
-        label="Which staff group are you in?",
+        label=gettext_lazy("Which staff group are you in?"),
         error_messages={
-            "required": "Select your staff group",
-            "invalid_choice": "Select your staff group",
+            "required": gettext_lazy("Select your staff group"),
+            "invalid_choice": gettext_lazy("Select your staff group"),
         },
     )
 
@@ -616,5 +661,5 @@ class ChooseGroupForm(forms.Form):
         self.helper.layout = Layout(
             Field.radios("organisation", legend_size=Size.MEDIUM),
             Field.radios("staff_group", legend_size=Size.MEDIUM),
-            Button("continue", "Continue"),
+            Button("continue", _("Continue")),
         )

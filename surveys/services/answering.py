@@ -25,11 +25,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import NamedTuple, Protocol, cast
+from typing import TYPE_CHECKING, NamedTuple, Protocol, cast
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from poet.models import Audience, Organisation, StaffGroup, Wave
 from surveys.models import (
@@ -51,6 +52,9 @@ from surveys.selectors.questionnaire_versions import live_questionnaire
 from surveys.services.headcounts import lock_open_link
 from surveys.signals import response_submitted
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DONT_KNOW = "dk"
 TEXT_LIMIT = 2000
 
@@ -58,7 +62,7 @@ TEXT_LIMIT = 2000
 class RespondentProblem(Exception):
     """Why a respondent cannot go on, worded for them, with the HTTP status of the page."""
 
-    def __init__(self, title: str, message: str, status: int = 410) -> None:
+    def __init__(self, title: StrOrPromise, message: StrOrPromise, status: int = 410) -> None:
         super().__init__(message)
         self.title = title
         self.message = message
@@ -66,39 +70,49 @@ class RespondentProblem(Exception):
 
 
 UNKNOWN_LINK = RespondentProblem(
-    "This link does not work",
-    "We could not find a survey for this link. Check that you copied the whole link from your "
-    "e-mail, or ask the person who sent it for a new one.",
+    gettext_lazy("This link does not work"),
+    gettext_lazy(
+        "We could not find a survey for this link. Check that you copied the whole link from your "
+        "e-mail, or ask the person who sent it for a new one."
+    ),
     404,
 )
 ALREADY_SUBMITTED = RespondentProblem(
-    "You have already answered this survey",
-    "Answers have already been sent with this link. Each link can be used to answer once. "
-    "Thank you for taking part.",
+    gettext_lazy("You have already answered this survey"),
+    gettext_lazy(
+        "Answers have already been sent with this link. Each link can be used to answer once. "
+        "Thank you for taking part."
+    ),
     410,
 )
 CLOSED = RespondentProblem(
-    "This survey is closed",
-    "The survey is no longer taking answers. Thank you for your interest.",
+    gettext_lazy("This survey is closed"),
+    gettext_lazy("The survey is no longer taking answers. Thank you for your interest."),
     410,
 )
 LINK_TURNED_OFF = RespondentProblem(
-    "This link has been turned off",
-    "The survey is no longer taking answers through this link. If you think this is wrong, "
-    "ask the person who sent it to you.",
+    gettext_lazy("This link has been turned off"),
+    gettext_lazy(
+        "The survey is no longer taking answers through this link. If you think this is wrong, "
+        "ask the person who sent it to you."
+    ),
     410,
 )
 LINK_FULL = RespondentProblem(
-    "This link is full",
-    "The survey has taken as many answers through this link as it was set up for, so it cannot "
-    "take any more. Nothing more has been stored. If you think this is wrong, ask the person who "
-    "sent you the link.",
+    gettext_lazy("This link is full"),
+    gettext_lazy(
+        "The survey has taken as many answers through this link as it was set up for, so it "
+        "cannot take any more. Nothing more has been stored. If you think this is wrong, ask the "
+        "person who sent you the link."
+    ),
     410,
 )
 NO_SURVEY = RespondentProblem(
-    "No survey found",
-    "We could not find a survey in progress. Use the link in your invitation e-mail to start "
-    "or carry on answering.",
+    gettext_lazy("No survey found"),
+    gettext_lazy(
+        "We could not find a survey in progress. Use the link in your invitation e-mail to start "
+        "or carry on answering."
+    ),
     403,
 )
 

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from poet.models import Audience
@@ -57,6 +58,7 @@ SESSION = "poet_respond"
 DONE = "poet_respond_done"
 DONE_WITH = "poet_respond_done_with"  # [questionnaire id, easy read, language] of the last submit
 WANTED = "poet_respond_language"  # a language asked for by ?lang=, until a page can apply it
+ANSWERING_IN = "poet_respond_answering_in"  # the language of this session's last page
 
 
 class Finished(Exception):
@@ -76,7 +78,7 @@ def form_page(response: HttpResponse) -> HttpResponse:
 
 
 def problem_page(request: HttpRequest, problem: RespondentProblem) -> HttpResponse:
-    context: dict[str, str | None] = {"title": problem.title, "message": problem.message}
+    context: dict[str, object] = {"title": problem.title, "message": problem.message}
     if isinstance(problem, TryLater):  # their answers are kept: say where to find them
         context |= {"back_url": problem.back_url, "resume_url": _resume_url(request)}
     response = render(request, "surveys/respond/problem.html", context, status=problem.status)
@@ -100,12 +102,21 @@ def respondent_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             except Finished:
                 response = redirect("respond:thanks")
             except RespondentProblem as problem:
+                _in_their_language(request)
                 response = problem_page(request, problem)
             if translation.get_language() != ENGLISH:
                 response["Content-Language"] = translation.get_language()
         return private(response)
 
     return wrapper
+
+
+def _in_their_language(request: HttpRequest) -> None:
+    """A page that cannot show the survey (closed, link used up) is still in the language they
+    asked for or were answering in; else the interface's (cookie, browser)."""
+    code = known_code(request.session.get(WANTED)) or known_code(request.session.get(ANSWERING_IN))
+    if code:
+        translation.activate(code)
 
 
 def _begin(request: HttpRequest, state: dict) -> HttpResponse:
@@ -145,6 +156,8 @@ def content(request: HttpRequest, draft: Draft) -> tuple[Questionnaire, list[Sec
         if wanted in offered:
             set_language(draft, wanted)
     translation.activate(draft.language)
+    if request.session.get(ANSWERING_IN) != draft.language:  # no session write on every page
+        request.session[ANSWERING_IN] = draft.language
     use_wave_words(draft.language, page_words(draft.questionnaire.wave_id, draft.language))
     return in_language(draft.questionnaire, sections, draft.language)
 
@@ -248,7 +261,7 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
 def survey(request: HttpRequest) -> HttpResponse:
     """The start page: purpose, privacy notice, and where to begin or carry on."""
     draft = current_draft(request)
-    questionnaire, sections, _ = content(request, draft)
+    questionnaire, sections, _outcomes = content(request, draft)
     next_number = first_unanswered_section(draft, sections)
     continue_url = section_url(next_number) if next_number else reverse("respond:review")
     languages = respondent_languages(draft.questionnaire, sections_of(draft.questionnaire))
@@ -280,7 +293,7 @@ def section(request: HttpRequest, number: int) -> HttpResponse:
     """One section of questions; Continue checks and saves them, Back and Save keep what is
     valid so far."""
     draft = current_draft(request)
-    questionnaire, sections, _ = content(request, draft)
+    questionnaire, sections, _outcomes = content(request, draft)
     if not 1 <= number <= len(sections):
         return redirect("respond:survey")
     current = sections[number - 1]
@@ -373,8 +386,11 @@ def review(request: HttpRequest) -> HttpResponse:
             errors = [
                 (
                     f"{section_url(m.section_number)}?return=review#{html_id(m.item.code)}",
-                    f"Answer “{wording.get(m.item.code, m.item.text)}” in section "
-                    f"{m.section_number}",
+                    _("Answer “%(question)s” in section %(number)s")
+                    % {
+                        "question": wording.get(m.item.code, m.item.text),
+                        "number": m.section_number,
+                    },
                 )
                 for m in not_ready.missing
             ] or [(section_url(1), word("answer_one", draft.easy_read))]
@@ -404,7 +420,7 @@ def review(request: HttpRequest) -> HttpResponse:
 def saved(request: HttpRequest) -> HttpResponse:
     """After "Save and come back later": how to come back."""
     draft = current_draft(request)
-    questionnaire, sections, _ = content(request, draft)
+    questionnaire, sections, _outcomes = content(request, draft)
     next_number = first_unanswered_section(draft, sections)
     return _page(
         render(

@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from poet.models import Wave
 from poet.permissions import Access, Right, wave_view
@@ -42,13 +43,15 @@ def _preview(
             "surveys/respond/problem.html",
             base
             | {
-                "title": "Nothing to preview yet",
-                "message": "This wave has no staff questionnaire yet.",
+                "title": _("Nothing to preview yet"),
+                "message": _("This wave has no staff questionnaire yet."),
                 "questionnaire": None,
             },
             status=404,
         )
-    questionnaire, sections, _ = in_language(questionnaire, sections_of(questionnaire), code)
+    questionnaire, sections, _outcomes = in_language(
+        questionnaire, sections_of(questionnaire), code
+    )
     try:
         number = int(request.GET.get("section", "0"))
     except ValueError:

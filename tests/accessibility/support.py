@@ -21,10 +21,18 @@ from tests.outcomes.test_follow_up_browser import seeded_staff_wave
 from tests.surveys.test_respond_browser import staff_survey
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PHONE = {"width": 320, "height": 640}
 
-__all__ = ["staff_survey", "follow_up_link", "snap", "axe_violations", "scroll_width"]
+__all__ = [
+    "staff_survey",
+    "follow_up_link",
+    "snap",
+    "readme_screenshot",
+    "axe_violations",
+    "scroll_width",
+]
 
 
 def follow_up_link() -> str:
@@ -55,6 +63,19 @@ def snap(page, folder: str, name: str) -> None:
     where = ARTIFACTS / folder
     where.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(where / f"{name}.png"), full_page=True)
+
+
+def readme_screenshot(page, name: str) -> None:
+    """A full-page screenshot the README shows, docs/screenshots/<name>.png, kept small (at most
+    256 colours: the pages are flat colours and text)."""
+    from PIL import Image
+
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = DOCS_SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    with Image.open(path) as shot:
+        small = shot.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
 
 
 def axe_violations(page, tags: list[str] | None = None, impacts=None) -> list[dict]:

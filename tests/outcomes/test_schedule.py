@@ -484,3 +484,22 @@ def test_a_participant_response_without_answers_is_not_progress(schedule, wave):
     before = progress(schedule).total.cells()
     answered(schedule, "P-002", "service_user", older, capture="self", empty=True)
     assert progress(schedule).total.cells() == before
+
+
+def test_the_follow_up_does_not_open_while_a_language_the_wave_offers_lacks_its_texts(schedule):
+    """Issue 17, item 2, as for the staff survey: the page says which language lacks how many."""
+    from outcomes.services.follow_up_questionnaire import create_follow_up_questionnaire
+    from surveys.selectors.translations import language_texts, translations_of
+    from surveys.services.translations import save_translations, set_languages
+
+    wave = schedule.wave
+    set_languages(wave, ["ur"])
+    create_follow_up_questionnaire(schedule)
+    with pytest.raises(ScheduleError, match="Urdu lacks"):
+        open_schedule(schedule)
+    schedule.refresh_from_db()
+    assert schedule.status == FollowUpSchedule.Status.DRAFT  # nothing half done
+    save_translations(wave, "ur", {t.key: "ترجمہ " + t.source for t in language_texts(wave, "ur")})
+    assert translations_of(wave.pk, "ur")
+    open_schedule(schedule)
+    assert schedule.status == FollowUpSchedule.Status.OPEN

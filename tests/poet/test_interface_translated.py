@@ -104,7 +104,10 @@ class VisibleText(HTMLParser):
         attributes = dict(attrs)
         for name, value in attrs:
             shown = name in VISIBLE_ATTRIBUTES or (
-                name == "value" and attributes.get("type") in {"submit", "button", "reset"}
+                # An input button shows its value; a <button>'s value is only sent, never shown.
+                name == "value"
+                and tag == "input"
+                and attributes.get("type") in {"submit", "button", "reset"}
             )
             if shown and value:
                 self.found.append(value)
