@@ -20,20 +20,28 @@ from surveys.views.answering import paragraphs, section_context
 def preview(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
     """The newest version (draft or frozen), the start page or one section (`?section=N`), in
     English or a language the wave offers (`?lang=cy`: its translations so far, English where a
-    text has none yet).
+    text has none yet); without `?lang=`, the reader's interface language if the wave offers it.
 
     Continue checks the answers as the real page would, then moves on; nothing is stored.
     """
     offered = offered_codes(wave)
-    code = known_code(request.GET.get("lang"))
+    interface = known_code(translation.get_language())
+    default = interface if interface in offered else ENGLISH
+    code = known_code(request.GET.get("lang")) or default
     code = code if code in offered else ENGLISH
     with translation.override(code):
         use_wave_words(code, page_words(wave.pk, code))
-        return _preview(request, access, wave, code, [ENGLISH, *offered])
+        return _preview(request, access, wave, code, [ENGLISH, *offered], default=default)
 
 
 def _preview(
-    request: HttpRequest, access: Access, wave: Wave, code: str, languages: list[str]
+    request: HttpRequest,
+    access: Access,
+    wave: Wave,
+    code: str,
+    languages: list[str],
+    *,
+    default: str = ENGLISH,
 ) -> HttpResponse:
     questionnaire = latest_questionnaire(wave)
     base = {"preview": True, "partnership": access.partnership, "wave": wave, "access": access}
@@ -58,7 +66,7 @@ def _preview(
         number = 0
     number = max(0, min(number, len(sections) + 1))
     here = request.path
-    lang = "" if code == ENGLISH else f"&lang={code}"
+    lang = "" if code == default else f"&lang={code}"
     if number == 0:
         return render(
             request,

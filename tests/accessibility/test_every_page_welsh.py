@@ -42,11 +42,20 @@ from poet.models import (
     UserGroup,
     Wave,
 )
-from surveys.models import ContextRespondent, Invitation, Item, Questionnaire, Section
+from surveys.models import (
+    ContextRespondent,
+    Invitation,
+    Item,
+    Questionnaire,
+    Section,
+    Translation,
+)
 from surveys.services.context import create_lead
+from surveys.services.translations import import_po
 from tests.accessibility.test_every_page import PARTNER_LEAD, build_world, pages_to_visit
 from tests.security.access_rules import TOKEN_HOLDER, named_routes
 from tests.security.test_access_matrix import expected, person
+from tests.surveys.test_translations import translated_file
 
 pytestmark = pytest.mark.django_db
 
@@ -62,38 +71,12 @@ WORD = re.compile(r"[\w’'-]+")
 ALLOWED: list[tuple[str, str]] = []
 
 # Pages that cannot be put right yet: {url name: why}. The lead decides what stays here.
-FOLLOW_UP = "the follow-up pages: marked on branch cy-outA, not merged yet"
-RESPONDENT = (
-    "respondent pages (and the preview, drawn by them): marked on cy-respond, not merged yet"
-)
 LABELS = (
-    "model choices (Scale of 1 to 5, the scales, sections' kinds): on cy-labels, not merged yet"
+    "model choices (Scale of 1 to 5, the scales, sections' kinds, outcomes' pictures): on "
+    "cy-labels, not merged yet"
 )
 KNOWN_ENGLISH: dict[str, str] = {
-    "outcomes:add_outcome": FOLLOW_UP,
-    "outcomes:add_session": FOLLOW_UP,
-    "outcomes:adopt_proposal": FOLLOW_UP,
-    "outcomes:close_schedule": FOLLOW_UP,
-    "outcomes:edit_session": FOLLOW_UP,
-    "outcomes:import_answers": FOLLOW_UP,
-    "outcomes:merge_proposal": FOLLOW_UP,
-    "outcomes:methods": FOLLOW_UP,
-    "outcomes:open_schedule": FOLLOW_UP,
-    "outcomes:participant": FOLLOW_UP,
-    "outcomes:participant_withdraw": FOLLOW_UP,
-    "outcomes:participants": FOLLOW_UP,
-    "outcomes:reject_proposal": FOLLOW_UP,
-    "outcomes:remove_outcome": FOLLOW_UP,
-    "outcomes:remove_session": FOLLOW_UP,
-    "outcomes:schedule": FOLLOW_UP,
-    "outcomes:shortlist": FOLLOW_UP,
-    "respond:open": RESPONDENT,
-    "respond:review": RESPONDENT,
-    "respond:saved": RESPONDENT,
-    "respond:section": RESPONDENT,
-    "respond:survey": RESPONDENT,
-    "respond:thanks": RESPONDENT,
-    "surveys:preview": RESPONDENT,
+    "outcomes:adopt_proposal": LABELS,
     "surveys:add_item": LABELS,
     "surveys:design": LABELS,
     "surveys:edit_item": LABELS,
@@ -183,6 +166,7 @@ def world_data() -> list[str]:
         add(section.title, section.introduction)
     for item in Item.objects.all():
         add(item.code, item.text, item.easy_read_text, item.help_text)
+    add(*Translation.objects.values_list("text", flat=True))
     add(*Invitation.objects.values_list("email", flat=True))
     add(*ContextRespondent.objects.values_list("name", flat=True))
     add(*Participant.objects.values_list("code", flat=True))
@@ -254,8 +238,8 @@ def welsh_client(visitor: str, world) -> Client:
     client = Client()
     client.cookies["django_language"] = "cy"
     a, _ = world
-    if visitor == TOKEN_HOLDER:
-        assert client.get(f"/s/{a.values['session_token']}/").status_code == 302
+    if visitor == TOKEN_HOLDER:  # a respondent who chose Welsh on their link
+        assert client.get(f"/s/{a.values['session_token']}/?lang=cy").status_code == 302
     if visitor == PARTNER_LEAD:
         _, token = create_lead(
             a.wave, name="Pat Lee", organisation=a.partnership.organisations.first()
@@ -275,6 +259,8 @@ def is_html(response) -> bool:
 
 def test_every_page_is_in_welsh_with_no_english_left():
     world = build_world()
+    wave = world[0].wave  # translated into Welsh, so its respondents may answer in Welsh
+    import_po(wave, "cy", translated_file(wave, "cy"))
     visits = pages_to_visit(world[0].values)
     assert len(visits) > 40, "the walk found the pages"
     rules = {route.name: route for route in named_routes()}
