@@ -289,3 +289,58 @@ def test_every_page_is_in_welsh_with_no_english_left():
 
 def _statuses(want) -> tuple:
     return want if isinstance(want, tuple) else (want,)
+
+
+def test_participant_pages_reached_by_a_form_are_welsh_too():
+    """The pages the walk cannot open by GET (as in the page suite): the register filtered and
+    paged, the correction of answers already entered, a participant's new link with its letter
+    (shown once, after a POST), and a replaced link's page (a respondent page)."""
+    from outcomes.models import FollowUpSchedule
+    from outcomes.services.capture import enter_answers
+    from outcomes.services.participants import check_collecting
+    from poet.models import Role
+    from tests.accessibility.support import follow_up_link
+    from tests.factories import member
+
+    old_link = follow_up_link()
+    schedule = FollowUpSchedule.objects.get()
+    carer = Participant.objects.get()
+    enter_answers(carer, check_collecting(schedule), {"O-HOME.importance": 4})
+    Participant.objects.bulk_create(
+        Participant(
+            schedule=schedule,
+            code=f"Q-{i:03d}",
+            audience="service_user",
+            user_group=carer.user_group,
+        )
+        for i in range(60)
+    )
+    wave, p = schedule.wave, schedule.wave.partnership
+    client = Client()
+    client.cookies["django_language"] = "cy"
+    client.force_login(member(p, Role.EVALUATOR, user__first_name="Eve", user__last_name="Evans"))
+
+    def url(name: str, **kwargs) -> str:
+        return reverse(
+            f"outcomes:{name}", kwargs={"partnership": p.slug, "wave": wave.slug, **kwargs}
+        )
+
+    pages = {
+        "the register, filtered and paged": client.get(
+            url("participants") + "?status=no_consent&page=2"
+        ),
+        "correcting answers": client.get(url("assisted_entry", code=carer.code)),
+        "a new link and its letter": client.post(url("participant_link", code=carer.code)),
+    }
+    replaced = Client()
+    replaced.cookies["django_language"] = "cy"
+    pages["a replaced link"] = replaced.get(old_link)
+    assert pages["a replaced link"].status_code == 410
+    data = world_data()
+    report = []
+    for what, response in pages.items():
+        assert response.status_code in (200, 410), what
+        problems = english_in(response.content.decode(), data)
+        if problems:
+            report.append(f"{what}:\n    " + "\n    ".join(problems))
+    assert not report, "\n".join(report)
