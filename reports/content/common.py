@@ -162,7 +162,11 @@ def disclosure_section(run: ComparisonRun) -> Section:
         every = len(set(figures)) == len(figures_of.get(side, ()))
         rows.append(
             [
-                label(BREAKDOWN_LABELS, TOTAL) if breakdown == TOTAL else group,
+                label(BREAKDOWN_LABELS, TOTAL)
+                if breakdown == TOTAL
+                else label(AUDIENCE_LABELS, group)
+                if breakdown == "audience"
+                else group,
                 label(BREAKDOWN_LABELS, breakdown),
                 label(SIDE_LABELS, side),
                 hidden_text(reason, k),

@@ -12,7 +12,13 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from poet.analysis import hidden_text
 from poet.models import Wave
 from poet.permissions import Access, Right, wave_view
-from reports.content.common import disclosure_section, outcome_texts, reason_of
+from reports.content.common import (
+    MEASURE_LABELS,
+    disclosure_section,
+    label,
+    outcome_texts,
+    reason_of,
+)
 from reports.content.display import display_table
 from reports.documents import Table
 from reports.models import ComparisonRow
@@ -29,11 +35,13 @@ def _results_url(access: Access, wave: Wave) -> str:
 
 @dataclass(frozen=True)
 class ShownRow:
-    """A stored comparison row with what the page adds: its statement and why it is hidden."""
+    """A stored comparison row with what the page adds: its statement, why it is hidden, and
+    its measure in the reader's language."""
 
     row: ComparisonRow
     outcome_text: str
     hidden_text: str
+    measure_label: str = ""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.row, name)
@@ -50,6 +58,7 @@ def results(request: HttpRequest, access: Access, wave: Wave) -> HttpResponse:
             row,
             texts.get(row.outcome, ""),
             hidden_text(reason_of(row), run.k) if run and row.suppressed else "",
+            label(MEASURE_LABELS, row.measure),
         )
         for row in found
     ]

@@ -31,7 +31,14 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from outcomes.models import Coding, OutcomeProposal, Participant, QualitativeSource, Theme
+from outcomes.models import (
+    ChosenOutcome,
+    Coding,
+    OutcomeProposal,
+    Participant,
+    QualitativeSource,
+    Theme,
+)
 from poet.models import (
     AuditEvent,
     Job,
@@ -43,6 +50,7 @@ from poet.models import (
     Wave,
 )
 from surveys.models import (
+    Answer,
     ContextRespondent,
     Invitation,
     Item,
@@ -53,8 +61,8 @@ from surveys.models import (
 from surveys.services.context import create_lead
 from surveys.services.translations import import_po
 from tests.accessibility.test_every_page import PARTNER_LEAD, build_world, pages_to_visit
-from tests.security.access_rules import TOKEN_HOLDER, named_routes
-from tests.security.test_access_matrix import expected, person
+from tests.security.access_rules import ADMINISTRATOR, TOKEN_HOLDER, named_routes
+from tests.security.test_access_matrix import expected, person, url_of
 from tests.surveys.test_translations import translated_file
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +175,8 @@ def world_data() -> list[str]:
     for item in Item.objects.all():
         add(item.code, item.text, item.easy_read_text, item.help_text)
     add(*Translation.objects.values_list("text", flat=True))
+    add(*Answer.objects.values_list("text", flat=True))
+    add(*ChosenOutcome.objects.values_list("note", flat=True))
     add(*Invitation.objects.values_list("email", flat=True))
     add(*ContextRespondent.objects.values_list("name", flat=True))
     add(*Participant.objects.values_list("code", flat=True))
@@ -344,3 +354,40 @@ def test_participant_pages_reached_by_a_form_are_welsh_too():
         if problems:
             report.append(f"{what}:\n    " + "\n    ".join(problems))
     assert not report, "\n".join(report)
+
+
+def test_the_pages_of_a_wave_with_results_are_welsh_too():
+    """The walk's world has no answers: here a wave with staff, service users and carers
+    answering and a finished comparison run, so the results pages show their tables, charts'
+    words and hidden figures. Every page of the partnership and the wave that its
+    administrator opens by GET."""
+    from poet.models import Membership, Role
+    from tests.reports.test_report_content import seeded
+
+    wave = seeded().wave
+    user = get_user_model().objects.create(username="welsh administrator")
+    Membership.objects.create(user=user, partnership=wave.partnership, role=Role.ADMINISTRATOR)
+    client = Client()
+    client.cookies["django_language"] = "cy"
+    client.force_login(user)
+    values = {"slug": wave.partnership.slug, "wave_slug": wave.slug}
+    data = world_data()
+    report, read = [], []
+    for route in named_routes():
+        rule = route.rule
+        if rule is None or rule.exclude or rule.query or not route.arguments:
+            continue
+        if set(route.arguments) - {"partnership", "wave"} or route.name in KNOWN_ENGLISH:
+            continue
+        if expected(route, rule, ADMINISTRATOR)[0] != 200:
+            continue
+        url = url_of(route, values)
+        response = client.get(url)
+        if not is_html(response):
+            continue
+        read.append(route.name)
+        problems = english_in(response.content.decode(), data)
+        if problems:
+            report.append(f"{route.name} ({url}):\n    " + "\n    ".join(problems))
+    assert {"reports:formative", "reports:summative", "reports:comparison"} <= set(read), read
+    assert not report, f"{len(report)} of {len(read)} pages with English:\n" + "\n".join(report)
