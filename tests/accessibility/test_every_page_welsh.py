@@ -391,3 +391,32 @@ def test_the_pages_of_a_wave_with_results_are_welsh_too():
             report.append(f"{route.name} ({url}):\n    " + "\n    ".join(problems))
     assert {"reports:formative", "reports:summative", "reports:comparison"} <= set(read), read
     assert not report, f"{len(report)} of {len(read)} pages with English:\n" + "\n".join(report)
+
+
+def test_error_pages_are_welsh_too():
+    """What the walk never sees: a page that does not exist (404), one the visitor may not see
+    (403: a manager on an evaluator's page), and /s/ without a survey in the browser."""
+    from poet.models import Membership, Role
+
+    world = build_world()
+    manager = get_user_model().objects.create(username="welsh manager")
+    Membership.objects.create(user=manager, partnership=world[0].partnership, role=Role.MANAGER)
+    signed_in = Client()
+    signed_in.cookies["django_language"] = "cy"
+    signed_in.force_login(manager)
+    anonymous = Client()
+    anonymous.cookies["django_language"] = "cy"
+    codebook = reverse("outcomes:codebook", args=[world[0].partnership.slug, world[0].wave.slug])
+    pages = {
+        "no such page": (anonymous.get("/no-such-page/"), 404),
+        "not allowed": (signed_in.get(codebook), 403),
+        "no survey in this browser": (anonymous.get(reverse("respond:survey")), 403),
+    }
+    data = world_data()
+    report = []
+    for what, (response, status) in pages.items():
+        assert response.status_code == status, what
+        problems = english_in(response.content.decode(), data)
+        if problems:
+            report.append(f"{what}:\n    " + "\n    ".join(problems))
+    assert not report, "\n".join(report)
