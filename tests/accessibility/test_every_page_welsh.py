@@ -39,6 +39,7 @@ from outcomes.models import (
     QualitativeSource,
     Theme,
 )
+from poet.library import load_library
 from poet.models import (
     AuditEvent,
     Job,
@@ -59,6 +60,7 @@ from surveys.models import (
     Translation,
 )
 from surveys.services.context import create_lead
+from surveys.services.design import create_staff_questionnaire
 from surveys.services.translations import import_po
 from tests.accessibility.test_every_page import PARTNER_LEAD, build_world, pages_to_visit
 from tests.security.access_rules import ADMINISTRATOR, TOKEN_HOLDER, named_routes
@@ -356,16 +358,12 @@ def test_participant_pages_reached_by_a_form_are_welsh_too():
     assert not report, "\n".join(report)
 
 
-def test_the_pages_of_a_wave_with_results_are_welsh_too():
-    """The walk's world has no answers: here a wave with staff, service users and carers
-    answering and a finished comparison run, so the results pages show their tables, charts'
-    words and hidden figures. Every page of the partnership and the wave that its
-    administrator opens by GET."""
+def read_wave_pages(wave) -> tuple[list[str], list[str]]:
+    """(problems, url names read) of every page of a wave's partnership and of the wave that its
+    administrator opens by GET, in Welsh."""
     from poet.models import Membership, Role
-    from tests.reports.test_report_content import seeded
 
-    wave = seeded().wave
-    user = get_user_model().objects.create(username="welsh administrator")
+    user = get_user_model().objects.create(username=f"welsh administrator {wave.pk}")
     Membership.objects.create(user=user, partnership=wave.partnership, role=Role.ADMINISTRATOR)
     client = Client()
     client.cookies["django_language"] = "cy"
@@ -389,8 +387,35 @@ def test_the_pages_of_a_wave_with_results_are_welsh_too():
         problems = english_in(response.content.decode(), data)
         if problems:
             report.append(f"{route.name} ({url}):\n    " + "\n    ".join(problems))
+    return report, read
+
+
+def test_the_pages_of_a_wave_with_results_are_welsh_too():
+    """The walk's world has no answers: here a wave with staff, service users and carers
+    answering and a finished comparison run, so the results pages show their tables, charts'
+    words and hidden figures."""
+    from tests.reports.test_report_content import seeded
+
+    report, read = read_wave_pages(seeded().wave)
     assert {"reports:formative", "reports:summative", "reports:comparison"} <= set(read), read
     assert not report, f"{len(report)} of {len(read)} pages with English:\n" + "\n".join(report)
+
+
+def test_the_pages_of_a_new_wave_are_welsh_too():
+    """The walk's wave is open: here a wave just made (no questionnaire yet) and one whose
+    questionnaire is a draft, as a partnership starts."""
+    from tests.factories import WaveFactory
+
+    load_library(OutcomeStatement)
+    new = WaveFactory(name="Baseline", slug="new")
+    drafted = WaveFactory(partnership=new.partnership, name="Second", slug="drafted")
+    create_staff_questionnaire(drafted, list(OutcomeStatement.objects.filter(partnership=None)[:2]))
+    report = []
+    for wave in (new, drafted):
+        problems, read = read_wave_pages(wave)
+        assert "wave" in read, read
+        report += problems
+    assert not report, f"{len(report)} pages with English:\n" + "\n".join(report)
 
 
 def test_error_pages_are_welsh_too():
