@@ -484,9 +484,7 @@ def test_without_a_language_cookie_the_staff_list_problems_stay_in_english(evalu
         ("cy", ["Helo Eve Evans & Co,", "Gosodwch eich cyfrinair yma:"]),
     ],
 )
-def test_the_set_password_e_mail_is_in_both_languages_the_sender_s_first(
-    client, cookie, words
-):
+def test_the_set_password_e_mail_is_in_both_languages_the_sender_s_first(client, cookie, words):
     from tests.factories import PartnershipFactory
 
     partnership = PartnershipFactory(slug="alpha", name="Alpha")
