@@ -8,18 +8,41 @@ database or computes a statistic.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import trans_real
 
 from poet.analysis import PRIMARY, hidden_text
 from poet.glossary import TERMS, Term
 
 
 def english(text: str) -> str:
-    """The English a report text was made from (`reports.content.words`), else the text."""
-    return getattr(text, "english", text)
+    """The English a report text was made from: what `reports.content.words` remembered, else
+    the catalogue's English for a whole translated message (a heading another app translated
+    with plain gettext), else the text."""
+    found = getattr(text, "english", None)
+    if found is not None:
+        return str(found)
+    return _english_of(translation.get_language() or "").get(text, text)
+
+
+@functools.lru_cache(maxsize=8)
+def _english_of(language: str) -> dict[str, str]:
+    """The active catalogue read backwards: each whole translation → its English."""
+    if not language or language == settings.LANGUAGE_CODE:
+        return {}
+    catalogue = trans_real.translation(language)._catalog  # type: ignore[attr-defined]
+    backwards: dict[str, str] = {}
+    for msgid, msgstr in catalogue.items():
+        if isinstance(msgid, str) and isinstance(msgstr, str) and "\x04" not in msgid:
+            backwards.setdefault(msgstr, msgid)
+    return backwards
 
 
 @dataclass(frozen=True)

@@ -238,7 +238,7 @@ def test_the_set_password_e_mail_is_in_both_languages_the_sender_s_first(admin):
     links = re.findall(r"http://testserver/accounts/reset/\S+", message.body)
     assert len(links) == 2 and links[0] == links[1]
     assert message.subject == (
-        "Rydych chi wedi cael eich ychwanegu at POET: gosodwch eich cyfrinair"
+        "Rydych wedi cael eich ychwanegu at POET: gosodwch eich cyfrinair"
         " / You have been added to POET: set your password"
     )
 

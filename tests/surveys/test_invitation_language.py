@@ -484,9 +484,7 @@ def test_without_a_language_cookie_the_staff_list_problems_stay_in_english(evalu
         ("cy", ["Helo Eve Evans & Co,", "Gosodwch eich cyfrinair yma:"]),
     ],
 )
-def test_the_set_password_e_mail_is_in_the_language_of_whoever_adds_the_member(
-    client, cookie, words
-):
+def test_the_set_password_e_mail_is_in_both_languages_the_sender_s_first(client, cookie, words):
     from tests.factories import PartnershipFactory
 
     partnership = PartnershipFactory(slug="alpha", name="Alpha")
@@ -501,11 +499,10 @@ def test_the_set_password_e_mail_is_in_the_language_of_whoever_adds_the_member(
     for word in words:
         assert word in message.body
     assert "&amp;" not in message.body  # plain text, not HTML
-    assert message.subject == (
-        "Rydych wedi cael eich ychwanegu at POET: gosodwch eich cyfrinair"
-        if cookie
-        else "You have been added to POET: set your password"
-    )
+    welsh = "Rydych wedi cael eich ychwanegu at POET: gosodwch eich cyfrinair"
+    english = "You have been added to POET: set your password"
+    # A new member has chosen no language yet: both, the sender's first (issue 17, item 1).
+    assert message.subject == (f"{welsh} / {english}" if cookie else f"{english} / {welsh}")
 
 
 def test_deleting_e_mail_addresses_forgets_the_language_of_their_e_mails_too():
