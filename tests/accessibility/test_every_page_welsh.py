@@ -4,6 +4,9 @@ The walk of `tests/accessibility/test_every_page.py` (the URLconf and the access
 a page added tomorrow is read tomorrow), with the test client and the `django_language=cy` cookie
 the header's switch sets: every page someone may GET, as the first visitor allowed, and again after
 an empty POST (the form with its errors, or the page an action sends back to with its message).
+The respondent pages are read as a respondent who chose Welsh on their link (the world's wave
+translated). Then what that world never shows: the participant pages reached by a form, a wave
+with results (tables, hidden figures), a wave just made and a draft one, and the error pages.
 
 Each page must say `<html lang="cy">`, and its visible text (text outside script and style, and
 the alt, title, aria-label, placeholder and button values a person or a screen reader meets) must
@@ -11,7 +14,10 @@ hold none of the commonest English words once the data this test made is taken o
 partnerships, organisations, groups, waves and people; the questionnaire's own English, which the
 wave's translations give, not the interface; codes). Text inside an element that declares another
 language (`lang="en"`, as the language switch's "English") is that language by design, and code
-(`<code>`, `<kbd>`, `<samp>`) is no language: both are passed over.
+(`<code>`, `<kbd>`, `<samp>`) is no language: both are passed over. A piece of text that is, whole,
+the English of a message the catalogue has Welsh for (a heading or label passed on as a plain
+string) fails too, whatever its words. The compiled Welsh catalogue is needed
+(`manage.py interface_messages`).
 
 A failure names every page (URL name, URL, visitor) and the English sentences found on it.
 """
