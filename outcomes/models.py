@@ -47,14 +47,14 @@ def validate_participant_code(code: str) -> None:
 
 class FollowUpSchedule(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Being designed"
-        OPEN = "open", "Collecting answers"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Being designed")
+        OPEN = "open", _("Collecting answers")
+        CLOSED = "closed", _("Closed")
 
     class Method(models.TextChoices):
-        QUESTIONNAIRE = "questionnaire", "Self-completion questionnaire"
-        INTERVIEW = "interview", "Interview"
-        FOCUS_GROUP = "focus_group", "Focus group"
+        QUESTIONNAIRE = "questionnaire", _("Self-completion questionnaire")
+        INTERVIEW = "interview", _("Interview")
+        FOCUS_GROUP = "focus_group", _("Focus group")
 
     wave = models.OneToOneField(Wave, on_delete=models.CASCADE, related_name="follow_up")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -69,10 +69,10 @@ class ChosenOutcome(models.Model):
     """An outcome on the follow-up shortlist, with why it is in."""
 
     class Reason(models.TextChoices):
-        MOST_ENDORSED = "most_endorsed", "Most endorsed by staff"
-        CONTESTED = "contested", "Contested among staff"
-        PROPOSED = "proposed", "Proposed in free text"
-        OTHER = "other", "Other reason"
+        MOST_ENDORSED = "most_endorsed", _("Most endorsed by staff")
+        CONTESTED = "contested", _("Contested among staff")
+        PROPOSED = "proposed", _("Proposed in free text")
+        OTHER = "other", _("Other reason")
 
     schedule = models.ForeignKey(
         FollowUpSchedule, on_delete=models.CASCADE, related_name="chosen_outcomes"
@@ -94,11 +94,11 @@ class ChosenOutcome(models.Model):
 
 class FollowUpSession(models.Model):
     class Mode(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        TELEPHONE = "telephone", "Telephone"
-        VIDEO = "video", "Video call"
-        ONLINE = "online", "Online, self-completed"
-        PAPER = "paper", "Paper"
+        IN_PERSON = "in_person", _("In person")
+        TELEPHONE = "telephone", _("Telephone")
+        VIDEO = "video", _("Video call")
+        ONLINE = "online", _("Online, self-completed")
+        PAPER = "paper", _("Paper")
 
     schedule = models.ForeignKey(
         FollowUpSchedule, on_delete=models.CASCADE, related_name="sessions"
@@ -131,9 +131,9 @@ class FollowUpSession(models.Model):
 
 class Participant(models.Model):
     class ConsentMethod(models.TextChoices):
-        WRITTEN = "written", "Written"
-        VERBAL = "verbal", "Verbal"
-        ONLINE = "online", "Online"
+        WRITTEN = "written", _("Written")
+        VERBAL = "verbal", _("Verbal")
+        ONLINE = "online", _("Online")
 
     schedule = models.ForeignKey(
         FollowUpSchedule, on_delete=models.CASCADE, related_name="participants"
@@ -183,9 +183,9 @@ class ParticipantResponse(models.Model):
     """
 
     class Capture(models.TextChoices):
-        SELF = "self", "Self-completed by link"
-        ASSISTED = "assisted", "Entered by an evaluator"
-        IMPORTED = "imported", "Imported from a file"
+        SELF = "self", _("Self-completed by link")
+        ASSISTED = "assisted", _("Entered by an evaluator")
+        IMPORTED = "imported", _("Imported from a file")
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="responses")
     response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="participant")
@@ -226,10 +226,10 @@ class OutcomeProposal(models.Model):
     """An outcome someone proposed in free text, waiting for an evaluator to decide."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Not yet decided"
-        ADOPTED = "adopted", "Adopted as a new outcome"
-        MERGED = "merged", "Merged into an existing outcome"
-        REJECTED = "rejected", "Not taken forward"
+        PENDING = "pending", _("Not yet decided")
+        ADOPTED = "adopted", _("Adopted as a new outcome")
+        MERGED = "merged", _("Merged into an existing outcome")
+        REJECTED = "rejected", _("Not taken forward")
 
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="outcome_proposals")
     source = models.CharField(

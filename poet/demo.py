@@ -70,5 +70,5 @@ def create_demo_partnership() -> Demo:
         Membership.objects.update_or_create(
             user=user, partnership=partnership, defaults={"role": role}
         )
-        logins[Role(role).label] = username
+        logins[str(Role(role).label)] = username
     return Demo(partnership, wave, logins, DEMO_PASSWORD)

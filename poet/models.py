@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from poet.library import default_icon
 
@@ -62,12 +63,12 @@ class Partnership(models.Model):
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
-        NHS = "nhs", "NHS"
-        LOCAL_AUTHORITY = "local_authority", "Local authority"
-        PRIMARY_CARE = "primary_care", "Primary care"
-        VOLUNTARY = "voluntary", "Voluntary sector"
-        INDEPENDENT = "independent", "Independent sector"
-        OTHER = "other", "Other"
+        NHS = "nhs", _("NHS")
+        LOCAL_AUTHORITY = "local_authority", _("Local authority")
+        PRIMARY_CARE = "primary_care", _("Primary care")
+        VOLUNTARY = "voluntary", _("Voluntary sector")
+        INDEPENDENT = "independent", _("Independent sector")
+        OTHER = "other", _("Other")
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="organisations"
@@ -136,9 +137,9 @@ class Wave(models.Model):
     """One round of evaluation; waves of a partnership can be compared."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="waves")
     name = models.CharField(max_length=120)
@@ -164,15 +165,15 @@ class Wave(models.Model):
 class Audience(models.TextChoices):
     """Who answered: the three audiences of DESIGN §5's `audience` column."""
 
-    STAFF = "staff", "Staff"
-    SERVICE_USER = "service_user", "Service user"
-    CARER = "carer", "Carer"
+    STAFF = "staff", _("Staff")
+    SERVICE_USER = "service_user", _("Service user")
+    CARER = "carer", _("Carer")
 
 
 class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", "Partnership administrator"
-    EVALUATOR = "evaluator", "Evaluator"
-    MANAGER = "manager", "Manager"
+    ADMINISTRATOR = "administrator", _("Partnership administrator")
+    EVALUATOR = "evaluator", _("Evaluator")
+    MANAGER = "manager", _("Manager")
 
 
 class Membership(models.Model):
@@ -198,17 +199,17 @@ class OutcomeIcon(models.TextChoices):
     """The plain pictures shipped with POET (static/icons/outcomes/<value>.svg) to stand beside
     an outcome statement for people answering; the label says what the picture shows."""
 
-    HOME = "home", "A house"
-    TALK = "talk", "Two speech bubbles"
-    CARER = "carer", "Two people, one helping the other"
-    CHOICE = "choice", "Boxes, one ticked"
-    SAFE = "safe", "A shield with a tick"
-    HEALTH = "health", "A heart"
-    PHONE = "phone", "A phone"
-    PLAN = "plan", "A clipboard with a list"
-    TIME = "time", "A clock"
-    PEOPLE = "people", "A group of people"
-    STAR = "star", "A star"
+    HOME = "home", _("A house")
+    TALK = "talk", _("Two speech bubbles")
+    CARER = "carer", _("Two people, one helping the other")
+    CHOICE = "choice", _("Boxes, one ticked")
+    SAFE = "safe", _("A shield with a tick")
+    HEALTH = "health", _("A heart")
+    PHONE = "phone", _("A phone")
+    PLAN = "plan", _("A clipboard with a list")
+    TIME = "time", _("A clock")
+    PEOPLE = "people", _("A group of people")
+    STAR = "star", _("A star")
 
 
 class OutcomeStatement(models.Model):
@@ -219,10 +220,10 @@ class OutcomeStatement(models.Model):
     """
 
     class Source(models.TextChoices):
-        LIBRARY = "library", "Built-in library"
-        STAFF = "staff", "Proposed by staff"
-        USERS = "users", "Proposed by service users or carers"
-        EVALUATOR = "evaluator", "Written by an evaluator"
+        LIBRARY = "library", _("Built-in library")
+        STAFF = "staff", _("Proposed by staff")
+        USERS = "users", _("Proposed by service users or carers")
+        EVALUATOR = "evaluator", _("Written by an evaluator")
 
     partnership = models.ForeignKey(
         Partnership,
@@ -300,10 +301,10 @@ class Job(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Finished"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Finished")
+        FAILED = "failed", _("Failed")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="jobs")
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, null=True, blank=True)
@@ -345,8 +346,8 @@ class WorkerHeartbeat(models.Model):
     container's healthcheck read it (`poet.selectors.health`)."""
 
     class Role(models.TextChoices):
-        WORKER = "worker", "Worker"
-        BEAT = "beat", "Beat"
+        WORKER = "worker", _("Worker")
+        BEAT = "beat", _("Beat")
 
     name = models.CharField(max_length=200, unique=True)  # "celery@host", "beat@host"
     role = models.CharField(max_length=10, choices=Role.choices)

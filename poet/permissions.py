@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from poet import two_factor
 from poet.models import Membership, Partnership, Role, Wave
@@ -49,7 +50,7 @@ class Access:
 
     @property
     def role_label(self) -> str:
-        return Role(self.role).label if self.role else "Site administrator"
+        return str(Role(self.role).label) if self.role else gettext("Site administrator")
 
 
 def partnerships_for(user) -> QuerySet[Partnership]:

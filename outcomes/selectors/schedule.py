@@ -19,7 +19,7 @@ def schedule_of(wave: Wave) -> FollowUpSchedule | None:
 
 
 def method_labels(schedule: FollowUpSchedule) -> list[str]:
-    return [Method(m).label for m in Method.values if m in schedule.methods]
+    return [str(Method(m).label) for m in Method.values if m in schedule.methods]
 
 
 def staff_outcomes(wave: Wave) -> list[OutcomeStatement]:
@@ -158,7 +158,7 @@ def progress(schedule: FollowUpSchedule) -> Progress:
         if method in schedule.methods or method in planned or method in by_method:
             method_rows.append(
                 Row(
-                    Method(method).label,
+                    str(Method(method).label),
                     planned.get(method, {a: 0 for a in AUDIENCES}),
                     by_method.get(method, {}),
                 )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from outcomes.models import ChosenOutcome, OutcomeProposal
 from outcomes.selectors.follow_up_questionnaire import live_follow_up
@@ -221,8 +222,8 @@ def suggest(rows: list[ShortlistRow], proposed: list[OutcomeStatement]) -> list[
             Suggestion(
                 r.outcome,
                 Reason.MOST_ENDORSED,
-                f"{_percent(r.importance.pct_positive)} of {r.importance.n} staff rated it "
-                "important or essential.",
+                _("%(percent)s of %(n)s staff rated it important or essential.")
+                % {"percent": _percent(r.importance.pct_positive), "n": r.importance.n},
             )
         )
     contested = sorted(
@@ -238,16 +239,18 @@ def suggest(rows: list[ShortlistRow], proposed: list[OutcomeStatement]) -> list[
             Suggestion(
                 r.outcome,
                 Reason.CONTESTED,
-                f"Staff disagree: only {_percent(100 * share)} of "
-                f"{r.importance.n} answers on importance are within one point of the middle "
-                "answer.",
+                _(
+                    "Staff disagree: only %(percent)s of %(n)s answers on importance are within "
+                    "one point of the middle answer."
+                )
+                % {"percent": _percent(100 * share), "n": r.importance.n},
             )
         )
     for outcome in proposed:
         if outcome.pk not in taken:
             taken.add(outcome.pk)
             suggestions.append(
-                Suggestion(outcome, Reason.PROPOSED, "Proposed in free text and adopted.")
+                Suggestion(outcome, Reason.PROPOSED, _("Proposed in free text and adopted."))
             )
     return suggestions
 

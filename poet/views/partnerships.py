@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 from poet.forms import MinimumGroupSizeForm, SourceFilesForm, ThresholdsForm
 from poet.models import AuditEvent, Job, Membership
@@ -29,7 +30,12 @@ from poet.services.jobs import job_result_link, job_title
 def home(request: HttpRequest) -> HttpResponse:
     roles = roles_by_partnership(request.user)
     partnerships = [
-        (p, Membership(role=roles[p.pk]).get_role_display() if p.pk in roles else "Site admin")
+        (
+            p,
+            Membership(role=roles[p.pk]).get_role_display()
+            if p.pk in roles
+            else gettext("Site admin"),
+        )
         for p in partnerships_for(request.user).order_by("name")
     ]
     return render(request, "poet/home.html", {"partnerships": partnerships})
