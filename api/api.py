@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -249,11 +250,23 @@ class ResponseCounts(Schema):
     by_language: list[LanguageCountRow]  # empty while every response is in one language
 
 
+def english(label: Any) -> str:
+    """A choice's label in English, whatever the caller's language: the API speaks English."""
+    with translation.override("en-gb"):
+        return str(label)
+
+
+def english_display(instance: Any, field: str) -> str:
+    """``instance.get_<field>_display()`` in English (the API speaks English)."""
+    with translation.override("en-gb"):
+        return str(getattr(instance, f"get_{field}_display")())
+
+
 def _partnership_out(partnership, role: str | None) -> dict:
     return {
         "slug": partnership.slug,
         "name": partnership.name,
-        "role": Role(role).label if role else "Site administrator",
+        "role": english(Role(role).label) if role else "Site administrator",
         "minimum_group_size": partnership.minimum_group_size,
     }
 
@@ -263,7 +276,7 @@ def _wave_out(wave: Wave) -> dict:
         "slug": wave.slug,
         "name": wave.name,
         "status": wave.status,
-        "status_label": wave.get_status_display(),
+        "status_label": english_display(wave, "status"),
         "opens_on": wave.opens_on,
         "closes_on": wave.closes_on,
     }

@@ -185,3 +185,41 @@ def test_why_an_outcome_is_suggested_is_welsh_under_the_welsh_interface():
     assert welsh["O-AGREE"] == (
         "Roedd 100% o 12 aelod o staff yn ei ystyried yn bwysig neu’n hanfodol."
     )
+
+
+@pytest.mark.django_db
+def test_the_json_api_keeps_its_labels_in_english_for_a_welsh_caller(client):
+    from api.services.tokens import create_token
+
+    wave = WaveFactory(status=Wave.Status.OPEN)
+    raw = create_token(member(wave.partnership, Role.ADMINISTRATOR), name="script")[1]
+    headers = {"Authorization": f"Bearer {raw}", "Accept-Language": "cy"}
+    client.cookies["django_language"] = "cy"
+    base = f"/api/v1/partnerships/{wave.partnership.slug}/"
+    partnership = client.get(base, headers=headers)
+    assert partnership.status_code == 200
+    assert partnership.json()["role"] == "Partnership administrator"
+    found = client.get(f"{base}waves/{wave.slug}/", headers=headers)
+    assert found.status_code == 200
+    assert found.json()["status_label"] == "Open"
+
+
+@pytest.mark.django_db
+def test_a_welsh_report_explains_the_levels_of_integration_in_welsh():
+    from reports.content.context import integration_section, relationships_section
+    from surveys.selectors import context as tools
+
+    wave = WaveFactory()
+    hint = tools.LEVEL_HINTS[IntegrationLevel.FULL]
+    depth = tools.DEPTH[1]
+    with translation.override("cy"):
+        levels = str(integration_section(wave).paragraphs[0])
+        relationships = str(relationships_section(wave).paragraphs[0])
+        welsh_hint, welsh_depth = translation.gettext(hint), translation.gettext(depth)
+    assert welsh_hint != hint and welsh_depth != depth
+    assert "integreiddio llawn: " + welsh_hint in levels
+    assert hint not in levels
+    assert welsh_depth.lower() in relationships
+    assert depth.lower() not in relationships
+    english = str(integration_section(wave).paragraphs[0])
+    assert "full integration: " + hint in english
