@@ -35,6 +35,14 @@ from poet.models import (
 from surveys.models import IntegrationLevel, Item, Questionnaire, Section
 from tests.factories import WaveFactory, member, sign_in_with_code
 
+
+@pytest.fixture(autouse=True)
+def english_around_each_test():
+    """Each test starts in English, and a Welsh request's language does not outlive it."""
+    with translation.override("en-gb"):
+        yield
+
+
 # Every choices class whose labels people read, with one label's Welsh as a witness.
 CHOICES = [
     (Wave.Status, Wave.Status.OPEN, "Ar agor"),
