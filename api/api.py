@@ -10,7 +10,6 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
@@ -46,9 +45,6 @@ class TokenAuth(HttpBearer):
         verified = found.second_factor
         user.is_verified = lambda: verified  # type: ignore[attr-defined]  # as django-otp does
         request.user = user
-        # The JSON API speaks English whatever the cookie or Accept-Language chose for the pages:
-        # its labels (a role, a status, a kind of organisation) are data for scripts.
-        translation.activate(settings.LANGUAGE_CODE)
         # The request line says who called with which token (never the token): poet.access.
         request.access_log_fields = {"api_token": token_label(found)}  # type: ignore[attr-defined]
         return found
@@ -254,18 +250,23 @@ class ResponseCounts(Schema):
     by_language: list[LanguageCountRow]  # empty while every response is in one language
 
 
-def _english(label: Any) -> str:
-    """A label of the interface as the JSON API gives it: in English, whatever the request's
-    language."""
+def english(label: Any) -> str:
+    """A choice's label in English, whatever the caller's language: the API speaks English."""
     with translation.override("en-gb"):
         return str(label)
+
+
+def english_display(instance: Any, field: str) -> str:
+    """``instance.get_<field>_display()`` in English (the API speaks English)."""
+    with translation.override("en-gb"):
+        return str(getattr(instance, f"get_{field}_display")())
 
 
 def _partnership_out(partnership, role: str | None) -> dict:
     return {
         "slug": partnership.slug,
         "name": partnership.name,
-        "role": _english(Role(role).label) if role else "Site administrator",
+        "role": english(Role(role).label) if role else "Site administrator",
         "minimum_group_size": partnership.minimum_group_size,
     }
 
@@ -275,7 +276,7 @@ def _wave_out(wave: Wave) -> dict:
         "slug": wave.slug,
         "name": wave.name,
         "status": wave.status,
-        "status_label": _english(Wave.Status(wave.status).label),
+        "status_label": english_display(wave, "status"),
         "opens_on": wave.opens_on,
         "closes_on": wave.closes_on,
     }

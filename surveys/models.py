@@ -12,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
 
@@ -34,8 +35,8 @@ class Questionnaire(models.Model):
     """
 
     class For(models.TextChoices):
-        STAFF = "staff", "Staff"
-        FOLLOW_UP = "follow_up", "Service users and carers"
+        STAFF = "staff", _("Staff")
+        FOLLOW_UP = "follow_up", _("Service users and carers")
 
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="questionnaires")
     audience = models.CharField(max_length=10, choices=For.choices, default=For.STAFF)
@@ -72,9 +73,9 @@ class Questionnaire(models.Model):
 
 class Section(models.Model):
     class Kind(models.TextChoices):
-        PROCESS = "process", "Working together"
-        OUTCOMES = "outcomes", "Outcomes for people"
-        OTHER = "other", "Other"
+        PROCESS = "process", _("Working together")
+        OUTCOMES = "outcomes", _("Outcomes for people")
+        OTHER = "other", _("Other")
 
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="sections"
@@ -93,21 +94,21 @@ class Section(models.Model):
 
 class Item(models.Model):
     class Kind(models.TextChoices):
-        LIKERT = "likert", "Scale of 1 to 5"
-        SINGLE = "single", "Single choice"
-        MULTIPLE = "multiple", "Multiple choice"
-        RANKING = "ranking", "Ranking"
-        NUMBER = "number", "Number"
-        TEXT = "text", "Free text"
+        LIKERT = "likert", _("Scale of 1 to 5")
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        RANKING = "ranking", _("Ranking")
+        NUMBER = "number", _("Number")
+        TEXT = "text", _("Free text")
 
     class Scale(models.TextChoices):
-        AGREEMENT = "agreement", "Strongly disagree … strongly agree"
-        IMPORTANCE = "importance", "Not important … essential"
-        ACHIEVEMENT = "achievement", "Not at all … completely"
+        AGREEMENT = "agreement", _("Strongly disagree … strongly agree")
+        IMPORTANCE = "importance", _("Not important … essential")
+        ACHIEVEMENT = "achievement", _("Not at all … completely")
 
     class Measure(models.TextChoices):
-        IMPORTANCE = "importance", "Importance"
-        ACHIEVEMENT = "achievement", "Achievement"
+        IMPORTANCE = "importance", _("Importance")
+        ACHIEVEMENT = "achievement", _("Achievement")
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveSmallIntegerField(default=0)
@@ -412,9 +413,9 @@ SCALE_1_5 = [MinValueValidator(1), MaxValueValidator(5)]
 class IntegrationLevel(models.IntegerChoices):
     """Leutz's three levels of integration, lowest first."""
 
-    LINKAGE = 1, "Linkage"
-    COORDINATION = 2, "Co-ordination"
-    FULL = 3, "Full integration"
+    LINKAGE = 1, _("Linkage")
+    COORDINATION = 2, _("Co-ordination")
+    FULL = 3, _("Full integration")
 
 
 class ContextRespondent(models.Model):

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Path, Router, Schema
 
+from api.api import english_display
 from api.endpoints.common import MAX_ID, READ_ERRORS
 from poet.models import Job
 from poet.permissions import Right, partnership_access
@@ -60,7 +61,7 @@ def job_out(job: Job) -> dict:
         "kind": job.kind,
         "title": job_title(job),
         "status": job.status,
-        "status_label": job.get_status_display(),
+        "status_label": english_display(job, "status"),
         "finished": job.is_finished,
         "progress": job.progress,
         "message": job.message,

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from api.api import english_display
 from api.endpoints.common import READ_ERRORS, Mapped
 from api.selectors.partnerships import organisations_of, staff_groups_of, user_groups_of
 from poet.models import Organisation
@@ -28,7 +29,12 @@ class GroupOut(Schema):
 
 
 def _organisation(o: Organisation) -> dict:
-    return {"id": o.pk, "name": o.name, "kind": o.kind, "kind_label": o.get_kind_display()}
+    return {
+        "id": o.pk,
+        "name": o.name,
+        "kind": o.kind,
+        "kind_label": english_display(o, "kind"),
+    }
 
 
 def _group(g) -> dict:

@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .text import _, gettext_noop
+
 Span = tuple[int, int]  # [start, end) character offsets into a source's text
 
 
@@ -68,11 +70,11 @@ class Agreement:
         return self.both + self.neither
 
 
-NO_UNITS = "not defined: there are no units both coders coded"
-ALL_CODED = (
+NO_UNITS = gettext_noop("not defined: there are no units both coders coded")
+ALL_CODED = gettext_noop(
     "not defined: both coders coded every unit to this theme, so chance agreement is complete"
 )
-NONE_CODED = "not defined: neither coder coded any unit to this theme"
+NONE_CODED = gettext_noop("not defined: neither coder coded any unit to this theme")
 
 
 def agreement(first: Sequence[bool], second: Sequence[bool]) -> Agreement:
@@ -91,11 +93,11 @@ def agreement(first: Sequence[bool], second: Sequence[bool]) -> Agreement:
     d = n - a - b - c
     disagreements = tuple(i for i, (x, y) in enumerate(zip(first, second, strict=True)) if x != y)
     if n == 0:
-        return Agreement(0, 0, 0, 0, 0, None, None, NO_UNITS, ())
+        return Agreement(0, 0, 0, 0, 0, None, None, _(NO_UNITS), ())
     percentage = 100 * (a + d) / n
     expected = (a + b) * (a + c) + (c + d) * (b + d)
     if n * n == expected:  # both coders gave every unit one and the same answer
-        note = ALL_CODED if a == n else NONE_CODED
+        note = _(ALL_CODED) if a == n else _(NONE_CODED)
         return Agreement(n, a, b, c, d, percentage, None, note, disagreements)
     kappa = (n * (a + d) - expected) / (n * n - expected)
     return Agreement(n, a, b, c, d, percentage, kappa, "", disagreements)

@@ -112,7 +112,7 @@ def integration_section(wave: Wave) -> Section:
                 "ways (Leutz). Partner leads chose, for each user group, the level of "
                 "integration there is now and the level those people need: %(levels)s",
                 levels="; ".join(
-                    f"{str(level.label).lower()}: {tools.LEVEL_HINTS[level]}"
+                    f"{str(level.label).lower()}: {_(tools.LEVEL_HINTS[level])}"
                     for level in IntegrationLevel
                 ),
             ),
@@ -207,8 +207,8 @@ def relationships_section(wave: Wave) -> Section:
                 "twice: as it is, and as it should be for the outcomes wanted (Peck; Glasby). "
                 "Depth is how closely the organisations work together (%(depth)s). Breadth is "
                 "how much of their work it covers (%(breadth)s).",
-                depth="; ".join(f"{i} {str(text).lower()}" for i, text in tools.DEPTH.items()),
-                breadth="; ".join(f"{i} {str(text).lower()}" for i, text in tools.BREADTH.items()),
+                depth="; ".join(f"{i} {_(text).lower()}" for i, text in tools.DEPTH.items()),
+                breadth="; ".join(f"{i} {_(text).lower()}" for i, text in tools.BREADTH.items()),
             ),
             _(
                 "Collaboration with whom, and for what? Comparing the two plots shows where "
@@ -369,7 +369,7 @@ def importance_section(wave: Wave) -> Section:
             + _row(
                 g.organisation_b,
                 _r(g.importance_b),
-                *(str(text) for text in tools.QUADRANTS[g.quadrant]),
+                *(_(text) for text in tools.QUADRANTS[g.quadrant]),
             )
             for g in grid
         ],
@@ -430,7 +430,7 @@ def importance_figure(grid: list[tools.GridRow]) -> dict:
                 name=_key(n, g.relationship),
                 hovertext=[
                     f"{g.organisation_a}: {g.importance_a:.1f}<br>{g.organisation_b}: "
-                    f"{g.importance_b:.1f}<br>{tools.QUADRANTS[g.quadrant][0]}"
+                    f"{g.importance_b:.1f}<br>{_(tools.QUADRANTS[g.quadrant][0])}"
                 ],
                 hoverinfo="text",
             )

@@ -33,7 +33,7 @@ from reports.content.common import (
 from reports.content.context import change_section, trend_section
 from reports.content.finish import finish_report
 from reports.content.header import report_header
-from reports.content.words import _
+from reports.content.words import _, display_words
 from reports.documents import Cell, Chart, Hidden, Quotation, Report, Section, Table
 from reports.models import ComparisonRow
 
@@ -138,7 +138,7 @@ def _chosen(wave: Wave, texts: dict[str, str]) -> Section:
                 [
                     c.outcome.code,
                     texts.get(c.outcome.code) or c.outcome.text,
-                    str(c.get_reason_display()),
+                    display_words(c, "reason"),
                     c.note,
                 ]
                 for c in chosen

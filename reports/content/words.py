@@ -30,3 +30,11 @@ def ngettext(singular: str, plural: str, n: int, **values: object) -> Words:
     words = Words(text)
     words.english = (singular if n == 1 else plural) % values
     return words
+
+
+def display_words(instance: object, field: str) -> Words:
+    """``instance.get_<field>_display()`` (a model choice's label) in the active language,
+    keeping its English, so the glossary still finds the terms it uses."""
+    with translation.override("en-gb"):
+        english = str(getattr(instance, f"get_{field}_display")())
+    return _(english)
