@@ -87,18 +87,7 @@ WORD = re.compile(r"[\w’'-]+")
 ALLOWED: list[tuple[str, str]] = []
 
 # Pages that cannot be put right yet: {url name: why}. The lead decides what stays here.
-LABELS = (
-    "model choices (Scale of 1 to 5, the scales, sections' kinds, outcomes' pictures): on "
-    "cy-labels, not merged yet"
-)
-KNOWN_ENGLISH: dict[str, str] = {
-    "outcomes:adopt_proposal": LABELS,
-    "surveys:add_item": LABELS,
-    "surveys:design": LABELS,
-    "surveys:edit_item": LABELS,
-    "surveys:remove_item": LABELS,
-    "surveys:remove_section": LABELS,
-}
+KNOWN_ENGLISH: dict[str, str] = {}
 
 VISIBLE_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "aria-description"}
 VOID = {
