@@ -166,9 +166,9 @@ class Wave(models.Model):
 class Audience(models.TextChoices):
     """Who answered: the three audiences of DESIGN §5's `audience` column."""
 
-    STAFF = "staff", "Staff"
-    SERVICE_USER = "service_user", "Service user"
-    CARER = "carer", "Carer"
+    STAFF = "staff", _("Staff")
+    SERVICE_USER = "service_user", _("Service user")
+    CARER = "carer", _("Carer")
 
 
 class Role(models.TextChoices):
@@ -200,17 +200,17 @@ class OutcomeIcon(models.TextChoices):
     """The plain pictures shipped with POET (static/icons/outcomes/<value>.svg) to stand beside
     an outcome statement for people answering; the label says what the picture shows."""
 
-    HOME = "home", "A house"
-    TALK = "talk", "Two speech bubbles"
-    CARER = "carer", "Two people, one helping the other"
-    CHOICE = "choice", "Boxes, one ticked"
-    SAFE = "safe", "A shield with a tick"
-    HEALTH = "health", "A heart"
-    PHONE = "phone", "A phone"
-    PLAN = "plan", "A clipboard with a list"
-    TIME = "time", "A clock"
-    PEOPLE = "people", "A group of people"
-    STAR = "star", "A star"
+    HOME = "home", _("A house")
+    TALK = "talk", _("Two speech bubbles")
+    CARER = "carer", _("Two people, one helping the other")
+    CHOICE = "choice", _("Boxes, one ticked")
+    SAFE = "safe", _("A shield with a tick")
+    HEALTH = "health", _("A heart")
+    PHONE = "phone", _("A phone")
+    PLAN = "plan", _("A clipboard with a list")
+    TIME = "time", _("A clock")
+    PEOPLE = "people", _("A group of people")
+    STAR = "star", _("A star")
 
 
 class OutcomeStatement(models.Model):
@@ -221,10 +221,10 @@ class OutcomeStatement(models.Model):
     """
 
     class Source(models.TextChoices):
-        LIBRARY = "library", "Built-in library"
-        STAFF = "staff", "Proposed by staff"
-        USERS = "users", "Proposed by service users or carers"
-        EVALUATOR = "evaluator", "Written by an evaluator"
+        LIBRARY = "library", _("Built-in library")
+        STAFF = "staff", _("Proposed by staff")
+        USERS = "users", _("Proposed by service users or carers")
+        EVALUATOR = "evaluator", _("Written by an evaluator")
 
     partnership = models.ForeignKey(
         Partnership,
@@ -347,8 +347,8 @@ class WorkerHeartbeat(models.Model):
     container's healthcheck read it (`poet.selectors.health`)."""
 
     class Role(models.TextChoices):
-        WORKER = "worker", "Worker"
-        BEAT = "beat", "Beat"
+        WORKER = "worker", _("Worker")
+        BEAT = "beat", _("Beat")
 
     name = models.CharField(max_length=200, unique=True)  # "celery@host", "beat@host"
     role = models.CharField(max_length=10, choices=Role.choices)
