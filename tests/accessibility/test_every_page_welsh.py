@@ -440,3 +440,19 @@ def test_error_pages_are_welsh_too():
         if problems:
             report.append(f"{what}:\n    " + "\n    ".join(problems))
     assert not report, "\n".join(report)
+
+
+def test_the_check_finds_english_where_there_is_some():
+    """The check is not passed by reading nothing: the same page in English fails it, naming the
+    sentence, the words and the page's language; in Welsh it passes."""
+    world = build_world()
+    user = person(ADMINISTRATOR, world)
+    english = Client()
+    english.force_login(user)
+    page = english.get(reverse("partnership_settings", args=[world[0].partnership.slug]))
+    problems = english_in(page.content.decode(), world_data())
+    assert '<html lang="en-GB"> (want lang="cy")' in problems
+    assert any("Skip to main content" in p and "[to]" in p for p in problems), problems
+    welsh = welsh_client(ADMINISTRATOR, world)
+    page = welsh.get(reverse("partnership_settings", args=[world[0].partnership.slug]))
+    assert english_in(page.content.decode(), world_data()) == []
