@@ -65,8 +65,18 @@ def test_metrics_with_the_bearer_token_from_anywhere_and_any_host(settings):
     assert Client().post("/metrics", headers=good).status_code == 405
 
 
+def _requests_counted(text: str, labels: str) -> float:
+    """The request counter's value for one set of labels (0 before its first request)."""
+    found = re.search(r"poet_http_requests_total\{" + re.escape(labels) + r"\} ([0-9.]+)", text)
+    return float(found[1]) if found else 0.0
+
+
 @pytest.mark.django_db
 def test_metrics_count_requests_and_jobs_by_kind_state_and_duration(client):
+    # The counters live as long as the process: earlier tests' requests count too.
+    login = 'method="GET",status="200",view="login"'
+    unmatched = 'method="GET",status="404",view="unmatched"'
+    before = _metrics().content.decode()
     client.get("/accounts/login/")
     client.get("/no-such-page/")
     partnership = PartnershipFactory()
@@ -88,8 +98,8 @@ def test_metrics_count_requests_and_jobs_by_kind_state_and_duration(client):
         finished_at=now,
     )
     text = _metrics().content.decode()
-    assert re.search(r'poet_http_requests_total\{method="GET",status="200",view="login"\} 1', text)
-    assert re.search(r'poet_http_requests_total\{.*status="404",view="unmatched"\} 1', text)
+    assert _requests_counted(text, login) - _requests_counted(before, login) == 1
+    assert _requests_counted(text, unmatched) - _requests_counted(before, unmatched) == 1
     assert 'poet_jobs{kind="reports.download",state="queued"} 1.0' in text
     assert 'poet_jobs_failed_total{kind="surveys.invitations"} 1.0' in text
     bucket = 'poet_job_duration_seconds_bucket{kind="reports.download",le="%s",state="succeeded"}'
