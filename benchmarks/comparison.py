@@ -108,14 +108,14 @@ FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS r
 
 _RESPONSES_SQL = """
 INSERT INTO surveys_response (wave_id, questionnaire_id, audience, organisation_id,
-    staff_group_id, user_group_id, submitted_on, via_open_link, awaiting_confirmation)
+    staff_group_id, user_group_id, submitted_on, via_open_link, awaiting_confirmation, language)
 SELECT %(wave)s, %(questionnaire)s,
        CASE WHEN %(staff)s THEN 'staff' WHEN g < %(service_users)s THEN 'service_user'
             ELSE 'carer' END,
        CASE WHEN %(staff)s THEN (%(organisations)s::int[])[1 + g %% %(n_organisations)s] END,
        CASE WHEN %(staff)s THEN (%(staff_groups)s::int[])[1 + (g / 3) %% %(n_staff_groups)s] END,
        CASE WHEN NOT %(staff)s THEN (%(user_groups)s::int[])[1 + g %% 2] END,
-       %(day)s, false, false
+       %(day)s, false, false, %(language)s
 FROM generate_series(0, %(people)s - 1) AS g
 """
 
@@ -125,11 +125,14 @@ BATCH = 25_000  # respondents per INSERT of answers: keeps each statement's inde
 def _insert_responses(cursor, people: int, **values) -> tuple[int, int]:
     """Insert ``people`` responses in one statement; their ids (one sequence, one statement,
     nobody else writing) run from first to last without a gap, which is checked."""
+    from django.conf import settings
     cursor.execute(
         "SELECT coalesce(max(id), 0) FROM surveys_response WHERE questionnaire_id = %s",
         [values["questionnaire"]],
     )
-    cursor.execute(_RESPONSES_SQL, {"people": people, **values})
+    cursor.execute(
+        _RESPONSES_SQL, {"people": people, "language": settings.LANGUAGE_CODE, **values}
+    )
     cursor.execute(
         "SELECT min(id), max(id), count(*) FROM surveys_response WHERE questionnaire_id = %s",
         [values["questionnaire"]],
