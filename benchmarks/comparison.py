@@ -126,13 +126,12 @@ def _insert_responses(cursor, people: int, **values) -> tuple[int, int]:
     """Insert ``people`` responses in one statement; their ids (one sequence, one statement,
     nobody else writing) run from first to last without a gap, which is checked."""
     from django.conf import settings
+
     cursor.execute(
         "SELECT coalesce(max(id), 0) FROM surveys_response WHERE questionnaire_id = %s",
         [values["questionnaire"]],
     )
-    cursor.execute(
-        _RESPONSES_SQL, {"people": people, "language": settings.LANGUAGE_CODE, **values}
-    )
+    cursor.execute(_RESPONSES_SQL, {"people": people, "language": settings.LANGUAGE_CODE, **values})
     cursor.execute(
         "SELECT min(id), max(id), count(*) FROM surveys_response WHERE questionnaire_id = %s",
         [values["questionnaire"]],
@@ -419,11 +418,11 @@ def database_time(wave_id: int) -> dict:
     from django.db import connection
 
     from poet.models import Wave
-    from reports.selectors.frames import counting_queries
+    from reports.selectors.frames import counting_queries, counting_session
 
     wave = Wave.objects.get(pk=wave_id)
     result: dict = {"seconds": 0.0, "queries": {}}
-    with connection.cursor() as cursor:
+    with counting_session(), connection.cursor() as cursor:
         for name, (sql, params) in counting_queries(wave).items():
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]

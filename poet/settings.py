@@ -289,6 +289,9 @@ JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 # again within JOB_LEASE_SECONDS + JOB_SWEEP_SECONDS (poet/services/jobs.py).
 JOB_LEASE_SECONDS = env.float("JOB_LEASE_SECONDS", default=60.0)
 JOB_SWEEP_SECONDS = env.float("JOB_SWEEP_SECONDS", default=30.0)
+# PostgreSQL's work_mem for a comparison's counting queries alone (one transaction): enough for
+# their GROUP BYs to hash instead of sorting (issue 19). Per query process, parallel workers each.
+POET_COUNTING_WORK_MEM = env.str("POET_COUNTING_WORK_MEM", default="64MB")
 # Workers and beat say they are alive this often; /readyz wants a worker seen within the max age.
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=15.0)
 WORKER_HEARTBEAT_MAX_AGE = env.float("WORKER_HEARTBEAT_MAX_AGE", default=90.0)

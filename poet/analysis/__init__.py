@@ -17,10 +17,13 @@ from .comparison import (
 )
 from .consensus import (
     CONSENSUS_COLUMNS,
+    PICKED_COLUMNS,
     TOP_PICK_COUNT_COLUMNS,
+    picks_per_outcome,
     staff_consensus,
     staff_consensus_from_counts,
     top_pick_counts,
+    top_pick_counts_from,
 )
 from .counts import (
     ANSWER_COUNT_COLUMNS,
@@ -59,6 +62,7 @@ from .process import (
     DOMAIN_SUM_COLUMNS,
     DOMAIN_SUMMARY_COLUMNS,
     SCORE_COLUMNS,
+    SCORE_COUNT_COLUMNS,
     SPREAD_COLUMNS,
     domain_scores,
     domain_scores_from_sums,
@@ -112,9 +116,11 @@ __all__ = [
     "OUTCOME_ANSWER_COLUMNS",
     "PROCESS_ANSWER_COLUMNS",
     "SCORE_COLUMNS",
+    "SCORE_COUNT_COLUMNS",
     "SPREAD_COLUMNS",
     "STAFF_SUMMARY_COLUMNS",
     "TOP_PICK_COLUMNS",
+    "PICKED_COLUMNS",
     "TOP_PICK_COUNT_COLUMNS",
     "WAVE_AUDIENCES",
     "WAVE_COLUMNS",
@@ -134,7 +140,9 @@ __all__ = [
     "staff_consensus",
     "staff_outcome_summary",
     "summarise_domains",
+    "picks_per_outcome",
     "top_pick_counts",
+    "top_pick_counts_from",
     "validate_outcome_answers",
     "validate_process_answers",
     "validate_top_picks",

@@ -26,6 +26,7 @@ from .frames import (
 from .release import STAFF_SIDE, TOTAL, USERS_SIDE, Cell, Release, release_for
 from .statistics import (
     COUNT_COLUMNS,
+    SampleKey,
     benjamini_hochberg,
     bootstrap_mean_diff,
     cliffs_delta,
@@ -100,7 +101,7 @@ def compare_counts(
     reason: np.ndarray,
     resamples: int,
     seed: int,
-    stream_keys: Sequence[Sequence[object]],
+    sample_keys: Sequence[tuple[SampleKey, SampleKey]],
     q_family: Sequence[str],
     suffixes: tuple[str, str] = ("x", "y"),
     progress: Progress | None = None,
@@ -133,7 +134,7 @@ def compare_counts(
         low[rows], high[rows] = bootstrap_mean_diff(
             x[rows],
             y[rows],
-            [stream_keys[int(row)] for row in rows],
+            [sample_keys[int(row)] for row in rows],
             resamples=resamples,
             seed=seed,
             progress=progress,
@@ -231,6 +232,7 @@ class _Counts:
     staff_cells: np.ndarray  # (pairs, organisations, staff groups) people
     user_cells: np.ndarray  # (pairs, audiences, user groups) people
     user_groups: np.ndarray
+    samples: list[tuple[tuple[object, ...], tuple[object, ...]]]  # per row: staff, users
 
 
 def _breakdown_counts(base: pd.DataFrame, release: Release) -> _Counts:
@@ -296,6 +298,22 @@ def _breakdown_counts(base: pd.DataFrame, release: Release) -> _Counts:
     rows = len(group)
     outcomes = outcome_labels[pair_ids // len(MEASURES)]
     measures = np.asarray(MEASURES, dtype=object)[pair_ids % len(MEASURES)]
+    # Which sample each side of a row is: all staff are one sample in the "all" and audience
+    # rows, all users and carers one in the "all", organisation and staff group rows; the
+    # bootstrap draws each sample once.
+    everyone = ("all", ALL)
+    sides = [
+        (
+            (STAFF, *((b, g) if b in ("organisation", "staff_group") else everyone)),
+            (USERS_SIDE, *((b, g) if b == "audience" else everyone)),
+        )
+        for b, g in zip(breakdown, group, strict=True)
+    ]
+    samples = [
+        ((outcome, measure, *staff_side), (outcome, measure, *users_side))
+        for outcome, measure in zip(outcomes, measures, strict=True)
+        for staff_side, users_side in sides
+    ]
     keys = pd.DataFrame(
         {
             "outcome": np.repeat(outcomes, rows),
@@ -312,6 +330,7 @@ def _breakdown_counts(base: pd.DataFrame, release: Release) -> _Counts:
         staff_cells=by_cell.sum(axis=3),
         user_cells=by_user.sum(axis=3),
         user_groups=user_groups,
+        samples=samples,
     )
 
 
@@ -462,7 +481,6 @@ def _compare_base(
     )
     counts = _breakdown_counts(base, release)
     hidden, reason = _protect_rows(counts, release)
-    stream_keys = list(counts.keys.itertuples(index=False, name=None))
     table = compare_counts(
         counts.keys,
         counts.x,
@@ -471,7 +489,7 @@ def _compare_base(
         reason=reason,
         resamples=resamples,
         seed=seed,
-        stream_keys=stream_keys,
+        sample_keys=counts.samples,
         q_family=["measure", "breakdown", "group"],
         suffixes=("staff", "users"),
         progress=_scaled(progress, 0.1, 0.99),

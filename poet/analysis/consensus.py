@@ -13,7 +13,7 @@ import pandas as pd
 
 from .counts import outcome_counts_from
 from .disclosure import PRIMARY, LinkedTable, protect
-from .frames import AUDIENCES, MEASURES, STAFF, validate_top_picks
+from .frames import AUDIENCES, MEASURES, STAFF, FrameError, require_columns, validate_top_picks
 from .release import Release
 from .staff import staff_total_reasons
 from .statistics import COUNT_COLUMNS, VALUES, count_matrix, median, outcome_counts, percentile
@@ -120,6 +120,19 @@ def _protect_picks(outcomes: np.ndarray, picking: np.ndarray, base: int, k: int)
     return np.array([decided[("outcome", o)] for o in outcomes], dtype=object)
 
 
+PICKED_COLUMNS: tuple[str, ...] = ("audience", "outcome", "n_picking")
+
+
+def picks_per_outcome(top_picks: pd.DataFrame | None) -> pd.DataFrame:
+    """Per audience and outcome, how many respondents put it among their three (a repeated
+    pick of one person once): all ``top_pick_counts_from`` needs, what the database returns
+    instead of every pick (issue 19)."""
+    picks = validate_top_picks(top_picks if top_picks is not None else pd.DataFrame())
+    frame = picks[["audience", "outcome"]].astype(object)
+    counted = frame.groupby(["audience", "outcome"], sort=True).size().rename("n_picking")
+    return counted.reset_index().astype({"n_picking": "int64"})[list(PICKED_COLUMNS)]
+
+
 def top_pick_counts(
     top_picks: pd.DataFrame | None,
     *,
@@ -129,24 +142,44 @@ def top_pick_counts(
     """Per audience and outcome: how many respondents put it among their three, and what share.
 
     The base (``n_respondents``) is ``respondents[audience]`` when given (everyone who answered
-    the survey), else the respondents with at least one pick. A row is hidden when fewer than k
-    picked it or the base is below k; because the picks of one audience add up to a known total
-    (three per respondent), each audience's outcomes are protected as one linked table.
-    Every outcome picked by anyone gets a row for every audience present; ``share`` is 0..1.
+    the survey), else the respondents with at least one pick. See ``top_pick_counts_from``.
+    """
+    picks = validate_top_picks(top_picks if top_picks is not None else pd.DataFrame())
+    if respondents is None:
+        respondents = {
+            str(a): int(n) for a, n in picks.groupby("audience")["respondent"].nunique().items()
+        }
+    return top_pick_counts_from(picks_per_outcome(picks), k=k, respondents=respondents)
+
+
+def top_pick_counts_from(
+    picked: pd.DataFrame, *, k: int, respondents: Mapping[str, int]
+) -> pd.DataFrame:
+    """``top_pick_counts`` from ``picks_per_outcome`` and each audience's respondents.
+
+    A row is hidden when fewer than k picked it or the base is below k; because the picks of one
+    audience add up to a known total (three per respondent), each audience's outcomes are
+    protected as one linked table. Every outcome picked by anyone gets a row for every audience
+    present (with picks, or in ``respondents``); ``share`` is 0..1.
     """
     k = check_k(k)
-    picks = validate_top_picks(top_picks if top_picks is not None else pd.DataFrame())
-    audiences = [a for a in AUDIENCES if a in set(picks["audience"])]
-    if respondents is not None:
-        audiences = [a for a in AUDIENCES if a in set(audiences) | set(respondents)]
-    outcomes = sorted(picks["outcome"].unique())
+    picked = require_columns(picked, PICKED_COLUMNS, "picks_per_outcome")
+    n_picking = pd.to_numeric(picked["n_picking"], errors="coerce")
+    if n_picking.isna().any() or (n_picking < 0).any() or (n_picking % 1 != 0).any():
+        raise FrameError("picks_per_outcome.n_picking must be whole numbers >= 0")
+    unknown = sorted(set(picked["audience"].astype(object)) - set(AUDIENCES), key=str)
+    if unknown:
+        raise FrameError(f"picks_per_outcome.audience has unknown values: {unknown}")
+    picked = picked[(n_picking > 0).to_numpy()].astype({"audience": object, "outcome": object})
+    present = set(picked["audience"]) | set(respondents)
+    audiences = [a for a in AUDIENCES if a in present]
+    outcomes = sorted(picked["outcome"].unique())
     grid = pd.MultiIndex.from_product([audiences, outcomes], names=["audience", "outcome"])
-    picked = picks.groupby(["audience", "outcome"]).size().reindex(grid, fill_value=0)
-    table = picked.rename("n_picking").reset_index()
-    if respondents is None:
-        base = picks.groupby("audience")["respondent"].nunique()
-    else:
-        base = pd.Series(dict(respondents), dtype="int64")
+    per_cell = (
+        picked.groupby(["audience", "outcome"])["n_picking"].sum().reindex(grid, fill_value=0)
+    )
+    table = per_cell.rename("n_picking").reset_index()
+    base = pd.Series(dict(respondents), dtype="int64")
     table["n_respondents"] = (
         table["audience"].map(base).fillna(0).to_numpy(dtype="int64") if len(table) else 0
     )

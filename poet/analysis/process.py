@@ -6,7 +6,9 @@ when they answered at least half of its items, so one answered item cannot stand
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping
+from fractions import Fraction
 from typing import cast
 
 import numpy as np
@@ -107,7 +109,6 @@ def domain_scores(
 
 
 DOMAIN_SUM_COLUMNS: tuple[str, ...] = (
-    "respondent",
     "organisation",
     "staff_group",
     "domain",
@@ -115,31 +116,48 @@ DOMAIN_SUM_COLUMNS: tuple[str, ...] = (
     "n_answered",
     "total",
     "n_invalid",
+    "count",
 )
+SCORE_COUNT_COLUMNS: tuple[str, ...] = (
+    "organisation",
+    "staff_group",
+    "domain",
+    "n_items",
+    "n_answered",
+    "score",
+    "count",
+)
+_SUM_KEYS = ["organisation", "staff_group", "domain", "n_rows", "n_answered", "total", "n_invalid"]
 
 
 def domain_sums(process_answers: pd.DataFrame) -> pd.DataFrame:
-    """Per respondent and domain: answer rows (don't know included), answers, their total and
-    how many are not 1-5 - what a database ``GROUP BY respondent, domain`` returns instead of
-    every answer (issue 19). ``domain_scores_from_sums`` of it equals ``domain_scores``."""
+    """How many people of each organisation x staff group had each sum of their answers to a
+    domain (answer rows, don't know included; answers; their total; answers not 1-5): what the
+    database returns instead of every answer or every person (issue 19), a national wave's 8
+    million person x domain sums becoming a few thousand rows. ``domain_scores_from_sums`` of it
+    gives the scores of ``domain_scores``, ``summarise_domains`` the same summary."""
     answers = require_columns(process_answers, PROCESS_ANSWER_COLUMNS, "process_answers")
     keys = ["respondent", "organisation", "staff_group", "domain"]
     if len(answers) == 0:
         frame = pd.DataFrame({column: pd.Series(dtype=object) for column in DOMAIN_SUM_COLUMNS})
-        return frame.astype({c: "int64" for c in ("n_rows", "n_answered", "n_invalid")})
+        counts = ("n_rows", "n_answered", "n_invalid", "count")
+        return frame.astype({**{c: "int64" for c in counts}, "total": "float64"})
     values = pd.to_numeric(answers["value"], errors="coerce").astype("float64")
     invalid = (values.notna() & ~values.isin(LIKERT_VALUES)) | (
         values.isna() & answers["value"].notna()
     )
     frame = answers[keys].assign(_value=values, _invalid=invalid.astype("int64"))
     grouped = frame.groupby(keys, sort=True, observed=True, dropna=False)
-    sums = grouped.agg(
+    per_person = grouped.agg(
         n_rows=("_value", "size"),
         n_answered=("_value", "count"),
         total=("_value", "sum"),
         n_invalid=("_invalid", "sum"),
     ).reset_index()
-    return sums[list(DOMAIN_SUM_COLUMNS)]
+    if per_person.duplicated(["respondent", "domain"]).any():
+        raise FrameError("process_answers: a respondent has more than one organisation or group")
+    sums = per_person.groupby(_SUM_KEYS, sort=True, observed=True, dropna=False).size()
+    return sums.rename("count").reset_index()[list(DOMAIN_SUM_COLUMNS)]
 
 
 def _has_blank(values: pd.Series) -> bool:
@@ -166,34 +184,33 @@ def _per_row(domains: pd.Series, per_domain: pd.Series) -> np.ndarray:
 def domain_scores_from_sums(
     sums: pd.DataFrame, *, items_per_domain: Mapping[str, int] | None = None
 ) -> pd.DataFrame:
-    """``domain_scores`` from per respondent x domain sums (``DOMAIN_SUM_COLUMNS``, one row per
-    respondent and domain, sorted by respondent then domain as the database returns them when
-    asked): the same frame, score for score, without every answer. Sums of answers 1-5 are whole
-    numbers, exact in floating point, so each score is the same division as on the answers.
-    ``items_per_domain`` is required when there are sums (the items cannot be counted here)."""
-    name = "domain_sums"
-    sums = require_columns(sums, DOMAIN_SUM_COLUMNS, name)
+    """Domain scores from ``domain_sums`` (``DOMAIN_SUM_COLUMNS``): each row's score with the
+    number of people who have it (``SCORE_COUNT_COLUMNS``), for ``summarise_domains``. Sums of
+    answers 1-5 are whole numbers, exact in floating point, so each score is the same division
+    as on the answers. ``items_per_domain`` is required when there are sums (the items cannot be
+    counted here)."""
+    sums = require_columns(sums, DOMAIN_SUM_COLUMNS, "domain_sums")
     if len(sums) == 0:
-        frame = pd.DataFrame({column: pd.Series(dtype=object) for column in SCORE_COLUMNS})
-        return frame.astype({"n_items": "int64", "n_answered": "int64", "score": "float64"})
+        frame = pd.DataFrame({column: pd.Series(dtype=object) for column in SCORE_COUNT_COLUMNS})
+        counts = ("n_items", "n_answered", "count")
+        return frame.astype({**{c: "int64" for c in counts}, "score": "float64"})
     invalid = sums["n_invalid"].to_numpy(dtype="int64") > 0
     if invalid.any():
+        people = int(sums.loc[invalid, "count"].sum())
         raise FrameError(
-            f"process_answers.value must be 1-5 or NaN (don't know): respondents "
-            f"{', '.join(map(str, sums.loc[invalid, 'respondent'].unique()[:5]))}"
+            f"process_answers.value must be 1-5 or NaN (don't know): {people} respondents "
+            "answered otherwise"
         )
-    for column in ("respondent", "organisation", "staff_group", "domain"):
+    for column in ("organisation", "staff_group", "domain"):
         if sums[column].isna().any() or _has_blank(sums[column]):
             raise FrameError(f"process_answers.{column} is empty")
-    if sums.duplicated(["respondent", "domain"]).any():
-        raise FrameError("process_answers: a respondent has more than one organisation or group")
     if items_per_domain is None:
         raise FrameError("items_per_domain is needed to score domains from sums")
     missing = sorted(set(sums["domain"].astype(object)) - set(items_per_domain))
     if missing:
         raise FrameError(f"items_per_domain has no count for domains: {', '.join(missing)}")
     n_items = pd.Series(dict(items_per_domain), dtype="int64")
-    scores = sums[["respondent", "organisation", "staff_group", "domain"]].copy()
+    scores = sums[["organisation", "staff_group", "domain"]].copy()
     scores["n_items"] = _per_row(scores["domain"], n_items)
     answered = sums["n_answered"].to_numpy(dtype="int64")
     enough = (answered > 0) & (2 * answered >= scores["n_items"].to_numpy())
@@ -202,7 +219,42 @@ def domain_scores_from_sums(
             enough, sums["total"].to_numpy(dtype="float64") / answered, np.nan
         )
     scores["n_answered"] = answered
-    return scores[list(SCORE_COLUMNS)].reset_index(drop=True)
+    scores["count"] = sums["count"].to_numpy(dtype="int64")
+    return scores[list(SCORE_COUNT_COLUMNS)].reset_index(drop=True)
+
+
+def _exact_figures(scores: np.ndarray, people: np.ndarray) -> tuple[int, float, float]:
+    """n, mean and SD (ddof=1) of scores held by so many people each, in exact rational
+    arithmetic rounded once: the same figures whatever the order of the rows or how the people
+    are grouped into them (one row a person, or one row a distinct score), to the last bit."""
+    n = int(people.sum())
+    if n == 0:
+        return 0, float("nan"), float("nan")
+    exact = [
+        (Fraction(float(score)), int(count)) for score, count in zip(scores, people, strict=True)
+    ]
+    mean = sum((score * count for score, count in exact), Fraction(0)) / n
+    if n < 2:
+        return n, float(mean), float("nan")
+    squares = sum((count * (score - mean) ** 2 for score, count in exact), Fraction(0))
+    return n, float(mean), math.sqrt(squares / (n - 1))
+
+
+def _score_counts(scores: pd.DataFrame) -> pd.DataFrame:
+    """People per organisation, staff group, domain and score (NaN: no score), from one row a
+    person (``SCORE_COLUMNS``) or rows already counted (``SCORE_COUNT_COLUMNS``)."""
+    keys = ["organisation", "staff_group", "domain", "score"]
+    people = (
+        scores["count"].to_numpy(dtype="int64")
+        if "count" in scores.columns
+        else np.ones(len(scores), dtype="int64")
+    )
+    frame = scores[keys].assign(count=people)
+    if len(frame) == 0:
+        return frame
+    per_key = frame.groupby(keys, sort=True, observed=True, dropna=False)["count"].sum()
+    counted: pd.DataFrame = per_key.reset_index()
+    return counted[(counted["count"] > 0).to_numpy()].reset_index(drop=True)
 
 
 def domain_figure(domain: str) -> str:
@@ -213,7 +265,9 @@ def domain_figure(domain: str) -> str:
 def _protect_domains(table: pd.DataFrame, scored: pd.DataFrame, release: Release) -> np.ndarray:
     """Why each row is hidden ('' when shown): each domain is one figure of the release, its
     people the respondents with a score, in organisation x staff group cells."""
-    people = scored.groupby(["domain", "organisation", "staff_group"], sort=False).size()
+    people = scored.groupby(["domain", "organisation", "staff_group"], sort=False, observed=True)[
+        "count"
+    ].sum()
     reason = np.full(len(table), "", dtype=object)
     margin = list(zip(table["breakdown"], table["group"], strict=True))
     for domain, rows in table.groupby("domain", sort=False).groups.items():
@@ -232,6 +286,20 @@ def _protect_domains(table: pd.DataFrame, scored: pd.DataFrame, release: Release
         for row in rows:
             reason[row] = decided[margin[row]]
     return reason
+
+
+def _figures(source: pd.DataFrame) -> pd.DataFrame:
+    """n, mean, SD and people with a positive score per domain and group (``_exact_figures``)."""
+    rows = []
+    for (domain, group), part in source.groupby(["domain", "group"], sort=True, observed=True):
+        score = part["score"].to_numpy(dtype="float64")
+        people = part["count"].to_numpy(dtype="int64")
+        n, mean, sd = _exact_figures(score, people)
+        positive = int(people[score >= POSITIVE_SCORE].sum())
+        rows.append((domain, group, n, mean, sd, positive))
+    return pd.DataFrame.from_records(
+        rows, columns=["domain", "group", "n", "mean", "sd", "positive"]
+    ).astype({"n": "int64", "mean": "float64", "sd": "float64", "positive": "int64"})
 
 
 def summarise_domains(
@@ -254,9 +322,8 @@ def summarise_domains(
     k = check_k(k)
     if not 0 <= develop < celebrate <= 1:
         raise ValueError("thresholds must satisfy 0 <= develop < celebrate <= 1")
-    scored = scores[scores["score"].notna()].assign(
-        _positive=lambda frame: frame["score"] >= POSITIVE_SCORE
-    )
+    counted = _score_counts(scores)
+    scored = counted[counted["score"].notna()]
     domains = pd.DataFrame({"domain": sorted(scores["domain"].dropna().unique())})
     if len(domains) == 0:
         return _empty(DOMAIN_SUMMARY_COLUMNS, {"n": "Int64", "suppressed": bool})
@@ -276,17 +343,7 @@ def summarise_domains(
             labels = pd.DataFrame({"group": [g for b, g in known if b == breakdown]})
             grid = domains.merge(labels, how="cross")
             source = scored.rename(columns={column: "group"})
-        figures = (
-            source.groupby(["domain", "group"], sort=True)
-            .agg(
-                n=("score", "size"),
-                mean=("score", "mean"),
-                sd=("score", "std"),
-                positive=("_positive", "sum"),
-            )
-            .reset_index()
-        )
-        block = grid.merge(figures, on=["domain", "group"], how="left")
+        block = grid.merge(_figures(source), on=["domain", "group"], how="left")
         blocks.append(block.assign(breakdown=breakdown))
     table = pd.concat(blocks, ignore_index=True)
     table["n"] = table["n"].fillna(0).astype("int64")

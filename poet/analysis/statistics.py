@@ -224,14 +224,16 @@ def stable_hash(*parts: object) -> int:
 
 
 def bootstrap_generator(seed: int, *key: object) -> np.random.Generator:
-    """The random stream of one comparison: depends on the run seed and the comparison key only,
-    so a figure does not change when rows are reordered or other outcomes are added."""
+    """The random stream of one sample of a comparison: depends on the run seed and the
+    sample's key only, so a figure does not change when rows are reordered or other outcomes
+    are added."""
     return np.random.default_rng([seed, stable_hash(*key)])
 
 
 def _bootstrap_threads() -> int:
-    """How many rows to resample at once: the CPUs this process may use (NumPy's multinomial
-    releases the GIL, and each row has a generator of its own), at most ``_MAX_THREADS``."""
+    """How many samples to resample at once: the CPUs this process may use (NumPy's
+    multinomial releases the GIL, and each sample has a generator of its own), at most
+    ``_MAX_THREADS``."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -240,26 +242,27 @@ def _bootstrap_threads() -> int:
 
 
 _MAX_THREADS = 8
-_THREADED_FROM = 200_000  # draws (rows x resamples) below which a thread pool costs more
+_THREADED_FROM = 200_000  # draws (samples x resamples) below which a thread pool costs more
+
+SampleKey = Sequence[object]
 
 
-def _resampled_diffs(
-    x: np.ndarray, y: np.ndarray, key: Sequence[object], resamples: int, seed: int
-) -> np.ndarray:
-    """One row's ``resamples`` bootstrap differences of means, y minus x."""
+def resampled_means(
+    counts: np.ndarray, key: SampleKey, *, resamples: int, seed: int
+) -> npt.NDArray[np.float64]:
+    """One sample's ``resamples`` bootstrap means: multinomial draws of its five category
+    counts from ``bootstrap_generator(seed, *key)``, so the cost does not grow with n."""
     rng = bootstrap_generator(seed, *key)
-    n_x = int(x.sum())
-    n_y = int(y.sum())
-    draws_x = rng.multinomial(n_x, x / n_x, size=resamples)
-    draws_y = rng.multinomial(n_y, y / n_y, size=resamples)
-    diffs: np.ndarray = draws_y @ VALUES / n_y - draws_x @ VALUES / n_x
-    return diffs
+    n = int(counts.sum())
+    draws = rng.multinomial(n, counts / n, size=resamples)
+    means: npt.NDArray[np.float64] = draws @ VALUES / n
+    return means
 
 
 def bootstrap_mean_diff(
     counts_x: np.ndarray,
     counts_y: np.ndarray,
-    keys: Sequence[Sequence[object]],
+    keys: Sequence[tuple[SampleKey, SampleKey]],
     *,
     resamples: int,
     seed: int,
@@ -269,15 +272,14 @@ def bootstrap_mean_diff(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Percentile bootstrap CI of mean(y) - mean(x) per row of counts.
 
-    Each resample of a group of n answers is a multinomial draw of its five category counts, so
-    the cost does not grow with n. For row i the generator is
-    ``bootstrap_generator(seed, *keys[i])``; x is drawn first (``resamples`` draws), then y.
-
-    The draws themselves are the cost (about 1.7-2 s for 1,120 rows x 2 x 2,000 on one core; one
-    broadcast ``Generator.multinomial`` call over every row is no faster, and would tie the
-    figures to the row order). Rows are independent streams, so they are drawn on ``threads``
-    threads (default: the CPUs available) when there are enough draws to pay for a pool; the
-    figures are the same whatever the number of threads.
+    ``keys[i]`` names row i's two samples (x, then y). Each sample is resampled once, by
+    ``resampled_means`` from its own key, however many rows it appears in: the same staff
+    (all staff, say) compared with service users and with carers is one sample, drawn once
+    (issue 19: about half the draws of one stream per row, the draws being the whole cost).
+    Every interval is still the percentile bootstrap of two independently resampled groups, and
+    depends only on the seed, its two samples' keys and counts - not on the row order, the other
+    rows or the number of ``threads`` (default: the CPUs available, when there are enough draws
+    to pay for a pool).
     """
     x = np.asarray(counts_x, dtype="int64")
     y = np.asarray(counts_y, dtype="int64")
@@ -289,26 +291,43 @@ def bootstrap_mean_diff(
     todo = np.flatnonzero((n_x > 0) & (n_y > 0)) if resamples > 0 else np.array([], dtype=int)
     if len(todo) == 0:
         return low, high
-    tail = (1 - level) / 2 * 100
-    diffs = np.empty((len(todo), resamples))
-    checkpoints = set(np.linspace(0, len(todo), 11, dtype=int)[1:-1].tolist())
+    samples: dict[tuple[tuple[object, ...], bytes], int] = {}
+    drawn: list[tuple[np.ndarray, SampleKey]] = []
+    pairs = np.empty((len(todo), 2), dtype="int64")
+    for position, row in enumerate(todo):
+        for side, counts in enumerate((x[row], y[row])):
+            key = keys[row][side]
+            # A sample is its key and its counts: two rows sharing a key share draws only
+            # when they hold the same people's answers.
+            identity = (tuple(key), counts.tobytes())
+            if identity not in samples:
+                samples[identity] = len(drawn)
+                drawn.append((counts, key))
+            pairs[position, side] = samples[identity]
+    means = np.empty((len(drawn), resamples))
+    checkpoints = set(np.linspace(0, len(drawn), 11, dtype=int)[1:-1].tolist())
 
-    def draw(row: int) -> np.ndarray:
-        return _resampled_diffs(x[row], y[row], keys[row], resamples, seed)
+    def draw(sample: int) -> np.ndarray:
+        counts, key = drawn[sample]
+        return resampled_means(counts, key, resamples=resamples, seed=seed)
 
     workers = _bootstrap_threads() if threads is None else max(1, int(threads))
     pool = None
-    if workers > 1 and len(todo) > 1 and len(todo) * resamples >= _THREADED_FROM:
+    if workers > 1 and len(drawn) > 1 and len(drawn) * resamples >= _THREADED_FROM:
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bootstrap")
     try:
-        rows_drawn = pool.map(draw, todo) if pool is not None else map(draw, todo)
-        for position, row_diffs in enumerate(rows_drawn):
-            diffs[position] = row_diffs
-            if progress is not None and position + 1 in checkpoints:
-                progress((position + 1) / len(todo))
+        sampled = (
+            pool.map(draw, range(len(drawn))) if pool is not None else map(draw, range(len(drawn)))
+        )
+        for sample, sample_means in enumerate(sampled):
+            means[sample] = sample_means
+            if progress is not None and sample + 1 in checkpoints:
+                progress((sample + 1) / len(drawn))
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    tail = (1 - level) / 2 * 100
+    diffs = means[pairs[:, 1]] - means[pairs[:, 0]]
     bounds = np.percentile(diffs, [tail, 100 - tail], axis=1)
     low[todo] = bounds[0]
     high[todo] = bounds[1]

@@ -137,7 +137,10 @@ def wave_change(
         reason=reason,
         resamples=resamples,
         seed=seed,
-        stream_keys=[(o, m, "wave", a) for o, m, a in grid.itertuples(index=False, name=None)],
+        sample_keys=[
+            ((o, m, "earlier wave", a), (o, m, "later wave", a))
+            for o, m, a in grid.itertuples(index=False, name=None)
+        ],
         q_family=["measure", "audience"],
         suffixes=("earlier", "later"),
         progress=None if progress is None else (lambda fraction: progress(0.1 + 0.89 * fraction)),

@@ -16,12 +16,15 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -44,10 +47,12 @@ from poet.analysis import (
     DOMAIN_SUM_COLUMNS,
     MEASURES,
     OUTCOME_ANSWER_COLUMNS,
+    PICKED_COLUMNS,
     PROCESS_ANSWER_COLUMNS,
     STAFF_SIDE,
     TOP_PICK_COLUMNS,
     USERS_SIDE,
+    picks_per_outcome,
 )
 from poet.analysis.frames import LIKERT_VALUES
 from poet.models import Audience, Organisation, OutcomeStatement, StaffGroup, UserGroup, Wave
@@ -100,14 +105,14 @@ class WaveFrames:
 class CountedWave:
     """What a comparison job reads (issue 19): the outcome answers as counts per outcome measure,
     audience, organisation, group and value (``answer_counts``, one ``GROUP BY``) and who gave
-    them (one row per respondent and cell), never every outcome answer. Domain scores need each
-    person's answers to a domain, so ``process_sums`` has one row per person and domain (their
-    answers' count and total, ``domain_sums``), not per answer; top picks stay per pick."""
+    them (one row per respondent and cell), never every outcome answer. ``process_sums`` counts
+    the people of each cell with each sum of their answers to a domain (``domain_sums``), not
+    every answer nor every person; top picks stay per pick."""
 
     outcome_counts: pd.DataFrame
     respondents: pd.DataFrame
     process_sums: pd.DataFrame
-    top_picks: pd.DataFrame
+    picks_per_outcome: pd.DataFrame
     items_per_domain: dict[str, int] = field(default_factory=dict)
     user_proposed: frozenset[str] = frozenset()
 
@@ -115,9 +120,8 @@ class CountedWave:
         """The same input without users' and carers' answers (their collection is open)."""
         counts = self.outcome_counts
         respondents = self.respondents
-        picks = self.top_picks
-        if len(picks):
-            picks = picks[(picks["audience"] == Audience.STAFF).to_numpy()]
+        picks = self.picks_per_outcome
+        picks = picks[(picks["audience"] == Audience.STAFF).to_numpy()].reset_index(drop=True)
         return CountedWave(
             outcome_counts=counts[(counts["audience"] == Audience.STAFF).to_numpy()].reset_index(
                 drop=True
@@ -126,7 +130,7 @@ class CountedWave:
                 (respondents["audience"] == Audience.STAFF).to_numpy()
             ].reset_index(drop=True),
             process_sums=self.process_sums,
-            top_picks=picks,
+            picks_per_outcome=picks,
             items_per_domain=self.items_per_domain,
             user_proposed=frozenset(),
         )
@@ -141,7 +145,8 @@ class CountedWave:
 
     @property
     def n_process_answers(self) -> int:
-        return int(self.process_sums["n_rows"].sum())
+        sums = self.process_sums
+        return int((sums["n_rows"].to_numpy() * sums["count"].to_numpy()).sum())
 
     @property
     def n_staff(self) -> int:
@@ -178,6 +183,13 @@ def read_frame(
     except EmptyResultSet:  # e.g. `__in=[]`: Django knows no row can match
         frame = pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
         return frame.astype(dtypes or {})
+    return read_sql_frame(sql, params, columns, dtypes)
+
+
+def read_sql_frame(
+    sql: str, params: tuple, columns: list[str], dtypes: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """One SQL query into a DataFrame: COPY on PostgreSQL, the cursor elsewhere."""
     if connection.vendor == "postgresql":
         buffer = io.BytesIO()
         with connection.cursor() as cursor:
@@ -338,9 +350,7 @@ def counting_queries(wave: Wave) -> dict[str, tuple[str, tuple]]:
     return {
         "outcome counts": _outcome_counts_query(wave, items).query.sql_with_params(),
         "respondents": _outcome_respondents_query(wave, items).query.sql_with_params(),
-        "process sums": _process_sums_query(
-            wave, list(process.values_list("pk", flat=True))
-        ).query.sql_with_params(),
+        "process sums": _process_sum_counts_sql(wave, list(process.values_list("pk", flat=True))),
     }
 
 
@@ -469,12 +479,36 @@ def _process_sums_query(wave: Wave, item_ids: list[int]) -> QuerySet:
     )
 
 
+PROCESS_SUM_COLUMNS = [
+    "respondent",
+    "organisation",
+    "staff_group",
+    "domain",
+    "n_rows",
+    "n_answered",
+    "total",
+    "n_invalid",
+]
+
+
+def _process_sum_counts_sql(wave: Wave, item_ids: list[int]) -> tuple[str, tuple]:
+    """Each person's sums per domain (the inner ``GROUP BY``), then how many people of each
+    cell had each sum (the outer one): a few thousand rows leave the database whatever the
+    number of people."""
+    inner, params = _process_sums_query(wave, item_ids).query.sql_with_params()
+    names = ", ".join(PROCESS_SUM_COLUMNS)
+    keys = ", ".join(PROCESS_SUM_COLUMNS[1:])
+    return (
+        f"WITH person ({names}) AS ({inner}) SELECT {keys}, COUNT(*) FROM person GROUP BY {keys}",
+        tuple(params),
+    )
+
+
 def load_process_sums(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Staff answers to process items summed per respondent and domain in the database (one
-    ``GROUP BY``: answer rows, answers, their total, answers not 1-5), and each domain's item
-    count: ``domain_scores_from_sums`` gives every domain score from it, a national wave's 32
-    million process answers never leaving PostgreSQL (issue 19). Rows come sorted by respondent
-    then domain, the order ``domain_scores`` gives, so every summary figure is the same."""
+    """Staff answers to process items as ``domain_sums`` (``DOMAIN_SUM_COLUMNS``): summed per
+    person and domain in the database (answer rows, answers, their total, answers not 1-5), then
+    counted per cell and sum, so neither a national wave's 32 million process answers nor its 8
+    million person x domain sums leave PostgreSQL (issue 19); and each domain's item count."""
     item_rows = list(
         Item.objects.filter(section__questionnaire__wave=wave, kind=Item.Kind.LIKERT)
         .exclude(domain="")
@@ -483,22 +517,23 @@ def load_process_sums(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
     items_per_domain: dict[str, int] = {}
     for domain, _code in sorted({(domain, code) for _, code, domain in item_rows}):
         items_per_domain[domain] = items_per_domain.get(domain, 0) + 1
-    qs = _process_sums_query(wave, [pk for pk, _, _ in item_rows])
     columns = list(DOMAIN_SUM_COLUMNS)
-    raw = read_frame(
-        qs,
-        columns,
-        {
-            "respondent": "int64",
-            "organisation": "float64",
-            "staff_group": "float64",
-            "domain": "category",
-            "n_rows": "int32",  # a domain's items: a national wave has 8 million of these rows
-            "n_answered": "int32",
-            "total": "float32",  # whole numbers, exact in float32 up to 16 million
-            "n_invalid": "int32",
-        },
-    )
+    dtypes = {
+        "organisation": "float64",
+        "staff_group": "float64",
+        "n_rows": "int64",
+        "n_answered": "int64",
+        "total": "float64",
+        "n_invalid": "int64",
+        "count": "int64",
+    }
+    try:
+        sql, params = _process_sum_counts_sql(wave, [pk for pk, _, _ in item_rows])
+    except EmptyResultSet:
+        raw = pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
+        raw = raw.astype(dtypes)
+    else:
+        raw = read_sql_frame(sql, params, columns, dtypes)
     partnership = wave.partnership_id
     organisations = dict(
         Organisation.objects.filter(partnership=partnership).values_list("pk", "name")
@@ -506,20 +541,16 @@ def load_process_sums(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
     staff_groups = dict(
         StaffGroup.objects.filter(partnership=partnership).values_list("pk", "name")
     )
-    domain_of = pd.Categorical(raw["domain"], categories=sorted({d for _, _, d in item_rows}))
-    respondent = raw["respondent"].to_numpy(dtype="int64")
-    # The order domain_scores gives (respondent, then domain), taken column by column so no
-    # second copy of the whole frame is ever held.
-    order = np.lexsort((domain_of.codes, respondent))
     frame = pd.DataFrame(
         {
-            "respondent": respondent[order],
-            "organisation": _mapped(raw["organisation"], organisations)[order],
-            "staff_group": _mapped(raw["staff_group"], staff_groups)[order],
-            "domain": domain_of[order],
+            "organisation": _mapped(raw["organisation"], organisations),
+            "staff_group": _mapped(raw["staff_group"], staff_groups),
+            "domain": pd.Categorical(
+                raw["domain"].astype(object), categories=sorted({d for _, _, d in item_rows})
+            ),
             **{
-                column: raw[column].to_numpy()[order]
-                for column in ("n_rows", "n_answered", "total", "n_invalid")
+                column: raw[column].to_numpy(dtype=dtypes[column])
+                for column in ("n_rows", "n_answered", "total", "n_invalid", "count")
             },
         }
     )
@@ -532,12 +563,7 @@ def load_top_picks(wave: Wave) -> pd.DataFrame:
     On PostgreSQL the picks are unnested from the JSON arrays in the database and COPYed into
     categoricals (a national wave has millions; no Python object per pick); elsewhere the
     arrays are read through the cursor."""
-    qs = (
-        _counted_answers(wave)
-        .filter(item__code=TOP_PICKS_CODE, response__audience__in=AUDIENCES)
-        .exclude(choices__isnull=True)
-        .values_list("response_id", "response__audience", "choices")
-    )
+    qs = _top_pick_rows(wave)
     if connection.vendor == "postgresql":
         return _unnested_top_picks(qs)
     with connection.cursor() as cursor:
@@ -588,6 +614,41 @@ def _unnested_top_picks(qs: QuerySet) -> pd.DataFrame:
     return picks.astype({"audience": object, "outcome": object})
 
 
+def _top_pick_rows(wave: Wave) -> QuerySet:
+    return (
+        _counted_answers(wave)
+        .filter(item__code=TOP_PICKS_CODE, response__audience__in=AUDIENCES)
+        .exclude(choices__isnull=True)
+        .values_list("response_id", "response__audience", "choices")
+    )
+
+
+def load_picks_per_outcome(wave: Wave) -> pd.DataFrame:
+    """How many respondents put each outcome among their three, per audience
+    (``picks_per_outcome``). On PostgreSQL the picks are unnested and counted in the database,
+    one person's repeated pick once, so a national wave's 3 million picks never leave it
+    (issue 19); elsewhere counted from ``load_top_picks``."""
+    if connection.vendor != "postgresql":
+        return picks_per_outcome(load_top_picks(wave))
+    try:
+        sql, params = _top_pick_rows(wave).query.sql_with_params()
+    except EmptyResultSet:
+        return picks_per_outcome(None)
+    counted = (
+        "SELECT audience, outcome, COUNT(*) FROM (SELECT DISTINCT t.respondent, t.audience, "
+        f"p.outcome FROM ({sql}) AS t(respondent, audience, choices) "
+        "CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(t.choices) = "
+        "'array' THEN t.choices ELSE '[]'::jsonb END) AS p(outcome) "
+        "WHERE p.outcome IS NOT NULL AND p.outcome <> '') AS pick "
+        "GROUP BY audience, outcome ORDER BY audience, outcome"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(counted, params)
+        rows = cursor.fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=list(PICKED_COLUMNS))
+    return frame.astype({"audience": object, "outcome": object, "n_picking": "int64"})
+
+
 def load_user_proposed(wave: Wave) -> frozenset[str]:
     """Codes of outcomes users or carers proposed that this wave asks about."""
     codes = (
@@ -610,17 +671,40 @@ def load_wave(wave: Wave) -> WaveFrames:
     )
 
 
+@contextmanager
+def counting_session() -> Iterator[None]:
+    """One transaction for a comparison's counting queries, with ``work_mem`` raised for it
+    alone (``settings.POET_COUNTING_WORK_MEM``) on PostgreSQL: with the default 4 MB the
+    planner sorts hundreds of thousands of rows per worker for a ``GROUP BY`` whose groups a
+    hash table of a few MB holds, and spills a national wave's per-person sums to disk (issue 19).
+    Every query of it also reads one snapshot."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('work_mem'), set_config('work_mem', %s, true)",
+            [settings.POET_COUNTING_WORK_MEM],
+        )
+        before = cursor.fetchone()[0]
+        yield
+        # Inside an outer transaction the setting would outlive this block (a savepoint's
+        # release keeps it); an error needs nothing, rolling the setting back with the block.
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [before])
+
+
 def load_counted_wave(wave: Wave) -> CountedWave:
     """All inputs of one wave's comparison, outcome answers as counts (issue 19)."""
-    process, items_per_domain = load_process_sums(wave)
-    return CountedWave(
-        outcome_counts=load_outcome_counts(wave),
-        respondents=load_outcome_respondents(wave),
-        process_sums=process,
-        top_picks=load_top_picks(wave),
-        items_per_domain=items_per_domain,
-        user_proposed=load_user_proposed(wave),
-    )
+    with counting_session():
+        process, items_per_domain = load_process_sums(wave)
+        return CountedWave(
+            outcome_counts=load_outcome_counts(wave),
+            respondents=load_outcome_respondents(wave),
+            process_sums=process,
+            picks_per_outcome=load_picks_per_outcome(wave),
+            items_per_domain=items_per_domain,
+            user_proposed=load_user_proposed(wave),
+        )
 
 
 Cell = tuple[str, str]
@@ -713,7 +797,8 @@ def fingerprint(
     in does not matter; pandas hashes a categorical by its labels, not its codes.
 
     Of a ``CountedWave`` it hashes the answer counts, the respondents (each person's id with
-    audience and cell) and each person's process sums per domain instead of every answer: every
+    audience and cell), the people per cell and domain sum and the people per picked outcome
+    instead of every answer: every
     outcome figure is a function of the counts, so the counts change whenever a figure could, and
     the respondents make a change of who answered (one person in, another out, or someone moved
     to another cell, with the counts by chance the same) a new run too, as it was when each
@@ -723,10 +808,15 @@ def fingerprint(
     digest = hashlib.sha256()
     hashed: tuple[pd.DataFrame, ...]
     if isinstance(frames, CountedWave):
-        hashed = (frames.outcome_counts, frames.respondents, frames.process_sums)
+        hashed = (
+            frames.outcome_counts,
+            frames.respondents,
+            frames.process_sums,
+            frames.picks_per_outcome,
+        )
     else:
-        hashed = (frames.outcome_answers, frames.process_answers)
-    for frame in (*hashed, frames.top_picks):
+        hashed = (frames.outcome_answers, frames.process_answers, frames.top_picks)
+    for frame in hashed:
         digest.update(_frame_digest(frame))
     extra = {
         "items_per_domain": frames.items_per_domain,

@@ -35,7 +35,7 @@ from poet.analysis import (
     staff_consensus_from_counts,
     staff_outcome_summary_from_counts,
     summarise_domains,
-    top_pick_counts,
+    top_pick_counts_from,
 )
 from poet.models import Job, Wave
 from poet.services import create_job, enqueue, record_audit, run_job
@@ -212,11 +212,12 @@ def _analyse(
     summary_of_staff = staff_outcome_summary_from_counts(
         frames.outcome_counts, k=k, release=release
     )
-    asked = set(frames.top_picks["audience"].astype(str)) if len(frames.top_picks) else set()
-    picks = top_pick_counts(
-        frames.top_picks,
+    picked = frames.picks_per_outcome
+    asked = set(picked.loc[picked["n_picking"] > 0, "audience"].astype(str))
+    picks = top_pick_counts_from(
+        picked,
         k=k,
-        respondents={a: n for a, n in (respondents or {}).items() if a in asked} or None,
+        respondents={a: n for a, n in (respondents or {}).items() if a in asked},
     )
     progress(0.86, _("Working together: domain scores"))
     scores = domain_scores_from_sums(

@@ -109,20 +109,39 @@ def reference_side(values: np.ndarray) -> dict[str, float]:
     }
 
 
-def reference_ci(
-    x: np.ndarray, y: np.ndarray, key: tuple[str, ...], *, seed: int, resamples: int
-) -> tuple[float, float]:
-    """The documented scheme, written out: generator from (seed, crc32 of the key), x drawn
-    first, then y; each a multinomial draw of the five category counts."""
+def _resampled_means(values: np.ndarray, key: tuple[str, ...], seed: int, resamples: int):
     rng = np.random.default_rng([seed, zlib.crc32("\x1f".join(key).encode("utf-8"))])
-    cx = np.array([(x == v).sum() for v in range(1, 6)])
-    cy = np.array([(y == v).sum() for v in range(1, 6)])
-    draws_x = rng.multinomial(len(x), cx / len(x), size=resamples)
-    draws_y = rng.multinomial(len(y), cy / len(y), size=resamples)
-    scale = np.arange(1, 6)
-    diffs = draws_y @ scale / len(y) - draws_x @ scale / len(x)
+    counts = np.array([(values == v).sum() for v in range(1, 6)])
+    draws = rng.multinomial(len(values), counts / len(values), size=resamples)
+    return draws @ np.arange(1, 6) / len(values)
+
+
+def reference_ci(
+    x: np.ndarray,
+    y: np.ndarray,
+    key_x: tuple[str, ...],
+    key_y: tuple[str, ...],
+    *,
+    seed: int,
+    resamples: int,
+) -> tuple[float, float]:
+    """The documented scheme, written out: each sample's generator from (seed, crc32 of its
+    key), a multinomial draw of its five category counts per resample; the interval is the
+    2.5th and 97.5th percentiles of the differences y minus x."""
+    diffs = _resampled_means(y, key_y, seed, resamples) - _resampled_means(
+        x, key_x, seed, resamples
+    )
     low, high = np.percentile(diffs, [2.5, 97.5])
     return float(low), float(high)
+
+
+def sample_keys(key: tuple[str, str, str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The samples of a comparison row: staff by organisation or staff group, else all staff;
+    users and carers by audience, else all of them."""
+    outcome, measure, breakdown, group = key
+    staff = (breakdown, group) if breakdown in ("organisation", "staff_group") else ("all", "all")
+    users = (breakdown, group) if breakdown == "audience" else ("all", "all")
+    return (outcome, measure, "staff", *staff), (outcome, measure, "users", *users)
 
 
 def reference_row(
@@ -146,5 +165,7 @@ def reference_row(
         row["cliffs_delta"] = float(
             np.mean(np.sign(u[:, None] - s[None, :]))
         )  # P(U>S) - P(U<S) by brute force
-        row["ci_low"], row["ci_high"] = reference_ci(s, u, key, seed=seed, resamples=resamples)
+        row["ci_low"], row["ci_high"] = reference_ci(
+            s, u, *sample_keys(key), seed=seed, resamples=resamples
+        )
     return row

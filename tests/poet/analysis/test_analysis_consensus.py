@@ -8,9 +8,13 @@ import pytest
 
 from poet.analysis import (
     CONSENSUS_COLUMNS,
+    PICKED_COLUMNS,
     TOP_PICK_COUNT_COLUMNS,
+    FrameError,
+    picks_per_outcome,
     staff_consensus,
     top_pick_counts,
+    top_pick_counts_from,
 )
 
 from .helpers import make_outcome_answers
@@ -114,3 +118,45 @@ def test_top_picks_suppression_and_explicit_base():
     assert based.loc[("staff", "O-A"), "share"] == 0.5
     assert based.loc[("carer", "O-A"), "suppressed"]  # base of 2 is below k
     assert len(top_pick_counts(None, k=3)) == 0
+
+
+def test_top_picks_from_counts_are_those_of_the_picks():
+    """What the database returns (people per audience and outcome) gives the same table."""
+    rng = np.random.default_rng(12)
+    outcomes = [f"O-{i}" for i in range(7)]
+    rows = []
+    for person in range(50):
+        audience = ["staff", "service_user", "carer"][person % 3]
+        for outcome in rng.choice(outcomes, size=3, replace=True):  # repeats count once
+            rows.append((f"R{person}", audience, str(outcome)))
+    picks = picks_frame(rows).sample(frac=1, random_state=2)
+    picked = picks_per_outcome(picks)
+    assert list(picked.columns) == list(PICKED_COLUMNS)
+    unique = picks.drop_duplicates(["respondent", "outcome"])
+    assert int(picked["n_picking"].sum()) == len(unique) < len(picks)
+    for respondents in (None, {"staff": 30, "carer": 2, "service_user": 17}, {"staff": 30}):
+        base = respondents or {
+            a: picks.loc[picks["audience"] == a, "respondent"].nunique()
+            for a in picks["audience"].unique()
+        }
+        pd.testing.assert_frame_equal(
+            top_pick_counts_from(picked, k=3, respondents=base),
+            top_pick_counts(picks, k=3, respondents=respondents),
+        )
+    # Rows of nobody are no picks; an audience with respondents and no picks still gets rows.
+    nobody = pd.DataFrame({"audience": ["staff"], "outcome": ["O-9"], "n_picking": [0]})
+    table = top_pick_counts_from(pd.concat([picked, nobody]), k=1, respondents={**base, "carer": 4})
+    assert "O-9" not in set(table["outcome"])
+    assert len(top_pick_counts_from(nobody, k=1, respondents={})) == 0
+
+
+def test_bad_pick_counts_are_refused():
+    good = pd.DataFrame({"audience": ["staff"], "outcome": ["O-1"], "n_picking": [3]})
+    with pytest.raises(FrameError, match="whole numbers"):
+        top_pick_counts_from(good.assign(n_picking=[-1]), k=1, respondents={"staff": 3})
+    with pytest.raises(FrameError, match="whole numbers"):
+        top_pick_counts_from(good.assign(n_picking=[1.5]), k=1, respondents={"staff": 3})
+    with pytest.raises(FrameError, match="unknown values"):
+        top_pick_counts_from(good.assign(audience=["board"]), k=1, respondents={"staff": 3})
+    with pytest.raises(FrameError):
+        top_pick_counts_from(good.drop(columns="n_picking"), k=1, respondents={"staff": 3})

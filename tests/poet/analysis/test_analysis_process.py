@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from poet.analysis import (
+    DOMAIN_SUM_COLUMNS,
     DOMAIN_SUMMARY_COLUMNS,
+    SCORE_COUNT_COLUMNS,
     SPREAD_COLUMNS,
     FrameError,
     domain_scores,
@@ -185,6 +190,15 @@ def test_bad_process_answers(answers):
 ITEMS = {"TRUST": 4, "COMMS": 5, "LEAD": 3}
 
 
+def _score_multiset(scores: pd.DataFrame) -> pd.DataFrame:
+    """People per organisation, staff group, domain, items, answers and score."""
+    keys = ["organisation", "staff_group", "domain", "n_items", "n_answered", "score"]
+    people = scores["count"] if "count" in scores.columns else pd.Series(1, index=scores.index)
+    frame = scores[keys].astype({k: object for k in keys[:3]}).assign(count=people.to_numpy())
+    counted = frame.groupby(keys, dropna=False)["count"].sum()
+    return counted[counted > 0].reset_index()
+
+
 @pytest.mark.parametrize("seed", [8, 9, 10])
 def test_scores_and_summary_from_sums_are_those_of_the_answers(seed):
     answers = make_process_answers(np.random.default_rng(seed), people=120)
@@ -193,39 +207,101 @@ def test_scores_and_summary_from_sums_are_those_of_the_answers(seed):
     direct = domain_scores(answers, items_per_domain=ITEMS)
     sums = domain_sums(answers)
     from_sums = domain_scores_from_sums(sums, items_per_domain=ITEMS)
-    pd.testing.assert_frame_equal(from_sums, direct)
-    assert int(sums["n_rows"].sum()) == len(answers)
+    assert list(from_sums.columns) == list(SCORE_COUNT_COLUMNS)
+    # Fewer rows than people: one a distinct sum, holding the people who have it.
+    assert len(from_sums) < len(direct) == int(from_sums["count"].sum())
+    pd.testing.assert_frame_equal(_score_multiset(from_sums), _score_multiset(direct))
+    assert int((sums["n_rows"] * sums["count"]).sum()) == len(answers)
     pd.testing.assert_frame_equal(summarise_domains(from_sums, k=5), summarise_domains(direct, k=5))
 
 
-def test_empty_and_bad_sums():
-    assert (
-        len(
-            domain_scores_from_sums(
-                domain_sums(
-                    pd.DataFrame(
-                        columns=[
-                            "respondent",
-                            "organisation",
-                            "staff_group",
-                            "domain",
-                            "item",
-                            "value",
-                        ]
-                    )
-                )
-            )
-        )
-        == 0
+def test_summary_figures_are_exact_and_do_not_depend_on_row_order_or_grouping():
+    """Mean and SD are the exact rational figures of the scores, rounded once, so one row a
+    person, the same people in another order, or one row a distinct score give the same bits."""
+    rng = np.random.default_rng(4)
+    people = 301
+    scores = pd.DataFrame(
+        {
+            "respondent": [f"R{i}" for i in range(people)],
+            "organisation": rng.choice(["Council", "Trust"], people),
+            "staff_group": rng.choice(["GP", "nurse"], people),
+            "domain": "TRUST",
+            "n_items": 3,
+            "n_answered": 3,
+            "score": rng.integers(3, 16, people) / 3,  # thirds: no score is exact in binary
+        }
     )
+    summary = summarise_domains(scores, k=1)
+    shuffled = summarise_domains(scores.sample(frac=1, random_state=1), k=1)
+    pd.testing.assert_frame_equal(summary, shuffled, check_exact=True)
+    counted = (
+        scores.groupby(["organisation", "staff_group", "domain", "n_items", "n_answered", "score"])
+        .size()
+        .rename("count")
+        .reset_index()
+    )
+    pd.testing.assert_frame_equal(summary, summarise_domains(counted, k=1), check_exact=True)
+    for row in summary.itertuples():
+        if row.breakdown == "all":
+            values = scores["score"]
+        else:
+            values = scores.loc[scores[row.breakdown] == row.group, "score"]
+        exact = [Fraction(v) for v in values]
+        mean = sum(exact, Fraction(0)) / len(exact)
+        variance = sum(((v - mean) ** 2 for v in exact), Fraction(0)) / (len(exact) - 1)
+        assert row.n == len(exact)
+        assert row.mean == float(mean)
+        assert row.sd == math.sqrt(variance)
+        assert row.pct_positive == pytest.approx(100 * (values >= 4).mean())
+
+
+def test_one_person_has_a_mean_and_no_sd_and_nobody_has_neither():
+    one = pd.DataFrame(
+        {
+            "organisation": ["Council", "Council"],
+            "staff_group": ["GP", "nurse"],
+            "domain": ["TRUST", "TRUST"],
+            "n_items": [2, 2],
+            "n_answered": [2, 0],
+            "score": [4.5, np.nan],
+            "count": [1, 3],
+        }
+    )
+    summary = summarise_domains(one, k=1).set_index(["breakdown", "group"])
+    assert summary.loc[("all", "all"), "n"] == 1
+    assert summary.loc[("all", "all"), "mean"] == 4.5
+    assert np.isnan(summary.loc[("all", "all"), "sd"])
+    assert summary.loc[("all", "all"), "pct_positive"] == 100
+    nurses = summary.loc[("staff_group", "nurse")]
+    assert nurses["n"] == 0 and np.isnan(nurses["mean"]) and np.isnan(nurses["sd"])
+    # Rows of nobody (count 0) are no people at all.
+    nobody = one.assign(count=[0, 0])
+    assert (summarise_domains(nobody, k=1)["n"] == 0).all()
+
+
+def test_empty_and_bad_sums():
+    empty = domain_sums(
+        pd.DataFrame(
+            columns=["respondent", "organisation", "staff_group", "domain", "item", "value"]
+        )
+    )
+    assert list(empty.columns) == list(DOMAIN_SUM_COLUMNS)
+    scored = domain_scores_from_sums(empty)
+    assert len(scored) == 0 and list(scored.columns) == list(SCORE_COUNT_COLUMNS)
     answers = make_process_answers(np.random.default_rng(3), people=4)
     broken = answers.copy()
     broken.loc[4, "value"] = 7.0
-    with pytest.raises(FrameError, match="must be 1-5"):
+    with pytest.raises(FrameError, match="must be 1-5.*1 respondents"):
         domain_scores_from_sums(domain_sums(broken), items_per_domain=ITEMS)
     moved = answers.copy()
     moved.loc[0, "organisation"] = "Elsewhere"
     with pytest.raises(FrameError, match="more than one organisation"):
-        domain_scores_from_sums(domain_sums(moved), items_per_domain=ITEMS)
+        domain_sums(moved)
     with pytest.raises(FrameError, match="no count for domains"):
         domain_scores_from_sums(domain_sums(answers), items_per_domain={"TRUST": 4})
+    with pytest.raises(FrameError, match="items_per_domain is needed"):
+        domain_scores_from_sums(domain_sums(answers))
+    blank = domain_sums(answers).astype({"organisation": object})
+    blank.loc[0, "organisation"] = ""
+    with pytest.raises(FrameError, match="organisation is empty"):
+        domain_scores_from_sums(blank, items_per_domain=ITEMS)

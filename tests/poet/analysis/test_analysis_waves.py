@@ -54,8 +54,14 @@ def test_wave_change_matches_direct_computation(waves):
         assert row.cliffs_delta == pytest.approx(
             2 * test.statistic / (len(after) * len(before)) - 1
         )
-        key = (row.outcome, row.measure, "wave", row.audience)
-        ci = reference_ci(before, after, key, seed=SEED, resamples=RESAMPLES)
+        ci = reference_ci(
+            before,
+            after,
+            (row.outcome, row.measure, "earlier wave", row.audience),
+            (row.outcome, row.measure, "later wave", row.audience),
+            seed=SEED,
+            resamples=RESAMPLES,
+        )
         assert (row.ci_low, row.ci_high) == pytest.approx(ci, abs=1e-12)
     for _, family in shown.groupby(["measure", "audience"]):
         expected = stats.false_discovery_control(family["p_value"].to_numpy())

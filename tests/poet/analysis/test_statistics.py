@@ -176,20 +176,53 @@ def test_bootstrap_follows_the_documented_multinomial_scheme():
     y_values = rng.integers(1, 6, size=17).astype(float)
     x = np.array([[(x_values == v).sum() for v in range(1, 6)]])
     y = np.array([[(y_values == v).sum() for v in range(1, 6)]])
-    key = ("O-01", "importance", "organisation", "Council")
-    low, high = bootstrap_mean_diff(x, y, [key], resamples=500, seed=11)
-    expected = reference_ci(x_values, y_values, key, seed=11, resamples=500)
+    key_x = ("O-01", "importance", "staff", "organisation", "Council")
+    key_y = ("O-01", "importance", "users", "all", "all")
+    low, high = bootstrap_mean_diff(x, y, [(key_x, key_y)], resamples=500, seed=11)
+    expected = reference_ci(x_values, y_values, key_x, key_y, seed=11, resamples=500)
     assert (low[0], high[0]) == pytest.approx(expected, abs=1e-12)
     assert low[0] < np.mean(y_values) - np.mean(x_values) < high[0]
+
+
+def test_a_sample_in_several_rows_is_one_stream_and_rows_keep_no_order():
+    """All users compared with three staff groups: one users' sample, drawn once from its own
+    key; each interval is that of its two samples alone, whatever the rows around it."""
+    rng = np.random.default_rng(6)
+    groups = [rng.integers(1, 6, size=n).astype(float) for n in (30, 45, 12)]
+    users = rng.integers(1, 6, size=60).astype(float)
+
+    def counts(values):
+        return [(values == v).sum() for v in range(1, 6)]
+
+    x = np.array([counts(g) for g in groups])
+    y = np.array([counts(users)] * 3)
+    users_key = ("O-01", "achievement", "users", "all", "all")
+    keys = [(("O-01", "achievement", "staff", "staff_group", g), users_key) for g in "ABC"]
+    low, high = bootstrap_mean_diff(x, y, keys, resamples=300, seed=2)
+    for row, values in enumerate(groups):
+        expected = reference_ci(values, users, keys[row][0], users_key, seed=2, resamples=300)
+        assert (low[row], high[row]) == pytest.approx(expected, abs=1e-12)
+    order = [2, 0, 1]
+    low2, high2 = bootstrap_mean_diff(
+        x[order], y[order], [keys[i] for i in order], resamples=300, seed=2, threads=1
+    )
+    np.testing.assert_array_equal(low2, low[order])
+    np.testing.assert_array_equal(high2, high[order])
+    # One key with other counts is another sample (its own people), not the first one's draws.
+    other = np.array([counts(users[:20])])
+    alone = bootstrap_mean_diff(x[:1], other, [keys[0]], resamples=300, seed=2)
+    expected = reference_ci(groups[0], users[:20], keys[0][0], users_key, seed=2, resamples=300)
+    assert (alone[0][0], alone[1][0]) == pytest.approx(expected, abs=1e-12)
 
 
 def test_bootstrap_cost_does_not_depend_on_n_and_empty_sides_are_nan():
     x = np.array([[10**6, 2 * 10**6, 0, 5, 10**6], [0, 0, 0, 0, 0]])
     y = np.array([[1, 2, 3, 4, 5], [1, 1, 1, 1, 1]])
-    low, high = bootstrap_mean_diff(x, y, [("a",), ("b",)], resamples=100, seed=0)
+    keys = [(("a", "x"), ("a", "y")), (("b", "x"), ("b", "y"))]
+    low, high = bootstrap_mean_diff(x, y, keys, resamples=100, seed=0)
     assert np.isfinite([low[0], high[0]]).all()
     assert np.isnan([low[1], high[1]]).all()
-    low, high = bootstrap_mean_diff(x, y, [("a",), ("b",)], resamples=0, seed=0)
+    low, high = bootstrap_mean_diff(x, y, keys, resamples=0, seed=0)
     assert np.isnan(low).all() and np.isnan(high).all()
 
 
@@ -216,7 +249,7 @@ def test_bootstrap_gives_the_same_figures_on_any_number_of_threads():
     x = rng.integers(0, 40, size=(60, 5))
     y = rng.integers(0, 90, size=(60, 5))
     x[3] = 0  # an empty side: no interval, on every thread count
-    keys = [(f"O-{i:02d}", "importance", "all", "all") for i in range(60)]
+    keys = [((f"O-{i:02d}", "staff"), (f"O-{i:02d}", "users")) for i in range(60)]
     one = bootstrap_mean_diff(x, y, keys, resamples=4000, seed=5, threads=1)
     for threads in (2, 3, None):
         many = bootstrap_mean_diff(x, y, keys, resamples=4000, seed=5, threads=threads)
@@ -226,7 +259,7 @@ def test_bootstrap_gives_the_same_figures_on_any_number_of_threads():
     expected = reference_ci(
         np.repeat(np.arange(1, 6), x[7]).astype(float),
         np.repeat(np.arange(1, 6), y[7]).astype(float),
-        keys[7],
+        *keys[7],
         seed=5,
         resamples=4000,
     )
@@ -236,7 +269,7 @@ def test_bootstrap_gives_the_same_figures_on_any_number_of_threads():
 def test_bootstrap_reports_progress_in_order_when_threaded():
     x = np.full((40, 5), 20)
     y = np.full((40, 5), 30)
-    keys = [(str(i),) for i in range(40)]
+    keys = [((str(i), "x"), (str(i), "y")) for i in range(40)]
     seen: list[float] = []
     bootstrap_mean_diff(x, y, keys, resamples=6000, seed=0, threads=2, progress=seen.append)
     assert seen == sorted(seen) and seen[0] > 0 and seen[-1] < 1 and len(seen) == 9
