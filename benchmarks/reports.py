@@ -66,9 +66,11 @@ def pdf(wave_id: int, kind: str) -> dict:
     from poet.models import Wave
     from reports.exporters import get_exporter
     from reports.exporters import pdf as pdf_module
-    from reports.exporters.pdf import chart_image, start_chart_server
+    from reports.exporters.pdf import chart_image, preload_renderer, start_chart_server
 
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    preload_renderer()  # as a worker does before forking (reports.tasks)
+    _builder(kind)
     start_chart_server()
     chart_image({"data": [{"type": "bar", "x": ["a"], "y": [1]}]})  # warm, as a busy worker is
     chart_seconds = []
@@ -115,9 +117,11 @@ def baseline_pdf(wave_id: int, kind: str) -> dict:
 
     from poet.models import Wave
     from reports.exporters.base import layout
-    from reports.exporters.pdf import chart_svg, start_chart_server, svg_data_uri
+    from reports.exporters.pdf import chart_svg, preload_renderer, start_chart_server, svg_data_uri
 
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    preload_renderer()
+    _builder(kind)
     start_chart_server()
     chart_svg({"data": [{"type": "bar", "x": ["a"], "y": [1]}]})
     wave = Wave.objects.select_related("partnership").get(pk=wave_id)

@@ -1,11 +1,12 @@
 """Background work of comparisons and downloads: the jobs reports registers, its scheduled task,
-and the chart server each worker process stops on its way out."""
+the PDF renderer a worker loads before forking, and the chart server each worker process stops on
+its way out."""
 
 from celery import shared_task
-from celery.signals import worker_process_shutdown
+from celery.signals import worker_init, worker_process_shutdown
 
 from poet.services import register_job_kind
-from reports.exporters.pdf import stop_chart_server
+from reports.exporters.pdf import preload_renderer, stop_chart_server
 from reports.selectors.downloads import ANSWERS_JOB, REPORT_JOB
 from reports.selectors.jobs import (
     answers_title,
@@ -39,3 +40,10 @@ def expire_old_downloads() -> int:
 def _stop_chart_server(**kwargs) -> None:
     """Each worker process starts its kaleido server on its first chart; stop it on the way out."""
     stop_chart_server()
+
+
+@worker_init.connect
+def _preload_pdf_renderer(**kwargs) -> None:
+    """Load WeasyPrint in the worker's main process, before it forks: every process's first PDF
+    is then as fast as its later ones."""
+    preload_renderer()

@@ -105,3 +105,28 @@ def test_a_report_pdf_is_tagged_titled_bookmarked_and_written_without_warnings(b
     assert words
     outside = [w for x0, x1, w in words if float(x0) < 16 / 25.4 * 72 - 1 or float(x1) > right + 1]
     assert outside == []
+
+
+def test_a_worker_loads_the_pdf_renderer_before_forking_its_processes():
+    """A Celery worker's main process imports WeasyPrint and lays out a line on ``worker_init``,
+    so no worker process's first PDF pays for it (issue 19)."""
+    import os
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys, django; django.setup()\n"
+        "import reports.tasks\n"
+        "from celery.signals import worker_init\n"
+        "assert 'weasyprint' not in sys.modules, 'loaded before the worker started'\n"
+        "worker_init.send(sender=None)\n"
+        "assert 'weasyprint' in sys.modules\n"
+        "print('loaded')\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "poet.settings_test"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("loaded")
