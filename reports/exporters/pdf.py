@@ -89,6 +89,7 @@ def preload_renderer() -> None:
     except Exception as exc:  # the PDF that needs it will say what is wrong
         logger.warning("WeasyPrint could not be loaded ahead of the first PDF: %s", exc)
 
+
 __all__ = [
     "CHART_WIDTH",
     "chart_height",
