@@ -291,9 +291,12 @@ def _protect_domains(table: pd.DataFrame, scored: pd.DataFrame, release: Release
 def _figures(source: pd.DataFrame) -> pd.DataFrame:
     """n, mean, SD and people with a positive score per domain and group (``_exact_figures``)."""
     rows = []
-    for (domain, group), part in source.groupby(["domain", "group"], sort=True, observed=True):
-        score = part["score"].to_numpy(dtype="float64")
-        people = part["count"].to_numpy(dtype="int64")
+    # People per distinct score first: a few dozen scores a group, whatever its cells.
+    per_score = source.groupby(["domain", "group", "score"], sort=True, observed=True)["count"]
+    counted = per_score.sum()
+    for (domain, group), part in counted.groupby(level=[0, 1], sort=True):
+        score = part.index.get_level_values(2).to_numpy(dtype="float64")
+        people = part.to_numpy(dtype="int64")
         n, mean, sd = _exact_figures(score, people)
         positive = int(people[score >= POSITIVE_SCORE].sum())
         rows.append((domain, group, n, mean, sd, positive))
