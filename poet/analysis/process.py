@@ -118,16 +118,9 @@ DOMAIN_SUM_COLUMNS: tuple[str, ...] = (
     "n_invalid",
     "count",
 )
-SCORE_COUNT_COLUMNS: tuple[str, ...] = (
-    "organisation",
-    "staff_group",
-    "domain",
-    "n_items",
-    "n_answered",
-    "score",
-    "count",
-)
-_SUM_KEYS = ["organisation", "staff_group", "domain", "n_rows", "n_answered", "total", "n_invalid"]
+# SCORE_COLUMNS with the people who have each score instead of one respondent a row.
+SCORE_COUNT_COLUMNS: tuple[str, ...] = (*SCORE_COLUMNS[1:], "count")
+_SUM_KEYS = list(DOMAIN_SUM_COLUMNS[:-1])
 
 
 def domain_sums(process_answers: pd.DataFrame) -> pd.DataFrame:

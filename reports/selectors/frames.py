@@ -479,16 +479,8 @@ def _process_sums_query(wave: Wave, item_ids: list[int]) -> QuerySet:
     )
 
 
-PROCESS_SUM_COLUMNS = [
-    "respondent",
-    "organisation",
-    "staff_group",
-    "domain",
-    "n_rows",
-    "n_answered",
-    "total",
-    "n_invalid",
-]
+# One person's sums per domain (the inner GROUP BY): the columns of domain_sums but its count.
+PROCESS_SUM_COLUMNS = ["respondent", *DOMAIN_SUM_COLUMNS[:-1]]
 
 
 def _process_sum_counts_sql(wave: Wave, item_ids: list[int]) -> tuple[str, tuple]:
