@@ -287,7 +287,8 @@ def _figures(source: pd.DataFrame) -> pd.DataFrame:
     # People per distinct score first: a few dozen scores a group, whatever its cells.
     per_score = source.groupby(["domain", "group", "score"], sort=True, observed=True)["count"]
     counted = per_score.sum()
-    for (domain, group), part in counted.groupby(level=[0, 1], sort=True):
+    for key, part in counted.groupby(level=[0, 1], sort=True):
+        domain, group = cast("tuple[Hashable, Hashable]", key)
         score = part.index.get_level_values(2).to_numpy(dtype="float64")
         people = part.to_numpy(dtype="int64")
         n, mean, sd = _exact_figures(score, people)
