@@ -95,3 +95,28 @@ def test_the_wave_cannot_offer_polish_to_respondents_until_the_page_words_are_tr
         import_po(wave, "pl", str(content).encode())
     client.get(reverse("respond:start", kwargs={"token": token}))
     assert "Polski" not in client.get("/s/").content.decode()
+
+
+def test_the_catalogue_words_follow_the_language_and_a_changed_catalogue(settings, tmp_path):
+    """The page words are looked up once per language and process (issue 19: they were 40% of
+    drawing a section), yet each language still gets its own, and a test or deployment that
+    changes the catalogues' settings gets the new words."""
+    from surveys.respondent_words import words
+
+    with translation.override("cy"):
+        welsh = words(False)
+    with translation.override("en-gb"):
+        english = words(False)
+    assert english == dict(STANDARD)
+    assert welsh != english and all(welsh.values())
+    with translation.override("cy"):
+        assert words(False) == welsh
+        words(False)["start"] = "changed by a caller"
+        assert words(False) == welsh  # each caller gets its own copy
+    # An empty Welsh catalogue: the words fall back to English once the setting changes.
+    empty = tmp_path / "cy" / "LC_MESSAGES"
+    empty.mkdir(parents=True)
+    settings.LOCALE_PATHS = [str(tmp_path)]
+    with translation.override("cy"):
+        fallen_back = words(False)
+    assert fallen_back != welsh
