@@ -291,6 +291,12 @@ def bootstrap_mean_diff(
     todo = np.flatnonzero((n_x > 0) & (n_y > 0)) if resamples > 0 else np.array([], dtype=int)
     if len(todo) == 0:
         return low, high
+    for pair in keys:
+        if len(pair) != 2 or any(isinstance(key, str | bytes) for key in pair):
+            raise TypeError(
+                "bootstrap_mean_diff: each row's key is a pair (x sample key, y sample key), "
+                f"each a sequence of parts, not {pair!r}"
+            )
     samples: dict[tuple[tuple[object, ...], bytes], int] = {}
     drawn: list[tuple[np.ndarray, SampleKey]] = []
     pairs = np.empty((len(todo), 2), dtype="int64")

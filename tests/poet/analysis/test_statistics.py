@@ -273,3 +273,12 @@ def test_bootstrap_reports_progress_in_order_when_threaded():
     seen: list[float] = []
     bootstrap_mean_diff(x, y, keys, resamples=6000, seed=0, threads=2, progress=seen.append)
     assert seen == sorted(seen) and seen[0] > 0 and seen[-1] < 1 and len(seen) == 9
+
+
+def test_a_row_key_that_is_not_a_pair_of_sample_keys_is_refused():
+    """The single row key of before issue 19 would be read as two keys of characters."""
+    x = np.array([[1, 2, 3, 4, 5]])
+    with pytest.raises(TypeError, match="pair"):
+        bootstrap_mean_diff(x, x, [("O-01", "importance")], resamples=10, seed=0)
+    with pytest.raises(TypeError, match="pair"):
+        bootstrap_mean_diff(x, x, [("O-01", "importance", "all", "all")], resamples=10, seed=0)
