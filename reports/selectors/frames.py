@@ -107,7 +107,8 @@ class CountedWave:
     audience, organisation, group and value (``answer_counts``, one ``GROUP BY``) and who gave
     them (one row per respondent and cell), never every outcome answer. ``process_sums`` counts
     the people of each cell with each sum of their answers to a domain (``domain_sums``), not
-    every answer nor every person; top picks stay per pick."""
+    every answer nor every person; ``picks_per_outcome`` the people per audience who put each
+    outcome among their three, not every pick."""
 
     outcome_counts: pd.DataFrame
     respondents: pd.DataFrame
@@ -573,18 +574,23 @@ def load_top_picks(wave: Wave) -> pd.DataFrame:
     return frame.drop_duplicates(["respondent", "outcome"]).reset_index(drop=True)
 
 
-def _unnested_top_picks(qs: QuerySet) -> pd.DataFrame:
-    try:
-        sql, params = qs.query.sql_with_params()
-    except EmptyResultSet:
-        sql, params = "SELECT NULL::int, NULL::text, NULL::jsonb WHERE false", ()
-    unnested = (
+def _unnested_picks_sql(sql: str) -> str:
+    """One row per pick (respondent, audience, outcome) from the rows of ``_top_pick_rows``."""
+    return (
         "SELECT t.respondent, t.audience, p.outcome "
         f"FROM ({sql}) AS t(respondent, audience, choices) "
         "CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(t.choices) = "
         "'array' THEN t.choices ELSE '[]'::jsonb END) AS p(outcome) "
         "WHERE p.outcome IS NOT NULL AND p.outcome <> ''"
     )
+
+
+def _unnested_top_picks(qs: QuerySet) -> pd.DataFrame:
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        sql, params = "SELECT NULL::int, NULL::text, NULL::jsonb WHERE false", ()
+    unnested = _unnested_picks_sql(sql)
     buffer = io.BytesIO()
     statement = f"COPY ({unnested}) TO STDOUT WITH (FORMAT csv)"
     with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
@@ -627,11 +633,8 @@ def load_picks_per_outcome(wave: Wave) -> pd.DataFrame:
     except EmptyResultSet:
         return picks_per_outcome(None)
     counted = (
-        "SELECT audience, outcome, COUNT(*) FROM (SELECT DISTINCT t.respondent, t.audience, "
-        f"p.outcome FROM ({sql}) AS t(respondent, audience, choices) "
-        "CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(t.choices) = "
-        "'array' THEN t.choices ELSE '[]'::jsonb END) AS p(outcome) "
-        "WHERE p.outcome IS NOT NULL AND p.outcome <> '') AS pick "
+        f"SELECT audience, outcome, COUNT(*) FROM (SELECT DISTINCT * FROM "
+        f"({_unnested_picks_sql(sql)}) AS each_pick) AS pick "
         "GROUP BY audience, outcome ORDER BY audience, outcome"
     )
     with connection.cursor() as cursor:
@@ -669,7 +672,7 @@ def counting_session() -> Iterator[None]:
     alone (``settings.POET_COUNTING_WORK_MEM``) on PostgreSQL: with the default 4 MB the
     planner sorts hundreds of thousands of rows per worker for a ``GROUP BY`` whose groups a
     hash table of a few MB holds, and spills a national wave's per-person sums to disk (issue 19).
-    Every query of it also reads one snapshot."""
+    (Under READ COMMITTED each query still reads its own snapshot, as before.)"""
     if connection.vendor != "postgresql":
         yield
         return
