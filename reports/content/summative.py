@@ -18,7 +18,6 @@ from poet.analysis.joint import joint_sentence
 from poet.models import Wave
 from reports.content import charts
 from reports.content.common import (
-    AUDIENCE_LABELS,
     MEASURE_LABELS,
     RunData,
     cell,
@@ -456,45 +455,75 @@ def _points_note(shown: list[ComparisonRow], every: list[ComparisonRow], compare
     return note
 
 
+# Service users and carers side by side, each against all staff: one row per outcome measure.
+AUDIENCE_GROUPS: dict[str, list[str]] = {
+    "service_user": [
+        gettext_noop("Service users (n)"),
+        gettext_noop("Service users mean"),
+        gettext_noop("Service users difference"),
+        gettext_noop("Service users q"),
+    ],
+    "carer": [
+        gettext_noop("Carers (n)"),
+        gettext_noop("Carers mean"),
+        gettext_noop("Carers difference"),
+        gettext_noop("Carers q"),
+    ],
+}
+AUDIENCE_COLUMNS = [
+    gettext_noop("Outcome"),
+    gettext_noop("Measure"),
+    gettext_noop("Staff mean"),
+    *(column for columns in AUDIENCE_GROUPS.values() for column in columns),
+]
+
+
 def _audiences(data: RunData, texts: dict[str, str], k: int) -> Section:
+    """Service users and carers each compared with all staff, side by side: a row per outcome
+    measure with all staff's mean once (it is the same in both comparisons), not a row per
+    audience repeating it (issue 19: the table was half the summative PDF's cells). The staff
+    mean is shown when either comparison shows it, as each row of the old table did; a
+    comparison hidden, or with no answers, leaves its own four cells hidden or empty."""
     section = Section(
         key="users-and-carers",
         title=_("Service users and carers"),
         paragraphs=[_("Service users and carers each compared with all staff.")],
     )
-    rows = [r for r in data.rows_for("audience") if r.suppressed or r.n_users]
-    if not rows:
+    kept = [r for r in data.rows_for("audience") if r.suppressed or r.n_users]
+    if not kept:
         section.paragraphs.append(_("There are no answers from service users or carers."))
         return section
+    by_measure: dict[tuple[str, str], dict[str, ComparisonRow]] = {}
+    for r in kept:
+        by_measure.setdefault((r.outcome, r.measure), {})[r.group] = r
+    rows: list[list[Cell]] = []
+    for (outcome, measure), sides in by_measure.items():
+        shown = [r for r in sides.values() if not reason_of(r)]
+        first = next(iter(sides.values()))
+        staff_mean = r2(shown[0].mean_staff) if shown else cell(None, reason_of(first), k)
+        line: list[Cell] = [outcome, label(MEASURE_LABELS, measure), staff_mean]
+        for group in AUDIENCE_GROUPS:
+            side = sides.get(group)
+            if side is None:
+                line.extend([None, None, None, None])
+                continue
+            hidden = reason_of(side)
+            q = None if side.q_value is None else round(side.q_value, 3)
+            line.extend(
+                [
+                    cell(side.n_users, hidden, k),
+                    cell(r2(side.mean_users), hidden, k),
+                    cell(r2(side.mean_diff), hidden, k),
+                    cell(q, hidden, k),
+                ]
+            )
+        rows.append(line)
     section.blocks.append(
         Table(
             key="audience_comparison",
             title=_("Service users and carers compared with staff"),
-            columns=_columns(
-                [
-                    gettext_noop("Outcome"),
-                    gettext_noop("Measure"),
-                    gettext_noop("Audience"),
-                    gettext_noop("Audience (n)"),
-                    gettext_noop("Audience mean"),
-                    gettext_noop("Staff mean"),
-                    gettext_noop("Difference"),
-                    "q",
-                ]
-            ),
-            rows=[
-                [
-                    r.outcome,
-                    label(MEASURE_LABELS, r.measure),
-                    label(AUDIENCE_LABELS, r.group),
-                    cell(r.n_users, reason_of(r), k),
-                    cell(r2(r.mean_users), reason_of(r), k),
-                    cell(r2(r.mean_staff), reason_of(r), k),
-                    cell(r2(r.mean_diff), reason_of(r), k),
-                    cell(None if r.q_value is None else round(r.q_value, 3), reason_of(r), k),
-                ]
-                for r in rows
-            ],
+            columns=_columns(AUDIENCE_COLUMNS),
+            rows=rows,
         )
     )
     return section

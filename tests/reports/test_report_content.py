@@ -219,9 +219,31 @@ def test_summative_holds_the_comparison_rows_flags_and_methods():
                 assert line[7] == round(stored.ci_low, 2)
     chosen = t["chosen_outcomes"].rows
     assert chosen == [["O-1", "I can do thing 1", "Contested among staff", "Staff <split> on this"]]
-    audience = t["audience_comparison"].rows
-    assert {r[2] for r in audience} == {"Service users", "Carers"}
-    assert len(audience) == run.rows.filter(breakdown="audience").count()
+    audience = t["audience_comparison"]
+    assert audience.columns[:3] == ["Outcome", "Measure", "Staff mean"]
+    assert audience.columns[3:] == [
+        f"{side} {figure}"
+        for side in ("Service users", "Carers")
+        for figure in ("(n)", "mean", "difference", "q")
+    ]
+    # service users and carers side by side: one line per outcome measure, each side's figures
+    # in its own four columns, all staff's mean once
+    lines = {(line[0], line[1]): line for line in audience.rows}
+    stored_sides = run.rows.filter(breakdown="audience")
+    assert len(audience.rows) == len(lines) == len({(r.outcome, r.measure) for r in stored_sides})
+    for r in stored_sides:
+        line = lines[(r.outcome, "Importance" if r.measure == "importance" else "Achievement")]
+        side = line[3:7] if r.group == "service_user" else line[7:11]
+        if r.suppressed:
+            assert all(isinstance(c, Hidden) for c in side)
+        else:
+            q = None if r.q_value is None else round(r.q_value, 3)
+            assert side == [r.n_users, round(r.mean_users, 2), round(r.mean_diff, 2), q]
+            assert line[2] == round(r.mean_staff, 2)
+    for (outcome, measure), line in lines.items():
+        a_side_shown = any(c is not None and not isinstance(c, Hidden) for c in line[3:])
+        assert isinstance(line[2], Hidden) != a_side_shown, (outcome, measure)
+    assert any(isinstance(c, Hidden) for line in audience.rows for c in line[3:])
     methods = next(s for s in report.sections if s.key == "methods")
     text = " ".join(methods.paragraphs)
     for words in (
@@ -347,3 +369,44 @@ def test_no_run_means_no_sections():
     for build in (build_formative, build_summative):
         report = build(built.wave)
         assert report.run_id is None and report.sections == []
+
+
+def test_service_users_and_carers_side_by_side_keep_each_sides_hiding_and_gaps():
+    """One line per outcome measure: a side hidden hides its own four cells only; a side with no
+    answers leaves its cells empty; all staff's mean shows while either side shows it, and is
+    hidden with the sides' reason when neither does (each old row showed it beside its side)."""
+    from reports.content.common import RunData
+    from reports.content.summative import _audiences
+    from reports.models import ComparisonRow, ComparisonRun
+
+    def side(outcome, group, *, suppressed=False, n=20, mean=3.5, staff=3.0, q=0.0123):
+        return ComparisonRow(
+            outcome=outcome,
+            measure="importance",
+            breakdown="audience",
+            group=group,
+            n_users=n,
+            mean_users=mean,
+            mean_staff=staff,
+            mean_diff=mean - staff,
+            q_value=q,
+            suppressed=suppressed,
+            suppression="primary" if suppressed else "",
+        )
+
+    rows = [
+        side("O-1", "service_user", n=30, mean=4.123),
+        side("O-1", "carer", suppressed=True, n=3),
+        side("O-2", "carer", n=12, mean=2.5, staff=3.456, q=None),
+        side("O-3", "service_user", suppressed=True, n=2),
+        side("O-3", "carer", suppressed=True, n=4),
+        side("O-4", "service_user", n=0),  # nobody answered: not a line
+    ]
+    section = _audiences(RunData(run=ComparisonRun(k=5), rows=rows), {}, 5)
+    (table,) = section.blocks
+    lines = {line[0]: line for line in table.rows}
+    assert list(lines) == ["O-1", "O-2", "O-3"]
+    assert lines["O-1"][2:7] == [3.0, 30, 4.12, 1.12, 0.012]
+    assert all(isinstance(c, Hidden) for c in lines["O-1"][7:])
+    assert lines["O-2"][2:] == [3.46, None, None, None, None, 12, 2.5, -0.96, None]
+    assert all(isinstance(c, Hidden) for c in lines["O-3"][2:])
