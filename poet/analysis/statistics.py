@@ -8,6 +8,7 @@ vectorised over all rows at once, so the cost depends on the number of groups, n
 
 from __future__ import annotations
 
+import math
 import os
 import zlib
 from collections.abc import Callable, Sequence
@@ -16,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import special
+from scipy import fft, special
 
 from .frames import (
     AUDIENCES,
@@ -247,15 +248,84 @@ _THREADED_FROM = 200_000  # draws (samples x resamples) below which a thread poo
 SampleKey = Sequence[object]
 
 
+# The window of a resample's sum leaves out at most this much probability (Bernstein's bound),
+# far below what a float64 CDF can resolve.
+_WINDOW_TAIL = 1e-18
+# The rounding noise of P^n grows with n (a power multiplies its argument's relative error by
+# n): probabilities below (n + 10) times this share of the largest are noise, and set to 0.
+_ROUNDING_NOISE = 1e-15
+
+
+def resample_sum_distribution(counts: np.ndarray) -> tuple[int, int, npt.NDArray[np.float64]]:
+    """The exact distribution of the sum of a bootstrap resample of a sample's answers.
+
+    A resample is n answers drawn with replacement, so the sum of (answer - 1) over it is the
+    sum of n independent draws from the sample's five proportions: its distribution is the
+    n-fold convolution of them, computed here as the n-th power of their discrete Fourier
+    transform. Returns ``(n, low, probabilities)`` with ``probabilities[j]`` = P(sum of
+    (answer - 1) = low + j). Only the window around the mean that holds all but 1e-18 of the
+    probability (Bernstein's inequality: n independent terms within 4 of their mean, with the
+    sample's variance) is computed, so the cost grows with the square root of n, not with n;
+    outside it lies less than a float can tell from 0. Probabilities within the rounding noise
+    of the n-th power are set to 0: in all, the result is within 1e-9 of the exact distribution
+    (tests against exact fractions and direct convolutions).
+    """
+    counts = np.asarray(counts, dtype="float64")
+    n = int(round(counts.sum()))
+    if n <= 0:
+        raise ValueError("resample_sum_distribution: a sample needs at least one answer")
+    proportions = counts / n
+    top = 4 * n  # the largest sum of (answer - 1)
+    steps = np.arange(5)
+    mean = float(proportions @ steps)
+    variance = float(proportions @ (steps - mean) ** 2)
+    expected = n * mean
+    # Bernstein: P(|sum - expected| >= t) <= 2 exp(-t^2 / (2 (n variance + 4 t / 3))), each
+    # term within 4 of its mean; t solves that bound = _WINDOW_TAIL.
+    log_tail = math.log(2 / _WINDOW_TAIL)
+    spread = math.ceil(
+        4 / 3 * log_tail + math.sqrt((4 / 3 * log_tail) ** 2 + 2 * log_tail * n * variance)
+    )
+    low = max(0, math.floor(expected) - spread)
+    high = min(top, math.ceil(expected) + spread)
+    size = fft.next_fast_len(high - low + 1, real=True)
+    transform = fft.rfft(proportions, size)
+    modulus = np.abs(transform)
+    with np.errstate(under="ignore"):
+        powered = modulus**n
+    kept = np.flatnonzero(powered > _WINDOW_TAIL)
+    # P^n by repeated squaring, shifted by `low` so that index j holds the sum low + j.
+    base = transform[kept]
+    spectrum_kept = np.ones(len(kept), dtype="complex128")
+    exponent = n
+    while exponent:
+        if exponent & 1:
+            spectrum_kept *= base
+        exponent >>= 1
+        if exponent:
+            base = base * base
+    spectrum = np.zeros(len(transform), dtype="complex128")
+    spectrum[kept] = spectrum_kept * np.exp(2j * np.pi * ((low * kept) % size) / size)
+    probabilities = fft.irfft(spectrum, size)[: high - low + 1]
+    noise = _ROUNDING_NOISE * (n + 10) * probabilities.max()
+    probabilities[probabilities < noise] = 0.0
+    return n, low, probabilities
+
+
 def resampled_means(
     counts: np.ndarray, key: SampleKey, *, resamples: int, seed: int
 ) -> npt.NDArray[np.float64]:
-    """One sample's ``resamples`` bootstrap means: multinomial draws of its five category
-    counts from ``bootstrap_generator(seed, *key)``, so the cost does not grow with n."""
+    """One sample's ``resamples`` bootstrap means, drawn from ``bootstrap_generator(seed,
+    *key)``: each is the mean of a resample of the sample's answers, drawn by inverting the
+    exact distribution of its sum (``resample_sum_distribution``) at one uniform number. That
+    is the distribution of the mean of a multinomial draw of the five category counts, at a
+    fraction of its cost (issue 19)."""
     rng = bootstrap_generator(seed, *key)
-    n = int(counts.sum())
-    draws = rng.multinomial(n, counts / n, size=resamples)
-    means: npt.NDArray[np.float64] = draws @ VALUES / n
+    n, low, probabilities = resample_sum_distribution(counts)
+    cumulative = np.cumsum(probabilities)
+    drawn = np.searchsorted(cumulative, rng.random(resamples) * cumulative[-1], side="right")
+    np.minimum(drawn, len(probabilities) - 1, out=drawn)
+    means: npt.NDArray[np.float64] = (n + low + drawn) / n
     return means
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -22,10 +23,12 @@ from poet.analysis.statistics import (
     mann_whitney,
     median,
     percentile,
+    resample_sum_distribution,
+    resampled_means,
     stable_hash,
 )
 
-from .helpers import PROPERTY_SETTINGS, reference_ci
+from .helpers import PROPERTY_SETTINGS, reference_ci, resample_sum_probabilities
 
 
 def expand(counts: np.ndarray) -> np.ndarray:
@@ -170,7 +173,7 @@ def test_stable_hash_is_crc32_of_the_joined_key():
     )
 
 
-def test_bootstrap_follows_the_documented_multinomial_scheme():
+def test_bootstrap_follows_the_documented_scheme():
     rng = np.random.default_rng(4)
     x_values = rng.integers(1, 6, size=40).astype(float)
     y_values = rng.integers(1, 6, size=17).astype(float)
@@ -213,6 +216,112 @@ def test_a_sample_in_several_rows_is_one_stream_and_rows_keep_no_order():
     alone = bootstrap_mean_diff(x[:1], other, [keys[0]], resamples=300, seed=2)
     expected = reference_ci(groups[0], users[:20], keys[0][0], users_key, seed=2, resamples=300)
     assert (alone[0][0], alone[1][0]) == pytest.approx(expected, abs=1e-12)
+
+
+def _exact_sum_distribution(counts: list[int]) -> dict[int, Fraction]:
+    """P(sum of (answer - 1) over n answers drawn with replacement = s), in exact fractions."""
+    n = sum(counts)
+    proportions = [Fraction(c, n) for c in counts]
+    dist = {0: Fraction(1)}
+    for _ in range(n):
+        step: dict[int, Fraction] = {}
+        for total, p_total in dist.items():
+            for x, p_x in enumerate(proportions):
+                if p_x:
+                    step[total + x] = step.get(total + x, Fraction(0)) + p_total * p_x
+        dist = step
+    return dist
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        [1, 0, 0, 0, 0],  # one answer
+        [0, 0, 0, 0, 1],
+        [0, 0, 9, 0, 0],  # every answer the same: the mean never moves
+        [4, 0, 0, 0, 4],  # only 1s and 5s: sums on a lattice of 4
+        [5, 0, 5, 0, 5],
+        [1, 0, 3, 2, 1],
+        [3, 1, 4, 1, 5],
+        [0, 2, 0, 11, 1],
+    ],
+)
+def test_a_resamples_sum_has_the_exact_distribution_of_n_draws(counts):
+    n, low, probabilities = resample_sum_distribution(np.array(counts))
+    exact = _exact_sum_distribution(counts)
+    assert n == sum(counts)
+    covered = range(low, low + len(probabilities))
+    assert set(exact) <= set(covered)  # nothing possible is left out
+    for j, p in enumerate(probabilities):
+        assert p == pytest.approx(float(exact.get(low + j, 0)), abs=1e-15)
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        [30, 50, 100, 120, 60],
+        [500, 10, 0, 700, 800],
+        [1000, 0, 0, 0, 1000],
+        [0, 0, 2000, 0, 0],
+        [1, 0, 1999, 0, 0],
+        [0, 1, 0, 0, 0],
+    ],
+)
+def test_a_large_samples_window_holds_all_of_the_distribution_a_float_can_tell(counts):
+    """Only the window around the mean is computed (Bernstein's bound): it equals the full
+    n-fold convolution inside, but for probabilities within the rounding noise of P^n (below
+    (n + 10) x 1e-15 of the largest, set to 0), and what lies outside is below what a float
+    can resolve."""
+    n, low, probabilities = resample_sum_distribution(np.array(counts))
+    full = resample_sum_probabilities(np.array(counts))
+    assert len(full) == 4 * n + 1 and low >= 0 and low + len(probabilities) <= len(full)
+    inside = full[low : low + len(probabilities)]
+    noise = (n + 10) * 1e-15 * full.max()
+    np.testing.assert_allclose(probabilities, inside, rtol=0, atol=max(1e-13, noise))
+    assert full.sum() - inside.sum() < 1e-12
+    assert np.abs(probabilities - inside).sum() < 1e-9
+    assert probabilities.sum() == pytest.approx(1, abs=1e-12)
+    assert (probabilities >= 0).all()
+
+
+def test_resampled_means_follow_the_multinomial_resampling_distribution():
+    """The means drawn are distributed as the means of multinomial draws of the counts (the
+    bootstrap's definition): chi-square against the exact distribution, and the mean and
+    variance of 200,000 draws against n p and the resample mean's variance."""
+    counts = np.array([7, 3, 12, 20, 8])
+    n = int(counts.sum())
+    means = resampled_means(
+        counts, ("O-01", "importance", "staff", "all", "all"), resamples=200_000, seed=3
+    )
+    sums = np.rint(means * n).astype(int) - n
+    _, low, probabilities = resample_sum_distribution(counts)
+    observed = np.bincount(sums - low, minlength=len(probabilities))
+    expected = probabilities * len(means)
+    big = expected >= 5
+    observed_big = np.r_[observed[big], observed[~big].sum()]
+    expected_big = np.r_[expected[big], expected[~big].sum()]
+    assert (
+        stats.chisquare(observed_big, expected_big * observed_big.sum() / expected_big.sum()).pvalue
+        > 0.001
+    )
+    values = np.arange(1, 6)
+    p = counts / n
+    assert means.mean() == pytest.approx(
+        p @ values, abs=4 * np.sqrt((p @ values**2 - (p @ values) ** 2) / n / len(means))
+    )
+    multinomial = np.random.default_rng(9).multinomial(n, p, size=200_000) @ values / n
+    assert stats.ks_2samp(means, multinomial).pvalue > 0.001
+    assert means.var() == pytest.approx(multinomial.var(), rel=0.02)
+
+
+def test_a_sample_needs_an_answer():
+    with pytest.raises(ValueError, match="at least one answer"):
+        resample_sum_distribution(np.zeros(5))
+
+
+def test_every_resample_of_identical_answers_has_their_mean():
+    means = resampled_means(np.array([0, 0, 0, 2500, 0]), ("a",), resamples=5000, seed=1)
+    assert (means == 4.0).all()
 
 
 def test_bootstrap_cost_does_not_depend_on_n_and_empty_sides_are_nan():
