@@ -37,6 +37,7 @@ from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
+from poet.collector import collector_relaxed
 from poet.models import Job
 
 logger = logging.getLogger(__name__)
@@ -515,7 +516,7 @@ def job_language(job: Job) -> str:
 
 
 def _run_claimed(job: Job, beat: Heartbeat | None) -> Job:
-    with translation.override(job_language(job)):
+    with translation.override(job_language(job)), collector_relaxed():
         return _run_in_language(job, beat)
 
 

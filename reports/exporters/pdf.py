@@ -21,17 +21,15 @@ from __future__ import annotations
 
 import atexit
 import base64
-import gc
 import logging
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import BinaryIO
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy
 
+from poet.collector import collector_relaxed
 from reports.documents import Report
 from reports.exporters import chart_images
 from reports.exporters.base import Exporter, Progress, layout, no_progress
@@ -93,42 +91,8 @@ def preload_renderer() -> None:
         logger.warning("WeasyPrint could not be loaded ahead of the first PDF: %s", exc)
 
 
-# Python's cyclic collector runs after every 700 new objects, and each run of its oldest
-# generation walks every object alive. WeasyPrint's boxes for a long report are hundreds of
-# thousands of objects that all live until the PDF is written, so the collector kept walking a
-# growing tree for nothing: 0.4-1.1 s of a 40-outcome summative PDF's 3 s (issue 19; peak memory
-# the same within 5 MiB). While a PDF is laid out it runs after every COLLECT_EVERY instead.
-COLLECT_EVERY = 100_000
-_collector_lock = threading.Lock()
-_collector_users = 0
-_collector_threshold: tuple[int, int, int] | None = None
-
-
-@contextmanager
-def collector_relaxed() -> Iterator[None]:
-    """Collect cyclic garbage less often while a PDF is laid out, and as before afterwards.
-
-    The threshold is the process's: with renders in several threads at once, the first to start
-    raises it and the last to finish puts back what it was."""
-    global _collector_users, _collector_threshold
-    with _collector_lock:
-        if _collector_users == 0:
-            _collector_threshold = gc.get_threshold()
-            gc.set_threshold(max(COLLECT_EVERY, _collector_threshold[0]), *_collector_threshold[1:])
-        _collector_users += 1
-    try:
-        yield
-    finally:
-        with _collector_lock:
-            _collector_users -= 1
-            if _collector_users == 0 and _collector_threshold is not None:
-                gc.set_threshold(*_collector_threshold)
-                _collector_threshold = None
-
-
 __all__ = [
     "CHART_WIDTH",
-    "collector_relaxed",
     "chart_height",
     "chart_image",
     "chart_svg",

@@ -140,7 +140,7 @@ def test_a_pdf_is_laid_out_with_the_collector_relaxed_and_the_threshold_put_back
 
     from weasyprint import HTML
 
-    from reports.exporters import pdf as pdf_module
+    from poet.collector import COLLECT_EVERY
 
     seen: list[tuple[int, int, int]] = []
     real_write_pdf = HTML.write_pdf
@@ -152,39 +152,6 @@ def test_a_pdf_is_laid_out_with_the_collector_relaxed_and_the_threshold_put_back
     monkeypatch.setattr(HTML, "write_pdf", write_pdf)
     before = gc.get_threshold()
     render_pdf(build_summative(build_showcase()))
-    assert seen and seen[0][0] == max(pdf_module.COLLECT_EVERY, before[0])
+    assert seen and seen[0][0] == max(COLLECT_EVERY, before[0])
     assert seen[0][1:] == before[1:]
-    assert gc.get_threshold() == before
-
-
-def test_overlapping_pdfs_put_back_the_threshold_once_the_last_is_written():
-    """Renders in two threads at once: the first to start raises the threshold, the last to
-    finish puts back the one from before either, even when that render fails."""
-    import gc
-    import threading
-
-    from reports.exporters.pdf import COLLECT_EVERY, collector_relaxed
-
-    before = gc.get_threshold()
-    raised = max(COLLECT_EVERY, before[0])
-    second_started, first_done = threading.Event(), threading.Event()
-    seen: dict[str, object] = {}
-
-    def second() -> None:
-        try:
-            with collector_relaxed():
-                second_started.set()
-                first_done.wait(5)
-                seen["while the second lays out"] = gc.get_threshold()[0]
-                raise RuntimeError("layout failed")
-        except RuntimeError as exc:
-            seen["error"] = str(exc)
-
-    with collector_relaxed():
-        thread = threading.Thread(target=second)
-        thread.start()
-        assert second_started.wait(5)
-    first_done.set()
-    thread.join(5)
-    assert seen == {"while the second lays out": raised, "error": "layout failed"}
     assert gc.get_threshold() == before
