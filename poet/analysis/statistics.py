@@ -232,9 +232,8 @@ def bootstrap_generator(seed: int, *key: object) -> np.random.Generator:
 
 
 def _bootstrap_threads() -> int:
-    """How many samples to resample at once: the CPUs this process may use (NumPy's
-    multinomial releases the GIL, and each sample has a generator of its own), at most
-    ``_MAX_THREADS``."""
+    """How many samples to resample at once: the CPUs this process may use (the transforms
+    release the GIL, and each sample has a generator of its own), at most ``_MAX_THREADS``."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -243,7 +242,10 @@ def _bootstrap_threads() -> int:
 
 
 _MAX_THREADS = 8
-_THREADED_FROM = 200_000  # draws (samples x resamples) below which a thread pool costs more
+# Mean answers per sample from which, by default, samples are resampled on several threads: the
+# transforms of large samples release the GIL; for smaller ones the Python around them holds it
+# most of the time, and two threads took 0.6 s where one took 0.4 (issue 19, 2,000 staff).
+_THREADED_FROM = 100_000
 
 SampleKey = Sequence[object]
 
@@ -291,8 +293,7 @@ def resample_sum_distribution(counts: np.ndarray) -> tuple[int, int, npt.NDArray
     size = fft.next_fast_len(high - low + 1, real=True)
     transform = fft.rfft(proportions, size)
     modulus = np.abs(transform)
-    with np.errstate(under="ignore"):
-        powered = modulus**n
+    powered = modulus**n  # underflows to 0 far from the mean (NumPy ignores underflow)
     kept = np.flatnonzero(powered > _WINDOW_TAIL)
     # P^n by repeated squaring, shifted by `low` so that index j holds the sum low + j.
     base = transform[kept]
@@ -348,8 +349,8 @@ def bootstrap_mean_diff(
     (issue 19: about half the draws of one stream per row, the draws being the whole cost).
     Every interval is still the percentile bootstrap of two independently resampled groups, and
     depends only on the seed, its two samples' keys and counts - not on the row order, the other
-    rows or the number of ``threads`` (default: the CPUs available, when there are enough draws
-    to pay for a pool).
+    rows or the number of ``threads`` (default: the CPUs available when the samples are large
+    enough to pay for a pool, else one).
     """
     x = np.asarray(counts_x, dtype="int64")
     y = np.asarray(counts_y, dtype="int64")
@@ -389,7 +390,8 @@ def bootstrap_mean_diff(
 
     workers = _bootstrap_threads() if threads is None else max(1, int(threads))
     pool = None
-    if workers > 1 and len(drawn) > 1 and len(drawn) * resamples >= _THREADED_FROM:
+    large = sum(int(counts.sum()) for counts, _key in drawn) >= _THREADED_FROM * len(drawn)
+    if workers > 1 and len(drawn) > 1 and (threads is not None or large):
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bootstrap")
     try:
         sampled = (
