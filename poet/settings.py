@@ -292,6 +292,9 @@ JOB_SWEEP_SECONDS = env.float("JOB_SWEEP_SECONDS", default=30.0)
 # PostgreSQL's work_mem for a comparison's counting queries alone (one transaction): enough for
 # their GROUP BYs to hash instead of sorting (issue 19). Per query process, parallel workers each.
 POET_COUNTING_WORK_MEM = env.str("POET_COUNTING_WORK_MEM", default="64MB")
+# A new comparison run's charts drawn by a background job as soon as it is stored, so its first
+# PDF reads them like every later one (reports/services/charts.py); never where jobs run in-process.
+POET_CHARTS_AHEAD = env.bool("POET_CHARTS_AHEAD", default=True)
 # Workers and beat say they are alive this often; /readyz wants a worker seen within the max age.
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=15.0)
 WORKER_HEARTBEAT_MAX_AGE = env.float("WORKER_HEARTBEAT_MAX_AGE", default=90.0)

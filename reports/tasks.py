@@ -10,11 +10,13 @@ from reports.exporters.pdf import preload_renderer, stop_chart_server
 from reports.selectors.downloads import ANSWERS_JOB, REPORT_JOB
 from reports.selectors.jobs import (
     answers_title,
+    charts_title,
     comparison_link,
     comparison_title,
     file_link,
     report_title,
 )
+from reports.services.charts import CHARTS_JOB, draw_run_charts
 from reports.services.comparison import JOB_KIND, compute_comparison
 from reports.services.downloads import expire_downloads, generate_download
 
@@ -25,6 +27,8 @@ register_job_kind(
     title=comparison_title,
     result_link=comparison_link,
 )
+# A new run's charts drawn ahead of its first PDF.
+register_job_kind(CHARTS_JOB, draw_run_charts, title=charts_title)
 # A download's file (a report in a format, or the raw answers).
 register_job_kind(REPORT_JOB, generate_download, title=report_title, result_link=file_link)
 register_job_kind(ANSWERS_JOB, generate_download, title=answers_title, result_link=file_link)

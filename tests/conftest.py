@@ -83,7 +83,14 @@ def celery_worker(transactional_db, tmp_path):
     require(connection.vendor == "postgresql", "a real worker needs PostgreSQL (DATABASE_URL)")
     require(broker.startswith("redis://"), "a real worker needs Redis (CELERY_BROKER_URL)")
     log = tmp_path / "worker.log"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": broker}
+    env = {
+        # A new run's charts are drawn ahead only where a test asks (monkeypatch.setenv before
+        # this fixture): else every comparison leaves the worker drawing after its test ended.
+        "POET_CHARTS_AHEAD": "false",
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": broker,
+    }
     process = subprocess.Popen(
         [
             sys.executable,

@@ -150,6 +150,12 @@ def start_job(kind: str, *, partnership, wave=None, created_by=None, **parameter
     return job
 
 
+def jobs_run_in_background() -> bool:
+    """Whether queued jobs go to background workers, not run in-process as they are queued (no
+    broker: the embedded default; and most tests)."""
+    return not current_app.conf.task_always_eager
+
+
 def enqueue(job: Job) -> None:
     """Queue a job once its row is committed, so the worker can find it.
 

@@ -96,6 +96,7 @@ __all__ = [
     "chart_height",
     "chart_image",
     "chart_svg",
+    "keep_report_charts",
     "preload_renderer",
     "report_chart_images",
 ]
@@ -157,6 +158,18 @@ def image_data_uri(image: bytes) -> str:
 def report_chart_images(report: Report, progress: Progress = no_progress) -> dict[str, str | None]:
     """Each chart's image as a data URI (None where it cannot be drawn): read from the run's
     kept images, drawn and kept when missing."""
+    images, _drawn = _run_chart_images(report, progress)
+    return {key: image_data_uri(image) if image else None for key, image in images.items()}
+
+
+def keep_report_charts(report: Report) -> tuple[int, int]:
+    """Draw and keep the report's charts its run has not kept yet (a new run's charts drawn
+    ahead of its first PDF); how many were drawn, and how many could not be."""
+    images, drawn = _run_chart_images(report, no_progress)
+    return drawn, sum(1 for image in images.values() if image is None)
+
+
+def _run_chart_images(report: Report, progress: Progress) -> tuple[dict[str, bytes | None], int]:
     charts = list(report.charts())
     run_id = report.run_id
     identity = chart_images.run_identity(run_id) if run_id is not None else None
@@ -165,8 +178,8 @@ def report_chart_images(report: Report, progress: Progress = no_progress) -> dic
         if identity and run_id is not None
         else None
     )
-    images: dict[str, str | None] = {}
-    drawn = False
+    images: dict[str, bytes | None] = {}
+    drawn = 0
     for i, chart in enumerate(charts, start=1):
         key = chart_images.definition_key(chart.figure)
         image = chart_images.cached(folder, key) if folder else None
@@ -174,12 +187,12 @@ def report_chart_images(report: Report, progress: Progress = no_progress) -> dic
             image = chart_image(chart.figure)
             if image is not None and folder is not None:
                 chart_images.keep(folder, key, image)
-                drawn = True
-        images[chart.key] = image_data_uri(image) if image else None
+                drawn += 1
+        images[chart.key] = image
         progress(0.3 * i / max(1, len(charts)), f"Chart {i} of {len(charts)} drawn")
     if drawn and identity is not None and folder is not None:
         chart_images.drop_other_runs(identity[0], folder)
-    return images
+    return images, drawn
 
 
 @register

@@ -38,6 +38,10 @@ def comparison_title(job: Job) -> str:
     return _("comparing staff with service users and carers")
 
 
+def charts_title(job: Job) -> str:
+    return _("drawing the charts of the latest results")
+
+
 def answers_title(job: Job) -> str:
     return _("making the raw answers file")
 

@@ -57,6 +57,7 @@ from reports.selectors.frames import (
     load_structure,
     repeated_outcome_items,
 )
+from reports.services.charts import draw_charts_ahead
 
 JOB_KIND = COMPARISON_JOB
 LANGUAGE = "language"  # in a comparison job's parameters: the language its messages are in
@@ -370,6 +371,7 @@ def _compute_comparison(job: Job, progress: Progress) -> dict[str, Any]:
         if existing is None:
             raise
         return _reuse(existing)
+    draw_charts_ahead(run, (job.parameters or {}).get(LANGUAGE))
     progress(
         1.0,
         _(

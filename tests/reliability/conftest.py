@@ -83,6 +83,7 @@ def workers(services, tmp_path) -> Iterator[Callable[..., subprocess.Popen]]:
     ) -> subprocess.Popen:
         log = tmp_path / f"{name}.log"
         environment = {
+            "POET_CHARTS_AHEAD": "false",  # see tests/conftest.py's celery_worker
             **os.environ,
             "DATABASE_URL": services["database_url"],
             "CELERY_BROKER_URL": services["broker"],

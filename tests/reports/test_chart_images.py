@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.core.management import call_command
-from PIL import Image
 
 from reports.content import build_formative, build_summative
 from reports.exporters import chart_images, get_exporter
@@ -20,22 +19,6 @@ from tests.reports.showcase import build_showcase
 from tests.reports.test_report_pdf import pdf_objects
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def drawn(monkeypatch, settings, tmp_path):
-    """Charts drawn by a stand-in for kaleido (a small JPEG), counted; images kept in tmp."""
-    settings.MEDIA_ROOT = tmp_path
-    calls: list[dict] = []
-
-    def draw(figure: dict) -> bytes:
-        calls.append(figure)
-        out = io.BytesIO()
-        Image.new("RGB", (40, 30), "white").save(out, format="JPEG")
-        return out.getvalue()
-
-    monkeypatch.setattr(pdf_module, "chart_image", draw)
-    return calls
 
 
 def pdf(report) -> bytes:
