@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -38,7 +39,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Mod
 
 from outcomes.models import Participant, ParticipantResponse
 from outcomes.selectors.responses import counted_responses
@@ -156,6 +157,9 @@ class CountedWave:
     @property
     def n_users(self) -> int:
         return len(self.respondents) - self.n_staff
+
+
+Part = tuple[int, int]  # (index, parts): the people whose response id is index modulo parts
 
 
 def _counted_answers(wave: Wave) -> QuerySet[Answer]:
@@ -451,12 +455,14 @@ def load_process_answers(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
     return frame[list(PROCESS_ANSWER_COLUMNS)], items_per_domain
 
 
-def _process_sums_query(wave: Wave, item_ids: list[int]) -> QuerySet:
+def _process_sums_query(wave: Wave, item_ids: list[int], part: Part | None = None) -> QuerySet:
     value = _number_or_dont_know()
+    answers = _counted_answers(wave).filter(item_id__in=item_ids, response__audience=Audience.STAFF)
+    if part is not None:  # a share of the people (by response id), each with all their answers
+        index, parts = part
+        answers = answers.alias(share=Mod("response_id", Value(parts))).filter(share=index)
     return (
-        _counted_answers(wave)
-        .filter(item_id__in=item_ids, response__audience=Audience.STAFF)
-        .values("response_id", "response__organisation_id", "response__staff_group_id")
+        answers.values("response_id", "response__organisation_id", "response__staff_group_id")
         .annotate(
             domain=F("item__domain"),
             n_rows=Count("pk"),
@@ -484,11 +490,14 @@ def _process_sums_query(wave: Wave, item_ids: list[int]) -> QuerySet:
 PROCESS_SUM_COLUMNS = ["respondent", *DOMAIN_SUM_COLUMNS[:-1]]
 
 
-def _process_sum_counts_sql(wave: Wave, item_ids: list[int]) -> tuple[str, tuple]:
+def _process_sum_counts_sql(
+    wave: Wave, item_ids: list[int], part: Part | None = None
+) -> tuple[str, tuple]:
     """Each person's sums per domain (the inner ``GROUP BY``), then how many people of each
     cell had each sum (the outer one): a few thousand rows leave the database whatever the
-    number of people."""
-    inner, params = _process_sums_query(wave, item_ids).query.sql_with_params()
+    number of people. With ``part`` (index, parts), only the people whose response id is
+    ``index`` modulo ``parts``."""
+    inner, params = _process_sums_query(wave, item_ids, part).query.sql_with_params()
     names = ", ".join(PROCESS_SUM_COLUMNS)
     keys = ", ".join(PROCESS_SUM_COLUMNS[1:])
     return (
@@ -497,11 +506,17 @@ def _process_sum_counts_sql(wave: Wave, item_ids: list[int]) -> tuple[str, tuple
     )
 
 
-def load_process_sums(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
+def load_process_sums(wave: Wave, *, parts: int = 1) -> tuple[pd.DataFrame, dict[str, int]]:
     """Staff answers to process items as ``domain_sums`` (``DOMAIN_SUM_COLUMNS``): summed per
     person and domain in the database (answer rows, answers, their total, answers not 1-5), then
     counted per cell and sum, so neither a national wave's 32 million process answers nor its 8
-    million person x domain sums leave PostgreSQL (issue 19); and each domain's item count."""
+    million person x domain sums leave PostgreSQL (issue 19); and each domain's item count.
+
+    With ``parts`` > 1 the people are shared out by response id and each share is summed and
+    counted on a connection of its own at the same time (`count_side_by_side`), the counts then
+    added up: PostgreSQL runs this query on one process (hashing millions of person x domain
+    groups does not split across its parallel workers), so a national wave's sums would
+    otherwise use one core of the database server (issue 19)."""
     item_rows = list(
         Item.objects.filter(section__questionnaire__wave=wave, kind=Item.Kind.LIKERT)
         .exclude(domain="")
@@ -520,13 +535,27 @@ def load_process_sums(wave: Wave) -> tuple[pd.DataFrame, dict[str, int]]:
         "n_invalid": "int64",
         "count": "int64",
     }
+    item_ids = [pk for pk, _, _ in item_rows]
     try:
-        sql, params = _process_sum_counts_sql(wave, [pk for pk, _, _ in item_rows])
+        if parts > 1:
+            queries = [_process_sum_counts_sql(wave, item_ids, (i, parts)) for i in range(parts)]
+        else:
+            queries = [_process_sum_counts_sql(wave, item_ids)]
     except EmptyResultSet:
         raw = pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
         raw = raw.astype(dtypes)
     else:
-        raw = read_sql_frame(sql, params, columns, dtypes)
+        if len(queries) == 1:
+            raw = read_sql_frame(*queries[0], columns, dtypes)
+        else:
+            shares = count_side_by_side(queries, columns, dtypes)
+            summed = (
+                pd.concat(shares, ignore_index=True)
+                .groupby(columns[:-1], dropna=False, sort=False)["count"]
+                .sum()
+                .reset_index()
+            )
+            raw = summed.astype(dtypes)
     partnership = wave.partnership_id
     organisations = dict(
         Organisation.objects.filter(partnership=partnership).values_list("pk", "name")
@@ -688,10 +717,43 @@ def counting_session() -> Iterator[None]:
         cursor.execute("SELECT set_config('work_mem', %s, true)", [before])
 
 
+def count_side_by_side(
+    queries: list[tuple[str, tuple]], columns: list[str], dtypes: dict[str, str]
+) -> list[pd.DataFrame]:
+    """Run counting queries at the same time, each on a connection of its own (in its own
+    `counting_session`), and return their frames in order. Only for data committed before: a
+    connection of its own never sees the caller's open transaction (`counting_connections`)."""
+
+    def read(query: tuple[str, tuple]) -> pd.DataFrame:
+        try:
+            with counting_session():
+                return read_sql_frame(*query, columns, dtypes)
+        finally:
+            connection.close()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=len(queries), thread_name_prefix="counting") as pool:
+        return list(pool.map(read, queries))
+
+
+def counting_connections(wave: Wave) -> int:
+    """On how many connections at once a wave's per-person process sums are counted:
+    ``settings.POET_COUNTING_CONNECTIONS`` for a wave of at least ``POET_COUNTING_SHARED_FROM``
+    staff on PostgreSQL, else one. Never inside the caller's transaction (a test's, or an
+    in-process job's inside a request's), whose rows other connections cannot see."""
+    wanted = int(settings.POET_COUNTING_CONNECTIONS)
+    if wanted < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    staff = Response.objects.filter(
+        wave=wave, audience=Audience.STAFF, submitted_on__isnull=False
+    ).count()
+    return wanted if staff >= settings.POET_COUNTING_SHARED_FROM else 1
+
+
 def load_counted_wave(wave: Wave) -> CountedWave:
     """All inputs of one wave's comparison, outcome answers as counts (issue 19)."""
+    parts = counting_connections(wave)
     with counting_session():
-        process, items_per_domain = load_process_sums(wave)
+        process, items_per_domain = load_process_sums(wave, parts=parts)
         return CountedWave(
             outcome_counts=load_outcome_counts(wave),
             respondents=load_outcome_respondents(wave),
