@@ -293,9 +293,11 @@ JOB_SWEEP_SECONDS = env.float("JOB_SWEEP_SECONDS", default=30.0)
 # their GROUP BYs to hash instead of sorting (issue 19). Per query process, parallel workers each.
 POET_COUNTING_WORK_MEM = env.str("POET_COUNTING_WORK_MEM", default="64MB")
 # A wave of at least POET_COUNTING_SHARED_FROM staff has its per-person process sums counted in
-# shares on this many connections at once (PostgreSQL runs that one query on one process).
+# shares on this many connections at once (PostgreSQL runs that one query on one process). On two
+# cores two shares took 33 s instead of 45-49 s at a million staff but 10.7 s instead of 8.5 s at
+# 300,000 (docs/benchmarks.md): the threshold lies between.
 POET_COUNTING_CONNECTIONS = env.int("POET_COUNTING_CONNECTIONS", default=2)
-POET_COUNTING_SHARED_FROM = env.int("POET_COUNTING_SHARED_FROM", default=50_000)
+POET_COUNTING_SHARED_FROM = env.int("POET_COUNTING_SHARED_FROM", default=500_000)
 # A new comparison run's charts drawn by a background job as soon as it is stored, so its first
 # PDF reads them like every later one (reports/services/charts.py); never where jobs run in-process.
 POET_CHARTS_AHEAD = env.bool("POET_CHARTS_AHEAD", default=True)
