@@ -12,6 +12,7 @@ and the first PDF draws what it needs anyway. `POET_CHARTS_AHEAD=false` turns it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -43,7 +44,7 @@ def draw_charts_ahead(run: ComparisonRun, language: str | None = None) -> Job | 
     )
 
 
-def draw_run_charts(job: Job, progress: Any) -> dict[str, Any]:
+def draw_run_charts(job: Job, progress: Callable[..., None]) -> dict[str, Any]:
     """The work of a `report.charts` job: keep the charts of the run's reports. A run replaced
     before its turn came is skipped: the new run's own job draws the charts people will read."""
     wave = job.wave
